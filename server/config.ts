@@ -1,0 +1,49 @@
+/** Settings the workbook server reads from its environment, checked once at start-up. */
+export interface WorkbookConfig {
+  /** Address the web server binds; loopback unless HOST says otherwise. */
+  host: string;
+  /** Port of the web server (PORT). */
+  port: number;
+  /** A RabbitMQ to use instead of the embedded broker (AMQP_URL), or undefined. */
+  amqpUrl: string | undefined;
+  /** Port of the embedded broker (BROKER_PORT); 5673 so it never collides with a local RabbitMQ. */
+  brokerPort: number;
+}
+
+/** Thrown when an environment variable holds something the server cannot use. */
+export class ConfigError extends Error {}
+
+function readPort(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`${name}=${JSON.stringify(raw)} is not a port: use a whole number from 0 to 65535`);
+  }
+  return port;
+}
+
+function readAmqpUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.AMQP_URL;
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`AMQP_URL=${JSON.stringify(raw)} is not a URL: use amqp://user:password@host:port/vhost`);
+  }
+  if (url.protocol !== 'amqp:' && url.protocol !== 'amqps:') {
+    throw new ConfigError(`AMQP_URL must start with amqp:// or amqps://, not ${url.protocol}//`);
+  }
+  return raw;
+}
+
+/** Reads PORT, HOST, AMQP_URL and BROKER_PORT, naming the variable at fault when one is wrong. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): WorkbookConfig {
+  return {
+    host: env.HOST && env.HOST !== '' ? env.HOST : '127.0.0.1',
+    port: readPort(env, 'PORT', 8080),
+    amqpUrl: readAmqpUrl(env),
+    brokerPort: readPort(env, 'BROKER_PORT', 5673),
+  };
+}
