@@ -1,0 +1,3 @@
+export * from './trace.js';
+export * from './lesson.js';
+export * from './messages.js';

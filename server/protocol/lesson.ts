@@ -1,0 +1,44 @@
+/** The shapes the JSON API serves for lessons. Shared by the server and the browser; types only. */
+
+/** A JSON Schema object as TypeBox produces it (draft 2019-09 keywords). */
+export type JsonSchema = { [keyword: string]: unknown };
+
+/** An entry of GET /api/lessons. */
+export interface LessonSummary {
+  /** The folder name, e.g. '02-work-queues'. */
+  id: string;
+  title: string;
+  /** Estimated minutes to work through it. */
+  minutes: number;
+  /** What it teaches, one line. */
+  teaches: string;
+  /** Its position in the course, from the folder's number. */
+  order: number;
+}
+
+/** A prose part of a lesson: markdown source. */
+export interface ProseCell {
+  kind: 'prose';
+  markdown: string;
+}
+
+/** A runnable part of a lesson: one scenario with its parameters. */
+export interface RunCell {
+  kind: 'run';
+  /** Unique within the lesson, e.g. 'seven-tasks'. */
+  id: string;
+  title: string;
+  /** The scenario file it runs, relative to the lesson folder's scenarios/. */
+  scenario: string;
+  /** JSON Schema of the parameters (an object schema: properties with defaults, bounds, descriptions). */
+  params: JsonSchema;
+  /** Parameter values this cell starts with (overriding the scenario's defaults). */
+  defaults: { [name: string]: unknown };
+  /** The actors the scenario starts with these defaults ("producer", "worker 1", ...). */
+  actors: string[];
+}
+
+/** GET /api/lessons/:id. */
+export interface LessonDocument extends LessonSummary {
+  cells: Array<ProseCell | RunCell>;
+}

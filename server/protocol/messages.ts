@@ -1,0 +1,58 @@
+/**
+ * Every message on the workbook's WebSocket (/ws), as a discriminated union on
+ * `type`. Shared by the server and the browser: types and schemas only.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { RunSummary, TraceEvent } from './trace.js';
+
+const RunId = Type.String({ minLength: 1, maxLength: 64, description: 'the id the client chose for this run' });
+
+/** Browser → server: start a cell with these parameters (paused at the first frame when stepping). */
+export const RunMessage = Type.Object({
+  type: Type.Literal('run'),
+  runId: RunId,
+  lesson: Type.String({ minLength: 1, maxLength: 100 }),
+  cell: Type.String({ minLength: 1, maxLength: 100 }),
+  params: Type.Record(Type.String(), Type.Unknown()),
+  mode: Type.Optional(Type.Union([Type.Literal('continuous'), Type.Literal('step')])),
+}, { additionalProperties: false });
+
+/** Browser → server: control a run it started. */
+export const ControlMessage = Type.Object({
+  type: Type.Union([Type.Literal('pause'), Type.Literal('resume'), Type.Literal('step'), Type.Literal('stop')]),
+  runId: RunId,
+}, { additionalProperties: false });
+
+/** Browser → server: forget a cell's last run and clean up after it. */
+export const ResetMessage = Type.Object({
+  type: Type.Literal('reset'),
+  runId: RunId,
+}, { additionalProperties: false });
+
+/** Every message the browser may send. */
+export const ClientMessage = Type.Union([RunMessage, ControlMessage, ResetMessage]);
+export type ClientMessage = Static<typeof ClientMessage>;
+
+/** Where a run is. */
+export type RunStatus = 'starting' | 'running' | 'paused' | 'finished' | 'stopped' | 'failed';
+
+/** A failure told in a learner's words, with the raw error for those who want it. */
+export interface RunFailure {
+  /** What went wrong and what to do, e.g. "Nothing is listening at 127.0.0.1:5672: is RabbitMQ running?". */
+  explanation: string;
+  /** The error as the client library reported it. */
+  raw: string;
+}
+
+/** Every message the server sends. */
+export type ServerMessage =
+  /** Server → browser, on connect: which broker scenarios run against. */
+  | { type: 'hello'; broker: { kind: 'embedded' | 'rabbitmq'; url: string } }
+  /** Server → browser: a run changed status. */
+  | { type: 'status'; runId: string; status: RunStatus; failure?: RunFailure }
+  /** Server → browser: trace events of a run, batched. */
+  | { type: 'trace'; runId: string; events: TraceEvent[] }
+  /** Server → browser: a run ended; its totals. */
+  | { type: 'summary'; runId: string; summary: RunSummary }
+  /** Server → browser: a message it could not accept, and why. */
+  | { type: 'error'; runId?: string; message: string };

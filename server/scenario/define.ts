@@ -1,0 +1,45 @@
+/**
+ * The API a lesson's scenario file is written against. A scenario declares
+ * its parameters once (a TypeBox schema: JSON Schema with defaults, bounds and
+ * descriptions) and runs real amqplib clients, one connection per actor.
+ */
+import type { Static, TObject } from '@sinclair/typebox';
+import type { ChannelModel } from 'amqplib';
+
+/** What a scenario's run function gets from the runner. */
+export interface ScenarioContext<Params> {
+  /** The validated parameters, defaults filled in. */
+  params: Params;
+  /**
+   * Opens an amqplib connection for one actor ("producer", "worker 1"),
+   * named through connection_name and routed through the trace tap, in the
+   * run's own vhost. Closed by the runner at the end whatever happens.
+   */
+  connect(actor: string): Promise<ChannelModel>;
+  /** Prints a line for an actor, as the tutorials' programs print " [x] Sent 'hello'". */
+  log(actor: string, text: string): void;
+  /** Waits, counting only while the run is not paused; rejects when the run is stopped. */
+  sleep(ms: number): Promise<void>;
+  /** Adds a snapshot of broker state to the trace (the `rabbitmqctl list_queues` view). */
+  snapshot(): Promise<void>;
+  /** Aborted when the run is stopped, times out or fails. */
+  signal: AbortSignal;
+}
+
+/** A scenario: its parameters and how to run it. */
+export interface Scenario<Schema extends TObject = TObject> {
+  title: string;
+  /** The parameters: every property needs a default and a description. */
+  params: Schema;
+  /** The actors this scenario starts for these parameters, in the order they appear. */
+  actors(params: Static<Schema>): string[];
+  /** Runs the scenario to its natural end; the runner bounds it in time and messages. */
+  run(context: ScenarioContext<Static<Schema>>): Promise<void>;
+  /** Bounds of one run: wall-clock seconds and messages published (defaults 60 s, 10,000). */
+  limits?: { seconds?: number; messages?: number };
+}
+
+/** Declares a scenario; the identity function that gives the file its types. */
+export function defineScenario<Schema extends TObject>(scenario: Scenario<Schema>): Scenario<Schema> {
+  return scenario;
+}
