@@ -1,0 +1,292 @@
+// A deliberately tiny AMQP 0-9-1 client over a raw socket, for the cases a
+// well-behaved library cannot produce: wrong protocol headers, broken frames,
+// methods on channels that were never opened. It encodes only the handful of
+// methods those cases need and decodes only what they check.
+import { Socket } from 'node:net';
+import type { CloseReason } from './observe.js';
+
+/** The protocol header of AMQP 0-9-1, also what a broker answers a wrong header with. */
+export const AMQP_0_9_1_HEADER = Buffer.from([0x41, 0x4d, 0x51, 0x50, 0, 0, 9, 1]);
+
+/** Frame types and the end marker from the 0-9-1 spec. */
+export const FrameType = { method: 1, header: 2, body: 3, heartbeat: 8 } as const;
+export const FRAME_END = 0xce;
+
+/** One frame as read off the wire. */
+export interface RawFrame {
+  type: number;
+  channel: number;
+  payload: Buffer;
+}
+
+/** A connection.close or channel.close as the broker sent it. */
+export interface RawClose extends CloseReason {
+  replyText: string;
+  /** 0 for connection.close, else the closed channel. */
+  channel: number;
+}
+
+/** Builds method arguments field by field, in wire order. */
+export class Args {
+  private readonly parts: Buffer[] = [];
+
+  octet(value: number): this {
+    this.parts.push(Buffer.from([value]));
+    return this;
+  }
+  short(value: number): this {
+    const b = Buffer.alloc(2);
+    b.writeUInt16BE(value);
+    this.parts.push(b);
+    return this;
+  }
+  long(value: number): this {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(value);
+    this.parts.push(b);
+    return this;
+  }
+  shortstr(value: string): this {
+    const text = Buffer.from(value);
+    this.parts.push(Buffer.from([text.length]), text);
+    return this;
+  }
+  longstr(value: Buffer | string): this {
+    const bytes = Buffer.isBuffer(value) ? value : Buffer.from(value);
+    return this.long(bytes.length).raw(bytes);
+  }
+  /** An empty field table (the only kind these cases send). */
+  emptyTable(): this {
+    return this.long(0);
+  }
+  raw(bytes: Buffer): this {
+    this.parts.push(bytes);
+    return this;
+  }
+  toBuffer(): Buffer {
+    return Buffer.concat(this.parts);
+  }
+}
+
+/** A whole frame: type, channel, size, payload, end marker (which a case may spoil). */
+export function frame(type: number, channel: number, payload: Buffer, end = FRAME_END): Buffer {
+  const head = Buffer.alloc(7);
+  head.writeUInt8(type, 0);
+  head.writeUInt16BE(channel, 1);
+  head.writeUInt32BE(payload.length, 3);
+  return Buffer.concat([head, payload, Buffer.from([end])]);
+}
+
+/** A method frame for class/method ids with already encoded arguments. */
+export function methodFrame(channel: number, classId: number, methodId: number, args: Args | Buffer = Buffer.alloc(0)): Buffer {
+  const head = Buffer.alloc(4);
+  head.writeUInt16BE(classId, 0);
+  head.writeUInt16BE(methodId, 2);
+  return frame(FrameType.method, channel, Buffer.concat([head, Buffer.isBuffer(args) ? args : args.toBuffer()]));
+}
+
+/** basic.publish to an exchange with a routing key (no mandatory/immediate). */
+export function basicPublish(channel: number, exchange: string, routingKey: string): Buffer {
+  return methodFrame(channel, 60, 40, new Args().short(0).shortstr(exchange).shortstr(routingKey).octet(0));
+}
+
+/** A content header frame for class basic with no properties. */
+export function contentHeader(channel: number, bodySize: number): Buffer {
+  const payload = Buffer.alloc(14);
+  payload.writeUInt16BE(60, 0);
+  payload.writeUInt16BE(0, 2);
+  payload.writeBigUInt64BE(BigInt(bodySize), 4);
+  payload.writeUInt16BE(0, 12);
+  return frame(FrameType.header, channel, payload);
+}
+
+/** What the broker told the client during the handshake that matters to cases. */
+export interface Tuning {
+  channelMax: number;
+  frameMax: number;
+  heartbeat: number;
+}
+
+/** A socket that speaks just enough AMQP to misbehave on purpose. */
+export class RawAmqpClient {
+  private buffered = Buffer.alloc(0);
+  private wake: (() => void) | undefined;
+  private ended = false;
+  /** Set by handshake(): what the broker proposed in connection.tune. */
+  tuning: Tuning | undefined;
+
+  private constructor(private readonly socket: Socket) {
+    socket.on('data', (chunk: Buffer) => {
+      this.buffered = Buffer.concat([this.buffered, chunk]);
+      this.wake?.();
+    });
+    const finish = () => {
+      this.ended = true;
+      this.wake?.();
+    };
+    socket.on('end', finish);
+    socket.on('close', finish);
+    socket.on('error', finish);
+  }
+
+  /** Opens a TCP connection; nothing is sent yet. */
+  static async connect(host: string, port: number): Promise<RawAmqpClient> {
+    const socket = new Socket();
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`timed out connecting to ${host}:${port}`));
+      }, 3000);
+      socket.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+      socket.connect(port, host, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    return new RawAmqpClient(socket);
+  }
+
+  send(bytes: Buffer): void {
+    this.socket.write(bytes);
+  }
+
+  /** Resolves once `count` bytes are buffered, or with fewer if the broker closed the socket. */
+  private async waitForBytes(count: number, ms: number, what: string): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (this.buffered.length < count && !this.ended) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  /** Everything the broker sends until it closes the socket. */
+  async bytesUntilClosed(ms = 3000): Promise<Buffer> {
+    await this.waitForBytes(Number.MAX_SAFE_INTEGER, ms, 'the broker to close the socket').catch((err: unknown) => {
+      if (!this.ended) throw err;
+    });
+    const all = this.buffered;
+    this.buffered = Buffer.alloc(0);
+    return all;
+  }
+
+  /** Whether the broker has closed the socket (waiting up to `ms` for it). */
+  async closedByBroker(ms = 3000): Promise<boolean> {
+    await this.bytesUntilClosed(ms).catch(() => {});
+    return this.ended;
+  }
+
+  /** The next frame, or null if the socket closed first. */
+  async nextFrame(ms = 3000): Promise<RawFrame | null> {
+    await this.waitForBytes(7, ms, 'a frame header');
+    if (this.buffered.length < 7) return null;
+    const size = this.buffered.readUInt32BE(3);
+    await this.waitForBytes(7 + size + 1, ms, 'a frame body');
+    if (this.buffered.length < 7 + size + 1) return null;
+    const result: RawFrame = {
+      type: this.buffered.readUInt8(0),
+      channel: this.buffered.readUInt16BE(1),
+      payload: this.buffered.subarray(7, 7 + size),
+    };
+    this.buffered = this.buffered.subarray(7 + size + 1);
+    return result;
+  }
+
+  /** The next method frame (skipping heartbeats), as class id, method id and its arguments. */
+  async nextMethod(ms = 3000): Promise<{ channel: number; classId: number; methodId: number; args: Buffer } | null> {
+    for (;;) {
+      const next = await this.nextFrame(ms);
+      if (next === null) return null;
+      if (next.type === FrameType.heartbeat) continue;
+      if (next.type !== FrameType.method) throw new Error(`expected a method frame, got frame type ${next.type}`);
+      return {
+        channel: next.channel,
+        classId: next.payload.readUInt16BE(0),
+        methodId: next.payload.readUInt16BE(2),
+        args: next.payload.subarray(4),
+      };
+    }
+  }
+
+  /**
+   * Runs the opening handshake with PLAIN. Returns null when the connection is
+   * open, or the connection.close the broker answered with instead.
+   */
+  async handshake(credentials: { username: string; password: string; vhost: string }): Promise<RawClose | null> {
+    this.send(AMQP_0_9_1_HEADER);
+    await this.expectMethod(10, 10, 'connection.start');
+    const response = Buffer.from(`\0${credentials.username}\0${credentials.password}`);
+    this.send(methodFrame(0, 10, 11, new Args().emptyTable().shortstr('PLAIN').longstr(response).shortstr('en_US')));
+    const afterStartOk = await this.nextMethodOrFail('connection.tune');
+    if (afterStartOk.classId === 10 && afterStartOk.methodId === 50) return this.answerClose(afterStartOk);
+    if (afterStartOk.classId !== 10 || afterStartOk.methodId !== 30) throw new Error('expected connection.tune');
+    this.tuning = {
+      channelMax: afterStartOk.args.readUInt16BE(0),
+      frameMax: afterStartOk.args.readUInt32BE(2),
+      heartbeat: afterStartOk.args.readUInt16BE(6),
+    };
+    this.send(methodFrame(0, 10, 31, new Args().short(this.tuning.channelMax).long(this.tuning.frameMax).short(0)));
+    this.send(methodFrame(0, 10, 40, new Args().shortstr(credentials.vhost).shortstr('').octet(0)));
+    const afterOpen = await this.nextMethodOrFail('connection.open-ok');
+    if (afterOpen.classId === 10 && afterOpen.methodId === 50) return this.answerClose(afterOpen);
+    if (afterOpen.classId !== 10 || afterOpen.methodId !== 41) throw new Error('expected connection.open-ok');
+    return null;
+  }
+
+  /** Opens a channel and waits for channel.open-ok. */
+  async openChannel(channel: number): Promise<void> {
+    this.send(methodFrame(channel, 20, 10, new Args().shortstr('')));
+    await this.expectMethod(20, 11, 'channel.open-ok');
+  }
+
+  /** Reads until the broker closes the connection or a channel; answers with close-ok. */
+  async nextClose(ms = 3000): Promise<RawClose> {
+    for (;;) {
+      const method = await this.nextMethodOrFail('a close', ms);
+      const connectionClose = method.classId === 10 && method.methodId === 50;
+      const channelClose = method.classId === 20 && method.methodId === 40;
+      if (connectionClose || channelClose) return this.answerClose(method);
+    }
+  }
+
+  /** Drops the socket without a close handshake. */
+  end(): void {
+    this.socket.destroy();
+  }
+
+  private async nextMethodOrFail(what: string, ms = 3000) {
+    const method = await this.nextMethod(ms);
+    if (method === null) throw new Error(`the broker closed the socket while a client waited for ${what}`);
+    return method;
+  }
+
+  private async expectMethod(classId: number, methodId: number, what: string): Promise<Buffer> {
+    const method = await this.nextMethodOrFail(what);
+    if (method.classId !== classId || method.methodId !== methodId) {
+      throw new Error(`expected ${what}, got method ${method.classId}.${method.methodId}`);
+    }
+    return method.args;
+  }
+
+  /** Decodes a close and acknowledges it with the matching close-ok. */
+  private answerClose(method: { channel: number; classId: number; args: Buffer }): RawClose {
+    const code = method.args.readUInt16BE(0);
+    const textLength = method.args.readUInt8(2);
+    const replyText = method.args.subarray(3, 3 + textLength).toString();
+    const classId = method.args.readUInt16BE(3 + textLength);
+    const methodId = method.args.readUInt16BE(5 + textLength);
+    const closeOkMethod = method.classId === 10 ? 51 : 41;
+    if (!this.ended) this.send(methodFrame(method.channel, method.classId, closeOkMethod));
+    return { code, replyText, classId, methodId, channel: method.channel };
+  }
+}
