@@ -104,7 +104,7 @@ export class Inbox {
 
   /** Waits `ms` and fails if the delivery count moved past `count` meanwhile. */
   async staysAt(count: number, ms = 150): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, ms));
+    await pause(ms);
     if (this.messages.length !== count) {
       throw new Error(`expected ${count} deliveries, got ${this.messages.length}: [${bodiesOf(this.messages).join(', ')}]`);
     }
@@ -183,6 +183,11 @@ export async function getOne(channel: Channel, queue: string, options?: Options.
   const message = await channel.get(queue, options);
   if (message === false) throw new Error(`expected a message on ${queue}, got get-empty`);
   return message;
+}
+
+/** Waits a little, where a case must show that something does not happen. */
+export function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Polls `check` every 10 ms until it holds, for outcomes that have no event of their own. */

@@ -1,0 +1,120 @@
+// Prefetch windows (basic.qos): how many unacked deliveries a consumer or a
+// channel may hold, per consumer and global as RabbitMQ defines them.
+import type { Channel } from 'amqplib';
+import { expect, test } from 'vitest';
+import { describeBothBrokers } from './brokers.js';
+import { bodiesOf, consumeInto, eventually, pause } from './observe.js';
+
+/** Puts numbered bodies `prefix1..prefixN` on a queue and waits until they are there. */
+async function fill(channel: Channel, queue: string, count: number, prefix = 'm'): Promise<void> {
+  for (let i = 1; i <= count; i++) channel.sendToQueue(queue, Buffer.from(`${prefix}${i}`));
+  await channel.checkQueue(queue);
+}
+
+describeBothBrokers('prefetch', (broker) => {
+  test('with prefetch N a consumer holds at most N unacked; each ack opens one slot', async () => {
+    const queue = await broker.queue('work');
+    const channel = await broker.channel();
+    await fill(channel, queue, 10);
+    await channel.prefetch(3);
+    const inbox = await consumeInto(channel, queue);
+    await inbox.atLeast(3);
+    await inbox.staysAt(3);
+    expect((await channel.checkQueue(queue)).messageCount).toBe(7);
+
+    channel.ack(inbox.messages[0]!);
+    await inbox.atLeast(4);
+    await inbox.staysAt(4);
+
+    // Acking several at once opens as many slots.
+    channel.ack(inbox.messages[3]!, true);
+    expect(bodiesOf(await inbox.atLeast(7))).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7']);
+    await inbox.staysAt(7);
+  });
+
+  test('prefetch 0 means no limit', async () => {
+    const queue = await broker.queue('work');
+    const channel = await broker.channel();
+    await fill(channel, queue, 20);
+    await channel.prefetch(0);
+    const inbox = await consumeInto(channel, queue);
+    await inbox.atLeast(20);
+  });
+
+  test('per-consumer prefetch applies to each consumer on the channel separately', async () => {
+    const first = await broker.queue('first');
+    const second = await broker.queue('second');
+    const channel = await broker.channel();
+    await fill(channel, first, 5, 'a');
+    await fill(channel, second, 5, 'b');
+    await channel.prefetch(2, false);
+    const a = await consumeInto(channel, first);
+    const b = await consumeInto(channel, second);
+    await a.atLeast(2);
+    await b.atLeast(2);
+    await a.staysAt(2);
+    await b.staysAt(2);
+  });
+
+  test('global prefetch is shared by all consumers on the channel', async () => {
+    const first = await broker.queue('first');
+    const second = await broker.queue('second');
+    const channel = await broker.channel();
+    await fill(channel, first, 5, 'a');
+    await fill(channel, second, 5, 'b');
+    await channel.prefetch(3, true);
+    const a = await consumeInto(channel, first);
+    const b = await consumeInto(channel, second);
+    const total = () => a.messages.length + b.messages.length;
+    await eventually('3 deliveries over both consumers', async () => total() === 3);
+    await pause(150);
+    expect(total()).toBe(3);
+
+    // Freeing the slots lets the channel take three more, from either queue.
+    channel.ackAll();
+    await eventually('3 more deliveries', async () => total() === 6);
+    await pause(150);
+    expect(total()).toBe(6);
+  });
+
+  test('per-consumer and global limits together: the tighter one wins', async () => {
+    const first = await broker.queue('first');
+    const second = await broker.queue('second');
+    const channel = await broker.channel();
+    await fill(channel, first, 5, 'a');
+    await fill(channel, second, 5, 'b');
+    await channel.prefetch(3, true);
+    await channel.prefetch(1, false);
+    const a = await consumeInto(channel, first);
+    const b = await consumeInto(channel, second);
+    await a.atLeast(1);
+    await b.atLeast(1);
+    await a.staysAt(1);
+    await b.staysAt(1);
+  });
+
+  test('fair dispatch: with prefetch 1 a busy worker gets nothing more, the idle one takes the rest', async () => {
+    const queue = await broker.queue('task_queue');
+    const busyConnection = await broker.connect();
+    const busy = await busyConnection.createChannel();
+    await busy.prefetch(1);
+    const busyInbox = await consumeInto(busy, queue);
+    const idleConnection = await broker.connect();
+    const idle = await idleConnection.createChannel();
+    await idle.prefetch(1);
+    const idleInbox = await consumeInto(idle, queue);
+
+    const publisher = await broker.channel();
+    await fill(publisher, queue, 6, 'task');
+    // The idle worker acks each task as it arrives; the busy one never acks.
+    const acked: string[] = [];
+    while (acked.length < 5) {
+      const next = (await idleInbox.atLeast(acked.length + 1))[acked.length]!;
+      acked.push(next.content.toString());
+      idle.ack(next);
+    }
+    expect(busyInbox.messages.length).toBe(1);
+    expect(acked.length + busyInbox.messages.length).toBe(6);
+    await busyInbox.staysAt(1);
+  });
+});
