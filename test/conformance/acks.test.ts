@@ -3,14 +3,7 @@
 import type { Channel, Message } from 'amqplib';
 import { expect, test } from 'vitest';
 import { describeBothBrokers } from './brokers.js';
-import { bodiesOf, channelClosedWith, consumeInto, drainBodies, getOne } from './observe.js';
-
-/** Puts bodies on a queue through the default exchange, confirmed. */
-async function fill(channel: Channel, queue: string, bodies: string[]): Promise<void> {
-  for (const body of bodies) channel.sendToQueue(queue, Buffer.from(body));
-  // A synchronous round trip on the same channel: the publishes are queued before it returns.
-  await channel.checkQueue(queue);
-}
+import { bodiesOf, channelClosedWith, consumeInto, drainBodies, fillQueue, getOne } from './observe.js';
 
 /** A stand-in for a delivery the channel never made, to ack by tag alone. */
 function deliveryTagged(deliveryTag: number): Message {
@@ -25,8 +18,8 @@ function seen(message: Message): { body: string; redelivered: boolean } {
 describeBothBrokers('acknowledgements', (broker) => {
   test('ack removes a message; unacked ones come back when the channel closes', async () => {
     const queue = await broker.queue('tasks');
-    const channel = await broker.channel();
-    await fill(channel, queue, ['m1', 'm2', 'm3']);
+    const channel = await broker.confirmChannel();
+    await fillQueue(channel, queue, ['m1', 'm2', 'm3']);
     const first = await getOne(channel, queue);
     expect(first.fields.deliveryTag).toBe(1);
     expect(first.fields.messageCount).toBe(2);
@@ -43,8 +36,8 @@ describeBothBrokers('acknowledgements', (broker) => {
 
   test('requeued messages go back to their original place, flagged redelivered', async () => {
     const queue = await broker.queue('tasks');
-    const channel = await broker.channel();
-    await fill(channel, queue, ['m1', 'm2', 'm3', 'm4']);
+    const channel = await broker.confirmChannel();
+    await fillQueue(channel, queue, ['m1', 'm2', 'm3', 'm4']);
     const m1 = await getOne(channel, queue);
     const m2 = await getOne(channel, queue);
     const m3 = await getOne(channel, queue);
@@ -64,8 +57,8 @@ describeBothBrokers('acknowledgements', (broker) => {
 
   test('reject and nack without requeue drop the message', async () => {
     const queue = await broker.queue('tasks');
-    const channel = await broker.channel();
-    await fill(channel, queue, ['m1', 'm2', 'm3']);
+    const channel = await broker.confirmChannel();
+    await fillQueue(channel, queue, ['m1', 'm2', 'm3']);
     channel.reject(await getOne(channel, queue), false);
     channel.nack(await getOne(channel, queue), false, false);
     expect(await drainBodies(channel, queue)).toEqual(['m3']);
@@ -75,8 +68,8 @@ describeBothBrokers('acknowledgements', (broker) => {
 
   test('multiple: nack up to a tag requeues all before it; ack up to a tag settles them', async () => {
     const queue = await broker.queue('tasks');
-    const channel = await broker.channel();
-    await fill(channel, queue, ['m1', 'm2', 'm3', 'm4', 'm5']);
+    const channel = await broker.confirmChannel();
+    await fillQueue(channel, queue, ['m1', 'm2', 'm3', 'm4', 'm5']);
     const got: Message[] = [];
     for (let i = 0; i < 5; i++) got.push(await getOne(channel, queue));
     expect(got.map((m) => m.fields.deliveryTag)).toEqual([1, 2, 3, 4, 5]);
@@ -101,8 +94,8 @@ describeBothBrokers('acknowledgements', (broker) => {
 
   test('ackAll and nackAll settle every outstanding delivery', async () => {
     const queue = await broker.queue('tasks');
-    const channel = await broker.channel();
-    await fill(channel, queue, ['m1', 'm2', 'm3']);
+    const channel = await broker.confirmChannel();
+    await fillQueue(channel, queue, ['m1', 'm2', 'm3']);
     for (let i = 0; i < 3; i++) await getOne(channel, queue);
     channel.nackAll(true);
     const redelivered = [];
@@ -122,8 +115,8 @@ describeBothBrokers('acknowledgements', (broker) => {
       ['nack', (channel) => channel.nack(deliveryTagged(99)), 120],
     ];
     for (const [, settle, methodId] of cases) {
-      const channel = await broker.channel();
-      await fill(channel, queue, ['m']);
+      const channel = await broker.confirmChannel();
+      await fillQueue(channel, queue, ['m']);
       await getOne(channel, queue);
       settle(channel);
       expect(await channelClosedWith(channel)).toEqual({ code: 406, classId: 60, methodId });
@@ -132,8 +125,8 @@ describeBothBrokers('acknowledgements', (broker) => {
 
   test('acking the same delivery twice closes the channel with 406', async () => {
     const queue = await broker.queue('tasks');
-    const channel = await broker.channel();
-    await fill(channel, queue, ['m']);
+    const channel = await broker.confirmChannel();
+    await fillQueue(channel, queue, ['m']);
     const message = await getOne(channel, queue);
     channel.ack(message);
     channel.ack(message);
@@ -142,8 +135,8 @@ describeBothBrokers('acknowledgements', (broker) => {
 
   test('delivery tags belong to their channel: acking on another one is 406', async () => {
     const queue = await broker.queue('tasks');
-    const receiver = await broker.channel();
-    await fill(receiver, queue, ['m']);
+    const receiver = await broker.confirmChannel();
+    await fillQueue(receiver, queue, ['m']);
     const message = await getOne(receiver, queue);
     const stranger = await broker.channel();
     stranger.ack(message);
@@ -155,8 +148,8 @@ describeBothBrokers('acknowledgements', (broker) => {
 
   test('recover redelivers unacked messages to the consumer, flagged redelivered', async () => {
     const queue = await broker.queue('tasks');
-    const channel = await broker.channel();
-    await fill(channel, queue, ['m1', 'm2']);
+    const channel = await broker.confirmChannel();
+    await fillQueue(channel, queue, ['m1', 'm2']);
     const inbox = await consumeInto(channel, queue);
     await inbox.atLeast(2);
     await channel.recover();
@@ -177,8 +170,8 @@ describeBothBrokers('acknowledgements', (broker) => {
   test('no-ack deliveries are settled on delivery and never come back', async () => {
     const queue = await broker.queue('tasks');
     const connection = await broker.connect();
-    const channel = await connection.createChannel();
-    await fill(channel, queue, ['m1', 'm2']);
+    const channel = await connection.createConfirmChannel();
+    await fillQueue(channel, queue, ['m1', 'm2']);
     const inbox = await consumeInto(channel, queue, { noAck: true });
     expect(bodiesOf(await inbox.atLeast(2))).toEqual(['m1', 'm2']);
     expect(inbox.messages.every((m) => !m.fields.redelivered)).toBe(true);

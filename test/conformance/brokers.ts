@@ -86,7 +86,7 @@ async function rabbitUnreachableReason(): Promise<string | null> {
   });
   if (tcpError !== null) return tcpError;
   try {
-    const connection = await amqp.connect(rabbitUrl, { timeout: 3000 });
+    const connection = await amqp.connect(rabbitUrl, { timeout: 3000, noDelay: true });
     await connection.close();
     return null;
   } catch (err) {
@@ -194,7 +194,7 @@ class CaseScope implements BrokerUnderTest {
       options.password ?? this.leg.password,
       options.vhost ?? this.vhost,
     );
-    const connection = await amqp.connect(url, { timeout: 3000 });
+    const connection = await amqp.connect(url, { timeout: 3000, noDelay: true });
     // A server-closed connection emits 'error'; cases observe it through
     // connectionClosedWith() in observe.ts, so an unheard one must not crash the run.
     connection.on('error', () => {});

@@ -155,6 +155,20 @@ export function publishConfirmed(
   });
 }
 
+/**
+ * Publishes bodies to a queue through the default exchange and waits for every
+ * confirm. Only a confirm proves a message is queued: RabbitMQ may answer a
+ * later synchronous method on the same channel before the publishes land.
+ */
+export async function fillQueue(channel: ConfirmChannel, queue: string, bodies: string[], options?: Options.Publish): Promise<void> {
+  await Promise.all(bodies.map((body) => publishConfirmed(channel, '', queue, body, options)));
+}
+
+/** Bodies `<prefix>1` .. `<prefix><count>`. */
+export function numbered(prefix: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
+}
+
 /** The outcome of one confirmed publish: acked, or nacked by the broker. */
 export function confirmOutcome(
   channel: ConfirmChannel,
@@ -166,6 +180,22 @@ export function confirmOutcome(
   return new Promise((resolve) => {
     channel.publish(exchange, routingKey, Buffer.from(body), options, (err) => resolve(err ? 'nack' : 'ack'));
   });
+}
+
+/** Whether a mandatory publish to `queue` on the default exchange is routed (not returned). */
+export async function isRoutable(channel: ConfirmChannel, queue: string): Promise<boolean> {
+  let returned = false;
+  const onReturn = (message: Message) => {
+    if (message.fields.routingKey === queue) returned = true;
+  };
+  channel.on('return', onReturn);
+  try {
+    // The return, if any, arrives before the confirm.
+    await publishConfirmed(channel, '', queue, 'probe', { mandatory: true });
+    return !returned;
+  } finally {
+    channel.off('return', onReturn);
+  }
 }
 
 /** Takes every ready message off a queue with basic.get (auto-ack) and returns their bodies. */

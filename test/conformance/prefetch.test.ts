@@ -1,21 +1,14 @@
 // Prefetch windows (basic.qos): how many unacked deliveries a consumer or a
 // channel may hold, per consumer and global as RabbitMQ defines them.
-import type { Channel } from 'amqplib';
 import { expect, test } from 'vitest';
 import { describeBothBrokers } from './brokers.js';
-import { bodiesOf, consumeInto, eventually, pause } from './observe.js';
-
-/** Puts numbered bodies `prefix1..prefixN` on a queue and waits until they are there. */
-async function fill(channel: Channel, queue: string, count: number, prefix = 'm'): Promise<void> {
-  for (let i = 1; i <= count; i++) channel.sendToQueue(queue, Buffer.from(`${prefix}${i}`));
-  await channel.checkQueue(queue);
-}
+import { bodiesOf, consumeInto, eventually, fillQueue, numbered, pause } from './observe.js';
 
 describeBothBrokers('prefetch', (broker) => {
   test('with prefetch N a consumer holds at most N unacked; each ack opens one slot', async () => {
     const queue = await broker.queue('work');
-    const channel = await broker.channel();
-    await fill(channel, queue, 10);
+    const channel = await broker.confirmChannel();
+    await fillQueue(channel, queue, numbered('m', 10));
     await channel.prefetch(3);
     const inbox = await consumeInto(channel, queue);
     await inbox.atLeast(3);
@@ -34,8 +27,8 @@ describeBothBrokers('prefetch', (broker) => {
 
   test('prefetch 0 means no limit', async () => {
     const queue = await broker.queue('work');
-    const channel = await broker.channel();
-    await fill(channel, queue, 20);
+    const channel = await broker.confirmChannel();
+    await fillQueue(channel, queue, numbered('m', 20));
     await channel.prefetch(0);
     const inbox = await consumeInto(channel, queue);
     await inbox.atLeast(20);
@@ -44,9 +37,9 @@ describeBothBrokers('prefetch', (broker) => {
   test('per-consumer prefetch applies to each consumer on the channel separately', async () => {
     const first = await broker.queue('first');
     const second = await broker.queue('second');
-    const channel = await broker.channel();
-    await fill(channel, first, 5, 'a');
-    await fill(channel, second, 5, 'b');
+    const channel = await broker.confirmChannel();
+    await fillQueue(channel, first, numbered('a', 5));
+    await fillQueue(channel, second, numbered('b', 5));
     await channel.prefetch(2, false);
     const a = await consumeInto(channel, first);
     const b = await consumeInto(channel, second);
@@ -59,9 +52,9 @@ describeBothBrokers('prefetch', (broker) => {
   test('global prefetch is shared by all consumers on the channel', async () => {
     const first = await broker.queue('first');
     const second = await broker.queue('second');
-    const channel = await broker.channel();
-    await fill(channel, first, 5, 'a');
-    await fill(channel, second, 5, 'b');
+    const channel = await broker.confirmChannel();
+    await fillQueue(channel, first, numbered('a', 5));
+    await fillQueue(channel, second, numbered('b', 5));
     await channel.prefetch(3, true);
     const a = await consumeInto(channel, first);
     const b = await consumeInto(channel, second);
@@ -80,9 +73,9 @@ describeBothBrokers('prefetch', (broker) => {
   test('per-consumer and global limits together: the tighter one wins', async () => {
     const first = await broker.queue('first');
     const second = await broker.queue('second');
-    const channel = await broker.channel();
-    await fill(channel, first, 5, 'a');
-    await fill(channel, second, 5, 'b');
+    const channel = await broker.confirmChannel();
+    await fillQueue(channel, first, numbered('a', 5));
+    await fillQueue(channel, second, numbered('b', 5));
     await channel.prefetch(3, true);
     await channel.prefetch(1, false);
     const a = await consumeInto(channel, first);
@@ -104,8 +97,8 @@ describeBothBrokers('prefetch', (broker) => {
     await idle.prefetch(1);
     const idleInbox = await consumeInto(idle, queue);
 
-    const publisher = await broker.channel();
-    await fill(publisher, queue, 6, 'task');
+    const publisher = await broker.confirmChannel();
+    await fillQueue(publisher, queue, numbered('task', 6));
     // The idle worker acks each task as it arrives; the busy one never acks.
     const acked: string[] = [];
     while (acked.length < 5) {

@@ -1,23 +1,16 @@
 // Queue operations a client can count: declare-ok and get-ok message counts,
 // get-empty, purge, delete with if-unused/if-empty, consumers and cancel.
-import type { Channel } from 'amqplib';
 import { expect, test } from 'vitest';
 import { describeBothBrokers } from './brokers.js';
-import { bodiesOf, connectionClosedWith, consumeInto, failureOf, getOne } from './observe.js';
-
-/** Puts m1..mN on a queue and waits until they are there. */
-async function fill(channel: Channel, queue: string, count: number): Promise<void> {
-  for (let i = 1; i <= count; i++) channel.sendToQueue(queue, Buffer.from(`m${i}`));
-  await channel.checkQueue(queue);
-}
+import { bodiesOf, connectionClosedWith, consumeInto, failureOf, fillQueue, getOne, numbered } from './observe.js';
 
 describeBothBrokers('queue operations', (broker) => {
   test('declare-ok counts ready messages and consumers', async () => {
     const queue = broker.name('counted');
     broker.forgetQueueAfter(queue);
-    const channel = await broker.channel();
+    const channel = await broker.confirmChannel();
     expect(await channel.assertQueue(queue)).toEqual({ queue, messageCount: 0, consumerCount: 0 });
-    await fill(channel, queue, 3);
+    await fillQueue(channel, queue, numbered('m', 3));
     expect(await channel.assertQueue(queue)).toEqual({ queue, messageCount: 3, consumerCount: 0 });
     await channel.prefetch(1);
     const inbox = await consumeInto(channel, queue);
@@ -28,9 +21,9 @@ describeBothBrokers('queue operations', (broker) => {
 
   test('get returns the next message with the count left behind; get-empty when none', async () => {
     const queue = await broker.queue('gettable');
-    const channel = await broker.channel();
+    const channel = await broker.confirmChannel();
     expect(await channel.get(queue)).toBe(false);
-    await fill(channel, queue, 3);
+    await fillQueue(channel, queue, numbered('m', 3));
     const first = await getOne(channel, queue, { noAck: true });
     expect(first.fields).toMatchObject({ deliveryTag: 1, redelivered: false, exchange: '', routingKey: queue, messageCount: 2 });
     expect(first.content.toString()).toBe('m1');
@@ -41,8 +34,8 @@ describeBothBrokers('queue operations', (broker) => {
 
   test('purge removes ready messages and says how many; unacked ones stay', async () => {
     const queue = await broker.queue('purged');
-    const channel = await broker.channel();
-    await fill(channel, queue, 5);
+    const channel = await broker.confirmChannel();
+    await fillQueue(channel, queue, numbered('m', 5));
     const held = await getOne(channel, queue);
     expect(await channel.purgeQueue(queue)).toEqual({ messageCount: 4 });
     expect(await channel.purgeQueue(queue)).toEqual({ messageCount: 0 });
@@ -52,16 +45,16 @@ describeBothBrokers('queue operations', (broker) => {
 
   test('delete says how many ready messages went with the queue', async () => {
     const queue = await broker.queue('deleted');
-    const channel = await broker.channel();
-    await fill(channel, queue, 3);
+    const channel = await broker.confirmChannel();
+    await fillQueue(channel, queue, numbered('m', 3));
     expect(await channel.deleteQueue(queue)).toEqual({ messageCount: 3 });
     expect(await failureOf(channel.checkQueue(queue))).toEqual({ code: 404, classId: 50, methodId: 10 });
   });
 
   test('delete if-empty refuses a queue with messages (406); if-unused refuses one with consumers (406)', async () => {
     const queue = await broker.queue('guarded');
-    const filler = await broker.channel();
-    await fill(filler, queue, 1);
+    const filler = await broker.confirmChannel();
+    await fillQueue(filler, queue, numbered('m', 1));
     const ifEmpty = await broker.channel();
     expect(await failureOf(ifEmpty.deleteQueue(queue, { ifEmpty: true }))).toEqual({ code: 406, classId: 50, methodId: 40 });
 
@@ -89,7 +82,7 @@ describeBothBrokers('queue operations', (broker) => {
 
   test('consumer tags: the server names them amq.ctag-*, a client may choose; cancel stops deliveries', async () => {
     const queue = await broker.queue('tagged');
-    const channel = await broker.channel();
+    const channel = await broker.confirmChannel();
     const named = await consumeInto(channel, queue, { noAck: true });
     expect(named.consumerTag).toMatch(/^amq\.ctag-/);
     const chosen = await consumeInto(channel, queue, { noAck: true, consumerTag: 'my-consumer' });
@@ -97,7 +90,7 @@ describeBothBrokers('queue operations', (broker) => {
     expect((await channel.checkQueue(queue)).consumerCount).toBe(2);
 
     expect(await channel.cancel(named.consumerTag)).toEqual({ consumerTag: named.consumerTag });
-    await fill(channel, queue, 2);
+    await fillQueue(channel, queue, numbered('m', 2));
     const received = await chosen.atLeast(2);
     expect(received.map((m) => m.fields.consumerTag)).toEqual(['my-consumer', 'my-consumer']);
     expect(named.messages).toEqual([]);
@@ -107,7 +100,7 @@ describeBothBrokers('queue operations', (broker) => {
     const queue = await broker.queue('tagged');
     const connection = await broker.connect();
     const closed = connectionClosedWith(connection);
-    const channel = await connection.createChannel();
+    const channel = await connection.createConfirmChannel();
     channel.on('error', () => {});
     await channel.consume(queue, () => {}, { consumerTag: 'twice' });
     channel.consume(queue, () => {}, { consumerTag: 'twice' }).catch(() => {});
@@ -115,7 +108,7 @@ describeBothBrokers('queue operations', (broker) => {
   });
 
   test('consuming from a missing queue is 404', async () => {
-    const channel = await broker.channel();
+    const channel = await broker.confirmChannel();
     expect(await failureOf(channel.consume(broker.name('missing'), () => {}))).toEqual({ code: 404, classId: 60, methodId: 20 });
   });
 

@@ -3,13 +3,7 @@
 import type { Channel } from 'amqplib';
 import { expect, test } from 'vitest';
 import { describeBothBrokers } from './brokers.js';
-import { consumeInto, eventually } from './observe.js';
-
-/** Puts m1..mN on a queue and waits until they are there. */
-async function fill(channel: Channel, queue: string, count: number): Promise<void> {
-  for (let i = 1; i <= count; i++) channel.sendToQueue(queue, Buffer.from(`m${i}`));
-  await channel.checkQueue(queue);
-}
+import { consumeInto, eventually, fillQueue, numbered } from './observe.js';
 
 /** The ready messages of a queue, taken with basic.get, as body and redelivered flag. */
 async function readyMessages(channel: Channel, queue: string): Promise<[string, boolean][]> {
@@ -24,8 +18,8 @@ async function readyMessages(channel: Channel, queue: string): Promise<[string, 
 describeBothBrokers('unacked messages on close', (broker) => {
   test('closing the channel requeues its unacked deliveries in order, redelivered', async () => {
     const queue = await broker.queue('tasks');
-    const observer = await broker.channel();
-    await fill(observer, queue, 5);
+    const observer = await broker.confirmChannel();
+    await fillQueue(observer, queue, numbered('m', 5));
     const worker = await (await broker.connect()).createChannel();
     const inbox = await consumeInto(worker, queue);
     const delivered = await inbox.atLeast(5);
@@ -42,8 +36,8 @@ describeBothBrokers('unacked messages on close', (broker) => {
 
   test('closing the connection requeues the unacked deliveries of all its channels', async () => {
     const queue = await broker.queue('tasks');
-    const observer = await broker.channel();
-    await fill(observer, queue, 4);
+    const observer = await broker.confirmChannel();
+    await fillQueue(observer, queue, numbered('m', 4));
     const connection = await broker.connect();
     const first = await connection.createChannel();
     const second = await connection.createChannel();
@@ -64,8 +58,8 @@ describeBothBrokers('unacked messages on close', (broker) => {
 
   test('requeued messages are redelivered to a waiting consumer ahead of newer ones', async () => {
     const queue = await broker.queue('tasks');
-    const observer = await broker.channel();
-    await fill(observer, queue, 3);
+    const observer = await broker.confirmChannel();
+    await fillQueue(observer, queue, numbered('m', 3));
     const workerConnection = await broker.connect();
     const worker = await workerConnection.createChannel();
     await worker.prefetch(2);
