@@ -1,0 +1,64 @@
+/**
+ * Loads a lesson's scenario file and checks that it is one: a default export
+ * made with defineScenario, whose every parameter has a default and a
+ * description (the browser's forms and the server's checks are built from them).
+ */
+import { access } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import type { Scenario } from '../scenario/index.js';
+import { isPlainObject } from './params.js';
+
+/** A scenario file's default export, or what is wrong with it. */
+export type ScenarioFileResult = { ok: true; scenario: Scenario } | { ok: false; problems: string[] };
+
+/** Imports `file` (a .ts file; works under tsx and vitest) and checks its default export. */
+export async function importScenario(file: string): Promise<ScenarioFileResult> {
+  try {
+    await access(file);
+  } catch {
+    return { ok: false, problems: ['the file does not exist'] };
+  }
+  let module: { default?: unknown };
+  try {
+    module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  } catch (error) {
+    return { ok: false, problems: [`the file does not load: ${error instanceof Error ? error.message : String(error)}`] };
+  }
+  const problems = checkScenario(module.default);
+  return problems.length === 0 ? { ok: true, scenario: module.default as Scenario } : { ok: false, problems };
+}
+
+/** Everything that keeps `candidate` from being a usable scenario. */
+export function checkScenario(candidate: unknown): string[] {
+  if (!isPlainObject(candidate)) {
+    return ['it has no default export made with defineScenario({ title, params, actors, run })'];
+  }
+  const problems: string[] = [];
+  if (typeof candidate.title !== 'string' || candidate.title.trim() === '') problems.push('the scenario needs a title');
+  if (typeof candidate.actors !== 'function') problems.push('the scenario needs actors(params): the names of the actors it starts');
+  if (typeof candidate.run !== 'function') problems.push('the scenario needs run(context)');
+  const params = candidate.params;
+  if (!isPlainObject(params) || params.type !== 'object' || !isPlainObject(params.properties)) {
+    problems.push('the scenario needs params: a Type.Object({...}) of its parameters');
+  } else {
+    for (const [name, property] of Object.entries(params.properties)) {
+      if (!isPlainObject(property)) continue;
+      if (property.default === undefined) problems.push(`parameter ${name} has no default`);
+      if (typeof property.description !== 'string' || property.description.trim() === '') {
+        problems.push(`parameter ${name} has no description`);
+      }
+    }
+  }
+  if (candidate.limits !== undefined) problems.push(...checkLimits(candidate.limits));
+  return problems;
+}
+
+function checkLimits(limits: unknown): string[] {
+  if (!isPlainObject(limits)) return ['limits must be { seconds?, messages? }'];
+  const problems: string[] = [];
+  for (const name of ['seconds', 'messages']) {
+    const value = limits[name];
+    if (value !== undefined && (typeof value !== 'number' || !(value > 0))) problems.push(`limits.${name} must be a number above 0`);
+  }
+  return problems;
+}
