@@ -1,0 +1,382 @@
+/**
+ * A queue: ready messages in publish order, the consumers it hands them to
+ * in turn, and the rules that remove messages on their own (TTL, length
+ * limits, queue expiry, auto-delete).
+ *
+ * Unacknowledged messages are not kept here but by the channel that
+ * received them (see unacked.ts); the queue only counts them and takes them
+ * back when they are requeued.
+ */
+import type { FieldTable } from '../amqp/index.js';
+import type { Consumer } from './consumer.js';
+import { Deque } from './deque.js';
+import type { BrokerEvents, DeadLetterReason } from './events.js';
+import type { BindingDestination } from './exchanges/binding.js';
+import type { Message } from './message.js';
+import type { QueueSettings } from './queue-arguments.js';
+
+/** What a queue needs from the virtual host it lives in. */
+export interface QueueHost {
+  readonly name: string;
+  readonly events: BrokerEvents;
+  /** Republishes messages to the queue's dead-letter exchange, or drops them if it has none. */
+  deadLetter(queue: Queue, messages: Message[], reason: DeadLetterReason): void;
+  /** The queue wants to go away on its own (auto-delete after the last consumer, or x-expires). */
+  deleteUnusedQueue(queue: Queue, reason: 'auto-delete' | 'expired'): void;
+}
+
+/** Declare-time properties of a queue. */
+export interface QueueDeclaration {
+  readonly durable: boolean;
+  readonly autoDelete: boolean;
+  /** The connection that owns an exclusive queue; undefined for shared queues. */
+  readonly exclusiveOwner: object | undefined;
+  readonly arguments: FieldTable;
+}
+
+/** A queue of messages with its consumers. */
+export class Queue implements BindingDestination {
+  readonly kind = 'queue' as const;
+  routeMark = 0;
+  /** Messages waiting for a consumer, oldest first. */
+  readonly ready = new Deque<Message>();
+  /** Total body size of ready messages (x-max-length-bytes counts these). */
+  readyBytes = 0;
+  /** Messages delivered and not yet acknowledged, across all channels. */
+  unackedCount = 0;
+  /** Active consumers, highest x-priority first; within a priority, next in turn first. */
+  readonly consumers: Consumer[] = [];
+  /** True once deleted; late acks and requeues for it are ignored. */
+  deleted = false;
+  private hadConsumers = false;
+  private nextSeq = 1;
+  private dispatching = false;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private expiryTimerAt = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly host: QueueHost,
+    readonly declaration: QueueDeclaration,
+    readonly settings: QueueSettings,
+  ) {
+    this.restartIdleTimer();
+  }
+
+  /** Number of ready messages (what queue.declare-ok reports as message-count). */
+  get messageCount(): number {
+    return this.ready.length;
+  }
+
+  /** Whether the queue is exclusive to one connection. */
+  get exclusive(): boolean {
+    return this.declaration.exclusiveOwner !== undefined;
+  }
+
+  /**
+   * Takes a routed message. `messageTtl` is the message's own expiration in
+   * ms, if it has one. Returns false when the queue refuses it (full, with
+   * overflow reject-publish); a publisher-confirm channel nacks it then.
+   */
+  accept(message: Message, messageTtl: number | undefined): boolean {
+    const settings = this.settings;
+    if (settings.overflow !== 'drop-head' && this.wouldOverflow(message)) {
+      if (this.host.events.wants('publish-rejected')) {
+        this.host.events.emit('publish-rejected', { vhost: this.host.name, queue: this.name, reason: 'overflow' });
+      }
+      if (settings.overflow === 'reject-publish-dlx') this.host.deadLetter(this, [message], 'maxlen');
+      return false;
+    }
+    message.seq = this.nextSeq++;
+    const ttl = settings.messageTtl === undefined ? messageTtl : messageTtl === undefined ? settings.messageTtl : Math.min(messageTtl, settings.messageTtl);
+    if (ttl !== undefined) message.expiresAt = Date.now() + ttl;
+    if (this.ready.length === 0 && this.consumers.length > 0) {
+      const consumer = this.nextConsumer();
+      if (consumer !== undefined) {
+        this.deliverTo(consumer, message);
+        return true;
+      }
+    }
+    if (ttl === 0) {
+      // TTL 0: the message may only go straight to a waiting consumer, never sit in the queue.
+      this.expire([message]);
+      return true;
+    }
+    this.ready.push(message);
+    this.readyBytes += message.bodySize;
+    if (this.ready.length === 1 && message.expiresAt !== 0) this.scheduleExpiry();
+    if (settings.maxLength !== undefined || settings.maxLengthBytes !== undefined) this.dropHeadWhileOverLimit();
+    return true;
+  }
+
+  /** Hands ready messages to consumers that have room, in turn. */
+  dispatch(): void {
+    if (this.dispatching || this.deleted) return;
+    this.dispatching = true;
+    try {
+      while (this.ready.length > 0 && this.consumers.length > 0) {
+        const consumer = this.nextConsumer();
+        if (consumer === undefined) break;
+        const message = this.takeReady();
+        if (message === undefined) break;
+        this.deliverTo(consumer, message);
+      }
+    } finally {
+      this.dispatching = false;
+    }
+    this.scheduleExpiry();
+  }
+
+  /** basic.get: the next ready message, or undefined. The caller counts it unacked unless no-ack. */
+  get(): Message | undefined {
+    this.restartIdleTimer();
+    const message = this.takeReady();
+    this.scheduleExpiry();
+    return message;
+  }
+
+  /** Puts unacknowledged messages back at their original positions, marked redelivered. */
+  requeue(messages: Message[], reason: 'nack' | 'reject' | 'recover' | 'channel-closed'): void {
+    this.unackedCount -= messages.length;
+    if (this.deleted || messages.length === 0) return;
+    const returning = messages.length > 1 ? [...messages].sort((a, b) => a.seq - b.seq) : messages;
+    for (const message of returning) message.deliveryCount++;
+    // Ready messages older than the newest returning one (rare: earlier requeues) are merged in order.
+    const newest = returning[returning.length - 1]!.seq;
+    const older: Message[] = [];
+    while (this.ready.length > 0 && this.ready.peek()!.seq < newest) older.push(this.ready.shift()!);
+    const merged = older.length === 0 ? returning : mergeBySeq(returning, older);
+    for (let i = merged.length - 1; i >= 0; i--) this.ready.unshift(merged[i]!);
+    for (const message of returning) this.readyBytes += message.bodySize;
+    if (this.host.events.wants('requeued')) {
+      this.host.events.emit('requeued', { vhost: this.host.name, queue: this.name, count: returning.length, reason });
+    }
+    if (this.settings.maxLength !== undefined || this.settings.maxLengthBytes !== undefined) this.dropHeadWhileOverLimit();
+    this.dispatch();
+  }
+
+  /** Acknowledged messages leave for good. */
+  settle(count: number): void {
+    this.unackedCount -= count;
+  }
+
+  /** Rejected without requeue: dead-lettered if the queue has a dead-letter exchange, dropped otherwise. */
+  discard(messages: Message[]): void {
+    this.unackedCount -= messages.length;
+    if (messages.length > 0) this.host.deadLetter(this, messages, 'rejected');
+  }
+
+  /** queue.purge: drops every ready message (not dead-lettered); returns how many. */
+  purge(): number {
+    const count = this.ready.length;
+    this.ready.drain();
+    this.readyBytes = 0;
+    this.scheduleExpiry();
+    return count;
+  }
+
+  /** Adds a consumer and starts delivering to it. */
+  addConsumer(consumer: Consumer): void {
+    let at = this.consumers.length;
+    while (at > 0 && this.consumers[at - 1]!.priority < consumer.priority) at--;
+    this.consumers.splice(at, 0, consumer);
+    this.hadConsumers = true;
+    this.stopIdleTimer();
+    this.dispatch();
+  }
+
+  /** Removes a consumer (basic.cancel, channel closed); an auto-delete queue goes when its last one leaves. */
+  removeConsumer(consumer: Consumer): void {
+    const at = this.consumers.indexOf(consumer);
+    if (at < 0) return;
+    this.consumers.splice(at, 1);
+    if (this.consumers.length > 0) {
+      // With single-active-consumer the next one in line takes over.
+      if (this.settings.singleActiveConsumer && at === 0) this.dispatch();
+      return;
+    }
+    if (this.declaration.autoDelete && this.hadConsumers && !this.deleted) {
+      this.host.deleteUnusedQueue(this, 'auto-delete');
+      return;
+    }
+    this.restartIdleTimer();
+  }
+
+  /** A redeclaration or basic.get counts as use for x-expires. */
+  touch(): void {
+    if (this.consumers.length === 0) this.restartIdleTimer();
+  }
+
+  /**
+   * Marks the queue deleted, tells its consumers, and drops its ready
+   * messages; returns how many there were. Bindings are the vhost's job.
+   */
+  close(): number {
+    this.deleted = true;
+    this.stopIdleTimer();
+    if (this.expiryTimer !== undefined) clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+    for (const consumer of this.consumers.splice(0)) consumer.channel.cancelledByBroker(consumer);
+    const count = this.ready.length;
+    this.ready.drain();
+    this.readyBytes = 0;
+    return count;
+  }
+
+  private wouldOverflow(message: Message): boolean {
+    const { maxLength, maxLengthBytes } = this.settings;
+    return (
+      (maxLength !== undefined && this.ready.length + 1 > maxLength) ||
+      (maxLengthBytes !== undefined && this.readyBytes + message.bodySize > maxLengthBytes)
+    );
+  }
+
+  /** overflow drop-head: the oldest messages make room, dead-lettered with reason maxlen. */
+  private dropHeadWhileOverLimit(): void {
+    const { maxLength, maxLengthBytes } = this.settings;
+    let dropped: Message[] | undefined;
+    while (
+      this.ready.length > 0 &&
+      ((maxLength !== undefined && this.ready.length > maxLength) ||
+        (maxLengthBytes !== undefined && this.readyBytes > maxLengthBytes))
+    ) {
+      const head = this.ready.shift()!;
+      this.readyBytes -= head.bodySize;
+      (dropped ??= []).push(head);
+    }
+    if (dropped !== undefined) {
+      this.scheduleExpiry();
+      this.host.deadLetter(this, dropped, 'maxlen');
+    }
+  }
+
+  /** Next ready message that has not expired; expired ones met on the way are dead-lettered. */
+  private takeReady(): Message | undefined {
+    let expired: Message[] | undefined;
+    let message: Message | undefined;
+    let now = 0;
+    while ((message = this.ready.shift()) !== undefined) {
+      this.readyBytes -= message.bodySize;
+      if (message.expiresAt === 0) break;
+      if (now === 0) now = Date.now();
+      if (message.expiresAt > now) break;
+      (expired ??= []).push(message);
+    }
+    if (expired !== undefined) this.expire(expired);
+    return message;
+  }
+
+  /**
+   * The consumer whose turn it is and that has room, or undefined. Consumers
+   * are ordered by priority, so the first with room is the right one; with
+   * single-active-consumer only the first may receive.
+   */
+  private nextConsumer(): Consumer | undefined {
+    const consumers = this.consumers;
+    const candidates = this.settings.singleActiveConsumer ? Math.min(1, consumers.length) : consumers.length;
+    for (let i = 0; i < candidates; i++) {
+      const consumer = consumers[i]!;
+      if (consumer.channel.canDeliver(consumer)) return consumer;
+    }
+    return undefined;
+  }
+
+  private deliverTo(consumer: Consumer, message: Message): void {
+    if (!consumer.noAck) {
+      this.unackedCount++;
+      consumer.unacked++;
+    }
+    this.moveToBackOfItsPriority(consumer);
+    consumer.channel.deliver(consumer, message);
+  }
+
+  /** Round-robin: after a delivery the consumer waits behind the others of its priority. */
+  private moveToBackOfItsPriority(consumer: Consumer): void {
+    const consumers = this.consumers;
+    if (consumers.length < 2 || this.settings.singleActiveConsumer) return;
+    const at = consumers.indexOf(consumer);
+    let end = at;
+    while (end + 1 < consumers.length && consumers[end + 1]!.priority === consumer.priority) {
+      consumers[end] = consumers[end + 1]!;
+      end++;
+    }
+    consumers[end] = consumer;
+  }
+
+  private expire(messages: Message[]): void {
+    if (this.host.events.wants('expired')) {
+      this.host.events.emit('expired', { vhost: this.host.name, queue: this.name, count: messages.length });
+    }
+    this.host.deadLetter(this, messages, 'expired');
+  }
+
+  /** Keeps one timer for the head message's expiry (messages behind it expire when they reach the head). */
+  private scheduleExpiry(): void {
+    const head = this.ready.peek();
+    if (head === undefined || head.expiresAt === 0 || this.deleted) {
+      if (this.expiryTimer !== undefined) {
+        clearTimeout(this.expiryTimer);
+        this.expiryTimer = undefined;
+      }
+      return;
+    }
+    if (this.expiryTimer !== undefined && this.expiryTimerAt <= head.expiresAt) return;
+    if (this.expiryTimer !== undefined) clearTimeout(this.expiryTimer);
+    this.expiryTimerAt = head.expiresAt;
+    this.expiryTimer = setTimeout(() => this.expireHead(), clampDelay(head.expiresAt - Date.now()));
+    this.expiryTimer.unref();
+  }
+
+  private expireHead(): void {
+    this.expiryTimer = undefined;
+    const now = Date.now();
+    let expired: Message[] | undefined;
+    for (let head = this.ready.peek(); head !== undefined && head.expiresAt !== 0 && head.expiresAt <= now; head = this.ready.peek()) {
+      this.ready.shift();
+      this.readyBytes -= head.bodySize;
+      (expired ??= []).push(head);
+    }
+    if (expired !== undefined) this.expire(expired);
+    this.scheduleExpiry();
+  }
+
+  /** x-expires: the queue deletes itself after this long with no consumers, gets or redeclarations. */
+  private restartIdleTimer(): void {
+    const expires = this.settings.expires;
+    if (expires === undefined || this.deleted) return;
+    this.stopIdleTimer();
+    this.armIdleTimer(Date.now() + expires);
+  }
+
+  private armIdleTimer(deadline: number): void {
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.consumers.length > 0 || this.deleted) return;
+      if (Date.now() < deadline) this.armIdleTimer(deadline);
+      else this.host.deleteUnusedQueue(this, 'expired');
+    }, clampDelay(deadline - Date.now()));
+    this.idleTimer.unref();
+  }
+
+  private stopIdleTimer(): void {
+    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+}
+
+/** setTimeout fires at once for delays beyond 2^31-1 ms; longer waits re-arm when the timer fires early. */
+function clampDelay(ms: number): number {
+  return Math.min(Math.max(0, ms), 0x7fffffff);
+}
+
+/** Merges two lists already sorted by seq. */
+function mergeBySeq(a: Message[], b: Message[]): Message[] {
+  const out: Message[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(a[i]!.seq <= b[j]!.seq ? a[i++]! : b[j++]!);
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
+}
