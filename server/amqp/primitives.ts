@@ -16,32 +16,49 @@ const TWO_TO_32 = 0x1_0000_0000;
 /** Strings up to this length are scanned in JavaScript; longer ones go to Buffer's native code. */
 const SHORT_ASCII_SCAN = 48;
 
+/**
+ * Recently decoded short ASCII strings, by a hash of their bytes. Making a
+ * JS string from bytes costs around 100ns, while the same few names
+ * (exchanges, routing keys, consumer tags) arrive over and over; checking
+ * the bytes against a remembered string is several times cheaper.
+ */
+const RECENT_STRINGS_SIZE = 1024;
+const recentStrings: string[] = new Array<string>(RECENT_STRINGS_SIZE).fill('');
+
 /** Reads UTF-8 text from buf[start, end). */
 export function readUtf8(buf: Buffer, start: number, end: number): string {
   const length = end - start;
   if (length === 0) return '';
-  if (length <= SHORT_ASCII_SCAN) {
-    let text = '';
-    for (let i = start; i < end; i++) {
-      const byte = buf[i]!;
-      if (byte >= 0x80) return buf.toString('utf8', start, end);
-      text += String.fromCharCode(byte);
-    }
-    return text;
+  if (length > SHORT_ASCII_SCAN) return buf.toString('utf8', start, end);
+  let hash = length;
+  for (let i = start; i < end; i++) {
+    const byte = buf[i]!;
+    if (byte >= 0x80) return buf.toString('utf8', start, end);
+    hash = Math.imul(hash ^ byte, 0x01000193);
   }
-  return buf.toString('utf8', start, end);
+  const slot = (hash ^ (hash >>> 15)) & (RECENT_STRINGS_SIZE - 1);
+  const recent = recentStrings[slot]!;
+  if (recent.length === length) {
+    let i = 0;
+    while (i < length && recent.charCodeAt(i) === buf[start + i]) i++;
+    if (i === length) return recent;
+  }
+  const text = buf.toString('latin1', start, end);
+  recentStrings[slot] = text;
+  return text;
 }
+
+/** Below this length a JavaScript scan beats the call into Buffer.byteLength. */
+const SHORT_LENGTH_SCAN = 16;
 
 /** UTF-8 byte length of a string. */
 export function utf8Length(text: string): number {
   const length = text.length;
-  if (length <= SHORT_ASCII_SCAN) {
-    for (let i = 0; i < length; i++) {
-      if (text.charCodeAt(i) >= 0x80) return Buffer.byteLength(text, 'utf8');
-    }
-    return length;
+  if (length > SHORT_LENGTH_SCAN) return Buffer.byteLength(text, 'utf8');
+  for (let i = 0; i < length; i++) {
+    if (text.charCodeAt(i) >= 0x80) return Buffer.byteLength(text, 'utf8');
   }
-  return Buffer.byteLength(text, 'utf8');
+  return length;
 }
 
 /** Writes a string whose UTF-8 length (byteLength) is already known; returns the offset after it. */

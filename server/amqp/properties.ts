@@ -116,6 +116,14 @@ export function decodeContentHeader(payload: Buffer): ContentHeader {
 const stringLengths: number[] = new Array<number>(BASIC_PROPERTIES.length).fill(0);
 let encodedHeaders: Buffer = Buffer.alloc(0);
 
+/** amqplib sends `headers: {}` with every message; its encoding is always four zero bytes. */
+const EMPTY_TABLE = Buffer.alloc(4);
+
+function isEmpty(table: object): boolean {
+  for (const key in table) if ((table as Record<string, unknown>)[key] !== undefined) return false;
+  return true;
+}
+
 function propertyError(name: string, expected: string, value: unknown): TypeError {
   const shown = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' ? 'an object' : String(value);
   return new TypeError(`basic properties: '${name}' must be ${expected}, got ${shown}`);
@@ -153,7 +161,7 @@ export function encodeContentHeader(channel: number, bodySize: number, propertie
       case 'table':
         if (typeof value !== 'object' || Array.isArray(value) || Buffer.isBuffer(value)) throw propertyError(name, 'a field table (plain object)', value);
         try {
-          encodedHeaders = encodeTable(value as FieldTable);
+          encodedHeaders = isEmpty(value) ? EMPTY_TABLE : encodeTable(value as FieldTable);
         } catch (error) {
           if (error instanceof TypeError) throw new TypeError(`basic properties: '${name}': ${error.message}`);
           throw error;
