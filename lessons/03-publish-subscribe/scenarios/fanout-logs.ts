@@ -1,0 +1,95 @@
+/**
+ * The third tutorial's programs: the producer (emit_log.js) publishes log
+ * lines to the fanout exchange `logs`; every receiver (receive_logs.js) binds
+ * a queue of its own to it and prints each line. Who starts first decides
+ * whether anyone hears the lines.
+ */
+import { Type } from '@sinclair/typebox';
+import type { ChannelModel } from 'amqplib';
+import { defineScenario, PublishProperties, toPublishOptions } from '../../../server/scenario/index.js';
+import { closeConnections } from '../../connections.js';
+import { waitUntilSettled } from '../../waiting.js';
+
+const EXCHANGE = 'logs';
+
+/** How long receivers listen after the last delivery before the run decides nothing more will come. */
+const QUIET_MS = 500;
+
+/** The most the receivers wait for their copies. */
+const RECEIVE_TIMEOUT_MS = 5000;
+
+export default defineScenario({
+  title: 'A fanout exchange copies every message to every bound queue',
+  params: Type.Object({
+    receivers: Type.Integer({ default: 2, minimum: 0, maximum: 5, description: 'how many receivers each bind a queue of their own to logs' }),
+    messages: Type.Array(Type.String({ maxLength: 1000 }), {
+      default: ['info: Hello World!'],
+      minItems: 1,
+      maxItems: 20,
+      description: 'the log lines the producer publishes to logs, in order',
+    }),
+    startOrder: Type.Union([Type.Literal('receivers-first'), Type.Literal('publish-first')], {
+      default: 'receivers-first',
+      description: 'receivers-first: the receivers bind their queues, then the producer publishes; publish-first: the other way round',
+    }),
+    properties: PublishProperties,
+  }),
+  actors: ({ receivers, startOrder }) => {
+    const receiverNames = Array.from({ length: receivers }, (_, i) => `receiver ${i + 1}`);
+    return startOrder === 'receivers-first' ? [...receiverNames, 'producer'] : ['producer', ...receiverNames];
+  },
+  async run({ params, connect, log, sleep, snapshot }) {
+    const connections: ChannelModel[] = [];
+    let deliveries = 0;
+
+    const startReceiver = async (actor: string): Promise<void> => {
+      const connection = await connect(actor);
+      connections.push(connection);
+      const channel = await connection.createChannel();
+      await channel.assertExchange(EXCHANGE, 'fanout', { durable: false });
+      // An empty name asks the broker to make one up (amq.gen-...); exclusive:
+      // the queue is this receiver's alone and goes away with its connection.
+      const { queue } = await channel.assertQueue('', { exclusive: true });
+      log(actor, ` [*] Waiting for messages in ${queue}. To exit press CTRL+C`);
+      await channel.bindQueue(queue, EXCHANGE, '');
+      await channel.consume(queue, (message) => {
+        if (message === null) return;
+        deliveries += 1;
+        log(actor, ` [x] Received '${message.content.toString()}'`);
+      }, { noAck: true });
+    };
+
+    const startReceivers = async (): Promise<void> => {
+      for (let number = 1; number <= params.receivers; number += 1) await startReceiver(`receiver ${number}`);
+    };
+
+    const publish = async (): Promise<void> => {
+      const producer = await connect('producer');
+      connections.push(producer);
+      const channel = await producer.createChannel();
+      await channel.assertExchange(EXCHANGE, 'fanout', { durable: false });
+      for (const text of params.messages) {
+        // A fanout exchange ignores the routing key.
+        channel.publish(EXCHANGE, '', Buffer.from(text), toPublishOptions(params.properties));
+        log('producer', ` [x] Sent '${text}'`);
+      }
+      // emit_log.js leaves once it has sent; closing the channel first makes sure the publishes went out.
+      await channel.close();
+      await producer.close();
+    };
+
+    const steps = params.startOrder === 'receivers-first' ? [startReceivers, publish] : [publish, startReceivers];
+    for (const step of steps) {
+      await step();
+      // After the receivers: the list_bindings view; after publishing: where the messages are.
+      await snapshot();
+    }
+    await waitUntilSettled(sleep, {
+      finished: () => deliveries >= params.receivers * params.messages.length,
+      activity: () => deliveries,
+      quietMs: QUIET_MS,
+      timeoutMs: RECEIVE_TIMEOUT_MS,
+    });
+    await closeConnections(connections);
+  },
+});
