@@ -229,7 +229,10 @@ export async function eventually(what: string, check: () => Promise<boolean>, ms
   }
 }
 
-/** Whether a queue exists, asked with a passive declare on a throwaway channel. */
+/**
+ * Whether a queue exists, asked with a passive declare on a throwaway channel.
+ * Another connection's exclusive queue answers 405 but does exist.
+ */
 export async function queueExists(connection: ChannelModel, queue: string): Promise<boolean> {
   const channel = await connection.createChannel();
   // The 404 closes the channel; the rejected declare already reports it.
@@ -239,7 +242,9 @@ export async function queueExists(connection: ChannelModel, queue: string): Prom
     await channel.close();
     return true;
   } catch (err) {
-    if (closeReason(err).code === 404) return false;
+    const { code } = closeReason(err);
+    if (code === 404) return false;
+    if (code === 405) return true;
     throw err;
   }
 }

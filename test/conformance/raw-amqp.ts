@@ -55,9 +55,19 @@ export class Args {
     const bytes = Buffer.isBuffer(value) ? value : Buffer.from(value);
     return this.long(bytes.length).raw(bytes);
   }
-  /** An empty field table (the only kind these cases send). */
+  /** An empty field table. */
   emptyTable(): this {
     return this.long(0);
+  }
+  /** A field table of booleans and nested tables: all the client properties need. */
+  table(fields: Record<string, boolean | Record<string, boolean>>): this {
+    const entries = new Args();
+    for (const [key, value] of Object.entries(fields)) {
+      entries.shortstr(key);
+      if (typeof value === 'boolean') entries.raw(Buffer.from('t')).octet(value ? 1 : 0);
+      else entries.raw(Buffer.from('F')).table(value);
+    }
+    return this.longstr(entries.toBuffer());
   }
   raw(bytes: Buffer): this {
     this.parts.push(bytes);
@@ -88,6 +98,16 @@ export function methodFrame(channel: number, classId: number, methodId: number, 
 /** basic.publish to an exchange with a routing key (no mandatory/immediate). */
 export function basicPublish(channel: number, exchange: string, routingKey: string): Buffer {
   return methodFrame(channel, 60, 40, new Args().short(0).shortstr(exchange).shortstr(routingKey).octet(0));
+}
+
+/** A passive exchange.declare: the cheapest method that needs an open channel and has no content. */
+export function passiveExchangeDeclare(channel: number, exchange: string): Buffer {
+  return methodFrame(channel, 40, 10, new Args().short(0).shortstr(exchange).shortstr('direct').octet(1).emptyTable());
+}
+
+/** A client-initiated channel.close. */
+export function channelClose(channel: number): Buffer {
+  return methodFrame(channel, 20, 40, new Args().short(200).shortstr('Goodbye').short(0).short(0));
 }
 
 /** A content header frame for class basic with no properties. */
@@ -218,15 +238,29 @@ export class RawAmqpClient {
     }
   }
 
+  /** Sends the protocol header and waits for connection.start. */
+  async start(): Promise<void> {
+    this.send(AMQP_0_9_1_HEADER);
+    await this.expectMethod(10, 10, 'connection.start');
+  }
+
+  /**
+   * Sends connection.start-ok. Like amqplib and pika, it announces the
+   * authentication_failure_close capability, so a refused login is answered
+   * with connection.close rather than a silent disconnect.
+   */
+  startOk(mechanism: string, response: Buffer): void {
+    const clientProperties = { capabilities: { authentication_failure_close: true } };
+    this.send(methodFrame(0, 10, 11, new Args().table(clientProperties).shortstr(mechanism).longstr(response).shortstr('en_US')));
+  }
+
   /**
    * Runs the opening handshake with PLAIN. Returns null when the connection is
    * open, or the connection.close the broker answered with instead.
    */
   async handshake(credentials: { username: string; password: string; vhost: string }): Promise<RawClose | null> {
-    this.send(AMQP_0_9_1_HEADER);
-    await this.expectMethod(10, 10, 'connection.start');
-    const response = Buffer.from(`\0${credentials.username}\0${credentials.password}`);
-    this.send(methodFrame(0, 10, 11, new Args().emptyTable().shortstr('PLAIN').longstr(response).shortstr('en_US')));
+    await this.start();
+    this.startOk('PLAIN', Buffer.from(`\0${credentials.username}\0${credentials.password}`));
     const afterStartOk = await this.nextMethodOrFail('connection.tune');
     if (afterStartOk.classId === 10 && afterStartOk.methodId === 50) return this.answerClose(afterStartOk);
     if (afterStartOk.classId !== 10 || afterStartOk.methodId !== 30) throw new Error('expected connection.tune');

@@ -3,7 +3,7 @@ import type { ConfirmChannel, Options } from 'amqplib';
 import { expect, test } from 'vitest';
 import { describeBothBrokers } from './brokers.js';
 import type { BrokerUnderTest } from './brokers.js';
-import { connectionClosedWith, drainBodies, failureOf, publishConfirmed } from './observe.js';
+import { closeReason, connectionClosedWith, drainBodies, failureOf, publishConfirmed, within } from './observe.js';
 
 /**
  * Publishes one message (confirmed, so routing is over) and returns the labels
@@ -208,6 +208,18 @@ describeBothBrokers('routing', (broker) => {
       classId: 40,
       methodId: 10,
     });
+  });
+
+  test('publishing to a missing exchange closes only that channel (404); its siblings work on', async () => {
+    const queue = await broker.queue('Q');
+    const connection = await broker.connect();
+    const doomed = await connection.createChannel();
+    const closed = new Promise<Error>((resolve) => doomed.once('error', resolve));
+    const sibling = await connection.createConfirmChannel();
+    doomed.publish(broker.name('missing'), 'k', Buffer.from('lost'));
+    expect(closeReason(await within(3000, 'the channel close', closed))).toEqual({ code: 404, classId: 60, methodId: 40 });
+    await publishConfirmed(sibling, '', queue, 'still fine');
+    expect(await drainBodies(sibling, queue)).toEqual(['still fine']);
   });
 
   test('exchange declare rules: redeclare with another type 406, missing exchange 404, unknown type 503', async () => {

@@ -1,0 +1,192 @@
+// Errors only a misbehaving client can provoke, sent as crafted bytes over a
+// raw socket: wrong protocol headers, refused logins, broken frames, frames
+// out of order, methods on channels that are not open.
+import amqp from 'amqplib';
+import { expect, test } from 'vitest';
+import { describeBothBrokers } from './brokers.js';
+import type { BrokerUnderTest } from './brokers.js';
+import { pause } from './observe.js';
+import {
+  AMQP_0_9_1_HEADER,
+  Args,
+  FrameType,
+  basicPublish,
+  channelClose,
+  contentHeader,
+  frame,
+  methodFrame,
+  passiveExchangeDeclare,
+} from './raw-amqp.js';
+import type { RawAmqpClient } from './raw-amqp.js';
+
+/** A raw client past the handshake, with channel 1 open. */
+async function openClient(broker: BrokerUnderTest): Promise<RawAmqpClient> {
+  const client = await broker.raw();
+  const refused = await client.handshake(broker.credentials());
+  if (refused !== null) throw new Error(`handshake refused: ${refused.code} ${refused.replyText}`);
+  await client.openChannel(1);
+  return client;
+}
+
+/**
+ * The connection.close a crafted input provokes, without its reply text.
+ * When the socket closes afterwards depends on how much of the bad input the
+ * broker still reads, so cases do not compare that.
+ */
+async function connectionCloseAfter(broker: BrokerUnderTest, send: (client: RawAmqpClient) => void) {
+  const client = await openClient(broker);
+  send(client);
+  const { code, classId, methodId, channel } = await client.nextClose();
+  return { code, classId, methodId, channel };
+}
+
+describeBothBrokers('wire errors', (broker) => {
+  test('a wrong protocol header is answered with AMQP 0-9-1 and the socket is closed', async () => {
+    for (const header of ['AMQP\x00\x00\x09\x02', 'AMQP\x01\x01\x00\x0a', 'AMQP\x00\x01\x00\x00', 'GET / HTTP/1.1\r\n\r\n']) {
+      const client = await broker.raw();
+      client.send(Buffer.from(header, 'latin1'));
+      expect([header, await client.bytesUntilClosed()]).toEqual([header, AMQP_0_9_1_HEADER]);
+    }
+  });
+
+  test('a wrong password is refused with connection.close 403 ACCESS_REFUSED', async () => {
+    const client = await broker.raw();
+    const refused = await client.handshake({ ...broker.credentials(), password: 'wrong' });
+    expect(refused).toMatchObject({ code: 403, classId: 0, methodId: 0, channel: 0 });
+    expect(refused!.replyText).toMatch(/^ACCESS_REFUSED - /);
+    expect(await client.closedByBroker()).toBe(true);
+  });
+
+  test('an unknown user is refused the same way as a wrong password (403)', async () => {
+    const client = await broker.raw();
+    const refused = await client.handshake({ ...broker.credentials(), username: 'nobody' });
+    expect(refused).toMatchObject({ code: 403, classId: 0, methodId: 0 });
+  });
+
+  test('an unknown vhost is refused with connection.close 530 NOT_ALLOWED on connection.open', async () => {
+    const client = await broker.raw();
+    const refused = await client.handshake({ ...broker.credentials(), vhost: broker.name('no-such-vhost') });
+    expect(refused).toMatchObject({ code: 530, classId: 10, methodId: 40, channel: 0 });
+    expect(refused!.replyText).toMatch(/^NOT_ALLOWED - /);
+  });
+
+  test('amqplib sees the refused login and the unknown vhost as failed connects', async () => {
+    const refused = amqp.connect(broker.url.replace(/:[^:@/]*@/, ':wrong@'), { timeout: 3000 });
+    await expect(refused).rejects.toThrow(/403/);
+    const noVhost = amqp.connect(`${broker.url.slice(0, broker.url.lastIndexOf('/'))}/${broker.name('no-such-vhost')}`, {
+      timeout: 3000,
+    });
+    await expect(noVhost).rejects.toThrow();
+  });
+
+  test('a malformed PLAIN response (SYNTAX_ERROR before the connection opens) closes the socket without a reply', async () => {
+    const client = await broker.raw();
+    await client.start();
+    client.startOk('PLAIN', Buffer.from('no separators'));
+    // Before the connection is open RabbitMQ does not explain itself: it closes after a pause.
+    expect(await client.bytesUntilClosed(6000)).toEqual(Buffer.alloc(0));
+  });
+
+  test('a bad frame-end octet is 501 FRAME_ERROR', async () => {
+    const outcome = await connectionCloseAfter(broker, (client) => client.send(frame(FrameType.method, 1, Buffer.from([0, 20, 0, 10, 0]), 0x00)));
+    expect(outcome).toEqual({ code: 501, classId: 0, methodId: 0, channel: 0});
+  });
+
+  test('an unknown frame type is 501 FRAME_ERROR', async () => {
+    const outcome = await connectionCloseAfter(broker, (client) => client.send(frame(9, 1, Buffer.alloc(0))));
+    expect(outcome).toEqual({ code: 501, classId: 0, methodId: 0, channel: 0});
+  });
+
+  test('a frame larger than the negotiated frame-max is 501 FRAME_ERROR', async () => {
+    const outcome = await connectionCloseAfter(broker, (client) => client.send(frame(FrameType.method, 1, Buffer.alloc(client.tuning!.frameMax + 100))));
+    expect(outcome).toEqual({ code: 501, classId: 0, methodId: 0, channel: 0});
+  });
+
+  test('method arguments that cannot be decoded are 501 FRAME_ERROR naming the method', async () => {
+    const outcome = await connectionCloseAfter(broker, (client) => client.send(methodFrame(1, 40, 10, Buffer.from([0, 0, 200, 65]))));
+    expect(outcome).toEqual({ code: 501, classId: 40, methodId: 10, channel: 0});
+  });
+
+  test('a content header or body with no publish before it is 505 UNEXPECTED_FRAME', async () => {
+    const header = await connectionCloseAfter(broker, (client) => client.send(contentHeader(1, 5)));
+    expect(header).toEqual({ code: 505, classId: 0, methodId: 0, channel: 0});
+    const body = await connectionCloseAfter(broker, (client) => client.send(frame(FrameType.body, 1, Buffer.from('hello'))));
+    expect(body).toEqual({ code: 505, classId: 0, methodId: 0, channel: 0});
+  });
+
+  test('a method where the content body belongs is 505 UNEXPECTED_FRAME naming basic.publish', async () => {
+    const outcome = await connectionCloseAfter(broker, (client) => {
+      client.send(basicPublish(1, '', 'x'));
+      client.send(contentHeader(1, 5));
+      client.send(basicPublish(1, '', 'x'));
+    });
+    expect(outcome).toEqual({ code: 505, classId: 60, methodId: 40, channel: 0});
+  });
+
+  test('a content header of another class than the publish is 505 UNEXPECTED_FRAME', async () => {
+    const outcome = await connectionCloseAfter(broker, (client) => {
+      client.send(basicPublish(1, '', 'x'));
+      const header = Buffer.alloc(14);
+      header.writeUInt16BE(50, 0);
+      header.writeBigUInt64BE(2n, 4);
+      client.send(frame(FrameType.header, 1, header));
+    });
+    expect(outcome).toEqual({ code: 505, classId: 60, methodId: 40, channel: 0});
+  });
+
+  test('a heartbeat on a channel other than 0 is 505 UNEXPECTED_FRAME', async () => {
+    const outcome = await connectionCloseAfter(broker, (client) => client.send(frame(FrameType.heartbeat, 1, Buffer.alloc(0))));
+    expect(outcome).toEqual({ code: 505, classId: 0, methodId: 0, channel: 0});
+  });
+
+  test('a method on a channel that was never opened is 504 CHANNEL_ERROR', async () => {
+    const outcome = await connectionCloseAfter(broker, (client) => client.send(passiveExchangeDeclare(7, 'amq.direct')));
+    expect(outcome).toEqual({ code: 504, classId: 40, methodId: 10, channel: 0});
+  });
+
+  test('a method on a channel the client closed is 504 CHANNEL_ERROR', async () => {
+    const client = await openClient(broker);
+    client.send(channelClose(1));
+    expect(await client.nextMethod()).toMatchObject({ channel: 1, classId: 20, methodId: 41 });
+    client.send(passiveExchangeDeclare(1, 'amq.direct'));
+    expect(await client.nextClose()).toMatchObject({ code: 504, classId: 40, methodId: 10, channel: 0 });
+  });
+
+  test('opening a channel twice is 504 CHANNEL_ERROR', async () => {
+    const outcome = await connectionCloseAfter(broker, (client) => client.send(methodFrame(1, 20, 10, new Args().shortstr(''))));
+    expect(outcome).toEqual({ code: 504, classId: 20, methodId: 10, channel: 0});
+  });
+
+  test('a channel method on channel 0 is 504 CHANNEL_ERROR', async () => {
+    const outcome = await connectionCloseAfter(broker, (client) => client.send(passiveExchangeDeclare(0, 'amq.direct')));
+    expect(outcome).toEqual({ code: 504, classId: 40, methodId: 10, channel: 0});
+  });
+
+  test('an unexpected channel.close-ok is 503 COMMAND_INVALID', async () => {
+    const outcome = await connectionCloseAfter(broker, (client) => client.send(methodFrame(1, 20, 41)));
+    expect(outcome).toEqual({ code: 503, classId: 20, methodId: 41, channel: 0});
+  });
+
+  test('after the broker closes a channel, frames on it are ignored until close-ok', async () => {
+    const client = await openClient(broker);
+    client.send(passiveExchangeDeclare(1, broker.name('missing')));
+    expect(await client.nextMethod()).toMatchObject({ channel: 1, classId: 20, methodId: 40 });
+    client.send(passiveExchangeDeclare(1, 'amq.direct'));
+    await pause(200);
+    client.send(methodFrame(1, 20, 41));
+    // The connection is still usable: channel 2 opens.
+    await client.openChannel(2);
+  });
+
+  test('publishing to a missing exchange closes the channel with 404, the connection lives on', async () => {
+    const client = await openClient(broker);
+    client.send(basicPublish(1, broker.name('missing'), 'k'));
+    client.send(contentHeader(1, 0));
+    const close = await client.nextClose();
+    expect(close).toMatchObject({ code: 404, classId: 60, methodId: 40, channel: 1 });
+    expect(close.replyText).toMatch(/^NOT_FOUND - /);
+    await client.openChannel(2);
+    client.send(passiveExchangeDeclare(2, 'amq.direct'));
+    expect(await client.nextMethod()).toMatchObject({ channel: 2, classId: 40, methodId: 11 });
+  });
+});
