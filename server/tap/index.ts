@@ -1,0 +1,89 @@
+/**
+ * The tap: an AMQP 0-9-1 proxy between a run's clients and the broker.
+ * Every frame in both directions passes through it unchanged and is
+ * reported to the run's trace, decoded, under the name of the actor whose
+ * connection carried it. It can also hold frames back, so a run can be
+ * paused and stepped one protocol event at a time.
+ *
+ *   const tap = await startTap({ upstreamHost: '127.0.0.1', upstreamPort: 5672, recorder });
+ *   amqp.connect(`amqp://guest:guest@${tap.host}:${tap.port}`, { clientProperties: { connection_name: 'producer' } });
+ */
+import { createServer, type Socket } from 'node:net';
+import type { TraceRecorder } from '../trace/recorder.js';
+import { createGate } from './gate.js';
+import { createRoutingObserver } from './routing-observer.js';
+import { TappedConnection } from './tapped-connection.js';
+
+/** A running tap. */
+export interface Tap {
+  /** Where clients connect instead of the broker (always loopback). */
+  readonly host: string;
+  readonly port: number;
+  /** Stops passing frames on (pause / step mode); heartbeats always pass. */
+  hold(): void;
+  /** Passes everything held, in order, and stops holding. */
+  release(): void;
+  /** Passes exactly one held frame (a message with its header and body counts as one); false if none is waiting. */
+  step(): boolean;
+  /** Frames waiting to be stepped or released. */
+  readonly waiting: number;
+  /** Closes the listener and every proxied connection. */
+  close(): Promise<void>;
+}
+
+/** Options for startTap. */
+export interface TapOptions {
+  /** The broker the tap forwards to. */
+  upstreamHost: string;
+  upstreamPort: number;
+  /** The run's trace, which gets one event per frame. */
+  recorder: TraceRecorder;
+  /** Also report routing decisions computed from the declares and binds seen (for brokers that do not report their own). */
+  observeRouting?: boolean;
+}
+
+/** Starts a tap listening on 127.0.0.1 at a free port. */
+export async function startTap(options: TapOptions): Promise<Tap> {
+  const gate = createGate();
+  const context = {
+    upstreamHost: options.upstreamHost,
+    upstreamPort: options.upstreamPort,
+    gate,
+    recorder: options.recorder,
+    routing: options.observeRouting ? createRoutingObserver() : undefined,
+  };
+  const connections = new Set<TappedConnection>();
+  let nextId = 1;
+
+  // Paused until the broker is reached, so the client's bytes wait in its socket, not in the tap.
+  const server = createServer({ pauseOnConnect: true }, (client: Socket) => {
+    const connection = new TappedConnection(nextId++, client, context);
+    connections.add(connection);
+    void connection.closed.then(() => connections.delete(connection));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('the tap has no TCP address');
+
+  return {
+    host: address.address,
+    port: address.port,
+    hold: () => gate.hold(),
+    release: () => gate.release(),
+    step: () => gate.step(),
+    get waiting() {
+      return gate.waiting;
+    },
+    async close() {
+      const closing = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const connection of connections) connection.destroy('the tap was closed');
+      await Promise.all([closing, ...[...connections].map((connection) => connection.closed)]);
+    },
+  };
+}

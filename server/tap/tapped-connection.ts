@@ -1,0 +1,231 @@
+/**
+ * One client connection through the tap: the client's socket, a socket to
+ * the broker, and the two directions between them. Each direction reads
+ * whole frames (or messages), passes their bytes on unchanged through the
+ * gate, and reports each as a trace event under the actor's name.
+ *
+ * The client's bytes are not read until the broker is reached; when it
+ * cannot be, the trace says why and the client's connection is reset, so
+ * its library fails the way it would against an absent broker.
+ *
+ * Flow control: a direction stops reading when the other socket's send
+ * buffer is full, or when too many of its frames are held at the gate, so
+ * a fast publisher slows down instead of filling the tap's memory.
+ */
+import { connect, type Socket } from 'node:net';
+import type { FrameDirection, JsonValue } from '../protocol/trace.js';
+import type { NewTraceEvent, TraceRecorder } from '../trace/recorder.js';
+import type { Gate } from './gate.js';
+import type { ObservedConnection, RoutingObserver } from './routing-observer.js';
+import { WireReader, type WireUnit } from './wire-reader.js';
+
+/** Held bytes per direction beyond which the tap stops reading from that side. */
+const MAX_HELD_BYTES = 4 * 1024 * 1024;
+
+/** What every connection of a tap shares. */
+export interface TapContext {
+  readonly upstreamHost: string;
+  readonly upstreamPort: number;
+  readonly gate: Gate;
+  readonly recorder: TraceRecorder;
+  readonly routing: RoutingObserver | undefined;
+}
+
+/** One direction: bytes read from `source`, cut into units, written to `target`. */
+interface Direction {
+  readonly direction: FrameDirection;
+  readonly source: Socket;
+  readonly target: Socket;
+  readonly reader: WireReader;
+  /** Bytes of this direction waiting at the gate. */
+  heldBytes: number;
+  waitingForDrain: boolean;
+  paused: boolean;
+  /** The source has closed; the target is ended once nothing of this direction waits at the gate. */
+  sourceClosed: boolean;
+}
+
+/** A client connection proxied to the broker. */
+export class TappedConnection implements ObservedConnection {
+  /** Shown until the client names itself in connection.start-ok. */
+  actor: string;
+  /** Resolves once both sockets have closed. */
+  readonly closed: Promise<void>;
+  private readonly upstream: Socket;
+  private readonly toBroker: Direction;
+  private readonly toClient: Direction;
+  private connected = false;
+  /** connection.close-ok went through: the sockets closing is the expected end, not a loss. */
+  private closedCleanly = false;
+  private lossReported = false;
+  private lastError: Error | undefined;
+  private socketsOpen = 2;
+  private resolveClosed!: () => void;
+
+  constructor(
+    readonly id: number,
+    private readonly client: Socket,
+    private readonly context: TapContext,
+  ) {
+    this.actor = `connection ${id}`;
+    this.closed = new Promise((resolve) => {
+      this.resolveClosed = resolve;
+    });
+    this.upstream = connect({ host: context.upstreamHost, port: context.upstreamPort });
+    this.toBroker = newDirection('to-broker', client, this.upstream);
+    this.toClient = newDirection('to-client', this.upstream, client);
+    client.setNoDelay(true);
+    this.upstream.setNoDelay(true);
+
+    this.upstream.once('connect', () => {
+      this.connected = true;
+      client.resume();
+    });
+    for (const direction of [this.toBroker, this.toClient]) {
+      direction.source.on('data', (chunk: Buffer) => this.handleData(direction, chunk));
+      direction.source.on('error', (error) => {
+        this.lastError = error;
+      });
+      direction.source.once('close', () => this.handleSourceClosed(direction));
+    }
+  }
+
+  /** Closes both sockets at once, without waiting for held frames. */
+  destroy(reason: string): void {
+    if (!this.lastError) this.lastError = new Error(reason);
+    this.client.destroy();
+    this.upstream.destroy();
+  }
+
+  private handleData(direction: Direction, chunk: Buffer): void {
+    let units: WireUnit[];
+    try {
+      units = direction.reader.push(chunk);
+    } catch (error) {
+      // The reader reports bad bytes as units; anything thrown is a bug, and must not take the process down.
+      this.destroy(`the tap failed to read the stream: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    // One write for all the frames this chunk completed, when they pass at once.
+    direction.target.cork();
+    for (const unit of units) {
+      if (unit.kind === 'heartbeat') {
+        this.write(direction, unit.raw);
+        continue;
+      }
+      direction.heldBytes += unit.size;
+      this.context.gate.submit(this, () => this.forward(direction, unit));
+    }
+    direction.target.uncork();
+    this.updateFlow(direction);
+  }
+
+  /** Passes a unit on and reports it; runs when the gate lets it through. */
+  private forward(direction: Direction, unit: WireUnit): void {
+    direction.heldBytes -= unit.size;
+    // Frames for a socket that has gone were never delivered, so they are not reported either.
+    if (direction.target.destroyed) return;
+    this.write(direction, unit.raw);
+    if (unit.kind === 'report') this.report(direction.direction, unit);
+    if (direction.sourceClosed && direction.heldBytes === 0) direction.target.end();
+    else this.updateFlow(direction);
+  }
+
+  private write(direction: Direction, raw: Buffer[]): void {
+    const { target } = direction;
+    if (target.destroyed || target.writableEnded) return;
+    let roomLeft = true;
+    for (const view of raw) roomLeft = target.write(view);
+    if (!roomLeft && !direction.waitingForDrain) {
+      direction.waitingForDrain = true;
+      target.once('drain', () => {
+        direction.waitingForDrain = false;
+        this.updateFlow(direction);
+      });
+    }
+  }
+
+  private report(direction: FrameDirection, unit: WireUnit): void {
+    const { recorder, routing } = this.context;
+    const method = unit.decoded;
+    if (method?.name === 'connection.start-ok') {
+      const name = connectionName(method.fields.clientProperties.connection_name);
+      if (name !== undefined) this.actor = name;
+    } else if (method?.name === 'connection.close-ok') {
+      this.closedCleanly = true;
+    }
+    const event: NewTraceEvent = {
+      kind: 'frame',
+      actor: this.actor,
+      direction,
+      channel: unit.channel,
+      method: unit.method,
+      fields: unit.fields,
+      ...(unit.message ? { message: unit.message } : {}),
+    };
+    recorder.add(event);
+    if (routing && method) {
+      for (const decision of routing.observe(this, direction, unit.channel, method, unit.properties?.headers)) recorder.add(decision);
+    }
+  }
+
+  private updateFlow(direction: Direction): void {
+    if (!this.connected || direction.source.destroyed) return;
+    const shouldPause = direction.waitingForDrain || direction.heldBytes > MAX_HELD_BYTES;
+    if (shouldPause && !direction.paused) {
+      direction.paused = true;
+      direction.source.pause();
+    } else if (!shouldPause && direction.paused) {
+      direction.paused = false;
+      direction.source.resume();
+    }
+  }
+
+  private handleSourceClosed(direction: Direction): void {
+    direction.sourceClosed = true;
+    if (direction === this.toClient && !this.connected) {
+      this.reportUnreachable();
+      this.client.resetAndDestroy();
+    } else {
+      this.reportLoss(direction);
+      if (direction.heldBytes === 0 && !direction.target.destroyed) direction.target.end();
+    }
+    this.socketsOpen -= 1;
+    if (this.socketsOpen === 0) this.finish();
+  }
+
+  private reportUnreachable(): void {
+    const { upstreamHost: host, upstreamPort: port, recorder } = this.context;
+    const fields: { [name: string]: JsonValue } = { host, port, reason: this.lastError?.message ?? 'the connection closed before it was established' };
+    const code = (this.lastError as NodeJS.ErrnoException | undefined)?.code;
+    if (code !== undefined) fields.code = code;
+    recorder.add({ kind: 'frame', actor: this.actor, direction: 'to-broker', channel: 0, method: 'broker-unreachable', fields });
+    this.lossReported = true;
+  }
+
+  /** A connection that ends without the close handshake is worth a line in the trace: the broker sees it vanish. */
+  private reportLoss(direction: Direction): void {
+    if (this.closedCleanly || this.lossReported) return;
+    this.lossReported = true;
+    const fields: { [name: string]: JsonValue } = { closedBy: direction.direction === 'to-broker' ? 'client' : 'broker' };
+    if (this.lastError) fields.reason = this.lastError.message;
+    this.context.recorder.add({ kind: 'frame', actor: this.actor, direction: direction.direction, channel: 0, method: 'connection-lost', fields });
+  }
+
+  private finish(): void {
+    this.context.gate.forget(this);
+    this.context.routing?.connectionClosed(this);
+    this.resolveClosed();
+  }
+}
+
+function newDirection(direction: FrameDirection, source: Socket, target: Socket): Direction {
+  return { direction, source, target, reader: new WireReader(), heldBytes: 0, waitingForDrain: false, paused: false, sourceClosed: false };
+}
+
+/** The connection_name client property, when the client set one. */
+function connectionName(value: unknown): string | undefined {
+  if (typeof value === 'string' && value !== '') return value;
+  if (Buffer.isBuffer(value) && value.length > 0) return value.toString('utf8');
+  return undefined;
+}
