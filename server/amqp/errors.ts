@@ -33,3 +33,14 @@ export class CodecError extends Error {
     this.methodId = methodId;
   }
 }
+
+/** A short description of a bad value for error messages: strings quoted and cut, objects named by kind. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (Buffer.isBuffer(value)) return `a Buffer of ${value.length} bytes`;
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  if (typeof value === 'function' || typeof value === 'symbol') return `a ${typeof value}`;
+  return String(value);
+}

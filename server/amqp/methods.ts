@@ -12,20 +12,20 @@
  * Method payload layout: class id (2) | method id (2) | arguments in order,
  * with consecutive bit arguments packed into one octet, lowest bit first.
  */
-import { CodecError } from './errors.js';
+import { CodecError, describeValue } from './errors.js';
 import { NOT_IMPLEMENTED, SYNTAX_ERROR } from './reply-codes.js';
 import { FRAME_END, FRAME_METHOD } from './frame.js';
 import { readUtf8, utf8Length, writeUInt64, writeUtf8 } from './primitives.js';
 import { CLASSES, METHODS } from './spec.js';
 import type { DecodedMethod, FieldSpec, MethodArgs, MethodName, MethodSpec } from './spec.js';
 import { decodeTable, encodeTable } from './table.js';
-import type { FieldTable } from './table.js';
+import type { DecodeTableOptions, FieldTable } from './table.js';
 
 /** Turns a method's fields into one whole frame (header, payload, frame-end). */
 export type MethodEncoder<N extends MethodName> = (channel: number, fields: MethodArgs[N]) => Buffer;
 
 type AnyEncoder = (channel: number, fields: object) => Buffer;
-type AnyDecoder = (payload: Buffer, offset: number) => object;
+type AnyDecoder = (payload: Buffer, offset: number, tableOptions: DecodeTableOptions | undefined) => object;
 
 interface CompiledMethod {
   readonly spec: MethodSpec;
@@ -52,14 +52,6 @@ function errorsFor(spec: MethodSpec) {
     notObject: (value: unknown) => new TypeError(`${name}: fields must be an object, got ${describeValue(value)}`),
     badChannel: (channel: unknown) => new TypeError(`${name}: channel must be an integer from 0 to 65535, got ${describeValue(channel)}`),
   };
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (Buffer.isBuffer(value)) return `a Buffer of ${value.length} bytes`;
-  if (Array.isArray(value)) return 'an array';
-  if (value === null || typeof value !== 'object') return String(value);
-  return 'an object';
 }
 
 /** Helpers the generated code calls; passed in rather than closed over so the source stands alone. */
@@ -130,7 +122,7 @@ function decoderSource(spec: MethodSpec): string {
       case 'table':
         lines.push(
           `let ${v};`,
-          `try { const t = h.decodeTable(buf, o); ${v} = t.value; o = t.offset; } catch (error) { throw e.inTable(${JSON.stringify(group.name)}, error); }`,
+          `try { const t = h.decodeTable(buf, o, tableOptions); ${v} = t.value; o = t.offset; } catch (error) { throw e.inTable(${JSON.stringify(group.name)}, error); }`,
         );
         break;
     }
@@ -138,7 +130,7 @@ function decoderSource(spec: MethodSpec): string {
   const result = spec.fields.map((field, i) => `${JSON.stringify(field.name)}: v${i}`).join(', ');
   return [
     '"use strict";',
-    'return function decode(buf, o) {',
+    'return function decode(buf, o, tableOptions) {',
     '  const end = buf.length;',
     '  let n = 0, bits = 0;',
     ...lines.map((line) => `  ${line}`),
@@ -316,8 +308,9 @@ export function className(classId: number): string | undefined {
  * Decodes a method frame's payload into its name and fields. Throws
  * CodecError: 502 SYNTAX_ERROR for truncated or malformed payloads,
  * 540 NOT_IMPLEMENTED for class or method ids that are not in the catalogue.
+ * `tableOptions` applies to table arguments ({ exact: true } keeps wire types).
  */
-export function decodeMethod(payload: Buffer): DecodedMethod {
+export function decodeMethod(payload: Buffer, tableOptions?: DecodeTableOptions): DecodedMethod {
   if (payload.length < 4) {
     throw new CodecError(SYNTAX_ERROR, `method frame payload is ${payload.length} bytes; it needs at least 4 for the class and method ids`);
   }
@@ -329,7 +322,7 @@ export function decodeMethod(payload: Buffer): DecodedMethod {
     const what = known === undefined ? `unknown class id ${classId} (method id ${methodId})` : `unknown method id ${methodId} in class ${known} (${classId})`;
     throw new CodecError(NOT_IMPLEMENTED, what, classId, methodId);
   }
-  const fields = compiled.decode(payload, 4);
+  const fields = compiled.decode(payload, 4, tableOptions);
   return { name: compiled.spec.name, classId, methodId, fields } as DecodedMethod;
 }
 

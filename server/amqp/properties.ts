@@ -9,13 +9,13 @@
  * (clusterId); bit 0 would announce a further flags word, which basic, with
  * only 14 properties, never needs.
  */
-import { CodecError } from './errors.js';
+import { CodecError, describeValue } from './errors.js';
 import { SYNTAX_ERROR } from './reply-codes.js';
 import { FRAME_BODY, FRAME_END, FRAME_HEADER, FRAME_OVERHEAD } from './frame.js';
 import { readUInt64, readUtf8, utf8Length, writeUInt64, writeUtf8 } from './primitives.js';
 import { BASIC_PROPERTIES } from './spec.js';
 import { decodeTable, encodeTable } from './table.js';
-import type { FieldTable } from './table.js';
+import type { DecodeTableOptions, FieldTable } from './table.js';
 
 /** The 14 basic properties; absent ones are left out (undefined or null both mean absent when encoding). */
 export interface BasicProperties {
@@ -54,8 +54,8 @@ function headerError(message: string): CodecError {
   return new CodecError(SYNTAX_ERROR, `content header: ${message}`);
 }
 
-/** Decodes a content header frame payload. Throws CodecError 502 on malformed input. */
-export function decodeContentHeader(payload: Buffer): ContentHeader {
+/** Decodes a content header frame payload; `tableOptions` applies to headers. Throws CodecError 502 on malformed input. */
+export function decodeContentHeader(payload: Buffer, tableOptions?: DecodeTableOptions): ContentHeader {
   const end = payload.length;
   if (end < FIXED_HEADER_SIZE) {
     throw headerError(`payload is ${end} bytes; it needs at least ${FIXED_HEADER_SIZE} (class id, weight, body size, property flags)`);
@@ -98,7 +98,7 @@ export function decodeContentHeader(payload: Buffer): ContentHeader {
         break;
       case 'table':
         try {
-          const table = decodeTable(payload, o);
+          const table = decodeTable(payload, o, tableOptions);
           target[name] = table.value;
           o = table.offset;
         } catch (error) {
@@ -125,8 +125,7 @@ function isEmpty(table: object): boolean {
 }
 
 function propertyError(name: string, expected: string, value: unknown): TypeError {
-  const shown = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' ? 'an object' : String(value);
-  return new TypeError(`basic properties: '${name}' must be ${expected}, got ${shown}`);
+  return new TypeError(`basic properties: '${name}' must be ${expected}, got ${describeValue(value)}`);
 }
 
 /** Encodes a content header as one whole frame. Throws TypeError naming a property of the wrong type. */

@@ -39,7 +39,7 @@
  * byte other than 0 or 1 cannot come back byte for byte.
  */
 import { isUtf8 } from 'node:buffer';
-import { CodecError } from './errors.js';
+import { CodecError, describeValue } from './errors.js';
 import { SYNTAX_ERROR } from './reply-codes.js';
 import { readUtf8, utf8Length, writeUtf8 } from './primitives.js';
 
@@ -287,7 +287,7 @@ function writeBytes(writer: ByteWriter, bytes: Buffer): void {
 function writeTyped(writer: ByteWriter, type: unknown, value: unknown, depth: number): void {
   switch (type) {
     case 'string':
-      if (typeof value !== 'string') throw new TableProblem(`typed value { '!': 'string' } needs a string, got ${describe(value)}`);
+      if (typeof value !== 'string') throw new TableProblem(`typed value { '!': 'string' } needs a string, got ${describeValue(value)}`);
       writeLongString(writer, value);
       return;
     case 'longstr':
@@ -298,24 +298,24 @@ function writeTyped(writer: ByteWriter, type: unknown, value: unknown, depth: nu
         writer.buf[writer.pos++] = TAG.longstr;
         writeBytes(writer, value);
       } else {
-        throw new TableProblem(`typed value { '!': 'longstr' } needs a string or Buffer, got ${describe(value)}`);
+        throw new TableProblem(`typed value { '!': 'longstr' } needs a string or Buffer, got ${describeValue(value)}`);
       }
       return;
     case 'boolean':
-      if (typeof value !== 'boolean') throw new TableProblem(`typed value { '!': 'boolean' } needs a boolean, got ${describe(value)}`);
+      if (typeof value !== 'boolean') throw new TableProblem(`typed value { '!': 'boolean' } needs a boolean, got ${describeValue(value)}`);
       writeValue(writer, value, depth);
       return;
     case 'number':
-      if (typeof value !== 'number') throw new TableProblem(`typed value { '!': 'number' } needs a number, got ${describe(value)}`);
+      if (typeof value !== 'number') throw new TableProblem(`typed value { '!': 'number' } needs a number, got ${describeValue(value)}`);
       writeNumber(writer, numberTag(value), value);
       return;
     case 'object':
-      if (typeof value !== 'object') throw new TableProblem(`typed value { '!': 'object' } needs an object, array, Buffer or null, got ${describe(value)}`);
+      if (typeof value !== 'object') throw new TableProblem(`typed value { '!': 'object' } needs an object, array, Buffer or null, got ${describeValue(value)}`);
       writeObject(writer, value, depth);
       return;
     case 'table':
       if (typeof value !== 'object' || value === null || Array.isArray(value) || Buffer.isBuffer(value)) {
-        throw new TableProblem(`typed value { '!': 'table' } needs a plain object, got ${describe(value)}`);
+        throw new TableProblem(`typed value { '!': 'table' } needs a plain object, got ${describeValue(value)}`);
       }
       writer.ensure(1);
       writer.buf[writer.pos++] = TAG.table;
@@ -328,7 +328,7 @@ function writeTyped(writer: ByteWriter, type: unknown, value: unknown, depth: nu
       const tag = typeof type === 'string' ? NUMERIC_TAGS[type] : undefined;
       if (tag === undefined) {
         throw new TableProblem(
-          `unknown type ${describe(type)} in { '!': type, value }; allowed are ${[...Object.keys(NUMERIC_TAGS), 'decimal', 'string', 'longstr', 'boolean', 'table', 'object'].join(', ')}`,
+          `unknown type ${describeValue(type)} in { '!': type, value }; allowed are ${[...Object.keys(NUMERIC_TAGS), 'decimal', 'string', 'longstr', 'boolean', 'table', 'object'].join(', ')}`,
         );
       }
       writeNumber(writer, tag, value);
@@ -371,7 +371,7 @@ const INTEGER_RANGES: Readonly<Record<number, readonly [number | bigint, number 
 
 function writeNumber(writer: ByteWriter, tag: number, value: unknown): void {
   if (tag === TAG.float || tag === TAG.double) {
-    if (typeof value !== 'number') throw new TableProblem(`a ${tag === TAG.float ? 'float' : 'double'} needs a number, got ${describe(value)}`);
+    if (typeof value !== 'number') throw new TableProblem(`a ${tag === TAG.float ? 'float' : 'double'} needs a number, got ${describeValue(value)}`);
   } else {
     checkInteger(tag, value);
   }
@@ -439,7 +439,7 @@ function checkInteger(tag: number, value: unknown): void {
   const wide = tag === TAG.int64 || tag === TAG.timestamp;
   const isInteger = typeof value === 'number' ? Number.isInteger(value) : wide && typeof value === 'bigint';
   if (!isInteger || (value as number) < min || (value as number) > max) {
-    throw new TableProblem(`${name} needs an integer from ${min} to ${max}${wide ? ' (a number or bigint)' : ''}, got ${describe(value)}`);
+    throw new TableProblem(`${name} needs an integer from ${min} to ${max}${wide ? ' (a number or bigint)' : ''}, got ${describeValue(value)}`);
   }
 }
 
@@ -448,22 +448,13 @@ function writeDecimal(writer: ByteWriter, value: unknown): void {
   const places = typeof decimal === 'object' && decimal !== null ? decimal.places : undefined;
   const digits = typeof decimal === 'object' && decimal !== null ? decimal.digits : undefined;
   if (!Number.isInteger(places) || (places as number) < 0 || (places as number) > 255 || !Number.isInteger(digits) || (digits as number) < 0 || (digits as number) > 0xffff_ffff) {
-    throw new TableProblem(`a decimal needs { places: 0..255, digits: 0..4294967295 }, got ${describe(value)}`);
+    throw new TableProblem(`a decimal needs { places: 0..255, digits: 0..4294967295 }, got ${describeValue(value)}`);
   }
   writer.ensure(6);
   writer.buf[writer.pos] = TAG.decimal;
   writer.buf[writer.pos + 1] = places as number;
   writer.buf.writeUInt32BE(digits as number, writer.pos + 2);
   writer.pos += 6;
-}
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) return String(value);
-  if (Buffer.isBuffer(value)) return `a Buffer of ${value.length} bytes`;
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : typeof value;
 }
 
 // ---------------------------------------------------------------- decoding

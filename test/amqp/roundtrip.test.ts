@@ -237,6 +237,15 @@ describe('field tables', () => {
     expect(decodeTable(framed, 3)).toEqual({ value: { a: 1 }, offset: 3 + table.length });
   });
 
+  it('decodeMethod and decodeContentHeader pass the exact option on to their tables', () => {
+    const args = { 'x-max-length': { '!': 'int32', value: 10 }, 'x-ratio': { '!': 'float', value: 0.5 } } as FieldTable;
+    const declare = encodeMethod(1, 'queue.declare', { queue: 'q', arguments: args }).subarray(7, -1);
+    expect(decodeMethod(declare, { exact: true }).fields).toMatchObject({ arguments: args });
+    expect(decodeMethod(declare).fields).toMatchObject({ arguments: { 'x-max-length': 10, 'x-ratio': 0.5 } });
+    const header = encodeContentHeader(1, 0, { headers: args }).subarray(7, -1);
+    expect(decodeContentHeader(header, { exact: true }).properties.headers).toEqual(args);
+  });
+
   it('values of every type sit in arrays too', () => {
     const values: FieldValue[] = [true, -1, 300, 70_000, 2 ** 40, 0.5, 'text', null, Buffer.from('x'), [1], { k: 'v' }, { '!': 'float', value: 2 }];
     const encoded = encodeArray(values);
