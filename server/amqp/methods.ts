@@ -140,95 +140,99 @@ function decoderSource(spec: MethodSpec): string {
   ].join('\n');
 }
 
-function encoderSource(spec: MethodSpec): string {
-  const check: string[] = [];
-  const write: string[] = [];
-  let fixedSize = 12; // frame header 7, class and method ids 4, frame-end 1
-  const varying: string[] = [];
-  spec.fields.forEach((field, i) => {
-    const v = `v${i}`;
-    const name = JSON.stringify(field.name);
-    const whenMissing =
-      field.default === undefined
-        ? `throw e.missing(${name});`
-        : field.type === 'longstr' || field.type === 'table'
-          ? `${v} = d[${i}];`
-          : `${v} = ${JSON.stringify(field.default)};`;
-    const rule = NUMBER_RULES[field.type];
-    if (rule !== undefined) {
-      check.push(
-        `let ${v} = fields[${name}];`,
-        `if (${v} === undefined) ${whenMissing}`,
-        `else if (typeof ${v} !== 'number' || !(${rule.check(v)})) throw e.wrongType(${name}, ${JSON.stringify(rule.expected)}, ${v});`,
-      );
-      fixedSize += rule.size;
-    }
-    switch (field.type) {
-      case 'bit':
-        check.push(
-          `let ${v} = fields[${name}];`,
-          `if (${v} === undefined) ${whenMissing}`,
-          `else if (typeof ${v} !== 'boolean') throw e.wrongType(${name}, 'a boolean', ${v});`,
-        );
-        break;
-      case 'octet':
-        write.push(`buf[o] = ${v}; o += 1;`);
-        break;
-      case 'short':
-        write.push(`buf[o] = ${v} >>> 8; buf[o + 1] = ${v} & 0xff; o += 2;`);
-        break;
-      case 'long':
-        write.push(`buf.writeUInt32BE(${v}, o); o += 4;`);
-        break;
-      case 'longlong':
-      case 'timestamp':
-        write.push(`h.writeUInt64(buf, o, ${v}); o += 8;`);
-        break;
-      case 'shortstr':
-        check.push(
-          `let ${v} = fields[${name}];`,
-          `if (${v} === undefined) ${whenMissing}`,
+/** Generated validation of one argument into v<i>, and the bytes it adds to the frame (fixed and varying). */
+function encoderCheck(field: FieldSpec, i: number): { lines: string[]; fixed: number; varying?: string } {
+  const v = `v${i}`;
+  const name = JSON.stringify(field.name);
+  const whenMissing =
+    field.default === undefined
+      ? `throw e.missing(${name});`
+      : field.type === 'longstr' || field.type === 'table'
+        ? `${v} = d[${i}];`
+        : `${v} = ${JSON.stringify(field.default)};`;
+  const read = [`let ${v} = fields[${name}];`, `if (${v} === undefined) ${whenMissing}`];
+  const rule = NUMBER_RULES[field.type];
+  if (rule !== undefined) {
+    const check = `else if (typeof ${v} !== 'number' || !(${rule.check(v)})) throw e.wrongType(${name}, ${JSON.stringify(rule.expected)}, ${v});`;
+    return { lines: [...read, check], fixed: rule.size };
+  }
+  switch (field.type) {
+    case 'bit':
+      // Bits add nothing alone: each group of up to 8 adds one octet (see encoderSource).
+      return { lines: [...read, `else if (typeof ${v} !== 'boolean') throw e.wrongType(${name}, 'a boolean', ${v});`], fixed: 0 };
+    case 'shortstr':
+      return {
+        lines: [
+          ...read,
           `else if (typeof ${v} !== 'string') throw e.wrongType(${name}, 'a string', ${v});`,
           `const ${v}Length = h.utf8Length(${v});`,
           `if (${v}Length > 255) throw e.wrongType(${name}, 'a string of at most 255 UTF-8 bytes', ${v});`,
-        );
-        fixedSize += 1;
-        varying.push(`${v}Length`);
-        write.push(`buf[o] = ${v}Length; o = h.writeUtf8(buf, o + 1, ${v}, ${v}Length);`);
-        break;
-      case 'longstr':
-        check.push(
-          `let ${v} = fields[${name}];`,
-          `if (${v} === undefined) ${whenMissing}`,
+        ],
+        fixed: 1,
+        varying: `${v}Length`,
+      };
+    case 'longstr':
+      return {
+        lines: [
+          ...read,
           `else if (typeof ${v} === 'string') ${v} = h.bufferFrom(${v}, 'utf8');`,
           `else if (!h.isBuffer(${v})) throw e.wrongType(${name}, 'a Buffer or a string', ${v});`,
-        );
-        fixedSize += 4;
-        varying.push(`${v}.length`);
-        write.push(`buf.writeUInt32BE(${v}.length, o); o += 4 + ${v}.copy(buf, o + 4);`);
-        break;
-      case 'table':
-        check.push(
-          `let ${v} = fields[${name}];`,
-          `if (${v} === undefined) ${whenMissing}`,
+        ],
+        fixed: 4,
+        varying: `${v}.length`,
+      };
+    default: // table, encoded here so its size is known before allocating
+      return {
+        lines: [
+          ...read,
           `else if (typeof ${v} !== 'object' || ${v} === null || Array.isArray(${v}) || h.isBuffer(${v})) throw e.wrongType(${name}, 'a field table (plain object)', ${v});`,
           `else { try { ${v} = h.encodeTable(${v}); } catch (error) { throw e.tableEncoding(${name}, error); } }`,
-        );
-        varying.push(`${v}.length`);
-        write.push(`o += ${v}.copy(buf, o);`);
-        break;
-    }
+        ],
+        fixed: 0,
+        varying: `${v}.length`,
+      };
+  }
+}
+
+/** Generated statement writing one validated non-bit argument v at offset o. */
+function encoderWrite(field: FieldSpec, v: string): string {
+  switch (field.type) {
+    case 'octet':
+      return `buf[o] = ${v}; o += 1;`;
+    case 'short':
+      return `buf[o] = ${v} >>> 8; buf[o + 1] = ${v} & 0xff; o += 2;`;
+    case 'long':
+      return `buf.writeUInt32BE(${v}, o); o += 4;`;
+    case 'longlong':
+    case 'timestamp':
+      return `h.writeUInt64(buf, o, ${v}); o += 8;`;
+    case 'shortstr':
+      return `buf[o] = ${v}Length; o = h.writeUtf8(buf, o + 1, ${v}, ${v}Length);`;
+    case 'longstr':
+      return `buf.writeUInt32BE(${v}.length, o); o += 4 + ${v}.copy(buf, o + 4);`;
+    default: // table, already encoded with its length prefix
+      return `o += ${v}.copy(buf, o);`;
+  }
+}
+
+function encoderSource(spec: MethodSpec): string {
+  const checks: string[] = [];
+  const writes: string[] = [];
+  let fixedSize = 12; // frame header 7, class and method ids 4, frame-end 1
+  const varying: string[] = [];
+  spec.fields.forEach((field, i) => {
+    const check = encoderCheck(field, i);
+    checks.push(...check.lines);
+    fixedSize += check.fixed;
+    if (check.varying !== undefined) varying.push(check.varying);
   });
-  // Bit fields are written as packed octets at their position in the field order.
-  const ordered: string[] = [];
-  let next = 0;
   for (const group of layout(spec.fields)) {
     if (Array.isArray(group)) {
-      const parts = group.map((field, bit) => `(v${spec.fields.indexOf(field)} ? ${1 << bit} : 0)`);
-      ordered.push(`buf[o] = ${parts.join(' | ')}; o += 1;`);
+      const bits = group.map((field, bit) => `(v${spec.fields.indexOf(field)} ? ${1 << bit} : 0)`);
+      writes.push(`buf[o] = ${bits.join(' | ')}; o += 1;`);
       fixedSize += 1;
     } else {
-      ordered.push(write[next++]!);
+      writes.push(encoderWrite(group, `v${spec.fields.indexOf(group)}`));
     }
   }
   const { classId, methodId } = spec;
@@ -237,14 +241,14 @@ function encoderSource(spec: MethodSpec): string {
     'return function encode(channel, fields) {',
     '  if ((channel & 0xffff) !== channel) throw e.badChannel(channel);',
     "  if (typeof fields !== 'object' || fields === null) throw e.notObject(fields);",
-    ...check.map((line) => `  ${line}`),
+    ...checks.map((line) => `  ${line}`),
     `  const size = ${[fixedSize, ...varying].join(' + ')};`,
     '  const buf = h.allocUnsafe(size);',
     `  buf[0] = ${FRAME_METHOD}; buf[1] = channel >>> 8; buf[2] = channel & 0xff;`,
     '  buf.writeUInt32BE(size - 8, 3);',
     `  buf[7] = ${classId >> 8}; buf[8] = ${classId & 0xff}; buf[9] = ${methodId >> 8}; buf[10] = ${methodId & 0xff};`,
     '  let o = 11;',
-    ...ordered.map((line) => `  ${line}`),
+    ...writes.map((line) => `  ${line}`),
     `  buf[o] = ${FRAME_END};`,
     '  return buf;',
     '};',

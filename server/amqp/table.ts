@@ -459,7 +459,7 @@ function writeDecimal(writer: ByteWriter, value: unknown): void {
 
 // ---------------------------------------------------------------- decoding
 
-/** Read position while decoding; `end` is where the enclosing table or array stops. */
+/** Read position while decoding, shared by the nested calls for one table. */
 interface Cursor {
   readonly buf: Buffer;
   pos: number;
