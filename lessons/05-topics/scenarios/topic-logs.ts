@@ -9,6 +9,7 @@ import { Type } from '@sinclair/typebox';
 import type { ChannelModel } from 'amqplib';
 import { defineScenario, PublishProperties, toPublishOptions } from '../../../server/scenario/index.js';
 import { closeConnections } from '../../connections.js';
+import { returnReason } from '../../returns.js';
 import { waitUntilSettled } from '../../waiting.js';
 
 const EXCHANGE = 'topic_logs';
@@ -99,10 +100,10 @@ export default defineScenario({
     connections.push(producer);
     const channel = await producer.createChannel();
     channel.on('return', (message) => {
-      const { routingKey, replyCode, replyText } = message.fields;
+      const { routingKey } = message.fields;
       returned.add(routingKey);
       activity += 1;
-      log('producer', ` [!] Returned ${routingKey}: ${replyCode} ${replyText}`);
+      log('producer', ` [!] Returned ${routingKey}: ${returnReason(message)}`);
     });
     await channel.assertExchange(EXCHANGE, 'topic', { durable: false });
     const options = { ...toPublishOptions(params.properties), mandatory: params.mandatory };
