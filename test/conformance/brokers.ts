@@ -94,20 +94,28 @@ async function rabbitUnreachableReason(): Promise<string | null> {
   }
 }
 
+/** The RabbitMQ URL without its password, for messages. */
+const rabbitWhere = rabbitUrl.replace(/\/\/[^@]*@/, '//');
 const wantsRabbit = selectedBrokers().includes('rabbitmq');
 const rabbitProblem = wantsRabbit ? await rabbitUnreachableReason() : null;
 if (rabbitProblem !== null && !underCi) {
-  console.warn(`[conformance] RabbitMQ leg skipped: ${rabbitUrl.replace(/\/\/[^@]*@/, '//')} is not reachable (${rabbitProblem})`);
+  console.warn(`[conformance] RabbitMQ leg skipped: ${rabbitWhere} is not reachable (${rabbitProblem})`);
 }
 
-/** The running broker of one leg: where it listens and how a case gets a vhost of its own. */
+/**
+ * The running broker of one leg and how its cases stay apart: the embedded
+ * broker gives each case a fresh vhost, thrown away with the broker; on the
+ * shared RabbitMQ cases use run-unique names and delete what they declared.
+ */
 interface LegBroker {
   host: string;
   port: number;
   username: string;
   password: string;
-  /** Vhost for the next case; the embedded broker gives each case a fresh one. */
+  /** The vhost for a new case. */
   vhostFor(caseNumber: number): string;
+  /** Whether a case must delete its queues and exchanges when it ends. */
+  deletesAfterEachCase: boolean;
   close(): Promise<void>;
 }
 
@@ -124,13 +132,14 @@ async function startEmbeddedLeg(): Promise<LegBroker> {
       broker.addVhost(vhost);
       return vhost;
     },
+    deletesAfterEachCase: false,
     close: () => broker.close(),
   };
 }
 
 async function startRabbitLeg(): Promise<LegBroker> {
   if (rabbitProblem !== null) {
-    throw new Error(`RabbitMQ at ${rabbitUrl.replace(/\/\/[^@]*@/, '//')} is not reachable under CI=true: ${rabbitProblem}`);
+    throw new Error(`RabbitMQ at ${rabbitWhere} is not reachable under CI=true: ${rabbitProblem}`);
   }
   const url = new URL(rabbitUrl);
   const vhost = decodeURIComponent(url.pathname.slice(1)) || '/';
@@ -140,6 +149,7 @@ async function startRabbitLeg(): Promise<LegBroker> {
     username: decodeURIComponent(url.username || 'guest'),
     password: decodeURIComponent(url.password || 'guest'),
     vhostFor: () => vhost,
+    deletesAfterEachCase: true,
     close: async () => {},
   };
 }
@@ -250,7 +260,7 @@ class CaseScope implements BrokerUnderTest {
     for (const client of this.rawClients) client.end();
     const own = this.connections.splice(0);
     await Promise.all(own.map((c) => c.close().catch(() => {})));
-    if (this.queues.size > 0 || this.exchanges.size > 0) {
+    if (this.leg.deletesAfterEachCase && (this.queues.size > 0 || this.exchanges.size > 0)) {
       const channel = await this.channel();
       for (const queue of this.queues) await channel.deleteQueue(queue);
       for (const exchange of this.exchanges) await channel.deleteExchange(exchange);
@@ -327,9 +337,8 @@ function handleFor(current: () => CaseScope): BrokerUnderTest {
 
 /**
  * Declares the same cases once per selected broker: `name [embedded]` and
- * `name [rabbitmq]`. The embedded broker is started once for the block and
- * gives each case a fresh vhost; on RabbitMQ each case uses names unique to
- * the run and deletes what it declared.
+ * `name [rabbitmq]`. The embedded broker is started on a free port once for
+ * the block (one block per file) and closed after it.
  */
 export function describeBothBrokers(name: string, cases: (broker: BrokerUnderTest) => void): void {
   for (const kind of selectedBrokers()) {
