@@ -1,0 +1,99 @@
+/**
+ * The seventh tutorial's strategies for publisher confirms: wait for each
+ * message's confirm before sending the next, wait once per batch, or keep
+ * publishing and let confirms arrive on their own. Each strategy publishes the
+ * same number of messages on a connection of its own, and reports its
+ * throughput and how its confirms arrived.
+ */
+import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { Type } from '@sinclair/typebox';
+import { defineScenario, PublishProperties, toPublishOptions } from '../../../server/scenario/index.js';
+
+const Strategy = Type.Union([Type.Literal('individual'), Type.Literal('batch'), Type.Literal('async')]);
+
+/** Counts the confirms of published messages and lets a publisher wait until none is outstanding. */
+class ConfirmTracker {
+  outstanding = 0;
+  confirmed = 0;
+  nacked = 0;
+  private wakeWhenSettled: (() => void)[] = [];
+
+  /** A publish callback for one more message: amqplib calls it with null on ack, an error on nack or close. */
+  track(): (error: unknown) => void {
+    this.outstanding += 1;
+    return (error) => {
+      this.outstanding -= 1;
+      if (error === null || error === undefined) this.confirmed += 1;
+      else this.nacked += 1;
+      if (this.outstanding === 0) for (const wake of this.wakeWhenSettled.splice(0)) wake();
+    };
+  }
+
+  /** Resolves once every message tracked so far is confirmed or nacked (a closing channel settles them too). */
+  settled(): Promise<void> {
+    if (this.outstanding === 0) return Promise.resolve();
+    return new Promise((resolve) => this.wakeWhenSettled.push(resolve));
+  }
+}
+
+/** How each strategy reads in a sentence, and its actor. */
+const WORDING = {
+  individual: { actor: 'individual publisher', how: 'individually' },
+  batch: { actor: 'batch publisher', how: 'in batches' },
+  async: { actor: 'async publisher', how: 'handling confirms asynchronously' },
+} as const;
+
+export default defineScenario({
+  title: 'Publisher confirms: one at a time, in batches, or asynchronously',
+  params: Type.Object({
+    strategies: Type.Array(Strategy, {
+      default: ['individual', 'batch', 'async'],
+      minItems: 1,
+      maxItems: 3,
+      uniqueItems: true,
+      description: 'the strategies to run, one after the other: individual waits for each confirm, batch waits once per batch, async only counts confirms as they come',
+    }),
+    messages: Type.Integer({ default: 500, minimum: 1, maximum: 10_000, description: 'how many messages each strategy publishes' }),
+    batchSize: Type.Integer({ default: 100, minimum: 1, maximum: 1000, description: 'how many messages the batch strategy publishes before it waits for their confirms' }),
+    properties: PublishProperties,
+  }),
+  actors: ({ strategies }) => strategies.map((strategy) => WORDING[strategy].actor),
+  limits: { seconds: 120, messages: 30_000 },
+  async run({ params, connect, log, snapshot, signal }) {
+    const publishOptions = toPublishOptions(params.properties);
+    for (const strategy of params.strategies) {
+      const { actor, how } = WORDING[strategy];
+      const connection = await connect(actor);
+      const channel = await connection.createConfirmChannel();
+      // A fresh server-named queue per strategy, as in the tutorial; nobody consumes it.
+      const { queue } = await channel.assertQueue('', { exclusive: true });
+      let ackFrames = 0;
+      let multipleAcks = 0;
+      channel.on('ack', (fields: { multiple?: boolean }) => {
+        ackFrames += 1;
+        if (fields.multiple === true) multipleAcks += 1;
+      });
+
+      const tracker = new ConfirmTracker();
+      // individual: wait after every message; batch: after every batchSize; async: only once, at the end.
+      const waitEvery = strategy === 'individual' ? 1 : strategy === 'batch' ? params.batchSize : params.messages;
+      const started = performance.now();
+      for (let i = 1; i <= params.messages; i += 1) {
+        signal.throwIfAborted();
+        const keepGoing = channel.sendToQueue(queue, Buffer.from(String(i)), publishOptions, tracker.track());
+        if (i % waitEvery === 0) await tracker.settled();
+        else if (!keepGoing) await once(channel, 'drain', { signal });
+      }
+      await tracker.settled();
+      const elapsedMs = performance.now() - started;
+
+      const perSecond = Math.round(params.messages / (elapsedMs / 1000));
+      log(actor, ` Published ${params.messages} messages ${how} in ${Math.round(elapsedMs)} ms: ${perSecond} msgs/s`);
+      log(actor, ` ${tracker.confirmed} confirmed, ${tracker.nacked} nacked, in ${ackFrames} basic.ack frames (${multipleAcks} with multiple=true)`);
+      await snapshot();
+      await channel.close();
+      await connection.close();
+    }
+  },
+});
