@@ -1,30 +1,98 @@
-import express from 'express';
-import type { AddressInfo } from 'node:net';
-import { ConfigError, readConfig } from './config.js';
-import { openBrokerTarget, redactUrl } from './broker-connection.js';
-import { renderStatusPage } from './web/status-page.js';
+/**
+ * `npm start`: loads the lessons, opens the broker (embedded unless AMQP_URL
+ * names a RabbitMQ), and serves the workbook on HOST:PORT until Ctrl-C.
+ */
+import { fileURLToPath } from 'node:url';
+import { ConfigError, readConfig, type WorkbookConfig } from './config.js';
+import { openBrokerTarget, redactUrl, type BrokerTarget } from './broker-connection.js';
+import { loadLessons, type LessonCatalog } from './lessons/index.js';
+import { createRunner } from './runs/index.js';
+import { createWorkbookServer } from './web/server.js';
+
+const LESSONS_DIR = fileURLToPath(new URL('../lessons/', import.meta.url));
+
+/** Thrown for a start-up failure whose message already tells the user what to do. */
+class StartupError extends Error {}
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const broker = await openBrokerTarget(config);
-  const app = express();
-  app.get('/', (_request, response) => {
-    response.type('html').send(renderStatusPage(broker));
+  const lessons = await loadCatalog();
+  const broker = await openBroker(config);
+  const runner = createRunner({ broker, lessons });
+  const server = await createWorkbookServer({ config, broker, lessons, runner }).catch(async (error: unknown) => {
+    await runner.close();
+    await broker.close();
+    throw listenError(error, config);
   });
-  app.get('/api/broker', (_request, response) => {
-    response.json({ kind: broker.kind, url: redactUrl(broker.url) });
-  });
-  const server = app.listen(config.port, config.host, () => {
-    const { port } = server.address() as AddressInfo;
-    console.log(`Broker: ${broker.kind === 'embedded' ? 'embedded' : 'RabbitMQ'} at ${redactUrl(broker.url)}`);
-    console.log(`Warren is running: open http://${config.host}:${port}/`);
-  });
-  const stop = (): void => {
-    server.close();
-    void broker.close().then(() => process.exit(0));
+
+  const brokerName = broker.kind === 'embedded' ? 'the embedded broker' : 'RabbitMQ (AMQP_URL)';
+  console.log(`Broker: ${brokerName} at ${redactUrl(broker.url)}`);
+  console.log(`Lessons: ${lessons.list().length} loaded from ${LESSONS_DIR}`);
+  console.log(`Warren is running: open ${server.url}`);
+  console.log('Press Ctrl-C to stop.');
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      console.log(`${signal} again: quitting without waiting for runs to end.`);
+      process.exit(1);
+    }
+    stopping = true;
+    console.log('Stopping: ending runs, closing the server and the broker ...');
+    void (async () => {
+      await server.close();
+      await runner.close();
+      await broker.close();
+      process.exit(0);
+    })();
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+/** The lessons that load; the rest are reported as warnings, because a broken lesson should not stop the others. */
+async function loadCatalog(): Promise<LessonCatalog> {
+  const lessons = await loadLessons(LESSONS_DIR).catch((error: unknown) => {
+    throw new StartupError(`Cannot read the lessons folder ${LESSONS_DIR}: ${(error as Error).message}`);
+  });
+  for (const problem of lessons.problems) {
+    console.warn(`Warning: ${problem.file}: ${problem.message} (this lesson is left out)`);
+  }
+  return lessons;
+}
+
+async function openBroker(config: WorkbookConfig): Promise<BrokerTarget> {
+  try {
+    return await openBrokerTarget(config);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new StartupError(
+        `The embedded broker cannot listen on port ${config.brokerPort}: it is already in use (is Warren already running?).\n` +
+        `Choose another with BROKER_PORT, e.g. BROKER_PORT=${config.brokerPort + 1} npm start, ` +
+        'or use a RabbitMQ with AMQP_URL=amqp://guest:guest@127.0.0.1:5672 npm start',
+      );
+    }
+    throw error;
+  }
+}
+
+/** A listen failure told with the variable that fixes it. */
+function listenError(error: unknown, config: WorkbookConfig): Error {
+  const where = `${config.host}:${config.port}`;
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return new StartupError(
+        `Port ${config.port} on ${config.host} is already in use (PORT=${config.port}; is Warren already running?).\n` +
+        `Start on another port: PORT=${config.port + 1} npm start, or PORT=0 npm start for any free port.`,
+      );
+    case 'EACCES':
+      return new StartupError(`Not allowed to listen on ${where} (PORT=${config.port}): use a port above 1023, e.g. PORT=8080 npm start.`);
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return new StartupError(`HOST=${config.host} is not an address of this machine: use 127.0.0.1 (the default) or 0.0.0.0 for every interface.`);
+    default:
+      return error as Error;
+  }
 }
 
 main().catch((error: unknown) => {
@@ -32,6 +100,6 @@ main().catch((error: unknown) => {
     console.error(error.message);
     process.exit(2);
   }
-  console.error(error);
+  console.error(error instanceof StartupError ? error.message : error);
   process.exit(1);
 });

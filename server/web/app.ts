@@ -1,0 +1,20 @@
+/** The workbook's HTTP side: security headers, the JSON API, and the browser's files. */
+import express, { type Express } from 'express';
+import type { BrokerTarget } from '../broker-connection.js';
+import type { LessonCatalog } from '../lessons/index.js';
+import { createApiRouter } from './api.js';
+import { createClientRouter } from './client-files.js';
+import { securityHeaders } from './security-headers.js';
+
+/** An express app serving /api and the client (or the status page when the client is not built). */
+export function createWebApp(options: { broker: BrokerTarget; lessons: LessonCatalog; clientDir: string }): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(securityHeaders());
+  app.use('/api', createApiRouter(options));
+  app.use(createClientRouter(options));
+  app.use((request, response) => {
+    response.status(404).type('text').send(`Nothing at ${request.path}. The workbook starts at /.`);
+  });
+  return app;
+}

@@ -1,0 +1,214 @@
+/**
+ * One browser's WebSocket: reads its run-control messages, starts and steers
+ * its runs, and streams their traces, statuses and summaries back. Run ids
+ * belong to the socket, so two tabs may both call a run "hello-1". When the
+ * socket goes, so do its runs.
+ */
+import type { RawData, WebSocket } from 'ws';
+import type { ClientMessage, RunStatus, ServerMessage } from '../protocol/messages.js';
+import { RunRequestError, type RunHandle, type Runner } from '../runs/index.js';
+import { createTraceHub } from '../trace/hub.js';
+import { parseClientMessage } from './client-message.js';
+import { createRateLimit } from './rate-limit.js';
+
+/** Runs one socket may have going at once (a lesson page runs a few cells side by side). */
+export const MAX_ACTIVE_RUNS = 8;
+
+/** Steady message rate a socket may send, and the burst it may use up first. */
+const MESSAGES_PER_SECOND = 20;
+const MESSAGE_BURST = 40;
+
+/** A client refused more often than this within a second is not listening: it is disconnected. */
+const MAX_REFUSALS_PER_SECOND = 100;
+
+/** WebSocket close code for "policy violation". */
+const POLICY_VIOLATION = 1008;
+
+const FINAL_STATUSES: ReadonlySet<RunStatus> = new Set(['finished', 'stopped', 'failed']);
+
+interface RunProgress {
+  status: RunStatus | undefined;
+  forgotten: boolean;
+}
+
+function isOver(progress: RunProgress): boolean {
+  return progress.status !== undefined && FINAL_STATUSES.has(progress.status);
+}
+
+/** A run as one socket knows it. */
+interface SocketRun {
+  handle: RunHandle;
+  /** status: the last one reported; forgotten: reset, replaced or its socket closed. */
+  progress: RunProgress;
+}
+
+/** What the server keeps of a socket. */
+export interface SocketSession {
+  /** Stops the socket's runs and forgets them; resolves when they have stopped. */
+  close(): Promise<void>;
+}
+
+/** Serves one connected socket: sends hello, then answers every message it sends. */
+export function createSocketSession(options: {
+  socket: WebSocket;
+  runner: Runner;
+  broker: { kind: 'embedded' | 'rabbitmq'; url: string };
+}): SocketSession {
+  const { socket, runner } = options;
+  const runs = new Map<string, SocketRun>();
+  // A hub of the socket's own: its runIds are the socket's, so two sockets never share a run's stream.
+  const traces = createTraceHub();
+  const rateLimit = createRateLimit({ perSecond: MESSAGES_PER_SECOND, burst: MESSAGE_BURST });
+  let refusals = { since: 0, count: 0 };
+  let closing: Promise<void> | undefined;
+
+  function send(message: ServerMessage): void {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+  }
+
+  function refuse(message: string, runId?: string): void {
+    send(runId === undefined ? { type: 'error', message } : { type: 'error', runId, message });
+  }
+
+  function handleMessage(data: RawData, isBinary: boolean): void {
+    if (closing !== undefined) return;
+    if (!rateLimit.take()) {
+      const now = Date.now();
+      if (now - refusals.since > 1000) refusals = { since: now, count: 0 };
+      refusals.count += 1;
+      if (refusals.count > MAX_REFUSALS_PER_SECOND) {
+        socket.close(POLICY_VIOLATION, 'too many messages');
+        return;
+      }
+      refuse(`too many messages: at most ${MESSAGES_PER_SECOND} a second; this one was ignored`);
+      return;
+    }
+    if (isBinary) {
+      refuse('binary frames are not understood: send JSON text');
+      return;
+    }
+    const parsed = parseClientMessage(data.toString());
+    if (!parsed.ok) {
+      refuse(parsed.error);
+      return;
+    }
+    try {
+      handleClientMessage(parsed.message);
+    } catch (error) {
+      refuse(`could not ${parsed.message.type} run '${parsed.message.runId}': ${(error as Error).message}`, parsed.message.runId);
+    }
+  }
+
+  function handleClientMessage(message: ClientMessage): void {
+    if (message.type === 'run') {
+      startRun(message);
+      return;
+    }
+    const run = runs.get(message.runId);
+    if (run === undefined) {
+      refuse(`no run '${message.runId}' on this connection${knownRuns()}`, message.runId);
+      return;
+    }
+    if (message.type === 'reset') {
+      forget(message.runId, run);
+      return;
+    }
+    if (isOver(run.progress)) refuse(`run '${message.runId}' is over (${run.progress.status}): there is nothing to ${message.type}; run it again or reset it`, message.runId);
+    else if (message.type === 'stop') void stopQuietly(run.handle);
+    else if (message.type === 'pause') run.handle.pause();
+    else if (message.type === 'resume') run.handle.resume();
+    else run.handle.step();
+  }
+
+  function startRun(message: Extract<ClientMessage, { type: 'run' }>): void {
+    const { runId } = message;
+    const previous = runs.get(runId);
+    if (previous !== undefined && !isOver(previous.progress)) {
+      refuse(`run '${runId}' is still going: stop or reset it first, or choose another runId`, runId);
+      return;
+    }
+    const active = [...runs.values()].filter((run) => !isOver(run.progress)).length;
+    if (active >= MAX_ACTIVE_RUNS) {
+      refuse(`${active} runs are already going on this connection (at most ${MAX_ACTIVE_RUNS}): stop one first`, runId);
+      return;
+    }
+    if (previous !== undefined) forget(runId, previous);
+    const progress: RunProgress = { status: undefined, forgotten: false };
+    // A run that was reset or replaced may still report; its runId may already name a new run.
+    const sendIfCurrent = (reply: ServerMessage): void => {
+      if (!progress.forgotten) traces.send(runId, reply);
+    };
+    traces.attach(runId, socket);
+    try {
+      const handle = runner.start(
+        { lesson: message.lesson, cell: message.cell, params: message.params, mode: message.mode },
+        {
+          onEvent: (event) => {
+            if (!progress.forgotten) traces.publish(runId, event);
+          },
+          onStatus: (status, failure) => {
+            progress.status = status;
+            sendIfCurrent(failure === undefined ? { type: 'status', runId, status } : { type: 'status', runId, status, failure });
+          },
+          onSummary: (summary) => {
+            sendIfCurrent({ type: 'summary', runId, summary });
+          },
+        },
+      );
+      runs.set(runId, { handle, progress });
+    } catch (error) {
+      progress.forgotten = true;
+      traces.endRun(runId);
+      if (error instanceof RunRequestError) {
+        refuse(error.message, runId);
+        return;
+      }
+      console.error(error);
+      refuse(`run '${runId}' could not start: ${(error as Error).message}`, runId);
+    }
+  }
+
+  function forget(runId: string, run: SocketRun): void {
+    runs.delete(runId);
+    run.progress.forgotten = true;
+    traces.endRun(runId);
+    if (!isOver(run.progress)) void stopQuietly(run.handle);
+  }
+
+  function knownRuns(): string {
+    const ids = [...runs.keys()];
+    return ids.length === 0 ? ': it has none; start one with a run message' : ` (its runs: ${ids.join(', ')})`;
+  }
+
+  async function closeSession(): Promise<void> {
+    const stopping = [...runs.values()].flatMap((run) => {
+      run.progress.forgotten = true;
+      return isOver(run.progress) ? [] : [stopQuietly(run.handle)];
+    });
+    runs.clear();
+    traces.close();
+    await Promise.all(stopping);
+  }
+
+  socket.on('message', handleMessage);
+  socket.on('close', () => {
+    closing ??= closeSession();
+  });
+  send({ type: 'hello', broker: options.broker });
+
+  return {
+    close() {
+      closing ??= closeSession();
+      return closing;
+    },
+  };
+}
+
+/** Stops a run; a run that fails while stopping has already reported its failure through its status. */
+async function stopQuietly(handle: RunHandle): Promise<void> {
+  try {
+    await handle.stop();
+  } catch {
+    // The run's listener has reported the failure; stopping is all that was asked.
+  }
+}

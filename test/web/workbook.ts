@@ -1,0 +1,62 @@
+/**
+ * Starts a real workbook for a test: the embedded broker on a free port, a
+ * lesson catalog, the runner, and the web server on 127.0.0.1 port 0.
+ */
+import { fileURLToPath } from 'node:url';
+import { openBrokerTarget, type BrokerTarget } from '../../server/broker-connection.js';
+import { loadLessons, type LessonCatalog } from '../../server/lessons/index.js';
+import { createRunner, type RunHandle, type Runner } from '../../server/runs/index.js';
+import { createWorkbookServer, type WorkbookServer } from '../../server/web/server.js';
+
+/** The course's own lessons. */
+export const COURSE_LESSONS = fileURLToPath(new URL('../../lessons/', import.meta.url));
+
+/** Small lessons made for tests (an echo, a flood, a mistake), beside some broken folders. */
+export const FIXTURE_LESSONS = fileURLToPath(new URL('../fixtures/lessons/', import.meta.url));
+
+/** A running workbook and the runs its server started. */
+export interface TestWorkbook {
+  server: WorkbookServer;
+  broker: BrokerTarget;
+  lessons: LessonCatalog;
+  /** Every run the server started, in order, so a test can wait for one to end. */
+  started: RunHandle[];
+  /** The WebSocket address, ws://127.0.0.1:<port>/ws. */
+  socketUrl: string;
+  close(): Promise<void>;
+}
+
+/** Starts a workbook over the lessons in `lessonsDir`. */
+export async function startWorkbook(options: { lessonsDir: string; clientDir?: string }): Promise<TestWorkbook> {
+  const lessons = await loadLessons(options.lessonsDir);
+  const broker = await openBrokerTarget({ amqpUrl: undefined, brokerPort: 0 });
+  const runner = createRunner({ broker, lessons });
+  const started: RunHandle[] = [];
+  const watchedRunner: Runner = {
+    start(request, listener) {
+      const handle = runner.start(request, listener);
+      started.push(handle);
+      return handle;
+    },
+    close: () => runner.close(),
+  };
+  const server = await createWorkbookServer({
+    config: { host: '127.0.0.1', port: 0 },
+    broker,
+    lessons,
+    runner: watchedRunner,
+    clientDir: options.clientDir ?? fileURLToPath(new URL('./no-client-build/', import.meta.url)),
+  });
+  return {
+    server,
+    broker,
+    lessons,
+    started,
+    socketUrl: `ws://127.0.0.1:${server.port}/ws`,
+    async close() {
+      await server.close();
+      await runner.close();
+      await broker.close();
+    },
+  };
+}
