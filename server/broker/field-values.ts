@@ -148,3 +148,17 @@ export function tableKey(table: FieldTable): string {
   const keys = Object.keys(table).sort();
   return keys.length === 0 ? '' : JSON.stringify(keys.map((key) => [key, fieldTypeClass(table[key]!), formatFieldValue(table[key]!)]));
 }
+
+/** A table with every `{ '!': type }` wrapper removed, for showing to people. */
+export function plainTable(table: FieldTable): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(table)) out[key] = plainDeep(value);
+  return out;
+}
+
+function plainDeep(value: FieldValue): unknown {
+  const plain = plainValue(value);
+  if (Array.isArray(plain)) return plain.map((item) => plainDeep(item as FieldValue));
+  if (typeof plain === 'object' && plain !== null && !Buffer.isBuffer(plain)) return plainTable(plain as FieldTable);
+  return plain;
+}

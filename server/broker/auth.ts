@@ -1,0 +1,79 @@
+/**
+ * Users and the two SASL mechanisms RabbitMQ offers by default: PLAIN
+ * ("\0user\0password") and AMQPLAIN (a field table with LOGIN and PASSWORD).
+ * As in RabbitMQ, users listed as loopback users (guest by default) may only
+ * log in from a loopback address.
+ */
+import { decodeTable, type FieldTable } from '../amqp/index.js';
+import { plainValue } from './field-values.js';
+
+/** A user who may log in. */
+export interface User {
+  username: string;
+  password: string;
+}
+
+/** Mechanisms in the order connection.start announces them. */
+export const AUTH_MECHANISMS = ['PLAIN', 'AMQPLAIN'] as const;
+
+/** Result of reading a start-ok response: the credentials, or why they could not be read. */
+export type Credentials = { username: string; password: string } | { problem: string };
+
+/** Reads the username and password from a PLAIN or AMQPLAIN response. */
+export function readCredentials(mechanism: string, response: Buffer): Credentials {
+  if (mechanism === 'PLAIN') {
+    const parts = response.toString('utf8').split('\0');
+    if (parts.length !== 3) return { problem: `response ${JSON.stringify(response.toString('latin1'))} invalid` };
+    return { username: parts[1]!, password: parts[2]! };
+  }
+  let table: FieldTable;
+  try {
+    const framed = Buffer.allocUnsafe(response.length + 4);
+    framed.writeUInt32BE(response.length, 0);
+    response.copy(framed, 4);
+    table = decodeTable(framed, 0).value;
+  } catch {
+    return { problem: 'AMQPLAIN response is not a valid field table' };
+  }
+  const login = table['LOGIN'];
+  const password = table['PASSWORD'];
+  if (login === undefined || password === undefined) return { problem: 'AMQPLAIN auth info is missing LOGIN or PASSWORD field' };
+  return { username: text(login), password: text(password) };
+}
+
+function text(value: FieldTable[string]): string {
+  const plain = plainValue(value);
+  return Buffer.isBuffer(plain) ? plain.toString('utf8') : String(plain);
+}
+
+/** Whether a socket's remote address is a loopback address (IPv4 127/8, IPv6 ::1, or IPv4-mapped loopback). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return v4.startsWith('127.') || address === '::1';
+}
+
+/** The users of a broker and the loopback-only rule. */
+export class UserDirectory {
+  private readonly users = new Map<string, string>();
+  private readonly loopbackOnly: Set<string>;
+
+  constructor(users: User[], loopbackUsers: string[]) {
+    for (const user of users) this.users.set(user.username, user.password);
+    this.loopbackOnly = new Set(loopbackUsers);
+  }
+
+  /**
+   * Checks a login; returns undefined when it succeeds, or the reason it was
+   * refused (as RabbitMQ logs it; the client only hears that login was refused).
+   */
+  check(username: string, password: string, remoteAddress: string | undefined): string | undefined {
+    const expected = this.users.get(username);
+    if (expected === undefined) return `user '${username}' - invalid credentials`;
+    if (expected !== password) return `user '${username}' - invalid credentials`;
+    if (this.loopbackOnly.has(username) && !isLoopbackAddress(remoteAddress)) {
+      return `user '${username}' can only connect via localhost`;
+    }
+    return undefined;
+  }
+}

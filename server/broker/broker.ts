@@ -1,0 +1,59 @@
+/**
+ * The broker's shared state: virtual hosts, users, tuning limits, open
+ * connections and the event emitter. The TCP listener (server.ts) hands
+ * each accepted socket to a Connection that works against this.
+ */
+import { UserDirectory, type User } from './auth.js';
+import type { Connection } from './connection.js';
+import { ReplyCode } from './errors.js';
+import { BrokerEvents } from './events.js';
+import { VirtualHost } from './vhost.js';
+
+/** Limits the broker proposes in connection.tune. */
+export interface Tuning {
+  readonly channelMax: number;
+  readonly frameMax: number;
+  readonly heartbeat: number;
+}
+
+/** Virtual hosts, users and connections of one broker. */
+export class Broker {
+  readonly events = new BrokerEvents();
+  readonly vhosts = new Map<string, VirtualHost>();
+  readonly connections = new Set<Connection>();
+  readonly users: UserDirectory;
+
+  constructor(
+    options: { users: User[]; loopbackUsers: string[]; vhosts: string[] },
+    readonly tuning: Tuning,
+  ) {
+    this.users = new UserDirectory(options.users, options.loopbackUsers);
+    for (const name of options.vhosts) this.addVhost(name);
+  }
+
+  /** Creates a virtual host (a no-op if it exists). */
+  addVhost(name: string): void {
+    if (!this.vhosts.has(name)) this.vhosts.set(name, new VirtualHost(name, this.events));
+  }
+
+  /** Deletes a virtual host with everything in it; its connections are closed. */
+  deleteVhost(name: string): void {
+    const vhost = this.vhosts.get(name);
+    if (!vhost) return;
+    for (const connection of this.connections) {
+      if (connection.isOn(name)) connection.forceClose(ReplyCode.CONNECTION_FORCED, `vhost '${name}' is deleted`);
+    }
+    vhost.close();
+    this.vhosts.delete(name);
+  }
+
+  /** A connection has ended. */
+  connectionClosed(connection: Connection): void {
+    this.connections.delete(connection);
+  }
+
+  /** A bug surfaced while serving a client; the connection is closed, the broker goes on. */
+  reportInternalError(error: unknown): void {
+    console.error('[warren broker] internal error:', error);
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * What a channel needs from the connection it belongs to. Keeping it an
+ * interface lets channels be read (and tested) without the socket code.
+ */
+import type { BrokerEvents } from './events.js';
+import type { FrameOutput } from './frame-output.js';
+import type { SlabAllocator } from './message.js';
+import type { VirtualHost } from './vhost.js';
+
+/** The connection as its channels see it. */
+export interface ChannelHost {
+  /** Batched frame writer for the socket. */
+  readonly output: FrameOutput;
+  /** The virtual host the connection opened. */
+  readonly vhost: VirtualHost;
+  /** The authenticated user (checked against the user-id property). */
+  readonly username: string;
+  /** Where published message bytes are stored. */
+  readonly slabs: SlabAllocator;
+  /** Whether the client asked to be told (basic.cancel) when the broker cancels a consumer. */
+  readonly consumerCancelNotify: boolean;
+  readonly events: BrokerEvents;
+  /** The connection's identity; exclusive queues belong to it. */
+  readonly owner: object;
+  /** Largest frame the client accepts. */
+  readonly frameMax: number;
+  /** Asks for the channel's publisher confirms to be written before the next flush. */
+  confirmsPending(flush: () => void): void;
+}

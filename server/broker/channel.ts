@@ -1,0 +1,283 @@
+/**
+ * A channel: receives the frames of one channel number, runs its methods
+ * and keeps the order RabbitMQ keeps. Publishing (content assembly,
+ * confirms) and consuming (consumers, prefetch, acks) live in their own
+ * files; this one opens and closes the channel, checks frame order, and
+ * turns exchange/queue methods into calls on the virtual host.
+ */
+import {
+  FRAME_BODY,
+  FRAME_HEADER,
+  FRAME_METHOD,
+  decodeMethod,
+  encodeMethod,
+  type DecodedMethod,
+  type MethodArgs,
+  type MethodName,
+} from '../amqp/index.js';
+import type { ChannelHost } from './channel-host.js';
+import { Consuming } from './consuming.js';
+import { AmqpError, ReplyCode, notFound, preconditionFailed } from './errors.js';
+import { exactArguments } from './exact-arguments.js';
+import { ContentState, Publishing } from './publishing.js';
+import { REPLY_TO_PREFIX, REPLY_TO_QUEUE } from './vhost.js';
+
+/** Open: methods run. Closing: the broker sent channel.close and waits for close-ok, ignoring the rest. */
+export type ChannelState = 'open' | 'closing';
+
+/** One open channel of a connection. */
+export class Channel {
+  state: ChannelState = 'open';
+  readonly publishing: Publishing;
+  readonly consuming: Consuming;
+  /** The queue most recently declared on this channel, which an empty queue name refers to. */
+  private lastQueue: string | undefined;
+  private transactional = false;
+
+  constructor(
+    readonly number: number,
+    private readonly host: ChannelHost,
+  ) {
+    this.consuming = new Consuming(host, number);
+    this.publishing = new Publishing(host, number, () => this.consuming.replyToAddress);
+  }
+
+  /** Handles one frame for this channel; throws AmqpError for protocol errors. */
+  handleFrame(type: number, payload: Buffer): void {
+    const publishing = this.publishing;
+    if (type === FRAME_METHOD) {
+      if (publishing.state !== ContentState.Method) {
+        const expected = publishing.state === ContentState.Header ? 'content header for class 60' : 'content body';
+        const got = publishing.state === ContentState.Header ? 'non content header frame' : 'non content body frame';
+        throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, `expected ${expected}, got ${got} instead`, { hard: true, classId: 60, methodId: 40 });
+      }
+      this.handleMethod(payload);
+    } else if (type === FRAME_HEADER && publishing.state === ContentState.Header) {
+      publishing.header(payload);
+    } else if (type === FRAME_BODY && publishing.state === ContentState.Body) {
+      publishing.body(payload);
+    } else if (publishing.state === ContentState.Method) {
+      throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, 'expected method frame, got non method frame instead', { hard: true });
+    } else {
+      const expected = publishing.state === ContentState.Header ? 'content header for class 60' : 'content body';
+      const got = publishing.state === ContentState.Header ? 'non content header frame' : 'non content body frame';
+      throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, `expected ${expected}, got ${got} instead`, { hard: true, classId: 60, methodId: 40 });
+    }
+  }
+
+  private handleMethod(payload: Buffer): void {
+    const method = decodeMethod(payload);
+    try {
+      this.run(method, payload);
+    } catch (error) {
+      if (error instanceof AmqpError && error.classId === 0) {
+        error.classId = method.classId;
+        error.methodId = method.methodId;
+      }
+      throw error;
+    }
+  }
+
+  private send<N extends MethodName>(name: N, fields: MethodArgs[N]): void {
+    this.publishing.writeConfirms();
+    this.host.output.raw(encodeMethod(this.number, name, fields));
+  }
+
+  /** Resolves a queue name from a method: '' means the queue last declared on this channel. */
+  private queueName(name: string): string {
+    if (name !== '') return name;
+    if (this.lastQueue === undefined) throw new AmqpError(ReplyCode.NOT_FOUND, 'no previously declared queue');
+    return this.lastQueue;
+  }
+
+  private run(method: DecodedMethod, payload: Buffer): void {
+    const host = this.host;
+    const vhost = host.vhost;
+    switch (method.name) {
+      case 'basic.publish': {
+        const f = method.fields;
+        this.publishing.start(f.exchange, f.routingKey, f.mandatory, f.immediate);
+        return;
+      }
+      case 'basic.ack':
+        this.consuming.ack(method.fields.deliveryTag, method.fields.multiple);
+        return;
+      case 'basic.nack':
+        this.consuming.reject(method.fields.deliveryTag, method.fields.multiple, method.fields.requeue);
+        return;
+      case 'basic.reject':
+        this.consuming.reject(method.fields.deliveryTag, false, method.fields.requeue);
+        return;
+      case 'basic.qos': {
+        const f = method.fields;
+        if (f.prefetchSize !== 0) throw new AmqpError(ReplyCode.NOT_IMPLEMENTED, `prefetch_size!=0 (${f.prefetchSize})`);
+        this.consuming.qos(f.prefetchCount, f.global);
+        this.send('basic.qos-ok', {});
+        return;
+      }
+      case 'basic.consume': {
+        const f = method.fields;
+        const name = this.queueName(f.queue);
+        const consumeOk = (consumerTag: string) => {
+          if (!f.nowait) this.send('basic.consume-ok', { consumerTag });
+        };
+        const options = { consumerTag: f.consumerTag, noAck: f.noAck, exclusive: f.exclusive, arguments: f.arguments };
+        if (name === REPLY_TO_QUEUE) this.consuming.consumeReplies(options, consumeOk);
+        else this.consuming.consume(vhost.queue(name, host.owner), options, consumeOk);
+        return;
+      }
+      case 'basic.cancel':
+        this.consuming.cancel(method.fields.consumerTag);
+        if (!method.fields.nowait) this.send('basic.cancel-ok', { consumerTag: method.fields.consumerTag });
+        return;
+      case 'basic.get': {
+        const queue = vhost.queue(this.queueName(method.fields.queue), host.owner);
+        if (queue.settings.type === 'stream') {
+          throw new AmqpError(ReplyCode.NOT_IMPLEMENTED, `basic.get not supported by stream queues queue '${queue.name}' in vhost '${vhost.name}'`);
+        }
+        this.publishing.writeConfirms();
+        this.consuming.get(queue, method.fields.noAck);
+        return;
+      }
+      case 'basic.recover':
+      case 'basic.recover-async':
+        if (!method.fields.requeue) throw new AmqpError(ReplyCode.NOT_IMPLEMENTED, 'requeue=false');
+        this.consuming.recover();
+        if (method.name === 'basic.recover') this.send('basic.recover-ok', {});
+        return;
+      case 'queue.declare': {
+        const f = method.fields;
+        if (f.queue === REPLY_TO_QUEUE || f.queue.startsWith(REPLY_TO_PREFIX)) {
+          const live = f.queue === REPLY_TO_QUEUE || vhost.replyTargets.has(f.queue.slice(REPLY_TO_PREFIX.length));
+          if (!live) throw notFound('queue', f.queue, vhost.name);
+          if (!f.nowait) this.send('queue.declare-ok', { queue: f.queue, messageCount: 0, consumerCount: 1 });
+          return;
+        }
+        const queue = vhost.declareQueue(
+          f.queue,
+          { passive: f.passive, durable: f.durable, exclusive: f.exclusive, autoDelete: f.autoDelete, arguments: exactArguments(payload, 'queue.declare') },
+          host.owner,
+        );
+        this.lastQueue = queue.name;
+        if (!f.nowait) this.send('queue.declare-ok', { queue: queue.name, messageCount: queue.messageCount, consumerCount: queue.consumers.length });
+        return;
+      }
+      case 'queue.bind': {
+        const f = method.fields;
+        const name = this.queueName(f.queue);
+        vhost.assertNotDefaultExchange(f.exchange);
+        const exchange = vhost.exchange(f.exchange);
+        vhost.bind(exchange, vhost.queue(name, host.owner), f.routingKey, f.arguments);
+        if (!f.nowait) this.send('queue.bind-ok', {});
+        return;
+      }
+      case 'queue.unbind': {
+        const f = method.fields;
+        const name = this.queueName(f.queue);
+        vhost.assertNotDefaultExchange(f.exchange);
+        const exchange = vhost.exchanges.get(f.exchange);
+        const queue = vhost.queues.get(name);
+        if (exchange && queue) vhost.unbind(exchange, queue, f.routingKey, f.arguments);
+        this.send('queue.unbind-ok', {});
+        return;
+      }
+      case 'queue.purge': {
+        const queue = vhost.queue(this.queueName(method.fields.queue), host.owner);
+        const messageCount = queue.purge();
+        if (!method.fields.nowait) this.send('queue.purge-ok', { messageCount });
+        return;
+      }
+      case 'queue.delete': {
+        const f = method.fields;
+        const name = this.queueName(f.queue);
+        const queue = vhost.queues.get(name);
+        let messageCount = 0;
+        if (queue) {
+          vhost.assertCanUse(queue, host.owner);
+          messageCount = vhost.deleteQueue(queue, { ifUnused: f.ifUnused, ifEmpty: f.ifEmpty });
+        }
+        if (!f.nowait) this.send('queue.delete-ok', { messageCount });
+        return;
+      }
+      case 'exchange.declare': {
+        const f = method.fields;
+        vhost.declareExchange(
+          f.exchange,
+          f.type,
+          { durable: f.durable, autoDelete: f.autoDelete, internal: f.internal, arguments: f.passive ? {} : exactArguments(payload, 'exchange.declare') },
+          f.passive,
+        );
+        if (!f.nowait) this.send('exchange.declare-ok', {});
+        return;
+      }
+      case 'exchange.delete':
+        vhost.deleteExchange(method.fields.exchange, method.fields.ifUnused);
+        if (!method.fields.nowait) this.send('exchange.delete-ok', {});
+        return;
+      case 'exchange.bind': {
+        const f = method.fields;
+        vhost.assertNotDefaultExchange(f.source);
+        vhost.assertNotDefaultExchange(f.destination);
+        const source = vhost.exchange(f.source);
+        vhost.bind(source, vhost.exchange(f.destination), f.routingKey, f.arguments);
+        if (!f.nowait) this.send('exchange.bind-ok', {});
+        return;
+      }
+      case 'exchange.unbind': {
+        const f = method.fields;
+        vhost.assertNotDefaultExchange(f.source);
+        vhost.assertNotDefaultExchange(f.destination);
+        const source = vhost.exchanges.get(f.source);
+        const destination = vhost.exchanges.get(f.destination);
+        if (source && destination) vhost.unbind(source, destination, f.routingKey, f.arguments);
+        if (!f.nowait) this.send('exchange.unbind-ok', {});
+        return;
+      }
+      case 'confirm.select':
+        if (this.transactional) throw preconditionFailed('cannot switch from tx to confirm mode');
+        this.publishing.confirming = true;
+        if (!method.fields.nowait) this.send('confirm.select-ok', {});
+        return;
+      case 'tx.select':
+        if (this.publishing.confirming) throw preconditionFailed('cannot switch from confirm to tx mode');
+        this.transactional = true;
+        this.publishing.beginTransaction();
+        this.consuming.beginTransaction();
+        this.send('tx.select-ok', {});
+        return;
+      case 'tx.commit':
+        if (!this.transactional) throw preconditionFailed('channel is not transactional');
+        this.publishing.commit();
+        this.consuming.commit();
+        this.send('tx.commit-ok', {});
+        return;
+      case 'tx.rollback':
+        if (!this.transactional) throw preconditionFailed('channel is not transactional');
+        this.publishing.rollback();
+        this.consuming.rollback();
+        this.send('tx.rollback-ok', {});
+        return;
+      case 'channel.flow':
+        if (!method.fields.active) throw new AmqpError(ReplyCode.NOT_IMPLEMENTED, 'active=false');
+        this.send('channel.flow-ok', { active: true });
+        return;
+      case 'channel.flow-ok':
+        return;
+      case 'access.request':
+        this.send('access.request-ok', { ticket: 1 });
+        return;
+      case 'channel.open':
+        throw new AmqpError(ReplyCode.CHANNEL_ERROR, "second 'channel.open' seen", { hard: true });
+      default:
+        // channel.close / close-ok are the connection's business; anything else a client may not send.
+        throw new AmqpError(ReplyCode.COMMAND_INVALID, 'unimplemented method', { hard: true });
+    }
+  }
+
+  /** Releases everything the channel holds (consumers, unacked deliveries) when it closes. */
+  close(): void {
+    this.state = 'closing';
+    this.publishing.writeConfirms();
+    this.consuming.close();
+  }
+}

@@ -1,0 +1,537 @@
+/**
+ * One client connection: the protocol header, the handshake (start, login,
+ * tune, open), heartbeats, the channels, and closing in both directions.
+ *
+ * Failures follow RabbitMQ. Before the connection is tuned a failure closes
+ * the socket after a short pause without a word (only a refused login is
+ * explained, to clients that announce authentication_failure_close). After
+ * that, a channel exception closes the channel with channel.close and a
+ * connection exception closes everything with connection.close. Whatever a
+ * client sends, nothing is thrown out of this file: an unexpected failure
+ * closes this connection with 541 INTERNAL_ERROR and leaves others alone.
+ */
+import type { Socket } from 'node:net';
+import {
+  CodecError,
+  FRAME_HEARTBEAT,
+  FRAME_METHOD,
+  PROTOCOL_HEADER,
+  decodeMethod,
+  encodeMethod,
+  type FieldTable,
+  type MethodArgs,
+  type MethodName,
+} from '../amqp/index.js';
+import { AUTH_MECHANISMS, readCredentials } from './auth.js';
+import type { Broker } from './broker.js';
+import { Channel } from './channel.js';
+import type { ChannelHost } from './channel-host.js';
+import { AmqpError, ReplyCode } from './errors.js';
+import { FrameInput, describeFrame } from './frame-input.js';
+import { FrameOutput } from './frame-output.js';
+import { SlabAllocator } from './message.js';
+import { ContentState } from './publishing.js';
+import type { VirtualHost } from './vhost.js';
+
+/** Where the connection is in its life. */
+type ConnectionState = 'awaiting-header' | 'starting' | 'tuning' | 'opening' | 'open' | 'closing' | 'closed';
+
+/** Time allowed from connecting to connection.open (RabbitMQ's handshake_timeout). */
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** Pause before silently closing a connection that failed its handshake (RabbitMQ's silent close delay). */
+const SILENT_CLOSE_DELAY_MS = 3_000;
+/** How long to wait for connection.close-ok after sending connection.close. */
+const CLOSE_OK_TIMEOUT_MS = 10_000;
+const FRAME_MIN_SIZE = 4096;
+const MAX_REPLY_TEXT_BYTES = 255;
+
+/** What connection.start tells clients about this broker. */
+function serverProperties(): FieldTable {
+  return {
+    capabilities: {
+      publisher_confirms: true,
+      exchange_exchange_bindings: true,
+      'basic.nack': true,
+      consumer_cancel_notify: true,
+      'connection.blocked': true,
+      consumer_priorities: true,
+      authentication_failure_close: true,
+      per_consumer_qos: true,
+      direct_reply_to: true,
+    },
+    cluster_name: 'warren@localhost',
+    copyright: 'Warren contributors',
+    information: 'Warren embedded broker: an AMQP 0-9-1 broker that behaves like RabbitMQ 3.x, for learning',
+    platform: `Node.js ${process.version}`,
+    product: 'Warren',
+    version: '3.10.8',
+  };
+}
+
+/** A reply text cut to the 255 bytes a short string can hold. */
+function fitReplyText(text: string): string {
+  const bytes = Buffer.from(text, 'utf8');
+  return bytes.length <= MAX_REPLY_TEXT_BYTES ? text : bytes.subarray(0, MAX_REPLY_TEXT_BYTES).toString('utf8').replace(/\uFFFD$/, '');
+}
+
+/** One AMQP connection. */
+export class Connection implements ChannelHost {
+  readonly output: FrameOutput;
+  readonly slabs = new SlabAllocator();
+  readonly owner = this;
+  /** Display name, like RabbitMQ's "client address -> server address", or the client's connection_name. */
+  name: string;
+  username = '';
+  consumerCancelNotify = false;
+  frameMax = FRAME_MIN_SIZE;
+  private state: ConnectionState = 'awaiting-header';
+  private openedVhost: VirtualHost | undefined;
+  private readonly input: FrameInput;
+  private readonly channels = new Map<number, Channel>();
+  private channelMax = 0;
+  private authenticationFailureClose = false;
+  private headerBytes: Buffer | undefined;
+  private pendingConfirms: Array<() => void> = [];
+  private handshakeTimer: NodeJS.Timeout | undefined;
+  private closeTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private lastInputAt = Date.now();
+  private cleanedUp = false;
+  private closeReason = 'client closed the socket';
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly broker: Broker,
+  ) {
+    this.name = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'} -> ${socket.localAddress ?? '?'}:${socket.localPort ?? '?'}`;
+    socket.setNoDelay(true);
+    this.output = new FrameOutput(socket, () => this.flushConfirms(), () => this.resumeDeliveries());
+    this.input = new FrameInput((type, channel, payload) => this.handleFrame(type, channel, payload));
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('error', (error) => {
+      this.closeReason = `socket error: ${error.message}`;
+    });
+    socket.on('close', () => this.cleanUp());
+    this.handshakeTimer = setTimeout(() => {
+      this.closeReason = 'handshake timed out';
+      this.destroy();
+    }, HANDSHAKE_TIMEOUT_MS);
+  }
+
+  /** The virtual host opened by connection.open (channels only exist after it). */
+  get vhost(): VirtualHost {
+    return this.openedVhost!;
+  }
+
+  get events() {
+    return this.broker.events;
+  }
+
+  /** Closes the connection from the broker's side (e.g. the broker is stopping or the vhost is deleted). */
+  forceClose(code: number, detail: string): void {
+    if (this.state === 'open') this.closeWithError(new AmqpError(code, detail, { hard: true }));
+    else this.destroy();
+  }
+
+  /** Drops the socket at once. */
+  terminate(): void {
+    this.destroy();
+  }
+
+  /** Whether the connection has opened the named vhost. */
+  isOn(vhost: string): boolean {
+    return this.openedVhost?.name === vhost;
+  }
+
+  confirmsPending(flush: () => void): void {
+    this.pendingConfirms.push(flush);
+  }
+
+  private flushConfirms(): void {
+    if (this.pendingConfirms.length === 0) return;
+    const flushes = this.pendingConfirms;
+    this.pendingConfirms = [];
+    for (const flush of flushes) flush();
+  }
+
+  private resumeDeliveries(): void {
+    for (const channel of this.channels.values()) {
+      if (channel.state === 'open') channel.consuming.dispatchAll();
+    }
+  }
+
+  // ---------------------------------------------------------------- input
+
+  private receive(chunk: Buffer): void {
+    this.lastInputAt = Date.now();
+    try {
+      if (this.state === 'awaiting-header') {
+        chunk = this.readProtocolHeader(chunk);
+        if (this.state === 'awaiting-header' || chunk.length === 0) return;
+      }
+      if (this.state === 'closed') return;
+      this.input.push(chunk);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Collects the 8-byte protocol header; answers a wrong one with ours and closes. Returns the bytes after it. */
+  private readProtocolHeader(chunk: Buffer): Buffer {
+    const bytes = this.headerBytes === undefined ? chunk : Buffer.concat([this.headerBytes, chunk]);
+    if (bytes.length < PROTOCOL_HEADER.length) {
+      this.headerBytes = bytes;
+      return Buffer.alloc(0);
+    }
+    this.headerBytes = undefined;
+    if (!bytes.subarray(0, PROTOCOL_HEADER.length).equals(PROTOCOL_HEADER)) {
+      this.closeReason = 'wrong protocol header';
+      this.state = 'closed';
+      this.socket.end(PROTOCOL_HEADER);
+      return Buffer.alloc(0);
+    }
+    this.state = 'starting';
+    this.send(0, 'connection.start', {
+      versionMajor: 0,
+      versionMinor: 9,
+      serverProperties: serverProperties(),
+      mechanisms: AUTH_MECHANISMS.join(' '),
+      locales: 'en_US',
+    });
+    return bytes.subarray(PROTOCOL_HEADER.length);
+  }
+
+  private handleFrame(type: number, channelNumber: number, payload: Buffer): void {
+    if (this.state === 'closed') return;
+    if (channelNumber === 0) {
+      if (type === FRAME_HEARTBEAT) return;
+      if (type !== FRAME_METHOD) {
+        throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, describeFrame(type, payload), { hard: true });
+      }
+      this.handleConnectionMethod(payload);
+      return;
+    }
+    if (this.state === 'closing') return;
+    if (this.state !== 'open') {
+      throw new AmqpError(ReplyCode.CHANNEL_ERROR, `unexpected frame on channel ${channelNumber} in connection state ${this.state}`, { hard: true });
+    }
+    if (type === FRAME_HEARTBEAT) {
+      throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, describeFrame(type, payload), { hard: true });
+    }
+    const channel = this.channels.get(channelNumber);
+    const classId = type === FRAME_METHOD && payload.length >= 4 ? payload.readUInt16BE(0) : 0;
+    const methodId = type === FRAME_METHOD && payload.length >= 4 ? payload.readUInt16BE(2) : 0;
+    if (channel === undefined) {
+      this.handleUnopenedChannel(channelNumber, type, classId, methodId);
+      return;
+    }
+    if (channel.state === 'closing') {
+      this.handleClosingChannel(channel, type, classId, methodId);
+      return;
+    }
+    if (classId === 20 && (methodId === 40 || methodId === 41) && channel.publishing.state === ContentState.Method) {
+      if (methodId === 40) {
+        channel.close();
+        this.channels.delete(channelNumber);
+        this.send(channelNumber, 'channel.close-ok', {});
+      }
+      return;
+    }
+    try {
+      channel.handleFrame(type, payload);
+    } catch (error) {
+      const amqpError = this.asAmqpError(error, payload, type);
+      if (amqpError.hard) throw amqpError;
+      this.closeChannelWithError(channel, amqpError);
+    }
+  }
+
+  private handleUnopenedChannel(channelNumber: number, type: number, classId: number, methodId: number): void {
+    if (type !== FRAME_METHOD) {
+      throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, 'expected method frame, got non method frame instead', { hard: true });
+    }
+    if (classId !== 20 || methodId !== 10) {
+      throw new AmqpError(ReplyCode.CHANNEL_ERROR, "expected 'channel.open'", { hard: true, classId, methodId });
+    }
+    if (this.channelMax !== 0 && this.channels.size >= this.channelMax) {
+      throw new AmqpError(
+        ReplyCode.NOT_ALLOWED,
+        `number of channels opened (${this.channels.size}) has reached the negotiated channel_max (${this.channelMax})`,
+        { hard: true, classId, methodId },
+      );
+    }
+    this.channels.set(channelNumber, new Channel(channelNumber, this));
+    this.send(channelNumber, 'channel.open-ok', {});
+  }
+
+  /** After the broker closed a channel only close-ok (or a crossing close) matters; the rest is dropped. */
+  private handleClosingChannel(channel: Channel, type: number, classId: number, methodId: number): void {
+    if (type !== FRAME_METHOD || classId !== 20) return;
+    if (methodId === 41) {
+      this.channels.delete(channel.number);
+    } else if (methodId === 40) {
+      this.send(channel.number, 'channel.close-ok', {});
+    } else if (methodId === 10) {
+      throw new AmqpError(ReplyCode.CHANNEL_ERROR, "second 'channel.open' seen", { hard: true, classId, methodId });
+    }
+  }
+
+  /** Turns whatever a channel threw into an AmqpError carrying the offending method. */
+  private asAmqpError(error: unknown, payload: Buffer, type: number): AmqpError {
+    if (error instanceof AmqpError) return error;
+    const classId = type === FRAME_METHOD && payload.length >= 4 ? payload.readUInt16BE(0) : 0;
+    const methodId = type === FRAME_METHOD && payload.length >= 4 ? payload.readUInt16BE(2) : 0;
+    if (error instanceof CodecError) {
+      if (error.code === ReplyCode.NOT_IMPLEMENTED) return new UnknownMethodError();
+      return new AmqpError(ReplyCode.FRAME_ERROR, `cannot decode <<${[...payload.subarray(4)].join(',')}>>`, { hard: true, classId, methodId });
+    }
+    this.broker.reportInternalError(error);
+    return new AmqpError(ReplyCode.INTERNAL_ERROR, 'internal error', { hard: true, classId, methodId });
+  }
+
+  private closeChannelWithError(channel: Channel, error: AmqpError): void {
+    channel.close();
+    this.send(channel.number, 'channel.close', {
+      replyCode: error.code,
+      replyText: fitReplyText(error.replyText),
+      classId: error.classId,
+      methodId: error.methodId,
+    });
+  }
+
+  // ---------------------------------------------------- connection methods
+
+  private handleConnectionMethod(payload: Buffer): void {
+    let method;
+    try {
+      method = decodeMethod(payload);
+    } catch (error) {
+      throw this.asAmqpError(error, payload, FRAME_METHOD);
+    }
+    if (this.state === 'closing') {
+      if (method.name === 'connection.close-ok') this.destroy();
+      else if (method.name === 'connection.close') this.send(0, 'connection.close-ok', {});
+      return;
+    }
+    const unexpected = () =>
+      new AmqpError(ReplyCode.CHANNEL_ERROR, `unexpected method in connection state ${this.state === 'open' ? 'running' : this.state}`, {
+        hard: true,
+        classId: method.classId,
+        methodId: method.methodId,
+      });
+    switch (method.name) {
+      case 'connection.start-ok': {
+        if (this.state !== 'starting') throw unexpected();
+        const f = method.fields;
+        this.readClientProperties(f.clientProperties);
+        this.login(f.mechanism, f.response);
+        return;
+      }
+      case 'connection.tune-ok': {
+        if (this.state !== 'tuning') throw unexpected();
+        this.tune(method.fields.channelMax, method.fields.frameMax, method.fields.heartbeat);
+        return;
+      }
+      case 'connection.open': {
+        if (this.state !== 'opening') throw unexpected();
+        const vhost = this.broker.vhosts.get(method.fields.virtualHost);
+        if (!vhost) {
+          throw new AmqpError(ReplyCode.NOT_ALLOWED, `vhost ${method.fields.virtualHost} not found`, { hard: true, classId: 10, methodId: 40 });
+        }
+        this.openedVhost = vhost;
+        this.state = 'open';
+        clearTimeout(this.handshakeTimer);
+        this.send(0, 'connection.open-ok', {});
+        if (this.events.wants('connection-opened')) {
+          this.events.emit('connection-opened', { name: this.name, user: this.username, vhost: vhost.name, client: this.socket.remoteAddress ?? '' });
+        }
+        return;
+      }
+      case 'connection.close':
+        if (this.state !== 'open') throw unexpected();
+        this.closeReason = `client closed the connection: ${method.fields.replyCode} ${method.fields.replyText}`;
+        this.releaseChannels();
+        this.send(0, 'connection.close-ok', {});
+        this.state = 'closed';
+        this.output.flush();
+        this.socket.end();
+        return;
+      case 'connection.update-secret':
+        if (this.state !== 'open') throw unexpected();
+        this.send(0, 'connection.update-secret-ok', {});
+        return;
+      default:
+        throw unexpected();
+    }
+  }
+
+  private readClientProperties(properties: FieldTable): void {
+    const capabilities = properties['capabilities'];
+    if (typeof capabilities === 'object' && capabilities !== null && !Array.isArray(capabilities) && !Buffer.isBuffer(capabilities)) {
+      const table = capabilities as FieldTable;
+      this.consumerCancelNotify = table['consumer_cancel_notify'] === true;
+      this.authenticationFailureClose = table['authentication_failure_close'] === true;
+    }
+    const connectionName = properties['connection_name'];
+    if (typeof connectionName === 'string' && connectionName !== '') this.name = connectionName;
+  }
+
+  private login(mechanism: string, response: Buffer): void {
+    if (!(AUTH_MECHANISMS as readonly string[]).includes(mechanism)) {
+      this.failHandshake(`unknown authentication mechanism '${mechanism}'`);
+      return;
+    }
+    const credentials = readCredentials(mechanism, response);
+    if ('problem' in credentials) {
+      this.failHandshake(credentials.problem);
+      return;
+    }
+    const refusal = this.broker.users.check(credentials.username, credentials.password, this.socket.remoteAddress);
+    if (refusal !== undefined) {
+      const events = this.events;
+      if (events.wants('login-refused')) {
+        events.emit('login-refused', { address: this.socket.remoteAddress ?? '', user: credentials.username, reason: `${mechanism} login refused: ${refusal}` });
+      }
+      if (this.authenticationFailureClose) {
+        this.send(0, 'connection.close', {
+          replyCode: ReplyCode.ACCESS_REFUSED,
+          replyText: `ACCESS_REFUSED - Login was refused using authentication mechanism ${mechanism}. For details see the broker logfile.`,
+          classId: 0,
+          methodId: 0,
+        });
+      }
+      this.failHandshake(`${mechanism} login refused: ${refusal}`);
+      return;
+    }
+    this.username = credentials.username;
+    this.state = 'tuning';
+    const tuning = this.broker.tuning;
+    this.send(0, 'connection.tune', { channelMax: tuning.channelMax, frameMax: tuning.frameMax, heartbeat: tuning.heartbeat });
+  }
+
+  private tune(channelMax: number, frameMax: number, heartbeat: number): void {
+    const tuning = this.broker.tuning;
+    const problem =
+      negotiationProblem('frame_max', frameMax, FRAME_MIN_SIZE, tuning.frameMax) ?? negotiationProblem('channel_max', channelMax, 1, tuning.channelMax);
+    if (problem !== undefined) {
+      this.failHandshake(problem);
+      return;
+    }
+    this.channelMax = channelMax;
+    this.frameMax = frameMax;
+    this.input.frameMax = frameMax;
+    this.output.frameMax = frameMax;
+    this.state = 'opening';
+    if (heartbeat > 0) this.startHeartbeats(heartbeat);
+  }
+
+  /** Sends heartbeats every half interval and drops the connection after two intervals of silence. */
+  private startHeartbeats(seconds: number): void {
+    const interval = (seconds * 1000) / 2;
+    this.heartbeatTimer = setInterval(() => {
+      if (Date.now() - this.lastInputAt > seconds * 2000) {
+        this.closeReason = `missed heartbeats from client, timeout: ${seconds}s`;
+        this.destroy();
+        return;
+      }
+      this.output.heartbeat();
+    }, interval);
+    this.heartbeatTimer.unref();
+  }
+
+  // -------------------------------------------------------------- closing
+
+  /** A failure during the handshake: RabbitMQ closes the socket after a pause, without a close frame. */
+  private failHandshake(reason: string): void {
+    this.closeReason = reason;
+    this.state = 'closed';
+    this.input.stopped = true;
+    this.output.flush();
+    clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = setTimeout(() => this.destroy(), SILENT_CLOSE_DELAY_MS);
+  }
+
+  /** Handles anything thrown while processing input. */
+  private fail(error: unknown): void {
+    if (error instanceof UnknownMethodError) {
+      // RabbitMQ drops the connection without a word when it cannot even name the method.
+      this.closeReason = 'unknown method';
+      this.destroy();
+      return;
+    }
+    const amqpError = error instanceof AmqpError ? error : this.asAmqpError(error, Buffer.alloc(0), 0);
+    if (this.state !== 'open' && this.state !== 'opening') {
+      this.failHandshake(amqpError.replyText);
+      return;
+    }
+    this.closeWithError(amqpError);
+  }
+
+  /** Connection exception: release everything, send connection.close and wait for close-ok. */
+  private closeWithError(error: AmqpError): void {
+    if (this.state === 'closing' || this.state === 'closed') return;
+    this.closeReason = error.replyText;
+    this.releaseChannels();
+    this.state = 'closing';
+    this.send(0, 'connection.close', {
+      replyCode: error.code,
+      replyText: fitReplyText(error.replyText),
+      classId: error.classId,
+      methodId: error.methodId,
+    });
+    this.closeTimer = setTimeout(() => this.destroy(), CLOSE_OK_TIMEOUT_MS);
+    this.closeTimer.unref();
+  }
+
+  private releaseChannels(): void {
+    for (const channel of this.channels.values()) channel.close();
+    this.channels.clear();
+    this.openedVhost?.deleteExclusiveQueues(this);
+  }
+
+  private destroy(): void {
+    this.state = 'closed';
+    this.output.flush();
+    this.output.close();
+    this.socket.destroy();
+    this.cleanUp();
+  }
+
+  /** Runs once when the socket goes: channels give their messages back, exclusive queues go. */
+  private cleanUp(): void {
+    if (this.cleanedUp) return;
+    this.cleanedUp = true;
+    this.state = 'closed';
+    clearTimeout(this.handshakeTimer);
+    clearTimeout(this.closeTimer);
+    clearInterval(this.heartbeatTimer);
+    this.output.close();
+    try {
+      this.releaseChannels();
+    } catch (error) {
+      this.broker.reportInternalError(error);
+    }
+    this.broker.connectionClosed(this);
+    if (this.events.wants('connection-closed')) this.events.emit('connection-closed', { name: this.name, reason: this.closeReason });
+  }
+
+  private send<N extends MethodName>(channel: number, name: N, fields: MethodArgs[N]): void {
+    this.output.raw(encodeMethod(channel, name, fields));
+  }
+}
+
+/** A method id the codec does not know; RabbitMQ closes the socket without a close frame. */
+class UnknownMethodError extends AmqpError {
+  constructor() {
+    super(ReplyCode.NOT_IMPLEMENTED, 'unknown method', { hard: true });
+  }
+}
+
+/** RabbitMQ's check of one tune-ok value against its limits; undefined when acceptable. */
+function negotiationProblem(field: string, client: number, min: number, server: number): string | undefined {
+  if (client !== 0 && client < min) return `negotiated ${field} = ${client} is lower than the minimum allowed value (${min})`;
+  if (server !== 0 && (client === 0 || client > server)) {
+    return `negotiated ${field} = ${client} is higher than the maximum allowed value (${server})`;
+  }
+  return undefined;
+}

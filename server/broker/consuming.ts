@@ -1,0 +1,303 @@
+/**
+ * The consuming half of a channel: its consumers, its prefetch windows
+ * (basic.qos), its unacknowledged deliveries and what acks, nacks, rejects
+ * and recovers do to them, basic.get, and the direct reply-to consumer.
+ *
+ * Prefetch follows RabbitMQ: basic.qos with global=false sets the limit for
+ * consumers created afterwards, each counted on its own; global=true sets
+ * one limit shared by all the channel's consumers. Both may apply at once.
+ */
+import { encodeContentHeader, encodeMethod, type FieldTable } from '../amqp/index.js';
+import type { ChannelHost } from './channel-host.js';
+import { Consumer, type ConsumerChannel } from './consumer.js';
+import { AmqpError, ReplyCode, accessRefused, preconditionFailed } from './errors.js';
+import { integerValue, isIntegerValue } from './field-values.js';
+import type { Message } from './message.js';
+import { generatedConsumerTag, replyToToken } from './names.js';
+import type { Queue } from './queue.js';
+import { Delivery, UnackedMessages } from './unacked.js';
+import { REPLY_TO_PREFIX, type DirectReplyTarget } from './vhost.js';
+
+/** A settled batch of deliveries waiting for tx.commit. */
+interface PendingSettlement {
+  kind: 'ack' | 'requeue' | 'discard';
+  deliveries: Delivery[];
+}
+
+/** Consumers, prefetch and unacked deliveries of one channel. */
+export class Consuming implements ConsumerChannel, DirectReplyTarget {
+  readonly consumers = new Map<string, Consumer>();
+  private readonly unacked = new UnackedMessages();
+  private nextDeliveryTag = 1;
+  /** basic.qos global=false: the limit each new consumer gets. */
+  private consumerPrefetch = 0;
+  /** basic.qos global=true: the limit shared by all consumers of the channel. */
+  private channelPrefetch = 0;
+  /** Deliveries to consumers (not basic.get) awaiting ack, for the shared limit. */
+  private consumerUnacked = 0;
+  /** Acks, nacks and rejects held back until tx.commit. */
+  private pendingSettlements: PendingSettlement[] | undefined;
+  private replyConsumerTag: string | undefined;
+  private replyToken: string | undefined;
+  /** False once the channel is closing: nothing more is delivered. */
+  active = true;
+
+  constructor(
+    private readonly host: ChannelHost,
+    private readonly channelNumber: number,
+  ) {}
+
+  /** The address requesters put in reply-to, once this channel consumes from amq.rabbitmq.reply-to. */
+  get replyToAddress(): string | undefined {
+    return this.replyToken === undefined ? undefined : `${REPLY_TO_PREFIX}${this.replyToken}`;
+  }
+
+  /** Starts holding acks back for tx.commit. */
+  beginTransaction(): void {
+    this.pendingSettlements ??= [];
+  }
+
+  // -------------------------------------------------------------- consume
+
+  /** basic.consume on a queue; returns the consumer tag. consumeOk is sent before any delivery. */
+  consume(
+    queue: Queue,
+    options: { consumerTag: string; noAck: boolean; exclusive: boolean; arguments: FieldTable },
+    consumeOk: (tag: string) => void,
+  ): void {
+    const tag = options.consumerTag === '' ? generatedConsumerTag() : options.consumerTag;
+    this.assertTagFree(tag);
+    const where = `queue '${queue.name}' in vhost '${this.host.vhost.name}'`;
+    if (queue.settings.type === 'stream' && (options.noAck || this.consumerPrefetch === 0)) {
+      throw preconditionFailed(`consumer prefetch count is not set for '${where}'`);
+    }
+    if (queue.consumers.length > 0 && (options.exclusive || queue.consumers.some((consumer) => consumer.exclusive))) {
+      throw accessRefused(`${where} in exclusive use`);
+    }
+    const priorityArgument = options.arguments['x-priority'];
+    const priority = priorityArgument !== undefined && isIntegerValue(priorityArgument) ? integerValue(priorityArgument) : 0;
+    const consumer = new Consumer(tag, queue, this, options.noAck, options.exclusive, this.consumerPrefetch, priority, options.arguments);
+    this.consumers.set(tag, consumer);
+    consumeOk(tag);
+    queue.addConsumer(consumer);
+  }
+
+  /** basic.consume on amq.rabbitmq.reply-to: replies come straight to this channel. */
+  consumeReplies(options: { consumerTag: string; noAck: boolean }, consumeOk: (tag: string) => void): void {
+    if (!options.noAck) throw preconditionFailed('reply consumer cannot acknowledge');
+    if (this.replyConsumerTag !== undefined) throw preconditionFailed('reply consumer already set');
+    const tag = options.consumerTag === '' ? generatedConsumerTag() : options.consumerTag;
+    this.assertTagFree(tag);
+    this.replyConsumerTag = tag;
+    this.replyToken = replyToToken();
+    this.host.vhost.replyTargets.set(this.replyToken, this);
+    consumeOk(tag);
+  }
+
+  private assertTagFree(tag: string): void {
+    if (this.consumers.has(tag) || tag === this.replyConsumerTag) {
+      throw new AmqpError(ReplyCode.NOT_ALLOWED, `attempt to reuse consumer tag '${tag}'`);
+    }
+  }
+
+  /** basic.cancel from the client; unknown tags are fine. Unacked deliveries stay unacked. */
+  cancel(tag: string): void {
+    if (tag === this.replyConsumerTag) {
+      this.stopReplies();
+      return;
+    }
+    const consumer = this.consumers.get(tag);
+    if (!consumer) return;
+    this.consumers.delete(tag);
+    consumer.queue.removeConsumer(consumer);
+  }
+
+  private stopReplies(): void {
+    if (this.replyToken !== undefined) this.host.vhost.replyTargets.delete(this.replyToken);
+    this.replyConsumerTag = undefined;
+    this.replyToken = undefined;
+  }
+
+  /** The queue went away: forget the consumer and send basic.cancel if the client understands it. */
+  cancelledByBroker(consumer: Consumer): void {
+    if (this.consumers.get(consumer.tag) !== consumer) return;
+    this.consumers.delete(consumer.tag);
+    if (this.host.events.wants('consumer-cancelled')) {
+      this.host.events.emit('consumer-cancelled', { vhost: this.host.vhost.name, queue: consumer.queue.name, consumerTag: consumer.tag });
+    }
+    if (this.active && this.host.consumerCancelNotify) {
+      this.host.output.raw(encodeMethod(this.channelNumber, 'basic.cancel', { consumerTag: consumer.tag, nowait: true }));
+    }
+  }
+
+  // ------------------------------------------------------------- delivery
+
+  /** Whether a consumer may receive another message now. */
+  canDeliver(consumer: Consumer): boolean {
+    if (!this.active) return false;
+    if (!consumer.noAck) {
+      if (consumer.prefetchCount !== 0 && consumer.unacked >= consumer.prefetchCount) return false;
+      if (this.channelPrefetch !== 0 && this.consumerUnacked >= this.channelPrefetch) return false;
+    }
+    const output = this.host.output;
+    if (output.congested) {
+      output.notePausedDelivery();
+      return false;
+    }
+    return true;
+  }
+
+  /** Sends basic.deliver and, unless no-ack, remembers the delivery until it is acked. */
+  deliver(consumer: Consumer, message: Message): void {
+    const tag = this.nextDeliveryTag++;
+    if (!consumer.noAck) {
+      this.unacked.add(new Delivery(tag, message, consumer.queue, consumer));
+      this.consumerUnacked++;
+    }
+    this.host.output.deliver(this.channelNumber, consumer.tag, tag, message.redelivered, message, this.headerFor(consumer.queue, message));
+  }
+
+  /** A direct reply-to response for this channel's reply consumer. */
+  deliverReply(message: Message): void {
+    if (this.replyConsumerTag === undefined || !this.active) return;
+    this.host.output.deliver(this.channelNumber, this.replyConsumerTag, this.nextDeliveryTag++, false, message);
+  }
+
+  /**
+   * Quorum queues tell consumers how often a message was returned, in an
+   * x-delivery-count header, so their deliveries get a re-encoded header.
+   */
+  private headerFor(queue: Queue, message: Message): Buffer | undefined {
+    if (queue.settings.type !== 'quorum') return undefined;
+    const properties = message.properties();
+    const headers = { ...(message.exactHeaders() ?? {}), 'x-delivery-count': message.deliveryCount };
+    const frame = encodeContentHeader(0, message.bodySize, { ...properties, headers });
+    return frame.subarray(7, frame.length - 1);
+  }
+
+  /** basic.get: sends get-ok or get-empty. */
+  get(queue: Queue, noAck: boolean): void {
+    const message = queue.get();
+    if (message === undefined) {
+      this.host.output.raw(encodeMethod(this.channelNumber, 'basic.get-empty', {}));
+      return;
+    }
+    const tag = this.nextDeliveryTag++;
+    if (!noAck) {
+      this.unacked.add(new Delivery(tag, message, queue, undefined));
+      queue.unackedCount++;
+    }
+    this.host.output.getOk(this.channelNumber, tag, message.redelivered, queue.messageCount, message, this.headerFor(queue, message));
+  }
+
+  // ------------------------------------------------------------------ qos
+
+  /** basic.qos. */
+  qos(prefetchCount: number, global: boolean): void {
+    if (global) this.channelPrefetch = prefetchCount;
+    else this.consumerPrefetch = prefetchCount;
+    this.dispatchAll();
+  }
+
+  // ---------------------------------------------------------- settlement
+
+  /** basic.ack. */
+  ack(tag: number, multiple: boolean): void {
+    this.settle(this.take(tag, multiple), 'ack');
+  }
+
+  /** basic.nack and basic.reject. */
+  reject(tag: number, multiple: boolean, requeue: boolean): void {
+    this.settle(this.take(tag, multiple), requeue ? 'requeue' : 'discard');
+  }
+
+  /** basic.recover with requeue: every unacked delivery goes back to its queue. */
+  recover(): void {
+    this.release(this.unacked.takeAll(), 'requeue', 'recover');
+  }
+
+  /** tx.commit: applies the held-back acks, nacks and rejects in order. */
+  commit(): void {
+    const pending = this.pendingSettlements ?? [];
+    this.pendingSettlements = [];
+    for (const { kind, deliveries } of pending) this.release(deliveries, kind, 'nack');
+  }
+
+  /** tx.rollback: held-back settlements are forgotten; those deliveries are unacked again. */
+  rollback(): void {
+    const pending = this.pendingSettlements ?? [];
+    this.pendingSettlements = [];
+    const returning = pending.flatMap((settlement) => settlement.deliveries);
+    if (returning.length > 0) this.unacked.restore(returning);
+  }
+
+  private take(tag: number, multiple: boolean): Delivery[] {
+    const taken = this.unacked.take(tag, multiple);
+    if (taken === undefined) throw preconditionFailed(`unknown delivery tag ${tag}`);
+    return taken;
+  }
+
+  private settle(deliveries: Delivery[], kind: PendingSettlement['kind']): void {
+    if (this.pendingSettlements !== undefined) {
+      this.pendingSettlements.push({ kind, deliveries });
+      return;
+    }
+    this.release(deliveries, kind, 'nack');
+  }
+
+  /** Frees the deliveries' prefetch slots, then acks, requeues or discards their messages. */
+  private release(deliveries: Delivery[], kind: PendingSettlement['kind'], reason: 'nack' | 'recover' | 'channel-closed'): void {
+    if (deliveries.length === 1) {
+      // The common case (one ack per message) without the grouping below.
+      const delivery = deliveries[0]!;
+      this.freeSlot(delivery);
+      if (kind === 'ack') delivery.queue.settle(1);
+      else if (kind === 'requeue') delivery.queue.requeue([delivery.message], reason === 'nack' ? 'nack' : reason);
+      else delivery.queue.discard([delivery.message]);
+      if (this.channelPrefetch !== 0) this.dispatchAll();
+      else if (delivery.consumer !== undefined && kind !== 'requeue') delivery.queue.dispatch();
+      return;
+    }
+    const byQueue = new Map<Queue, Message[]>();
+    for (const delivery of deliveries) {
+      this.freeSlot(delivery);
+      const list = byQueue.get(delivery.queue);
+      if (list) list.push(delivery.message);
+      else byQueue.set(delivery.queue, [delivery.message]);
+    }
+    for (const [queue, messages] of byQueue) {
+      if (kind === 'ack') queue.settle(messages.length);
+      else if (kind === 'requeue') queue.requeue(messages, reason === 'nack' ? 'nack' : reason);
+      else queue.discard(messages);
+    }
+    if (this.channelPrefetch !== 0) this.dispatchAll();
+    else for (const queue of byQueue.keys()) queue.dispatch();
+  }
+
+  private freeSlot(delivery: Delivery): void {
+    const consumer = delivery.consumer;
+    if (consumer === undefined) return;
+    consumer.unacked--;
+    this.consumerUnacked--;
+  }
+
+  /** Lets every queue this channel consumes from deliver again (a prefetch window or the socket opened up). */
+  dispatchAll(): void {
+    for (const consumer of this.consumers.values()) consumer.queue.dispatch();
+  }
+
+  /**
+   * The channel is closing: consumers are removed and every unacked
+   * delivery (including acks held for an uncommitted transaction) goes back
+   * to its queue, redelivered.
+   */
+  close(): void {
+    this.active = false;
+    this.stopReplies();
+    for (const consumer of this.consumers.values()) consumer.queue.removeConsumer(consumer);
+    this.consumers.clear();
+    this.rollback();
+    this.pendingSettlements = undefined;
+    this.release(this.unacked.takeAll(), 'requeue', 'channel-closed');
+  }
+}

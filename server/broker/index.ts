@@ -1,0 +1,88 @@
+/**
+ * Warren's embedded AMQP 0-9-1 broker: start one, point any AMQP client at
+ * its URL, look inside it with snapshot(), and listen to what it does
+ * through events.
+ *
+ *   const broker = await startBroker({ port: 0 });
+ *   const connection = await amqp.connect(broker.url);
+ */
+import { Broker } from './broker.js';
+import type { BrokerEvents } from './events.js';
+import { plainTable } from './field-values.js';
+import { listen } from './server.js';
+import type { BrokerSnapshot } from './vhost.js';
+
+export type { BrokerEventMap, BindingInfo, DeadLetterReason } from './events.js';
+export type { BrokerEvents } from './events.js';
+export type { BrokerSnapshot, ExchangeSnapshot, QueueSnapshot } from './vhost.js';
+
+/** How to run the broker; everything is optional. */
+export interface BrokerOptions {
+  /** Address to listen on; default 127.0.0.1 (loopback only). */
+  host?: string;
+  /** Port; default 5673 so it never collides with a RabbitMQ on 5672. 0 picks any free port. */
+  port?: number;
+  /** Users who may log in; default guest/guest. */
+  users?: Array<{ username: string; password: string }>;
+  /** Virtual hosts; default ['/']. */
+  vhosts?: string[];
+  /** Heartbeat interval in seconds proposed in connection.tune; default 60. */
+  heartbeat?: number;
+  /** Largest frame proposed in connection.tune; default 131072. */
+  frameMax?: number;
+  /** Most channels per connection proposed in connection.tune; default 2047. */
+  channelMax?: number;
+  /** Users who may only log in from a loopback address; default ['guest'], as in RabbitMQ. */
+  loopbackUsers?: string[];
+}
+
+/** A running embedded broker. */
+export interface EmbeddedBroker {
+  readonly host: string;
+  readonly port: number;
+  /** amqp://guest:guest@host:port (the first user's credentials). */
+  readonly url: string;
+  /** Creates a virtual host (no-op if it exists). */
+  addVhost(name: string): void;
+  /** Deletes a virtual host and everything in it; connections to it are closed. */
+  deleteVhost(name: string): void;
+  /** Queues, exchanges and bindings of a virtual host (default '/') as plain data. */
+  snapshot(vhost?: string): BrokerSnapshot;
+  /** What only the broker knows: routing decisions, drops, dead-lettering, requeues. */
+  readonly events: BrokerEvents;
+  /** Closes every connection and stops listening. */
+  close(): Promise<void>;
+}
+
+/** Starts an embedded broker and resolves once it listens. */
+export async function startBroker(options: BrokerOptions = {}): Promise<EmbeddedBroker> {
+  const users = options.users ?? [{ username: 'guest', password: 'guest' }];
+  const broker = new Broker(
+    { users, loopbackUsers: options.loopbackUsers ?? ['guest'], vhosts: options.vhosts ?? ['/'] },
+    { heartbeat: options.heartbeat ?? 60, frameMax: options.frameMax ?? 131072, channelMax: options.channelMax ?? 2047 },
+  );
+  const host = options.host ?? '127.0.0.1';
+  const server = await listen(broker, host, options.port ?? 5673);
+  const first = users[0];
+  const credentials = first === undefined ? '' : `${encodeURIComponent(first.username)}:${encodeURIComponent(first.password)}@`;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    host,
+    port: server.port,
+    url: `amqp://${credentials}${urlHost}:${server.port}`,
+    events: broker.events,
+    addVhost: (name) => broker.addVhost(name),
+    deleteVhost: (name) => broker.deleteVhost(name),
+    snapshot: (vhost = '/') => {
+      const found = broker.vhosts.get(vhost);
+      if (!found) throw new Error(`no vhost '${vhost}'; vhosts are: ${[...broker.vhosts.keys()].join(', ')}`);
+      const snapshot = found.snapshot();
+      for (const queue of snapshot.queues) queue.arguments = plainTable(queue.arguments) as typeof queue.arguments;
+      return snapshot;
+    },
+    close: async () => {
+      await server.close();
+      for (const name of [...broker.vhosts.keys()]) broker.vhosts.get(name)?.close();
+    },
+  };
+}

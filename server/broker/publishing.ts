@@ -1,0 +1,226 @@
+/**
+ * The publishing half of a channel: assembling basic.publish with its
+ * content header and body frames into a message, the checks RabbitMQ makes
+ * before routing it, mandatory returns, publisher confirms and the publish
+ * buffer of a transaction.
+ *
+ * Confirms are batched: every routed publish moves a "confirmed up to" mark,
+ * and one basic.ack (multiple when it covers more than one) goes out with
+ * the next write. A basic.return is always written before the ack of the
+ * same message, and acks pending before a nack are written before it.
+ */
+import { CodecError, encodeContentHeader, readUInt64, type BasicProperties } from '../amqp/index.js';
+import type { ChannelHost } from './channel-host.js';
+import { AmqpError, ReplyCode, accessRefused, preconditionFailed } from './errors.js';
+import type { Exchange } from './exchanges/index.js';
+import { Message, PropertyFlag } from './message.js';
+import { REPLY_TO_PREFIX, REPLY_TO_QUEUE, Routed } from './vhost.js';
+
+/** Largest message body accepted (RabbitMQ's default max_message_size, 128 MiB). */
+const MAX_MESSAGE_SIZE = 134217728;
+/** Largest per-message TTL RabbitMQ accepts in the expiration property. */
+const MAX_EXPIRATION = 4294967295;
+
+/** Where the channel is in reading a publish: a method next, or its content header, or body frames. */
+export const ContentState = { Method: 0, Header: 1, Body: 2 } as const;
+export type ContentState = (typeof ContentState)[keyof typeof ContentState];
+
+/** A publish waiting for tx.commit. */
+interface HeldPublish {
+  exchange: Exchange;
+  message: Message;
+  mandatory: boolean;
+  ttl: number | undefined;
+}
+
+/** Reads a message's expiration property as RabbitMQ does; throws 406 with its wording when invalid. */
+export function parseExpiration(expiration: string): number {
+  const match = /^[+-]?\d+/.exec(expiration);
+  if (match === null) throw preconditionFailed(`invalid expiration '${expiration}': no_integer`);
+  if (match[0].length < expiration.length) {
+    throw preconditionFailed(`invalid expiration '${expiration}': {leftover_string,"${expiration.slice(match[0].length)}"}`);
+  }
+  const value = Number(match[0]);
+  if (value < 0) throw preconditionFailed(`invalid expiration '${expiration}': {value_negative,${match[0]}}`);
+  if (value > MAX_EXPIRATION) throw preconditionFailed(`invalid expiration '${expiration}': {value_too_large,${match[0]}}`);
+  return value;
+}
+
+/** Publishing state of one channel. */
+export class Publishing {
+  /** What the next frame on the channel must be. */
+  state: ContentState = ContentState.Method;
+  private exchangeName = '';
+  private routingKey = '';
+  private mandatory = false;
+  private immediate = false;
+  private data: Buffer = Buffer.alloc(0);
+  private dataOffset = 0;
+  private headerSize = 0;
+  private bodySize = 0;
+  private received = 0;
+  /** Publisher confirms (confirm.select) are on. */
+  confirming = false;
+  private publishSeq = 0;
+  private confirmedUpTo = 0;
+  private routedUpTo = 0;
+  /** Publishes held for tx.commit, when the channel is transactional. */
+  private held: HeldPublish[] | undefined;
+  private readonly flushConfirms = () => this.writeConfirms();
+
+  constructor(
+    private readonly host: ChannelHost,
+    private readonly channelNumber: number,
+    /** The address to put in reply-to for amq.rabbitmq.reply-to, if the channel consumes replies. */
+    private readonly replyToAddress: () => string | undefined,
+  ) {}
+
+  /** Starts holding publishes back for tx.commit. */
+  beginTransaction(): void {
+    this.held ??= [];
+  }
+
+  /** basic.publish arrived: its content header comes next. */
+  start(exchange: string, routingKey: string, mandatory: boolean, immediate: boolean): void {
+    // Publishers reuse a few names; keeping the first copy saves a string per stored message.
+    this.exchangeName = exchange === this.exchangeName ? this.exchangeName : exchange;
+    this.routingKey = routingKey === this.routingKey ? this.routingKey : routingKey;
+    this.mandatory = mandatory;
+    this.immediate = immediate;
+    this.state = ContentState.Header;
+  }
+
+  /** The content header frame of the publish in progress. */
+  header(payload: Buffer): void {
+    if (payload.length < 14) throw new AmqpError(ReplyCode.FRAME_ERROR, `cannot decode content header of ${payload.length} bytes`, { hard: true, classId: 60, methodId: 40 });
+    const classId = payload.readUInt16BE(0);
+    if (classId !== 60) {
+      throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, `expected content header for class 60, got one for class ${classId} instead`, { hard: true, classId: 60, methodId: 40 });
+    }
+    const bodySize = readUInt64(payload, 4);
+    if (bodySize > MAX_MESSAGE_SIZE) {
+      this.state = ContentState.Method;
+      throw new AmqpError(ReplyCode.PRECONDITION_FAILED, `message size ${bodySize} is larger than configured max size ${MAX_MESSAGE_SIZE}`, { classId: 60, methodId: 40 });
+    }
+    const slabs = this.host.slabs;
+    this.dataOffset = slabs.reserve(payload.length + bodySize);
+    this.data = slabs.current;
+    payload.copy(this.data, this.dataOffset);
+    this.headerSize = payload.length;
+    this.bodySize = bodySize;
+    this.received = 0;
+    if (bodySize === 0) this.complete();
+    else this.state = ContentState.Body;
+  }
+
+  /** A body frame of the publish in progress. */
+  body(payload: Buffer): void {
+    if (this.received + payload.length > this.bodySize) {
+      throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, `content body is larger than the ${this.bodySize} bytes its header announced`, { hard: true, classId: 60, methodId: 40 });
+    }
+    payload.copy(this.data, this.dataOffset + this.headerSize + this.received);
+    this.received += payload.length;
+    if (this.received === this.bodySize) this.complete();
+  }
+
+  /** The whole message has arrived: check it, then route it (or hold it for tx.commit). */
+  private complete(): void {
+    this.state = ContentState.Method;
+    let message = new Message(this.exchangeName, this.routingKey, this.data, this.dataOffset, this.headerSize, this.bodySize);
+    const vhost = this.host.vhost;
+    if (this.immediate) throw new AmqpError(ReplyCode.NOT_IMPLEMENTED, 'immediate=true', { classId: 60, methodId: 40 });
+    const exchange = vhost.exchange(this.exchangeName);
+    if (exchange.properties.internal) {
+      throw accessRefused(`cannot publish to internal exchange '${exchange.name}' in vhost '${vhost.name}'`);
+    }
+    let ttl: number | undefined;
+    if ((message.propertyFlags() & (PropertyFlag.expiration | PropertyFlag.userId | PropertyFlag.replyTo)) !== 0) {
+      const properties = this.decodeProperties(message);
+      if (properties.userId !== undefined && properties.userId !== this.host.username) {
+        throw preconditionFailed(`user_id property set to '${properties.userId}' but authenticated user was '${this.host.username}'`);
+      }
+      if (properties.expiration !== undefined) ttl = parseExpiration(properties.expiration);
+      if (properties.replyTo === REPLY_TO_QUEUE) message = this.withReplyAddress(message, properties);
+    }
+    if (this.held !== undefined) {
+      this.held.push({ exchange, message, mandatory: this.mandatory, ttl });
+      return;
+    }
+    this.route(exchange, message, this.mandatory, ttl);
+  }
+
+  private decodeProperties(message: Message): BasicProperties {
+    try {
+      return message.properties();
+    } catch (error) {
+      if (error instanceof CodecError) throw new AmqpError(ReplyCode.SYNTAX_ERROR, error.message, { hard: true, classId: 60, methodId: 40 });
+      throw error;
+    }
+  }
+
+  /** Requests with reply-to amq.rabbitmq.reply-to get this channel's private reply address instead. */
+  private withReplyAddress(message: Message, properties: BasicProperties): Message {
+    const address = this.replyToAddress();
+    if (address === undefined) throw preconditionFailed('fast reply consumer does not exist');
+    const frame = encodeContentHeader(0, message.bodySize, { ...properties, replyTo: address });
+    const headerSize = frame.length - 8;
+    const data = Buffer.allocUnsafe(headerSize + message.bodySize);
+    frame.copy(data, 0, 7, 7 + headerSize);
+    message.body().copy(data, headerSize);
+    return new Message(message.exchange, message.routingKey, data, 0, headerSize, message.bodySize);
+  }
+
+  /** Routes a message; returns it to the publisher if mandatory and unroutable; confirms it. */
+  private route(exchange: Exchange, message: Message, mandatory: boolean, ttl: number | undefined): void {
+    const vhost = this.host.vhost;
+    let result: number;
+    if (exchange.name === '' && message.routingKey.startsWith(REPLY_TO_PREFIX)) {
+      const target = vhost.replyTargets.get(message.routingKey.slice(REPLY_TO_PREFIX.length));
+      target?.deliverReply(message);
+      result = target === undefined ? 0 : Routed.SOME;
+    } else {
+      result = vhost.publish(exchange, message, ttl);
+    }
+    if ((result & Routed.SOME) === 0) {
+      const events = this.host.events;
+      if (events.wants('unroutable')) {
+        events.emit('unroutable', { vhost: vhost.name, exchange: exchange.name, routingKey: message.routingKey, mandatory, reason: 'no binding matched the routing key' });
+      }
+      if (mandatory) {
+        this.writeConfirms();
+        this.host.output.basicReturn(this.channelNumber, ReplyCode.NO_ROUTE, 'NO_ROUTE', message);
+      }
+    }
+    if (!this.confirming) return;
+    const seq = ++this.publishSeq;
+    if ((result & Routed.REJECTED) !== 0) {
+      this.writeConfirms();
+      this.host.output.confirm(this.channelNumber, seq, false, true);
+      this.confirmedUpTo = seq;
+      this.routedUpTo = seq;
+      return;
+    }
+    if (this.routedUpTo === this.confirmedUpTo) this.host.confirmsPending(this.flushConfirms);
+    this.routedUpTo = seq;
+  }
+
+  /** Writes one basic.ack covering every routed publish not yet confirmed. */
+  writeConfirms(): void {
+    if (this.routedUpTo === this.confirmedUpTo) return;
+    const multiple = this.routedUpTo - this.confirmedUpTo > 1;
+    this.host.output.confirm(this.channelNumber, this.routedUpTo, multiple, false);
+    this.confirmedUpTo = this.routedUpTo;
+  }
+
+  /** tx.commit: routes the held publishes in order. */
+  commit(): void {
+    const held = this.held ?? [];
+    this.held = [];
+    for (const publish of held) this.route(publish.exchange, publish.message, publish.mandatory, publish.ttl);
+  }
+
+  /** tx.rollback: the held publishes are dropped. */
+  rollback(): void {
+    this.held = [];
+  }
+}
