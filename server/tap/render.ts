@@ -44,9 +44,11 @@ export function toJson(value: unknown, depth = 0): JsonValue {
     return toJson(table.value, depth + 1);
   }
   const out: { [key: string]: JsonValue } = {};
-  for (const key of Object.keys(table)) {
-    // defineProperty, so a header named "__proto__" stays an ordinary key.
-    Object.defineProperty(out, key, { value: toJson(table[key], depth + 1), enumerable: true, writable: true, configurable: true });
+  for (const key in table) {
+    const json = toJson(table[key], depth + 1);
+    // Plain assignment to "__proto__" would set the prototype: a header may well have that name.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: json, enumerable: true, writable: true, configurable: true });
+    else out[key] = json;
   }
   return out;
 }

@@ -17,6 +17,7 @@ import type { FrameDirection, JsonValue } from '../protocol/trace.js';
 import type { NewTraceEvent, TraceRecorder } from '../trace/recorder.js';
 import type { Gate } from './gate.js';
 import type { ObservedConnection, RoutingObserver } from './routing-observer.js';
+import { appendViews } from './byte-queue.js';
 import { WireReader, type WireUnit } from './wire-reader.js';
 
 /** Held bytes per direction beyond which the tap stops reading from that side. */
@@ -43,6 +44,8 @@ interface Direction {
   paused: boolean;
   /** The source has closed; the target is ended once nothing of this direction waits at the gate. */
   sourceClosed: boolean;
+  /** While a received chunk is being handled: the bytes to write when it is done. */
+  outgoing: Buffer[] | undefined;
 }
 
 /** A client connection proxied to the broker. */
@@ -106,17 +109,19 @@ export class TappedConnection implements ObservedConnection {
       this.destroy(`the tap failed to read the stream: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
-    // One write for all the frames this chunk completed, when they pass at once.
-    direction.target.cork();
+    // Frames that pass at once are collected and written together: usually the received chunk itself, in one write.
+    direction.outgoing = [];
     for (const unit of units) {
       if (unit.kind === 'heartbeat') {
-        this.write(direction, unit.raw);
+        appendViews(direction.outgoing, unit.raw);
         continue;
       }
       direction.heldBytes += unit.size;
       this.context.gate.submit(this, () => this.forward(direction, unit));
     }
-    direction.target.uncork();
+    const outgoing = direction.outgoing;
+    direction.outgoing = undefined;
+    this.write(direction, outgoing);
     this.updateFlow(direction);
   }
 
@@ -125,7 +130,8 @@ export class TappedConnection implements ObservedConnection {
     direction.heldBytes -= unit.size;
     // Frames for a socket that has gone were never delivered, so they are not reported either.
     if (direction.target.destroyed) return;
-    this.write(direction, unit.raw);
+    if (direction.outgoing) appendViews(direction.outgoing, unit.raw);
+    else this.write(direction, unit.raw);
     if (unit.kind === 'report') this.report(direction.direction, unit);
     if (direction.sourceClosed && direction.heldBytes === 0) direction.target.end();
     else this.updateFlow(direction);
@@ -133,9 +139,8 @@ export class TappedConnection implements ObservedConnection {
 
   private write(direction: Direction, raw: Buffer[]): void {
     const { target } = direction;
-    if (target.destroyed || target.writableEnded) return;
-    let roomLeft = true;
-    for (const view of raw) roomLeft = target.write(view);
+    if (raw.length === 0 || target.destroyed || target.writableEnded) return;
+    const roomLeft = target.write(raw.length === 1 ? raw[0]! : Buffer.concat(raw));
     if (!roomLeft && !direction.waitingForDrain) {
       direction.waitingForDrain = true;
       target.once('drain', () => {
@@ -220,7 +225,7 @@ export class TappedConnection implements ObservedConnection {
 }
 
 function newDirection(direction: FrameDirection, source: Socket, target: Socket): Direction {
-  return { direction, source, target, reader: new WireReader(), heldBytes: 0, waitingForDrain: false, paused: false, sourceClosed: false };
+  return { direction, source, target, reader: new WireReader(), heldBytes: 0, waitingForDrain: false, paused: false, sourceClosed: false, outgoing: undefined };
 }
 
 /** The connection_name client property, when the client set one. */

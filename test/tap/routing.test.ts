@@ -91,7 +91,8 @@ describeBothBrokers('tap routing decisions', (broker) => {
     await channel.assertExchange(exchange, 'fanout', { durable: false });
     expect((await publish({}, exchange, '')).decision.decision).toBe('unroutable');
 
-    const receiver = await (await tapped.connect('receiver 1')).createChannel();
+    const receiverConnection = await tapped.connect('receiver 1');
+    const receiver = await receiverConnection.createChannel();
     const { queue } = await receiver.assertQueue('', { exclusive: true });
     await receiver.bindQueue(queue, exchange, '');
     // An exclusive queue can only be read by its own connection.
@@ -100,7 +101,7 @@ describeBothBrokers('tap routing decisions', (broker) => {
     expect(decision).toMatchObject({ decision: 'routed', queues: [queue], matchedBindings: [`${exchange} -> ${queue}`] });
 
     // The exclusive queue goes with its connection, and with it the binding.
-    await receiver.connection.close();
+    await receiverConnection.close();
     await tapped.waitFor('the receiver closing', (e) => e.kind === 'frame' && e.actor === 'receiver 1' && e.method === 'connection.close-ok');
     expect((await publish({}, exchange, 'ignored')).decision.decision).toBe('unroutable');
   });
