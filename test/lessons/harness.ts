@@ -6,15 +6,13 @@
 // of the URL; the tutorial's queues and exchanges are deleted before and after
 // every run so runs do not see each other. An unreachable RabbitMQ skips the
 // tests with a notice, except under CI=true, where they run and fail.
-import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
 import type { ChannelModel } from 'amqplib';
-import { loadLessons, mergeParams, validateParams, type LessonCatalog } from '../../server/lessons/index.js';
-import type { RunCell } from '../../server/protocol/index.js';
+import { mergeParams, validateParams } from '../../server/lessons/index.js';
+import { lessons } from './catalog.js';
 import type { ScenarioContext } from '../../server/scenario/index.js';
 
 const rabbitUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-const lessonsDir = fileURLToPath(new URL('../../lessons', import.meta.url));
 
 /** Every name the tutorials declare; removed around each run. */
 const TUTORIAL_QUEUES = ['hello', 'task_queue', 'rpc_queue'];
@@ -22,6 +20,8 @@ const TUTORIAL_EXCHANGES = ['logs', 'direct_logs', 'topic_logs'];
 
 /** The longest a cell may run in a test before it counts as not ending by itself. */
 const RUN_TIMEOUT_MS = 20_000;
+
+export { cellsOf, lessons } from './catalog.js';
 
 /** A line an actor printed. */
 export interface LogLine {
@@ -43,21 +43,6 @@ export interface CellRun {
   timedOut: boolean;
   /** Wall-clock duration in milliseconds. */
   durationMs: number;
-}
-
-let catalog: Promise<LessonCatalog> | undefined;
-
-/** The lessons, loaded once per test file. */
-export function lessons(): Promise<LessonCatalog> {
-  catalog ??= loadLessons(lessonsDir);
-  return catalog;
-}
-
-/** The run cells of a lesson, in document order. */
-export async function cellsOf(lessonId: string): Promise<RunCell[]> {
-  const lesson = (await lessons()).get(lessonId);
-  if (lesson === undefined) throw new Error(`lesson ${lessonId} did not load: ${JSON.stringify((await lessons()).problems)}`);
-  return lesson.cells.filter((part): part is RunCell => part.kind === 'run');
 }
 
 /** Why RabbitMQ cannot be used, or null when a connection succeeds. */
