@@ -1,0 +1,100 @@
+/** The command line of `npm run scenario`: which cell, which parameters, which broker, which output. */
+
+/** Usage, printed with --help and after a usage mistake. */
+export const USAGE = `Usage: npm run scenario -- <lesson>[/<cell>] [--set name=value ...] [--broker embedded|<amqp-url>] [--json]
+
+  <lesson>        a lesson's folder name (02-work-queues), number (02) or slug (work-queues)
+  <cell>          a cell of that lesson; the first one when left out
+  --set a=b       a parameter for this run; nested ones with dots (properties.deliveryMode=2);
+                  values starting with { [ or " are read as JSON
+  --broker        'embedded' (an in-process broker on a free port) or an AMQP URL;
+                  AMQP_URL, or the embedded broker, when left out
+  --json          every trace event as a JSON line, then {"summary": {...}}
+  --lessons dir   read the lessons from another folder`;
+
+/** A command line that cannot be used; the message says what was wrong. */
+export class UsageError extends Error {}
+
+/** What the command line asked for. */
+export interface ScenarioArgs {
+  /** The lesson, as typed. */
+  lesson: string;
+  /** The cell, when given after a slash. */
+  cell: string | undefined;
+  /** --set values, nested by their dotted names. */
+  params: Record<string, unknown>;
+  /** --broker, when given. */
+  broker: string | undefined;
+  json: boolean;
+  lessonsDir: string | undefined;
+}
+
+/** Reads argv (without node and the script); undefined when --help was asked for. */
+export function parseScenarioArgs(argv: string[]): ScenarioArgs | undefined {
+  const positional: string[] = [];
+  const params: Record<string, unknown> = {};
+  let broker: string | undefined;
+  let json = false;
+  let lessonsDir: string | undefined;
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index] ?? '';
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      index += 1;
+      const next = argv[index];
+      if (next === undefined) throw new UsageError(`${flag} needs a value`);
+      return next;
+    };
+    switch (flag) {
+      case '--help':
+      case '-h':
+        return undefined;
+      case '--json':
+        json = true;
+        break;
+      case '--set':
+        setParam(params, value());
+        break;
+      case '--broker':
+        broker = value();
+        break;
+      case '--lessons':
+        lessonsDir = value();
+        break;
+      default:
+        if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}; the options are --set, --broker, --json, --lessons, --help`);
+        positional.push(arg);
+    }
+  }
+  if (positional.length !== 1) {
+    throw new UsageError(positional.length === 0 ? 'name a lesson to run' : `one lesson at a time, got ${positional.join(' ')}`);
+  }
+  const [lesson = '', cell] = (positional[0] ?? '').split('/', 2);
+  return { lesson, cell: cell === '' ? undefined : cell, params, broker, json, lessonsDir };
+}
+
+/** Puts `name=value` into `params`, creating nested objects for dotted names. */
+function setParam(params: Record<string, unknown>, assignment: string): void {
+  const equals = assignment.indexOf('=');
+  if (equals <= 0) throw new UsageError(`--set takes name=value, got ${JSON.stringify(assignment)}`);
+  const path = assignment.slice(0, equals).split('.');
+  if (path.some((part) => part === '')) throw new UsageError(`--set: ${JSON.stringify(assignment.slice(0, equals))} is not a parameter name`);
+  let target = params;
+  for (const part of path.slice(0, -1)) {
+    const inner = target[part];
+    if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) target[part] = {};
+    target = target[part] as Record<string, unknown>;
+  }
+  target[path[path.length - 1] ?? ''] = readValue(assignment.slice(0, equals), assignment.slice(equals + 1));
+}
+
+/** Text as typed, except JSON objects, lists and quoted strings; numbers and booleans are converted by the parameter check. */
+function readValue(name: string, text: string): unknown {
+  if (!/^\s*[[{"]/.test(text)) return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new UsageError(`--set ${name}: ${JSON.stringify(text)} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The few calls of RabbitMQ's management HTTP API a run needs: make and
+ * delete its vhost, grant its user access, and list queues, exchanges and
+ * bindings. It usually answers at the AMQP host on port 15672 (15671 for
+ * amqps), and always takes the AMQP URL's credentials.
+ */
+
+/** A failed call: the HTTP status (0 when nothing answered) and what was said. */
+export class ManagementApiError extends Error {
+  readonly status: number;
+
+  constructor(message: string, status: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ManagementApiError';
+    this.status = status;
+  }
+}
+
+/** A queue as GET /api/queues/<vhost> lists it (only the fields used). */
+export interface ManagedQueue {
+  name: string;
+  durable: boolean;
+  exclusive?: boolean;
+  auto_delete: boolean;
+  messages_ready?: number;
+  messages_unacknowledged?: number;
+  consumers?: number;
+}
+
+/** An exchange as GET /api/exchanges/<vhost> lists it. */
+export interface ManagedExchange {
+  name: string;
+  type: string;
+  durable: boolean;
+  auto_delete: boolean;
+  internal: boolean;
+}
+
+/** A binding as GET /api/bindings/<vhost> lists it. */
+export interface ManagedBinding {
+  source: string;
+  destination: string;
+  destination_type: 'queue' | 'exchange';
+  routing_key: string;
+  arguments: Record<string, unknown>;
+}
+
+/** The management API of the RabbitMQ an AMQP URL points at. */
+export interface ManagementApi {
+  /** Who the URL's user is, and its tags ('administrator' may create vhosts). */
+  whoami(): Promise<{ name: string; tags: string[] }>;
+  createVhost(vhost: string): Promise<void>;
+  /** Gives `user` configure, write and read on every name in `vhost`. */
+  grantAll(vhost: string, user: string): Promise<void>;
+  deleteVhost(vhost: string): Promise<void>;
+  queues(vhost: string): Promise<ManagedQueue[]>;
+  exchanges(vhost: string): Promise<ManagedExchange[]>;
+  bindings(vhost: string): Promise<ManagedBinding[]>;
+}
+
+const TIMEOUT_MS = 3000;
+
+/** The management API of the RabbitMQ at `amqpUrl`: at `managementUrl` when given, else beside it on port 15672 (15671 for amqps). */
+export function managementApiFor(amqpUrl: string, managementUrl?: string): ManagementApi {
+  const url = new URL(amqpUrl);
+  const base = managementUrl !== undefined
+    ? `${managementUrl.replace(/\/+$/, '')}/api`
+    : `${url.protocol === 'amqps:' ? 'https' : 'http'}://${url.hostname}:${url.protocol === 'amqps:' ? 15671 : 15672}/api`;
+  const user = decodeURIComponent(url.username || 'guest');
+  const password = decodeURIComponent(url.password || 'guest');
+  const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+  async function call(method: string, path: string, body?: unknown): Promise<unknown> {
+    let response: Response;
+    try {
+      response = await fetch(`${base}${path}`, {
+        method,
+        headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+    } catch (error) {
+      const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+      throw new ManagementApiError(`${method} ${base}${path}: ${cause instanceof Error ? cause.message : String(cause)}`, 0, { cause });
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      throw new ManagementApiError(`${method} ${base}${path}: ${response.status} ${text.slice(0, 200)}`, response.status);
+    }
+    return text === '' ? undefined : (JSON.parse(text) as unknown);
+  }
+
+  const vhostPath = (vhost: string): string => encodeURIComponent(vhost);
+  return {
+    async whoami() {
+      const answer = (await call('GET', '/whoami')) as { name: string; tags: string | string[] };
+      // RabbitMQ 3.x gives tags as a comma-separated string, later versions as a list.
+      const tags = Array.isArray(answer.tags) ? answer.tags : answer.tags.split(',').filter((tag) => tag !== '');
+      return { name: answer.name, tags };
+    },
+    async createVhost(vhost) {
+      await call('PUT', `/vhosts/${vhostPath(vhost)}`, {});
+    },
+    async grantAll(vhost, grantee) {
+      await call('PUT', `/permissions/${vhostPath(vhost)}/${encodeURIComponent(grantee)}`, { configure: '.*', write: '.*', read: '.*' });
+    },
+    async deleteVhost(vhost) {
+      await call('DELETE', `/vhosts/${vhostPath(vhost)}`);
+    },
+    queues: async (vhost) => (await call('GET', `/queues/${vhostPath(vhost)}`)) as ManagedQueue[],
+    exchanges: async (vhost) => (await call('GET', `/exchanges/${vhostPath(vhost)}`)) as ManagedExchange[],
+    bindings: async (vhost) => (await call('GET', `/bindings/${vhostPath(vhost)}`)) as ManagedBinding[],
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * What a run needs from the broker the workbook uses, whichever it is: a
+ * space of its own, where the tap forwards to, how actors log in, and (for
+ * the embedded broker) the broker's own decisions.
+ */
+import type { BrokerTarget } from '../broker-connection.js';
+import type { TraceRecorder } from '../trace/recorder.js';
+import amqp from 'amqplib';
+import { followBrokerDecisions } from './broker-decisions.js';
+import { openEmbeddedSpace } from './embedded-space.js';
+import type { FailureContext } from './explain-failure.js';
+import { managementApiFor, ManagementApiError, type ManagementApi } from './management-api.js';
+import {
+  amqpUrlFor, checkReachable, openManagedSpace, openSharedSpace, rabbitAddress, type RabbitAddress,
+} from './rabbitmq-space.js';
+import type { RunSpace } from './run-space.js';
+import type { TraceTopology } from './trace-topology.js';
+
+/** The broker side of every run of one runner. */
+export interface RunBroker {
+  readonly kind: 'embedded' | 'rabbitmq';
+  /** Where the broker listens: the tap forwards there. */
+  readonly address: RabbitAddress;
+  /** Names the broker and user in failure explanations. */
+  readonly failureContext: FailureContext;
+  /** The tap works out routing decisions from the frames (a broker that does not report its own). */
+  readonly observeRouting: boolean;
+  /** Gets a space ready for run `runId`: checks the broker answers, makes its vhost (or waits its turn for the shared one). */
+  openSpace(runId: string, topology: TraceTopology): Promise<RunSpace>;
+  /** Adds the broker's own decisions about `vhost` to the trace; returns the function that stops it. */
+  followDecisions(vhost: string, recorder: TraceRecorder): () => void;
+  /** The URL an actor connects with: through the tap, into the run's vhost. */
+  actorUrl(tap: { host: string; port: number }, vhost: string): string;
+}
+
+/** How the broker side finds RabbitMQ's management API and where it says what it found. */
+export interface RunBrokerOptions {
+  /** Gets the one-time notice when RabbitMQ has no usable management API. */
+  log: (line: string) => void;
+  /** Where the management API answers, e.g. http://127.0.0.1:15672; beside the AMQP port when left out. */
+  managementUrl?: string;
+}
+
+/** The broker side for `target`. */
+export function createRunBroker(target: BrokerTarget, options: RunBrokerOptions): RunBroker {
+  const address = rabbitAddress(target.url);
+  const failureContext: FailureContext = { broker: target.kind, address: `${address.host}:${address.port}`, user: address.user };
+  const actorUrl = (tap: { host: string; port: number }, vhost: string): string => amqpUrlFor(address, vhost, tap);
+  const embedded = target.embedded;
+  if (embedded !== undefined) {
+    return {
+      kind: 'embedded',
+      address,
+      failureContext,
+      observeRouting: false,
+      openSpace: async (runId) => openEmbeddedSpace(embedded, `warren-${runId}`),
+      followDecisions: (vhost, recorder) => followBrokerDecisions(embedded.events, vhost, recorder),
+      actorUrl,
+    };
+  }
+  let management: Promise<ManagementApi | undefined> | undefined;
+  let sharedTurn: Promise<void> = Promise.resolve();
+  return {
+    kind: 'rabbitmq',
+    address,
+    failureContext,
+    observeRouting: true,
+    async openSpace(runId, topology) {
+      await checkReachable(address.host, address.port);
+      management ??= findManagement(managementApiFor(target.url, options.managementUrl), address, target.url, options.log).catch((error: unknown) => {
+        // Not settled: the next run asks again (RabbitMQ may have been fixed meanwhile).
+        management = undefined;
+        throw error;
+      });
+      const api = await management;
+      if (api !== undefined) return openManagedSpace(api, address, `warren-${runId}`, topology);
+      // One run at a time in the shared vhost, so two runs' "hello" queues are never the same queue.
+      const previous = sharedTurn;
+      let endTurn!: () => void;
+      sharedTurn = new Promise((resolve) => {
+        endTurn = resolve;
+      });
+      await previous;
+      const space = openSharedSpace(address, topology);
+      return {
+        vhost: space.vhost,
+        snapshot: () => space.snapshot(),
+        release: () => space.release().finally(endTurn),
+      };
+    },
+    followDecisions: () => () => {},
+    actorUrl,
+  };
+}
+
+/** The management API if it answers and may create vhosts; undefined (said once in the log) otherwise. */
+async function findManagement(api: ManagementApi, address: RabbitAddress, url: string, log: (line: string) => void): Promise<ManagementApi | undefined> {
+  let reason: string;
+  try {
+    const me = await api.whoami();
+    if (me.tags.includes('administrator')) return api;
+    reason = `user '${me.name}' is not an administrator, so it cannot create a vhost per run`;
+  } catch (error) {
+    if (!(error instanceof ManagementApiError) || error.status !== 401) {
+      reason = `the management API does not answer (${error instanceof Error ? error.message : String(error)})`;
+    } else {
+      // Refused: a wrong password (then AMQP refuses too, and the run fails saying so) or a user without management rights.
+      await verifyLogin(url);
+      reason = `the management API refused user '${address.user}'`;
+    }
+  }
+  log(`RabbitMQ at ${address.host}:${address.port}: ${reason}. Runs share the vhost '${address.vhost}', one at a time, and delete what they declared.`);
+  return undefined;
+}
+
+async function verifyLogin(url: string): Promise<void> {
+  const connection = await amqp.connect(url, { timeout: 5000 });
+  await connection.close();
+}

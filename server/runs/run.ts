@@ -1,0 +1,295 @@
+/**
+ * One run of one cell, start to end: a space on the broker, a tap in front
+ * of it, the scenario's actors connected through the tap, bounds on time and
+ * messages, pause and step, and a cleanup that happens whatever way the run
+ * ends (finished, stopped, failed): a last snapshot, every connection
+ * closed, the vhost (or what was declared) deleted, the totals reported.
+ */
+import amqp from 'amqplib';
+import type { Channel, ChannelModel, ConfirmChannel } from 'amqplib';
+import type { RunFailure, RunStatus, RunSummary, TraceEvent } from '../protocol/index.js';
+import type { Scenario, ScenarioContext } from '../scenario/index.js';
+import { startTap, type Tap } from '../tap/index.js';
+import { createTraceRecorder } from '../trace/recorder.js';
+import { createSummaryCounter } from '../trace/summary.js';
+import { RunLimitError, RunStoppedError } from './errors.js';
+import { explainFailure } from './explain-failure.js';
+import { createPausableClock } from './pausable-clock.js';
+import type { RunBroker } from './run-broker.js';
+import type { RunSpace } from './run-space.js';
+import { createTraceTopology } from './trace-topology.js';
+
+/** Who hears about a run: every trace event, each status change, the totals at the end. */
+export interface RunListener {
+  onEvent(event: TraceEvent): void;
+  onStatus(status: RunStatus, failure?: RunFailure): void;
+  onSummary(summary: RunSummary): void;
+}
+
+/** Control of a started run. */
+export interface RunHandle {
+  readonly id: string;
+  /** Holds every frame and stops the scenario's clock. */
+  pause(): void;
+  /** Lets frames flow again and runs continuously. */
+  resume(): void;
+  /** Lets exactly one frame through (the next one, if none is waiting yet) and keeps holding the rest. */
+  step(): void;
+  /** Ends the run now; resolves when it is cleaned up. */
+  stop(): Promise<void>;
+  /** Resolves with the totals once the run has ended and is cleaned up. */
+  readonly done: Promise<RunSummary>;
+}
+
+/** Everything one run is made of, decided by the runner. */
+export interface RunSetup {
+  id: string;
+  scenario: Scenario;
+  params: Record<string, unknown>;
+  mode: 'continuous' | 'step';
+  broker: RunBroker;
+}
+
+/** Default bounds of a run, when its scenario sets none. */
+export const DEFAULT_LIMITS = { seconds: 60, messages: 10_000 };
+/** How long closing a connection may take before the tap cuts it. */
+const CLOSE_TIMEOUT_MS = 2000;
+/** How long a stopped scenario gets to unwind before cleanup goes on without it. */
+const UNWIND_TIMEOUT_MS = 1000;
+/** How often an owed step looks for a frame to let through. */
+const STEP_POLL_MS = 5;
+
+/** Starts a run; its events and status go to `listener`. */
+export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
+  const { scenario, broker } = setup;
+  const limits = { ...DEFAULT_LIMITS, ...scenario.limits };
+  const recorder = createTraceRecorder();
+  const counter = createSummaryCounter();
+  const topology = createTraceTopology();
+  const abort = new AbortController();
+  // The scenario's sleeps stop only when paused; the time bound also stops while frames wait for steps.
+  const scenarioClock = createPausableClock();
+  const boundClock = createPausableClock();
+  const connections = new Set<ChannelModel>();
+  let tap: Tap | undefined;
+  let published = 0;
+  let holding = setup.mode === 'step';
+  let ended = false;
+  let stepsOwed = 0;
+  let stepTimer: NodeJS.Timeout | undefined;
+  let outcome: { status: 'finished' | 'stopped' } | { status: 'failed'; failure: RunFailure } | undefined;
+  let endRun!: () => void;
+  const ending = new Promise<void>((resolve) => {
+    endRun = resolve;
+  });
+
+  if (holding) boundClock.pause();
+  recorder.subscribe((event) => {
+    counter.add(event);
+    topology.add(event);
+    listener.onEvent(event);
+    if (event.kind === 'frame' && event.direction === 'to-broker' && event.method === 'basic.publish') {
+      published += 1;
+      if (published > limits.messages) {
+        fail(new RunLimitError(`This run published more than ${limits.messages.toLocaleString('en')} messages, the most one run may publish, so it was stopped. Lower the number of messages and run it again.`));
+      }
+    }
+  });
+
+  function settle(result: NonNullable<typeof outcome>): void {
+    if (outcome !== undefined) return;
+    outcome = result;
+    abort.abort();
+    endRun();
+  }
+
+  function fail(error: unknown): void {
+    if (outcome === undefined) settle({ status: 'failed', failure: explainFailure(error, broker.failureContext) });
+  }
+
+  function status(value: RunStatus, failure?: RunFailure): void {
+    if (ended) return;
+    // The listener is someone else's code (a WebSocket session): its faults must not break the run's cleanup.
+    try {
+      listener.onStatus(value, failure);
+    } catch (error) {
+      console.error('run listener failed:', error);
+    }
+  }
+
+  /** Fails the run when the broker closes a channel or connection the scenario is not listening to. */
+  function guard(model: ChannelModel): void {
+    model.on('error', (error: unknown) => {
+      if (model.listenerCount('error') === 1) fail(error);
+    });
+    const watch = <C extends Channel>(channel: C): C => {
+      channel.on('error', (error: unknown) => {
+        if (channel.listenerCount('error') === 1) fail(error);
+      });
+      // A consumer callback that throws is the scenario's failure, not the connection's.
+      channel.on('handler-error', (error: unknown) => fail(error));
+      return channel;
+    };
+    // Patched on this one object: without an 'error' listener a channel closed by the broker would throw into amqplib's socket handler and take the whole process down.
+    const createChannel = model.createChannel.bind(model);
+    const createConfirmChannel = model.createConfirmChannel.bind(model);
+    model.createChannel = async (...args: Parameters<ChannelModel['createChannel']>): Promise<Channel> => watch(await createChannel(...args));
+    model.createConfirmChannel = async (...args: Parameters<ChannelModel['createConfirmChannel']>): Promise<ConfirmChannel> => watch(await createConfirmChannel(...args));
+  }
+
+  function context(vhost: string, openTap: Tap): ScenarioContext<Record<string, unknown>> {
+    return {
+      params: setup.params,
+      signal: abort.signal,
+      async connect(actor) {
+        if (abort.signal.aborted) throw new RunStoppedError();
+        const model = await amqp.connect(broker.actorUrl(openTap, vhost), { clientProperties: { connection_name: actor } });
+        guard(model);
+        if (abort.signal.aborted) {
+          // Opened while the run was being cleaned up: nobody else will close it.
+          void closeWithin(model, CLOSE_TIMEOUT_MS);
+          throw new RunStoppedError();
+        }
+        connections.add(model);
+        return model;
+      },
+      log(actor, text) {
+        recorder.add({ kind: 'log', actor, text });
+      },
+      sleep: (ms) => scenarioClock.sleep(ms, abort.signal),
+      async snapshot() {
+        if (space === undefined) return;
+        recorder.add({ kind: 'state', ...(await space.snapshot()) });
+      },
+    };
+  }
+
+  function hold(): void {
+    holding = true;
+    tap?.hold();
+    boundClock.pause();
+    status('paused');
+  }
+
+  function payOwedSteps(): void {
+    while (stepsOwed > 0 && tap !== undefined && tap.step()) stepsOwed -= 1;
+    if (stepsOwed === 0 && stepTimer !== undefined) {
+      clearInterval(stepTimer);
+      stepTimer = undefined;
+    }
+  }
+
+  let space: RunSpace | undefined;
+  let scenarioRun: Promise<void> | undefined;
+
+  async function execute(): Promise<RunSummary> {
+    status('starting');
+    try {
+      // A run stopped while it waits for its space (its turn in a shared vhost) must not wait on.
+      const opening = broker.openSpace(setup.id, topology);
+      space = await Promise.race([opening, ending.then(() => undefined)]);
+      if (space === undefined) {
+        void opening.then((late) => late.release(), () => {});
+        throw new RunStoppedError();
+      }
+      tap = await startTap({ upstreamHost: broker.address.host, upstreamPort: broker.address.port, recorder, observeRouting: broker.observeRouting });
+      const stopFollowing = broker.followDecisions(space.vhost, recorder);
+      void ending.then(stopFollowing);
+      if (holding) tap.hold();
+      status(holding ? 'paused' : 'running');
+      boundClock.sleep(limits.seconds * 1000, abort.signal).then(
+        () => fail(new RunLimitError(`This run reached its time limit of ${limits.seconds} s and was stopped. Time paused or spent stepping does not count.`)),
+        () => {},
+      );
+      scenarioRun = scenario.run(context(space.vhost, tap));
+      await Promise.race([scenarioRun, ending]);
+      settle({ status: 'finished' });
+    } catch (error) {
+      // A broken connection rejects the scenario's pending call first and reports the broker's reason just after.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (!(error instanceof RunStoppedError)) fail(error);
+    }
+    await cleanUp();
+    const summary = counter.summary();
+    try {
+      listener.onSummary(summary);
+    } catch (error) {
+      console.error('run listener failed:', error);
+    }
+    const final = outcome ?? { status: 'finished' };
+    status(final.status, final.status === 'failed' ? final.failure : undefined);
+    ended = true;
+    return summary;
+  }
+
+  async function cleanUp(): Promise<void> {
+    stepsOwed = 0;
+    payOwedSteps();
+    if (space !== undefined) {
+      try {
+        recorder.add({ kind: 'state', ...(await space.snapshot()) });
+      } catch {
+        // The broker may be what failed; the run's outcome already says so.
+      }
+    }
+    tap?.release();
+    await Promise.all([...connections].map((model) => closeWithin(model, CLOSE_TIMEOUT_MS)));
+    if (scenarioRun !== undefined) await settledWithin(scenarioRun, UNWIND_TIMEOUT_MS);
+    await tap?.close();
+    try {
+      await space?.release();
+    } catch (error) {
+      recorder.add({ kind: 'log', actor: 'runner', text: `could not clean up after the run: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+
+  // Started on the next tick, so the caller holds the handle before the first status arrives.
+  const done = Promise.resolve().then(execute);
+  return {
+    id: setup.id,
+    done,
+    pause() {
+      if (outcome !== undefined) return;
+      scenarioClock.pause();
+      hold();
+    },
+    resume() {
+      if (outcome !== undefined) return;
+      holding = false;
+      stepsOwed = 0;
+      payOwedSteps();
+      scenarioClock.resume();
+      boundClock.resume();
+      tap?.release();
+      status('running');
+    },
+    step() {
+      if (outcome !== undefined) return;
+      // Stepping lets the scenario's own time pass, so a worker's work ends and its ack can be stepped through.
+      scenarioClock.resume();
+      if (!holding) hold();
+      stepsOwed += 1;
+      payOwedSteps();
+      stepTimer ??= stepsOwed > 0 ? setInterval(payOwedSteps, STEP_POLL_MS) : undefined;
+    },
+    async stop() {
+      settle({ status: 'stopped' });
+      await done;
+    },
+  };
+}
+
+async function closeWithin(model: ChannelModel, ms: number): Promise<void> {
+  await settledWithin(model.close(), ms);
+}
+
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    promise.then(() => {}, () => {}),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
+}

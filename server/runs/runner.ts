@@ -1,0 +1,83 @@
+/**
+ * The runner: checks a run request against the lesson catalog, then starts
+ * the run on the workbook's broker. Every run gets an id of its own, which
+ * also names its vhost (warren-<id>).
+ */
+import { randomBytes } from 'node:crypto';
+import type { BrokerTarget } from '../broker-connection.js';
+import { mergeParams, validateParams, type LessonCatalog } from '../lessons/index.js';
+import { RunRequestError } from './errors.js';
+import { createRunBroker } from './run-broker.js';
+import { startRun, type RunHandle, type RunListener } from './run.js';
+
+/** What a client asks to run. */
+export interface RunRequest {
+  /** The lesson's folder name ('02-work-queues'), number ('02') or slug ('work-queues'). */
+  lesson: string;
+  cell: string;
+  /** Values over the cell's defaults; nested objects merge field by field. */
+  params: Record<string, unknown>;
+  mode?: 'continuous' | 'step';
+}
+
+/** Starts runs and ends them all when the workbook shuts down. */
+export interface Runner {
+  /** Starts a run; throws RunRequestError (unknown lesson or cell, bad parameters) before anything starts. */
+  start(request: RunRequest, listener: RunListener): RunHandle;
+  /** Stops every run still going and waits for their cleanup. */
+  close(): Promise<void>;
+}
+
+/** Options for createRunner. */
+export interface RunnerOptions {
+  broker: BrokerTarget;
+  lessons: LessonCatalog;
+  /** Where notices about the broker go (once each); console.warn by default. */
+  log?: (line: string) => void;
+  /** Where RabbitMQ's management API answers, e.g. http://127.0.0.1:15672; beside the AMQP port when left out. */
+  managementUrl?: string;
+}
+
+/** Creates the runner for one broker and one catalog. */
+export function createRunner(options: RunnerOptions): Runner {
+  const broker = createRunBroker(options.broker, {
+    log: options.log ?? ((line) => console.warn(line)),
+    managementUrl: options.managementUrl,
+  });
+  const running = new Set<RunHandle>();
+  let closed = false;
+  return {
+    start(request, listener) {
+      if (closed) throw new RunRequestError('The workbook is shutting down; no new runs start.');
+      const lesson = options.lessons.get(request.lesson) ?? options.lessons.find(request.lesson);
+      if (lesson === undefined) {
+        const known = options.lessons.list().map((summary) => summary.id);
+        throw new RunRequestError(`There is no lesson '${request.lesson}'. The lessons are: ${known.join(', ') || '(none)'}.`);
+      }
+      const found = options.lessons.cell(lesson.id, request.cell);
+      if (found === undefined) {
+        const cells = lesson.cells.flatMap((cell) => (cell.kind === 'run' ? [cell.id] : []));
+        throw new RunRequestError(`Lesson ${lesson.id} has no cell '${request.cell}'. Its cells are: ${cells.join(', ')}.`);
+      }
+      const schema = found.scenario.params;
+      const checked = validateParams(schema, mergeParams(schema, found.cell.defaults, request.params));
+      if (!checked.ok) {
+        throw new RunRequestError(checked.errors.map((error) => error.message).join('; '), checked.errors);
+      }
+      const handle = startRun({
+        id: randomBytes(6).toString('hex'),
+        scenario: found.scenario,
+        params: checked.params,
+        mode: request.mode ?? 'continuous',
+        broker,
+      }, listener);
+      running.add(handle);
+      void handle.done.finally(() => running.delete(handle));
+      return handle;
+    },
+    async close() {
+      closed = true;
+      await Promise.all([...running].map((handle) => handle.stop()));
+    },
+  };
+}

@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import { RunRequestError } from '../../server/runs/index.js';
+import { describeBothBrokers, FIXTURE_LESSONS, waitFor, watchRun } from './legs.js';
+import { loadLessons } from '../../server/lessons/index.js';
+import { createRunner } from '../../server/runs/index.js';
+import { openBrokerTarget } from '../../server/broker-connection.js';
+
+describeBothBrokers('a run', (leg) => {
+  it('runs a cell to its end and reports its trace, state and totals', async () => {
+    const run = watchRun(leg.runner, { lesson: '01-echo', cell: 'three-messages', params: {} });
+    const summary = await run.handle.done;
+    expect(run.statuses).toEqual(['starting', 'running', 'finished']);
+    expect(run.logs()).toEqual(expect.arrayContaining([
+      "producer:  [x] Sent 'hello 1'",
+      "consumer:  [x] Received 'hello 1'",
+      "consumer:  [x] Received 'hello 3'",
+    ]));
+    expect(run.frames('connection.start-ok').map((frame) => frame.actor)).toEqual(['consumer', 'producer']);
+    expect(run.frames('basic.publish')).toHaveLength(3);
+    const routed = run.events.filter((event) => event.kind === 'broker' && event.decision === 'routed');
+    expect(routed).toHaveLength(3);
+    expect(routed[0]).toMatchObject({ exchange: '', routingKey: 'hello', queues: ['hello'], matchedBindings: ['(AMQP default) -> hello (hello)'] });
+    const last = run.events.filter((event) => event.kind === 'state').at(-1);
+    expect(last).toMatchObject({ queues: [{ name: 'hello', messagesReady: 0, messagesUnacknowledged: 0, consumers: 1 }] });
+    expect(summary).toMatchObject({ published: 3, routed: { hello: 3 }, delivered: { consumer: 3 } });
+    expect(run.summaries).toEqual([summary]);
+    expect(await leg.vhostExists(`warren-${run.handle.id}`)).toBe(false);
+  });
+
+  it('keeps two runs of the same cell apart', async () => {
+    const first = watchRun(leg.runner, { lesson: '01-echo', cell: 'slow', params: { message: 'first' } });
+    const second = watchRun(leg.runner, { lesson: '01-echo', cell: 'slow', params: { message: 'second' } });
+    await Promise.all([first.handle.done, second.handle.done]);
+    for (const [run, own, other] of [[first, 'first', 'second'], [second, 'second', 'first']] as const) {
+      expect(run.statuses.at(-1)).toBe('finished');
+      const received = run.logs().filter((line) => line.startsWith('consumer:'));
+      expect(received).toHaveLength(10);
+      expect(received.every((line) => line.includes(own) && !line.includes(other))).toBe(true);
+      const delivered = run.frames('basic.deliver').map((frame) => frame.message?.bodyPreview);
+      expect(delivered.every((body) => body?.startsWith(own))).toBe(true);
+      expect(run.summaries[0]).toMatchObject({ published: 10, delivered: { consumer: 10 } });
+    }
+    // Both overlapped in time: each started before the other finished.
+    expect(first.handle.id).not.toBe(second.handle.id);
+  });
+
+  it('stops mid-run: connections closed, vhost deleted, status stopped', async () => {
+    const run = watchRun(leg.runner, { lesson: '01-echo', cell: 'flood', params: { everyMs: 20 } });
+    await waitFor(() => run.frames('basic.publish').length >= 3);
+    await run.handle.stop();
+    expect(run.statuses.at(-1)).toBe('stopped');
+    expect(run.failure).toBeUndefined();
+    const opened = run.frames('connection.open-ok').map((frame) => frame.actor);
+    const closed = run.events.flatMap((event) => (event.kind === 'frame' && (event.method === 'connection.close-ok' || event.method === 'connection-lost') ? [event.actor] : []));
+    expect(opened).toEqual(['producer']);
+    expect(closed).toEqual(['producer']);
+    expect(run.events.filter((event) => event.kind === 'state')).toHaveLength(1);
+    expect(await leg.vhostExists(`warren-${run.handle.id}`)).toBe(false);
+    const publishedAtStop = run.frames('basic.publish').length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(run.frames('basic.publish')).toHaveLength(publishedAtStop);
+  });
+
+  it('stops a run that publishes more than its message bound', async () => {
+    const run = watchRun(leg.runner, { lesson: '01-echo', cell: 'flood', params: { everyMs: 1 } });
+    await run.handle.done;
+    expect(run.statuses.at(-1)).toBe('failed');
+    expect(run.failure?.explanation).toBe('This run published more than 40 messages, the most one run may publish, so it was stopped. Lower the number of messages and run it again.');
+    expect(await leg.vhostExists(`warren-${run.handle.id}`)).toBe(false);
+  });
+
+  it('stops a run that goes on longer than its time bound', async () => {
+    const started = Date.now();
+    const run = watchRun(leg.runner, { lesson: '01-echo', cell: 'flood', params: { everyMs: 500 } });
+    await run.handle.done;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+    expect(run.statuses.at(-1)).toBe('failed');
+    expect(run.failure?.explanation).toMatch(/^This run reached its time limit of 2 s/);
+  });
+
+  it('in step mode lets one frame through per step', async () => {
+    const run = watchRun(leg.runner, { lesson: '01-echo', cell: 'three-messages', params: {}, mode: 'step' });
+    await waitFor(() => run.statuses.includes('paused'));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(run.frames()).toHaveLength(0);
+    for (let step = 1; step <= 5; step += 1) {
+      run.handle.step();
+      await waitFor(() => run.frames().length >= step);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(run.frames()).toHaveLength(step);
+    }
+    expect(run.frames().map((frame) => frame.method)).toEqual([
+      'protocol-header', 'connection.start', 'connection.start-ok', 'connection.tune', 'connection.tune-ok',
+    ]);
+    run.handle.resume();
+    await run.handle.done;
+    expect(run.statuses).toEqual(['starting', 'paused', 'running', 'finished']);
+    expect(run.summaries[0]).toMatchObject({ published: 3 });
+  });
+
+  it('pauses: no frame passes and no scenario time goes by until resumed', async () => {
+    const run = watchRun(leg.runner, { lesson: '01-echo', cell: 'slow', params: { pauseMs: 100 } });
+    await waitFor(() => run.frames('basic.publish').length >= 2);
+    run.handle.pause();
+    const framesAtPause = run.frames().length;
+    const logsAtPause = run.logs().length;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(run.frames()).toHaveLength(framesAtPause);
+    expect(run.logs().length).toBeLessThanOrEqual(logsAtPause + 1);
+    run.handle.resume();
+    await run.handle.done;
+    expect(run.statuses).toEqual(['starting', 'running', 'paused', 'running', 'finished']);
+    expect(run.summaries[0]).toMatchObject({ published: 10, delivered: { consumer: 10 } });
+  });
+
+  it('explains a queue that does not exist', async () => {
+    const run = watchRun(leg.runner, { lesson: '01-echo', cell: 'mistake', params: { mistake: 'missing-queue' } });
+    await run.handle.done;
+    expect(run.statuses.at(-1)).toBe('failed');
+    expect(run.failure?.explanation).toBe("There is no queue 'nowhere' in this run's broker: something used it before anyone declared it. Declare it first (assertQueue), or start the actor that declares it earlier.");
+    expect(run.failure?.raw).toMatch(/404 \(NOT-FOUND\)/);
+  });
+
+  it('explains a queue declared again with other settings', async () => {
+    const run = watchRun(leg.runner, { lesson: '01-echo', cell: 'mistake', params: { mistake: 'redeclare' } });
+    await run.handle.done;
+    expect(run.failure?.explanation).toBe("The queue 'settled' already exists with durable = false, and was declared again with durable = true. A queue keeps the settings it was first declared with: declare it the same way everywhere, or delete it first.");
+  });
+
+  it('explains an exception thrown by the scenario', async () => {
+    const run = watchRun(leg.runner, { lesson: '01-echo', cell: 'mistake', params: { mistake: 'throw' } });
+    await run.handle.done;
+    expect(run.failure).toEqual({ explanation: 'The scenario stopped with an error: the scenario gave up', raw: 'the scenario gave up' });
+  });
+
+  it('fails, without crashing, on a channel error nobody listens for', async () => {
+    const run = watchRun(leg.runner, { lesson: '01-echo', cell: 'mistake', params: { mistake: 'unheard-channel-error' } });
+    await run.handle.done;
+    expect(run.statuses.at(-1)).toBe('failed');
+    expect(run.failure?.explanation).toMatch(/^An actor settled delivery tag 99, which its channel never received/);
+  });
+});
+
+describe('starting a run', async () => {
+  const lessons = await loadLessons(FIXTURE_LESSONS);
+  // Never started: requests are refused before anything touches the broker.
+  const runner = createRunner({ broker: { kind: 'rabbitmq', url: 'amqp://guest:guest@127.0.0.1:1', embedded: undefined, close: async () => {} }, lessons });
+  const listener = { onEvent: () => {}, onStatus: () => {}, onSummary: () => {} };
+  const refusal = (request: Parameters<typeof runner.start>[0]): RunRequestError => {
+    try {
+      runner.start(request, listener);
+    } catch (error) {
+      if (error instanceof RunRequestError) return error;
+      throw error;
+    }
+    throw new Error('the run started');
+  };
+
+  it('refuses an unknown lesson, naming the lessons there are', () => {
+    expect(refusal({ lesson: '09', cell: 'x', params: {} }).message).toBe("There is no lesson '09'. The lessons are: 01-echo.");
+  });
+
+  it('refuses an unknown cell, naming the cells there are', () => {
+    expect(refusal({ lesson: 'echo', cell: 'x', params: {} }).message).toBe("Lesson 01-echo has no cell 'x'. Its cells are: three-messages, slow, flood, mistake.");
+  });
+
+  it('refuses bad parameters, naming each and what it allows', () => {
+    const error = refusal({ lesson: '01-echo', cell: 'slow', params: { count: 0, colour: 'red' } });
+    expect(error.problems).toEqual([{ param: 'colour', message: 'there is no parameter colour; the parameters are count, message, pauseMs, properties' }]);
+    expect(refusal({ lesson: '01-echo', cell: 'slow', params: { count: 0, pauseMs: 'x' } }).message)
+      .toBe('count must be an integer from 1 to 1000, got 0; pauseMs must be an integer from 0 to 10000, got "x"');
+  });
+});
+
+describe('a broker that cannot be used', () => {
+  it('explains that nothing answers at the address', async () => {
+    const lessons = await loadLessons(FIXTURE_LESSONS);
+    const closedPort = await freePort();
+    const runner = createRunner({ broker: { kind: 'rabbitmq', url: `amqp://guest:guest@127.0.0.1:${closedPort}`, embedded: undefined, close: async () => {} }, lessons });
+    const run = watchRun(runner, { lesson: '01-echo', cell: 'three-messages', params: {} });
+    await run.handle.done;
+    expect(run.statuses).toEqual(['starting', 'failed']);
+    expect(run.failure).toEqual({
+      explanation: `Nothing answers at 127.0.0.1:${closedPort}. Is RabbitMQ running? Start it with rabbitmq-server -detached, or unset AMQP_URL to use the embedded broker.`,
+      raw: `connect ECONNREFUSED 127.0.0.1:${closedPort}`,
+    });
+  });
+
+  it('explains a wrong password on the embedded broker', async () => {
+    const lessons = await loadLessons(FIXTURE_LESSONS);
+    const target = await openBrokerTarget({ amqpUrl: undefined, brokerPort: 0 });
+    try {
+      const url = new URL(target.url);
+      url.password = 'wrong';
+      const runner = createRunner({ broker: { ...target, url: url.toString() }, lessons });
+      const run = watchRun(runner, { lesson: '01-echo', cell: 'three-messages', params: {} });
+      await run.handle.done;
+      expect(run.statuses.at(-1)).toBe('failed');
+      expect(run.failure?.explanation).toBe("The broker refused to log in user 'guest' with that password. Check the user and password in AMQP_URL (RabbitMQ's guest user may only log in from localhost).");
+      expect(run.failure?.raw).toMatch(/ACCESS_REFUSED/);
+    } finally {
+      await target.close();
+    }
+  });
+});
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
