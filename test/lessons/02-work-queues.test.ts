@@ -76,6 +76,20 @@ describe.skipIf(skipLessons)('lesson 2: Work queues', () => {
     expect(countLines(run, DONE, 'worker 2')).toBe(1);
   });
 
+  it('stopping the only worker: its tasks stay in the queue and the run ends by itself', async () => {
+    const run = await runCell(LESSON, 'seven-tasks', { workers: 1 });
+    expectCleanEnd(run);
+    expect(countLines(run, DONE)).toBe(0);
+    expect(run.durationMs).toBeLessThan(5000);
+  });
+
+  it('a forgetful worker that stops: its finished tasks come back and are done again by the other', async () => {
+    const run = await runCell(LESSON, 'seven-tasks', { ackMode: 'forgotten', stopAfter: 2 });
+    expectCleanEnd(run);
+    expect(countLines(run, DONE, 'worker 1')).toBe(1);
+    expect(countLines(run, DONE, 'worker 2')).toBe(7);
+  });
+
   it('durable-tasks: the tutorial\'s durable queue and persistent tasks run through', async () => {
     const run = await runCell(LESSON, 'durable-tasks');
     expectCleanEnd(run);

@@ -9,15 +9,12 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { defineScenario, PublishProperties, toPublishOptions } from '../../../server/scenario/index.js';
 import { closeConnections } from '../../connections.js';
-import { waitUntilSettled } from '../../waiting.js';
+import { waitUntil } from '../../waiting.js';
 
 const QUEUE = 'task_queue';
 
 /** The tasks the tutorial sends: one dot is one unit of work. */
 const TUTORIAL_TASKS = ['First message.', 'Second message..', 'Third message...', 'Fourth message....', 'Fifth message.....'];
-
-/** How long every worker must sit idle with nothing arriving before the run decides no more tasks will come. */
-const QUIET_MS = 750;
 
 /** Added to the longest the work could possibly take, to bound the whole wait. */
 const SLACK_MS = 3000;
@@ -58,12 +55,16 @@ interface Worker {
   number: number;
   connection: ChannelModel;
   channel: Channel;
-  /** True from receiving a task until done with it. */
-  busy: boolean;
-  /** True once it has closed its connection on purpose. */
-  stopped: boolean;
+  /** Deliveries received and not yet handled: the one it works on and those waiting their turn. */
+  pending: number;
+  /** Every delivery it received. */
+  received: number;
   /** Tasks it has started, counting one it was stopped in. */
   tasksStarted: number;
+  /** Tasks it finished and never acknowledged (ackMode forgotten). */
+  doneUnacknowledged: number;
+  /** True once it has closed its connection on purpose. */
+  stopped: boolean;
 }
 
 /** The number of dots in a task: its units of work. */
@@ -89,24 +90,37 @@ export default defineScenario({
     checkWorkerNumbers(params);
     const workers: Worker[] = [];
     let tasksDone = 0;
-    // Grows with every delivery, finished task and stop: how the wait tells a quiet run.
-    let activity = 0;
+    // Tasks the broker forgot as it sent them (automatic acknowledgement) to a worker that then stopped.
+    let tasksLost = 0;
     let failure: unknown;
+
+    // A worker that holds as many unacknowledged tasks as its prefetch allows, and will never
+    // acknowledge them, is sent nothing more.
+    const canTakeMore = (worker: Worker): boolean =>
+      !worker.stopped && !(params.ackMode === 'forgotten' && params.prefetch > 0 && worker.received >= params.prefetch);
+
+    // The run is over when every task is done or lost, or when no worker is working and none can be sent more.
+    const settled = (): boolean =>
+      failure !== undefined
+      || tasksDone + tasksLost >= params.tasks.length
+      || workers.every((worker) => worker.pending === 0 && !canTakeMore(worker));
 
     const stop = async (worker: Worker, task: string): Promise<void> => {
       worker.stopped = true;
+      // Unacknowledged tasks go back to the queue with the connection, finished or not.
+      tasksDone -= worker.doneUnacknowledged;
       log(worker.actor, ` [!] Stopped halfway through '${task}': its connection is closed`);
       await worker.connection.close();
-      worker.busy = false;
-      activity += 1;
       // The list_queues view right after: what the stopped worker held is back in the queue.
       await snapshot();
     };
 
     const work = async (worker: Worker, message: ConsumeMessage): Promise<void> => {
-      // Deliveries that were already on their way when the worker stopped: the broker requeues them.
-      if (worker.stopped) return;
-      worker.busy = true;
+      if (worker.stopped) {
+        // A task that was waiting its turn: requeued by the broker, unless it was already forgotten.
+        if (params.ackMode === 'automatic') tasksLost += 1;
+        return;
+      }
       worker.tasksStarted += 1;
       const task = message.content.toString();
       log(worker.actor, ` [x] Received '${task}'${message.fields.redelivered ? ' (redelivered)' : ''}`);
@@ -115,14 +129,14 @@ export default defineScenario({
       if (worker.number === params.stopWorker && worker.tasksStarted === params.stopAfter) {
         await sleep(workMs / 2);
         await stop(worker, task);
+        if (params.ackMode === 'automatic') tasksLost += 1;
         return;
       }
       await sleep(workMs);
       log(worker.actor, ' [x] Done');
       if (params.ackMode === 'manual') worker.channel.ack(message);
+      if (params.ackMode === 'forgotten') worker.doneUnacknowledged += 1;
       tasksDone += 1;
-      activity += 1;
-      worker.busy = false;
     };
 
     const startWorker = async (number: number): Promise<Worker> => {
@@ -132,15 +146,21 @@ export default defineScenario({
       await channel.assertQueue(QUEUE, { durable: params.durable });
       // Without basic.qos the broker sends a worker every task it is dealt at once.
       if (params.prefetch > 0) await channel.prefetch(params.prefetch);
-      const worker: Worker = { actor, number, connection, channel, busy: false, stopped: false, tasksStarted: 0 };
+      const worker: Worker = { actor, number, connection, channel, pending: 0, received: 0, tasksStarted: 0, doneUnacknowledged: 0, stopped: false };
       // worker.js handles one task at a time: deliveries wait their turn here.
       let backlog = Promise.resolve();
       await channel.consume(QUEUE, (message) => {
         if (message === null) return;
-        activity += 1;
-        backlog = backlog.then(() => work(worker, message)).catch((error: unknown) => {
-          failure ??= error;
-        });
+        worker.pending += 1;
+        worker.received += 1;
+        backlog = backlog
+          .then(() => work(worker, message))
+          .catch((error: unknown) => {
+            failure ??= error;
+          })
+          .finally(() => {
+            worker.pending -= 1;
+          });
       }, { noAck: params.ackMode === 'automatic' });
       log(actor, ` [*] Waiting for messages in ${QUEUE}. To exit press CTRL+C`);
       return worker;
@@ -161,14 +181,9 @@ export default defineScenario({
     await producer.close();
     await snapshot();
 
+    // Bounded by the most the work could take, in case tasks vanish some other way (an expiration set in properties).
     const mostWork = params.tasks.reduce((sum, task) => sum + dotsIn(task), 0) * params.msPerDot * params.slowdown;
-    await waitUntilSettled(sleep, {
-      finished: () => tasksDone >= params.tasks.length || failure !== undefined,
-      activity: () => activity,
-      busy: () => workers.some((worker) => worker.busy),
-      quietMs: QUIET_MS,
-      timeoutMs: mostWork + SLACK_MS,
-    });
+    await waitUntil(sleep, settled, mostWork + SLACK_MS);
     if (failure !== undefined) throw failure;
     // The list_queues view with the workers still connected, then after they leave:
     // whatever they held unacknowledged goes back to the queue.
