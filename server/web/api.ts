@@ -28,8 +28,9 @@ export function createApiRouter(options: { broker: BrokerTarget; lessons: Lesson
     response.json(sortedLessons(lessons));
   });
 
+  // A lesson by folder name, or as the command line knows it: by number ('02') or slug ('work-queues').
   api.get('/lessons/:id', (request, response) => {
-    const lesson = lessons.get(request.params.id);
+    const lesson = lessons.get(request.params.id) ?? lessons.find(request.params.id);
     if (lesson === undefined) {
       response.status(404).json({
         error: `no lesson '${request.params.id}'`,

@@ -14,6 +14,9 @@ import { createRateLimit } from './rate-limit.js';
 /** Runs one socket may have going at once (a lesson page runs a few cells side by side). */
 export const MAX_ACTIVE_RUNS = 8;
 
+/** Ended runs a socket remembers (to say "that run is over"); older ones are forgotten first. */
+const MAX_ENDED_RUNS = 16;
+
 /** Steady message rate a socket may send, and the burst it may use up first. */
 const MESSAGES_PER_SECOND = 20;
 const MESSAGE_BURST = 40;
@@ -28,6 +31,7 @@ const FINAL_STATUSES: ReadonlySet<RunStatus> = new Set(['finished', 'stopped', '
 
 interface RunProgress {
   status: RunStatus | undefined;
+  summarised: boolean;
   forgotten: boolean;
 }
 
@@ -133,10 +137,14 @@ export function createSocketSession(options: {
       return;
     }
     if (previous !== undefined) forget(runId, previous);
-    const progress: RunProgress = { status: undefined, forgotten: false };
+    forgetOldestEndedRuns();
+    const progress: RunProgress = { status: undefined, summarised: false, forgotten: false };
     // A run that was reset or replaced may still report; its runId may already name a new run.
     const sendIfCurrent = (reply: ServerMessage): void => {
-      if (!progress.forgotten) traces.send(runId, reply);
+      if (progress.forgotten) return;
+      traces.send(runId, reply);
+      // Its last words are out: the hub can let go of it (the socket still remembers that it ended).
+      if (progress.summarised && isOver(progress)) traces.endRun(runId);
     };
     traces.attach(runId, socket);
     try {
@@ -151,6 +159,7 @@ export function createSocketSession(options: {
             sendIfCurrent(failure === undefined ? { type: 'status', runId, status } : { type: 'status', runId, status, failure });
           },
           onSummary: (summary) => {
+            progress.summarised = true;
             sendIfCurrent({ type: 'summary', runId, summary });
           },
         },
@@ -175,6 +184,11 @@ export function createSocketSession(options: {
     if (!isOver(run.progress)) void stopQuietly(run.handle);
   }
 
+  function forgetOldestEndedRuns(): void {
+    const ended = [...runs].filter(([, run]) => isOver(run.progress));
+    for (const [runId, run] of ended.slice(0, Math.max(0, ended.length - MAX_ENDED_RUNS + 1))) forget(runId, run);
+  }
+
   function knownRuns(): string {
     const ids = [...runs.keys()];
     return ids.length === 0 ? ': it has none; start one with a run message' : ` (its runs: ${ids.join(', ')})`;
@@ -190,7 +204,12 @@ export function createSocketSession(options: {
     await Promise.all(stopping);
   }
 
+  // The trace hub listens for 'close' once per run it streams, beside the server's own listeners.
+  socket.setMaxListeners(MAX_ACTIVE_RUNS + MAX_ENDED_RUNS + 10);
   socket.on('message', handleMessage);
+  // ws reports a protocol breach (an oversized or malformed frame) here, then closes the socket with
+  // the matching code (1009, 1002): the client hears why through that close, and the process goes on.
+  socket.on('error', () => {});
   socket.on('close', () => {
     closing ??= closeSession();
   });

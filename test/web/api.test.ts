@@ -47,6 +47,13 @@ describe('the JSON API and the status page', () => {
     }
   });
 
+  it('finds a lesson by its number or slug too', async () => {
+    for (const name of ['01', 'hello-world']) {
+      const response = await fetch(`${base}/api/lessons/${name}`);
+      expect(((await response.json()) as LessonDocument).id).toBe('01-hello-world');
+    }
+  });
+
   it('answers an unknown lesson with a JSON 404 naming it and the lessons there are', async () => {
     const response = await fetch(`${base}/api/lessons/99-nothing`);
     expect(response.status).toBe(404);

@@ -11,6 +11,8 @@ export interface TestSocket {
   send(message: unknown): void;
   /** The first message not yet taken that matches, now or when it arrives. */
   take<T extends ServerMessage>(matches: (message: ServerMessage) => message is T, timeoutMs?: number): Promise<T>;
+  /** The first matching message that arrives from now on. */
+  next<T extends ServerMessage>(matches: (message: ServerMessage) => message is T, timeoutMs?: number): Promise<T>;
   /** Sends a message and returns the error reply it gets. */
   errorFor(message: unknown): Promise<Extract<ServerMessage, { type: 'error' }>>;
   close(): Promise<void>;
@@ -37,10 +39,10 @@ export async function openSocket(url: string, options?: ClientOptions): Promise<
     socket.once('error', reject);
   });
 
-  function take<T extends ServerMessage>(matches: (message: ServerMessage) => message is T, timeoutMs = 10_000): Promise<T> {
+  function take<T extends ServerMessage>(matches: (message: ServerMessage) => message is T, timeoutMs = 10_000, from = 0): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const look = (): boolean => {
-        const index = received.findIndex((message, at) => !taken.has(at) && matches(message));
+        const index = received.findIndex((message, at) => at >= from && !taken.has(at) && matches(message));
         if (index < 0) return false;
         taken.add(index);
         resolve(received[index] as T);
@@ -70,6 +72,7 @@ export async function openSocket(url: string, options?: ClientOptions): Promise<
     received,
     send,
     take,
+    next: (matches, timeoutMs) => take(matches, timeoutMs, received.length),
     errorFor(message) {
       send(message);
       return take(ofType('error'));

@@ -50,10 +50,10 @@ describe('the workbook WebSocket', () => {
     socket.send({ type: 'run', runId: 'echo-1', ...ECHO });
     const summary = await socket.take(ofType('summary', 'echo-1'));
     expect(summary.summary.published).toBe(3);
+    await socket.take((message): message is ServerMessage => message.type === 'status' && message.status === 'finished');
 
     const statuses = socket.received.filter(ofType('status', 'echo-1')).map((message) => message.status);
-    expect(statuses).toContain('running');
-    expect(statuses.at(-1)).toBe('finished');
+    expect(statuses).toEqual(['starting', 'running', 'finished']);
     const events = traceOf(socket, 'echo-1');
     expect(publishes(events)).toHaveLength(3);
     expect(events.some((event) => event.kind === 'log' && event.text.includes("Received 'hello 1'"))).toBe(true);
@@ -65,6 +65,16 @@ describe('the workbook WebSocket', () => {
     // Every event arrives before the summary that totals it.
     const order = runMessages(socket, 'echo-1').map((message) => message.type);
     expect(order.lastIndexOf('trace')).toBeLessThan(order.indexOf('summary'));
+  });
+
+  it('reports a failed run with an explanation and the raw error', async () => {
+    const socket = await connect();
+    socket.send({ type: 'run', runId: 'oops', lesson: '01-echo', cell: 'mistake', params: {} });
+    const failed = await socket.take((message): message is Extract<ServerMessage, { type: 'status' }> =>
+      message.type === 'status' && message.runId === 'oops' && message.status === 'failed');
+    expect(failed.failure?.explanation).toEqual(expect.any(String));
+    expect(failed.failure?.raw).toMatch(/NOT_FOUND/);
+    await socket.take(ofType('summary', 'oops'));
   });
 
   it('pauses, steps, resumes and stops a run', async () => {
@@ -80,8 +90,9 @@ describe('the workbook WebSocket', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(traceOf(socket, 'slow').length).toBe(whilePaused);
 
+    const stepped = socket.next(ofType('trace', 'slow'));
     socket.send({ type: 'step', runId: 'slow' });
-    await socket.take(ofType('trace', 'slow'));
+    await stepped;
     expect(traceOf(socket, 'slow').length).toBeGreaterThan(whilePaused);
 
     socket.send({ type: 'resume', runId: 'slow' });
@@ -100,8 +111,9 @@ describe('the workbook WebSocket', () => {
     const socket = await connect();
     socket.send({ type: 'run', runId: 'stepper', ...ECHO, mode: 'step' });
     await socket.take((message): message is ServerMessage => message.type === 'status' && message.status === 'paused');
+    const stepped = socket.next(ofType('trace', 'stepper'));
     socket.send({ type: 'step', runId: 'stepper' });
-    await socket.take(ofType('trace', 'stepper'));
+    await stepped;
     socket.send({ type: 'resume', runId: 'stepper' });
     const summary = await socket.take(ofType('summary', 'stepper'));
     expect(summary.summary.published).toBe(3);
@@ -142,6 +154,29 @@ describe('the workbook WebSocket', () => {
     socket.send({ type: 'run', runId: 'r', ...ECHO });
     const summary = await socket.take(ofType('summary', 'r'));
     expect(summary.summary.published).toBe(3);
+  });
+
+  it('runs as many cells as it may at once, and refuses one more', async () => {
+    const socket = await connect();
+    const slow = { lesson: '01-echo', cell: 'slow', params: { count: 200, pauseMs: 20 } };
+    for (let n = 1; n <= 8; n += 1) socket.send({ type: 'run', runId: `many-${n}`, ...slow });
+    const error = await socket.errorFor({ type: 'run', runId: 'one-more', ...slow });
+    expect(error.message).toMatch(/8 runs are already going on this connection \(at most 8\)/);
+    for (let n = 1; n <= 8; n += 1) socket.send({ type: 'stop', runId: `many-${n}` });
+    await Promise.all(Array.from({ length: 8 }, (_, n) => socket.take(ofType('summary', `many-${n + 1}`))));
+  });
+
+  it('remembers the 16 latest ended runs and forgets older ones', async () => {
+    const socket = await connect();
+    for (let n = 1; n <= 17; n += 1) {
+      socket.send({ type: 'run', runId: `ended-${n}`, lesson: '01-echo', cell: 'three-messages', params: { count: 1 } });
+      await socket.take(ofType('summary', `ended-${n}`));
+      await socket.take((message): message is ServerMessage => message.type === 'status' && message.runId === `ended-${n}` && message.status === 'finished');
+    }
+    socket.send({ type: 'run', runId: 'ended-18', lesson: '01-echo', cell: 'three-messages', params: { count: 1 } });
+    await socket.take(ofType('summary', 'ended-18'));
+    expect((await socket.errorFor({ type: 'pause', runId: 'ended-1' })).message).toMatch(/no run 'ended-1'/);
+    expect((await socket.errorFor({ type: 'pause', runId: 'ended-3' })).message).toMatch(/over \(finished\)/);
   });
 
   describe('answers every bad message with an error naming the problem, and stays usable', () => {
