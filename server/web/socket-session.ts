@@ -206,7 +206,14 @@ export function createSocketSession(options: {
 
   // The trace hub listens for 'close' once per run it streams, beside the server's own listeners.
   socket.setMaxListeners(MAX_ACTIVE_RUNS + MAX_ENDED_RUNS + 10);
-  socket.on('message', handleMessage);
+  socket.on('message', (data: RawData, isBinary: boolean) => {
+    try {
+      handleMessage(data, isBinary);
+    } catch (error) {
+      console.error(error);
+      refuse(`the server could not handle this message: ${(error as Error).message}`);
+    }
+  });
   // ws reports a protocol breach (an oversized or malformed frame) here, then closes the socket with
   // the matching code (1009, 1002): the client hears why through that close, and the process goes on.
   socket.on('error', () => {});

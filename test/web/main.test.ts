@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Children still running when a test ends (because it failed) are killed after it. */
+const children = new Set<ReturnType<typeof spawn>>();
+
+/** `npm start` as a child process: node with tsx's loader, the given environment. */
+function startWorkbookProcess(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, AMQP_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  children.add(child);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+    children.delete(child);
+    resolve(code);
+  }));
+  return {
+    child,
+    exited,
+    output: () => output,
+    async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const match = output.match(pattern);
+        if (match) return match;
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no ${pattern} in:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+  };
+}
+
+describe('npm start', () => {
+  let blocker: Server | undefined;
+  afterEach(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    await new Promise<void>((resolve) => (blocker ? blocker.close(() => resolve()) : resolve()));
+    blocker = undefined;
+  });
+
+  it('prints the URL and the broker, serves the API, and stops cleanly on SIGTERM', async () => {
+    const workbook = startWorkbookProcess({ PORT: '0', HOST: '127.0.0.1', BROKER_PORT: '0' });
+    const [, url] = await workbook.waitFor(/Warren is running: open (http:\/\/127\.0\.0\.1:\d+\/)/);
+    expect(workbook.output()).toMatch(/Broker: the embedded broker at amqp:\/\/guest:\*\*\*\*@127\.0\.0\.1:\d+/);
+    const lessons = (await (await fetch(`${url}api/lessons`)).json()) as Array<{ id: string }>;
+    expect(lessons[0].id).toBe('01-hello-world');
+    workbook.child.kill('SIGTERM');
+    expect(await workbook.exited).toBe(0);
+  });
+
+  it('says which port is taken and how to pick another, and exits 1', async () => {
+    const taken = createServer();
+    blocker = taken;
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = taken.address() as AddressInfo;
+    const workbook = startWorkbookProcess({ PORT: String(port), HOST: '127.0.0.1', BROKER_PORT: '0' });
+    expect(await workbook.exited).toBe(1);
+    expect(workbook.output()).toContain(`Port ${port} on 127.0.0.1 is already in use (PORT=${port}`);
+    expect(workbook.output()).toContain('PORT=0 npm start');
+  });
+
+  it('names a bad PORT and exits 2', async () => {
+    const workbook = startWorkbookProcess({ PORT: 'eighty' });
+    expect(await workbook.exited).toBe(2);
+    expect(workbook.output()).toContain('PORT="eighty" is not a port');
+  });
+});
