@@ -68,6 +68,8 @@ export async function startTap(options: TapOptions): Promise<Tap> {
       resolve();
     });
   });
+  // Errors accepting a connection (out of file descriptors, say) must not take the workbook down.
+  server.on('error', (error) => console.error('the tap could not accept a connection:', error));
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('the tap has no TCP address');
 

@@ -1,5 +1,6 @@
 // Trace path benchmark: real amqplib clients -> tap -> recorder -> hub ->
-// a WebSocket client over loopback. Prints the events/s the client got,
+// a WebSocket client over loopback (in a process of its own, as a browser
+// would be). Prints the events/s the client got,
 // latency from the tap recording an event to the client parsing it, RSS
 // before and after, and what the hub sent and dropped.
 //
@@ -7,15 +8,17 @@
 //   npm run bench:trace -- --broker rabbitmq (or an amqp:// URL; AMQP_URL is the default RabbitMQ)
 //   npm run bench:trace -- --rate 30000 --seconds 5
 //   npm run bench:trace -- --slow            the client reads slowly: gaps, and memory stays bounded
+import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import amqp from 'amqplib';
-import { WebSocket, WebSocketServer } from 'ws';
-import type { ServerMessage } from '../../server/protocol/messages.js';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { startTap } from '../../server/tap/index.js';
 import { createTraceHub } from '../../server/trace/hub.js';
 import { createTraceRecorder } from '../../server/trace/recorder.js';
+import type { ViewerCommand, ViewerReport } from './trace-viewer.js';
 
 interface Options {
   broker: string;
@@ -68,9 +71,30 @@ async function openBroker(choice: string): Promise<{ label: string; host: string
   return { label: `RabbitMQ at ${url.hostname}:${url.port || 5672}`, host: url.hostname, port: Number(url.port || 5672), vhost, close: async () => {} };
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+/** The viewer process: commands go down, progress and the latency report come up. */
+function startViewer() {
+  const child = fork(fileURLToPath(new URL('./trace-viewer.ts', import.meta.url)), { execArgv: ['--import', 'tsx'] });
+  const progress = { received: 0, droppedInGaps: 0, gapEvents: 0 };
+  let latency: ((report: Extract<ViewerReport, { type: 'latency' }>) => void) | undefined;
+  let opened!: () => void;
+  const openedPromise = new Promise<void>((resolve) => {
+    opened = resolve;
+  });
+  child.on('message', (report: ViewerReport) => {
+    if (report.type === 'open') opened();
+    else if (report.type === 'progress') Object.assign(progress, report);
+    else latency?.(report);
+  });
+  return {
+    progress,
+    opened: openedPromise,
+    command: (command: ViewerCommand) => child.send(command),
+    report: () =>
+      new Promise<Extract<ViewerReport, { type: 'latency' }>>((resolve) => {
+        latency = resolve;
+        child.send({ type: 'report' } satisfies ViewerCommand);
+      }),
+  };
 }
 
 function mb(bytes: number): string {
@@ -91,42 +115,12 @@ async function main(): Promise<void> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await once(wss, 'listening');
   const accepted = once(wss, 'connection') as Promise<[WebSocket]>;
-  const viewer = new WebSocket(`ws://127.0.0.1:${(wss.address() as { port: number }).port}`);
-  await once(viewer, 'open');
+  const viewer = startViewer();
+  viewer.command({ type: 'connect', url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}`, runStartEpoch: performance.timeOrigin + t0 });
   const [serverSide] = await accepted;
   hub.attach(runId, serverSide);
-
-  // What the viewer saw: latencies of every event it got, and the gaps.
-  const latencies = new Float64Array(Math.ceil(options.rate * options.seconds * 1.5) + 100_000);
-  let received = 0;
-  let droppedInGaps = 0;
-  let gapEvents = 0;
-  viewer.on('message', (data) => {
-    const now = performance.now() - t0;
-    const message = JSON.parse(String(data)) as ServerMessage;
-    if (message.type !== 'trace') return;
-    for (const event of message.events) {
-      if (event.kind === 'gap') {
-        gapEvents += 1;
-        droppedInGaps += event.dropped;
-      } else {
-        if (received < latencies.length) latencies[received] = now - event.time;
-        received += 1;
-      }
-    }
-  });
-  let slowReader: NodeJS.Timeout | undefined;
-  if (options.slow) {
-    // Reads for 50 ms, then looks away for a second: far slower than the trace comes in.
-    const cycle = () => {
-      viewer.pause();
-      slowReader = setTimeout(() => {
-        viewer.resume();
-        slowReader = setTimeout(cycle, 50);
-      }, 1000);
-    };
-    cycle();
-  }
+  await viewer.opened;
+  if (options.slow) viewer.command({ type: 'slow', on: true });
 
   const url = `amqp://guest:guest@${tap.host}:${tap.port}/${encodeURIComponent(broker.vhost)}?frameMax=131072`;
   const producerConnection = await amqp.connect(url, { clientProperties: { connection_name: 'producer' }, noDelay: true });
@@ -147,13 +141,19 @@ async function main(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 200));
   const rssBefore = process.memoryUsage().rss;
   let rssPeak = rssBefore;
+  // One sample a second, to show whether memory levels off or keeps climbing.
+  const rssEachSecond: number[] = [];
+  let samples = 0;
   const rssSampler = setInterval(() => {
-    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    const rss = process.memoryUsage().rss;
+    rssPeak = Math.max(rssPeak, rss);
+    if (++samples % 20 === 0) rssEachSecond.push(rss);
   }, 50);
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   const eventsAtStart = recorder.count;
-  const receivedAtStart = received;
-  const droppedAtStart = droppedInGaps;
-  const measureFrom = received;
+  const receivedAtStart = viewer.progress.received;
+  viewer.command({ type: 'mark' });
 
   const messagesPerSecond = options.rate / EVENTS_PER_MESSAGE;
   const total = Math.round(messagesPerSecond * options.seconds);
@@ -174,39 +174,39 @@ async function main(): Promise<void> {
   while ((consumed < total || produced() < total * EVENTS_PER_MESSAGE) && performance.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  const accounted = () => received - receivedAtStart + (droppedInGaps - droppedAtStart);
-  if (options.slow) {
-    clearTimeout(slowReader);
-    viewer.resume();
-  }
+  const received = () => viewer.progress.received - receivedAtStart;
+  // Loss is checked over the whole run, set-up included: a slow viewer may still owe events from before the measurement.
+  const accounted = () => viewer.progress.received + viewer.progress.droppedInGaps;
+  if (options.slow) viewer.command({ type: 'slow', on: false });
   hub.flush(runId);
-  while (accounted() < produced() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  while (accounted() < recorder.count && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
   const elapsed = (performance.now() - started) / 1000;
   clearInterval(rssSampler);
+  loopDelay.disable();
   const rssAfter = process.memoryUsage().rss;
 
-  const measured = latencies.subarray(measureFrom, Math.min(received, latencies.length)).sort();
+  const latency = await viewer.report();
   const stats = hub.stats(runId);
   const lines = [
     `trace benchmark: ${broker.label}, ${options.slow ? 'slow viewer' : 'viewer reading at full speed'}`,
     `messages: ${total} published, ${consumed} consumed and acked, in ${elapsed.toFixed(2)} s`,
-    `events: ${produced()} recorded (${Math.round(produced() / elapsed)} events/s), ${received - receivedAtStart} delivered to the viewer (${Math.round((received - receivedAtStart) / elapsed)} events/s)`,
-    `gaps: ${gapEvents} gap events summarising ${droppedInGaps - droppedAtStart} dropped events; delivered + dropped = ${accounted()} of ${produced()} ${accounted() === produced() ? '(none lost silently)' : '(MISMATCH)'}`,
-    `latency tap -> viewer: p50 ${percentile(measured, 50).toFixed(1)} ms, p99 ${percentile(measured, 99).toFixed(1)} ms, max ${percentile(measured, 100).toFixed(1)} ms`,
+    `events: ${produced()} recorded (${Math.round(produced() / elapsed)} events/s), ${received()} delivered to the viewer (${Math.round(received() / elapsed)} events/s)`,
+    `gaps: ${viewer.progress.gapEvents} gap events summarising ${viewer.progress.droppedInGaps} dropped events; over the whole run delivered + dropped = ${accounted()} of ${recorder.count} recorded ${accounted() === recorder.count ? '(none lost silently)' : '(MISMATCH)'}`,
+    `latency tap -> viewer: p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms, max ${latency.max.toFixed(1)} ms`,
+    `event loop delay (everything shares one thread): p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`,
     `hub: sent ${stats.sent}, dropped ${stats.dropped}, gaps ${stats.gaps}`,
-    `RSS: before ${mb(rssBefore)}, peak ${mb(rssPeak)}, after ${mb(rssAfter)}`,
+    `RSS: before ${mb(rssBefore)}, peak ${mb(rssPeak)}, after ${mb(rssAfter)}; each second: ${rssEachSecond.map((rss) => Math.round(rss / 1024 / 1024)).join(' ')} MB`,
   ];
   console.log(lines.join('\n'));
 
   await consumer.deleteQueue(queue);
   await producerConnection.close();
   await consumerConnection.close();
-  viewer.close();
   hub.close();
   await tap.close();
   await new Promise((resolve) => wss.close(resolve));
   await broker.close();
-  if (accounted() !== produced()) process.exitCode = 1;
+  if (accounted() !== recorder.count) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {
