@@ -170,7 +170,12 @@ export class TappedConnection implements ObservedConnection {
     };
     recorder.add(event);
     if (routing && method) {
-      for (const decision of routing.observe(this, direction, unit.channel, method, unit.properties?.headers)) recorder.add(decision);
+      try {
+        for (const decision of routing.observe(this, direction, unit.channel, method, unit.properties?.headers)) recorder.add(decision);
+      } catch (error) {
+        // The frame has passed already; a flaw in following the topology costs a decision, never the connection.
+        console.error('the tap could not follow the routing of a frame:', error);
+      }
     }
   }
 

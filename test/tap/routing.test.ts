@@ -144,4 +144,31 @@ describeBothBrokers('tap routing decisions', (broker) => {
     await channel.unbindQueue(queues.B!, direct, 'black');
     expect((await publish(queues, direct, 'black')).predicted).toEqual(['A']);
   });
+
+  test('an alternate exchange catches what matched nothing; an auto-delete queue goes with its last consumer', async () => {
+    const queues = await declareQueues('unrouted');
+    const alternate = broker.name('leftovers');
+    const main = broker.name('orders');
+    broker.forgetExchangeAfter(alternate);
+    broker.forgetExchangeAfter(main);
+    await channel.assertExchange(alternate, 'fanout', { durable: false });
+    await channel.assertExchange(main, 'direct', { durable: false, alternateExchange: alternate });
+    await channel.bindQueue(queues.unrouted!, alternate, '');
+    const caught = await publish(queues, main, 'nobody-binds-this');
+    expect(caught.reached).toEqual(['unrouted']);
+    expect(caught.predicted).toEqual(['unrouted']);
+    expect(caught.decision.matchedBindings).toEqual([`${main} -> ${alternate} (alternate exchange)`, `${alternate} -> ${queues.unrouted}`]);
+
+    const consumer = await (await tapped.connect('worker')).createChannel();
+    const temporary = broker.name('temporary');
+    await consumer.assertQueue(temporary, { durable: false, autoDelete: true });
+    const { consumerTag } = await consumer.consume(temporary, () => {});
+    expect((await publish({}, '', temporary)).decision.decision).toBe('routed');
+    await consumer.cancel(consumerTag);
+    expect((await publish({}, '', temporary)).decision.decision).toBe('unroutable');
+    // The broker agrees: the queue is gone.
+    const probe = await (await tapped.connect('probe')).createChannel();
+    probe.on('error', () => {});
+    await expect(probe.checkQueue(temporary)).rejects.toThrow(/404/);
+  });
 });
