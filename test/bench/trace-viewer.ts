@@ -27,9 +27,10 @@ let droppedInGaps = 0;
 let gapEvents = 0;
 let socket: WebSocket | undefined;
 let slowReader: NodeJS.Timeout | undefined;
+let progressTimer: NodeJS.Timeout | undefined;
 
 function send(report: ViewerReport): void {
-  process.send?.(report);
+  if (process.connected) process.send?.(report);
 }
 
 function readSlowly(on: boolean): void {
@@ -74,7 +75,7 @@ process.on('message', (command: ViewerCommand) => {
           }
         }
       });
-      setInterval(() => send({ type: 'progress', received, droppedInGaps, gapEvents }), 50).unref();
+      progressTimer = setInterval(() => send({ type: 'progress', received, droppedInGaps, gapEvents }), 50);
       break;
     }
     case 'mark':
@@ -87,6 +88,8 @@ process.on('message', (command: ViewerCommand) => {
       const sorted = Float64Array.from(latencies.slice(marked)).sort();
       send({ type: 'progress', received, droppedInGaps, gapEvents });
       send({ type: 'latency', p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: percentile(sorted, 100), count: sorted.length });
+      clearInterval(progressTimer);
+      clearTimeout(slowReader);
       socket?.close();
       process.disconnect();
       break;
