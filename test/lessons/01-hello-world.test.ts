@@ -1,21 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { cellsOf, countLines, linesOf, runCell, skipLessons, type CellRun } from './harness.js';
+import { expect, it } from 'vitest';
+import { cellsOf, countLines, describeOnBrokers, expectCleanEnd, framesOf, linesOf, queueIn } from './harness.js';
 
 const LESSON = '01-hello-world';
 
-/** A run that ended by itself, without failing and without leaving connections open. */
-function expectCleanEnd(run: CellRun): void {
-  expect(run.failure).toBeUndefined();
-  expect(run.timedOut).toBe(false);
-  expect(run.leakedConnections).toEqual([]);
-}
+it('lesson 1 has the cells its tests cover', async () => {
+  expect((await cellsOf(LESSON)).map((cell) => cell.id)).toEqual(['hello', 'producer-first']);
+});
 
-describe.skipIf(skipLessons)('lesson 1: Hello World', () => {
-  it('has the cells this test covers', async () => {
-    expect((await cellsOf(LESSON)).map((cell) => cell.id)).toEqual(['hello', 'producer-first']);
-  });
-
-  it('hello: the consumer receives what the producer sent', async () => {
+describeOnBrokers('lesson 1: Hello World', (runCell) => {
+  it('hello: the consumer receives what the producer sent, through the default exchange', async () => {
     const run = await runCell(LESSON, 'hello');
     expectCleanEnd(run);
     expect(linesOf(run, 'producer')).toEqual([" [x] Sent 'Hello World!'"]);
@@ -23,12 +16,18 @@ describe.skipIf(skipLessons)('lesson 1: Hello World', () => {
       ' [*] Waiting for messages in hello. To exit press CTRL+C',
       " [x] Received 'Hello World!'",
     ]);
+    const [publish] = framesOf(run, 'basic.publish', 'producer');
+    expect(publish?.fields).toMatchObject({ exchange: '', routingKey: 'hello' });
+    expect(run.summary).toMatchObject({ published: 1, routed: { hello: 1 }, delivered: { consumer: 1 } });
   });
 
-  it('hello: every message of a count arrives, with the learner\'s text', async () => {
-    const run = await runCell(LESSON, 'hello', { message: 'hi there', count: 5 });
+  it('hello: every message of a count arrives, with the learner\'s text and properties', async () => {
+    const run = await runCell(LESSON, 'hello', { message: 'hi there', count: 5, properties: { contentType: 'text/plain', headers: { lesson: 1 } } });
     expectCleanEnd(run);
     expect(countLines(run, /^ \[x\] Received 'hi there'$/, 'consumer')).toBe(5);
+    const deliveries = framesOf(run, 'basic.deliver', 'consumer');
+    expect(deliveries).toHaveLength(5);
+    expect(deliveries[0]?.message?.properties).toMatchObject({ contentType: 'text/plain', headers: { lesson: 1 } });
   });
 
   it('producer-first: the queue keeps the messages until the consumer comes', async () => {
@@ -37,6 +36,8 @@ describe.skipIf(skipLessons)('lesson 1: Hello World', () => {
     const order = run.logs.map((line) => line.actor);
     expect(order.lastIndexOf('producer')).toBeLessThan(order.indexOf('consumer'));
     expect(countLines(run, /^ \[x\] Received 'Hello World!'$/, 'consumer')).toBe(3);
-    expect(run.snapshots).toBe(2);
+    const [afterPublishing, atTheEnd] = run.states;
+    expect(queueIn(afterPublishing!, 'hello')).toEqual({ ready: 3, unacked: 0, consumers: 0 });
+    expect(queueIn(atTheEnd!, 'hello')?.ready).toBe(0);
   });
 });

@@ -1,14 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { cellsOf, countLines, linesOf, runCell, skipLessons, type CellRun } from './harness.js';
+import { expect, it } from 'vitest';
+import { cellsOf, countLines, describeOnBrokers, expectCleanEnd, framesOf, linesOf, queueIn, type CellRun } from './harness.js';
 
 const LESSON = '02-work-queues';
-
-/** A run that ended by itself, without failing and without leaving connections open. */
-function expectCleanEnd(run: CellRun): void {
-  expect(run.failure).toBeUndefined();
-  expect(run.timedOut).toBe(false);
-  expect(run.leakedConnections).toEqual([]);
-}
+const QUEUE = 'task_queue';
 
 /** The tasks an actor printed as received, in order, without the redelivered mark. */
 function received(run: CellRun, actor: string): string[] {
@@ -17,22 +11,32 @@ function received(run: CellRun, actor: string): string[] {
     .filter((task): task is string => task !== undefined);
 }
 
+/** ready + unacknowledged of task_queue in the n-th snapshot. */
+function messagesIn(run: CellRun, snapshot: number): number {
+  const queue = queueIn(run.states[snapshot]!, QUEUE);
+  return (queue?.ready ?? 0) + (queue?.unacked ?? 0);
+}
+
 const DONE = /^ \[x\] Done$/;
 const REDELIVERED = /\(redelivered\)$/;
+const SEVEN_TASKS = ['1', '2', '3', '4', '5', '6', '7'].map((n) => `Task ${n}......`);
 
-describe.skipIf(skipLessons)('lesson 2: Work queues', () => {
-  it('has the cells this test covers', async () => {
-    expect((await cellsOf(LESSON)).map((cell) => cell.id)).toEqual([
-      'round-robin', 'seven-tasks', 'auto-ack-loses-tasks', 'forgotten-ack', 'durable-tasks', 'fair-dispatch',
-    ]);
-  });
+it('lesson 2 has the cells its tests cover', async () => {
+  expect((await cellsOf(LESSON)).map((cell) => cell.id)).toEqual([
+    'round-robin', 'seven-tasks', 'auto-ack-loses-tasks', 'forgotten-ack', 'durable-tasks', 'fair-dispatch',
+  ]);
+});
 
-  it('round-robin: tasks are dealt to the workers in turn', async () => {
+describeOnBrokers('lesson 2: Work queues', (runCell) => {
+  it('round-robin: tasks are dealt to the workers in turn, all at once', async () => {
     const run = await runCell(LESSON, 'round-robin');
     expectCleanEnd(run);
     expect(received(run, 'worker 1')).toEqual(['First message.', 'Third message...', 'Fifth message.....']);
     expect(received(run, 'worker 2')).toEqual(['Second message..', 'Fourth message....']);
     expect(countLines(run, DONE)).toBe(5);
+    expect(framesOf(run, 'basic.qos')).toHaveLength(0);
+    expect(queueIn(run.states[0]!, QUEUE)).toEqual({ ready: 0, unacked: 5, consumers: 2 });
+    expect(run.summary).toMatchObject({ published: 5, acked: 5, delivered: { 'worker 1': 3, 'worker 2': 2 } });
   });
 
   it('seven-tasks: the stopped worker\'s tasks are redelivered to the other one and none is lost', async () => {
@@ -43,16 +47,31 @@ describe.skipIf(skipLessons)('lesson 2: Work queues', () => {
     expect(countLines(run, DONE, 'worker 2')).toBe(7);
     const redelivered = linesOf(run, 'worker 2').filter((line) => REDELIVERED.test(line));
     expect(redelivered.map((line) => /'(.*)'/.exec(line)?.[1]).sort()).toEqual(['Task 1......', 'Task 3......', 'Task 5......', 'Task 7......']);
-    expect(new Set(received(run, 'worker 2'))).toEqual(new Set(['1', '2', '3', '4', '5', '6', '7'].map((n) => `Task ${n}......`)));
-    expect(run.snapshots).toBe(4);
+    expect(new Set(received(run, 'worker 2'))).toEqual(new Set(SEVEN_TASKS));
+    const redeliveries = framesOf(run, 'basic.deliver', 'worker 2').filter((frame) => frame.fields.redelivered === true);
+    expect(redeliveries).toHaveLength(4);
+    expect(run.summary).toMatchObject({ published: 7, acked: 7, requeued: 4, delivered: { 'worker 1': 4, 'worker 2': 7 } });
+    // The list_queues view: all 7 held after publishing, still 7 in the queue after the stop, none at the end.
+    expect(queueIn(run.states[0]!, QUEUE)).toEqual({ ready: 0, unacked: 7, consumers: 2 });
+    expect(messagesIn(run, 1)).toBe(7);
+    expect(queueIn(run.states[1]!, QUEUE)?.consumers).toBe(1);
+    expect(queueIn(run.states[2]!, QUEUE)).toEqual({ ready: 0, unacked: 0, consumers: 1 });
   });
 
-  it('seven-tasks, stopped after its second task: only the unfinished ones move', async () => {
-    const run = await runCell(LESSON, 'seven-tasks', { stopAfter: 2 });
+  it('seven-tasks, stopped in its second task: only the unfinished ones move', async () => {
+    const run = await runCell(LESSON, 'seven-tasks', { stopAfter: 2, msPerDot: 20 });
     expectCleanEnd(run);
     expect(countLines(run, DONE, 'worker 1')).toBe(1);
     expect(countLines(run, DONE, 'worker 2')).toBe(6);
     expect(countLines(run, REDELIVERED, 'worker 2')).toBe(3);
+    expect(run.summary.requeued).toBe(3);
+  });
+
+  it('seven-tasks with one worker: its tasks stay in the queue and the run ends by itself', async () => {
+    const run = await runCell(LESSON, 'seven-tasks', { workers: 1 });
+    expectCleanEnd(run);
+    expect(countLines(run, DONE)).toBe(0);
+    expect(queueIn(run.states.at(-1)!, QUEUE)?.ready).toBe(7);
   });
 
   it('auto-ack-loses-tasks: with automatic acknowledgement the stopped worker\'s tasks are lost', async () => {
@@ -61,39 +80,46 @@ describe.skipIf(skipLessons)('lesson 2: Work queues', () => {
     expect(countLines(run, DONE)).toBe(3);
     expect(countLines(run, DONE, 'worker 2')).toBe(3);
     expect(countLines(run, REDELIVERED)).toBe(0);
+    expect(run.summary).toMatchObject({ acked: 0, requeued: 0, delivered: { 'worker 1': 4, 'worker 2': 3 } });
+    expect(queueIn(run.states.at(-1)!, QUEUE)?.ready).toBe(0);
   });
 
-  it('forgotten-ack: every task is done, and the run still ends by itself', async () => {
+  it('forgotten-ack: every task is done but none acknowledged; they go back to the queue when the workers leave', async () => {
     const run = await runCell(LESSON, 'forgotten-ack');
     expectCleanEnd(run);
     expect(countLines(run, DONE)).toBe(5);
+    expect(framesOf(run, 'basic.ack')).toHaveLength(0);
+    const [, withWorkers, afterWorkers] = run.states;
+    expect(queueIn(withWorkers!, QUEUE)).toEqual({ ready: 0, unacked: 5, consumers: 2 });
+    expect(queueIn(afterWorkers!, QUEUE)).toEqual({ ready: 5, unacked: 0, consumers: 0 });
   });
 
-  it('forgotten-ack with prefetch 1: each worker gets one task and then nothing; the run goes quiet', async () => {
+  it('forgotten-ack with prefetch 1: each worker gets one task and then nothing; the run ends by itself', async () => {
     const run = await runCell(LESSON, 'forgotten-ack', { prefetch: 1 });
     expectCleanEnd(run);
     expect(countLines(run, DONE, 'worker 1')).toBe(1);
     expect(countLines(run, DONE, 'worker 2')).toBe(1);
-  });
-
-  it('stopping the only worker: its tasks stay in the queue and the run ends by itself', async () => {
-    const run = await runCell(LESSON, 'seven-tasks', { workers: 1 });
-    expectCleanEnd(run);
-    expect(countLines(run, DONE)).toBe(0);
-    expect(run.durationMs).toBeLessThan(5000);
+    expect(queueIn(run.states[1]!, QUEUE)).toEqual({ ready: 3, unacked: 2, consumers: 2 });
   });
 
   it('a forgetful worker that stops: its finished tasks come back and are done again by the other', async () => {
-    const run = await runCell(LESSON, 'seven-tasks', { ackMode: 'forgotten', stopAfter: 2 });
+    const run = await runCell(LESSON, 'seven-tasks', { ackMode: 'forgotten', stopAfter: 2, msPerDot: 20 });
     expectCleanEnd(run);
     expect(countLines(run, DONE, 'worker 1')).toBe(1);
     expect(countLines(run, DONE, 'worker 2')).toBe(7);
   });
 
-  it('durable-tasks: the tutorial\'s durable queue and persistent tasks run through', async () => {
+  it('durable-tasks: a durable queue and persistent tasks, and the learner\'s deliveryMode wins', async () => {
     const run = await runCell(LESSON, 'durable-tasks');
     expectCleanEnd(run);
     expect(countLines(run, DONE)).toBe(5);
+    expect(framesOf(run, 'queue.declare', 'producer')[0]?.fields.durable).toBe(true);
+    expect(framesOf(run, 'basic.publish').every((frame) => frame.message?.properties.deliveryMode === 2)).toBe(true);
+    expect(run.states[0]!.queues.find((queue) => queue.name === QUEUE)?.durable).toBe(true);
+
+    const transient = await runCell(LESSON, 'durable-tasks', { properties: { deliveryMode: 1 }, msPerDot: 10 });
+    expectCleanEnd(transient);
+    expect(framesOf(transient, 'basic.publish').every((frame) => frame.message?.properties.deliveryMode === 1)).toBe(true);
   });
 
   it('fair-dispatch: with prefetch 1 the slow worker gets fewer tasks than the fast one', async () => {
@@ -103,6 +129,8 @@ describe.skipIf(skipLessons)('lesson 2: Work queues', () => {
     const fast = countLines(run, DONE, 'worker 2');
     expect(slow + fast).toBe(8);
     expect(slow).toBeLessThan(fast);
+    expect(framesOf(run, 'basic.qos').map((frame) => frame.fields.prefetchCount)).toEqual([1, 1]);
+    expect(queueIn(run.states[0]!, QUEUE)).toEqual({ ready: 6, unacked: 2, consumers: 2 });
   });
 
   it('fair-dispatch with prefetch 0: round-robin gives the slow worker as many as the fast one', async () => {
@@ -114,6 +142,7 @@ describe.skipIf(skipLessons)('lesson 2: Work queues', () => {
 
   it('refuses to stop a worker the run does not have, naming the parameter', async () => {
     const run = await runCell(LESSON, 'round-robin', { workers: 2, stopWorker: 3 });
-    expect(run.failure?.message).toBe('stopWorker is 3 but there are only 2 workers: use 0 (none) or 1 to 2');
+    expect(run.status).toBe('failed');
+    expect(run.failure?.explanation).toContain('stopWorker is 3 but there are only 2 workers: use 0 (none) or 1 to 2');
   });
 });

@@ -1,23 +1,15 @@
-import { describe, expect, it } from 'vitest';
-import { cellsOf, countLines, linesOf, runCell, skipLessons, type CellRun } from './harness.js';
+import { expect, it } from 'vitest';
+import { cellsOf, countLines, describeOnBrokers, expectCleanEnd, framesOf, linesOf } from './harness.js';
 
 const LESSON = '03-publish-subscribe';
-
-/** A run that ended by itself, without failing and without leaving connections open. */
-function expectCleanEnd(run: CellRun): void {
-  expect(run.failure).toBeUndefined();
-  expect(run.timedOut).toBe(false);
-  expect(run.leakedConnections).toEqual([]);
-}
-
 const RECEIVED = /^ \[x\] Received /;
 
-describe.skipIf(skipLessons)('lesson 3: Publish/Subscribe', () => {
-  it('has the cells this test covers', async () => {
-    expect((await cellsOf(LESSON)).map((cell) => cell.id)).toEqual(['receivers-first', 'publish-first']);
-  });
+it('lesson 3 has the cells its tests cover', async () => {
+  expect((await cellsOf(LESSON)).map((cell) => cell.id)).toEqual(['receivers-first', 'publish-first']);
+});
 
-  it('receivers-first: every receiver gets a copy of every line', async () => {
+describeOnBrokers('lesson 3: Publish/Subscribe', (runCell) => {
+  it('receivers-first: every receiver gets a copy of every line, from a queue of its own', async () => {
     const run = await runCell(LESSON, 'receivers-first', { receivers: 3, messages: ['info: one', 'warning: two'] });
     expectCleanEnd(run);
     for (const receiver of ['receiver 1', 'receiver 2', 'receiver 3']) {
@@ -26,14 +18,19 @@ describe.skipIf(skipLessons)('lesson 3: Publish/Subscribe', () => {
         " [x] Received 'warning: two'",
       ]);
       expect(linesOf(run, receiver)[0]).toMatch(/^ \[\*\] Waiting for messages in amq\.gen-\S+\. To exit press CTRL\+C$/);
+      expect(framesOf(run, 'queue.declare', receiver)[0]?.fields).toMatchObject({ queue: '', exclusive: true });
     }
+    expect(run.summary.published).toBe(2);
+    expect(Object.values(run.summary.routed)).toEqual([2, 2, 2]);
   });
 
-  it('receivers-first with its defaults: both receivers print the line', async () => {
+  it('receivers-first with its defaults: both receivers print the line; the bindings are the list_bindings view', async () => {
     const run = await runCell(LESSON, 'receivers-first');
     expectCleanEnd(run);
     expect(countLines(run, /^ \[x\] Received 'info: Hello World!'$/)).toBe(2);
-    expect(run.snapshots).toBe(2);
+    const logsBindings = run.states[0]!.bindings.filter((binding) => binding.source === 'logs');
+    expect(logsBindings).toHaveLength(2);
+    expect(logsBindings.every((binding) => binding.destination.startsWith('amq.gen-') && binding.routingKey === '')).toBe(true);
   });
 
   it('publish-first: the line is lost, nobody receives anything', async () => {
@@ -41,12 +38,15 @@ describe.skipIf(skipLessons)('lesson 3: Publish/Subscribe', () => {
     expectCleanEnd(run);
     expect(linesOf(run, 'producer')).toEqual([" [x] Sent 'info: Hello World!'"]);
     expect(countLines(run, RECEIVED)).toBe(0);
+    expect(run.summary).toMatchObject({ published: 1, routed: {}, delivered: {}, dropped: 1 });
+    const decision = run.events.find((event) => event.kind === 'broker');
+    expect(decision).toMatchObject({ decision: 'unroutable', exchange: 'logs', queues: [] });
     expect(run.durationMs).toBeLessThan(3000);
   });
 
-  it('no receivers at all: the run ends without waiting', async () => {
+  it('no receivers at all: the line goes nowhere and the run ends without waiting', async () => {
     const run = await runCell(LESSON, 'receivers-first', { receivers: 0 });
     expectCleanEnd(run);
-    expect(countLines(run, RECEIVED)).toBe(0);
+    expect(run.summary.dropped).toBe(1);
   });
 });

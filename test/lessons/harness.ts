@@ -1,27 +1,25 @@
-// Runs a lesson's cells headless and records what their actors printed, so
-// each lesson's test can assert the lesson's point.
+// Runs lesson cells headless through the workbook's own runner (tap, trace,
+// a vhost per run), once against the embedded broker and once against
+// RabbitMQ, and keeps everything a test needs to assert the lesson's point:
+// the actors' lines, the trace, the broker snapshots and the totals.
 //
-// Cells run against RabbitMQ at AMQP_URL (default the local one), with one
-// amqplib connection per actor named through connection_name, in the vhost
-// of the URL; the tutorial's queues and exchanges are deleted before and after
-// every run so runs do not see each other. An unreachable RabbitMQ skips the
-// tests with a notice, except under CI=true, where they run and fail.
+// AMQP_URL points the RabbitMQ leg elsewhere (default the local RabbitMQ). An
+// unreachable RabbitMQ skips that leg with a notice, except under CI=true,
+// where it runs and fails.
 import amqp from 'amqplib';
-import type { ChannelModel } from 'amqplib';
-import { mergeParams, validateParams } from '../../server/lessons/index.js';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { openBrokerTarget, type BrokerTarget } from '../../server/broker-connection.js';
+import type { BrokerStateEvent, FrameEvent, RunFailure, RunStatus, RunSummary, TraceEvent } from '../../server/protocol/index.js';
+import { createRunner, type Runner } from '../../server/runs/index.js';
 import { lessons } from './catalog.js';
-import type { ScenarioContext } from '../../server/scenario/index.js';
-
-const rabbitUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-
-/** Every name the tutorials declare; removed around each run. */
-const TUTORIAL_QUEUES = ['hello', 'task_queue', 'rpc_queue'];
-const TUTORIAL_EXCHANGES = ['logs', 'direct_logs', 'topic_logs'];
-
-/** The longest a cell may run in a test before it counts as not ending by itself. */
-const RUN_TIMEOUT_MS = 20_000;
 
 export { cellsOf, lessons } from './catalog.js';
+
+const rabbitUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const underCi = process.env.CI === 'true';
+
+/** Which broker a leg runs against. */
+export type BrokerKind = 'embedded' | 'rabbitmq';
 
 /** A line an actor printed. */
 export interface LogLine {
@@ -29,21 +27,28 @@ export interface LogLine {
   text: string;
 }
 
-/** What one run of a cell left behind. */
+/** Everything one run of a cell left behind. */
 export interface CellRun {
+  /** The broker it ran on. */
+  broker: BrokerKind;
+  /** Every trace event, in order. */
+  events: TraceEvent[];
   /** Every line the actors printed, in order. */
   logs: LogLine[];
-  /** How many times the scenario asked for a snapshot of broker state. */
-  snapshots: number;
-  /** Connections the scenario opened and did not close itself. */
-  leakedConnections: string[];
-  /** The error the scenario ended with, if it failed. */
-  failure: Error | undefined;
-  /** True when the run hit RUN_TIMEOUT_MS instead of ending by itself. */
-  timedOut: boolean;
+  /** The broker snapshots, in order; the last one is the runner's own, taken as the run ended. */
+  states: BrokerStateEvent[];
+  summary: RunSummary;
+  /** How the run ended: 'finished' when the scenario ended by itself. */
+  status: RunStatus;
+  failure: RunFailure | undefined;
+  /** Actors whose connection the scenario left for the runner to close. */
+  unclosedActors: string[];
   /** Wall-clock duration in milliseconds. */
   durationMs: number;
 }
+
+/** Runs one cell of a lesson with its defaults and `overrides`. */
+export type RunCell = (lesson: string, cell: string, overrides?: Record<string, unknown>) => Promise<CellRun>;
 
 /** Why RabbitMQ cannot be used, or null when a connection succeeds. */
 async function rabbitProblem(): Promise<string | null> {
@@ -57,106 +62,75 @@ async function rabbitProblem(): Promise<string | null> {
 }
 
 const problem = await rabbitProblem();
-if (problem !== null && process.env.CI !== 'true') {
-  console.warn(`[lessons] RabbitMQ tests skipped: ${rabbitUrl.replace(/\/\/[^@]*@/, '//')} is not reachable (${problem})`);
+const skipRabbit = problem !== null && !underCi;
+if (skipRabbit) {
+  console.warn(`[lessons] RabbitMQ leg skipped: ${rabbitUrl.replace(/\/\/[^@]*@/, '//')} is not reachable (${problem})`);
 }
 
-/** True when the lesson tests cannot run here (no RabbitMQ, and not under CI). */
-export const skipLessons = problem !== null && process.env.CI !== 'true';
-
-/** Deletes the tutorial's queues and exchanges so the next run starts from nothing. */
-async function removeTutorialNames(): Promise<void> {
-  const connection = await amqp.connect(rabbitUrl, { timeout: 3000 });
-  try {
-    for (const queue of TUTORIAL_QUEUES) {
-      const channel = await connection.createChannel();
-      await channel.deleteQueue(queue);
-      await channel.close();
-    }
-    for (const exchange of TUTORIAL_EXCHANGES) {
-      const channel = await connection.createChannel();
-      await channel.deleteExchange(exchange);
-      await channel.close();
-    }
-  } finally {
-    await connection.close();
-  }
+/** Actors that opened a connection and did not close it before the runner's closing snapshot. */
+function actorsLeftOpen(events: TraceEvent[]): string[] {
+  const lastState = events.findLastIndex((event) => event.kind === 'state');
+  const opened = new Set<string>();
+  const closed = new Set<string>();
+  events.forEach((event, index) => {
+    if (event.kind !== 'frame' || event.direction !== 'to-broker') return;
+    if (event.method === 'connection.start-ok') opened.add(event.actor);
+    if (event.method === 'connection.close' && index < lastState) closed.add(event.actor);
+  });
+  return [...opened].filter((actor) => !closed.has(actor));
 }
 
-/** Runs one cell with its defaults and `overrides`, the way the runner would. */
-export async function runCell(lessonId: string, cellId: string, overrides: Record<string, unknown> = {}): Promise<CellRun> {
-  const found = (await lessons()).cell(lessonId, cellId);
-  if (found === undefined) throw new Error(`no cell ${lessonId}/${cellId}`);
-  const { cell, scenario } = found;
-  const checked = validateParams(scenario.params, mergeParams(scenario.params, cell.defaults, overrides));
-  if (!checked.ok) throw new Error(checked.errors.map((error) => error.message).join('; '));
-
-  await removeTutorialNames();
-  const logs: LogLine[] = [];
-  const opened: { actor: string; connection: ChannelModel; closed: boolean }[] = [];
-  let snapshots = 0;
-  let failure: Error | undefined;
-  const controller = new AbortController();
-
-  const context: ScenarioContext<Record<string, unknown>> = {
-    params: checked.params,
-    async connect(actor) {
-      const connection = await amqp.connect(rabbitUrl, { clientProperties: { connection_name: actor } });
-      const entry = { actor, connection, closed: false };
-      opened.push(entry);
-      connection.on('close', () => {
-        entry.closed = true;
-      });
-      connection.on('error', (error: Error) => {
-        failure ??= error;
-        controller.abort(error);
-      });
-      return connection;
-    },
-    log(actor, text) {
-      logs.push({ actor, text });
-    },
-    sleep(ms) {
-      return new Promise((resolve, reject) => {
-        if (controller.signal.aborted) {
-          reject(new Error('the run was stopped'));
-          return;
-        }
-        const timer = setTimeout(() => {
-          controller.signal.removeEventListener('abort', onAbort);
-          resolve();
-        }, ms);
-        const onAbort = (): void => {
-          clearTimeout(timer);
-          reject(new Error('the run was stopped'));
-        };
-        controller.signal.addEventListener('abort', onAbort, { once: true });
-      });
-    },
-    async snapshot() {
-      snapshots += 1;
-    },
-    signal: controller.signal,
-  };
-
+/** Starts a cell on `runner` and collects its run. */
+async function runOn(runner: Runner, broker: BrokerKind, lesson: string, cell: string, overrides: Record<string, unknown>): Promise<CellRun> {
+  const events: TraceEvent[] = [];
+  let status: RunStatus = 'starting';
+  let failure: RunFailure | undefined;
   const started = Date.now();
-  let timedOut = false;
-  const deadline = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new Error('the run took too long'));
-  }, RUN_TIMEOUT_MS);
-  try {
-    await scenario.run(context);
-  } catch (error) {
-    failure ??= error instanceof Error ? error : new Error(String(error));
-  } finally {
-    clearTimeout(deadline);
+  const handle = runner.start({ lesson, cell, params: overrides }, {
+    onEvent: (event) => events.push(event),
+    onStatus: (value, why) => {
+      status = value;
+      failure = why;
+    },
+    onSummary: () => {},
+  });
+  const summary = await handle.done;
+  return {
+    broker,
+    events,
+    logs: events.flatMap((event) => (event.kind === 'log' ? [{ actor: event.actor, text: event.text }] : [])),
+    states: events.filter((event): event is BrokerStateEvent => event.kind === 'state'),
+    summary,
+    status,
+    failure,
+    unclosedActors: actorsLeftOpen(events),
+    durationMs: Date.now() - started,
+  };
+}
+
+/**
+ * Declares a lesson's tests once per broker: `title [embedded]` and
+ * `title [rabbitmq]`, each with a runner of its own.
+ */
+export function describeOnBrokers(title: string, body: (runCell: RunCell, broker: () => BrokerKind) => void): void {
+  for (const broker of ['embedded', 'rabbitmq'] as const) {
+    describe.skipIf(broker === 'rabbitmq' && skipRabbit)(`${title} [${broker}]`, () => {
+      let target: BrokerTarget | undefined;
+      let runner: Runner | undefined;
+      beforeAll(async () => {
+        target = await openBrokerTarget({ amqpUrl: broker === 'embedded' ? undefined : rabbitUrl, brokerPort: 0 });
+        runner = createRunner({ broker: target, lessons: await lessons(), log: () => {} });
+      });
+      afterAll(async () => {
+        await runner?.close();
+        await target?.close();
+      });
+      body((lesson, cell, overrides = {}) => {
+        if (runner === undefined) throw new Error(`the ${broker} runner did not start`);
+        return runOn(runner, broker, lesson, cell, overrides);
+      }, () => broker);
+    });
   }
-  const durationMs = Date.now() - started;
-  const leakedConnections = opened.filter((entry) => !entry.closed).map((entry) => entry.actor);
-  await Promise.all(opened.map((entry) => entry.connection.close().catch(() => undefined)));
-  await removeTutorialNames();
-  return { logs, snapshots, leakedConnections, failure, timedOut, durationMs };
 }
 
 /** The lines one actor printed. */
@@ -167,4 +141,23 @@ export function linesOf(run: CellRun, actor: string): string[] {
 /** How many lines of an actor (or of everyone) match a pattern. */
 export function countLines(run: CellRun, pattern: RegExp, actor?: string): number {
   return run.logs.filter((line) => (actor === undefined || line.actor === actor) && pattern.test(line.text)).length;
+}
+
+/** The frames of one method (and actor, if given), in order. */
+export function framesOf(run: CellRun, method: string, actor?: string): FrameEvent[] {
+  return run.events.filter((event): event is FrameEvent =>
+    event.kind === 'frame' && event.method === method && (actor === undefined || event.actor === actor));
+}
+
+/** The snapshot's view of one queue: ready, unacknowledged, consumers (undefined when the queue is not there). */
+export function queueIn(state: BrokerStateEvent, name: string): { ready: number; unacked: number; consumers: number } | undefined {
+  const queue = state.queues.find((candidate) => candidate.name === name);
+  return queue && { ready: queue.messagesReady, unacked: queue.messagesUnacknowledged, consumers: queue.consumers };
+}
+
+/** A run that ended by itself (not stopped, failed or cut off by a limit) and closed its own connections. */
+export function expectCleanEnd(run: CellRun): void {
+  expect(run.failure, run.failure?.explanation).toBeUndefined();
+  expect(run.status).toBe('finished');
+  expect(run.unclosedActors).toEqual([]);
 }

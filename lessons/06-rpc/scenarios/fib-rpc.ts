@@ -154,7 +154,6 @@ export default defineScenario({
         mandatory: params.mandatory,
       });
     }
-    await snapshot();
 
     await waitUntil(sleep, () => pending.size === 0 || failure !== undefined, params.clientTimeoutMs);
     if (failure !== undefined) throw failure;

@@ -12,11 +12,19 @@ import { defineScenario, PublishProperties, toPublishOptions } from '../../../se
 
 const Strategy = Type.Union([Type.Literal('individual'), Type.Literal('batch'), Type.Literal('async')]);
 
+/** How long a strategy waits with messages outstanding and no confirm arriving before it gives up on them. */
+const CONFIRM_STALL_MS = 5000;
+
+/** How often the stall watch looks at the confirms. */
+const STALL_CHECK_MS = 250;
+
 /** Counts the confirms of published messages and lets a publisher wait until none is outstanding. */
 class ConfirmTracker {
   outstanding = 0;
   confirmed = 0;
   nacked = 0;
+  /** True once the publisher stopped waiting for confirms that did not come. */
+  abandoned = false;
   private wakeWhenSettled: (() => void)[] = [];
 
   /** A publish callback for one more message: amqplib calls it with null on ack, an error on nack or close. */
@@ -26,14 +34,24 @@ class ConfirmTracker {
       this.outstanding -= 1;
       if (error === null || error === undefined) this.confirmed += 1;
       else this.nacked += 1;
-      if (this.outstanding === 0) for (const wake of this.wakeWhenSettled.splice(0)) wake();
+      if (this.outstanding === 0) this.wake();
     };
   }
 
-  /** Resolves once every message tracked so far is confirmed or nacked (a closing channel settles them too). */
+  /** Resolves once every message tracked so far is confirmed or nacked (a closing channel settles them too), or on giving up. */
   settled(): Promise<void> {
-    if (this.outstanding === 0) return Promise.resolve();
+    if (this.outstanding === 0 || this.abandoned) return Promise.resolve();
     return new Promise((resolve) => this.wakeWhenSettled.push(resolve));
+  }
+
+  /** Stops waiting for the confirms still outstanding. */
+  giveUp(): void {
+    this.abandoned = true;
+    this.wake();
+  }
+
+  private wake(): void {
+    for (const wake of this.wakeWhenSettled.splice(0)) wake();
   }
 }
 
@@ -60,8 +78,29 @@ export default defineScenario({
   }),
   actors: ({ strategies }) => strategies.map((strategy) => WORDING[strategy].actor),
   limits: { seconds: 120, messages: 30_000 },
-  async run({ params, connect, log, snapshot, signal }) {
+  async run({ params, connect, log, sleep, snapshot, signal }) {
     const publishOptions = toPublishOptions(params.properties);
+
+    /**
+     * Gives up on the confirms when messages are outstanding and none has
+     * arrived for CONFIRM_STALL_MS, so a broker that never confirms cannot
+     * hold the run; ends when `done()` holds.
+     */
+    const watchForStall = async (tracker: ConfirmTracker, done: () => boolean): Promise<void> => {
+      let lastSettled = -1;
+      let stalledFor = 0;
+      while (!done()) {
+        await sleep(STALL_CHECK_MS);
+        const settledSoFar = tracker.confirmed + tracker.nacked;
+        stalledFor = tracker.outstanding > 0 && settledSoFar === lastSettled ? stalledFor + STALL_CHECK_MS : 0;
+        lastSettled = settledSoFar;
+        if (stalledFor >= CONFIRM_STALL_MS) {
+          tracker.giveUp();
+          return;
+        }
+      }
+    };
+
     for (const strategy of params.strategies) {
       const { actor, how } = WORDING[strategy];
       const connection = await connect(actor);
@@ -76,21 +115,30 @@ export default defineScenario({
       });
 
       const tracker = new ConfirmTracker();
+      let finished = false;
+      const stallWatch = watchForStall(tracker, () => finished);
       // individual: wait after every message; batch: after every batchSize; async: only once, at the end.
       const waitEvery = strategy === 'individual' ? 1 : strategy === 'batch' ? params.batchSize : params.messages;
+      let published = 0;
       const started = performance.now();
-      for (let i = 1; i <= params.messages; i += 1) {
+      while (published < params.messages && !tracker.abandoned) {
         signal.throwIfAborted();
-        const keepGoing = channel.sendToQueue(queue, Buffer.from(String(i)), publishOptions, tracker.track());
-        if (i % waitEvery === 0) await tracker.settled();
+        published += 1;
+        const keepGoing = channel.sendToQueue(queue, Buffer.from(String(published)), publishOptions, tracker.track());
+        if (published % waitEvery === 0) await tracker.settled();
         else if (!keepGoing) await once(channel, 'drain', { signal });
       }
       await tracker.settled();
       const elapsedMs = performance.now() - started;
+      finished = true;
+      await stallWatch;
 
-      const perSecond = Math.round(params.messages / (elapsedMs / 1000));
-      log(actor, ` Published ${params.messages} messages ${how} in ${Math.round(elapsedMs)} ms: ${perSecond} msgs/s`);
+      const perSecond = Math.round(published / (elapsedMs / 1000));
+      log(actor, ` Published ${published} messages ${how} in ${Math.round(elapsedMs)} ms: ${perSecond} msgs/s`);
       log(actor, ` ${tracker.confirmed} confirmed, ${tracker.nacked} nacked, in ${ackFrames} basic.ack frames (${multipleAcks} with multiple=true)`);
+      if (tracker.abandoned) {
+        log(actor, ` [!] Gave up: no confirm for ${CONFIRM_STALL_MS / 1000} s with ${tracker.outstanding} messages outstanding`);
+      }
       await snapshot();
       await channel.close();
       await connection.close();
