@@ -46,23 +46,33 @@ export class Channel {
   handleFrame(type: number, payload: Buffer): void {
     const publishing = this.publishing;
     if (type === FRAME_METHOD) {
-      if (publishing.state !== ContentState.Method) {
-        const expected = publishing.state === ContentState.Header ? 'content header for class 60' : 'content body';
-        const got = publishing.state === ContentState.Header ? 'non content header frame' : 'non content body frame';
-        throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, `expected ${expected}, got ${got} instead`, { hard: true, classId: 60, methodId: 40 });
-      }
+      if (publishing.state !== ContentState.Method) throw this.unexpectedInContent();
       this.handleMethod(payload);
-    } else if (type === FRAME_HEADER && publishing.state === ContentState.Header) {
-      publishing.header(payload);
-    } else if (type === FRAME_BODY && publishing.state === ContentState.Body) {
-      publishing.body(payload);
-    } else if (publishing.state === ContentState.Method) {
-      throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, 'expected method frame, got non method frame instead', { hard: true });
-    } else {
-      const expected = publishing.state === ContentState.Header ? 'content header for class 60' : 'content body';
-      const got = publishing.state === ContentState.Header ? 'non content header frame' : 'non content body frame';
-      throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, `expected ${expected}, got ${got} instead`, { hard: true, classId: 60, methodId: 40 });
+      return;
     }
+    if (publishing.state === ContentState.Method) {
+      throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, 'expected method frame, got non method frame instead', { hard: true });
+    }
+    try {
+      if (type === FRAME_HEADER && publishing.state === ContentState.Header) publishing.header(payload);
+      else if (type === FRAME_BODY && publishing.state === ContentState.Body) publishing.body(payload);
+      else throw this.unexpectedInContent();
+    } catch (error) {
+      // Content frames complete a basic.publish: errors they cause name that method.
+      if (error instanceof AmqpError && error.classId === 0) {
+        error.classId = 60;
+        error.methodId = 40;
+      }
+      throw error;
+    }
+  }
+
+  /** 505 for a frame that is not the content header or body the publish in progress needs. */
+  private unexpectedInContent(): AmqpError {
+    const header = this.publishing.state === ContentState.Header;
+    const expected = header ? 'content header for class 60' : 'content body';
+    const got = header ? 'non content header frame' : 'non content body frame';
+    return new AmqpError(ReplyCode.UNEXPECTED_FRAME, `expected ${expected}, got ${got} instead`, { hard: true, classId: 60, methodId: 40 });
   }
 
   private handleMethod(payload: Buffer): void {
@@ -269,7 +279,7 @@ export class Channel {
       case 'channel.open':
         throw new AmqpError(ReplyCode.CHANNEL_ERROR, "second 'channel.open' seen", { hard: true });
       default:
-        // channel.close / close-ok are the connection's business; anything else a client may not send.
+        // channel.close is the connection's business; an unsolicited close-ok, or a method only a broker sends, is refused.
         throw new AmqpError(ReplyCode.COMMAND_INVALID, 'unimplemented method', { hard: true });
     }
   }

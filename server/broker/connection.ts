@@ -145,6 +145,7 @@ export class Connection implements ChannelHost {
 
   confirmsPending(flush: () => void): void {
     this.pendingConfirms.push(flush);
+    this.output.scheduleFlush();
   }
 
   private flushConfirms(): void {
@@ -229,12 +230,10 @@ export class Connection implements ChannelHost {
       this.handleClosingChannel(channel, type, classId, methodId);
       return;
     }
-    if (classId === 20 && (methodId === 40 || methodId === 41) && channel.publishing.state === ContentState.Method) {
-      if (methodId === 40) {
-        channel.close();
-        this.channels.delete(channelNumber);
-        this.send(channelNumber, 'channel.close-ok', {});
-      }
+    if (classId === 20 && methodId === 40 && channel.publishing.state === ContentState.Method) {
+      channel.close();
+      this.channels.delete(channelNumber);
+      this.send(channelNumber, 'channel.close-ok', {});
       return;
     }
     try {

@@ -164,12 +164,16 @@ export class FrameOutput {
     this.pos = 0;
   }
 
+  /** Makes sure a flush happens this turn even if nothing is written yet (confirms are added just before it). */
+  scheduleFlush(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
   /** Makes room for n more bytes and schedules a flush. */
   private reserve(n: number): void {
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    this.scheduleFlush();
     if (this.pos + n <= this.buf.length) return;
     if (this.pos > 0) {
       this.full.push(this.buf.subarray(0, this.pos));
