@@ -22,7 +22,8 @@ export function formatEvent(event: TraceEvent): string {
       return `${time}  ${pad(event.actor)} ${event.direction === 'to-broker' ? '→' : '←'} ${describeFrame(event)}`;
     case 'broker': {
       const where = event.queues.length > 0 ? ` → ${event.queues.join(', ')}` : '';
-      const via = event.matchedBindings.length > 0 ? `  via ${event.matchedBindings.join('; ')}` : '';
+      // The default exchange's bindings only repeat the queue's name.
+      const via = event.matchedBindings.length > 0 && event.exchange !== '' ? `  via ${event.matchedBindings.join('; ')}` : '';
       const what = event.exchange !== '' || event.routingKey !== '' ? ` exchange=${quote(event.exchange)} routingKey=${quote(event.routingKey)}` : '';
       const why = event.reason !== undefined ? `  (${event.reason})` : '';
       const to = event.to !== undefined ? ` to ${quote(event.to)}` : '';
@@ -69,7 +70,10 @@ function describeFrame(event: FrameEvent): string {
     parts.push(`${name}=${render(value)}`);
   }
   if (event.message !== undefined) {
-    const properties = Object.entries(event.message.properties).map(([name, value]) => `${name}=${render(value)}`);
+    // amqplib always sends a headers table, mostly empty: not worth a place on the line.
+    const properties = Object.entries(event.message.properties)
+      .filter(([, value]) => !(typeof value === 'object' && value !== null && Object.keys(value).length === 0))
+      .map(([name, value]) => `${name}=${render(value)}`);
     if (properties.length > 0) parts.push(`{${properties.join(' ')}}`);
     parts.push(JSON.stringify(event.message.bodyPreview));
   }

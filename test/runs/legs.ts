@@ -40,8 +40,8 @@ export interface Leg {
   vhostExists(vhost: string): Promise<boolean>;
 }
 
-/** Declares the same tests once per broker: `name [embedded]` and `name [rabbitmq]`. */
-export function describeBothBrokers(name: string, body: (leg: Leg) => void): void {
+/** Declares the same tests once per broker: `name [embedded]` and `name [rabbitmq]`; the fixture lessons unless told otherwise. */
+export function describeBothBrokers(name: string, body: (leg: Leg) => void, lessonsDir = FIXTURE_LESSONS): void {
   for (const kind of ['embedded', 'rabbitmq'] as const) {
     describe.skipIf(kind === 'rabbitmq' && rabbitProblem !== null && !underCi)(`${name} [${kind}]`, () => {
       let target: BrokerTarget | undefined;
@@ -49,7 +49,7 @@ export function describeBothBrokers(name: string, body: (leg: Leg) => void): voi
       let runner: Runner | undefined;
       beforeAll(async () => {
         target = await openBrokerTarget({ amqpUrl: kind === 'rabbitmq' ? RABBIT_URL : undefined, brokerPort: 0 });
-        lessons = await loadLessons(FIXTURE_LESSONS);
+        lessons = await loadLessons(lessonsDir);
         runner = createRunner({ broker: target, lessons });
       });
       afterAll(async () => {

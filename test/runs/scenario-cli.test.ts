@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { FIXTURE_LESSONS } from './legs.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+
+/** Runs `npm run scenario -- args` the way npm would, on the fixture lessons; resolves with its exit status and output. */
+function scenario(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(TSX, ['server/cli/scenario.ts', ...args, '--lessons', FIXTURE_LESSONS], {
+      cwd: ROOT,
+      env: { ...process.env, AMQP_URL: '' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+describe('npm run scenario', () => {
+  it('prints every trace event as a JSON line, then the summary', async () => {
+    const { status, stdout, stderr } = await scenario('01-echo/three-messages', '--broker', 'embedded', '--json', '--set', 'properties.headers={"origin":"cli"}');
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const summary = lines.at(-1)?.summary;
+    expect(summary).toMatchObject({
+      published: 3,
+      routed: { hello: 3 },
+      delivered: { consumer: 3 },
+      acked: 0,
+      queues: [{ name: 'hello', messagesReady: 0, messagesUnacknowledged: 0, consumers: 1 }],
+    });
+    const events = lines.slice(0, -1);
+    expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+    const publish = events.find((event) => event.method === 'basic.publish') as { message: { properties: unknown } };
+    expect(publish.message.properties).toEqual({ headers: { origin: 'cli' } });
+  });
+
+  it('prints a readable trace for a lesson named by its slug, running its first cell', async () => {
+    const { status, stdout } = await scenario('echo', '--set', 'count=2');
+    expect(status).toBe(0);
+    expect(stdout).toContain('Running 01-echo/three-messages on the embedded broker');
+    expect(stdout).toMatch(/producer +→ basic\.publish \[ch 1\] exchange='' routingKey=hello "hello 1"/);
+    expect(stdout).toMatch(/consumer +← basic\.deliver \[ch 1\]/);
+    expect(stdout).toMatch(/consumer +\[x\] Received 'hello 2'/);
+    expect(stdout).toMatch(/list_queues:\n +name +messages_ready +messages_unacknowledged +consumers\n +hello +0 +0 +1\n$/);
+  });
+
+  it('exits 2 naming a bad parameter and what it allows', async () => {
+    const { status, stdout, stderr } = await scenario('01/slow', '--set', 'count=0', '--set', 'properties.deliveryMode=3');
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe('Cannot run 01-echo/slow:\n  count must be an integer from 1 to 1000, got 0\n  properties.deliveryMode must be one of 1, 2, got "3"\n');
+  });
+
+  it('exits 2 for a parameter the cell does not have', async () => {
+    const { status, stderr } = await scenario('01', '--set', 'colour=red');
+    expect(status).toBe(2);
+    expect(stderr).toContain('there is no parameter colour; the parameters are count, message, pauseMs, properties');
+  });
+
+  it('exits 2 for an unknown lesson, listing the lessons', async () => {
+    const { status, stderr } = await scenario('07-nothing');
+    expect(status).toBe(2);
+    expect(stderr).toBe("There is no lesson '07-nothing'. The lessons are:\n  01-echo  Echo\n");
+  });
+
+  it('exits 2 for an unknown cell, listing the cells', async () => {
+    const { status, stderr } = await scenario('01-echo/nope');
+    expect(status).toBe(2);
+    expect(stderr).toContain("Lesson 01-echo has no cell 'nope'. Its cells are:\n  01-echo/three-messages  Three messages\n  01-echo/slow");
+  });
+
+  it('exits 2 for a command line it cannot read', async () => {
+    const { status, stderr } = await scenario('01-echo', '--broker', 'http://localhost');
+    expect(status).toBe(2);
+    expect(stderr).toContain("--broker takes 'embedded' or an AMQP URL");
+    expect((await scenario('01-echo', '--sett', 'x=1')).status).toBe(2);
+    expect((await scenario('01-echo', '--set', 'properties.headers={bad')).stderr).toContain('is not valid JSON');
+  });
+
+  it('exits 1 with the explanation when the broker is unreachable', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve));
+    const { status, stderr } = await scenario('01-echo', '--broker', `amqp://guest:guest@127.0.0.1:${port}`);
+    expect(status).toBe(1);
+    expect(stderr).toContain(`The run failed: Nothing answers at 127.0.0.1:${port}. Is RabbitMQ running?`);
+  });
+
+  it('exits 1 when the broker refuses what the scenario does', async () => {
+    const { status, stderr } = await scenario('01-echo/mistake', '--set', 'mistake=redeclare');
+    expect(status).toBe(1);
+    expect(stderr).toContain("The run failed: The queue 'settled' already exists with durable = false");
+  });
+});
