@@ -1,0 +1,63 @@
+/**
+ * Runs the embedded broker on its own, so any AMQP client (amqplib, pika,
+ * the Java client) can be pointed at it:
+ *
+ *   npm run broker -- --port 5673 --host 127.0.0.1
+ */
+import { parseArgs } from 'node:util';
+import { startBroker } from './index.js';
+
+const USAGE = 'usage: npm run broker -- [--port <0-65535>] [--host <address>]   (defaults: --port 5673 --host 127.0.0.1)';
+
+/** Reads --port and --host; exits with status 2 and a message naming the bad flag otherwise. */
+function readOptions(): { host: string; port: number } {
+  let values: { port?: string; host?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    fail(`${error instanceof Error ? error.message : String(error)}; allowed flags are --port and --host`);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const port = values.port === undefined ? 5673 : Number(values.port);
+  if (values.port !== undefined && (!/^\d+$/.test(values.port) || port > 65535)) {
+    fail(`--port must be a whole number from 0 to 65535, got '${values.port}'`);
+  }
+  const host = values.host ?? '127.0.0.1';
+  if (host.trim() === '') fail(`--host must be an address to listen on, such as 127.0.0.1 or 0.0.0.0, got '${host}'`);
+  return { host, port };
+}
+
+function fail(message: string): never {
+  console.error(`warren broker: ${message}`);
+  console.error(USAGE);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  const { host, port } = readOptions();
+  const broker = await startBroker({ host, port });
+  broker.events.on('login-refused', ({ address, reason }) => console.error(`[warren broker] ${reason} (from ${address})`));
+  console.log(`Warren embedded broker listening on amqp://${host.includes(':') ? `[${host}]` : host}:${broker.port} (vhost /, user guest)`);
+  const stop = (): void => {
+    void broker.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    console.error(`warren broker: cannot listen there (${code}): ${(error as Error).message}`);
+    process.exit(1);
+  }
+  console.error(error);
+  process.exit(1);
+});
