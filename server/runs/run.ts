@@ -6,7 +6,7 @@
  * closed, the vhost (or what was declared) deleted, the totals reported.
  */
 import amqp from 'amqplib';
-import type { Channel, ChannelModel, ConfirmChannel } from 'amqplib';
+import type { ChannelModel } from 'amqplib';
 import type { RunFailure, RunStatus, RunSummary, TraceEvent } from '../protocol/index.js';
 import type { Scenario, ScenarioContext } from '../scenario/index.js';
 import { startTap, type Tap } from '../tap/index.js';
@@ -18,6 +18,7 @@ import { createPausableClock } from './pausable-clock.js';
 import type { RunBroker } from './run-broker.js';
 import type { RunSpace } from './run-space.js';
 import { createTraceTopology } from './trace-topology.js';
+import { reportUnheardErrors } from './unheard-errors.js';
 
 /** Who hears about a run: every trace event, each status change, the totals at the end. */
 export interface RunListener {
@@ -73,6 +74,8 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
   const connections = new Set<ChannelModel>();
   let tap: Tap | undefined;
   let published = 0;
+  // The tap's account of a broker it could not reach, which says more than the client's reset connection.
+  let unreachable: { code: string; text: string } | undefined;
   let holding = setup.mode === 'step';
   let ended = false;
   let stepsOwed = 0;
@@ -88,6 +91,9 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     counter.add(event);
     topology.add(event);
     listener.onEvent(event);
+    if (event.kind === 'frame' && event.method === 'broker-unreachable') {
+      unreachable = { code: String(event.fields.code ?? ''), text: String(event.fields.reason ?? '') };
+    }
     if (event.kind === 'frame' && event.direction === 'to-broker' && event.method === 'basic.publish') {
       published += 1;
       if (published > limits.messages) {
@@ -117,34 +123,19 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     }
   }
 
-  /** Fails the run when the broker closes a channel or connection the scenario is not listening to. */
-  function guard(model: ChannelModel): void {
-    model.on('error', (error: unknown) => {
-      if (model.listenerCount('error') === 1) fail(error);
-    });
-    const watch = <C extends Channel>(channel: C): C => {
-      channel.on('error', (error: unknown) => {
-        if (channel.listenerCount('error') === 1) fail(error);
-      });
-      // A consumer callback that throws is the scenario's failure, not the connection's.
-      channel.on('handler-error', (error: unknown) => fail(error));
-      return channel;
-    };
-    // Patched on this one object: without an 'error' listener a channel closed by the broker would throw into amqplib's socket handler and take the whole process down.
-    const createChannel = model.createChannel.bind(model);
-    const createConfirmChannel = model.createConfirmChannel.bind(model);
-    model.createChannel = async (...args: Parameters<ChannelModel['createChannel']>): Promise<Channel> => watch(await createChannel(...args));
-    model.createConfirmChannel = async (...args: Parameters<ChannelModel['createConfirmChannel']>): Promise<ConfirmChannel> => watch(await createConfirmChannel(...args));
-  }
-
   function context(vhost: string, openTap: Tap): ScenarioContext<Record<string, unknown>> {
     return {
       params: setup.params,
       signal: abort.signal,
       async connect(actor) {
         if (abort.signal.aborted) throw new RunStoppedError();
-        const model = await amqp.connect(broker.actorUrl(openTap, vhost), { clientProperties: { connection_name: actor } });
-        guard(model);
+        let model: ChannelModel;
+        try {
+          model = await amqp.connect(broker.actorUrl(openTap, vhost), { clientProperties: { connection_name: actor } });
+        } catch (error) {
+          throw unreachable === undefined ? error : Object.assign(new Error(unreachable.text), { code: unreachable.code });
+        }
+        reportUnheardErrors(model, fail);
         if (abort.signal.aborted) {
           // Opened while the run was being cleaned up: nobody else will close it.
           void closeWithin(model, CLOSE_TIMEOUT_MS);
@@ -181,6 +172,7 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
 
   let space: RunSpace | undefined;
   let scenarioRun: Promise<void> | undefined;
+  let stopFollowing = (): void => {};
 
   async function execute(): Promise<RunSummary> {
     status('starting');
@@ -193,8 +185,7 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
         throw new RunStoppedError();
       }
       tap = await startTap({ upstreamHost: broker.address.host, upstreamPort: broker.address.port, recorder, observeRouting: broker.observeRouting });
-      const stopFollowing = broker.followDecisions(space.vhost, recorder);
-      void ending.then(stopFollowing);
+      stopFollowing = broker.followDecisions(space.vhost, recorder);
       if (holding) tap.hold();
       status(holding ? 'paused' : 'running');
       boundClock.sleep(limits.seconds * 1000, abort.signal).then(
@@ -236,6 +227,8 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     await Promise.all([...connections].map((model) => closeWithin(model, CLOSE_TIMEOUT_MS)));
     if (scenarioRun !== undefined) await settledWithin(scenarioRun, UNWIND_TIMEOUT_MS);
     await tap?.close();
+    // Followed until every connection is gone, so what closing them requeued is in the trace too.
+    stopFollowing();
     try {
       await space?.release();
     } catch (error) {
@@ -249,7 +242,7 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     id: setup.id,
     done,
     pause() {
-      if (outcome !== undefined) return;
+      if (outcome !== undefined || scenarioClock.paused) return;
       scenarioClock.pause();
       hold();
     },

@@ -21,7 +21,7 @@ describe('loadLessons on the fixture lessons', async () => {
   it('splits the document into prose and run cells', () => {
     const lesson = catalog.get('01-echo');
     expect(lesson?.cells.map((cell) => (cell.kind === 'run' ? `run:${cell.id}` : 'prose'))).toEqual([
-      'prose', 'run:three-messages', 'prose', 'run:slow', 'prose', 'run:flood', 'prose', 'run:mistake',
+      'prose', 'run:three-messages', 'prose', 'run:slow', 'prose', 'run:flood', 'prose', 'run:mistake', 'prose', 'run:unacked',
     ]);
     const prose = lesson?.cells[0];
     expect(prose).toEqual({ kind: 'prose', markdown: '# Echo\n\nA queue named `hello`, a producer and a consumer.' });

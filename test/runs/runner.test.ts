@@ -113,6 +113,19 @@ describeBothBrokers('a run', (leg) => {
     expect(run.summaries[0]).toMatchObject({ published: 10, delivered: { consumer: 10 } });
   });
 
+  it('counts ready and unacknowledged messages in its snapshots', async () => {
+    const run = watchRun(leg.runner, { lesson: '01-echo', cell: 'unacked', params: { count: 5, prefetch: 2 } });
+    const summary = await run.handle.done;
+    const states = run.events.filter((event) => event.kind === 'state');
+    expect(states).toHaveLength(2);
+    for (const state of states) {
+      expect(state).toMatchObject({ queues: [{ name: 'held', messagesReady: 3, messagesUnacknowledged: 2, consumers: 1, durable: true, exclusive: false }] });
+    }
+    expect(summary.queues).toEqual([{ name: 'held', messagesReady: 3, messagesUnacknowledged: 2, consumers: 1, durable: true, exclusive: false, autoDelete: false }]);
+    // Closing the consumer's connection gave its two deliveries back.
+    expect(summary.requeued).toBe(2);
+  });
+
   it('explains a queue that does not exist', async () => {
     const run = watchRun(leg.runner, { lesson: '01-echo', cell: 'mistake', params: { mistake: 'missing-queue' } });
     await run.handle.done;
@@ -161,7 +174,7 @@ describe('starting a run', async () => {
   });
 
   it('refuses an unknown cell, naming the cells there are', () => {
-    expect(refusal({ lesson: 'echo', cell: 'x', params: {} }).message).toBe("Lesson 01-echo has no cell 'x'. Its cells are: three-messages, slow, flood, mistake.");
+    expect(refusal({ lesson: 'echo', cell: 'x', params: {} }).message).toBe("Lesson 01-echo has no cell 'x'. Its cells are: three-messages, slow, flood, mistake, unacked.");
   });
 
   it('refuses bad parameters, naming each and what it allows', () => {
@@ -184,6 +197,18 @@ describe('a broker that cannot be used', () => {
       explanation: `Nothing answers at 127.0.0.1:${closedPort}. Is RabbitMQ running? Start it with rabbitmq-server -detached, or unset AMQP_URL to use the embedded broker.`,
       raw: `connect ECONNREFUSED 127.0.0.1:${closedPort}`,
     });
+  });
+
+  it('explains a broker that shuts down in the middle of a run', async () => {
+    const lessons = await loadLessons(FIXTURE_LESSONS);
+    const target = await openBrokerTarget({ amqpUrl: undefined, brokerPort: 0 });
+    const runner = createRunner({ broker: target, lessons });
+    const run = watchRun(runner, { lesson: '01-echo', cell: 'slow', params: { pauseMs: 200 } });
+    await waitFor(() => run.frames('basic.publish').length >= 1);
+    await target.close();
+    await run.handle.done;
+    expect(run.statuses.at(-1)).toBe('failed');
+    expect(run.failure?.explanation).toBe('The broker closed the connection: it is shutting down, or an operator closed the connection.');
   });
 
   it('explains a wrong password on the embedded broker', async () => {
