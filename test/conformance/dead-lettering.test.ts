@@ -154,4 +154,15 @@ describeBothBrokers('dead-lettering', (broker) => {
     expect(await channel.get(queue)).toBe(false);
     expect((await channel.checkQueue(queue)).messageCount).toBe(0);
   });
+  test('purging or deleting a queue does not dead-letter its messages', async () => {
+    const sink = await deadLetterSink(broker);
+    const purged = await broker.queue('purged', { deadLetterExchange: sink.exchange });
+    const deleted = await broker.queue('deleted', { deadLetterExchange: sink.exchange });
+    const channel = await broker.confirmChannel();
+    await publishConfirmed(channel, '', purged, 'purge me');
+    await publishConfirmed(channel, '', deleted, 'delete me');
+    expect(await channel.purgeQueue(purged)).toEqual({ messageCount: 1 });
+    expect(await channel.deleteQueue(deleted)).toEqual({ messageCount: 1 });
+    await sink.inbox.staysAt(0);
+  });
 });

@@ -222,6 +222,33 @@ describeBothBrokers('routing', (broker) => {
     expect(await drainBodies(sibling, queue)).toEqual(['still fine']);
   });
 
+  test('an auto-delete exchange goes when its last binding is removed; delete if-unused refuses a bound one (406)', async () => {
+    const queues = await queuesFor(broker, ['Q']);
+    const temporary = await broker.exchange('temporary', 'fanout', { autoDelete: true });
+    const channel = await broker.channel();
+    await channel.bindQueue(queues.Q!, temporary, 'a');
+    await channel.bindQueue(queues.Q!, temporary, 'b');
+    await channel.unbindQueue(queues.Q!, temporary, 'a');
+    await channel.checkExchange(temporary);
+    await channel.unbindQueue(queues.Q!, temporary, 'b');
+    expect(await failureOf(channel.checkExchange(temporary))).toEqual({ code: 404, classId: 40, methodId: 10 });
+
+    const bound = await broker.exchange('bound', 'direct');
+    const other = await broker.channel();
+    await other.bindQueue(queues.Q!, bound, 'k');
+    expect(await failureOf(other.deleteExchange(bound, { ifUnused: true }))).toEqual({ code: 406, classId: 40, methodId: 20 });
+  });
+
+  test('deleting an exchange removes its bindings: a new one of the same name routes nowhere', async () => {
+    const queues = await queuesFor(broker, ['Q']);
+    const exchange = await broker.exchange('recreated', 'direct');
+    const channel = await broker.confirmChannel();
+    await channel.bindQueue(queues.Q!, exchange, 'k');
+    await channel.deleteExchange(exchange);
+    await channel.assertExchange(exchange, 'direct');
+    expect(await destinations(channel, queues, exchange, 'k')).toEqual([]);
+  });
+
   test('exchange declare rules: redeclare with another type 406, missing exchange 404, unknown type 503', async () => {
     const direct = await broker.exchange('typed', 'direct');
     const first = await broker.channel();
