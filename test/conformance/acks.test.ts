@@ -167,6 +167,21 @@ describeBothBrokers('acknowledgements', (broker) => {
     expect((await (await broker.channel()).checkQueue(queue)).messageCount).toBe(0);
   });
 
+  test('cancelling a consumer keeps its unacked deliveries on the channel: they can still be acked', async () => {
+    const queue = await broker.queue('tasks');
+    const channel = await broker.confirmChannel();
+    await fillQueue(channel, queue, ['m1', 'm2']);
+    const inbox = await consumeInto(channel, queue);
+    const [m1, m2] = await inbox.atLeast(2);
+    await channel.cancel(inbox.consumerTag);
+    channel.ack(m1!);
+    expect((await channel.checkQueue(queue)).messageCount).toBe(0);
+    await channel.close();
+    const after = await broker.channel();
+    const back = await getOne(after, queue, { noAck: true });
+    expect([back.content.toString(), back.fields.redelivered, back.fields.messageCount]).toEqual([m2!.content.toString(), true, 0]);
+  });
+
   test('no-ack deliveries are settled on delivery and never come back', async () => {
     const queue = await broker.queue('tasks');
     const connection = await broker.connect();

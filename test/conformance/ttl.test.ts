@@ -1,5 +1,6 @@
 // Time to live: per-queue x-message-ttl, per-message expiration (including
 // "0"), and x-expires for queues nobody uses.
+import type { Message } from 'amqplib';
 import { expect, test } from 'vitest';
 import { describeBothBrokers } from './brokers.js';
 import { consumeInto, eventually, fillQueue, isRoutable, pause, queueExists } from './observe.js';
@@ -49,6 +50,31 @@ describeBothBrokers('time to live', (broker) => {
     const channel = await broker.confirmChannel();
     await fillQueue(channel, queue, ['short'], { expiration: '30' });
     await eventually('the message with the shorter expiration is dropped', async () => (await channel.checkQueue(queue)).messageCount === 0);
+  });
+
+  test('a message that expires while a busy consumer holds its prefetch slot is never delivered', async () => {
+    const queue = await broker.queue('waiting', { arguments: { 'x-message-ttl': 100 } });
+    const publisher = await broker.confirmChannel();
+    const worker = await broker.channel();
+    await worker.prefetch(1);
+    const inbox = await consumeInto(worker, queue);
+    await fillQueue(publisher, queue, ['first', 'second']);
+    await inbox.atLeast(1);
+    await pause(200);
+    worker.ack(inbox.messages[0]!);
+    await inbox.staysAt(1);
+    expect((await publisher.checkQueue(queue)).messageCount).toBe(0);
+  });
+
+  test('a message requeued after its TTL has passed is dropped, not requeued', async () => {
+    const queue = await broker.queue('stale', { arguments: { 'x-message-ttl': 100 } });
+    const channel = await broker.confirmChannel();
+    await fillQueue(channel, queue, ['stale']);
+    const held = await channel.get(queue);
+    expect(held && held.content.toString()).toBe('stale');
+    await pause(200);
+    channel.reject(held as Message, true);
+    expect(await channel.get(queue, { noAck: true })).toBe(false);
   });
 
   test('expiration "0" is delivered only if a consumer can take it at once', async () => {
