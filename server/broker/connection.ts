@@ -391,15 +391,21 @@ export class Connection implements ChannelHost {
       if (events.wants('login-refused')) {
         events.emit('login-refused', { address: this.socket.remoteAddress ?? '', user: credentials.username, reason: `${mechanism} login refused: ${refusal}` });
       }
-      if (this.authenticationFailureClose) {
-        this.send(0, 'connection.close', {
-          replyCode: ReplyCode.ACCESS_REFUSED,
-          replyText: `ACCESS_REFUSED - Login was refused using authentication mechanism ${mechanism}. For details see the broker logfile.`,
-          classId: 0,
-          methodId: 0,
-        });
+      if (!this.authenticationFailureClose) {
+        this.failHandshake(`${mechanism} login refused: ${refusal}`);
+        return;
       }
-      this.failHandshake(`${mechanism} login refused: ${refusal}`);
+      // Clients that announce authentication_failure_close are told, and the socket ends at their close-ok.
+      this.closeReason = `${mechanism} login refused: ${refusal}`;
+      this.state = 'closing';
+      this.send(0, 'connection.close', {
+        replyCode: ReplyCode.ACCESS_REFUSED,
+        replyText: `ACCESS_REFUSED - Login was refused using authentication mechanism ${mechanism}. For details see the broker logfile.`,
+        classId: 0,
+        methodId: 0,
+      });
+      clearTimeout(this.handshakeTimer);
+      this.handshakeTimer = setTimeout(() => this.destroy(), SILENT_CLOSE_DELAY_MS);
       return;
     }
     this.username = credentials.username;

@@ -11,10 +11,10 @@
  * when the queue has one (and then the CC header is dropped), else the
  * message's original routing keys.
  */
-import { encodeContentHeader, type FieldTable, type FieldValue } from '../amqp/index.js';
+import type { FieldTable, FieldValue } from '../amqp/index.js';
 import type { DeadLetterReason } from './events.js';
 import { fieldValuesEqual, plainValue } from './field-values.js';
-import { Message } from './message.js';
+import type { Message } from './message.js';
 
 /** A dead-lettered copy of a message and the routing keys to publish it with. */
 export interface DeadLetter {
@@ -75,13 +75,9 @@ export function makeDeadLetter(
     headers['x-death'] = [entry];
   }
   if (deadLetterRoutingKey !== undefined) delete headers['CC'];
-  const frame = encodeContentHeader(0, original.bodySize, { ...properties, headers, expiration: undefined });
-  const headerSize = frame.length - 8;
-  const data = Buffer.allocUnsafe(headerSize + original.bodySize);
-  frame.copy(data, 0, 7, 7 + headerSize);
-  original.body().copy(data, headerSize);
   const routingKeys = deadLetterRoutingKey !== undefined ? [deadLetterRoutingKey] : originalKeys;
-  return { message: new Message(deadLetterExchange, routingKeys[0]!, data, 0, headerSize, original.bodySize), routingKeys };
+  const message = original.withHeader({ ...properties, headers, expiration: undefined }, deadLetterExchange, routingKeys[0]!);
+  return { message, routingKeys };
 }
 
 /**

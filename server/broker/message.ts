@@ -10,7 +10,7 @@
  * message: a Buffer object costs more than a 100-byte message itself, and a
  * queue may hold a million of them.
  */
-import { decodeContentHeader, decodeTable, type BasicProperties, type FieldTable } from '../amqp/index.js';
+import { decodeContentHeader, decodeTable, encodeContentHeader, type BasicProperties, type FieldTable } from '../amqp/index.js';
 
 /** Property flag bits in the content header (bit 15 is the first property). */
 export const PropertyFlag = {
@@ -81,6 +81,16 @@ export class Message {
     return (this.propertyFlags() & flag) !== 0;
   }
 
+  /** A copy with other properties (same routing, same body), in bytes of its own. */
+  withHeader(properties: BasicProperties, exchange = this.exchange, routingKey = this.routingKey): Message {
+    const frame = encodeContentHeader(0, this.bodySize, properties);
+    const headerSize = frame.length - 8;
+    const data = Buffer.allocUnsafe(headerSize + this.bodySize);
+    frame.copy(data, 0, 7, 7 + headerSize);
+    this.body().copy(data, headerSize);
+    return new Message(exchange, routingKey, data, 0, headerSize, this.bodySize);
+  }
+
   /** The decoded properties (decoded on every call: callers are rare paths). */
   properties(): BasicProperties {
     return decodeContentHeader(this.headerPayload()).properties;
@@ -91,12 +101,25 @@ export class Message {
    * changed and re-encoded without altering what the publisher sent.
    */
   exactHeaders(): FieldTable | undefined {
+    const at = this.headersOffset();
+    if (at < 0) return undefined;
+    return decodeTable(this.data.subarray(0, this.offset + this.headerSize), at, { exact: true }).value;
+  }
+
+  /** Whether the message has a headers property with at least one entry (amqplib always sends an empty one). */
+  hasHeaderEntries(): boolean {
+    const at = this.headersOffset();
+    return at >= 0 && at + 4 <= this.offset + this.headerSize && this.data.readUInt32BE(at) > 0;
+  }
+
+  /** Where the headers table starts in data, or -1 without headers. */
+  private headersOffset(): number {
     const flags = this.propertyFlags();
-    if ((flags & PropertyFlag.headers) === 0) return undefined;
+    if ((flags & PropertyFlag.headers) === 0) return -1;
     let at = this.offset + FIRST_PROPERTY_OFFSET;
     if (flags & CONTENT_TYPE_FLAG) at += 1 + this.data[at]!;
     if (flags & CONTENT_ENCODING_FLAG) at += 1 + this.data[at]!;
-    return decodeTable(this.data.subarray(0, this.offset + this.headerSize), at, { exact: true }).value;
+    return at;
   }
 }
 

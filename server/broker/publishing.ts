@@ -9,9 +9,10 @@
  * the next write. A basic.return is always written before the ack of the
  * same message, and acks pending before a nack are written before it.
  */
-import { CodecError, encodeContentHeader, readUInt64, type BasicProperties } from '../amqp/index.js';
+import { CodecError, readUInt64, type BasicProperties, type FieldTable } from '../amqp/index.js';
 import type { ChannelHost } from './channel-host.js';
 import { AmqpError, ReplyCode, accessRefused, preconditionFailed } from './errors.js';
+import { fieldTypeName, plainValue } from './field-values.js';
 import type { Exchange } from './exchanges/index.js';
 import { Message, PropertyFlag } from './message.js';
 import { REPLY_TO_PREFIX, REPLY_TO_QUEUE, Routed } from './vhost.js';
@@ -31,6 +32,7 @@ interface HeldPublish {
   message: Message;
   mandatory: boolean;
   ttl: number | undefined;
+  extraKeys: string[] | undefined;
 }
 
 /** Reads a message's expiration property as RabbitMQ does; throws 406 with its wording when invalid. */
@@ -44,6 +46,29 @@ export function parseExpiration(expiration: string): number {
   if (value < 0) throw preconditionFailed(`invalid expiration '${expiration}': {value_negative,${match[0]}}`);
   if (value > MAX_EXPIRATION) throw preconditionFailed(`invalid expiration '${expiration}': {value_too_large,${match[0]}}`);
   return value;
+}
+
+/**
+ * Routing keys from a CC or BCC header (sender-selected distribution): the
+ * header must be an array; its long strings are extra routing keys.
+ */
+function senderSelectedKeys(headers: FieldTable, name: 'CC' | 'BCC'): string[] {
+  const value = headers[name];
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw preconditionFailed(`invalid message: {unacceptable_type_in_header,"${name}",${fieldTypeName(value)}}`);
+  const keys: string[] = [];
+  for (const item of value) {
+    if (typeof item === 'string') keys.push(item);
+    else if (fieldTypeName(item) === 'longstr') keys.push(String(plainValue(item)));
+  }
+  return keys;
+}
+
+/** The message with its BCC header removed: BCC recipients are not told about each other. */
+function withoutBcc(message: Message, headers: FieldTable): Message {
+  const rest: FieldTable = { ...headers };
+  delete rest['BCC'];
+  return message.withHeader({ ...message.properties(), headers: rest });
 }
 
 /** Publishing state of one channel. */
@@ -142,11 +167,28 @@ export class Publishing {
       if (properties.expiration !== undefined) ttl = parseExpiration(properties.expiration);
       if (properties.replyTo === REPLY_TO_QUEUE) message = this.withReplyAddress(message, properties);
     }
+    let extraKeys: string[] | undefined;
+    if (message.hasHeaderEntries()) {
+      const headers = this.decodeHeaders(message);
+      if (headers['CC'] !== undefined || headers['BCC'] !== undefined) {
+        extraKeys = [...senderSelectedKeys(headers, 'CC'), ...senderSelectedKeys(headers, 'BCC')];
+        if (headers['BCC'] !== undefined) message = withoutBcc(message, headers);
+      }
+    }
     if (this.held !== undefined) {
-      this.held.push({ exchange, message, mandatory: this.mandatory, ttl });
+      this.held.push({ exchange, message, mandatory: this.mandatory, ttl, extraKeys });
       return;
     }
-    this.route(exchange, message, this.mandatory, ttl);
+    this.route(exchange, message, this.mandatory, ttl, extraKeys);
+  }
+
+  private decodeHeaders(message: Message): FieldTable {
+    try {
+      return message.exactHeaders() ?? {};
+    } catch (error) {
+      if (error instanceof CodecError) throw new AmqpError(ReplyCode.SYNTAX_ERROR, error.message, { hard: true, classId: 60, methodId: 40 });
+      throw error;
+    }
   }
 
   private decodeProperties(message: Message): BasicProperties {
@@ -162,16 +204,11 @@ export class Publishing {
   private withReplyAddress(message: Message, properties: BasicProperties): Message {
     const address = this.replyToAddress();
     if (address === undefined) throw preconditionFailed('fast reply consumer does not exist');
-    const frame = encodeContentHeader(0, message.bodySize, { ...properties, replyTo: address });
-    const headerSize = frame.length - 8;
-    const data = Buffer.allocUnsafe(headerSize + message.bodySize);
-    frame.copy(data, 0, 7, 7 + headerSize);
-    message.body().copy(data, headerSize);
-    return new Message(message.exchange, message.routingKey, data, 0, headerSize, message.bodySize);
+    return message.withHeader({ ...properties, replyTo: address });
   }
 
   /** Routes a message; returns it to the publisher if mandatory and unroutable; confirms it. */
-  private route(exchange: Exchange, message: Message, mandatory: boolean, ttl: number | undefined): void {
+  private route(exchange: Exchange, message: Message, mandatory: boolean, ttl: number | undefined, extraKeys: string[] | undefined): void {
     const vhost = this.host.vhost;
     let result: number;
     if (exchange.name === '' && message.routingKey.startsWith(REPLY_TO_PREFIX)) {
@@ -179,7 +216,7 @@ export class Publishing {
       target?.deliverReply(message);
       result = target === undefined ? 0 : Routed.SOME;
     } else {
-      result = vhost.publish(exchange, message, ttl);
+      result = vhost.publish(exchange, message, ttl, extraKeys);
     }
     if ((result & Routed.SOME) === 0) {
       const events = this.host.events;
@@ -216,7 +253,7 @@ export class Publishing {
   commit(): void {
     const held = this.held ?? [];
     this.held = [];
-    for (const publish of held) this.route(publish.exchange, publish.message, publish.mandatory, publish.ttl);
+    for (const publish of held) this.route(publish.exchange, publish.message, publish.mandatory, publish.ttl, publish.extraKeys);
   }
 
   /** tx.rollback: the held publishes are dropped. */

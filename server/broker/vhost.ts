@@ -6,7 +6,7 @@
 import type { FieldTable } from '../amqp/index.js';
 import { isDeadLetterCycle, makeDeadLetter } from './dead-lettering.js';
 import { AmqpError, ReplyCode, accessRefused, notFound, preconditionFailed, resourceLocked } from './errors.js';
-import type { BindingInfo, BrokerEvents, DeadLetterReason } from './events.js';
+import type { BindingInfo, BrokerEventMap, BrokerEvents, DeadLetterReason } from './events.js';
 import { type Binding, type BindingDestination, RouteCollector, type RoutingInput } from './exchanges/binding.js';
 import { createExchange, isExchangeType, PREDECLARED_EXCHANGES, type Exchange, type ExchangeProperties } from './exchanges/index.js';
 import { fieldTypeName, fieldValuesEqual, formatFieldValue, tableKey } from './field-values.js';
@@ -309,47 +309,61 @@ export class VirtualHost implements QueueHost {
 
   /**
    * Routes a published message and enqueues it in every matching queue.
-   * Returns Routed bits. `messageTtl` is the message's own expiration (ms).
+   * Returns Routed bits. `messageTtl` is the message's own expiration (ms);
+   * `extraRoutingKeys` are the keys of its CC and BCC headers.
    */
-  publish(exchange: Exchange, message: Message, messageTtl: number | undefined): number {
-    const collector = this.collector;
-    this.routeThrough(exchange, message.routingKey, message, this.events.wants('routed'));
-    const destinations = collector.destinations;
-    let result = 0;
-    let first = true;
-    for (let i = 0; i < destinations.length; i++) {
-      const destination = destinations[i]!;
-      if (destination.kind !== 'queue') continue;
-      result |= Routed.SOME;
-      const copy = first ? message : message.copy();
-      first = false;
-      if (!(destination as Queue).accept(copy, messageTtl)) result |= Routed.REJECTED;
+  publish(exchange: Exchange, message: Message, messageTtl: number | undefined, extraRoutingKeys?: readonly string[]): number {
+    const recording = this.events.wants('routed');
+    this.route(exchange, message, extraRoutingKeys, recording);
+    // Enqueueing can dead-letter (and so route again), so the queues are taken out of the collector first.
+    const queues = this.routedQueues();
+    const routedEvent = recording && queues.length > 0 ? this.routedEvent(exchange.name, message.routingKey, queues) : undefined;
+    let result = queues.length > 0 ? Routed.SOME : 0;
+    for (let i = 0; i < queues.length; i++) {
+      if (!queues[i]!.accept(i === 0 ? message : message.copy(), messageTtl)) result |= Routed.REJECTED;
     }
-    if (this.events.wants('routed') && (result & Routed.SOME) !== 0) this.emitRouted(exchange.name, message.routingKey);
+    if (routedEvent !== undefined) this.events.emit('routed', routedEvent);
     return result;
   }
 
-  /** Fills the collector with every destination a message reaches from exchange, following exchange-to-exchange bindings. */
-  private routeThrough(exchange: Exchange, routingKey: string, message: Message, recordBindings: boolean): void {
-    const collector = this.collector;
-    collector.reset(recordBindings);
-    this.input.reset(routingKey, message);
-    this.collectFrom(exchange, message);
+  /** Fills the collector with every destination the message's routing keys reach from exchange. */
+  private route(exchange: Exchange, message: Message, extraRoutingKeys: readonly string[] | undefined, recordBindings: boolean): void {
+    this.collector.reset(recordBindings);
+    this.input.reset(message.routingKey, message);
+    this.collectFrom(exchange);
+    if (extraRoutingKeys === undefined) return;
+    for (const key of extraRoutingKeys) {
+      this.input.reset(key, message);
+      this.collectFrom(exchange);
+    }
   }
 
-  private collectFrom(exchange: Exchange, message: Message): void {
+  /** The queues among the collected destinations, as a new array. */
+  private routedQueues(): Queue[] {
+    const queues: Queue[] = [];
+    for (const destination of this.collector.destinations) {
+      if (destination.kind === 'queue') queues.push(destination as Queue);
+    }
+    return queues;
+  }
+
+  /**
+   * Routes the current input from one exchange, then through every
+   * exchange bound to it; if that reaches no queue and the exchange has an
+   * alternate-exchange, through that one.
+   */
+  private collectFrom(exchange: Exchange): void {
     const collector = this.collector;
-    const start = collector.destinations.length;
     collector.addDestination(exchange);
+    const start = collector.destinations.length;
     if (exchange === this.defaultExchange) {
       const queue = this.queues.get(this.input.routingKey);
       if (queue) collector.addDestination(queue);
     } else {
       exchange.route(this.input, collector);
     }
-    // Destinations added while walking include exchanges bound to exchanges; route through those too.
     let reachedQueue = false;
-    for (let i = start + 1; i < collector.destinations.length; i++) {
+    for (let i = start; i < collector.destinations.length; i++) {
       const destination = collector.destinations[i]!;
       if (destination.kind === 'exchange') (destination as Exchange).route(this.input, collector);
       else reachedQueue = true;
@@ -359,19 +373,18 @@ export class VirtualHost implements QueueHost {
       const alternateName = typeof alternate === 'string' ? alternate : Buffer.isBuffer(alternate) ? alternate.toString('utf8') : undefined;
       const alternateExchange = alternateName === undefined ? undefined : this.exchanges.get(alternateName);
       // An exchange already on this pass has had its say; going back to it would loop.
-      if (alternateExchange && alternateExchange.routeMark !== exchange.routeMark) this.collectFrom(alternateExchange, message);
+      if (alternateExchange && alternateExchange.routeMark !== exchange.routeMark) this.collectFrom(alternateExchange);
     }
   }
 
-  private emitRouted(exchange: string, routingKey: string): void {
-    const matched = this.collector.matchedBindings ?? [];
-    this.events.emit('routed', {
+  private routedEvent(exchange: string, routingKey: string, queues: Queue[]): BrokerEventMap['routed'][0] {
+    return {
       vhost: this.name,
       exchange,
       routingKey,
-      matchedBindings: matched.map(bindingInfo),
-      queues: this.collector.destinations.filter((d) => d.kind === 'queue').map((d) => d.name),
-    });
+      matchedBindings: (this.collector.matchedBindings ?? []).map(bindingInfo),
+      queues: queues.map((queue) => queue.name),
+    };
   }
 
   /** Queues' dead-lettering: republish to the dead-letter exchange, or drop. */
@@ -387,13 +400,8 @@ export class VirtualHost implements QueueHost {
     for (const original of messages) {
       const dead = makeDeadLetter(original, reason, queue.name, dlx.name, queue.settings.deadLetterRoutingKey);
       routingKeys = dead.routingKeys;
-      const targets = new Set<Queue>();
-      for (const key of dead.routingKeys) {
-        this.routeThrough(dlx, key, dead.message, false);
-        for (const destination of this.collector.destinations) {
-          if (destination.kind === 'queue') targets.add(destination as Queue);
-        }
-      }
+      this.route(dlx, dead.message, dead.routingKeys.slice(1), false);
+      const targets = this.routedQueues();
       let first = true;
       for (const target of targets) {
         if (reason !== 'rejected' && isDeadLetterCycle(dead.message, target.name)) continue;
