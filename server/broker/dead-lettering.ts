@@ -57,17 +57,18 @@ export function makeDeadLetter(
   if (properties.expiration !== undefined) entry['original-expiration'] = properties.expiration;
   const deaths = headers['x-death'];
   if (Array.isArray(deaths)) {
+    // Like RabbitMQ: the entry for this queue and reason is counted up (or a new one added) at the front; all entries keys sorted.
     const others: FieldValue[] = [];
     let updated: FieldTable | undefined;
     for (const death of deaths) {
       const table = asTable(death);
       if (updated === undefined && table !== undefined && sameEvent(table, queueName, reason)) {
-        updated = sortedTable({ ...table, count: { '!': 'int64', value: Number(plainValue(table['count'] ?? 0)) + 1 } });
+        updated = { ...table, count: { '!': 'int64', value: Number(plainValue(table['count'] ?? 0)) + 1 } };
       } else {
-        others.push(death);
+        others.push(table === undefined ? death : sortedTable(table));
       }
     }
-    headers['x-death'] = [updated ?? entry, ...others];
+    headers['x-death'] = [sortedTable(updated ?? entry), ...others];
   } else {
     headers['x-first-death-reason'] = reason;
     headers['x-first-death-queue'] = queueName;
@@ -76,7 +77,8 @@ export function makeDeadLetter(
   }
   if (deadLetterRoutingKey !== undefined) delete headers['CC'];
   const routingKeys = deadLetterRoutingKey !== undefined ? [deadLetterRoutingKey] : originalKeys;
-  const message = original.withHeader({ ...properties, headers, expiration: undefined }, deadLetterExchange, routingKeys[0]!);
+  // RabbitMQ keeps a header table it has changed sorted by key.
+  const message = original.withHeader({ ...properties, headers: sortedTable(headers), expiration: undefined }, deadLetterExchange, routingKeys[0]!);
   return { message, routingKeys };
 }
 
@@ -108,7 +110,7 @@ function sameEvent(death: FieldTable, queueName: string, reason: string): boolea
   return fieldValuesEqual(death['queue'] ?? null, queueName) && fieldValuesEqual(death['reason'] ?? null, reason);
 }
 
-/** RabbitMQ stores an updated x-death entry with its keys sorted. */
+/** The table with its keys in sorted order (RabbitMQ sorts the tables it rewrites). */
 function sortedTable(table: FieldTable): FieldTable {
   const sorted: FieldTable = {};
   for (const key of Object.keys(table).sort()) sorted[key] = table[key]!;

@@ -217,7 +217,7 @@ function describeSide(value: FieldValue | undefined): string {
  */
 export function assertEquivalentArguments(queue: string, vhost: string, current: FieldTable, received: FieldTable): void {
   const where = describeQueue(queue, vhost);
-  for (const key of ['x-queue-type', ...CHECKED_ARGUMENTS.filter((name) => name !== 'x-queue-type')]) {
+  for (const key of CHECKED_ARGUMENTS) {
     const was = current[key];
     const now = received[key];
     if (key === 'x-queue-type') {
