@@ -27,6 +27,7 @@ import type { Broker } from './broker.js';
 import { Channel } from './channel.js';
 import type { ChannelHost } from './channel-host.js';
 import { AmqpError, ReplyCode } from './errors.js';
+import type { BrokerEvents } from './events.js';
 import { FrameInput, describeFrame } from './frame-input.js';
 import { FrameOutput } from './frame-output.js';
 import { SlabAllocator } from './message.js';
@@ -123,7 +124,8 @@ export class Connection implements ChannelHost {
     return this.openedVhost!;
   }
 
-  get events() {
+  /** The broker's event emitter. */
+  get events(): BrokerEvents {
     return this.broker.events;
   }
 

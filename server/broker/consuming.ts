@@ -135,10 +135,8 @@ export class Consuming implements ConsumerChannel, DirectReplyTarget {
   /** Whether a consumer may receive another message now. */
   canDeliver(consumer: Consumer): boolean {
     if (!this.active) return false;
-    if (!consumer.noAck) {
-      if (consumer.prefetchCount !== 0 && consumer.unacked >= consumer.prefetchCount) return false;
-      if (this.channelPrefetch !== 0 && this.consumerUnacked >= this.channelPrefetch) return false;
-    }
+    if (!consumer.hasPrefetchRoom()) return false;
+    if (!consumer.noAck && this.channelPrefetch !== 0 && this.consumerUnacked >= this.channelPrefetch) return false;
     const output = this.host.output;
     if (output.congested) {
       output.notePausedDelivery();

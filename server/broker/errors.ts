@@ -90,8 +90,3 @@ export function resourceLocked(queue: string, vhost: string): AmqpError {
       'It could be originally declared on another connection or the exclusive property value does not match that of the original declaration.',
   );
 }
-
-/** A connection exception with the given code, whatever channel it was noticed on. */
-export function connectionError(code: number, detail: string): AmqpError {
-  return new AmqpError(code, detail, { hard: true });
-}

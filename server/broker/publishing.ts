@@ -24,6 +24,7 @@ const MAX_EXPIRATION = 4294967295;
 
 /** Where the channel is in reading a publish: a method next, or its content header, or body frames. */
 export const ContentState = { Method: 0, Header: 1, Body: 2 } as const;
+/** One of the ContentState values. */
 export type ContentState = (typeof ContentState)[keyof typeof ContentState];
 
 /** A publish waiting for tx.commit. */

@@ -29,8 +29,9 @@ export const Routed = {
   REJECTED: 2,
 } as const;
 
-/** The direct reply-to pseudo-queue and the routing-key prefix of replies. */
+/** The direct reply-to pseudo-queue a requester consumes from. */
 export const REPLY_TO_QUEUE = 'amq.rabbitmq.reply-to';
+/** Routing-key prefix of replies: amq.rabbitmq.reply-to.<token of the requester's channel>. */
 export const REPLY_TO_PREFIX = 'amq.rabbitmq.reply-to.';
 
 /** Exchange type names that are atoms in RabbitMQ's VM; it calls those 'invalid' rather than 'unknown'. */
