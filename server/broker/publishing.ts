@@ -9,7 +9,7 @@
  * the next write. A basic.return is always written before the ack of the
  * same message, and acks pending before a nack are written before it.
  */
-import { CodecError, readUInt64, type BasicProperties, type FieldTable } from '../amqp/index.js';
+import { CodecError, decodeContentHeader, readUInt64, type BasicProperties, type FieldTable } from '../amqp/index.js';
 import type { ChannelHost } from './channel-host.js';
 import { AmqpError, ReplyCode, accessRefused, preconditionFailed } from './errors.js';
 import { fieldTypeName, plainValue } from './field-values.js';
@@ -47,6 +47,27 @@ export function parseExpiration(expiration: string): number {
   if (value < 0) throw preconditionFailed(`invalid expiration '${expiration}': {value_negative,${match[0]}}`);
   if (value > MAX_EXPIRATION) throw preconditionFailed(`invalid expiration '${expiration}': {value_too_large,${match[0]}}`);
   return value;
+}
+
+/** Property flags of a header carrying only an empty headers table, which amqplib sends by default. */
+const ONLY_EMPTY_HEADERS = 1 << 13;
+
+/**
+ * Checks a content header's properties decode, so that the broker can
+ * decode them later (TTL, dead-lettering, another consumer's delivery)
+ * without failing far from the client that sent them. Headers without
+ * properties, or with only an empty headers table, need no decoding.
+ */
+function assertDecodableProperties(payload: Buffer): void {
+  const flags = payload.readUInt16BE(12);
+  if (flags === 0 && payload.length === 14) return;
+  if (flags === ONLY_EMPTY_HEADERS && payload.length === 18 && payload.readUInt32BE(14) === 0) return;
+  try {
+    decodeContentHeader(payload);
+  } catch (error) {
+    if (error instanceof CodecError) throw new AmqpError(ReplyCode.SYNTAX_ERROR, error.message, { hard: true, classId: 60, methodId: 40 });
+    throw error;
+  }
 }
 
 /**
@@ -123,6 +144,7 @@ export class Publishing {
     if (classId !== 60) {
       throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, `expected content header for class 60, got one for class ${classId} instead`, { hard: true, classId: 60, methodId: 40 });
     }
+    assertDecodableProperties(payload);
     const bodySize = readUInt64(payload, 4);
     if (bodySize > MAX_MESSAGE_SIZE) {
       this.state = ContentState.Method;
@@ -161,7 +183,7 @@ export class Publishing {
     }
     let ttl: number | undefined;
     if ((message.propertyFlags() & (PropertyFlag.expiration | PropertyFlag.userId | PropertyFlag.replyTo)) !== 0) {
-      const properties = this.decodeProperties(message);
+      const properties = message.properties();
       if (properties.userId !== undefined && properties.userId !== this.host.username) {
         throw preconditionFailed(`user_id property set to '${properties.userId}' but authenticated user was '${this.host.username}'`);
       }
@@ -170,7 +192,7 @@ export class Publishing {
     }
     let extraKeys: string[] | undefined;
     if (message.hasHeaderEntries()) {
-      const headers = this.decodeHeaders(message);
+      const headers = message.exactHeaders() ?? {};
       if (headers['CC'] !== undefined || headers['BCC'] !== undefined) {
         extraKeys = [...senderSelectedKeys(headers, 'CC'), ...senderSelectedKeys(headers, 'BCC')];
         if (headers['BCC'] !== undefined) message = withoutBcc(message, headers);
@@ -183,23 +205,7 @@ export class Publishing {
     this.route(exchange, message, this.mandatory, ttl, extraKeys);
   }
 
-  private decodeHeaders(message: Message): FieldTable {
-    try {
-      return message.exactHeaders() ?? {};
-    } catch (error) {
-      if (error instanceof CodecError) throw new AmqpError(ReplyCode.SYNTAX_ERROR, error.message, { hard: true, classId: 60, methodId: 40 });
-      throw error;
-    }
-  }
 
-  private decodeProperties(message: Message): BasicProperties {
-    try {
-      return message.properties();
-    } catch (error) {
-      if (error instanceof CodecError) throw new AmqpError(ReplyCode.SYNTAX_ERROR, error.message, { hard: true, classId: 60, methodId: 40 });
-      throw error;
-    }
-  }
 
   /** Requests with reply-to amq.rabbitmq.reply-to get this channel's private reply address instead. */
   private withReplyAddress(message: Message, properties: BasicProperties): Message {

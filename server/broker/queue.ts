@@ -324,7 +324,7 @@ export class Queue implements BindingDestination {
     if (this.expiryTimer !== undefined && this.expiryTimerAt <= head.expiresAt) return;
     if (this.expiryTimer !== undefined) clearTimeout(this.expiryTimer);
     this.expiryTimerAt = head.expiresAt;
-    this.expiryTimer = setTimeout(() => this.expireHead(), clampDelay(head.expiresAt - Date.now()));
+    this.expiryTimer = setTimeout(() => runSafely(() => this.expireHead()), clampDelay(head.expiresAt - Date.now()));
     this.expiryTimer.unref();
   }
 
@@ -354,7 +354,7 @@ export class Queue implements BindingDestination {
       this.idleTimer = undefined;
       if (this.consumers.length > 0 || this.deleted) return;
       if (Date.now() < deadline) this.armIdleTimer(deadline);
-      else this.host.deleteUnusedQueue(this, 'expired');
+      else runSafely(() => this.host.deleteUnusedQueue(this, 'expired'));
     }, clampDelay(deadline - Date.now()));
     this.idleTimer.unref();
   }
@@ -362,6 +362,15 @@ export class Queue implements BindingDestination {
   private stopIdleTimer(): void {
     if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
+  }
+}
+
+/** Timer callbacks have no connection to close on failure; a bug there is logged, never thrown into the process. */
+function runSafely(work: () => void): void {
+  try {
+    work();
+  } catch (error) {
+    console.error('[warren broker] internal error in a queue timer:', error);
   }
 }
 
