@@ -68,6 +68,9 @@ export class Consuming implements ConsumerChannel, DirectReplyTarget {
     const tag = options.consumerTag === '' ? generatedConsumerTag() : options.consumerTag;
     this.assertTagFree(tag);
     const where = `queue '${queue.name}' in vhost '${this.host.vhost.name}'`;
+    if (queue.settings.type !== 'classic' && this.channelPrefetch !== 0) {
+      throw new AmqpError(ReplyCode.NOT_IMPLEMENTED, `${where} does not support global qos`);
+    }
     if (queue.settings.type === 'stream' && (options.noAck || this.consumerPrefetch === 0)) {
       throw preconditionFailed(`consumer prefetch count is not set for '${where}'`);
     }

@@ -136,12 +136,24 @@ export class Queue implements BindingDestination {
     return message;
   }
 
-  /** Puts unacknowledged messages back at their original positions, marked redelivered. */
+  /**
+   * Puts unacknowledged messages back, marked redelivered: at their original
+   * positions in a classic queue, at the back in a quorum queue (as RabbitMQ does).
+   */
   requeue(messages: Message[], reason: 'nack' | 'reject' | 'recover' | 'channel-closed'): void {
     this.unackedCount -= messages.length;
     if (this.deleted || messages.length === 0) return;
+    for (const message of messages) message.deliveryCount++;
+    if (this.settings.type === 'quorum') {
+      // A quorum queue puts returned messages at the back, in the order they came back.
+      for (const message of messages) {
+        this.ready.push(message);
+        this.readyBytes += message.bodySize;
+      }
+      this.afterRequeue(messages.length, reason);
+      return;
+    }
     const returning = messages.length > 1 ? [...messages].sort((a, b) => a.seq - b.seq) : messages;
-    for (const message of returning) message.deliveryCount++;
     // Ready messages older than the newest returning one (rare: earlier requeues) are merged in order.
     const newest = returning[returning.length - 1]!.seq;
     const older: Message[] = [];
@@ -149,10 +161,15 @@ export class Queue implements BindingDestination {
     const merged = older.length === 0 ? returning : mergeBySeq(returning, older);
     for (let i = merged.length - 1; i >= 0; i--) this.ready.unshift(merged[i]!);
     for (const message of returning) this.readyBytes += message.bodySize;
+    this.afterRequeue(returning.length, reason);
+  }
+
+  private afterRequeue(count: number, reason: 'nack' | 'reject' | 'recover' | 'channel-closed'): void {
     if (this.host.events.wants('requeued')) {
-      this.host.events.emit('requeued', { vhost: this.host.name, queue: this.name, count: returning.length, reason });
+      this.host.events.emit('requeued', { vhost: this.host.name, queue: this.name, count, reason });
     }
     if (this.settings.maxLength !== undefined || this.settings.maxLengthBytes !== undefined) this.dropHeadWhileOverLimit();
+    this.scheduleExpiry();
     this.dispatch();
   }
 
