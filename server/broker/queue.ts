@@ -13,6 +13,7 @@ import { Deque } from './deque.js';
 import type { BrokerEvents, DeadLetterReason } from './events.js';
 import type { BindingDestination } from './exchanges/binding.js';
 import type { Message } from './message.js';
+import { messagePriority, PriorityReady } from './priority-ready.js';
 import type { QueueSettings } from './queue-arguments.js';
 
 /** What a queue needs from the virtual host it lives in. */
@@ -38,8 +39,8 @@ export interface QueueDeclaration {
 export class Queue implements BindingDestination {
   readonly kind = 'queue' as const;
   routeMark = 0;
-  /** Messages waiting for a consumer, oldest first. */
-  readonly ready = new Deque<Message>();
+  /** Messages waiting for a consumer, in delivery order. */
+  readonly ready: Deque<Message> | PriorityReady;
   /** Total body size of ready messages (x-max-length-bytes counts these). */
   readyBytes = 0;
   /** Messages delivered and not yet acknowledged, across all channels. */
@@ -61,6 +62,7 @@ export class Queue implements BindingDestination {
     readonly declaration: QueueDeclaration,
     readonly settings: QueueSettings,
   ) {
+    this.ready = settings.maxPriority === undefined ? new Deque<Message>() : new PriorityReady(settings.maxPriority);
     this.restartIdleTimer();
   }
 
@@ -154,12 +156,14 @@ export class Queue implements BindingDestination {
       return;
     }
     const returning = messages.length > 1 ? [...messages].sort((a, b) => a.seq - b.seq) : messages;
-    // Ready messages older than the newest returning one (rare: earlier requeues) are merged in order.
-    const newest = returning[returning.length - 1]!.seq;
-    const older: Message[] = [];
-    while (this.ready.length > 0 && this.ready.peek()!.seq < newest) older.push(this.ready.shift()!);
-    const merged = older.length === 0 ? returning : mergeBySeq(returning, older);
-    for (let i = merged.length - 1; i >= 0; i--) this.ready.unshift(merged[i]!);
+    const ready = this.ready;
+    if (ready instanceof PriorityReady) {
+      const maxPriority = this.settings.maxPriority ?? 0;
+      for (const message of returning) mergeAtFront(ready.level(messagePriority(message, maxPriority)), [message]);
+      ready.added(returning.length);
+    } else {
+      mergeAtFront(ready, returning);
+    }
     for (const message of returning) this.readyBytes += message.bodySize;
     this.afterRequeue(returning.length, reason);
   }
@@ -394,6 +398,19 @@ function runSafely(work: () => void): void {
 /** setTimeout fires at once for delays beyond 2^31-1 ms; longer waits re-arm when the timer fires early. */
 function clampDelay(ms: number): number {
   return Math.min(Math.max(0, ms), 0x7fffffff);
+}
+
+/**
+ * Puts returning messages (sorted by seq) back among the ready ones at the
+ * positions their seq gives them. Usually they are all older than every
+ * ready message and simply go in front.
+ */
+function mergeAtFront(ready: Deque<Message>, returning: Message[]): void {
+  const newest = returning[returning.length - 1]!.seq;
+  const older: Message[] = [];
+  while (ready.length > 0 && ready.peek()!.seq < newest) older.push(ready.shift()!);
+  const merged = older.length === 0 ? returning : mergeBySeq(returning, older);
+  for (let i = merged.length - 1; i >= 0; i--) ready.unshift(merged[i]!);
 }
 
 /** Merges two lists already sorted by seq. */

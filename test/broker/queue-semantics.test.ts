@@ -151,6 +151,24 @@ describe('queue', () => {
     expect(channel.delivered.map((d) => d.body)).toEqual(['1', '2']);
   });
 
+  test('x-max-priority: highest priority first, capped at the maximum, requeued back into its priority', () => {
+    const { vhost, queue } = setup({ 'x-max-priority': 5 });
+    const send = (body: string, priority?: number) =>
+      vhost.publish(vhost.exchange(''), message(body, priority === undefined ? {} : { priority }, 'q'), undefined);
+    send('a', 0);
+    send('b', 5);
+    send('c', 3);
+    send('d', 9);
+    send('e');
+    send('f', 3);
+    expect(queue.ready.toArray().map(bodyOf)).toEqual(['b', 'd', 'c', 'f', 'a', 'e']);
+    const first = queue.get()!;
+    const second = queue.get()!;
+    queue.unackedCount += 2;
+    queue.requeue([second, first], 'nack');
+    expect(queue.ready.toArray().map((m) => `${bodyOf(m)}${m.redelivered ? '*' : ''}`)).toEqual(['b*', 'd*', 'c', 'f', 'a', 'e']);
+  });
+
   test('redeclaring with other arguments is refused with RabbitMQ text', () => {
     const { vhost } = setup({ 'x-message-ttl': 1000 });
     expect(() =>
