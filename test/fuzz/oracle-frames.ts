@@ -2,17 +2,7 @@
  * Valid client-to-broker frames, encoded by amqplib's own encoder so the fuzz
  * test's seeds do not share a single line with the codec under test.
  */
-import { createRequire } from 'node:module';
-
-/** The two functions of amqplib's generated definitions module that the fuzzer uses. */
-interface AmqplibDefinitions {
-  encodeMethod(id: number, channel: number, fields: Record<string, unknown>): Buffer;
-  encodeProperties(id: number, channel: number, size: number, fields: Record<string, unknown>): Buffer;
-  [methodName: string]: unknown;
-}
-
-const require = createRequire(import.meta.url);
-const definitions = require('amqplib/lib/defs.js') as AmqplibDefinitions;
+import { defs as definitions } from '../amqp/amqplib-defs.js';
 
 function methodId(name: string): number {
   const id = definitions[name];
