@@ -1,0 +1,90 @@
+/**
+ * Bookkeeping for the channels of a run, so frames can be read in context:
+ * which request a -ok answers, which queue a delivery came from, which
+ * deliveries are still unacknowledged. A delivery tag belongs to one channel
+ * of one actor; an ack with `multiple` settles every outstanding tag up to
+ * its own (tag 0: all of them).
+ */
+import type { FrameEvent } from '../../../server/protocol/index.js';
+import type { MessageCopy } from './message-moves.js';
+
+/** A delivery not yet acknowledged, and where it came from. */
+export interface HeldDelivery {
+  queue: string;
+  copy: MessageCopy;
+}
+
+/** One channel of one actor. */
+export interface ChannelRecord {
+  /** Requests sent and not yet answered, oldest first. */
+  pending: FrameEvent[];
+  /** Unacknowledged deliveries by delivery tag, in the order they came. */
+  outstanding: Map<number, HeldDelivery>;
+  /** Consumer tags started on this channel. */
+  consumerTags: Set<string>;
+  /** In confirm mode: the highest publish sequence number confirmed so far. */
+  confirmedUpTo: number;
+}
+
+/** Every actor's channels. */
+export class ChannelBook {
+  private readonly actors = new Map<string, Map<number, ChannelRecord>>();
+
+  /** The record of one channel, created on first use. */
+  channel(actor: string, channel: number): ChannelRecord {
+    let channels = this.actors.get(actor);
+    if (channels === undefined) {
+      channels = new Map();
+      this.actors.set(actor, channels);
+    }
+    let record = channels.get(channel);
+    if (record === undefined) {
+      record = { pending: [], outstanding: new Map(), consumerTags: new Set(), confirmedUpTo: 0 };
+      channels.set(channel, record);
+    }
+    return record;
+  }
+
+  /** Takes the oldest pending request named `method` on a channel, if there is one. */
+  takeRequest(actor: string, channel: number, method: string): FrameEvent | undefined {
+    const { pending } = this.channel(actor, channel);
+    const at = pending.findIndex((request) => request.method === method);
+    return at < 0 ? undefined : pending.splice(at, 1)[0];
+  }
+
+  /** Settles deliveries: one tag, or with `multiple` every tag up to it (0: all). */
+  settle(actor: string, channel: number, tag: number, multiple: boolean): HeldDelivery[] {
+    const { outstanding } = this.channel(actor, channel);
+    if (!multiple) {
+      const held = outstanding.get(tag);
+      if (held === undefined) return [];
+      outstanding.delete(tag);
+      return [held];
+    }
+    const settled: HeldDelivery[] = [];
+    for (const [outstandingTag, held] of outstanding) {
+      if (tag !== 0 && outstandingTag > tag) break;
+      settled.push(held);
+      outstanding.delete(outstandingTag);
+    }
+    return settled;
+  }
+
+  /** Forgets a channel and returns what it still held: the broker requeues those, and its consumers end. */
+  close(actor: string, channel: number): { held: HeldDelivery[]; consumerTags: string[] } {
+    const record = this.actors.get(actor)?.get(channel);
+    if (record === undefined) return { held: [], consumerTags: [] };
+    this.actors.get(actor)!.delete(channel);
+    return { held: [...record.outstanding.values()], consumerTags: [...record.consumerTags] };
+  }
+
+  /** The channel numbers an actor has open. */
+  channelsOf(actor: string): number[] {
+    return [...(this.actors.get(actor)?.keys() ?? [])];
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    this.actors.clear();
+  }
+}

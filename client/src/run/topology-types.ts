@@ -1,0 +1,133 @@
+/**
+ * What a run's topology looks like to the views: who publishes, who
+ * consumes, the exchanges, queues, bindings and consumers, each with what
+ * went through it so far. Plain data, read by the topology view and the
+ * broker panel.
+ */
+import type { JsonValue } from '../../../server/protocol/index.js';
+
+/** A program of the run (one connection), by the role it plays. */
+export interface ActorInfo {
+  name: string;
+  /** Sent at least one basic.publish. */
+  publishes: boolean;
+  /** Started a consumer or asked with basic.get. */
+  consumes: boolean;
+  published: number;
+  /** Deliveries it received (basic.deliver and basic.get-ok). */
+  delivered: number;
+  /** Deliveries it acknowledged. */
+  acked: number;
+  /** The prefetch count it set with basic.qos, if it set one. */
+  prefetch: number | undefined;
+  /** 'closed' once it closed its connection; 'lost' when the connection broke. */
+  connection: 'open' | 'closed' | 'lost';
+}
+
+/** An exchange the run declared, published to, bound or named as a dead-letter exchange. */
+export interface ExchangeInfo {
+  /** '' is the default exchange. */
+  name: string;
+  /** direct, fanout, topic, headers; '' while only its name is known. */
+  type: string;
+  /** The run used it, so the topology draws it (the broker's amq.* exchanges are not drawn until used). */
+  used: boolean;
+  /** In the broker now, as far as the trace tells. */
+  exists: boolean;
+  durable: boolean;
+  autoDelete: boolean;
+  internal: boolean;
+  /** Messages that came in: published to it, or forwarded to it by another exchange or dead-lettering. */
+  received: number;
+  /** Messages no binding matched. */
+  unroutable: number;
+  /** The routing keys of the last few unroutable messages, newest last. */
+  recentUnroutable: string[];
+}
+
+/** A queue, with its counts as `rabbitmqctl list_queues` would show them now. */
+export interface QueueInfo {
+  name: string;
+  exists: boolean;
+  durable: boolean;
+  exclusive: boolean;
+  autoDelete: boolean;
+  /** Messages waiting to be delivered. */
+  ready: number;
+  /** Messages delivered and not yet acknowledged. */
+  unacked: number;
+  consumers: number;
+  /** Copies routed to it (by its bindings or by dead-lettering). */
+  received: number;
+  requeued: number;
+  deadLettered: number;
+  expired: number;
+  dropped: number;
+  /** x-dead-letter-exchange, when the queue has one. */
+  deadLetterExchange: string | undefined;
+}
+
+/** A binding: exchange to queue, or exchange to exchange. */
+export interface BindingInfo {
+  source: string;
+  destination: string;
+  destinationType: 'queue' | 'exchange';
+  routingKey: string;
+  arguments: { [name: string]: JsonValue };
+  /** The default exchange's binding every queue has: drawn only once a message used it. */
+  implicit: boolean;
+  exists: boolean;
+  /** Messages this binding matched. */
+  matched: number;
+}
+
+/** A consumer one actor started on one queue. */
+export interface ConsumerInfo {
+  tag: string;
+  actor: string;
+  channel: number;
+  queue: string;
+  /** Started with noAck: the broker forgets each message as it sends it. */
+  noAck: boolean;
+  active: boolean;
+  delivered: number;
+}
+
+/** An actor publishing to an exchange. */
+export interface PublishInfo {
+  actor: string;
+  exchange: string;
+  published: number;
+  /** Messages the broker returned to it (mandatory and unroutable). */
+  returned: number;
+}
+
+/** The run's totals so far, named as RunSummary names them. */
+export interface RunCounters {
+  published: number;
+  delivered: number;
+  acked: number;
+  nacked: number;
+  requeued: number;
+  returned: number;
+  /** Unroutable messages and messages a queue dropped. */
+  dropped: number;
+  deadLettered: number;
+  /** Publishes the broker confirmed (publisher confirms). */
+  confirmed: number;
+}
+
+/** The whole picture at one moment. */
+export interface Topology {
+  actors: ActorInfo[];
+  exchanges: ExchangeInfo[];
+  queues: QueueInfo[];
+  bindings: BindingInfo[];
+  consumers: ConsumerInfo[];
+  publishes: PublishInfo[];
+}
+
+/** A counter set with every count at zero. */
+export function zeroCounters(): RunCounters {
+  return { published: 0, delivered: 0, acked: 0, nacked: 0, requeued: 0, returned: 0, dropped: 0, deadLettered: 0, confirmed: 0 };
+}

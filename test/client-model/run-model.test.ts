@@ -1,0 +1,325 @@
+/**
+ * The run views' model, fed the traces real runs recorded (test/fixtures/traces):
+ * topology, message moves, live queue counts, totals, rows and their bounds.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { RunModel } from '../../client/src/run/run-model.js';
+import type { MessageMove } from '../../client/src/run/message-moves.js';
+import type { RunSummary, ServerMessage, TraceEvent } from '../../server/protocol/index.js';
+
+interface Recording {
+  events: TraceEvent[];
+  summary: RunSummary;
+}
+
+function recording(name: string): Recording {
+  const lines = readFileSync(new URL(`../fixtures/traces/${name}.jsonl`, import.meta.url), 'utf8').split('\n').filter((line) => line !== '');
+  const events: TraceEvent[] = [];
+  let summary: RunSummary | undefined;
+  for (const line of lines) {
+    const parsed = JSON.parse(line) as TraceEvent | { summary: RunSummary };
+    if ('summary' in parsed) summary = parsed.summary;
+    else events.push(parsed);
+  }
+  if (summary === undefined) throw new Error(`${name} has no summary line`);
+  return { events, summary };
+}
+
+/** Feeds events the way the server batches them: a few per trace message. */
+function replay(model: RunModel, events: TraceEvent[], runId = 'run-1'): void {
+  for (let start = 0; start < events.length; start += 7) {
+    model.apply({ type: 'trace', runId, events: events.slice(start, start + 7) });
+  }
+}
+
+function modelOf(name: string): { model: RunModel; summary: RunSummary; events: TraceEvent[] } {
+  const { events, summary } = recording(name);
+  const model = new RunModel();
+  model.apply({ type: 'status', runId: 'run-1', status: 'running' });
+  replay(model, events);
+  return { model, summary, events };
+}
+
+function moves(model: RunModel): MessageMove[] {
+  return model.movesSince(0).moves;
+}
+
+function queueNamed(model: RunModel, name: string) {
+  const queue = model.topology().queues.find((candidate) => candidate.name === name);
+  if (queue === undefined) throw new Error(`no queue ${name}`);
+  return queue;
+}
+
+describe.each(['embedded', 'rabbitmq'])('Topics on %s', (broker) => {
+  const { model, summary } = modelOf(`05-topics.${broker}`);
+  const topology = model.topology();
+  const receiverQueue = (receiver: string): string => topology.consumers.find((consumer) => consumer.actor === receiver)!.queue;
+
+  it('draws the producer, the topic exchange, both queues with their bindings, and both receivers', () => {
+    expect(topology.actors.filter((actor) => actor.publishes).map((actor) => actor.name)).toEqual(['producer']);
+    expect(topology.actors.filter((actor) => actor.consumes).map((actor) => actor.name).sort()).toEqual(['receiver 1', 'receiver 2']);
+    expect(topology.exchanges.filter((exchange) => exchange.used).map((exchange) => [exchange.name, exchange.type])).toEqual([['topic_logs', 'topic']]);
+    const keys = (receiver: string): string[] => topology.bindings
+      .filter((binding) => binding.source === 'topic_logs' && binding.destination === receiverQueue(receiver))
+      .map((binding) => binding.routingKey)
+      .sort();
+    expect(keys('receiver 1')).toEqual(['*.orange.*']);
+    expect(keys('receiver 2')).toEqual(['*.*.rabbit', 'lazy.#']);
+  });
+
+  it('sends lazy.orange.elephant to both queues and on to both receivers', () => {
+    const elephant = moves(model).filter((move) => move.label === 'lazy.orange.elephant');
+    const routedTo = elephant.filter((move) => move.kind === 'route').map((move) => move.to?.name).sort();
+    expect(routedTo).toEqual([receiverQueue('receiver 1'), receiverQueue('receiver 2')].sort());
+    const deliveredTo = elephant.filter((move) => move.kind === 'deliver').map((move) => move.to?.name).sort();
+    expect(deliveredTo).toEqual(['receiver 1', 'receiver 2']);
+    expect(new Set(elephant.map((move) => move.journey)).size).toBe(1);
+    // Routing follows the publish, delivery follows routing.
+    expect(elephant.map((move) => [move.kind, move.stage])).toContainEqual(['publish', 0]);
+    expect(elephant.filter((move) => move.kind === 'route').every((move) => move.stage === 1)).toBe(true);
+    expect(elephant.filter((move) => move.kind === 'deliver').every((move) => move.stage === 2)).toBe(true);
+  });
+
+  it('drops quick.brown.fox at the exchange and returns it to the producer', () => {
+    const fox = moves(model).filter((move) => move.label === 'quick.brown.fox');
+    expect(fox.map((move) => move.kind)).toEqual(['publish', 'unroutable', 'return']);
+    expect(fox[1]!.to).toBeUndefined();
+    const exchange = topology.exchanges.find((candidate) => candidate.name === 'topic_logs')!;
+    expect(exchange.unroutable).toBe(2);
+    expect(exchange.recentUnroutable).toEqual(['quick.brown.fox', 'quick.orange.male.rabbit']);
+  });
+
+  it('counts what the run summary counts, and copies per queue as routed', () => {
+    const { counters } = model;
+    expect(counters).toMatchObject({
+      published: summary.published,
+      acked: summary.acked,
+      requeued: summary.requeued,
+      returned: summary.returned,
+      dropped: summary.dropped,
+      deadLettered: summary.deadLettered,
+    });
+    expect(counters.delivered).toBe(Object.values(summary.delivered).reduce((total, count) => total + count, 0));
+    for (const [queue, routed] of Object.entries(summary.routed)) expect(queueNamed(model, queue).received).toBe(routed);
+    const bindingCounts = Object.fromEntries(topology.bindings
+      .filter((binding) => binding.source === 'topic_logs')
+      .map((binding) => [binding.routingKey, binding.matched]));
+    expect(bindingCounts).toEqual({ '*.orange.*': 3, '*.*.rabbit': 2, 'lazy.#': 4 });
+  });
+
+  it('puts each connection under the name it gave itself', () => {
+    expect(model.actors()).toEqual(['receiver 1', 'receiver 2', 'producer']);
+    const header = model.rowAt(0)!.event;
+    expect(header.kind === 'frame' && header.method).toBe('protocol-header');
+    expect(header.kind === 'frame' && model.laneOf(header.actor)).toBe('receiver 1');
+  });
+});
+
+describe.each(['embedded', 'rabbitmq'])('Work queues, seven tasks, on %s', (broker) => {
+  const { model, summary, events } = modelOf(`02-work-queues.seven-tasks.${broker}`);
+
+  it('shows worker 1 stopping and its four tasks going back to the queue, then to worker 2, redelivered', () => {
+    const worker1 = model.topology().actors.find((actor) => actor.name === 'worker 1')!;
+    expect(worker1.connection).toBe('closed');
+    const requeues = moves(model).filter((move) => move.kind === 'requeue');
+    expect(requeues.map((move) => move.label).sort()).toEqual(['Task 1......', 'Task 3......', 'Task 5......', 'Task 7......']);
+    expect(requeues.every((move) => move.from.name === 'worker 1' && move.to?.name === 'task_queue')).toBe(true);
+    for (const requeue of requeues) {
+      const next = moves(model).find((move) => move.journey === requeue.journey && move.stage === requeue.stage + 1);
+      expect(next).toMatchObject({ kind: 'deliver', redelivered: true, to: { type: 'actor', name: 'worker 2' } });
+    }
+    expect(queueNamed(model, 'task_queue').requeued).toBe(4);
+  });
+
+  it('ends with the totals of the summary and an empty queue', () => {
+    expect(model.counters).toMatchObject({ published: 7, delivered: 11, acked: 7, requeued: summary.requeued, dropped: 0 });
+    const perActor = Object.fromEntries(model.topology().actors.filter((actor) => actor.consumes).map((actor) => [actor.name, actor.delivered]));
+    expect(perActor).toEqual(summary.delivered);
+    expect(queueNamed(model, 'task_queue')).toMatchObject({ ready: 0, unacked: 0, received: 7 });
+  });
+
+  it('keeps queue counts live between broker snapshots, step by step', () => {
+    const stepped = new RunModel();
+    const firstRouted = events.findIndex((event) => event.kind === 'broker' && event.decision === 'routed');
+    replay(stepped, events.slice(0, firstRouted + 1));
+    expect(queueNamed(stepped, 'task_queue')).toMatchObject({ ready: 1, unacked: 0, consumers: 2 });
+    const firstDelivery = events.findIndex((event) => event.kind === 'frame' && event.method === 'basic.deliver');
+    replay(stepped, events.slice(firstRouted + 1, firstDelivery + 1));
+    expect(queueNamed(stepped, 'task_queue')).toMatchObject({ ready: 0, unacked: 1 });
+  });
+
+  it('agrees with every broker snapshot when the snapshot comes', () => {
+    const checked = new RunModel();
+    for (const event of events) {
+      if (event.kind === 'state') {
+        for (const snapshot of event.queues) {
+          expect(queueNamed(checked, snapshot.name)).toMatchObject({ ready: snapshot.messagesReady, unacked: snapshot.messagesUnacknowledged });
+        }
+      }
+      replay(checked, [event]);
+    }
+  });
+});
+
+describe('Dead letters, requeues and exchange-to-exchange bindings (embedded)', () => {
+  const { model, summary } = modelOf('dead-letters.embedded');
+
+  it('routes through the fanout exchange into the direct one, a hop at a time', () => {
+    const first = moves(model).filter((move) => move.journey === 1);
+    expect(first.map((move) => [move.kind, move.from.name, move.to?.name, move.stage])).toEqual([
+      ['publish', 'producer', 'front', 0],
+      ['route', 'front', 'jobs', 1],
+      ['route', 'jobs', 'work', 2],
+      ['deliver', 'work', 'consumer', 3],
+    ]);
+  });
+
+  it('shows the rejected and the expired message leaving for the dead-letter exchange and reaching the dead queue', () => {
+    const deadLetters = moves(model).filter((move) => move.kind === 'dead-letter');
+    expect(deadLetters.map((move) => [move.from.name, move.to?.name])).toEqual([['work', 'dlx'], ['short', 'dlx']]);
+    expect(moves(model).filter((move) => move.kind === 'expire').map((move) => move.from.name)).toEqual(['short']);
+    const intoDead = moves(model).filter((move) => move.kind === 'route' && move.to?.name === 'dead');
+    expect(intoDead.map((move) => move.from.name)).toEqual(['dlx', 'dlx']);
+    expect(queueNamed(model, 'work')).toMatchObject({ deadLettered: 1, requeued: 1 });
+    expect(queueNamed(model, 'short')).toMatchObject({ deadLettered: 1, expired: 1, ready: 0 });
+    expect(queueNamed(model, 'dead')).toMatchObject({ received: 2 });
+  });
+
+  it('shows the nacked message going back to its queue and redelivered', () => {
+    const requeue = moves(model).find((move) => move.kind === 'requeue')!;
+    expect(requeue).toMatchObject({ from: { name: 'consumer' }, to: { name: 'work' } });
+    expect(moves(model).find((move) => move.journey === requeue.journey && move.stage === requeue.stage + 1)).toMatchObject({ kind: 'deliver', redelivered: true });
+  });
+
+  it('counts as the summary does', () => {
+    expect(model.counters).toMatchObject({
+      published: summary.published,
+      acked: summary.acked,
+      nacked: summary.nacked,
+      requeued: summary.requeued,
+      dropped: summary.dropped,
+      deadLettered: summary.deadLettered,
+    });
+  });
+});
+
+describe('RPC (embedded)', () => {
+  const { model } = modelOf('06-rpc.embedded');
+
+  it('has the client both publishing requests and consuming replies', () => {
+    const client = model.topology().actors.find((actor) => actor.name === 'rpc client')!;
+    expect(client).toMatchObject({ publishes: true, consumes: true, published: 1, delivered: 1 });
+    const server = model.topology().actors.find((actor) => actor.name === 'rpc server 1')!;
+    expect(server).toMatchObject({ publishes: true, consumes: true, prefetch: 1, acked: 1 });
+    const reply = moves(model).filter((move) => move.kind === 'deliver').map((move) => [move.from.name.startsWith('amq.gen-'), move.to?.name, move.label]);
+    expect(reply).toContainEqual([true, 'rpc client', '832040']);
+  });
+});
+
+describe('Rows, bounds and notifications', () => {
+  const { events, summary } = recording('02-work-queues.seven-tasks.embedded');
+  const rowEvents = events.filter((event) => event.kind !== 'state');
+
+  it('has one row per protocol event, sorted into kinds', () => {
+    const model = new RunModel();
+    replay(model, events);
+    expect(model.rowCount).toBe(rowEvents.length);
+    expect(model.olderRowCount).toBe(0);
+    const kinds = new Map<string, number>();
+    for (let index = 0; index < model.rowCount; index += 1) {
+      const row = model.rowAt(index)!;
+      kinds.set(row.kind, (kinds.get(row.kind) ?? 0) + 1);
+    }
+    expect(kinds.get('acks')).toBe(7);
+    expect(kinds.get('messages')).toBe(7 + 11);
+    expect(kinds.get('decisions')).toBe(7 + 4);
+    expect(kinds.get('logs')).toBe(rowEvents.filter((event) => event.kind === 'log').length);
+  });
+
+  it('keeps only the newest rows and counts the older ones', () => {
+    const model = new RunModel({ maxRows: 10 });
+    replay(model, events);
+    expect(model.rowCount).toBe(10);
+    expect(model.olderRowCount).toBe(rowEvents.length - 10);
+    expect(model.rowAt(9)!.event.seq).toBe(rowEvents.at(-1)!.seq);
+    expect(model.rowAt(0)!.event.seq).toBe(rowEvents.at(-10)!.seq);
+  });
+
+  it('stays bounded over a long run: 500 runs of the trace in one model', () => {
+    const model = new RunModel();
+    let seq = 0;
+    for (let round = 0; round < 500; round += 1) {
+      const offset = round * 3000;
+      replay(model, events.map((event) => ({ ...event, seq: (seq += 1), time: event.time + offset })));
+    }
+    expect(model.rowCount).toBe(5000);
+    expect(model.olderRowCount).toBe(500 * rowEvents.length - 5000);
+    const { moves: kept, missed } = model.movesSince(0);
+    expect(kept.length).toBeLessThanOrEqual(512);
+    expect(missed).toBeGreaterThan(0);
+    expect(model.topology().queues).toHaveLength(1);
+    expect(model.counters.published).toBe(500 * 7);
+  });
+
+  it('tells listeners once per frame however many messages came', async () => {
+    const model = new RunModel();
+    let calls = 0;
+    const unsubscribe = model.subscribe(() => {
+      calls += 1;
+    });
+    for (const event of events) model.apply({ type: 'trace', runId: 'run-1', events: [event] });
+    expect(calls).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(calls).toBe(1);
+    unsubscribe();
+    model.apply({ type: 'status', runId: 'run-1', status: 'finished' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(calls).toBe(1);
+  });
+
+  it('ignores other runs when given a run id', () => {
+    const model = new RunModel({ runId: 'mine' });
+    replay(model, events, 'theirs');
+    model.apply({ type: 'status', runId: 'theirs', status: 'failed' });
+    expect(model.rowCount).toBe(0);
+    expect(model.status).toBe('idle');
+    const others: ServerMessage[] = [{ type: 'hello', broker: { kind: 'embedded', url: 'amqp://x' } }, { type: 'error', message: 'no' }];
+    for (const message of others) model.apply(message);
+    expect(model.version).toBe(0);
+  });
+
+  it('measures messages per second while running and shows zero once the run ended', () => {
+    const model = new RunModel();
+    model.apply({ type: 'status', runId: 'run-1', status: 'running' });
+    const lastPublish = events.findLastIndex((event) => event.kind === 'frame' && event.method === 'basic.publish');
+    replay(model, events.slice(0, lastPublish + 1));
+    // Seven tasks published within the first quarter second.
+    expect(model.rates.published).toBeGreaterThan(20);
+    model.apply({ type: 'status', runId: 'run-1', status: 'finished' });
+    expect(model.rates).toEqual({ published: 0, delivered: 0 });
+  });
+
+  it('takes the summary as the final word and keeps a failure', () => {
+    const model = new RunModel();
+    model.apply({ type: 'summary', runId: 'run-1', summary });
+    expect(model.counters).toMatchObject({ published: 7, delivered: 11, acked: 7, requeued: 4 });
+    model.apply({ type: 'status', runId: 'run-1', status: 'failed', failure: { explanation: 'Nothing is listening', raw: 'ECONNREFUSED' } });
+    expect(model.ended).toBe(true);
+    expect(model.failure?.explanation).toBe('Nothing is listening');
+    model.reset();
+    expect(model.status).toBe('idle');
+    expect(model.counters.published).toBe(0);
+  });
+
+  it('counts what a gap summarised away and shows it as a row', () => {
+    const model = new RunModel();
+    model.apply({
+      type: 'trace',
+      runId: 'run-1',
+      events: [{ kind: 'gap', seq: 40, time: 12, dropped: 1500, counts: { 'basic.publish': 500, 'basic.deliver': 900, routed: 100 } }],
+    });
+    expect(model.counters).toMatchObject({ published: 500, delivered: 900 });
+    expect(model.rowAt(0)).toMatchObject({ kind: 'decisions', event: { kind: 'gap', dropped: 1500 } });
+  });
+});
