@@ -93,6 +93,15 @@ function withoutBcc(message: Message, headers: FieldTable): Message {
   return message.withHeader({ ...message.properties(), headers: rest });
 }
 
+/** Why a publish reached no queue, in words for a trace. */
+function unroutableReason(exchange: Exchange, routingKey: string): string {
+  if (exchange.name === '') {
+    return routingKey.startsWith(REPLY_TO_PREFIX) ? 'the requester waiting for this reply has gone' : `no queue is named '${routingKey}'`;
+  }
+  if (exchange.bindings.length === 0) return `exchange '${exchange.name}' has no bindings`;
+  return `no binding of exchange '${exchange.name}' matches routing key '${routingKey}'`;
+}
+
 /** Publishing state of one channel. */
 export class Publishing {
   /** What the next frame on the channel must be. */
@@ -228,7 +237,7 @@ export class Publishing {
     if ((result & Routed.SOME) === 0) {
       const events = this.host.events;
       if (events.wants('unroutable')) {
-        events.emit('unroutable', { vhost: vhost.name, exchange: exchange.name, routingKey: message.routingKey, mandatory, reason: 'no binding matched the routing key' });
+        events.emit('unroutable', { vhost: vhost.name, exchange: exchange.name, routingKey: message.routingKey, mandatory, reason: unroutableReason(exchange, message.routingKey) });
       }
       if (mandatory) {
         this.writeConfirms();
