@@ -27,7 +27,8 @@ const body = Buffer.alloc(100, 'x');
 
 /** Publishes `messageCount` confirmed messages while consuming and acking them; returns msgs/s. */
 async function throughput(url: string): Promise<number> {
-  const connection = await amqp.connect(url);
+  // Nagle's algorithm would hold back small frames like confirms and acks; RabbitMQ's own clients disable it.
+  const connection = await amqp.connect(url, { noDelay: true });
   try {
     const publisher = await connection.createConfirmChannel();
     const consumer = await connection.createChannel();
