@@ -1,0 +1,419 @@
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { Value } from '@sinclair/typebox/value';
+import type { TSchema } from '@sinclair/typebox';
+import type { LessonDocument, LessonSummary, RunCell } from '../../../server/protocol/index.js';
+import { baseStyles, buttonStyles } from '../styles/controls.js';
+import { changedValues, currentValues } from './cell-params.js';
+import { icon } from './icons.js';
+import { fetchLesson, fetchLessons } from './lessons-api.js';
+import type { ParamsChange } from './param-form.js';
+import { toTypeBox } from './param-schema.js';
+import { progress } from './progress.js';
+import type { ParamOverrides } from './route.js';
+import { lessonUrl } from './route.js';
+import type { RunCellElement, RunStatusChange } from './run-cell.js';
+import type { CellStatus } from './run-status.js';
+import './code-cell.js';
+import './param-form.js';
+import './prose-cell.js';
+import './run-cell.js';
+
+/** A change the lesson page asks of the address: the active cell and every cell's changed parameters. */
+export interface LessonRouteChange {
+  cell: string | undefined;
+  params: ParamOverrides;
+  /** True for a parameter edit (worth a history entry), false for only moving between cells. */
+  edit: boolean;
+}
+
+/** What a keyboard shortcut asks of the active run cell. */
+export type RunShortcut = 'run' | 'step' | 'pause' | 'stop';
+
+declare global {
+  interface HTMLElementEventMap {
+    'lesson-route-change': CustomEvent<LessonRouteChange>;
+  }
+  interface HTMLElementTagNameMap {
+    'lesson-page': LessonPage;
+  }
+}
+
+/**
+ * A lesson as a notebook: its prose, and for each run cell a parameter form,
+ * the code for those parameters, and the run's controls and views.
+ *
+ * @fires lesson-route-change - when parameters are edited or another cell becomes active.
+ */
+@customElement('lesson-page')
+export class LessonPage extends LitElement {
+  /** The lesson's id (folder name, number or slug). */
+  @property() lesson = '';
+  /** The active cell's id: keyboard shortcuts act on it. */
+  @property() activeCell: string | undefined;
+  /** The parameters changed from each cell's defaults. */
+  @property({ attribute: false }) params: ParamOverrides = {};
+
+  @state() private _document: LessonDocument | undefined;
+  @state() private _lessons: LessonSummary[] = [];
+  @state() private _error = '';
+  @state() private _finished = new Set<string>();
+  /** Cells whose form holds text that does not read as a value. */
+  @state() private _unreadable = new Set<string>();
+  private _checkers = new Map<string, TSchema>();
+  /** Each cell's values, kept while its changes stay the same so its form and code see the same object. */
+  private _values = new Map<string, { changes: string; values: Record<string, unknown> }>();
+  private _scrolledTo: string | undefined;
+  private _loading: AbortController | undefined;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    progress().addEventListener('change', this.handleProgress);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    progress().removeEventListener('change', this.handleProgress);
+    this._loading?.abort();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('lesson')) void this.load();
+  }
+
+  protected override updated(): void {
+    // A shared link opens at its cell, once the lesson is there to scroll in.
+    if (this._document === undefined || this.activeCell === undefined || this._scrolledTo !== undefined) return;
+    this._scrolledTo = this.activeCell;
+    this.renderRoot.querySelector(`#cell-${CSS.escape(this.activeCell)}`)?.scrollIntoView({ block: 'start' });
+  }
+
+  /** Carries out a keyboard shortcut on the active run cell, or the first one in view. */
+  shortcut(action: RunShortcut): void {
+    const target = this.shortcutTarget();
+    if (target === undefined) return;
+    if (action === 'run') target.run();
+    else if (action === 'step') target.step();
+    else if (action === 'pause') target.togglePause();
+    else target.stop();
+    if (target.cell !== this.activeCell) this.activate(target.cell);
+  }
+
+  private shortcutTarget(): RunCellElement | undefined {
+    const cells = [...this.renderRoot.querySelectorAll('run-cell')];
+    const active = cells.find((cell) => cell.cell === this.activeCell);
+    if (active !== undefined) return active;
+    return cells.find((cell) => {
+      const box = cell.closest('section')?.getBoundingClientRect();
+      return box !== undefined && box.bottom > 0 && box.top < innerHeight;
+    }) ?? cells[0];
+  }
+
+  private async load(): Promise<void> {
+    this._loading?.abort();
+    const loading = new AbortController();
+    this._loading = loading;
+    this._document = undefined;
+    this._error = '';
+    this._scrolledTo = undefined;
+    try {
+      const [document, lessons] = await Promise.all([fetchLesson(this.lesson, loading.signal), fetchLessons(loading.signal)]);
+      if (loading.signal.aborted) return;
+      this._checkers = new Map(runCells(document).map((cell) => [cell.id, toTypeBox(cell.params)]));
+      this._values = new Map();
+      this._lessons = lessons;
+      this._finished = progress().finishedCells(document.id);
+      this._document = document;
+      globalThis.document.title = `${document.title} · Warren`;
+    } catch (error) {
+      if (loading.signal.aborted) return;
+      this._error = (error as Error).message;
+    }
+  }
+
+  private readonly handleProgress = (): void => {
+    if (this._document !== undefined) this._finished = progress().finishedCells(this._document.id);
+  };
+
+  private handleParams(cell: RunCell, event: CustomEvent<ParamsChange>): void {
+    const { values, valid } = event.detail;
+    const unreadable = new Set(this._unreadable);
+    if (!valid && this.isRunnable(cell, values)) unreadable.add(cell.id);
+    else unreadable.delete(cell.id);
+    this._unreadable = unreadable;
+    const params = { ...this.params, [cell.id]: changedValues(cell, values) };
+    if (Object.keys(params[cell.id] ?? {}).length === 0) delete params[cell.id];
+    this.dispatchEvent(new CustomEvent<LessonRouteChange>('lesson-route-change', { detail: { cell: cell.id, params, edit: true } }));
+  }
+
+  private activate(cell: string): void {
+    if (cell === this.activeCell) return;
+    this.dispatchEvent(new CustomEvent<LessonRouteChange>('lesson-route-change', { detail: { cell, params: this.params, edit: false } }));
+  }
+
+  private isRunnable(cell: RunCell, values: Record<string, unknown>): boolean {
+    const checker = this._checkers.get(cell.id);
+    return checker !== undefined && Value.Check(checker, values);
+  }
+
+  private handleRunStatus(event: CustomEvent<RunStatusChange>): void {
+    const status: CellStatus = event.detail.status;
+    if (status === 'running' || status === 'paused') this.activate(event.detail.cell);
+  }
+
+  protected override render() {
+    if (this._error !== '') {
+      return html`<div class="page"><div class="load-error" role="alert">
+        <h1>This lesson could not be opened</h1><p>${this._error}</p><p><a href="/">Back to all lessons</a></p></div></div>`;
+    }
+    const lesson = this._document;
+    if (lesson === undefined) return html`<div class="page"><p class="loading" role="status">Opening the lesson…</p></div>`;
+    const cells = runCells(lesson);
+    const finished = cells.filter((cell) => this._finished.has(cell.id)).length;
+    const position = this._lessons.findIndex((summary) => summary.id === lesson.id);
+    return html`
+      <div class="page">
+        <nav class="crumbs" aria-label="Breadcrumb">
+          <a href="/">${icon('back')}All lessons</a>
+        </nav>
+        <p class="meta">
+          <span>Lesson ${lesson.order}${this._lessons.length > 0 ? html` of ${this._lessons.length}` : nothing}</span>
+          <span aria-hidden="true">·</span>
+          <span class="minutes">${icon('clock')}${lesson.minutes} min</span>
+          <span aria-hidden="true">·</span>
+          <span class="progress ${finished === cells.length && cells.length > 0 ? 'complete' : ''}">
+            ${finished === cells.length && cells.length > 0 ? icon('checkCircle') : nothing}${finished} of ${cells.length} runs finished</span>
+        </p>
+        ${lesson.cells.map((cell) => (cell.kind === 'prose'
+          ? html`<prose-cell .markdown=${cell.markdown}></prose-cell>`
+          : this.renderRunCell(lesson, cell)))}
+        ${this.renderPager(position)}
+      </div>
+    `;
+  }
+
+  private valuesOf(cell: RunCell): Record<string, unknown> {
+    const changes = JSON.stringify(this.params[cell.id] ?? {});
+    const known = this._values.get(cell.id);
+    if (known !== undefined && known.changes === changes) return known.values;
+    const values = currentValues(cell, this.params[cell.id]);
+    this._values.set(cell.id, { changes, values });
+    return values;
+  }
+
+  private renderRunCell(lesson: LessonDocument, cell: RunCell) {
+    const values = this.valuesOf(cell);
+    const valid = this.isRunnable(cell, values) && !this._unreadable.has(cell.id);
+    const active = cell.id === this.activeCell;
+    const done = this._finished.has(cell.id);
+    return html`
+      <section class="cell ${active ? 'active' : ''}" id="cell-${cell.id}" data-cell=${cell.id} aria-labelledby="title-${cell.id}"
+        @focusin=${() => this.activate(cell.id)} @pointerdown=${() => this.activate(cell.id)}>
+        <header class="cell-head">
+          <span class="cell-kind">${icon('sliders')}Run cell</span>
+          <h3 id="title-${cell.id}">${cell.title}</h3>
+          <span class="actors">${cell.actors.join(' · ')}</span>
+          ${done ? html`<span class="done">${icon('check')}Finished before</span>` : nothing}
+        </header>
+        <div class="setup">
+          <div class="pane">
+            <h4 class="pane-title">${icon('sliders')}Parameters</h4>
+            <param-form .schema=${cell.params} .values=${values} .defaults=${currentValues(cell, undefined)}
+              @params-change=${(event: CustomEvent<ParamsChange>) => this.handleParams(cell, event)}></param-form>
+          </div>
+          <code-cell class="pane" .lesson=${lesson.id} .cell=${cell.id} .params=${values} ?valid=${valid}></code-cell>
+        </div>
+        <run-cell .lesson=${lesson.id} .cell=${cell.id} .params=${values} ?valid=${valid} ?active=${active}
+          @run-status-change=${this.handleRunStatus}></run-cell>
+      </section>
+    `;
+  }
+
+  private renderPager(position: number) {
+    if (position < 0) return nothing;
+    const previous = this._lessons[position - 1];
+    const next = this._lessons[position + 1];
+    return html`<nav class="pager" aria-label="Lessons">
+      ${previous === undefined ? html`<span></span>` : html`<a class="previous" href=${lessonUrl(previous.id)}>
+        <span class="direction">${icon('back')}Previous</span><span class="name">${previous.title}</span></a>`}
+      ${next === undefined ? html`<a class="next" href="/"><span class="direction">All lessons${icon('forward')}</span><span class="name">You have reached the end</span></a>`
+        : html`<a class="next" href=${lessonUrl(next.id)}><span class="direction">Next${icon('forward')}</span><span class="name">${next.title}</span></a>`}
+    </nav>`;
+  }
+
+  static override styles = [baseStyles, buttonStyles, css`
+    :host {
+      display: block;
+    }
+    .page {
+      max-width: var(--content-width);
+      margin: 0 auto;
+      padding: var(--space-5) var(--space-6) var(--space-7);
+      display: flex;
+      flex-direction: column;
+      gap: var(--space-5);
+    }
+    a {
+      color: var(--link);
+    }
+    .crumbs a {
+      display: inline-flex;
+      align-items: center;
+      gap: var(--space-1);
+      font-size: var(--text-sm);
+      font-weight: 600;
+      text-decoration: none;
+      color: var(--text-muted);
+    }
+    .crumbs a:hover {
+      color: var(--text);
+    }
+    .meta {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: var(--space-2);
+      margin: 0 0 calc(-1 * var(--space-3));
+      color: var(--text-muted);
+      font-size: var(--text-sm);
+      font-weight: 600;
+      text-transform: uppercase;
+      letter-spacing: 0.06em;
+    }
+    .meta span {
+      display: inline-flex;
+      align-items: center;
+      gap: var(--space-1);
+    }
+    .meta .progress.complete {
+      color: var(--status-finished);
+    }
+    .cell {
+      position: relative;
+      display: flex;
+      flex-direction: column;
+      gap: var(--space-4);
+      padding: var(--space-4) var(--space-5) var(--space-5);
+      background: var(--surface);
+      border: 1px solid var(--border);
+      border-radius: var(--radius-lg);
+      box-shadow: var(--shadow);
+      scroll-margin-top: calc(var(--header-height) + var(--space-3));
+    }
+    .cell.active {
+      border-color: var(--accent);
+      box-shadow: 0 0 0 1px var(--accent), var(--shadow);
+    }
+    .cell-head {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: baseline;
+      gap: var(--space-1) var(--space-3);
+      padding-bottom: var(--space-3);
+      border-bottom: 1px solid var(--border);
+    }
+    .cell-kind {
+      display: inline-flex;
+      align-items: center;
+      gap: var(--space-1);
+      font-size: var(--text-xs);
+      font-weight: 700;
+      text-transform: uppercase;
+      letter-spacing: 0.08em;
+      color: var(--accent);
+    }
+    .cell-head h3 {
+      margin: 0;
+      font-size: var(--text-lg);
+      line-height: 1.3;
+    }
+    .actors {
+      font-size: var(--text-sm);
+      color: var(--text-muted);
+    }
+    .done {
+      margin-left: auto;
+      display: inline-flex;
+      align-items: center;
+      gap: var(--space-1);
+      font-size: var(--text-sm);
+      font-weight: 600;
+      color: var(--status-finished);
+    }
+    .setup {
+      display: grid;
+      grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+      gap: var(--space-5);
+      align-items: start;
+    }
+    .pane-title {
+      display: inline-flex;
+      align-items: center;
+      gap: var(--space-2);
+      margin: 0 0 var(--space-3);
+      font-size: var(--text-sm);
+      font-weight: 700;
+      text-transform: uppercase;
+      letter-spacing: 0.06em;
+      color: var(--text-muted);
+    }
+    @media (max-width: 980px) {
+      .setup {
+        grid-template-columns: minmax(0, 1fr);
+      }
+    }
+    :host-context([data-presenter]) .setup {
+      grid-template-columns: minmax(0, 1fr);
+    }
+    .pager {
+      display: grid;
+      grid-template-columns: 1fr 1fr;
+      gap: var(--space-4);
+      margin-top: var(--space-5);
+    }
+    .pager a {
+      display: flex;
+      flex-direction: column;
+      gap: var(--space-1);
+      padding: var(--space-4) var(--space-5);
+      border: 1px solid var(--border);
+      border-radius: var(--radius);
+      background: var(--surface);
+      text-decoration: none;
+      color: var(--text);
+    }
+    .pager a:hover {
+      border-color: var(--accent);
+    }
+    .pager .next {
+      text-align: right;
+      align-items: flex-end;
+    }
+    .pager .direction {
+      display: inline-flex;
+      align-items: center;
+      gap: var(--space-1);
+      font-size: var(--text-sm);
+      color: var(--text-muted);
+    }
+    .pager .name {
+      font-size: var(--text-lg);
+      font-weight: 650;
+    }
+    .loading,
+    .load-error {
+      color: var(--text-muted);
+    }
+    .load-error h1 {
+      color: var(--text);
+    }
+    :focus-visible {
+      outline: 3px solid var(--focus);
+      outline-offset: 2px;
+    }
+  `];
+}
+
+function runCells(lesson: LessonDocument): RunCell[] {
+  return lesson.cells.filter((cell): cell is RunCell => cell.kind === 'run');
+}

@@ -1,0 +1,108 @@
+/**
+ * The workbook server's JSON API as the browser uses it: the lessons, one
+ * lesson's document, and the amqplib code of a cell for given parameters.
+ */
+import type { LessonDocument, LessonSummary } from '../../../server/protocol/index.js';
+
+/** One actor's program for a cell's parameters. */
+export interface ActorProgram {
+  actor: string;
+  code: string;
+}
+
+/** What asking for a cell's code can come back with. */
+export type CodeAnswer =
+  | { kind: 'code'; actors: ActorProgram[] }
+  /** The server has no code for this cell. */
+  | { kind: 'unavailable' }
+  /** The server refused the parameters, saying why. */
+  | { kind: 'refused'; problems: string[] };
+
+/** The request failed; the message says what happened in words a learner can act on. */
+export class ApiError extends Error {
+  /** The HTTP status, or 0 when the server could not be reached. */
+  readonly status: number;
+
+  constructor(message: string, status: number) {
+    super(message);
+    this.status = status;
+    this.name = 'ApiError';
+  }
+}
+
+/** Every lesson, in course order. */
+export function fetchLessons(signal?: AbortSignal): Promise<LessonSummary[]> {
+  return getJson<LessonSummary[]>('/api/lessons', signal);
+}
+
+/** One lesson's document; its id may be the folder name, number or slug. */
+export function fetchLesson(id: string, signal?: AbortSignal): Promise<LessonDocument> {
+  return getJson<LessonDocument>(`/api/lessons/${encodeURIComponent(id)}`, signal);
+}
+
+/** The programs of a cell's actors for these parameters. */
+export async function fetchCellCode(
+  lesson: string,
+  cell: string,
+  params: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<CodeAnswer> {
+  const response = await request(`/api/lessons/${encodeURIComponent(lesson)}/cells/${encodeURIComponent(cell)}/code`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ params }),
+    signal,
+  });
+  if (response.status === 404 || response.status === 405 || response.status === 501) return { kind: 'unavailable' };
+  const body = await readBody(response);
+  if (response.status === 400) return { kind: 'refused', problems: problemsOf(body) };
+  if (!response.ok) throw new ApiError(errorOf(body) ?? `the server answered ${response.status}`, response.status);
+  const actors = (body as { actors?: unknown }).actors;
+  if (!Array.isArray(actors)) return { kind: 'unavailable' };
+  return { kind: 'code', actors: actors.filter(isActorProgram) };
+}
+
+async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
+  const response = await request(url, { headers: { accept: 'application/json' }, signal });
+  const body = await readBody(response);
+  if (!response.ok) throw new ApiError(errorOf(body) ?? `the server answered ${response.status}`, response.status);
+  return body as T;
+}
+
+async function request(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw new ApiError('The workbook server cannot be reached. Is it still running?', 0);
+  }
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch {
+    return undefined;
+  }
+}
+
+function errorOf(body: unknown): string | undefined {
+  const error = (body as { error?: unknown } | undefined)?.error;
+  return typeof error === 'string' ? error : undefined;
+}
+
+/** A 400's problems, however the server lists them: strings, {message} objects, or one error. */
+function problemsOf(body: unknown): string[] {
+  const record = (body ?? {}) as { problems?: unknown; errors?: unknown };
+  const list = Array.isArray(record.problems) ? record.problems : Array.isArray(record.errors) ? record.errors : [];
+  const problems = list.map((problem: unknown) =>
+    typeof problem === 'string' ? problem : String((problem as { message?: unknown }).message ?? JSON.stringify(problem)));
+  const error = errorOf(body);
+  if (problems.length === 0 && error !== undefined) problems.push(error);
+  return problems.length === 0 ? ['the server refused these parameters'] : problems;
+}
+
+function isActorProgram(value: unknown): value is ActorProgram {
+  const program = value as { actor?: unknown; code?: unknown };
+  return typeof program?.actor === 'string' && typeof program.code === 'string';
+}

@@ -1,0 +1,42 @@
+/**
+ * Lesson prose from markdown to HTML. Lessons are the workbook's own content,
+ * but raw HTML in them is still shown as text, and links and images may only
+ * point to the web or the workbook itself, so prose can never run script.
+ */
+import { Marked, type Tokens } from 'marked';
+import { escapeHtml, highlight } from './highlight.js';
+
+/** Addresses prose may link to: the web, mail, and paths or anchors within the workbook (no scheme). */
+function isSafeAddress(href: string): boolean {
+  // Browsers ignore control characters and spaces inside a scheme ("java\tscript:"), so they are ignored here too.
+  const plain = href.replace(/[\u0000-\u0020\u007f]/g, '');
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(plain)?.[1]?.toLowerCase();
+  return scheme === undefined || scheme === 'http' || scheme === 'https' || scheme === 'mailto';
+}
+
+const markdown = new Marked({
+  gfm: true,
+  async: false,
+  renderer: {
+    html({ text }: Tokens.HTML | Tokens.Tag): string {
+      return escapeHtml(text);
+    },
+    code({ text, lang }: Tokens.Code): string {
+      const language = (lang ?? '').trim().split(/\s+/)[0] ?? '';
+      return `<pre class="code-block"><code class="hljs">${highlight(text, language || 'plaintext')}</code></pre>`;
+    },
+    link(token: Tokens.Link): string | false {
+      if (!isSafeAddress(token.href)) return this.parser.parseInline(token.tokens);
+      return false;
+    },
+    image(token: Tokens.Image): string | false {
+      if (!isSafeAddress(token.href)) return escapeHtml(token.text);
+      return false;
+    },
+  },
+});
+
+/** Markdown as safe HTML. */
+export function renderMarkdown(source: string): string {
+  return markdown.parse(source, { async: false });
+}

@@ -1,0 +1,69 @@
+/**
+ * What the address bar says: which page, which cell is active, and which
+ * parameters differ from a cell's defaults. Shared links reproduce a setup:
+ * `/lessons/05-topics?cell=animals&animals.mandatory=false`.
+ */
+
+/** Parameter values a learner changed, by cell id, then parameter name. */
+export interface ParamOverrides {
+  [cellId: string]: { [param: string]: unknown };
+}
+
+/** A page of the workbook. */
+export type Route =
+  | { page: 'lessons' }
+  | { page: 'lesson'; lesson: string; cell: string | undefined; params: ParamOverrides }
+  | { page: 'not-found'; path: string };
+
+const LESSON_PATH = /^\/lessons\/([^/]+)\/?$/;
+
+/** Reads a route from a path and query string, as location has them. */
+export function readRoute(pathname: string, search: string): Route {
+  if (pathname === '/' || pathname === '' || pathname === '/lessons' || pathname === '/lessons/') return { page: 'lessons' };
+  const match = LESSON_PATH.exec(pathname);
+  if (match === null) return { page: 'not-found', path: pathname };
+  const query = new URLSearchParams(search);
+  const params: ParamOverrides = {};
+  for (const [key, text] of query) {
+    const dot = key.indexOf('.');
+    if (dot <= 0 || dot === key.length - 1) continue;
+    const cell = key.slice(0, dot);
+    (params[cell] ??= {})[key.slice(dot + 1)] = readValue(text);
+  }
+  return { page: 'lesson', lesson: decodeURIComponent(match[1] ?? ''), cell: query.get('cell') ?? undefined, params };
+}
+
+/** The address of a route: path and query, cell first, then parameters in a stable order. */
+export function routeUrl(route: Route): string {
+  if (route.page === 'lessons') return '/';
+  if (route.page === 'not-found') return route.path;
+  const parts: string[] = [];
+  if (route.cell !== undefined) parts.push(`cell=${encodeQueryPart(route.cell)}`);
+  for (const cell of Object.keys(route.params).sort()) {
+    const values = route.params[cell] ?? {};
+    for (const name of Object.keys(values).sort()) {
+      parts.push(`${encodeQueryPart(`${cell}.${name}`)}=${encodeQueryPart(JSON.stringify(values[name]))}`);
+    }
+  }
+  const path = `/lessons/${encodeURIComponent(route.lesson)}`;
+  return parts.length === 0 ? path : `${path}?${parts.join('&')}`;
+}
+
+/** The address of a lesson with no cell chosen and no parameter changed. */
+export function lessonUrl(lesson: string): string {
+  return routeUrl({ page: 'lesson', lesson, cell: undefined, params: {} });
+}
+
+/** A value is JSON; text that is not JSON (typed by hand, `?hello.message=hi`) is taken as a string. */
+function readValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Percent-encodes, but leaves the JSON punctuation that addresses carry readably. */
+function encodeQueryPart(text: string): string {
+  return encodeURIComponent(text).replace(/%(2C|3A|5B|5D|7B|7D|40|2F)/g, (escaped) => decodeURIComponent(escaped));
+}

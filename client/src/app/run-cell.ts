@@ -1,0 +1,377 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { RunFailure, ServerMessage } from '../../../server/protocol/messages.js';
+import { RunModel } from '../run/run-model.js';
+import { baseStyles, buttonStyles, inputStyles, srOnlyStyles } from '../styles/controls.js';
+import { icon } from './icons.js';
+import { progress } from './progress.js';
+import { ACTIVE_STATUSES, statusLook, type CellStatus } from './run-status.js';
+import { ANIMATION_SPEEDS, settings } from './settings.js';
+import { ConnectionStateEvent, workbookSocket, type WorkbookSocket } from './workbook-socket.js';
+
+/** What a run cell reports when its status changes. */
+export interface RunStatusChange {
+  cell: string;
+  status: CellStatus;
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'run-status-change': CustomEvent<RunStatusChange>;
+  }
+  interface HTMLElementTagNameMap {
+    'run-cell': RunCellElement;
+  }
+}
+
+/** What a dropped connection does to a run, in the learner's words. */
+const INTERRUPTED: RunFailure = {
+  explanation: 'The connection to the workbook server was lost while this run was going, so the server stopped it. '
+    + 'The page reconnects by itself; run the cell again once it has.',
+  raw: 'WebSocket closed during the run',
+};
+
+let runCount = 0;
+
+/**
+ * A run cell's controls and output: Run, Step, Pause/Resume, Stop and Reset
+ * over the page's WebSocket, the run's status (a word and an icon, announced
+ * to screen readers), a failure's explanation with the raw error beneath,
+ * and `<run-output>` showing the run.
+ *
+ * Attribute `data-status` mirrors the status (idle, starting, running, paused,
+ * finished, stopped, failed, interrupted).
+ *
+ * @fires run-status-change - when the status changes.
+ */
+@customElement('run-cell')
+export class RunCellElement extends LitElement {
+  /** The lesson's id. */
+  @property() lesson = '';
+  /** The run cell's id. */
+  @property() cell = '';
+  /** The parameters a run starts with. */
+  @property({ attribute: false }) params: Record<string, unknown> = {};
+  /** False while the parameters cannot be run. */
+  @property({ type: Boolean }) valid = true;
+  /** Whether keyboard shortcuts act on this cell (it shows their keys). */
+  @property({ type: Boolean, reflect: true }) active = false;
+  /** The socket runs go over; the page's own unless a test gives another. */
+  @property({ attribute: false }) socket: WorkbookSocket = workbookSocket();
+
+  @state() private _status: CellStatus = 'idle';
+  @state() private _failure: RunFailure | undefined;
+  @state() private _notice = '';
+  @state() private _connected = false;
+  @state() private _speed = settings().value.speed;
+
+  /** The views' model: one per cell, emptied for each run. */
+  readonly model = new RunModel();
+  private _runId: string | undefined;
+  private _stopListening: (() => void) | undefined;
+
+  /** Where the cell's run is. */
+  get status(): CellStatus {
+    return this._status;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this._connected = this.socket.state === 'open';
+    this.socket.addEventListener('connection-state', this.handleConnection);
+    settings().addEventListener('change', this.handleSettings);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.socket.removeEventListener('connection-state', this.handleConnection);
+    settings().removeEventListener('change', this.handleSettings);
+    // Leaving the page ends its runs: the server would otherwise run them for no one.
+    if (this._runId !== undefined && ACTIVE_STATUSES.has(this._status)) this.socket.send({ type: 'reset', runId: this._runId });
+    this._stopListening?.();
+  }
+
+  protected override willUpdate(): void {
+    this.dataset.status = this._status;
+  }
+
+  /** Starts a run; in step mode it waits at the first frame for Step. */
+  run(mode: 'continuous' | 'step' = 'continuous'): void {
+    if (!this.canStart) return;
+    runCount += 1;
+    const runId = `${this.cell.slice(0, 40)}-${Date.now().toString(36)}-${runCount}`;
+    this._stopListening?.();
+    this.model.reset();
+    this._runId = runId;
+    this._stopListening = this.socket.listen(runId, {
+      message: (message) => this.handleMessage(message),
+      interrupted: () => this.handleInterrupted(),
+    });
+    const sent = this.socket.send({ type: 'run', runId, lesson: this.lesson, cell: this.cell, params: this.params, mode });
+    if (!sent) {
+      this._stopListening();
+      this.say('Not connected to the workbook server. Wait for it to reconnect, then run again.');
+      return;
+    }
+    this._failure = undefined;
+    this._notice = '';
+    this.setStatus('starting');
+  }
+
+  /** Advances a going run by one protocol event, or starts one in step mode. */
+  step(): void {
+    if (this._runId !== undefined && ACTIVE_STATUSES.has(this._status)) this.control('step');
+    else this.run('step');
+  }
+
+  /** Pauses a running run, resumes a paused one. */
+  togglePause(): void {
+    if (this._status === 'running') this.control('pause');
+    else if (this._status === 'paused') this.control('resume');
+  }
+
+  /** Stops a going run. */
+  stop(): void {
+    if (ACTIVE_STATUSES.has(this._status)) this.control('stop');
+  }
+
+  /** Ends and forgets the cell's run, emptying its views. */
+  reset(): void {
+    if (this._runId !== undefined) this.socket.send({ type: 'reset', runId: this._runId });
+    this._stopListening?.();
+    this._runId = undefined;
+    this.model.reset();
+    this._failure = undefined;
+    this._notice = '';
+    this.setStatus('idle');
+  }
+
+  private get canStart(): boolean {
+    return this.valid && this._connected && !ACTIVE_STATUSES.has(this._status);
+  }
+
+  private control(type: 'pause' | 'resume' | 'step' | 'stop'): void {
+    if (this._runId === undefined) return;
+    if (!this.socket.send({ type, runId: this._runId })) this.say('Not connected to the workbook server.');
+  }
+
+  private handleMessage(message: ServerMessage): void {
+    this.model.apply(message);
+    if (message.type === 'status') {
+      this._failure = message.failure;
+      this.setStatus(message.status);
+      if (message.status === 'finished') progress().markFinished(this.lesson, this.cell);
+    } else if (message.type === 'error') {
+      // A refused start is the run's failure; a refused control (a race with the run's end) is only worth a word.
+      if (this._status === 'starting') {
+        this._failure = { explanation: `The server did not start this run: ${message.message}`, raw: message.message };
+        this.setStatus('failed');
+      } else {
+        this.say(message.message);
+      }
+    }
+  }
+
+  private handleInterrupted(): void {
+    if (!ACTIVE_STATUSES.has(this._status)) return;
+    this._failure = INTERRUPTED;
+    this.setStatus('interrupted');
+  }
+
+  private readonly handleConnection = (event: Event): void => {
+    this._connected = (event as ConnectionStateEvent).state === 'open';
+  };
+
+  private readonly handleSettings = (): void => {
+    this._speed = settings().value.speed;
+  };
+
+  private setStatus(status: CellStatus): void {
+    if (status === this._status) return;
+    this._status = status;
+    this.dispatchEvent(new CustomEvent<RunStatusChange>('run-status-change', {
+      detail: { cell: this.cell, status },
+      bubbles: true,
+      composed: true,
+    }));
+  }
+
+  private say(notice: string): void {
+    this._notice = notice;
+  }
+
+  protected override render() {
+    const status = this._status;
+    const look = statusLook(status);
+    const going = ACTIVE_STATUSES.has(status);
+    const stepping = going && status !== 'starting';
+    const blocked = !this.valid ? 'Fix the parameters first.' : !this._connected ? 'Waiting for the connection to the server.' : '';
+    return html`
+      <div class="toolbar" role="toolbar" aria-label="Run controls">
+        <button type="button" class="button primary" aria-label="Run" aria-keyshortcuts="r" title="Run (r)"
+          ?disabled=${!this.canStart} aria-describedby=${blocked ? 'blocked' : nothing}
+          @click=${() => this.run()}>${icon('play')}Run${this.renderKey('R')}</button>
+        <button type="button" class="button" aria-label="Step" aria-keyshortcuts="s" title="Step: one protocol event (s)"
+          ?disabled=${!(stepping || this.canStart)} @click=${() => this.step()}>${icon('step')}Step${this.renderKey('S')}</button>
+        ${status === 'paused'
+          ? html`<button type="button" class="button" aria-label="Resume" aria-keyshortcuts="p" title="Resume (p)"
+              @click=${() => this.togglePause()}>${icon('play')}Resume${this.renderKey('P')}</button>`
+          : html`<button type="button" class="button" aria-label="Pause" aria-keyshortcuts="p" title="Pause (p)"
+              ?disabled=${status !== 'running'} @click=${() => this.togglePause()}>${icon('pause')}Pause${this.renderKey('P')}</button>`}
+        <button type="button" class="button" aria-label="Stop" aria-keyshortcuts="x" title="Stop (x)"
+          ?disabled=${!going} @click=${() => this.stop()}>${icon('stop')}Stop${this.renderKey('X')}</button>
+        <button type="button" class="button ghost" aria-label="Reset" title="Reset: forget this run"
+          ?disabled=${status === 'idle'} @click=${() => this.reset()}>${icon('reset')}Reset</button>
+        <div class="status tone-${look.tone}" role="status" aria-live="polite">
+          ${icon(look.icon, status === 'starting' ? 'icon spin' : 'icon')}<span>${look.label}</span>
+        </div>
+        <label class="speed">Animation speed
+          <select .value=${String(this._speed)} @change=${(event: Event) => settings().update({ speed: Number((event.target as HTMLSelectElement).value) })}>
+            ${ANIMATION_SPEEDS.map((speed) => html`<option value=${speed} ?selected=${speed === this._speed}>${speed}×</option>`)}
+          </select>
+        </label>
+      </div>
+      ${blocked && !going ? html`<p class="blocked" id="blocked">${blocked}</p>` : nothing}
+      ${this._notice ? html`<p class="notice" role="alert">${icon('warning')}<span>${this._notice}</span></p>` : nothing}
+      ${this._failure !== undefined && (status === 'failed' || status === 'interrupted') ? this.renderFailure(this._failure) : nothing}
+      ${status === 'idle'
+        ? html`<div class="empty">
+            <p><strong>Run</strong> starts the scenario against the broker and draws every message as it moves.
+            <strong>Step</strong> starts it paused and lets one protocol event through at a time.</p></div>`
+        : html`<run-output .model=${this.model}></run-output>`}
+    `;
+  }
+
+  private renderKey(key: string) {
+    return this.active ? html`<kbd aria-hidden="true">${key}</kbd>` : nothing;
+  }
+
+  private renderFailure(failure: RunFailure) {
+    const title = this._status === 'interrupted' ? 'The run was interrupted' : 'The run failed';
+    return html`<div class="failure" role="alert">
+      <div class="failure-head">${icon(this._status === 'interrupted' ? 'unplugged' : 'warning')}<strong>${title}</strong></div>
+      <p class="explanation">${failure.explanation}</p>
+      <details><summary>Raw error</summary><pre>${failure.raw}</pre></details>
+    </div>`;
+  }
+
+  static override styles = [baseStyles, buttonStyles, inputStyles, srOnlyStyles, css`
+    :host {
+      display: flex;
+      flex-direction: column;
+      gap: var(--space-3);
+      min-width: 0;
+    }
+    .toolbar {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: var(--space-2);
+    }
+    .status {
+      display: inline-flex;
+      align-items: center;
+      gap: var(--space-2);
+      margin-left: var(--space-2);
+      padding: 0 var(--space-3);
+      min-height: 2.25rem;
+      border-radius: 999px;
+      font-size: var(--text-sm);
+      font-weight: 700;
+      color: var(--tone);
+      background: var(--tone-soft);
+      border: 1px solid color-mix(in srgb, var(--tone) 35%, transparent);
+    }
+    .status svg {
+      width: 1.05rem;
+      height: 1.05rem;
+    }
+    .tone-running { --tone: var(--status-running); --tone-soft: var(--status-running-soft); }
+    .tone-paused { --tone: var(--status-paused); --tone-soft: var(--status-paused-soft); }
+    .tone-finished { --tone: var(--status-finished); --tone-soft: var(--status-finished-soft); }
+    .tone-stopped { --tone: var(--status-stopped); --tone-soft: var(--status-stopped-soft); }
+    .tone-failed { --tone: var(--status-failed); --tone-soft: var(--status-failed-soft); }
+    .spin {
+      animation: spin 0.9s linear infinite;
+    }
+    @keyframes spin {
+      to { transform: rotate(360deg); }
+    }
+    .speed {
+      margin-left: auto;
+      display: inline-flex;
+      align-items: center;
+      gap: var(--space-2);
+      font-size: var(--text-sm);
+      color: var(--text-muted);
+    }
+    .speed select {
+      width: auto;
+      min-width: 4.5rem;
+    }
+    .blocked {
+      margin: 0;
+      font-size: var(--text-sm);
+      color: var(--text-muted);
+    }
+    .notice {
+      display: flex;
+      gap: var(--space-2);
+      align-items: center;
+      margin: 0;
+      font-size: var(--text-sm);
+      color: var(--status-paused);
+    }
+    .failure {
+      border: 1px solid var(--status-failed);
+      border-left-width: 5px;
+      border-radius: var(--radius-sm);
+      background: var(--status-failed-soft);
+      padding: var(--space-3) var(--space-4);
+    }
+    .failure-head {
+      display: flex;
+      align-items: center;
+      gap: var(--space-2);
+      color: var(--status-failed);
+      font-size: var(--text-md);
+    }
+    .failure-head svg {
+      width: 1.2rem;
+      height: 1.2rem;
+    }
+    .explanation {
+      margin: var(--space-2) 0;
+      font-size: var(--text-lg);
+      line-height: 1.45;
+      color: var(--text);
+    }
+    .failure details summary {
+      cursor: pointer;
+      font-size: var(--text-sm);
+      color: var(--text-muted);
+    }
+    .failure pre {
+      margin: var(--space-2) 0 0;
+      padding: var(--space-2) var(--space-3);
+      background: var(--surface);
+      border-radius: var(--radius-sm);
+      font-family: var(--font-mono);
+      font-size: var(--text-xs);
+      white-space: pre-wrap;
+      word-break: break-word;
+    }
+    .empty {
+      border: 1px dashed var(--border-strong);
+      border-radius: var(--radius);
+      padding: var(--space-5);
+      color: var(--text-muted);
+      text-align: center;
+      font-size: var(--text-sm);
+    }
+    .empty p {
+      margin: 0 auto;
+      max-width: 60ch;
+    }
+  `];
+}

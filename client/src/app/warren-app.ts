@@ -1,0 +1,225 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, query, state } from 'lit/decorators.js';
+import { baseStyles } from '../styles/controls.js';
+import { icon } from './icons.js';
+import type { LessonPage, LessonRouteChange } from './lesson-page.js';
+import { readRoute, routeUrl, type Route } from './route.js';
+import { settings } from './settings.js';
+import type { ShortcutHelp } from './shortcut-help.js';
+import { shortcutFor } from './shortcuts.js';
+import { workbookSocket, type BrokerInfo } from './workbook-socket.js';
+import './connection-banner.js';
+import './lesson-list.js';
+import './lesson-page.js';
+import './settings-bar.js';
+import './shortcut-help.js';
+
+/** Edits closer together than this share one history entry: typing "100" is one step back, not three. */
+const EDIT_BURST_MS = 1000;
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'warren-app': WarrenApp;
+  }
+}
+
+/**
+ * The workbook: header, connection banner, and the page the address names
+ * (the lesson list at `/`, a lesson at `/lessons/<id>`). The address holds
+ * the active cell and changed parameters; links inside the app, back and
+ * forward move between pages without reloading. Keyboard shortcuts are
+ * handled here and passed to the lesson page.
+ */
+@customElement('warren-app')
+export class WarrenApp extends LitElement {
+  @state() private _route: Route = readRoute(location.pathname, location.search);
+  @state() private _broker: BrokerInfo | undefined;
+  @query('lesson-page') private _lessonPage: LessonPage | null | undefined;
+  @query('shortcut-help') private _help!: ShortcutHelp;
+
+  private readonly _socket = workbookSocket();
+  private _lastEdit = 0;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    addEventListener('popstate', this.handlePopState);
+    addEventListener('keydown', this.handleKey);
+    this.addEventListener('click', this.handleLinkClick);
+    this._socket.addEventListener('broker', this.handleBroker);
+    this._broker = this._socket.broker;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    removeEventListener('popstate', this.handlePopState);
+    removeEventListener('keydown', this.handleKey);
+    this.removeEventListener('click', this.handleLinkClick);
+    this._socket.removeEventListener('broker', this.handleBroker);
+  }
+
+  private readonly handleBroker = (): void => {
+    this._broker = this._socket.broker;
+  };
+
+  private readonly handlePopState = (): void => {
+    this._route = readRoute(location.pathname, location.search);
+  };
+
+  /** Links to the app's own pages change the page in place. */
+  private readonly handleLinkClick = (event: MouseEvent): void => {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    const anchor = event.composedPath().find((target): target is HTMLAnchorElement => target instanceof HTMLAnchorElement);
+    if (anchor === undefined || anchor.target !== '' || anchor.hasAttribute('download')) return;
+    const url = new URL(anchor.href, location.href);
+    if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
+    if (url.pathname === location.pathname && url.search === location.search && url.hash !== '') return;
+    event.preventDefault();
+    history.pushState(null, '', url.pathname + url.search);
+    this._route = readRoute(url.pathname, url.search);
+    scrollTo({ top: 0 });
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('main')?.focus({ preventScroll: true }));
+  };
+
+  private handleRouteChange(event: CustomEvent<LessonRouteChange>): void {
+    const route = this._route;
+    if (route.page !== 'lesson') return;
+    const next: Route = { ...route, cell: event.detail.cell, params: event.detail.params };
+    const url = routeUrl(next);
+    this._route = next;
+    if (url === location.pathname + location.search) return;
+    const now = Date.now();
+    // A new edit gets its own history entry; the rest of its burst, and moving between cells, replace it.
+    if (event.detail.edit && now - this._lastEdit > EDIT_BURST_MS) history.pushState(null, '', url);
+    else history.replaceState(null, '', url);
+    if (event.detail.edit) this._lastEdit = now;
+  }
+
+  private readonly handleKey = (event: KeyboardEvent): void => {
+    if (this._help?.open && event.key !== '?') return;
+    const action = shortcutFor(event);
+    if (action === undefined) return;
+    event.preventDefault();
+    if (action === 'help') this._help.toggle();
+    else if (action === 'presenter') settings().update({ presenter: !settings().value.presenter });
+    else if (action === 'theme') settings().update({ theme: settings().effectiveTheme === 'dark' ? 'light' : 'dark' });
+    else this._lessonPage?.shortcut(action);
+  };
+
+  protected override render() {
+    const route = this._route;
+    return html`
+      <a class="skip" href="#main" @click=${this.handleSkip}>Skip to content</a>
+      <header class="top">
+        <a class="brand" href="/" aria-label="Warren, all lessons">
+          <span class="logo" aria-hidden="true"><svg viewBox="0 0 32 32" width="28" height="28"><rect width="32" height="32" rx="8" fill="currentColor"/><path d="M8 22V10h4v8h8v4z" fill="var(--on-accent)"/></svg></span>
+          <span class="name">Warren</span>
+        </a>
+        <span class="tagline">RabbitMQ workbook</span>
+        <span class="spacer"></span>
+        ${this._broker === undefined ? nothing : html`<span class="broker" title=${this._broker.url}>
+          ${icon('plug')}${this._broker.kind === 'embedded' ? 'Embedded broker' : 'RabbitMQ'}</span>`}
+        <settings-bar @show-shortcuts=${() => this._help.toggle()}></settings-bar>
+      </header>
+      <connection-banner .socket=${this._socket}></connection-banner>
+      <main id="main" tabindex="-1">
+        ${route.page === 'lessons' ? html`<lesson-list .broker=${this._broker}></lesson-list>` : nothing}
+        ${route.page === 'lesson' ? html`<lesson-page .lesson=${route.lesson} .activeCell=${route.cell} .params=${route.params}
+          @lesson-route-change=${this.handleRouteChange}></lesson-page>` : nothing}
+        ${route.page === 'not-found' ? html`<div class="not-found"><h1>Nothing here</h1>
+          <p>There is no page at <code>${route.path}</code>.</p><p><a href="/">See all lessons</a></p></div>` : nothing}
+      </main>
+      <shortcut-help></shortcut-help>
+    `;
+  }
+
+  private handleSkip(event: Event): void {
+    event.preventDefault();
+    this.renderRoot.querySelector<HTMLElement>('main')?.focus();
+  }
+
+  static override styles = [baseStyles, css`
+    :host {
+      display: block;
+      min-height: 100vh;
+    }
+    .skip {
+      position: absolute;
+      left: var(--space-3);
+      top: -4rem;
+      z-index: 10;
+      padding: var(--space-2) var(--space-3);
+      background: var(--surface-raised);
+      color: var(--text);
+      border-radius: var(--radius-sm);
+    }
+    .skip:focus {
+      top: var(--space-2);
+    }
+    .top {
+      position: sticky;
+      top: 0;
+      z-index: 5;
+      display: flex;
+      align-items: center;
+      gap: var(--space-3);
+      height: var(--header-height);
+      padding: 0 var(--space-5);
+      background: color-mix(in srgb, var(--bg) 88%, transparent);
+      backdrop-filter: blur(8px);
+      border-bottom: 1px solid var(--border);
+    }
+    .brand {
+      display: inline-flex;
+      align-items: center;
+      gap: var(--space-2);
+      color: var(--text);
+      text-decoration: none;
+      font-weight: 800;
+      font-size: var(--text-lg);
+      letter-spacing: -0.01em;
+    }
+    .logo {
+      display: inline-flex;
+      color: var(--accent);
+    }
+    .tagline {
+      color: var(--text-muted);
+      font-size: var(--text-sm);
+      padding-left: var(--space-3);
+      border-left: 1px solid var(--border);
+    }
+    .spacer {
+      flex: 1;
+    }
+    .broker {
+      display: inline-flex;
+      align-items: center;
+      gap: var(--space-1);
+      font-size: var(--text-sm);
+      color: var(--text-muted);
+      padding: var(--space-1) var(--space-2);
+      border-radius: var(--radius-sm);
+    }
+    main:focus {
+      outline: none;
+    }
+    .not-found {
+      max-width: var(--content-width);
+      margin: 0 auto;
+      padding: var(--space-7) var(--space-6);
+    }
+    a {
+      color: var(--link);
+    }
+    :focus-visible {
+      outline: 3px solid var(--focus);
+      outline-offset: 2px;
+    }
+    @media (max-width: 720px) {
+      .tagline,
+      .broker {
+        display: none;
+      }
+    }
+  `];
+}
