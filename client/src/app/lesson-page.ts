@@ -63,7 +63,8 @@ export class LessonPage extends LitElement {
   private _checkers = new Map<string, TSchema>();
   /** Each cell's values, kept while its changes stay the same so its form and code see the same object. */
   private _values = new Map<string, { changes: string; values: Record<string, unknown> }>();
-  private _scrolledTo: string | undefined;
+  /** Set when a lesson arrives: a shared link opens at its cell, once. */
+  private _scrollPending = false;
   private _loading: AbortController | undefined;
 
   override connectedCallback(): void {
@@ -82,10 +83,9 @@ export class LessonPage extends LitElement {
   }
 
   protected override updated(): void {
-    // A shared link opens at its cell, once the lesson is there to scroll in.
-    if (this._document === undefined || this.activeCell === undefined || this._scrolledTo !== undefined) return;
-    this._scrolledTo = this.activeCell;
-    this.renderRoot.querySelector(`#cell-${CSS.escape(this.activeCell)}`)?.scrollIntoView({ block: 'start' });
+    if (!this._scrollPending || this._document === undefined) return;
+    this._scrollPending = false;
+    if (this.activeCell !== undefined) this.renderRoot.querySelector(`#cell-${CSS.escape(this.activeCell)}`)?.scrollIntoView({ block: 'start' });
   }
 
   /** Carries out a keyboard shortcut on the active run cell, or the first one in view. */
@@ -115,7 +115,6 @@ export class LessonPage extends LitElement {
     this._loading = loading;
     this._document = undefined;
     this._error = '';
-    this._scrolledTo = undefined;
     try {
       const [document, lessons] = await Promise.all([fetchLesson(this.lesson, loading.signal), fetchLessons(loading.signal)]);
       if (loading.signal.aborted) return;
@@ -124,6 +123,7 @@ export class LessonPage extends LitElement {
       this._lessons = lessons;
       this._finished = progress().finishedCells(document.id);
       this._document = document;
+      this._scrollPending = true;
       globalThis.document.title = `${document.title} · Warren`;
     } catch (error) {
       if (loading.signal.aborted) return;
@@ -173,17 +173,19 @@ export class LessonPage extends LitElement {
     const position = this._lessons.findIndex((summary) => summary.id === lesson.id);
     return html`
       <div class="page">
-        <nav class="crumbs" aria-label="Breadcrumb">
-          <a href="/">${icon('back')}All lessons</a>
-        </nav>
-        <p class="meta">
-          <span>Lesson ${lesson.order}${this._lessons.length > 0 ? html` of ${this._lessons.length}` : nothing}</span>
-          <span aria-hidden="true">·</span>
-          <span class="minutes">${icon('clock')}${lesson.minutes} min</span>
-          <span aria-hidden="true">·</span>
-          <span class="progress ${finished === cells.length && cells.length > 0 ? 'complete' : ''}">
-            ${finished === cells.length && cells.length > 0 ? icon('checkCircle') : nothing}${finished} of ${cells.length} runs finished</span>
-        </p>
+        <div class="top-line">
+          <nav class="crumbs" aria-label="Breadcrumb">
+            <a href="/">${icon('back')}All lessons</a>
+          </nav>
+          <p class="meta">
+            <span>Lesson ${lesson.order}${this._lessons.length > 0 ? html` of ${this._lessons.length}` : nothing}</span>
+            <span aria-hidden="true">·</span>
+            <span class="minutes">${icon('clock')}${lesson.minutes} min</span>
+            <span aria-hidden="true">·</span>
+            <span class="progress ${finished === cells.length && cells.length > 0 ? 'complete' : ''}">
+              ${finished === cells.length && cells.length > 0 ? icon('checkCircle') : nothing}${finished} of ${cells.length} runs finished</span>
+          </p>
+        </div>
         ${lesson.cells.map((cell) => (cell.kind === 'prose'
           ? html`<prose-cell .markdown=${cell.markdown}></prose-cell>`
           : this.renderRunCell(lesson, cell)))}
@@ -268,12 +270,19 @@ export class LessonPage extends LitElement {
     .crumbs a:hover {
       color: var(--text);
     }
+    .top-line {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: var(--space-2) var(--space-5);
+      margin-bottom: calc(-1 * var(--space-2));
+    }
     .meta {
       display: flex;
       flex-wrap: wrap;
       align-items: center;
       gap: var(--space-2);
-      margin: 0 0 calc(-1 * var(--space-3));
+      margin: 0;
       color: var(--text-muted);
       font-size: var(--text-sm);
       font-weight: 600;

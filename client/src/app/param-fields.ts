@@ -224,7 +224,7 @@ function renderGroup(input: EditorInput, fields: FieldSpec[]): TemplateResult {
   const value = context.valueAt(path);
   const set = typeof value === 'object' && value !== null ? Object.keys(value).length : 0;
   return html`<details class="group" ?open=${set > 0}>
-    <summary><span class="label">${field.name}</span><span class="count">${set === 0 ? 'none set' : `${set} set`}</span></summary>
+    <summary>${icon('forward', 'chevron')}<span class="label">${field.name}</span><span class="count">${set === 0 ? 'none set' : `${set} set`}</span></summary>
     <div class="fields">${fields.map((inner) => renderField(inner, [...path, inner.name], context))}</div>
   </details>`;
 }

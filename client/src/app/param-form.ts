@@ -271,6 +271,19 @@ export class ParamForm extends LitElement {
       gap: var(--space-2);
       padding: var(--space-2) var(--space-3);
       cursor: pointer;
+      list-style: none;
+    }
+    details.group > summary::-webkit-details-marker {
+      display: none;
+    }
+    .chevron {
+      width: 0.9rem;
+      height: 0.9rem;
+      color: var(--text-muted);
+      transition: transform var(--transition);
+    }
+    details[open] > summary .chevron {
+      transform: rotate(90deg);
     }
     details.group > summary .count {
       color: var(--text-muted);

@@ -67,3 +67,18 @@ function readValue(text: string): unknown {
 function encodeQueryPart(text: string): string {
   return encodeURIComponent(text).replace(/%(2C|3A|5B|5D|7B|7D|40|2F)/g, (escaped) => decodeURIComponent(escaped));
 }
+
+/** The `cell.param` names whose values differ between two sets of overrides. */
+export function changedParams(before: ParamOverrides, after: ParamOverrides): string[] {
+  const names = new Set<string>();
+  for (const overrides of [before, after]) {
+    for (const [cell, values] of Object.entries(overrides)) {
+      for (const name of Object.keys(values)) names.add(`${cell}.${name}`);
+    }
+  }
+  return [...names].filter((name) => {
+    const [cell = '', ...rest] = name.split('.');
+    const param = rest.join('.');
+    return JSON.stringify(before[cell]?.[param]) !== JSON.stringify(after[cell]?.[param]);
+  }).sort();
+}

@@ -263,10 +263,17 @@ export class RunCellElement extends LitElement {
       min-width: 0;
     }
     .toolbar {
+      /* The controls stay in reach while the learner scrolls through the run's views. */
+      position: sticky;
+      top: var(--header-height);
+      z-index: 2;
       display: flex;
       flex-wrap: wrap;
       align-items: center;
       gap: var(--space-2);
+      padding: var(--space-2) 0;
+      margin: calc(-1 * var(--space-2)) 0;
+      background: var(--surface);
     }
     .status {
       display: inline-flex;

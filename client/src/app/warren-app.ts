@@ -3,7 +3,7 @@ import { customElement, query, state } from 'lit/decorators.js';
 import { baseStyles } from '../styles/controls.js';
 import { icon } from './icons.js';
 import type { LessonPage, LessonRouteChange } from './lesson-page.js';
-import { readRoute, routeUrl, type Route } from './route.js';
+import { changedParams, readRoute, routeUrl, type Route } from './route.js';
 import { settings } from './settings.js';
 import type { ShortcutHelp } from './shortcut-help.js';
 import { shortcutFor } from './shortcuts.js';
@@ -14,7 +14,7 @@ import './lesson-page.js';
 import './settings-bar.js';
 import './shortcut-help.js';
 
-/** Edits closer together than this share one history entry: typing "100" is one step back, not three. */
+/** Edits of one parameter closer together than this share one history entry: typing "100" is one step back, not three. */
 const EDIT_BURST_MS = 1000;
 
 declare global {
@@ -38,7 +38,8 @@ export class WarrenApp extends LitElement {
   @query('shortcut-help') private _help!: ShortcutHelp;
 
   private readonly _socket = workbookSocket();
-  private _lastEdit = 0;
+  /** When the last parameter edit happened, and which parameters it changed. */
+  private _lastEdit = { at: 0, params: '' };
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -87,11 +88,16 @@ export class WarrenApp extends LitElement {
     const url = routeUrl(next);
     this._route = next;
     if (url === location.pathname + location.search) return;
-    const now = Date.now();
-    // A new edit gets its own history entry; the rest of its burst, and moving between cells, replace it.
-    if (event.detail.edit && now - this._lastEdit > EDIT_BURST_MS) history.pushState(null, '', url);
-    else history.replaceState(null, '', url);
-    if (event.detail.edit) this._lastEdit = now;
+    if (!event.detail.edit) {
+      history.replaceState(null, '', url);
+      return;
+    }
+    // A new edit gets its own history entry; more typing into the same parameter replaces it.
+    const edit = { at: Date.now(), params: changedParams(route.params, next.params).join(' ') };
+    const sameBurst = edit.params === this._lastEdit.params && edit.at - this._lastEdit.at < EDIT_BURST_MS;
+    if (sameBurst) history.replaceState(null, '', url);
+    else history.pushState(null, '', url);
+    this._lastEdit = edit;
   }
 
   private readonly handleKey = (event: KeyboardEvent): void => {
