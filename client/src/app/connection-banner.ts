@@ -106,20 +106,32 @@ export class ConnectionBanner extends LitElement {
   }
 
   static override styles = [baseStyles, css`
-    :host {
-      display: block;
+    /* Fixed at the foot of the window, so it shows wherever the learner has scrolled. */
+    .live {
+      position: fixed;
+      left: 50%;
+      bottom: var(--space-5);
+      z-index: 20;
+      transform: translateX(-50%);
+      width: max-content;
+      max-width: calc(100vw - 2rem);
     }
     .banner {
       display: flex;
       align-items: center;
-      justify-content: center;
       gap: var(--space-2);
-      padding: var(--space-2) var(--space-4);
+      padding: var(--space-3) var(--space-4);
       font-size: var(--text-sm);
       font-weight: 600;
-      border-bottom: 1px solid var(--tone);
+      border: 1px solid var(--tone);
+      border-left-width: 5px;
+      border-radius: var(--radius);
+      color: var(--text);
+      background: var(--surface-raised);
+      box-shadow: 0 10px 30px rgb(0 0 0 / 0.18);
+    }
+    .banner svg {
       color: var(--tone);
-      background: var(--tone-soft);
     }
     .banner svg {
       width: 1.1rem;

@@ -40,7 +40,7 @@ export class ServerNoticeEvent extends Event {
 
 /** First pause before reconnecting, and the longest one. */
 const FIRST_RETRY_MS = 500;
-const LONGEST_RETRY_MS = 8000;
+const LONGEST_RETRY_MS = 4000;
 
 /**
  * One reconnecting WebSocket with runs listening on it.
