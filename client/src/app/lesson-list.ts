@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { LessonSummary } from '../../../server/protocol/index.js';
 import { baseStyles, buttonStyles } from '../styles/controls.js';
+import { flowIllustration, flowIllustrationStyles } from './flow-illustration.js';
 import { icon } from './icons.js';
 import { fetchLesson, fetchLessons } from './lessons-api.js';
 import { progress } from './progress.js';
@@ -90,21 +91,24 @@ export class LessonList extends LitElement {
     return html`
       <div class="page">
         <section class="intro" aria-labelledby="intro-title">
-          <p class="eyebrow">A RabbitMQ workbook</p>
-          <h1 id="intro-title">The RabbitMQ tutorials, running in front of you</h1>
-          <p class="lead">
-            Each lesson is a notebook. Change a scenario's parameters, run it against a real broker, and watch
-            every message move: published, routed by an exchange, queued, delivered, acknowledged, requeued or dropped.
-            Step through a run one protocol frame at a time.
-          </p>
-          <div class="intro-actions">
-            ${next === undefined ? nothing : html`<a class="button primary start" href=${lessonUrl(next.id)}>
-              ${icon('play')}${started ? 'Continue' : 'Start'} with ${next.title}</a>`}
-            <p class="facts">
-              ${lessons === undefined ? nothing : html`<span>${lessons.length} lessons, about ${Math.round(minutes / 5) * 5} minutes</span>`}
-              ${this.broker === undefined ? nothing : html`<span>${icon('plug')}Scenarios run on ${this.broker.kind === 'embedded' ? 'the embedded broker' : html`RabbitMQ at <code>${this.broker.url}</code>`}</span>`}
+          <div class="intro-text">
+            <p class="eyebrow">A RabbitMQ workbook</p>
+            <h1 id="intro-title">The RabbitMQ tutorials, running in front of you</h1>
+            <p class="lead">
+              Each lesson is a notebook. Change a scenario's parameters, run it against a real broker, and watch
+              every message move: published, routed by an exchange, queued, delivered, acknowledged, requeued or dropped.
+              Step through a run one protocol frame at a time.
             </p>
+            <div class="intro-actions">
+              ${next === undefined ? nothing : html`<a class="button primary start" href=${lessonUrl(next.id)}>
+                ${icon('play')}${started ? 'Continue' : 'Start'} with ${next.title}</a>`}
+              <p class="facts">
+                ${lessons === undefined ? nothing : html`<span>${lessons.length} lessons, about ${Math.round(minutes / 5) * 5} minutes</span>`}
+                ${this.broker === undefined ? nothing : html`<span>${icon('plug')}Scenarios run on ${this.broker.kind === 'embedded' ? 'the embedded broker' : html`RabbitMQ at <code>${this.broker.url}</code>`}</span>`}
+              </p>
+            </div>
           </div>
+          <div class="picture">${flowIllustration()}</div>
         </section>
         ${this._error !== '' ? html`<p class="error" role="alert">${icon('warning')}The lessons could not be loaded: ${this._error}</p>` : nothing}
         ${lessons === undefined && this._error === '' ? html`<p class="loading" role="status">Loading the lessons…</p>` : nothing}
@@ -138,7 +142,7 @@ export class LessonList extends LitElement {
     </li>`;
   }
 
-  static override styles = [baseStyles, buttonStyles, css`
+  static override styles = [baseStyles, buttonStyles, flowIllustrationStyles, css`
     :host {
       display: block;
     }
@@ -148,8 +152,26 @@ export class LessonList extends LitElement {
       padding: var(--space-5) var(--space-6) var(--space-7);
     }
     .intro {
+      display: grid;
+      grid-template-columns: minmax(0, 1fr) 24rem;
+      align-items: center;
+      gap: var(--space-6);
       padding: var(--space-3) 0 var(--space-6);
-      max-width: 60rem;
+    }
+    .picture {
+      padding: var(--space-3) var(--space-4);
+      border: 1px solid var(--border);
+      border-radius: var(--radius-lg);
+      background: var(--surface);
+      box-shadow: var(--shadow);
+    }
+    @media (max-width: 900px) {
+      .intro {
+        grid-template-columns: minmax(0, 1fr);
+      }
+      .picture {
+        display: none;
+      }
     }
     .eyebrow {
       margin: 0 0 var(--space-2);
@@ -161,8 +183,9 @@ export class LessonList extends LitElement {
     }
     h1 {
       margin: 0 0 var(--space-3);
-      font-size: 2.25rem;
-      line-height: 1.1;
+      font-size: 2.1rem;
+      line-height: 1.15;
+      text-wrap: balance;
       letter-spacing: -0.025em;
     }
     .lead {

@@ -42,7 +42,7 @@ export function renderField(field: FieldSpec, path: FieldPath, context: FieldCon
     .filter((part) => part !== '').join(' ');
   const help = field.description === undefined ? nothing : html`<p class="help" id="${id}-help">${field.description}</p>`;
   const problem = problems.length === 0 ? nothing : html`
-    <p class="problem" id="${id}-problem" role="alert">${icon('warning')}<span>${problems.join('; ')}</span></p>`;
+    <p class="problem" id="${id}-problem">${icon('warning')}<span>${problems.join('; ')}</span></p>`;
   const input: EditorInput = { field, path, id, described, invalid: problems.length > 0, ariaLabel: undefined, context };
   const wide = ['lines', 'rows', 'json', 'choice-set', 'group'].includes(field.shape.kind);
 
