@@ -436,6 +436,8 @@ export class Connection implements ChannelHost {
   private startHeartbeats(seconds: number): void {
     const interval = (seconds * 1000) / 2;
     this.heartbeatTimer = setInterval(() => {
+      // While reading is paused (the client does not read), its heartbeats wait unread in the socket.
+      if (this.output.readPaused) this.lastInputAt = Date.now();
       if (Date.now() - this.lastInputAt > seconds * 2000) {
         this.closeReason = `missed heartbeats from client, timeout: ${seconds}s`;
         this.destroy();

@@ -15,6 +15,12 @@ import type { Message } from './message.js';
 const CHUNK_SIZE = 64 * 1024;
 /** Bytes waiting (ours plus the socket's) above which deliveries pause until the socket drains. */
 const HIGH_WATER_MARK = 1024 * 1024;
+/**
+ * Bytes unsent above which the broker stops reading from the client too: a
+ * client that publishes but never reads its replies (returns, confirms)
+ * would otherwise grow them without bound. Reading resumes on drain.
+ */
+const READ_PAUSE_MARK = 16 * 1024 * 1024;
 const BASIC = 60;
 const TWO_TO_32 = 0x1_0000_0000;
 
@@ -29,6 +35,8 @@ export class FrameOutput {
   private closed = false;
   /** Whether a delivery was held back because too much was waiting to be sent. */
   private deliveriesPaused = false;
+  /** True while reading from the client is paused because it does not read what it is sent. */
+  readPaused = false;
   /** Largest frame the client accepts (negotiated frame-max), used to split bodies. */
   frameMax = 131072;
 
@@ -39,7 +47,13 @@ export class FrameOutput {
     /** Called when a congested socket has drained, so deliveries resume. */
     private readonly onDrain: () => void,
   ) {
-    socket.on('drain', () => this.resumeIfDrained());
+    socket.on('drain', () => {
+      if (this.readPaused) {
+        this.readPaused = false;
+        socket.resume();
+      }
+      this.resumeIfDrained();
+    });
   }
 
   private resumeIfDrained(): void {
@@ -147,6 +161,10 @@ export class FrameOutput {
         this.socket.cork();
         for (const chunk of chunks) this.socket.write(chunk);
         this.socket.uncork();
+      }
+      if (this.socket.writableLength > READ_PAUSE_MARK && !this.readPaused) {
+        this.readPaused = true;
+        this.socket.pause();
       }
     }
     this.resumeIfDrained();
