@@ -4,7 +4,7 @@
  * problems; the wording says what would have been accepted.
  */
 import type { TSchema } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { Value, ValueErrorType } from '@sinclair/typebox/value';
 import type { JsonSchema } from '../../../server/protocol/index.js';
 import { choicesOf, numberKeyword } from './param-schema.js';
 
@@ -18,6 +18,10 @@ export function findProblems(schema: TSchema, values: unknown): ParamProblems {
   for (const error of Value.Errors(schema, values)) {
     const path = error.path.split('/').filter((segment) => segment !== '').map(unescapePointer).join('/');
     if ([...problems.keys()].some((done) => done === path || path.startsWith(`${done}/`))) continue;
+    if (error.type === ValueErrorType.ObjectAdditionalProperties) {
+      problems.set(path, 'is not a field here: remove it');
+      continue;
+    }
     const allowed = describeAllowed(error.schema as JsonSchema);
     problems.set(path, error.value === undefined ? `is missing: it must be ${allowed}` : `must be ${allowed}, got ${render(error.value)}`);
   }

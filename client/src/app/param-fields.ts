@@ -24,8 +24,8 @@ export interface FieldContext {
   textFor(path: FieldPath, formatted: string): string;
   /** Keeps what the learner typed and sets the value it reads as, or holds the error. */
   setText(path: FieldPath, text: string, parsed: Parsed): void;
-  /** Problems of the value at a path and beneath it, worded for the field. */
-  problemsAt(path: FieldPath): string[];
+  /** Problems of the value at a path and beneath it, worded for the field, leaving out those of the named children. */
+  problemsAt(path: FieldPath, childrenWithFields?: string[]): string[];
 }
 
 /** The id of a field's main input, unique within the form. */
@@ -36,8 +36,8 @@ export function fieldId(path: FieldPath): string {
 /** One field: label, editor, help text and problems. */
 export function renderField(field: FieldSpec, path: FieldPath, context: FieldContext): TemplateResult {
   const id = fieldId(path);
-  // A group's fields show their own problems.
-  const problems = field.shape.kind === 'group' ? [] : context.problemsAt(path);
+  // A group's fields show their own problems; the group shows the rest (a field that should not be there).
+  const problems = context.problemsAt(path, field.shape.kind === 'group' ? field.shape.fields.map((inner) => inner.name) : []);
   const described = [field.description === undefined ? '' : `${id}-help`, problems.length === 0 ? '' : `${id}-problem`]
     .filter((part) => part !== '').join(' ');
   const help = field.description === undefined ? nothing : html`<p class="help" id="${id}-help">${field.description}</p>`;

@@ -86,7 +86,7 @@ export class ParamForm extends LitElement {
         return draft !== undefined && this.isCurrent(draft, path) ? draft.text : formatted;
       },
       setText: (path, text, parsed) => this.handleText(path, text, parsed),
-      problemsAt: (path) => this.problemsAt(path),
+      problemsAt: (path, childrenWithFields) => this.problemsAt(path, childrenWithFields ?? []),
     };
   }
 
@@ -112,14 +112,17 @@ export class ParamForm extends LitElement {
     return (JSON.stringify(valueAt(this.values, path)) ?? '') === draft.basis;
   }
 
-  private problemsAt(path: FieldPath): string[] {
+  private problemsAt(path: FieldPath, childrenWithFields: string[]): string[] {
     const key = path.join('/');
     const found: string[] = [];
     const draft = this._drafts.get(key);
     if (draft?.error !== undefined && this.isCurrent(draft, path)) found.push(draft.error);
     for (const [at, problem] of this._problems) {
       if (at === key) found.push(problem);
-      else if (at.startsWith(`${key}/`)) found.push(`${describePlace(at.slice(key.length + 1))} ${problem}`);
+      else if (at.startsWith(`${key}/`)) {
+        const place = at.slice(key.length + 1);
+        if (!childrenWithFields.includes(place.split('/')[0] ?? '')) found.push(`${describePlace(place)} ${problem}`);
+      }
     }
     return found;
   }

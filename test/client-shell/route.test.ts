@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { changedParams, readRoute, routeUrl } from '../../client/src/app/route.js';
+
+describe('the address of a workbook page', () => {
+  it('names the lesson list at / and a lesson at /lessons/<id>', () => {
+    expect(readRoute('/', '')).toEqual({ page: 'lessons' });
+    expect(readRoute('/lessons/05-topics', '')).toEqual({ page: 'lesson', lesson: '05-topics', cell: undefined, params: {} });
+    expect(readRoute('/nowhere/at/all', '')).toEqual({ page: 'not-found', path: '/nowhere/at/all' });
+  });
+
+  it('carries the active cell and changed parameters, and reads back what it writes', () => {
+    const route = {
+      page: 'lesson' as const,
+      lesson: '05-topics',
+      cell: 'animals',
+      params: { animals: { mandatory: false, routingKeys: ['lazy..rabbit', 'a b&c'] }, 'fanout-and-direct': { message: 'Hi "there"' } },
+    };
+    const url = routeUrl(route);
+    expect(url).toBe('/lessons/05-topics?cell=animals&animals.mandatory=false&animals.routingKeys=[%22lazy..rabbit%22,%22a%20b%26c%22]'
+      + '&fanout-and-direct.message=%22Hi%20%5C%22there%5C%22%22');
+    const [path, search] = url.split('?');
+    expect(readRoute(path ?? '', `?${search}`)).toEqual(route);
+  });
+
+  it('takes a hand-typed value that is not JSON as text', () => {
+    expect(readRoute('/lessons/01-hello-world', '?hello.message=Hi+there&hello.count=3')).toMatchObject({
+      params: { hello: { message: 'Hi there', count: 3 } },
+    });
+  });
+
+  it('tells which parameters an edit changed', () => {
+    expect(changedParams({ a: { x: 1, y: [1] } }, { a: { x: 1, y: [1, 2] }, b: { z: true } })).toEqual(['a.y', 'b.z']);
+    expect(changedParams({ a: { x: 1 } }, {})).toEqual(['a.x']);
+  });
+});
