@@ -4,7 +4,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import type { LessonDocument, LessonSummary, RunCell } from '../../../server/protocol/index.js';
 import { baseStyles, buttonStyles } from '../styles/controls.js';
-import { changedValues, currentValues } from './cell-params.js';
+import { changedValues, currentValues, startingValues } from './cell-params.js';
 import { icon } from './icons.js';
 import { fetchLesson, fetchLessons } from './lessons-api.js';
 import type { ParamsChange } from './param-form.js';
@@ -63,6 +63,8 @@ export class LessonPage extends LitElement {
   private _checkers = new Map<string, TSchema>();
   /** Each cell's values, kept while its changes stay the same so its form and code see the same object. */
   private _values = new Map<string, { changes: string; values: Record<string, unknown> }>();
+  /** Each cell's values before any change: what "Restore defaults" goes back to. */
+  private _startingValues = new Map<string, Record<string, unknown>>();
   /** Set when a lesson arrives: a shared link opens at its cell, once. */
   private _scrollPending = false;
   private _loading: AbortController | undefined;
@@ -120,6 +122,7 @@ export class LessonPage extends LitElement {
       if (loading.signal.aborted) return;
       this._checkers = new Map(runCells(document).map((cell) => [cell.id, toTypeBox(cell.params)]));
       this._values = new Map();
+      this._startingValues = new Map(runCells(document).map((cell) => [cell.id, startingValues(cell)]));
       this._lessons = lessons;
       this._finished = progress().finishedCells(document.id);
       this._document = document;
@@ -220,7 +223,7 @@ export class LessonPage extends LitElement {
         <div class="setup">
           <div class="pane">
             <h4 class="pane-title">${icon('sliders')}Parameters</h4>
-            <param-form .schema=${cell.params} .values=${values} .defaults=${currentValues(cell, undefined)}
+            <param-form .schema=${cell.params} .values=${values} .defaults=${this._startingValues.get(cell.id) ?? {}}
               @params-change=${(event: CustomEvent<ParamsChange>) => this.handleParams(cell, event)}></param-form>
           </div>
           <code-cell class="pane" .lesson=${lesson.id} .cell=${cell.id} .params=${values} ?valid=${valid}></code-cell>

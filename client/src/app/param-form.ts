@@ -62,7 +62,8 @@ export class ParamForm extends LitElement {
 
   /** Whether the values shown can be run. */
   get valid(): boolean {
-    return this._problems.size === 0 && ![...this._drafts.values()].some((draft) => this.isCurrent(draft) && draft.error !== undefined);
+    return this._problems.size === 0
+      && ![...this._drafts].some(([key, draft]) => draft.error !== undefined && this.isCurrent(draft, key.split('/')));
   }
 
   protected override render() {
@@ -104,11 +105,7 @@ export class ParamForm extends LitElement {
   }
 
   /** A draft stands while the value it was typed over is still the value; an outside change (back, a link) wins. */
-  private isCurrent(draft: Draft, path?: FieldPath): boolean {
-    if (path === undefined) {
-      const key = [...this._drafts].find(([, candidate]) => candidate === draft)?.[0];
-      path = key === undefined ? [] : key.split('/');
-    }
+  private isCurrent(draft: Draft, path: FieldPath): boolean {
     return (JSON.stringify(valueAt(this.values, path)) ?? '') === draft.basis;
   }
 
