@@ -137,9 +137,9 @@ export class RunModel {
     return this.tracker.counters;
   }
 
-  /** Messages per second now; zero once the run has ended. */
+  /** Messages per second now; zero while paused and once the run has ended. */
   get rates(): RunRates {
-    if (this.ended) return { published: 0, delivered: 0 };
+    if (this.ended || this.status === 'paused') return { published: 0, delivered: 0 };
     return { published: this.publishRate.perSecond(this.lastTime), delivered: this.deliverRate.perSecond(this.lastTime) };
   }
 

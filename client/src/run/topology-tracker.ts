@@ -45,6 +45,9 @@ const REQUESTS: ReadonlySet<string> = new Set([
 /** How many routing keys of unroutable messages an exchange remembers. */
 const RECENT_UNROUTABLE = 3;
 
+/** How many names of the latest arrivals a queue remembers. */
+const RECENT_ARRIVALS = 5;
+
 /** Journeys whose labels are remembered; an older one that moves again is shown without its label. */
 const MAX_JOURNEYS = 4096;
 
@@ -422,7 +425,9 @@ export class TopologyTracker {
 
   /** Deliveries handed back to the broker, which requeues them. */
   private giveBack(actor: string, held: HeldDelivery[]): void {
+    if (held.length === 0) return;
     this.counters.requeued += held.length;
+    this.actor(actor).gaveBack += held.length;
     for (const delivery of held) {
       this.unheld(delivery);
       this.awaitingRequeue.push(delivery.queue, { actor, copy: delivery.copy });
@@ -572,6 +577,11 @@ export class TopologyTracker {
     const queue = this.queue(queueName);
     queue.received += 1;
     queue.ready += 1;
+    const label = this.labels.get(copy.journey);
+    if (label !== undefined && label !== '') {
+      queue.recent.push(label);
+      if (queue.recent.length > RECENT_ARRIVALS) queue.recent.shift();
+    }
     this.waiting.push(queueName, copy);
   }
 
@@ -610,7 +620,7 @@ export class TopologyTracker {
   private actor(name: string): ActorInfo {
     let actor = this.actors.get(name);
     if (actor === undefined) {
-      actor = { name, publishes: false, consumes: false, published: 0, delivered: 0, acked: 0, prefetch: undefined, connection: 'open' };
+      actor = { name, publishes: false, consumes: false, published: 0, delivered: 0, acked: 0, prefetch: undefined, connection: 'open', gaveBack: 0 };
       this.actors.set(name, actor);
     }
     return actor;
@@ -656,6 +666,7 @@ export class TopologyTracker {
         expired: 0,
         dropped: 0,
         deadLetterExchange: undefined,
+        recent: [],
       };
       this.queues.set(name, queue);
     }

@@ -22,6 +22,8 @@ export interface ActorInfo {
   prefetch: number | undefined;
   /** 'closed' once it closed its connection; 'lost' when the connection broke. */
   connection: 'open' | 'closed' | 'lost';
+  /** Deliveries it held unacknowledged and gave back (nack, reject or closing with them): the broker requeues those. */
+  gaveBack: number;
 }
 
 /** An exchange the run declared, published to, bound or named as a dead-letter exchange. */
@@ -65,6 +67,8 @@ export interface QueueInfo {
   dropped: number;
   /** x-dead-letter-exchange, when the queue has one. */
   deadLetterExchange: string | undefined;
+  /** What the last few messages routed to it were called (routing key or body), newest last. */
+  recent: string[];
 }
 
 /** A binding: exchange to queue, or exchange to exchange. */

@@ -1,0 +1,133 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { RunModel } from './run-model.js';
+import { runTheme } from './run-styles.js';
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'run-counters': RunCountersElement;
+  }
+}
+
+/**
+ * The run's totals and rates: published, delivered, acked, requeued,
+ * dropped, and messages per second; nacked, returned, dead-lettered and
+ * confirmed appear once they happen.
+ *
+ * Stable hooks: each figure is `[data-counter]` (published, delivered, ...,
+ * rate) with its number in `data-value`.
+ */
+@customElement('run-counters')
+export class RunCountersElement extends LitElement {
+  /** The run to count. */
+  @property({ attribute: false }) model?: RunModel;
+
+  private unsubscribe: (() => void) | undefined;
+  private subscribedTo: RunModel | undefined;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.listen();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.subscribedTo = undefined;
+  }
+
+  protected override willUpdate(): void {
+    if (this.subscribedTo !== this.model) this.listen();
+  }
+
+  private listen(): void {
+    this.unsubscribe?.();
+    this.subscribedTo = this.model;
+    this.unsubscribe = this.isConnected ? this.model?.subscribe(() => this.requestUpdate()) : undefined;
+  }
+
+  protected override render() {
+    const model = this.model;
+    if (model === undefined) return nothing;
+    const counters = model.counters;
+    const rates = model.rates;
+    const optional: [string, string, number][] = [
+      ['nacked', 'nacked', counters.nacked],
+      ['returned', '↩ returned', counters.returned],
+      ['deadLettered', '☠ dead-lettered', counters.deadLettered],
+      ['confirmed', 'confirmed', counters.confirmed],
+    ];
+    return html`<dl>
+      ${figure('published', 'published', counters.published)}
+      ${figure('delivered', 'delivered', counters.delivered)}
+      ${figure('acked', '✓ acked', counters.acked)}
+      ${figure('requeued', '↺ requeued', counters.requeued, counters.requeued > 0 ? 'warn' : '')}
+      ${figure('dropped', '✕ dropped', counters.dropped, counters.dropped > 0 ? 'bad' : '')}
+      ${optional.filter(([, , count]) => count > 0).map(([name, label, count]) => figure(name, label, count, name === 'deadLettered' ? 'bad' : ''))}
+      <div class="figure rate" data-counter="rate" data-value=${Math.round(rates.published)}>
+        <dt>msgs/s</dt>
+        <dd>${formatRate(rates.published)} <span class="unit">in</span> · ${formatRate(rates.delivered)} <span class="unit">out</span></dd>
+      </div>
+    </dl>`;
+  }
+
+  static override styles = [runTheme, css`
+    :host {
+      display: block;
+    }
+    dl {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.5rem;
+      margin: 0;
+    }
+    .figure {
+      display: flex;
+      flex-direction: column-reverse;
+      min-width: 6.5rem;
+      padding: 0.35rem 0.75rem;
+      border: 1px solid var(--_line);
+      border-radius: 8px;
+      background: var(--_bg);
+    }
+    dt {
+      font-size: 0.8rem;
+      color: var(--_muted);
+    }
+    dd {
+      margin: 0;
+      font-size: 1.5rem;
+      font-weight: 800;
+      font-variant-numeric: tabular-nums;
+      line-height: 1.2;
+    }
+    .warn dd,
+    .warn dt {
+      color: var(--_warn);
+    }
+    .bad dd,
+    .bad dt {
+      color: var(--_bad);
+    }
+    .rate {
+      margin-left: auto;
+    }
+    .unit {
+      font-size: 0.8rem;
+      font-weight: 400;
+      color: var(--_muted);
+    }
+  `];
+}
+
+function figure(name: string, label: string, value: number, tone = '') {
+  return html`<div class="figure ${tone}" data-counter=${name} data-value=${value}>
+    <dt>${label}</dt>
+    <dd>${value.toLocaleString()}</dd>
+  </div>`;
+}
+
+function formatRate(perSecond: number): string {
+  return perSecond < 10 ? perSecond.toFixed(1) : Math.round(perSecond).toLocaleString();
+}

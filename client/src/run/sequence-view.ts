@@ -1,0 +1,600 @@
+import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { decisionDetail, frameDetail, gapDetail } from './event-labels.js';
+import './frame-inspector.js';
+import type { RunModel } from './run-model.js';
+import { runTheme } from './run-styles.js';
+import { ROW_KINDS, type RowKind, type SequenceRow } from './sequence-rows.js';
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'sequence-view': SequenceViewElement;
+  }
+}
+
+/** Every row is this tall, so the list can draw only the rows in view. */
+const ROW_HEIGHT = 30;
+/** Rows drawn above and below the visible ones, so fast scrolling shows no blanks. */
+const OVERSCAN = 8;
+/** The broker's lane. */
+const BROKER = 'broker';
+
+/** What each kind is called in the filter. */
+const KIND_NAMES: Record<RowKind, string> = {
+  methods: 'Methods',
+  messages: 'Messages',
+  acks: 'Acks',
+  decisions: 'Broker decisions',
+  logs: 'Logs',
+};
+
+/** Marks for broker decisions, so they read without colour. */
+const DECISION_MARKS: Record<string, string> = {
+  routed: '→',
+  unroutable: '✕',
+  dropped: '✕',
+  requeued: '↺',
+  'dead-lettered': '☠',
+  expired: '◷',
+};
+
+/**
+ * The run as a sequence diagram: a lane per actor (producers left of the
+ * broker, everyone else right of it) and one for the broker, a row per
+ * protocol event: frames as arrows between an actor and the broker, broker
+ * decisions in the broker's lane, actors' printed lines as notes. Filter by
+ * actor and by kind. Only the rows in view are drawn; the list follows the
+ * newest row until the learner scrolls up. Select a row (click, or the arrow
+ * keys) to see it whole in the frame inspector beside the list.
+ *
+ * Stable hooks: rows are `[data-method]` (the frame's method, `broker.<decision>`,
+ * `log` or `gap`) with `data-seq`.
+ */
+@customElement('sequence-view')
+export class SequenceViewElement extends LitElement {
+  /** The run to list. */
+  @property({ attribute: false }) model?: RunModel;
+
+  @state() private _actor = '';
+  @state() private _kinds: ReadonlySet<RowKind> = new Set(ROW_KINDS);
+  @state() private _selected: SequenceRow | undefined;
+  @state() private _following = true;
+  @state() private _scrollTop = 0;
+  @state() private _viewportHeight = 12 * ROW_HEIGHT;
+
+  @query('.scroller') private scroller?: HTMLElement;
+
+  private rows: SequenceRow[] = [];
+  private lanes: string[] = [BROKER];
+  private rowsVersion = -1;
+  private rowsFilter = '';
+  private unsubscribe: (() => void) | undefined;
+  private resizeObserver: ResizeObserver | undefined;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.listen();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.resizeObserver?.disconnect();
+    this.resizeObserver = undefined;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('model')) {
+      this.listen();
+      this._selected = undefined;
+      this._following = true;
+    }
+    this.refreshRows();
+  }
+
+  protected override firstUpdated(): void {
+    this.resizeObserver = new ResizeObserver(() => {
+      if (this.scroller !== undefined) this._viewportHeight = this.scroller.clientHeight;
+    });
+    if (this.scroller !== undefined) this.resizeObserver.observe(this.scroller);
+  }
+
+  protected override updated(): void {
+    const scroller = this.scroller;
+    if (scroller === undefined) return;
+    if (this._following) {
+      const bottom = Math.max(0, this.rows.length * ROW_HEIGHT - scroller.clientHeight);
+      if (Math.abs(scroller.scrollTop - bottom) > 1) scroller.scrollTop = bottom;
+      if (this._scrollTop !== scroller.scrollTop) this._scrollTop = scroller.scrollTop;
+    }
+  }
+
+  private listen(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = this.isConnected ? this.model?.subscribe(() => this.requestUpdate()) : undefined;
+    this.rowsVersion = -1;
+  }
+
+  /** Recomputes the rows shown when the model or the filter changed; keeps the rows in view where they were. */
+  private refreshRows(): void {
+    const model = this.model;
+    const filter = `${this._actor}\u0000${[...this._kinds].join()}`;
+    if (model === undefined) {
+      this.rows = [];
+      this.lanes = [BROKER];
+      return;
+    }
+    if (model.version === this.rowsVersion && filter === this.rowsFilter) return;
+    const anchor = this._following ? undefined : this.rows[Math.floor(this._scrollTop / ROW_HEIGHT)]?.event.seq;
+    this.rowsVersion = model.version;
+    this.rowsFilter = filter;
+    const rows: SequenceRow[] = [];
+    for (let index = 0; index < model.rowCount; index += 1) {
+      const row = model.rowAt(index)!;
+      if (this._kinds.has(row.kind) && this.matchesActor(row, model)) rows.push(row);
+    }
+    this.rows = rows;
+    this.lanes = this.laneOrder(model);
+    if (anchor !== undefined && this.scroller !== undefined) {
+      // Older rows fall off the front as new ones come: keep the same rows in view.
+      const top = firstAtOrAfter(rows, anchor) * ROW_HEIGHT + (this._scrollTop % ROW_HEIGHT);
+      this._scrollTop = top;
+      this.scroller.scrollTop = top;
+    }
+  }
+
+  private matchesActor(row: SequenceRow, model: RunModel): boolean {
+    if (this._actor === '') return true;
+    const event = row.event;
+    if (event.kind === 'frame' || event.kind === 'log') return model.laneOf(event.actor) === this._actor;
+    // Decisions and gaps belong to no actor: they stay, unless their kind is hidden.
+    return true;
+  }
+
+  /** Producers left of the broker, everyone else right of it, each in order of appearance. */
+  private laneOrder(model: RunModel): string[] {
+    const publishers = new Set(model.topology().actors.filter((actor) => actor.publishes).map((actor) => actor.name));
+    const actors = model.actors();
+    return [...actors.filter((actor) => publishers.has(actor)), BROKER, ...actors.filter((actor) => !publishers.has(actor))];
+  }
+
+  protected override render() {
+    const model = this.model;
+    const older = model?.olderRowCount ?? 0;
+    const first = Math.max(0, Math.floor(this._scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(this.rows.length, Math.ceil((this._scrollTop + this._viewportHeight) / ROW_HEIGHT) + OVERSCAN);
+    const visible = this.rows.slice(first, last);
+    const selectedIndex = this._selected === undefined ? -1 : this.rows.indexOf(this._selected);
+    return html`
+      <div class="filters">
+        <label>Actor
+          <select @change=${this.handleActorChange} aria-label="Show the rows of one actor">
+            <option value="" ?selected=${this._actor === ''}>All actors</option>
+            ${(model?.actors() ?? []).map((actor) => html`<option value=${actor} ?selected=${this._actor === actor}>${actor}</option>`)}
+          </select>
+        </label>
+        <fieldset class="kinds">
+          <legend class="sr-only">Kinds of rows to show</legend>
+          ${ROW_KINDS.map((kind) => html`<label class="chip">
+            <input type="checkbox" .checked=${this._kinds.has(kind)} @change=${(event: Event) => this.handleKindChange(kind, event)}>
+            ${KIND_NAMES[kind]}</label>`)}
+        </fieldset>
+        <span class="count" aria-live="off">${this.rows.length.toLocaleString()} rows</span>
+        ${this._following ? nothing : html`<button type="button" class="latest" @click=${this.handleJumpToLatest}>↓ Newest</button>`}
+      </div>
+      <div class="body">
+        <div class="list">
+          <div class="lane-names" aria-hidden="true">
+            <span class="gutter">#&nbsp;&nbsp;ms</span>
+            <span class="lanes">${this.lanes.map((lane, index) => html`<span class="lane-name ${lane === BROKER ? 'broker' : ''}"
+              style="left:${this.laneCentre(index)}%">${lane}</span>`)}</span>
+          </div>
+          ${older > 0 ? html`<p class="older">${older.toLocaleString()} older rows not shown (only the newest ${(model?.rowCount ?? 0).toLocaleString()} are kept)</p>` : nothing}
+          <div class="scroller" tabindex="0" role="listbox" aria-label="Protocol events, newest last"
+            aria-activedescendant=${selectedIndex >= 0 ? `row-${this.rows[selectedIndex]!.event.seq}` : nothing}
+            @scroll=${this.handleScroll} @keydown=${this.handleKeydown}>
+            <div class="content" style="height:${this.rows.length * ROW_HEIGHT}px">
+              <div class="lane-lines" aria-hidden="true">${this.lanes.map((lane, index) => html`<span class="lane-line ${lane === BROKER ? 'broker' : ''}"
+                style="left:${this.laneCentre(index)}%"></span>`)}</div>
+              ${visible.map((row, offset) => this.renderRow(row, first + offset))}
+            </div>
+            ${this.rows.length === 0 ? html`<p class="empty">${model === undefined || model.rowCount === 0 ? 'No protocol events yet.' : 'No rows match the filter.'}</p>` : nothing}
+          </div>
+        </div>
+        <frame-inspector .row=${this._selected} .model=${this.model}></frame-inspector>
+      </div>
+    `;
+  }
+
+  private renderRow(row: SequenceRow, index: number): TemplateResult {
+    const event = row.event;
+    const method = event.kind === 'frame' ? event.method : event.kind === 'broker' ? `broker.${event.decision}` : event.kind;
+    const selected = row === this._selected;
+    return html`<div class="row kind-${row.kind} ${selected ? 'selected' : ''}" id="row-${event.seq}" role="option"
+        aria-selected=${selected ? 'true' : 'false'} data-method=${method} data-seq=${event.seq}
+        style="top:${index * ROW_HEIGHT}px" @click=${() => this.select(row)}>
+      <span class="gutter"><span class="seq">${event.seq}</span><span class="time">${event.time.toFixed(0)}</span></span>
+      <span class="lanes">${this.renderEvent(row)}</span>
+    </div>`;
+  }
+
+  private renderEvent(row: SequenceRow): TemplateResult {
+    const event = row.event;
+    const brokerLane = this.lanes.indexOf(BROKER);
+    switch (event.kind) {
+      case 'frame': {
+        const lane = this.lanes.indexOf(this.model?.laneOf(event.actor) ?? event.actor);
+        const from = event.direction === 'to-broker' ? lane : brokerLane;
+        const to = event.direction === 'to-broker' ? brokerLane : lane;
+        const left = this.laneCentre(Math.min(from, to));
+        const width = Math.abs(this.laneCentre(to) - this.laneCentre(from));
+        const detail = frameDetail(event);
+        const title = `${event.actor} ${event.direction === 'to-broker' ? '→ broker' : '← broker'}: ${event.method} ${detail}`;
+        return html`<span class="arrow ${to > from ? 'rightward' : 'leftward'}" style="left:${left}%;width:${width}%"></span>
+          <span class="label" style="left:${left}%" title=${title}><b>${event.method}</b> ${detail}</span>`;
+      }
+      case 'broker': {
+        const mark = DECISION_MARKS[event.decision] ?? '•';
+        const tone = event.decision === 'routed' ? 'ok' : event.decision === 'requeued' ? 'warn' : 'bad';
+        const detail = decisionDetail(event);
+        return html`<span class="decision ${tone}" style="left:${this.laneCentre(brokerLane)}%" title="${event.decision}: ${detail}">
+          <b>${mark} ${event.decision}</b> ${detail}</span>`;
+      }
+      case 'log': {
+        const lane = this.lanes.indexOf(this.model?.laneOf(event.actor) ?? event.actor);
+        return html`<span class="note" style="left:${this.laneCentre(lane)}%" title="${event.actor}: ${event.text}">✎ ${event.text.trim()}</span>`;
+      }
+      case 'gap':
+        return html`<span class="gap">⋯ ${gapDetail(event)}</span>`;
+    }
+  }
+
+  /** Where a lane's line runs, in percent of the lanes' width. */
+  private laneCentre(index: number): number {
+    return ((index + 0.5) / Math.max(1, this.lanes.length)) * 100;
+  }
+
+  private select(row: SequenceRow | undefined): void {
+    this._selected = row;
+  }
+
+  private handleActorChange(event: Event): void {
+    this._actor = (event.target as HTMLSelectElement).value;
+  }
+
+  private handleKindChange(kind: RowKind, event: Event): void {
+    const kinds = new Set(this._kinds);
+    if ((event.target as HTMLInputElement).checked) kinds.add(kind);
+    else kinds.delete(kind);
+    this._kinds = kinds;
+  }
+
+  private handleScroll(): void {
+    const scroller = this.scroller;
+    if (scroller === undefined) return;
+    this._scrollTop = scroller.scrollTop;
+    this._following = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - ROW_HEIGHT / 2;
+  }
+
+  private handleJumpToLatest(): void {
+    this._following = true;
+  }
+
+  private handleKeydown(event: KeyboardEvent): void {
+    const count = this.rows.length;
+    if (count === 0) return;
+    const page = Math.max(1, Math.floor(this._viewportHeight / ROW_HEIGHT) - 1);
+    const current = this._selected === undefined ? -1 : this.rows.indexOf(this._selected);
+    const topRow = Math.floor(this._scrollTop / ROW_HEIGHT);
+    let next: number;
+    switch (event.key) {
+      case 'ArrowDown':
+        next = current < 0 ? topRow : current + 1;
+        break;
+      case 'ArrowUp':
+        next = current < 0 ? topRow : current - 1;
+        break;
+      case 'PageDown':
+        next = (current < 0 ? topRow : current) + page;
+        break;
+      case 'PageUp':
+        next = (current < 0 ? topRow : current) - page;
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = count - 1;
+        break;
+      case 'Enter':
+      case ' ':
+        if (current < 0) next = topRow;
+        else {
+          event.preventDefault();
+          this.renderRoot.querySelector('frame-inspector')?.focus();
+          return;
+        }
+        break;
+      case 'Escape':
+        this.select(undefined);
+        return;
+      default:
+        return;
+    }
+    event.preventDefault();
+    next = Math.max(0, Math.min(count - 1, next));
+    this.select(this.rows[next]);
+    this.scrollToRow(next);
+  }
+
+  private scrollToRow(index: number): void {
+    const scroller = this.scroller;
+    if (scroller === undefined) return;
+    const top = index * ROW_HEIGHT;
+    if (top < scroller.scrollTop) scroller.scrollTop = top;
+    else if (top + ROW_HEIGHT > scroller.scrollTop + scroller.clientHeight) scroller.scrollTop = top + ROW_HEIGHT - scroller.clientHeight;
+    this._following = index === this.rows.length - 1;
+    this._scrollTop = scroller.scrollTop;
+  }
+
+  static override styles = [runTheme, css`
+    :host {
+      display: block;
+      container-type: inline-size;
+      min-width: 0;
+      font-size: 0.875rem;
+    }
+    .filters {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 0.5rem 1rem;
+      margin-bottom: 0.5rem;
+    }
+    select,
+    button {
+      font: inherit;
+      color: var(--_fg);
+      background: var(--_bg);
+      border: 1px solid var(--_line);
+      border-radius: 6px;
+      padding: 0.2rem 0.4rem;
+    }
+    .kinds {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.25rem 0.75rem;
+      border: 0;
+      margin: 0;
+      padding: 0;
+    }
+    .chip {
+      display: inline-flex;
+      align-items: center;
+      gap: 0.25rem;
+      cursor: pointer;
+    }
+    .chip input {
+      accent-color: var(--_accent);
+      width: 1.05em;
+      height: 1.05em;
+    }
+    .count {
+      color: var(--_muted);
+    }
+    .latest {
+      font-weight: 700;
+      cursor: pointer;
+    }
+    .body {
+      display: grid;
+      grid-template-columns: minmax(0, 1fr) minmax(16rem, 34%);
+      gap: 0.75rem;
+      align-items: start;
+    }
+    @container (max-width: 760px) {
+      .body {
+        grid-template-columns: minmax(0, 1fr);
+      }
+    }
+    .list {
+      min-width: 0;
+      border: 1px solid var(--_line);
+      border-radius: 8px;
+      overflow: hidden;
+      background: var(--_bg);
+    }
+    .lane-names,
+    .row {
+      display: flex;
+      align-items: stretch;
+    }
+    .lane-names {
+      height: 2rem;
+      border-bottom: 1px solid var(--_line);
+      background: var(--_sunken);
+      font-weight: 700;
+    }
+    .gutter {
+      flex: none;
+      width: 5.5rem;
+      display: flex;
+      justify-content: space-between;
+      padding: 0 0.5rem;
+      color: var(--_muted);
+      font-variant-numeric: tabular-nums;
+      align-items: center;
+      font-size: 0.75rem;
+    }
+    .lanes {
+      position: relative;
+      flex: 1;
+      min-width: 0;
+    }
+    .lane-name {
+      position: absolute;
+      top: 50%;
+      transform: translate(-50%, -50%);
+      white-space: nowrap;
+      max-width: 10rem;
+      overflow: hidden;
+      text-overflow: ellipsis;
+    }
+    .lane-name.broker {
+      color: var(--_accent);
+    }
+    .older {
+      margin: 0;
+      padding: 0.25rem 0.5rem;
+      font-size: 0.75rem;
+      color: var(--_muted);
+      border-bottom: 1px dashed var(--_line);
+    }
+    .scroller {
+      position: relative;
+      height: var(--sequence-height, 22rem);
+      overflow-y: auto;
+      overflow-x: hidden;
+      overscroll-behavior: contain;
+    }
+    .content {
+      position: relative;
+    }
+    .lane-lines {
+      position: absolute;
+      inset: 0 0 0 5.5rem;
+      pointer-events: none;
+    }
+    .lane-line {
+      position: absolute;
+      top: 0;
+      bottom: 0;
+      border-left: 1px dashed var(--_faint-line);
+    }
+    .lane-line.broker {
+      border-left: 3px solid color-mix(in srgb, var(--_accent) 40%, transparent);
+    }
+    .row {
+      position: absolute;
+      left: 0;
+      right: 0;
+      height: ${ROW_HEIGHT}px;
+      cursor: pointer;
+    }
+    .row:hover {
+      background: color-mix(in srgb, var(--_fg) 5%, transparent);
+    }
+    .row.selected {
+      background: color-mix(in srgb, var(--_accent) 16%, transparent);
+      box-shadow: inset 3px 0 0 var(--_accent);
+    }
+    .arrow {
+      position: absolute;
+      top: 22px;
+      height: 0;
+      border-top: 2px solid var(--_fg);
+    }
+    .kind-methods .arrow {
+      border-top-color: var(--_muted);
+    }
+    .arrow::after {
+      content: '';
+      position: absolute;
+      top: -6px;
+      border: 5px solid transparent;
+    }
+    .arrow.rightward::after {
+      right: -2px;
+      border-left: 8px solid currentColor;
+      border-right: 0;
+    }
+    .arrow.leftward::after {
+      left: -2px;
+      border-right: 8px solid currentColor;
+      border-left: 0;
+    }
+    .kind-methods .arrow::after {
+      color: var(--_muted);
+    }
+    .label {
+      position: absolute;
+      top: 2px;
+      padding-left: 6px;
+      max-width: calc(100% - 1rem);
+      white-space: nowrap;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      font-family: var(--_mono);
+      font-size: 0.78rem;
+      color: var(--_muted);
+    }
+    .label b {
+      color: var(--_fg);
+    }
+    .kind-messages .label b {
+      color: var(--_accent);
+    }
+    .decision,
+    .note {
+      position: absolute;
+      top: 4px;
+      height: 22px;
+      line-height: 20px;
+      padding: 0 0.4rem;
+      border-radius: 4px;
+      white-space: nowrap;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      font-size: 0.78rem;
+      max-width: 48%;
+    }
+    .decision {
+      transform: translateX(-50%);
+      border: 1px solid currentColor;
+      background: var(--_bg);
+    }
+    .decision.ok {
+      color: var(--_ok);
+    }
+    .decision.warn {
+      color: var(--_warn);
+    }
+    .decision.bad {
+      color: var(--_bad);
+    }
+    .note {
+      transform: translateX(-0.5rem);
+      font-family: var(--_mono);
+      background: color-mix(in srgb, var(--_warn) 12%, var(--_bg));
+      border: 1px solid color-mix(in srgb, var(--_warn) 35%, transparent);
+    }
+    .gap {
+      position: absolute;
+      inset: 4px 0.5rem;
+      font-style: italic;
+      color: var(--_warn);
+      white-space: nowrap;
+      overflow: hidden;
+      text-overflow: ellipsis;
+    }
+    .empty {
+      position: absolute;
+      inset: 1rem;
+      margin: 0;
+      color: var(--_muted);
+    }
+  `];
+}
+
+/** Index of the first row whose seq is at least `seq` (rows are in seq order). */
+function firstAtOrAfter(rows: SequenceRow[], seq: number): number {
+  let low = 0;
+  let high = rows.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (rows[middle]!.event.seq < seq) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}

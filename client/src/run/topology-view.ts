@@ -1,0 +1,522 @@
+import { LitElement, css, html, nothing, svg, type PropertyValues, type SVGTemplateResult } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { MoveAnimator, type FlightPosition, type OverflowCount } from './move-animator.js';
+import { MovePaths } from './move-paths.js';
+import type { MessageMove } from './message-moves.js';
+import type { RunModel } from './run-model.js';
+import { runTheme } from './run-styles.js';
+import { LINE_HEIGHT, layoutTopology, pathOf, type LaidEdge, type LaidNode, type TopologyLayout } from './topology-layout.js';
+import type { ActorInfo, ConsumerInfo, ExchangeInfo, QueueInfo, Topology } from './topology-types.js';
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'topology-view': TopologyViewElement;
+  }
+}
+
+/** At most this many dots carry their message's name at once, so names stay readable. */
+const NAMED_DOTS = 8;
+
+/** How each kind of move looks besides its colour: a mark and the words for it. */
+const MOVE_LOOK: Record<MessageMove['kind'], { mark: string; words: string; tone: 'ok' | 'warn' | 'bad' }> = {
+  publish: { mark: '', words: '', tone: 'ok' },
+  route: { mark: '', words: '', tone: 'ok' },
+  deliver: { mark: '', words: '', tone: 'ok' },
+  return: { mark: '↩', words: 'returned', tone: 'warn' },
+  unroutable: { mark: '✕', words: 'unroutable', tone: 'bad' },
+  requeue: { mark: '↺', words: 'requeued', tone: 'warn' },
+  'dead-letter': { mark: '☠', words: 'dead-lettered', tone: 'bad' },
+  expire: { mark: '◷', words: 'expired', tone: 'bad' },
+  drop: { mark: '✕', words: 'dropped', tone: 'bad' },
+};
+
+/**
+ * The run's topology, left to right: producers, exchanges, queues,
+ * consumers; bindings labelled with their keys and how many messages each
+ * matched; queues with their ready and unacked counts. Every message moves
+ * along its path as a dot; unroutable, dropped and expired messages fall off
+ * with their reason written beside them, requeued ones go back to their queue
+ * (↺), dead-lettered ones go to the dead-letter exchange (☠).
+ *
+ * Stable hooks: queues are `[data-queue]` with `data-received`, `data-ready`,
+ * `data-unacked`; exchanges `[data-exchange]` with `data-unroutable`; actors
+ * `[data-actor]` with `data-role` (producer or consumer).
+ *
+ * @csspart picture - the SVG.
+ */
+@customElement('topology-view')
+export class TopologyViewElement extends LitElement {
+  /** The run to draw. */
+  @property({ attribute: false }) model?: RunModel;
+  /** Animation speed: 1 is normal, 2 twice as fast, 0 no travel. */
+  @property({ type: Number }) speed = 1;
+
+  private readonly animator = new MoveAnimator();
+  private layout: TopologyLayout | undefined;
+  private topology: Topology | undefined;
+  private paths: MovePaths | undefined;
+  private layoutVersion = -1;
+  private nextMoveId = 1;
+  private unsubscribe: (() => void) | undefined;
+  private frameRequest = 0;
+  private readonly reducedMotion = globalThis.matchMedia?.('(prefers-reduced-motion: reduce)');
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.reducedMotion?.addEventListener('change', this.handleMotionPreference);
+    this.follow();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.reducedMotion?.removeEventListener('change', this.handleMotionPreference);
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    cancelAnimationFrame(this.frameRequest);
+    this.frameRequest = 0;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('model')) this.follow();
+    this.animator.speed = this.speed;
+    this.animator.reducedMotion = this.reducedMotion?.matches ?? false;
+  }
+
+  /** Listens to the current model, starting from its present: earlier moves are not replayed. */
+  private follow(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.animator.clear();
+    this.layoutVersion = -1;
+    if (this.model === undefined || !this.isConnected) return;
+    this.nextMoveId = this.model.nextMoveId;
+    this.unsubscribe = this.model.subscribe(this.handleModelChange);
+  }
+
+  private readonly handleModelChange = (): void => {
+    const model = this.model;
+    if (model === undefined) return;
+    if (model.nextMoveId < this.nextMoveId) {
+      // The model was reset for a new run.
+      this.animator.clear();
+      this.nextMoveId = model.nextMoveId;
+    }
+    this.relayout();
+    const { moves, missed } = model.movesSince(this.nextMoveId);
+    this.nextMoveId = model.nextMoveId;
+    this.animator.notDrawn += missed;
+    const now = performance.now();
+    for (const move of moves) {
+      const path = this.paths?.pathOf(move);
+      if (path !== undefined) this.animator.add(move, path.curve, path.lane, now);
+    }
+    this.requestUpdate();
+    this.keepAnimating();
+  };
+
+  private readonly handleMotionPreference = (): void => {
+    this.requestUpdate();
+  };
+
+  /** Redraws every frame while dots are moving. */
+  private keepAnimating(): void {
+    if (this.frameRequest !== 0 || !this.animator.busy) return;
+    this.frameRequest = requestAnimationFrame(() => {
+      this.frameRequest = 0;
+      this.requestUpdate();
+      this.keepAnimating();
+    });
+  }
+
+  private relayout(): void {
+    if (this.model === undefined || this.layoutVersion === this.model.version) return;
+    this.layoutVersion = this.model.version;
+    this.topology = this.model.topology();
+    this.layout = layoutTopology(this.topology);
+    this.paths = new MovePaths(this.layout);
+  }
+
+  protected override render() {
+    this.relayout();
+    const layout = this.layout;
+    const topology = this.topology;
+    if (layout === undefined || topology === undefined || layout.nodes.length === 0) {
+      return html`<p class="empty">Producers, exchanges, queues and consumers appear here as the run declares them.</p>`;
+    }
+    const { dots, overflow } = this.animator.frame(performance.now());
+    const named = namedDots(dots);
+    const byName = {
+      actors: new Map(topology.actors.map((actor) => [actor.name, actor])),
+      exchanges: new Map(topology.exchanges.map((exchange) => [exchange.name, exchange])),
+      queues: new Map(topology.queues.map((queue) => [queue.name, queue])),
+    };
+    return html`
+      <div class="scroller">
+        <svg part="picture" viewBox="0 0 ${layout.width} ${layout.height}" style="--aspect: ${layout.width} / ${layout.height}"
+          role="group" aria-label="Topology: ${describeTopology(topology)}">
+          <defs>
+            <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+              <path d="M0 0L10 5L0 10z" class="arrowhead"></path>
+            </marker>
+          </defs>
+          <g class="edges">${layout.edges.map((edge) => this.renderEdge(edge))}</g>
+          <g class="nodes">${layout.nodes.map((node) => this.renderNode(node, topology, byName))}</g>
+          <g class="edge-labels">${layout.edges.map((edge) => this.renderEdgeLabel(edge, byName.exchanges, layout.edges))}</g>
+          <g class="dots" aria-hidden="true">${dots.map((dot) => renderDot(dot, named.has(dot)))}</g>
+          <g class="overflow" aria-hidden="true">${overflow.map(renderOverflow)}</g>
+        </svg>
+      </div>
+      ${this.animator.notDrawn > 0
+        ? html`<p class="note">${this.animator.notDrawn.toLocaleString()} messages moved faster than they can be drawn: counted on their edges instead.</p>`
+        : nothing}
+    `;
+  }
+
+  private renderEdge(edge: LaidEdge): SVGTemplateResult {
+    return svg`<path class="edge ${edge.kind}" d=${pathOf(edge.curve)} marker-end="url(#arrow)"></path>`;
+  }
+
+  private renderEdgeLabel(edge: LaidEdge, exchanges: Map<string, ExchangeInfo>, edges: LaidEdge[]): SVGTemplateResult | typeof nothing {
+    if (edge.kind === 'dead-letter') {
+      // Dead letters into one exchange share the way along the bottom: one label says it.
+      const first = edges.find((other) => other.kind === 'dead-letter' && other.to === edge.to);
+      return first === edge ? label(edge.labelAt.x, edge.labelAt.y, '☠ dead letters', 'edge-label bad') : nothing;
+    }
+    const binding = edge.binding;
+    if (binding === undefined) return nothing;
+    const type = exchanges.get(binding.source)?.type;
+    let key = binding.routingKey;
+    if (type === 'fanout') key = 'any key';
+    else if (type === 'headers') key = Object.entries(binding.arguments).map(([name, value]) => `${name}=${String(value)}`).join(', ') || 'any';
+    else if (key === '') key = '(empty key)';
+    // Labels fit the gap between the columns: long keys (a reply queue's name) are cut, in full in the title.
+    const text = binding.matched > 0 ? `${shorten(key, 16)} · ${binding.matched}` : shorten(key, 20);
+    return svg`<g data-binding=${binding.routingKey} data-source=${binding.source} data-destination=${binding.destination}
+      data-matched=${binding.matched}><title>${key}: ${binding.matched} matched</title>${label(edge.labelAt.x, edge.labelAt.y, text, 'edge-label binding-label')}</g>`;
+  }
+
+  private renderNode(
+    node: LaidNode,
+    topology: Topology,
+    byName: { actors: Map<string, ActorInfo>; exchanges: Map<string, ExchangeInfo>; queues: Map<string, QueueInfo> },
+  ): SVGTemplateResult | typeof nothing {
+    switch (node.role) {
+      case 'producer': {
+        const actor = byName.actors.get(node.name);
+        return actor === undefined ? nothing : renderProducer(node, actor, topology);
+      }
+      case 'consumer': {
+        const actor = byName.actors.get(node.name);
+        return actor === undefined ? nothing : renderConsumer(node, actor, topology.consumers.filter((consumer) => consumer.actor === node.name));
+      }
+      case 'exchange': {
+        const exchange = byName.exchanges.get(node.name);
+        return exchange === undefined ? nothing : renderExchange(node, exchange);
+      }
+      case 'queue': {
+        const queue = byName.queues.get(node.name);
+        return queue === undefined ? nothing : renderQueue(node, queue);
+      }
+    }
+  }
+
+  static override styles = [runTheme, css`
+    :host {
+      display: block;
+      min-width: 0;
+    }
+    .scroller {
+      overflow-x: auto;
+    }
+    svg {
+      display: block;
+      width: 100%;
+      min-width: 640px;
+      height: auto;
+      aspect-ratio: var(--aspect);
+      max-height: 78vh;
+      font-family: inherit;
+      font-size: 15px;
+    }
+    .empty,
+    .note {
+      margin: 0.5rem 0;
+      color: var(--_muted);
+      font-size: 0.875rem;
+    }
+    .edge {
+      fill: none;
+      stroke: var(--_muted);
+      stroke-width: 2;
+    }
+    .edge.binding {
+      stroke: var(--_fg);
+      stroke-opacity: 0.55;
+    }
+    .edge.dead-letter {
+      stroke: var(--_bad);
+      stroke-dasharray: 7 5;
+    }
+    .arrowhead {
+      fill: var(--_muted);
+    }
+    .box {
+      fill: var(--_bg);
+      stroke: var(--_fg);
+      stroke-width: 2;
+    }
+    .exchange .box {
+      fill: color-mix(in srgb, var(--_accent) 12%, var(--_bg));
+      stroke: var(--_accent);
+    }
+    .queue .box {
+      fill: var(--_sunken);
+    }
+    .gone .box {
+      stroke-dasharray: 6 5;
+      opacity: 0.7;
+    }
+    .stopped .box {
+      stroke-dasharray: 4 4;
+    }
+    text {
+      fill: var(--_fg);
+    }
+    .name {
+      font-weight: 700;
+      font-size: 16px;
+    }
+    .mono {
+      font-family: var(--_mono);
+    }
+    .small {
+      font-size: 13px;
+      fill: var(--_muted);
+    }
+    .count {
+      font-size: 22px;
+      font-weight: 800;
+      font-variant-numeric: tabular-nums;
+    }
+    .count-label {
+      font-size: 12px;
+      fill: var(--_muted);
+    }
+    .bad-text {
+      fill: var(--_bad);
+      font-weight: 700;
+      font-size: 13px;
+    }
+    .warn-text {
+      fill: var(--_warn);
+      font-weight: 700;
+      font-size: 13px;
+    }
+    .label-bg {
+      fill: var(--_bg);
+      stroke: var(--_faint-line);
+      stroke-width: 1;
+    }
+    .edge-label text {
+      font-family: var(--_mono);
+      font-size: 13px;
+      font-weight: 600;
+    }
+    .edge-label.bad text {
+      fill: var(--_bad);
+    }
+    .dot circle {
+      stroke: var(--_bg);
+      stroke-width: 2;
+    }
+    .dot.ok circle {
+      fill: var(--_ok);
+    }
+    .dot.warn circle {
+      fill: var(--_warn);
+    }
+    .dot.bad circle {
+      fill: var(--_bad);
+    }
+    .dot .ring {
+      fill: none;
+      stroke: var(--_ok);
+      stroke-width: 2;
+    }
+    .dot .mark {
+      fill: var(--_bg);
+      font-size: 12px;
+      font-weight: 800;
+    }
+    .dot .dot-label {
+      font-family: var(--_mono);
+      font-size: 13px;
+      font-weight: 600;
+      paint-order: stroke;
+      stroke: var(--_bg);
+      stroke-width: 4px;
+      stroke-linejoin: round;
+    }
+    .dot.bad .dot-label {
+      fill: var(--_bad);
+    }
+    .dot.warn .dot-label {
+      fill: var(--_warn);
+    }
+    .overflow text {
+      font-weight: 800;
+      font-size: 14px;
+      fill: var(--_accent);
+      paint-order: stroke;
+      stroke: var(--_bg);
+      stroke-width: 4px;
+    }
+  `];
+}
+
+function renderProducer(node: LaidNode, actor: ActorInfo, topology: Topology): SVGTemplateResult {
+  const returned = topology.publishes.filter((publish) => publish.actor === actor.name).reduce((total, publish) => total + publish.returned, 0);
+  const cx = node.x + node.width / 2;
+  return svg`<g class="actor producer ${actor.connection !== 'open' ? 'stopped' : ''}" data-actor=${actor.name} data-role="producer"
+      data-published=${actor.published} role="img" aria-label="producer ${actor.name}: sent ${actor.published}${returned > 0 ? `, ${returned} returned` : ''}">
+    <title>${actor.name}</title>
+    <rect class="box" x=${node.x} y=${node.y} width=${node.width} height=${node.height} rx="30"></rect>
+    <text class="name" x=${cx} y=${node.y + 27} text-anchor="middle">${shorten(actor.name, 16)}</text>
+    <text class="small" x=${cx} y=${node.y + 47} text-anchor="middle">sent ${actor.published}</text>
+    ${returned > 0 ? svg`<text class="warn-text" x=${cx} y=${node.y + node.height + LINE_HEIGHT} text-anchor="middle">↩ ${returned} returned</text>` : nothing}
+  </g>`;
+}
+
+function renderConsumer(node: LaidNode, actor: ActorInfo, consumers: ConsumerInfo[]): SVGTemplateResult {
+  const cx = node.x + node.width / 2;
+  const autoAck = consumers.length > 0 && consumers.every((consumer) => consumer.noAck);
+  const counts = autoAck ? `got ${actor.delivered} · auto-ack` : `got ${actor.delivered} · acked ${actor.acked}`;
+  const statusY = node.y + node.height + LINE_HEIGHT;
+  let status: SVGTemplateResult;
+  if (actor.connection === 'lost') {
+    status = svg`<text class="bad-text" x=${cx} y=${statusY} text-anchor="middle">✕ connection lost${actor.gaveBack > 0 ? ` · ↺ ${actor.gaveBack} back` : ''}</text>`;
+  } else if (actor.connection === 'closed' && actor.gaveBack > 0) {
+    status = svg`<text class="warn-text" x=${cx} y=${statusY} text-anchor="middle">■ stopped · ↺ ${actor.gaveBack} back to queue</text>`;
+  } else if (actor.connection === 'closed') {
+    status = svg`<text class="small" x=${cx} y=${statusY} text-anchor="middle">connection closed</text>`;
+  } else {
+    const acking = actor.prefetch ? `prefetch ${actor.prefetch}` : autoAck ? 'no acks' : 'acks each message';
+    status = svg`<text class="small" x=${cx} y=${statusY} text-anchor="middle">${actor.gaveBack > 0 ? `↺ ${actor.gaveBack} given back · ` : ''}${acking}</text>`;
+  }
+  return svg`<g class="actor consumer ${actor.connection !== 'open' ? 'stopped' : ''}" data-actor=${actor.name} data-role="consumer"
+      data-delivered=${actor.delivered} data-connection=${actor.connection} role="img"
+      aria-label="consumer ${actor.name}: got ${actor.delivered}, acked ${actor.acked}${actor.connection === 'open' ? '' : ', connection ' + actor.connection}">
+    <title>${actor.name}</title>
+    <rect class="box" x=${node.x} y=${node.y} width=${node.width} height=${node.height} rx="30"></rect>
+    <text class="name" x=${cx} y=${node.y + 27} text-anchor="middle">${shorten(actor.name, 16)}</text>
+    <text class="small" x=${cx} y=${node.y + 47} text-anchor="middle">${counts}</text>
+    ${status}
+  </g>`;
+}
+
+function renderExchange(node: LaidNode, exchange: ExchangeInfo): SVGTemplateResult {
+  const { x, y, width, height } = node;
+  const cx = x + width / 2;
+  const inset = 16;
+  const points = [[x + inset, y], [x + width - inset, y], [x + width, y + height / 2], [x + width - inset, y + height], [x + inset, y + height], [x, y + height / 2]]
+    .map(([px, py]) => `${px},${py}`).join(' ');
+  const name = exchange.name === '' ? '(AMQP default)' : exchange.name;
+  const type = `${exchange.type || '?'} exchange${exchange.exists ? '' : ' (deleted)'}`;
+  const below = y + height + LINE_HEIGHT;
+  return svg`<g class="exchange ${exchange.exists ? '' : 'gone'}" data-exchange=${exchange.name} data-type=${exchange.type}
+      data-unroutable=${exchange.unroutable} role="img"
+      aria-label="${type} ${name}${exchange.unroutable > 0 ? `: ${exchange.unroutable} unroutable (${exchange.recentUnroutable.join(', ')})` : ''}">
+    <title>${name}</title>
+    <polygon class="box" points=${points}></polygon>
+    <text class="name" x=${cx} y=${y + 28} text-anchor="middle">${shorten(name, 17)}</text>
+    <text class="small" x=${cx} y=${y + 47} text-anchor="middle">${type}</text>
+    ${exchange.unroutable > 0
+      ? svg`<text class="bad-text" x=${cx} y=${below} text-anchor="middle">✕ ${exchange.unroutable} unroutable, dropped</text>
+        ${exchange.recentUnroutable.map((key, index) => svg`<text class="small mono" x=${cx} y=${below + LINE_HEIGHT * (index + 1)} text-anchor="middle"
+          text-decoration="line-through">${shorten(key, 24)}</text>`)}`
+      : nothing}
+  </g>`;
+}
+
+function renderQueue(node: LaidNode, queue: QueueInfo): SVGTemplateResult {
+  const { x, y, width, height } = node;
+  const cx = x + width / 2;
+  const badges = [
+    queue.requeued > 0 ? `↺ ${queue.requeued} requeued` : '',
+    queue.deadLettered > 0 ? `☠ ${queue.deadLettered} dead-lettered` : '',
+    queue.expired > 0 ? `◷ ${queue.expired} expired` : '',
+    queue.dropped > 0 ? `✕ ${queue.dropped} dropped` : '',
+  ].filter((badge) => badge !== '');
+  const hasBadges = badges.length > 0;
+  const below = y + height + LINE_HEIGHT;
+  const quarter = width / 4;
+  return svg`<g class="queue ${queue.exists ? '' : 'gone'}" data-queue=${queue.name} data-received=${queue.received}
+      data-ready=${queue.ready} data-unacked=${queue.unacked} data-consumers=${queue.consumers} role="img"
+      aria-label="queue ${queue.name}: ${queue.ready} ready, ${queue.unacked} unacked, ${queue.consumers} consumers, ${queue.received} received${hasBadges ? ', ' + badges.join(', ') : ''}${queue.exists ? '' : ', deleted'}">
+    <title>${queue.name}</title>
+    <rect class="box" x=${x} y=${y} width=${width} height=${height} rx="6"></rect>
+    <text class="name mono" x=${cx} y=${y + 22} text-anchor="middle">${shorten(queue.name, 20)}</text>
+    <text class="count" x=${x + quarter} y=${y + 52} text-anchor="middle">${queue.ready}</text>
+    <text class="count" x=${x + 3 * quarter} y=${y + 52} text-anchor="middle">${queue.unacked}</text>
+    <text class="count-label" x=${x + quarter} y=${y + 67} text-anchor="middle">ready</text>
+    <text class="count-label" x=${x + 3 * quarter} y=${y + 67} text-anchor="middle">unacked</text>
+    <text class="small" x=${cx} y=${y + 84} text-anchor="middle">received ${queue.received}${queue.exists ? '' : ' · deleted'}</text>
+    ${hasBadges ? svg`<text class="warn-text" x=${cx} y=${below} text-anchor="middle">${badges.join('  ')}</text>` : nothing}
+    ${queue.recent.map((name, index) => svg`<text class="small mono" x=${cx} y=${below + LINE_HEIGHT * (index + (hasBadges ? 1 : 0))}
+      text-anchor="middle">→ ${shorten(name, 24)}</text>`)}
+  </g>`;
+}
+
+function renderDot(dot: FlightPosition, named: boolean): SVGTemplateResult {
+  const { move } = dot.flight;
+  const look = MOVE_LOOK[move.kind];
+  const special = look.mark !== '';
+  const words = special ? `${look.mark} ${look.words}` : move.redelivered ? '↻ redelivered' : '';
+  const name = named ? [words, shorten(move.label, 22)].filter((part) => part !== '').join(': ') : '';
+  // A falling message fades as it goes.
+  const opacity = special && move.to === undefined ? Math.max(0.35, 1 - dot.progress * 0.6) : 1;
+  return svg`<g class="dot ${look.tone}" data-move=${move.kind} transform="translate(${dot.at.x.toFixed(1)} ${dot.at.y.toFixed(1)})" opacity=${opacity}>
+    ${move.redelivered ? svg`<circle class="ring" r="12"></circle>` : nothing}
+    <circle r=${special ? 10 : 7}></circle>
+    ${special ? svg`<text class="mark" y="4" text-anchor="middle">${look.mark}</text>` : nothing}
+    ${name !== '' && (dot.progress < 0.85 || move.to === undefined) ? svg`<text class="dot-label" x="14" y="-10">${name}</text>` : nothing}
+  </g>`;
+}
+
+/** The dots that show their message's name: the leading dot of each edge, a few at most, so names do not pile up. */
+function namedDots(dots: FlightPosition[]): Set<FlightPosition> {
+  const leading = new Map<string, FlightPosition>();
+  for (const dot of dots) {
+    const lane = `${dot.flight.move.kind}:${dot.flight.move.from.name}>${dot.flight.move.to?.name ?? ''}`;
+    const current = leading.get(lane);
+    if (current === undefined || dot.progress > current.progress) leading.set(lane, dot);
+  }
+  return new Set([...leading.values()].slice(0, NAMED_DOTS));
+}
+
+function renderOverflow(count: OverflowCount): SVGTemplateResult {
+  return svg`<text x=${count.at.x} y=${count.at.y - 14} text-anchor="middle">+${count.count}</text>`;
+}
+
+/** A text with a rounded box behind it; width estimated from the monospace font. */
+function label(x: number, y: number, text: string, className: string): SVGTemplateResult {
+  const width = text.length * 8 + 12;
+  return svg`<g class=${className}>
+    <rect class="label-bg" x=${x - width / 2} y=${y - 11} width=${width} height="22" rx="11"></rect>
+    <text x=${x} y=${y + 4.5} text-anchor="middle">${text}</text>
+  </g>`;
+}
+
+/** Cuts long names (amq.gen-… queues) to fit their box; the full name is in the box's title. */
+function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The picture in words, for screen readers. */
+function describeTopology(topology: Topology): string {
+  const producers = topology.actors.filter((actor) => actor.publishes).map((actor) => actor.name);
+  const consumers = topology.actors.filter((actor) => actor.consumes).map((actor) => actor.name);
+  const exchanges = topology.exchanges.filter((exchange) => exchange.used).map((exchange) => exchange.name || '(AMQP default)');
+  return `${producers.length} producers (${producers.join(', ')}), ${exchanges.length} exchanges (${exchanges.join(', ')}), `
+    + `${topology.queues.length} queues, ${consumers.length} consumers (${consumers.join(', ')})`;
+}
