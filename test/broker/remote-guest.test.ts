@@ -1,0 +1,59 @@
+// The seed notes' stumbling block: RabbitMQ lets guest log in only from
+// loopback. A client on another host (a network namespace of this test's own)
+// is refused with RabbitMQ's words, while another user gets in.
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startBroker, type EmbeddedBroker } from '../../server/broker/index.js';
+import { createRemoteHost, remoteHostUnavailable, type RemoteHost } from './remote-host.js';
+
+const repository = fileURLToPath(new URL('../..', import.meta.url));
+const unavailable = remoteHostUnavailable();
+if (unavailable !== undefined) {
+  if (process.env.CI === 'true') throw new Error(`the remote-guest test must run under CI, but ${unavailable}`);
+  console.warn(`skipping the remote-guest test: ${unavailable}`);
+}
+
+/** A script for the remote host: try to log in, print what happened as JSON. */
+function loginScript(url: string): string {
+  return `
+    import amqp from 'amqplib';
+    try {
+      const connection = await amqp.connect(${JSON.stringify(url)});
+      await connection.close();
+      console.log(JSON.stringify({ connected: true }));
+    } catch (error) {
+      console.log(JSON.stringify({ connected: false, message: error.message }));
+    }`;
+}
+
+describe.skipIf(unavailable !== undefined)('guest from a non-loopback address', () => {
+  let remoteHost: RemoteHost;
+  let broker: EmbeddedBroker;
+
+  beforeAll(async () => {
+    remoteHost = createRemoteHost();
+    broker = await startBroker({
+      host: remoteHost.hostAddress,
+      port: 0,
+      users: [{ username: 'guest', password: 'guest' }, { username: 'alice', password: 'secret' }],
+    });
+  });
+  afterAll(async () => {
+    await broker?.close();
+    remoteHost?.remove();
+  });
+
+  test("guest is refused with RabbitMQ's text; the broker's log event gives the real reason", async () => {
+    const refused = new Promise<string>((resolve) => broker.events.once('login-refused', ({ reason }) => resolve(reason)));
+    const output = await remoteHost.runNode(loginScript(`amqp://guest:guest@${broker.host}:${broker.port}`), repository);
+    const result = JSON.parse(output) as { connected: boolean; message?: string };
+    expect(result.connected).toBe(false);
+    expect(result.message).toContain('ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN. For details see the broker logfile.');
+    expect(await refused).toBe("PLAIN login refused: user 'guest' can only connect via localhost");
+  });
+
+  test('another user logs in from the same remote host', async () => {
+    const output = await remoteHost.runNode(loginScript(`amqp://alice:secret@${broker.host}:${broker.port}`), repository);
+    expect(JSON.parse(output)).toEqual({ connected: true });
+  });
+});
