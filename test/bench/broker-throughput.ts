@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import amqp from 'amqplib';
-import { startBrokerProcess, type BrokerProcess } from './broker-process.js';
+import { startBrokerProcess, type BrokerProcess } from '../support/broker-process.js';
 
 const { values: flags } = parseArgs({
   options: {
