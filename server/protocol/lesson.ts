@@ -42,3 +42,16 @@ export interface RunCell {
 export interface LessonDocument extends LessonSummary {
   cells: Array<ProseCell | RunCell>;
 }
+
+/** One actor's program: a standalone amqplib script that does what the actor does in a cell's run. */
+export interface ActorCode {
+  /** The actor it plays, as the cell names it ("producer", "worker 1"). */
+  actor: string;
+  /** A complete ES module for Node: `node <file>.mjs` runs it against the broker at AMQP_URL (default amqp://localhost). */
+  code: string;
+}
+
+/** POST /api/lessons/:lesson/cells/:cell/code: every actor's program for the parameters sent. */
+export interface CellCode {
+  actors: ActorCode[];
+}

@@ -5,6 +5,9 @@
  */
 import type { Static, TObject } from '@sinclair/typebox';
 import type { ChannelModel } from 'amqplib';
+import type { ActorCode } from '../protocol/lesson.js';
+
+export type { ActorCode } from '../protocol/lesson.js';
 
 /** What a scenario's run function gets from the runner. */
 export interface ScenarioContext<Params> {
@@ -35,6 +38,13 @@ export interface Scenario<Schema extends TObject = TObject> {
   actors(params: Static<Schema>): string[];
   /** Runs the scenario to its natural end; the runner bounds it in time and messages. */
   run(context: ScenarioContext<Static<Schema>>): Promise<void>;
+  /**
+   * Each actor's program for these parameters, in the order of actors(): a
+   * standalone amqplib script a learner can copy and run against RabbitMQ,
+   * declaring, publishing and consuming exactly as the run does. A scenario
+   * without it shows no code.
+   */
+  code?(params: Static<Schema>): ActorCode[];
   /** Bounds of one run: wall-clock seconds and messages published (defaults 60 s, 10,000). */
   limits?: { seconds?: number; messages?: number };
 }

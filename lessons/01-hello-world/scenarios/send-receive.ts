@@ -2,29 +2,34 @@
  * The first tutorial's two programs: the producer (send.js) puts messages on
  * the queue `hello` and leaves; the consumer (receive.js) prints what arrives.
  */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { ChannelModel } from 'amqplib';
 import { defineScenario, PublishProperties, toPublishOptions } from '../../../server/scenario/index.js';
 import { closeConnections } from '../../connections.js';
 import { waitUntil } from '../../waiting.js';
-
-const QUEUE = 'hello';
+import { QUEUE, QUEUE_OPTIONS, sendReceiveCode } from './send-receive.code.js';
 
 /** How long the consumer waits for the messages before the run gives up on them. */
 const RECEIVE_TIMEOUT_MS = 5000;
 
+const sendReceiveParams = Type.Object({
+  message: Type.String({ default: 'Hello World!', maxLength: 1000, description: 'the text the producer sends' }),
+  count: Type.Integer({ default: 1, minimum: 1, maximum: 100, description: 'how many times the producer sends it' }),
+  start: Type.Union([Type.Literal('consumer-first'), Type.Literal('producer-first')], {
+    default: 'consumer-first',
+    description: 'which program starts first: with producer-first the messages wait in the queue until the consumer comes',
+  }),
+  properties: PublishProperties,
+});
+
+/** The parameters of a send-and-receive cell. */
+export type SendReceiveParams = Static<typeof sendReceiveParams>;
+
 export default defineScenario({
   title: 'Send and receive on the queue hello',
-  params: Type.Object({
-    message: Type.String({ default: 'Hello World!', maxLength: 1000, description: 'the text the producer sends' }),
-    count: Type.Integer({ default: 1, minimum: 1, maximum: 100, description: 'how many times the producer sends it' }),
-    start: Type.Union([Type.Literal('consumer-first'), Type.Literal('producer-first')], {
-      default: 'consumer-first',
-      description: 'which program starts first: with producer-first the messages wait in the queue until the consumer comes',
-    }),
-    properties: PublishProperties,
-  }),
+  params: sendReceiveParams,
   actors: ({ start }) => (start === 'consumer-first' ? ['consumer', 'producer'] : ['producer', 'consumer']),
+  code: sendReceiveCode,
   async run({ params, connect, log, sleep, snapshot }) {
     const connections: ChannelModel[] = [];
     let received = 0;
@@ -33,7 +38,7 @@ export default defineScenario({
       const consumer = await connect('consumer');
       connections.push(consumer);
       const channel = await consumer.createChannel();
-      await channel.assertQueue(QUEUE, { durable: false });
+      await channel.assertQueue(QUEUE, QUEUE_OPTIONS);
       log('consumer', ` [*] Waiting for messages in ${QUEUE}. To exit press CTRL+C`);
       await channel.consume(QUEUE, (message) => {
         if (message === null) return;
@@ -46,7 +51,7 @@ export default defineScenario({
       const producer = await connect('producer');
       connections.push(producer);
       const channel = await producer.createChannel();
-      await channel.assertQueue(QUEUE, { durable: false });
+      await channel.assertQueue(QUEUE, QUEUE_OPTIONS);
       for (let i = 0; i < params.count; i += 1) {
         channel.sendToQueue(QUEUE, Buffer.from(params.message), toPublishOptions(params.properties));
         log('producer', ` [x] Sent '${params.message}'`);

@@ -7,11 +7,10 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { defineScenario, PublishProperties, toPublishOptions } from '../../../server/scenario/index.js';
+import { defineScenario, PublishProperties } from '../../../server/scenario/index.js';
 import { closeConnections } from '../../connections.js';
 import { waitUntil } from '../../waiting.js';
-
-const QUEUE = 'task_queue';
+import { QUEUE, taskPublishOptions, workQueueCode } from './work-queue.code.js';
 
 /** The tasks the tutorial sends: one dot is one unit of work. */
 const TUTORIAL_TASKS = ['First message.', 'Second message..', 'Third message...', 'Fourth message....', 'Fifth message.....'];
@@ -47,7 +46,8 @@ const workQueueParams = Type.Object({
   properties: PublishProperties,
 });
 
-type Params = Static<typeof workQueueParams>;
+/** The parameters of a work queue cell. */
+export type WorkQueueParams = Static<typeof workQueueParams>;
 
 /** One running worker.js. */
 interface Worker {
@@ -73,7 +73,7 @@ function dotsIn(task: string): number {
 }
 
 /** Refuses worker numbers the run does not have, naming the parameter and what is allowed. */
-function checkWorkerNumbers(values: Params): void {
+function checkWorkerNumbers(values: WorkQueueParams): void {
   for (const name of ['stopWorker', 'slowWorker'] as const) {
     if (values[name] > values.workers) {
       throw new Error(`${name} is ${values[name]} but there are only ${values.workers} workers: use 0 (none) or 1 to ${values.workers}`);
@@ -86,6 +86,10 @@ export default defineScenario({
   params: workQueueParams,
   actors: ({ workers }) => [...Array.from({ length: workers }, (_, i) => `worker ${i + 1}`), 'producer'],
   limits: { seconds: 120 },
+  code: (params) => {
+    checkWorkerNumbers(params);
+    return workQueueCode(params);
+  },
   async run({ params, connect, log, sleep, snapshot }) {
     checkWorkerNumbers(params);
     const workers: Worker[] = [];
@@ -171,7 +175,7 @@ export default defineScenario({
     const producer = await connect('producer');
     const channel = await producer.createChannel();
     await channel.assertQueue(QUEUE, { durable: params.durable });
-    const publishOptions = { ...(params.persistent ? { deliveryMode: 2 } : {}), ...toPublishOptions(params.properties) };
+    const publishOptions = taskPublishOptions(params);
     for (const task of params.tasks) {
       channel.sendToQueue(QUEUE, Buffer.from(task), publishOptions);
       log('producer', ` [x] Sent '${task}'`);

@@ -4,13 +4,13 @@
  * a queue of its own to it and prints each line. Who starts first decides
  * whether anyone hears the lines.
  */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { ChannelModel } from 'amqplib';
 import { defineScenario, PublishProperties, toPublishOptions } from '../../../server/scenario/index.js';
 import { closeConnections } from '../../connections.js';
+import { RECEIVER_QUEUE_OPTIONS } from '../../log-receiver.code.js';
 import { waitUntilSettled } from '../../waiting.js';
-
-const EXCHANGE = 'logs';
+import { EXCHANGE, fanoutLogsCode } from './fanout-logs.code.js';
 
 /** How long receivers listen after the last delivery before the run decides nothing more will come. */
 const QUIET_MS = 500;
@@ -18,26 +18,32 @@ const QUIET_MS = 500;
 /** The most the receivers wait for their copies. */
 const RECEIVE_TIMEOUT_MS = 5000;
 
+const fanoutLogsParams = Type.Object({
+  receivers: Type.Integer({ default: 2, minimum: 0, maximum: 5, description: 'how many receivers each bind a queue of their own to logs' }),
+  messages: Type.Array(Type.String({ maxLength: 1000 }), {
+    default: ['info: Hello World!'],
+    minItems: 1,
+    maxItems: 20,
+    description: 'the log lines the producer publishes to logs, in order',
+  }),
+  startOrder: Type.Union([Type.Literal('receivers-first'), Type.Literal('publish-first')], {
+    default: 'receivers-first',
+    description: 'receivers-first: the receivers bind their queues, then the producer publishes; publish-first: the other way round',
+  }),
+  properties: PublishProperties,
+});
+
+/** The parameters of a fanout cell. */
+export type FanoutLogsParams = Static<typeof fanoutLogsParams>;
+
 export default defineScenario({
   title: 'A fanout exchange copies every message to every bound queue',
-  params: Type.Object({
-    receivers: Type.Integer({ default: 2, minimum: 0, maximum: 5, description: 'how many receivers each bind a queue of their own to logs' }),
-    messages: Type.Array(Type.String({ maxLength: 1000 }), {
-      default: ['info: Hello World!'],
-      minItems: 1,
-      maxItems: 20,
-      description: 'the log lines the producer publishes to logs, in order',
-    }),
-    startOrder: Type.Union([Type.Literal('receivers-first'), Type.Literal('publish-first')], {
-      default: 'receivers-first',
-      description: 'receivers-first: the receivers bind their queues, then the producer publishes; publish-first: the other way round',
-    }),
-    properties: PublishProperties,
-  }),
+  params: fanoutLogsParams,
   actors: ({ receivers, startOrder }) => {
     const receiverNames = Array.from({ length: receivers }, (_, i) => `receiver ${i + 1}`);
     return startOrder === 'receivers-first' ? [...receiverNames, 'producer'] : ['producer', ...receiverNames];
   },
+  code: fanoutLogsCode,
   async run({ params, connect, log, sleep, snapshot }) {
     const connections: ChannelModel[] = [];
     let deliveries = 0;
@@ -49,7 +55,7 @@ export default defineScenario({
       await channel.assertExchange(EXCHANGE, 'fanout', { durable: false });
       // An empty name asks the broker to make one up (amq.gen-...); exclusive:
       // the queue is this receiver's alone and goes away with its connection.
-      const { queue } = await channel.assertQueue('', { exclusive: true });
+      const { queue } = await channel.assertQueue('', RECEIVER_QUEUE_OPTIONS);
       log(actor, ` [*] Waiting for messages in ${queue}. To exit press CTRL+C`);
       await channel.bindQueue(queue, EXCHANGE, '');
       await channel.consume(queue, (message) => {

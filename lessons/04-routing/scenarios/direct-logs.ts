@@ -4,44 +4,50 @@
  * routing key; each receiver (receive_logs_direct.js) binds its queue once per
  * severity it wants, and gets exactly the lines whose severity it bound.
  */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { ChannelModel } from 'amqplib';
 import { defineScenario, PublishProperties, toPublishOptions } from '../../../server/scenario/index.js';
 import { closeConnections } from '../../connections.js';
+import { RECEIVER_QUEUE_OPTIONS } from '../../log-receiver.code.js';
 import { waitUntil } from '../../waiting.js';
-
-const EXCHANGE = 'direct_logs';
+import { EXCHANGE, directLogsCode } from './direct-logs.code.js';
 
 /** The most the receivers wait for the lines they bound. */
 const RECEIVE_TIMEOUT_MS = 5000;
 
 const Severity = Type.String({ maxLength: 255, description: 'a severity such as info, warning or error' });
 
+const directLogsParams = Type.Object({
+  bindings: Type.Array(Type.Array(Severity, { maxItems: 10 }), {
+    default: [['error'], ['info', 'warning', 'error']],
+    minItems: 1,
+    maxItems: 5,
+    description: 'one list per receiver: the severities it binds its queue with (receiver 1 gets the first list)',
+  }),
+  messages: Type.Array(Type.Object({
+    severity: Type.String({ maxLength: 255, description: 'the routing key it is published with' }),
+    text: Type.String({ maxLength: 1000, description: 'the log line' }),
+  }, { additionalProperties: false }), {
+    default: [
+      { severity: 'info', text: 'Hello World!' },
+      { severity: 'warning', text: 'Disk almost full' },
+      { severity: 'error', text: 'Run. Run. Or it will explode.' },
+    ],
+    minItems: 1,
+    maxItems: 20,
+    description: 'the log lines the producer publishes to direct_logs, in order, each with its severity',
+  }),
+  properties: PublishProperties,
+});
+
+/** The parameters of a direct exchange cell. */
+export type DirectLogsParams = Static<typeof directLogsParams>;
+
 export default defineScenario({
   title: 'A direct exchange routes each message by its exact routing key',
-  params: Type.Object({
-    bindings: Type.Array(Type.Array(Severity, { maxItems: 10 }), {
-      default: [['error'], ['info', 'warning', 'error']],
-      minItems: 1,
-      maxItems: 5,
-      description: 'one list per receiver: the severities it binds its queue with (receiver 1 gets the first list)',
-    }),
-    messages: Type.Array(Type.Object({
-      severity: Type.String({ maxLength: 255, description: 'the routing key it is published with' }),
-      text: Type.String({ maxLength: 1000, description: 'the log line' }),
-    }, { additionalProperties: false }), {
-      default: [
-        { severity: 'info', text: 'Hello World!' },
-        { severity: 'warning', text: 'Disk almost full' },
-        { severity: 'error', text: 'Run. Run. Or it will explode.' },
-      ],
-      minItems: 1,
-      maxItems: 20,
-      description: 'the log lines the producer publishes to direct_logs, in order, each with its severity',
-    }),
-    properties: PublishProperties,
-  }),
+  params: directLogsParams,
   actors: ({ bindings }) => [...bindings.map((_, i) => `receiver ${i + 1}`), 'producer'],
+  code: directLogsCode,
   async run({ params, connect, log, sleep, snapshot }) {
     const connections: ChannelModel[] = [];
     let deliveries = 0;
@@ -51,7 +57,7 @@ export default defineScenario({
       connections.push(connection);
       const channel = await connection.createChannel();
       await channel.assertExchange(EXCHANGE, 'direct', { durable: false });
-      const { queue } = await channel.assertQueue('', { exclusive: true });
+      const { queue } = await channel.assertQueue('', RECEIVER_QUEUE_OPTIONS);
       const keys = severities.length === 0 ? 'no severity at all' : severities.join(', ');
       log(actor, ` [*] Waiting for logs in ${queue} (bound with ${keys}). To exit press CTRL+C`);
       // One binding per severity: the queue gets a message when any of them equals its routing key.

@@ -5,14 +5,14 @@
  * exactly one word and `#` for zero or more. At the end the producer prints
  * where each routing key went, or that it was dropped.
  */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { ChannelModel } from 'amqplib';
 import { defineScenario, PublishProperties, toPublishOptions } from '../../../server/scenario/index.js';
 import { closeConnections } from '../../connections.js';
 import { returnReason } from '../../returns.js';
+import { RECEIVER_QUEUE_OPTIONS } from '../../log-receiver.code.js';
 import { waitUntilSettled } from '../../waiting.js';
-
-const EXCHANGE = 'topic_logs';
+import { EXCHANGE, topicLogsCode } from './topic-logs.code.js';
 
 /** How long nothing may arrive, once every key is accounted for, before the table is printed. */
 const QUIET_MS = 300;
@@ -43,29 +43,35 @@ class Tally {
   }
 }
 
+const topicLogsParams = Type.Object({
+  bindings: Type.Array(Type.Array(Type.String({ maxLength: 255, description: 'a binding pattern such as *.orange.* or lazy.#' }), { maxItems: 10 }), {
+    default: [['*.orange.*'], ['*.*.rabbit', 'lazy.#']],
+    minItems: 1,
+    maxItems: 5,
+    description: 'one list per receiver: the patterns it binds its queue with (* = exactly one word, # = zero or more words)',
+  }),
+  routingKeys: Type.Array(Type.String({ maxLength: 255 }), {
+    default: TUTORIAL_KEYS,
+    minItems: 1,
+    maxItems: 30,
+    description: 'the routing keys the producer publishes with, one message each, in order',
+  }),
+  message: Type.String({ default: 'Hello World!', maxLength: 1000, description: 'the text of every message' }),
+  mandatory: Type.Boolean({
+    default: true,
+    description: 'publish with mandatory: a message that matches no binding comes back to the producer (basic.return) instead of vanishing unseen',
+  }),
+  properties: PublishProperties,
+});
+
+/** The parameters of a topic exchange cell. */
+export type TopicLogsParams = Static<typeof topicLogsParams>;
+
 export default defineScenario({
   title: 'A topic exchange routes by patterns over dotted routing keys',
-  params: Type.Object({
-    bindings: Type.Array(Type.Array(Type.String({ maxLength: 255, description: 'a binding pattern such as *.orange.* or lazy.#' }), { maxItems: 10 }), {
-      default: [['*.orange.*'], ['*.*.rabbit', 'lazy.#']],
-      minItems: 1,
-      maxItems: 5,
-      description: 'one list per receiver: the patterns it binds its queue with (* = exactly one word, # = zero or more words)',
-    }),
-    routingKeys: Type.Array(Type.String({ maxLength: 255 }), {
-      default: TUTORIAL_KEYS,
-      minItems: 1,
-      maxItems: 30,
-      description: 'the routing keys the producer publishes with, one message each, in order',
-    }),
-    message: Type.String({ default: 'Hello World!', maxLength: 1000, description: 'the text of every message' }),
-    mandatory: Type.Boolean({
-      default: true,
-      description: 'publish with mandatory: a message that matches no binding comes back to the producer (basic.return) instead of vanishing unseen',
-    }),
-    properties: PublishProperties,
-  }),
+  params: topicLogsParams,
   actors: ({ bindings }) => [...bindings.map((_, i) => `receiver ${i + 1}`), 'producer'],
+  code: topicLogsCode,
   async run({ params, connect, log, sleep, snapshot }) {
     const connections: ChannelModel[] = [];
     const receivers = params.bindings.map((_, i) => `receiver ${i + 1}`);
@@ -80,7 +86,7 @@ export default defineScenario({
       connections.push(connection);
       const channel = await connection.createChannel();
       await channel.assertExchange(EXCHANGE, 'topic', { durable: false });
-      const { queue } = await channel.assertQueue('', { exclusive: true });
+      const { queue } = await channel.assertQueue('', RECEIVER_QUEUE_OPTIONS);
       const shown = patterns.length === 0 ? 'no pattern at all' : patterns.join(', ');
       log(actor, ` [*] Waiting for logs in ${queue} (bound with ${shown}). To exit press CTRL+C`);
       for (const pattern of patterns) await channel.bindQueue(queue, EXCHANGE, pattern);

@@ -7,20 +7,13 @@
  * before any work.
  */
 import { randomUUID } from 'node:crypto';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { Channel, ChannelModel, ConsumeMessage, Message } from 'amqplib';
 import { defineScenario, PublishProperties, toPublishOptions } from '../../../server/scenario/index.js';
 import { closeConnections } from '../../connections.js';
 import { returnReason } from '../../returns.js';
 import { waitUntil } from '../../waiting.js';
-
-const QUEUE = 'rpc_queue';
-
-/** RabbitMQ's pseudo-queue for direct reply-to: replies go straight to the consuming channel. */
-const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
-
-/** The reply header that carries a server's error instead of a result. */
-const ERROR_HEADER = 'error';
+import { DIRECT_REPLY_TO, ERROR_HEADER, QUEUE, fibRpcCode } from './fib-rpc.code.js';
 
 /** fib(n), iteratively and exactly (bigint: fib(79) no longer fits a double). */
 function fib(n: number): bigint {
@@ -30,27 +23,33 @@ function fib(n: number): bigint {
   return current;
 }
 
+const fibRpcParams = Type.Object({
+  servers: Type.Integer({ default: 1, minimum: 0, maximum: 5, description: 'how many RPC servers consume rpc_queue (0: nobody answers)' }),
+  requests: Type.Array(Type.Integer({ minimum: 0, maximum: 1_000_000 }), {
+    default: [30],
+    minItems: 1,
+    maxItems: 20,
+    description: 'the n of each fib(n) the client asks for; all are sent at once, each with its own correlation id',
+  }),
+  replyQueue: Type.Union([Type.Literal('callback-queue'), Type.Literal('direct-reply-to')], {
+    default: 'callback-queue',
+    description: 'where replies come back: an exclusive server-named queue of the client\'s, or RabbitMQ\'s direct reply-to (amq.rabbitmq.reply-to)',
+  }),
+  clientTimeoutMs: Type.Integer({ default: 3000, minimum: 100, maximum: 30_000, description: 'how long the client waits for its replies before giving up on them' }),
+  fibLimit: Type.Integer({ default: 1000, minimum: 0, maximum: 10_000, description: 'the largest n a server accepts; above it the server replies with an error, before doing any work' }),
+  msPerRequest: Type.Integer({ default: 0, minimum: 0, maximum: 10_000, description: 'simulated milliseconds of work per request, to see requests spread over several servers' }),
+  mandatory: Type.Boolean({ default: false, description: 'publish requests with mandatory, so a request no queue takes comes back to the client at once' }),
+  properties: PublishProperties,
+});
+
+/** The parameters of an RPC cell. */
+export type FibRpcParams = Static<typeof fibRpcParams>;
+
 export default defineScenario({
   title: 'Remote procedure calls: Fibonacci servers and a client',
-  params: Type.Object({
-    servers: Type.Integer({ default: 1, minimum: 0, maximum: 5, description: 'how many RPC servers consume rpc_queue (0: nobody answers)' }),
-    requests: Type.Array(Type.Integer({ minimum: 0, maximum: 1_000_000 }), {
-      default: [30],
-      minItems: 1,
-      maxItems: 20,
-      description: 'the n of each fib(n) the client asks for; all are sent at once, each with its own correlation id',
-    }),
-    replyQueue: Type.Union([Type.Literal('callback-queue'), Type.Literal('direct-reply-to')], {
-      default: 'callback-queue',
-      description: 'where replies come back: an exclusive server-named queue of the client\'s, or RabbitMQ\'s direct reply-to (amq.rabbitmq.reply-to)',
-    }),
-    clientTimeoutMs: Type.Integer({ default: 3000, minimum: 100, maximum: 30_000, description: 'how long the client waits for its replies before giving up on them' }),
-    fibLimit: Type.Integer({ default: 1000, minimum: 0, maximum: 10_000, description: 'the largest n a server accepts; above it the server replies with an error, before doing any work' }),
-    msPerRequest: Type.Integer({ default: 0, minimum: 0, maximum: 10_000, description: 'simulated milliseconds of work per request, to see requests spread over several servers' }),
-    mandatory: Type.Boolean({ default: false, description: 'publish requests with mandatory, so a request no queue takes comes back to the client at once' }),
-    properties: PublishProperties,
-  }),
+  params: fibRpcParams,
   actors: ({ servers }) => [...Array.from({ length: servers }, (_, i) => `rpc server ${i + 1}`), 'rpc client'],
+  code: fibRpcCode,
   async run({ params, connect, log, sleep, snapshot }) {
     const connections: ChannelModel[] = [];
     let failure: unknown;

@@ -7,10 +7,14 @@
  */
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineScenario, PublishProperties, toPublishOptions } from '../../../server/scenario/index.js';
+import { WORDING, confirmsCode } from './confirms.code.js';
 
 const Strategy = Type.Union([Type.Literal('individual'), Type.Literal('batch'), Type.Literal('async')]);
+
+/** A way of waiting for confirms. */
+export type Strategy = Static<typeof Strategy>;
 
 /** How long a strategy waits with messages outstanding and no confirm arriving before it gives up on them. */
 const CONFIRM_STALL_MS = 5000;
@@ -55,28 +59,27 @@ class ConfirmTracker {
   }
 }
 
-/** How each strategy reads in a sentence, and its actor. */
-const WORDING = {
-  individual: { actor: 'individual publisher', how: 'individually' },
-  batch: { actor: 'batch publisher', how: 'in batches' },
-  async: { actor: 'async publisher', how: 'handling confirms asynchronously' },
-} as const;
+const confirmsParams = Type.Object({
+  strategies: Type.Array(Strategy, {
+    default: ['individual', 'batch', 'async'],
+    minItems: 1,
+    maxItems: 3,
+    uniqueItems: true,
+    description: 'the strategies to run, one after the other: individual waits for each confirm, batch waits once per batch, async only counts confirms as they come',
+  }),
+  messages: Type.Integer({ default: 500, minimum: 1, maximum: 10_000, description: 'how many messages each strategy publishes' }),
+  batchSize: Type.Integer({ default: 100, minimum: 1, maximum: 1000, description: 'how many messages the batch strategy publishes before it waits for their confirms' }),
+  properties: PublishProperties,
+});
+
+/** The parameters of a publisher confirms cell. */
+export type ConfirmsParams = Static<typeof confirmsParams>;
 
 export default defineScenario({
   title: 'Publisher confirms: one at a time, in batches, or asynchronously',
-  params: Type.Object({
-    strategies: Type.Array(Strategy, {
-      default: ['individual', 'batch', 'async'],
-      minItems: 1,
-      maxItems: 3,
-      uniqueItems: true,
-      description: 'the strategies to run, one after the other: individual waits for each confirm, batch waits once per batch, async only counts confirms as they come',
-    }),
-    messages: Type.Integer({ default: 500, minimum: 1, maximum: 10_000, description: 'how many messages each strategy publishes' }),
-    batchSize: Type.Integer({ default: 100, minimum: 1, maximum: 1000, description: 'how many messages the batch strategy publishes before it waits for their confirms' }),
-    properties: PublishProperties,
-  }),
+  params: confirmsParams,
   actors: ({ strategies }) => strategies.map((strategy) => WORDING[strategy].actor),
+  code: confirmsCode,
   limits: { seconds: 120, messages: 30_000 },
   async run({ params, connect, log, sleep, snapshot, signal }) {
     const publishOptions = toPublishOptions(params.properties);

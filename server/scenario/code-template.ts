@@ -1,0 +1,264 @@
+/**
+ * Building blocks for the programs a code cell shows. Every scenario writes
+ * its actors' programs from these, so all of them start, publish and end the
+ * same way, and a value from the parameters only ever reaches a program as a
+ * literal: whatever a learner types, it cannot change the code around it.
+ */
+
+/** A part of a program that may be left out: false, null and undefined are dropped. */
+export type Part = string | false | null | undefined;
+
+/** Something the program computes, written into the code as it is (a variable's name), not as a literal. */
+export class Expression {
+  constructor(readonly source: string) {}
+}
+
+/** Marks `source` as code to write as is, e.g. `{ correlationId: expression('correlationId') }`. */
+export function expression(source: string): Expression {
+  return new Expression(source);
+}
+
+/** Lines joined, the parts left out dropped. */
+export function lines(...parts: Part[]): string {
+  return parts.filter((part): part is string => typeof part === 'string').join('\n');
+}
+
+/** A whole program: its sections separated by blank lines, ending in a newline. */
+export function program(...sections: Part[]): string {
+  return `${sections.filter((section): section is string => typeof section === 'string' && section !== '').join('\n\n')}\n`;
+}
+
+/** Text moved right by `depth` levels of two spaces; blank lines stay empty. */
+export function indent(text: string, depth = 1): string {
+  const pad = '  '.repeat(depth);
+  return text.split('\n').map((line) => (line === '' ? line : pad + line)).join('\n');
+}
+
+/** A block: its opening line, its body indented, and the closing line. */
+export function block(opening: string, body: string, closing = '}'): string {
+  return lines(opening, indent(body), closing);
+}
+
+/**
+ * An if / else if / else chain: one arm per [condition, body]; a null
+ * condition is the final else.
+ */
+export function branches(...arms: Array<[condition: string | null, body: string]>): string {
+  const written = arms.map(([condition, body], index) => {
+    const opening = condition === null ? '} else {' : `${index === 0 ? '' : '} else '}if (${condition}) {`;
+    return lines(opening, indent(body));
+  });
+  return lines(...written, '}');
+}
+
+/** `object?.key`, with the key quoted when it is not a plain name. */
+export function optionalMember(object: string, key: string): string {
+  return `${object}?.${BARE_KEY.test(key) ? key : `[${quote(key)}]`}`;
+}
+
+/** Longest literal written on one line; longer lists and objects get a line per item. */
+const FLAT_WIDTH = 60;
+
+/** An identifier that may stand unquoted as an object key. */
+const BARE_KEY = /^[A-Za-z_$][\w$]*$/;
+
+/**
+ * A JavaScript literal for a value from the parameters. Strings are escaped
+ * by JSON.stringify (then single-quoted, as the rest of the code is); lists and
+ * objects are written the way a person would, one item per line when long.
+ */
+export function literal(value: unknown): string {
+  if (value instanceof Expression) return value.source;
+  if (typeof value === 'string') return quote(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`a program cannot hold the number ${value}`);
+    return Object.is(value, -0) ? '0' : String(value);
+  }
+  if (typeof value === 'boolean' || value === null) return String(value);
+  if (Array.isArray(value)) return list('[', value.map((item) => literal(item)), ']');
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, item]) => item !== undefined);
+    return list('{', entries.map(([key, item]) => property(key, item)), '}');
+  }
+  throw new Error(`a program cannot hold a ${typeof value} literal`);
+}
+
+/** `const name = <literal>;` for a value from the parameters. */
+export function constant(name: string, value: unknown): string {
+  return `const ${name} = ${literal(value)};`;
+}
+
+/** A string in single quotes, escaped by JSON.stringify: backslashes, control characters and lone surrogates included. */
+function quote(text: string): string {
+  const escaped = JSON.stringify(text)
+    .slice(1, -1)
+    .replace(/\\"|'/g, (match) => (match === "'" ? "\\'" : '"'))
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+  return `'${escaped}'`;
+}
+
+function property(key: string, value: unknown): string {
+  if (value instanceof Expression && value.source === key) return key;
+  // A quoted '__proto__' key would still set the prototype; a computed one makes a property.
+  const name = key === '__proto__' ? `[${quote(key)}]` : BARE_KEY.test(key) ? key : quote(key);
+  return `${name}: ${literal(value)}`;
+}
+
+function list(open: string, items: string[], close: string): string {
+  if (items.length === 0) return `${open}${close}`;
+  const pad = open === '{' ? ' ' : '';
+  const flat = `${open}${pad}${items.join(', ')}${pad}${close}`;
+  if (flat.length <= FLAT_WIDTH && !flat.includes('\n')) return flat;
+  return `${open}\n${items.map((item) => `${indent(item)},`).join('\n')}\n${close}`;
+}
+
+/**
+ * The options argument of a publish, or undefined when there are none (so the
+ * call can leave it out). Unset (undefined) options are dropped.
+ */
+export function publishOptions(options: Record<string, unknown>): string | undefined {
+  const written = literal(options);
+  return written === '{}' ? undefined : written;
+}
+
+/** Arguments of a call, the parts left out dropped: `args('queue', undefined)` is `queue`. */
+export function args(...parts: Part[]): string {
+  return parts.filter((part): part is string => typeof part === 'string').join(', ');
+}
+
+/** Where a program connects: AMQP_URL when set, else the local broker, as the tutorials do. */
+const CONNECT = "const connection = await amqp.connect(process.env.AMQP_URL ?? 'amqp://localhost');";
+
+/** What a program is: which actor, which tutorial program it follows, and what it does. */
+export interface ProgramHeader {
+  actor: string;
+  /** What of the tutorial's it follows, after "the tutorial's": 'worker.js', 'strategy 1 (publishing one at a time)'. */
+  follows: string;
+  /** One or two sentences: what it does in this cell. */
+  does: string;
+  /** Named imports beside amqplib's default one, e.g. "import { randomUUID } from 'node:crypto';". */
+  imports?: string[];
+}
+
+/** The file a program is saved as: the actor's name in lowercase words joined by dashes ('worker 1' -> worker-1.mjs). */
+export function programFile(actor: string): string {
+  const words = actor.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return `${words === '' ? 'program' : words}.mjs`;
+}
+
+/** The opening of every program: what it is, how to run it, and its imports. */
+export function header({ actor, follows, does, imports = [] }: ProgramHeader): string {
+  const file = programFile(actor);
+  const about = lines(
+    `// ${actor}: the tutorial's ${follows}, with this cell's parameters.`,
+    ...wrapComment(does),
+    `// Run it with \`node ${file}\` (after \`npm install amqplib\`); set AMQP_URL to`,
+    '// use a broker other than amqp://localhost.',
+  );
+  return `${about}\n\n${lines("import amqp from 'amqplib';", ...imports)}`;
+}
+
+/** Opens the connection and one channel (a confirm channel: `confirm.select` first), as every tutorial program starts. */
+export function openChannel(kind: 'channel' | 'confirm channel' = 'channel'): string {
+  return lines(CONNECT, `const channel = await connection.${kind === 'channel' ? 'createChannel' : 'createConfirmChannel'}();`);
+}
+
+/** Closing a publisher: the channel first, so every publish has gone out before the connection closes. */
+export const CLOSE_PUBLISHER = lines(
+  '// Closing the channel first makes sure every publish has gone out before the',
+  '// connection closes.',
+  'await channel.close();',
+  'await connection.close();',
+);
+
+/**
+ * Waiting for the broker's returns before closing: amqplib ignores anything
+ * but close-ok on a closing channel, so a basic.return still on its way
+ * would be lost. The broker answers a channel's methods in order, so once a
+ * passive declare of `exchange` is answered, every return for the publishes
+ * before it has arrived.
+ */
+export const AWAIT_RETURNS = lines(
+  '// The broker answers in order: once this passive declare is answered, every',
+  '// basic.return for the publishes above has arrived. (A closing channel would',
+  '// ignore returns still on their way.)',
+  'await channel.checkExchange(exchange);',
+);
+
+/** How long a consuming program waits for its first message before it leaves. */
+export const FIRST_MESSAGE_MS = 3000;
+
+/** How long a consuming program waits after the last thing that happened before it leaves. */
+export const QUIET_MS = 500;
+
+/**
+ * What lets a consuming program end by itself: the tutorials' programs run
+ * until CTRL+C, these leave once nothing has happened for a while. Defines
+ * `waitForMore()` (call it after anything that happens; `clearTimeout(quietTimer)`
+ * while busy) and `leave()`.
+ */
+export function leaveWhenQuiet(): string {
+  return lines(
+    "// The tutorial's program runs until you press CTRL+C. This one leaves by itself",
+    `// once nothing has happened for ${QUIET_MS} ms (${FIRST_MESSAGE_MS / 1000} s before the first message).`,
+    `let quietTimer = setTimeout(leave, ${FIRST_MESSAGE_MS});`,
+    block('function waitForMore() {', lines('clearTimeout(quietTimer);', `quietTimer = setTimeout(leave, ${QUIET_MS});`)),
+    block('async function leave() {', lines('clearTimeout(quietTimer);', 'await connection.close();')),
+  );
+}
+
+/** `sleep(ms)`, for programs that pretend to work. */
+export const SLEEP = 'const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));';
+
+/** A statement done `times` times: once as it is, more often in a loop. */
+export function repeat(times: number, body: string): string {
+  return times === 1 ? body : block(`for (let i = 0; i < ${literal(times)}; i += 1) {`, body);
+}
+
+/** Comment lines of at most about 80 characters. */
+function wrapComment(text: string): string[] {
+  const wrapped: string[] = [];
+  let line = '//';
+  for (const word of text.split(/\s+/).filter((part) => part !== '')) {
+    if (line.length + word.length + 1 > 80 && line !== '//') {
+      wrapped.push(line);
+      line = '//';
+    }
+    line += ` ${word}`;
+  }
+  if (line !== '//') wrapped.push(line);
+  return wrapped;
+}
+
+/** How a program consumes one message at a time. */
+export interface OneAtATime {
+  /** The program's async function that handles one message, e.g. 'work'. */
+  handler: string;
+  noAck: boolean;
+  /** Why one at a time, as a comment above the consumer. */
+  comment: string;
+  /** True when the program can stop by itself (a `stopped` flag): then it no longer waits for more. */
+  canStop?: boolean;
+}
+
+/**
+ * Consumes from `queue`, handling each message after the ones before it (a
+ * worker busy with a task does not start the next), with the quiet timer of
+ * leaveWhenQuiet() off while any message is in hand.
+ */
+export function consumeOneAtATime({ handler, noAck, comment, canStop = false }: OneAtATime): string {
+  return lines(
+    `// ${comment}`,
+    'let backlog = Promise.resolve();',
+    'let inHand = 0;',
+    block('await channel.consume(queue, (message) => {', lines(
+      'inHand += 1;',
+      'clearTimeout(quietTimer);',
+      block(`backlog = backlog.then(() => ${handler}(message)).finally(() => {`, lines(
+        'inHand -= 1;',
+        `if (inHand === 0${canStop ? ' && !stopped' : ''}) waitForMore();`,
+      ), '});'),
+    ), `}, { noAck: ${String(noAck)} });`),
+  );
+}
