@@ -5,14 +5,15 @@ import { baseStyles, buttonStyles, srOnlyStyles } from '../styles/controls.js';
 import { codeStyles } from '../styles/code.js';
 import { highlight } from './highlight.js';
 import { icon } from './icons.js';
-import { fetchCellCode, type ActorProgram } from './lessons-api.js';
+import type { ActorCode } from '../../../server/protocol/index.js';
+import { fetchCellCode } from './lessons-api.js';
 
 /** Parameters settle this long before the code is asked for again, so a slider drag asks once. */
 const SETTLE_MS = 250;
 
 type CodeView =
   | { kind: 'loading' }
-  | { kind: 'code'; actors: ActorProgram[] }
+  | { kind: 'code'; actors: ActorCode[] }
   | { kind: 'unavailable' }
   | { kind: 'invalid' }
   | { kind: 'refused'; problems: string[] }
@@ -104,7 +105,7 @@ export class CodeCell extends LitElement {
     }
   }
 
-  private renderPrograms(actors: ActorProgram[]) {
+  private renderPrograms(actors: ActorCode[]) {
     if (actors.length === 0) return html`<p class="message">Code for this cell is not available.</p>`;
     const selected = actors[this._selected] ?? actors[0];
     if (selected === undefined) return nothing;

@@ -2,17 +2,11 @@
  * The workbook server's JSON API as the browser uses it: the lessons, one
  * lesson's document, and the amqplib code of a cell for given parameters.
  */
-import type { LessonDocument, LessonSummary } from '../../../server/protocol/index.js';
-
-/** One actor's program for a cell's parameters. */
-export interface ActorProgram {
-  actor: string;
-  code: string;
-}
+import type { ActorCode, LessonDocument, LessonSummary } from '../../../server/protocol/index.js';
 
 /** What asking for a cell's code can come back with. */
 export type CodeAnswer =
-  | { kind: 'code'; actors: ActorProgram[] }
+  | { kind: 'code'; actors: ActorCode[] }
   /** The server has no code for this cell. */
   | { kind: 'unavailable' }
   /** The server refused the parameters, saying why. */
@@ -59,7 +53,7 @@ export async function fetchCellCode(
   if (!response.ok) throw new ApiError(errorOf(body) ?? `the server answered ${response.status}`, response.status);
   const actors = (body as { actors?: unknown }).actors;
   if (!Array.isArray(actors)) return { kind: 'unavailable' };
-  return { kind: 'code', actors: actors.filter(isActorProgram) };
+  return { kind: 'code', actors: actors.filter(isActorCode) };
 }
 
 async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
@@ -102,7 +96,7 @@ function problemsOf(body: unknown): string[] {
   return problems.length === 0 ? ['the server refused these parameters'] : problems;
 }
 
-function isActorProgram(value: unknown): value is ActorProgram {
+function isActorCode(value: unknown): value is ActorCode {
   const program = value as { actor?: unknown; code?: unknown };
   return typeof program?.actor === 'string' && typeof program.code === 'string';
 }

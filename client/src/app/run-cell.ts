@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { RunFailure, ServerMessage } from '../../../server/protocol/messages.js';
 import { RunModel } from '../run/run-model.js';
+import '../run/run-output.js';
 import { baseStyles, buttonStyles, inputStyles, srOnlyStyles } from '../styles/controls.js';
 import { icon } from './icons.js';
 import { progress } from './progress.js';
@@ -64,6 +65,7 @@ export class RunCellElement extends LitElement {
   @state() private _notice = '';
   @state() private _connected = false;
   @state() private _speed = settings().value.speed;
+  @state() private _presenter = settings().value.presenter;
 
   /** The views' model: one per cell, emptied for each run. */
   readonly model = new RunModel();
@@ -184,6 +186,7 @@ export class RunCellElement extends LitElement {
 
   private readonly handleSettings = (): void => {
     this._speed = settings().value.speed;
+    this._presenter = settings().value.presenter;
   };
 
   private setStatus(status: CellStatus): void {
@@ -238,7 +241,7 @@ export class RunCellElement extends LitElement {
         ? html`<div class="empty">
             <p><strong>Run</strong> starts the scenario against the broker and draws every message as it moves.
             <strong>Step</strong> starts it paused and lets one protocol event through at a time.</p></div>`
-        : html`<run-output .model=${this.model}></run-output>`}
+        : html`<run-output .model=${this.model} .speed=${this._speed} ?presenter=${this._presenter}></run-output>`}
     `;
   }
 
