@@ -1,17 +1,19 @@
 /**
  * The workbook's JSON API: the lessons (each cell's parameters as JSON
- * Schema, for the browser's forms) and which broker runs. Every miss answers
- * in JSON, naming what was not found and what exists.
+ * Schema, for the browser's forms), each cell's programs for given
+ * parameters, and which broker runs. Every miss answers in JSON, naming what
+ * was not found and what exists.
  */
 import express, { type ErrorRequestHandler, type Router } from 'express';
 import type { LessonSummary } from '../protocol/lesson.js';
 import type { LessonCatalog } from '../lessons/index.js';
 import { redactUrl, type BrokerTarget } from '../broker-connection.js';
+import { cellCode } from './cell-code.js';
 
 /** Request bodies are never large: the API takes at most this much JSON. */
 const JSON_BODY_LIMIT = '16kb';
 
-const ENDPOINTS = ['GET /api/lessons', 'GET /api/lessons/:id', 'GET /api/broker'];
+const ENDPOINTS = ['GET /api/lessons', 'GET /api/lessons/:id', 'POST /api/lessons/:id/cells/:cell/code', 'GET /api/broker'];
 
 /** Lessons in course order; folders with the same number fall back to their names. */
 export function sortedLessons(lessons: LessonCatalog): LessonSummary[] {
@@ -39,6 +41,12 @@ export function createApiRouter(options: { broker: BrokerTarget; lessons: Lesson
       return;
     }
     response.json(lesson);
+  });
+
+  // Every actor's amqplib program for a cell, with the parameters in the body ({ params }) over the cell's defaults.
+  api.post('/lessons/:lesson/cells/:cell/code', (request, response) => {
+    const answer = cellCode(lessons, request.params.lesson, request.params.cell, request.body);
+    response.status(answer.status).json(answer.body);
   });
 
   api.get('/broker', (_request, response) => {

@@ -1,0 +1,49 @@
+/**
+ * The answer to POST /api/lessons/:lesson/cells/:cell/code: every actor's
+ * program for the parameters sent, merged over the cell's defaults and
+ * checked exactly as a run's are.
+ */
+import type { CellCode } from '../protocol/lesson.js';
+import { mergeParams, validateParams, type LessonCatalog, type ParamError } from '../lessons/index.js';
+import { isPlainObject } from '../lessons/params.js';
+
+/** An HTTP status and the JSON to send with it. */
+export interface CodeAnswer {
+  status: 200 | 400 | 404;
+  body: CellCode | { error: string; problems?: ParamError[]; lessons?: string[]; cells?: string[] };
+}
+
+/** The programs of `cellId` in `lessonName` (folder name, number or slug) for the request body `{ params }`. */
+export function cellCode(lessons: LessonCatalog, lessonName: string, cellId: string, body: unknown): CodeAnswer {
+  const lesson = lessons.get(lessonName) ?? lessons.find(lessonName);
+  if (lesson === undefined) {
+    return { status: 404, body: { error: `no lesson '${lessonName}'`, lessons: lessons.list().map((summary) => summary.id) } };
+  }
+  const found = lessons.cell(lesson.id, cellId);
+  if (found === undefined) {
+    const cells = lesson.cells.flatMap((cell) => (cell.kind === 'run' ? [cell.id] : []));
+    return { status: 404, body: { error: `lesson ${lesson.id} has no cell '${cellId}'`, cells } };
+  }
+  const { cell, scenario } = found;
+  if (scenario.code === undefined) {
+    return { status: 404, body: { error: `the scenario of cell '${cellId}' (${cell.scenario}) has no code to show` } };
+  }
+
+  // No body at all asks for the cell's defaults.
+  const sent = body === undefined ? {} : body;
+  if (!isPlainObject(sent) || (sent.params !== undefined && !isPlainObject(sent.params))) {
+    return refuse([{ param: '', message: 'the request body must be { "params": { name: value, ... } }' }]);
+  }
+  const checked = validateParams(scenario.params, mergeParams(scenario.params, cell.defaults, (sent.params ?? {}) as Record<string, unknown>));
+  if (!checked.ok) return refuse(checked.errors);
+  try {
+    return { status: 200, body: { actors: scenario.code(checked.params) } };
+  } catch (error) {
+    // A combination the schema cannot express (a worker number above the number of workers): the scenario says what is wrong.
+    return refuse([{ param: '', message: error instanceof Error ? error.message : String(error) }]);
+  }
+}
+
+function refuse(problems: ParamError[]): CodeAnswer {
+  return { status: 400, body: { error: problems.map((problem) => problem.message).join('; '), problems } };
+}
