@@ -1,0 +1,241 @@
+/**
+ * Every lesson in Chromium against the real workbook server and the embedded
+ * broker: open it from the lesson list, change a parameter of its first run
+ * cell, run it, and check what the topology picture, the sequence of events,
+ * the frame inspector, the broker panel and the counters show. A screenshot
+ * of each lesson after its run goes to test-results/screenshots/<lesson>.png.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { chromiumAvailable, launchChromium } from './chromium.js';
+import {
+  brokerQueue,
+  cellSection,
+  counter,
+  inspectorText,
+  paramInput,
+  queuesReceived,
+  runButton,
+  screenshotRun,
+  sequence,
+  sequenceRows,
+  showKinds,
+  typeParam,
+  waitForStatus,
+  waitForStillPicture,
+} from './pages.js';
+import { startBrowserWorkbook, type BrowserWorkbook } from './workbook.js';
+
+describe.runIf(chromiumAvailable())('every lesson in the browser', () => {
+  let workbook: BrowserWorkbook;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    workbook = await startBrowserWorkbook({ clientDir: inject('clientDir') });
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await workbook?.close();
+  });
+
+  beforeEach(() => {
+    pageErrors.length = 0;
+  });
+
+  /** Opens a lesson the way a learner does: from the lesson list. */
+  async function openFromList(id: string): Promise<void> {
+    await page.goto(workbook.url);
+    await page.locator(`lesson-list .lessons a[href="/lessons/${id}"]`).click();
+    await page.locator('lesson-page section[data-cell]').first().waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/lessons/${id}`);
+    expect(await page.locator('lesson-page prose-cell h1').first().innerText()).toBe(workbook.lessons.get(id)?.title);
+  }
+
+  /** Runs a cell to its end and checks it finished with no error in the page. */
+  async function runToEnd(cell: Locator): Promise<void> {
+    await runButton(cell, 'Run').click();
+    await waitForStatus(cell, 'finished');
+    expect(pageErrors).toEqual([]);
+  }
+
+  it('lists every lesson with its time and what it teaches', async () => {
+    await page.goto(workbook.url);
+    const list = page.locator('lesson-list');
+    const lessons = workbook.lessons.list();
+    expect(lessons).toHaveLength(7);
+    for (const lesson of lessons) {
+      const text = await list.locator(`.lessons a[href="/lessons/${lesson.id}"]`).innerText();
+      expect(text).toContain(lesson.title);
+      expect(text).toContain(lesson.teaches);
+      expect(text).toContain(`${lesson.minutes} min`);
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('Hello World: the message typed is the message received', async () => {
+    await openFromList('01-hello-world');
+    const cell = cellSection(page, 'hello');
+    await typeParam(cell, 'message', 'Hi from the test');
+    await typeParam(cell, 'count', '2');
+    await runToEnd(cell);
+
+    expect(await queuesReceived(cell)).toEqual({ hello: 2 });
+    expect(await brokerQueue(cell, 'hello')).toMatchObject({ ready: 0, unacked: 0 });
+    expect(await counter(cell, 'published')).toBe(2);
+    expect(await counter(cell, 'delivered')).toBe(2);
+
+    await showKinds(cell, ['Messages']);
+    const rows = await sequenceRows(cell);
+    expect(rows.filter((row) => row.method === 'basic.publish')).toHaveLength(2);
+    const deliver = sequence(cell).locator('[data-method="basic.deliver"]').first();
+    await deliver.click();
+    const inspected = await inspectorText(cell);
+    expect(inspected).toContain('basic.deliver');
+    expect(inspected).toContain('Hi from the test');
+    await waitForStillPicture(cell);
+    await screenshotRun(page, cell, '01-hello-world');
+  });
+
+  it('Work queues, seven tasks: the stopped worker\'s tasks go to the other worker, redelivered', async () => {
+    await openFromList('02-work-queues');
+    const cell = cellSection(page, 'seven-tasks');
+    await typeParam(cell, 'msPerDot', '20');
+    await runToEnd(cell);
+
+    const workers = cell.locator('topology-view [data-role="consumer"]');
+    expect(await workers.evaluateAll((actors) => actors.map((actor) => [
+      actor.getAttribute('data-actor'), Number(actor.getAttribute('data-delivered')), actor.getAttribute('data-connection'),
+    ]))).toEqual([['worker 1', 4, 'closed'], ['worker 2', 7, 'closed']]);
+    expect(await cell.locator('topology-view [data-actor="worker 1"]').textContent()).toContain('↺ 4 back to queue');
+    expect(await counter(cell, 'requeued')).toBe(4);
+    expect(await counter(cell, 'acked')).toBe(7);
+    expect(await brokerQueue(cell, 'task_queue')).toMatchObject({ ready: 0, unacked: 0 });
+
+    // Only worker 2's deliveries: its last four are the stopped worker's tasks, marked redelivered.
+    await showKinds(cell, ['Messages']);
+    await sequence(cell).getByLabel('Show the rows of one actor').selectOption('worker 2');
+    const deliveries = (await sequenceRows(cell)).filter((row) => row.method === 'basic.deliver');
+    expect(deliveries).toHaveLength(7);
+    await sequence(cell).locator(`[data-seq="${deliveries[6]!.seq}"]`).click();
+    const inspected = await inspectorText(cell);
+    expect(inspected).toContain('broker → worker 2');
+    expect(inspected).toMatch(/redelivered\s*true/);
+
+    await showKinds(cell, ['Broker decisions']);
+    await sequence(cell).getByLabel('Show the rows of one actor').selectOption('');
+    expect((await sequenceRows(cell)).filter((row) => row.method === 'broker.requeued')).toHaveLength(4);
+    await waitForStillPicture(cell);
+    await screenshotRun(page, cell, '02-work-queues');
+  });
+
+  it('Publish/Subscribe: three receivers each get their own copy', async () => {
+    await openFromList('03-publish-subscribe');
+    const cell = cellSection(page, 'receivers-first');
+    await typeParam(cell, 'receivers', '3');
+    await runToEnd(cell);
+
+    const received = Object.values(await queuesReceived(cell));
+    expect(received).toEqual([1, 1, 1]);
+    expect(await cell.locator('topology-view [data-role="consumer"]').count()).toBe(3);
+    expect(await cell.locator('topology-view [data-exchange="logs"]').getAttribute('data-type')).toBe('fanout');
+    expect(await counter(cell, 'delivered')).toBe(3);
+    await showKinds(cell, ['Broker decisions']);
+    const routed = sequence(cell).locator('[data-method="broker.routed"]');
+    await routed.first().click();
+    expect((await inspectorText(cell)).match(/amq\.gen-/g)?.length).toBeGreaterThanOrEqual(3);
+    await waitForStillPicture(cell);
+    await screenshotRun(page, cell, '03-publish-subscribe');
+  });
+
+  it('Routing: a message sent as error reaches the errors-only queue too', async () => {
+    await openFromList('04-routing');
+    const cell = cellSection(page, 'severities');
+    await paramInput(cell, 'severity 1').fill('error');
+    await runToEnd(cell);
+
+    // The first queue is bound to error only, the second to info, warning and error.
+    const received = Object.values(await queuesReceived(cell));
+    expect(received).toEqual([2, 3]);
+    expect(await cell.locator('topology-view g[data-binding="error"]').count()).toBe(2);
+    await showKinds(cell, ['Broker decisions']);
+    const decisions = await sequenceRows(cell);
+    expect(decisions.map((row) => row.method)).toEqual(['broker.routed', 'broker.routed', 'broker.routed']);
+    await waitForStillPicture(cell);
+    await screenshotRun(page, cell, '04-routing');
+  });
+
+  it('Topics: lazy.orange.elephant reaches both queues, quick.brown.fox is dropped', async () => {
+    await openFromList('05-topics');
+    const cell = cellSection(page, 'animals');
+    // Not mandatory: the broker drops what matches no binding instead of returning it.
+    await paramInput(cell, 'mandatory').uncheck();
+    await runToEnd(cell);
+
+    const queues = cell.locator('topology-view [data-queue]');
+    expect(Object.values(await queuesReceived(cell)).sort()).toEqual([3, 5]);
+    const recent = await queues.evaluateAll((nodes) => nodes.map((node) => node.textContent ?? ''));
+    for (const text of recent) expect(text).toContain('lazy.orange.elephant');
+    const exchange = cell.locator('topology-view [data-exchange="topic_logs"]');
+    expect(await exchange.getAttribute('data-unroutable')).toBe('2');
+    expect(await exchange.textContent()).toContain('quick.brown.fox');
+    expect(await counter(cell, 'dropped')).toBe(2);
+
+    await showKinds(cell, ['Broker decisions']);
+    const rows = await sequenceRows(cell);
+    const elephant = rows.find((row) => row.text.includes('lazy.orange.elephant'));
+    const fox = rows.find((row) => row.text.includes('quick.brown.fox'));
+    expect(elephant?.method).toBe('broker.routed');
+    expect(fox?.method).toBe('broker.unroutable');
+    await sequence(cell).locator(`[data-seq="${elephant!.seq}"]`).click();
+    const inspected = await inspectorText(cell);
+    expect(inspected).toContain('*.orange.*');
+    expect(inspected).toContain('lazy.#');
+    // Both queues, named in the bindings that matched and in the queues that got a copy.
+    const named = new Set(inspected.match(/amq\.gen-[\w-]+/g));
+    expect([...named].sort()).toEqual(Object.keys(await queuesReceived(cell)).sort());
+    await waitForStillPicture(cell);
+    await screenshotRun(page, cell, '05-topics');
+  });
+
+  it('RPC: the client gets fib(10) = 55 back on its callback queue', async () => {
+    await openFromList('06-rpc');
+    const cell = cellSection(page, 'fib-30');
+    await typeParam(cell, /^requests/, '10');
+    await runToEnd(cell);
+
+    expect(await topologyQueueCount(cell, 'rpc_queue')).toBe(1);
+    await showKinds(cell, ['Logs']);
+    const logs = (await sequenceRows(cell)).map((row) => row.text).join('\n');
+    expect(logs).toContain('Requesting fib(10)');
+    expect(logs).toContain('Got 55');
+    await waitForStillPicture(cell);
+    await screenshotRun(page, cell, '06-rpc');
+  });
+
+  it('Publisher confirms: fifty messages, each one confirmed', async () => {
+    await openFromList('07-publisher-confirms');
+    const cell = cellSection(page, 'individual');
+    await typeParam(cell, 'messages', '50');
+    await runToEnd(cell);
+
+    expect(await counter(cell, 'published')).toBe(50);
+    expect(await counter(cell, 'confirmed')).toBe(50);
+    await showKinds(cell, ['Acks']);
+    expect((await sequenceRows(cell)).some((row) => row.method === 'basic.ack')).toBe(true);
+    await waitForStillPicture(cell);
+    await screenshotRun(page, cell, '07-publisher-confirms');
+  });
+});
+
+/** What a queue in the picture received. */
+async function topologyQueueCount(cell: Locator, name: string): Promise<number> {
+  return Number(await cell.locator(`topology-view [data-queue="${name}"]`).getAttribute('data-received'));
+}
