@@ -109,7 +109,7 @@ export class CodeCell extends LitElement {
     if (actors.length === 0) return html`<p class="message">Code for this cell is not available.</p>`;
     const selected = actors[this._selected] ?? actors[0];
     if (selected === undefined) return nothing;
-    return html`
+    return html`<div class="programs">
       <div class="bar">
         <div class="tabs" role="tablist" aria-label="Programs" @keydown=${this.handleTabKey}>
           ${actors.map((program, index) => html`
@@ -122,7 +122,7 @@ export class CodeCell extends LitElement {
         <span class="visually-hidden" aria-live="polite">${this._copied ? `${selected.actor} program copied` : ''}</span>
       </div>
       <pre class="code-block" id="program" role="tabpanel" aria-labelledby="tab-${this._selected}" tabindex="0"><code class="hljs">${unsafeHTML(highlight(selected.code))}</code></pre>
-    `;
+    </div>`;
   }
 
   private select(index: number): void {
@@ -220,6 +220,7 @@ export class CodeCell extends LitElement {
     }
     pre.code-block {
       max-height: 26rem;
+      font-size: 0.78rem;
       border-top-left-radius: 0;
       border-top-right-radius: 0;
       border-top: 0;

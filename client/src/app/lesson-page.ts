@@ -354,7 +354,7 @@ export class LessonPage extends LitElement {
     }
     .setup {
       display: grid;
-      grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+      grid-template-columns: minmax(0, 5fr) minmax(0, 6fr);
       gap: var(--space-5);
       align-items: start;
     }
@@ -369,13 +369,24 @@ export class LessonPage extends LitElement {
       letter-spacing: 0.06em;
       color: var(--text-muted);
     }
+    /* Beside a long form, the code stays in view while the learner edits further down. */
+    code-cell.pane {
+      position: sticky;
+      top: calc(var(--header-height) + var(--space-3));
+    }
     @media (max-width: 980px) {
       .setup {
         grid-template-columns: minmax(0, 1fr);
       }
+      code-cell.pane {
+        position: static;
+      }
     }
     :host-context([data-presenter]) .setup {
       grid-template-columns: minmax(0, 1fr);
+    }
+    :host-context([data-presenter]) code-cell.pane {
+      position: static;
     }
     .pager {
       display: grid;
