@@ -87,7 +87,14 @@ export class LessonPage extends LitElement {
   protected override updated(): void {
     if (!this._scrollPending || this._document === undefined) return;
     this._scrollPending = false;
-    if (this.activeCell !== undefined) this.renderRoot.querySelector(`#cell-${CSS.escape(this.activeCell)}`)?.scrollIntoView({ block: 'start' });
+    if (this.activeCell !== undefined) void this.scrollToCell(this.activeCell);
+  }
+
+  /** Scrolls a cell to the top once everything above it has rendered, so it lands where it will stay. */
+  private async scrollToCell(cell: string): Promise<void> {
+    const parts = [...this.renderRoot.querySelectorAll<LitElement>('prose-cell, param-form, code-cell, run-cell')];
+    await Promise.all(parts.map((part) => part.updateComplete));
+    this.renderRoot.querySelector(`#cell-${CSS.escape(cell)}`)?.scrollIntoView({ block: 'start' });
   }
 
   /** Carries out a keyboard shortcut on the active run cell, or the first one in view. */
