@@ -6,7 +6,7 @@ import { flowIllustration, flowIllustrationStyles } from './flow-illustration.js
 import { icon } from './icons.js';
 import { fetchLesson, fetchLessons } from './lessons-api.js';
 import { progress } from './progress.js';
-import { lessonUrl } from './route.js';
+import { lessonUrl, routeUrl } from './route.js';
 import type { BrokerInfo } from './workbook-socket.js';
 
 declare global {
@@ -80,6 +80,13 @@ export class LessonList extends LitElement {
     };
   }
 
+  /** Where to carry on in a lesson: its first run cell not yet finished, once a start has been made. */
+  private continueUrl(lesson: LessonSummary): string {
+    const finished = this._finished.get(lesson.id) ?? new Set<string>();
+    const cell = finished.size === 0 ? undefined : this._runCells.get(lesson.id)?.find((id) => !finished.has(id));
+    return routeUrl({ page: 'lesson', lesson: lesson.id, cell, params: {} });
+  }
+
   protected override render() {
     const lessons = this._lessons;
     const minutes = (lessons ?? []).reduce((sum, lesson) => sum + lesson.minutes, 0);
@@ -100,7 +107,7 @@ export class LessonList extends LitElement {
               Step through a run one protocol frame at a time.
             </p>
             <div class="intro-actions">
-              ${next === undefined ? nothing : html`<a class="button primary start" href=${lessonUrl(next.id)}>
+              ${next === undefined ? nothing : html`<a class="button primary start" href=${this.continueUrl(next)}>
                 ${icon('play')}${started ? 'Continue' : 'Start'} with ${next.title}</a>`}
               <p class="facts">
                 ${lessons === undefined ? nothing : html`<span>${lessons.length} lessons, about ${Math.round(minutes / 5) * 5} minutes</span>`}
