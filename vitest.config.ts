@@ -19,6 +19,8 @@ const nodeProject: TestProjectInlineConfiguration = {
 /** The client's components, each rendered in a real Chromium page. */
 const browserProject: TestProjectInlineConfiguration = {
   extends: true,
+  // Pre-bundle every package the client imports before the first test, so Vite never reloads a page mid-test.
+  optimizeDeps: { entries: ['client/src/**/*.ts', 'test/client/**/*.ts'] },
   test: {
     name: 'browser',
     include: ['test/client/**/*.browser.test.ts'],
