@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { BusyThrottle } from './busy-throttle.js';
 import type { RunModel } from './run-model.js';
 import { runTheme, tableStyles } from './run-styles.js';
 import type { BindingInfo, ExchangeInfo, QueueInfo } from './topology-types.js';
@@ -26,6 +27,7 @@ export class BrokerPanelElement extends LitElement {
   @property({ attribute: false }) model?: RunModel;
 
   private unsubscribe: (() => void) | undefined;
+  private readonly throttle = new BusyThrottle(() => this.requestUpdate(), () => this.model?.lastSeq ?? 0);
   private subscribedTo: RunModel | undefined;
 
   override connectedCallback(): void {
@@ -38,6 +40,7 @@ export class BrokerPanelElement extends LitElement {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.subscribedTo = undefined;
+    this.throttle.cancel();
   }
 
   protected override willUpdate(): void {
@@ -47,7 +50,7 @@ export class BrokerPanelElement extends LitElement {
   private listen(): void {
     this.unsubscribe?.();
     this.subscribedTo = this.model;
-    this.unsubscribe = this.isConnected ? this.model?.subscribe(() => this.requestUpdate()) : undefined;
+    this.unsubscribe = this.isConnected ? this.model?.subscribe(() => this.throttle.changed()) : undefined;
   }
 
   protected override render() {

@@ -26,10 +26,9 @@ const MAX_JOURNEYS = 2000;
 /** Moves whose dot falls off the picture instead of reaching a box. */
 const FALLING: ReadonlySet<MessageMove['kind']> = new Set(['unroutable', 'expire', 'drop']);
 
-/** One planned dot. */
+/** One planned dot. Its way is looked up each frame, so it follows the picture if boxes move. */
 export interface Flight {
   move: MessageMove;
-  curve: Curve;
   start: number;
   duration: number;
 }
@@ -80,19 +79,20 @@ export class MoveAnimator {
       return;
     }
     if (!still) this.nextLeave.set(lane, start + SPACING_MS / speed);
-    this.flights.push({ move, curve, start, duration });
+    this.flights.push({ move, start, duration });
     this.noteArrival(move.journey, move.stage, start + (falling ? duration / 2 : duration));
   }
 
-  /** The dots to draw at `now`; forgets those that arrived. */
-  frame(now: number): { dots: FlightPosition[]; overflow: OverflowCount[] } {
+  /** The dots to draw at `now`, each on the way `wayOf` gives its move; forgets those that arrived. */
+  frame(now: number, wayOf: (move: MessageMove) => Curve | undefined): { dots: FlightPosition[]; overflow: OverflowCount[] } {
     this.flights = this.flights.filter((flight) => flight.start + flight.duration > now);
     const still = this.reducedMotion || this.speed <= 0;
     const dots: FlightPosition[] = [];
     for (const flight of this.flights) {
-      if (flight.start > now) continue;
+      const way = flight.start > now ? undefined : wayOf(flight.move);
+      if (way === undefined) continue;
       const progress = still ? 1 : ease(Math.min(1, (now - flight.start) / flight.duration));
-      dots.push({ flight, progress, at: pointOn(flight.curve, progress) });
+      dots.push({ flight, progress, at: pointOn(way, progress) });
     }
     const overflow: OverflowCount[] = [];
     for (const [lane, entry] of this.overflow) {

@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { BusyThrottle } from './busy-throttle.js';
 import type { RunModel } from './run-model.js';
 import { runTheme } from './run-styles.js';
 
@@ -23,6 +24,7 @@ export class RunCountersElement extends LitElement {
   @property({ attribute: false }) model?: RunModel;
 
   private unsubscribe: (() => void) | undefined;
+  private readonly throttle = new BusyThrottle(() => this.requestUpdate(), () => this.model?.lastSeq ?? 0);
   private subscribedTo: RunModel | undefined;
 
   override connectedCallback(): void {
@@ -35,6 +37,7 @@ export class RunCountersElement extends LitElement {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.subscribedTo = undefined;
+    this.throttle.cancel();
   }
 
   protected override willUpdate(): void {
@@ -44,7 +47,7 @@ export class RunCountersElement extends LitElement {
   private listen(): void {
     this.unsubscribe?.();
     this.subscribedTo = this.model;
-    this.unsubscribe = this.isConnected ? this.model?.subscribe(() => this.requestUpdate()) : undefined;
+    this.unsubscribe = this.isConnected ? this.model?.subscribe(() => this.throttle.changed()) : undefined;
   }
 
   protected override render() {

@@ -59,6 +59,8 @@ export class RunModel {
   lastTime = 0;
   /** Increases whenever anything changes. */
   version = 0;
+  /** Increases on every reset: views that keep their own copies start over when it changes. */
+  generation = 0;
 
   private readonly runId: string | undefined;
   private readonly rows: RingBuffer<SequenceRow>;
@@ -124,6 +126,7 @@ export class RunModel {
     this.actorOrder.clear();
     this.aliases.clear();
     this.unnamed.length = 0;
+    this.generation += 1;
     this.changed();
   }
 

@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { BusyThrottle } from './busy-throttle.js';
 import { decisionDetail, frameDetail, gapDetail } from './event-labels.js';
 import './frame-inspector.js';
 import type { RunModel } from './run-model.js';
@@ -68,7 +69,13 @@ export class SequenceViewElement extends LitElement {
   private lanes: string[] = [BROKER];
   private rowsVersion = -1;
   private rowsFilter = '';
+  /** seq of the newest row taken from the model, and the model's generation then. */
+  private newestSeq = 0;
+  private rowsGeneration = -1;
+  /** Where the list last scrolled itself to; -1 when the reader scrolled since. */
+  private ownScrollTop = -1;
   private unsubscribe: (() => void) | undefined;
+  private readonly throttle = new BusyThrottle(() => this.requestUpdate(), () => this.model?.lastSeq ?? 0);
   private resizeObserver: ResizeObserver | undefined;
 
   override connectedCallback(): void {
@@ -80,6 +87,7 @@ export class SequenceViewElement extends LitElement {
     super.disconnectedCallback();
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    this.throttle.cancel();
     this.resizeObserver?.disconnect();
     this.resizeObserver = undefined;
   }
@@ -102,18 +110,21 @@ export class SequenceViewElement extends LitElement {
 
   protected override updated(): void {
     const scroller = this.scroller;
-    if (scroller === undefined) return;
-    if (this._following) {
-      const bottom = Math.max(0, this.rows.length * ROW_HEIGHT - scroller.clientHeight);
-      if (Math.abs(scroller.scrollTop - bottom) > 1) scroller.scrollTop = bottom;
-      if (this._scrollTop !== scroller.scrollTop) this._scrollTop = scroller.scrollTop;
+    if (scroller === undefined || !this._following) return;
+    // Computed from the row count, not read from the page: reading layout here would cost a reflow per frame.
+    const bottom = Math.max(0, this.rows.length * ROW_HEIGHT - this._viewportHeight);
+    if (bottom !== this._scrollTop) {
+      scroller.scrollTop = bottom;
+      this._scrollTop = bottom;
+      this.ownScrollTop = bottom;
     }
   }
 
   private listen(): void {
     this.unsubscribe?.();
-    this.unsubscribe = this.isConnected ? this.model?.subscribe(() => this.requestUpdate()) : undefined;
+    this.unsubscribe = this.isConnected ? this.model?.subscribe(() => this.throttle.changed()) : undefined;
     this.rowsVersion = -1;
+    this.rowsGeneration = -1;
   }
 
   /** Recomputes the rows shown when the model or the filter changed; keeps the rows in view where they were. */
@@ -123,24 +134,40 @@ export class SequenceViewElement extends LitElement {
     if (model === undefined) {
       this.rows = [];
       this.lanes = [BROKER];
+      this.newestSeq = 0;
       return;
     }
     if (model.version === this.rowsVersion && filter === this.rowsFilter) return;
     const anchor = this._following ? undefined : this.rows[Math.floor(this._scrollTop / ROW_HEIGHT)]?.event.seq;
+    const newest = model.rowAt(model.rowCount - 1)?.event.seq ?? 0;
+    const rebuild = filter !== this.rowsFilter || newest < this.newestSeq || model.generation !== this.rowsGeneration;
+    this.rowsGeneration = model.generation;
     this.rowsVersion = model.version;
     this.rowsFilter = filter;
-    const rows: SequenceRow[] = [];
-    for (let index = 0; index < model.rowCount; index += 1) {
+    if (rebuild) this.rows = [];
+    // Rows only ever come at the end and leave at the front: take the new ones, let the old ones go.
+    let start = model.rowCount;
+    while (start > 0 && model.rowAt(start - 1)!.event.seq > this.newestSeq) start -= 1;
+    if (rebuild) start = 0;
+    for (let index = start; index < model.rowCount; index += 1) {
       const row = model.rowAt(index)!;
-      if (this._kinds.has(row.kind) && this.matchesActor(row, model)) rows.push(row);
+      if (this._kinds.has(row.kind) && this.matchesActor(row, model)) this.rows.push(row);
     }
-    this.rows = rows;
+    const oldest = model.rowAt(0)?.event.seq ?? 0;
+    const gone = firstAtOrAfter(this.rows, oldest);
+    if (gone > 0) this.rows.splice(0, gone);
+    this.newestSeq = newest;
+    if (this._selected !== undefined && this._selected.event.seq > newest) this._selected = undefined;
+    const rows = this.rows;
     this.lanes = this.laneOrder(model);
     if (anchor !== undefined && this.scroller !== undefined) {
       // Older rows fall off the front as new ones come: keep the same rows in view.
       const top = firstAtOrAfter(rows, anchor) * ROW_HEIGHT + (this._scrollTop % ROW_HEIGHT);
-      this._scrollTop = top;
-      this.scroller.scrollTop = top;
+      if (top !== this._scrollTop) {
+        this._scrollTop = top;
+        this.ownScrollTop = top;
+        this.scroller.scrollTop = top;
+      }
     }
   }
 
@@ -273,12 +300,17 @@ export class SequenceViewElement extends LitElement {
   private handleScroll(): void {
     const scroller = this.scroller;
     if (scroller === undefined) return;
-    this._scrollTop = scroller.scrollTop;
-    this._following = scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - ROW_HEIGHT / 2;
+    const top = scroller.scrollTop;
+    // The list's own scrolling (following the newest row, keeping rows in place) is not the reader's.
+    if (Math.abs(top - this.ownScrollTop) < 2) return;
+    this.ownScrollTop = -1;
+    this._scrollTop = top;
+    this._following = top + this._viewportHeight >= this.rows.length * ROW_HEIGHT - ROW_HEIGHT;
   }
 
   private handleJumpToLatest(): void {
     this._following = true;
+    this.scroller?.focus();
   }
 
   private handleKeydown(event: KeyboardEvent): void {
@@ -453,6 +485,7 @@ export class SequenceViewElement extends LitElement {
     }
     .scroller {
       position: relative;
+      contain: strict;
       height: var(--sequence-height, 22rem);
       overflow-y: auto;
       overflow-x: hidden;
@@ -476,6 +509,7 @@ export class SequenceViewElement extends LitElement {
       border-left: 3px solid color-mix(in srgb, var(--_accent) 40%, transparent);
     }
     .row {
+      contain: strict;
       position: absolute;
       left: 0;
       right: 0;

@@ -6,7 +6,7 @@
  * message's position is a formula, not a DOM measurement.
  */
 import type { NodeRef } from './message-moves.js';
-import type { BindingInfo, ExchangeInfo, QueueInfo, Topology } from './topology-types.js';
+import { RECENT_ARRIVALS, RECENT_UNROUTABLE, type BindingInfo, type ExchangeInfo, type Topology } from './topology-types.js';
 
 /** A point in the picture's coordinates. */
 export interface Point {
@@ -64,6 +64,12 @@ export const LINE_HEIGHT = 18;
 const WIDTH: Record<NodeRole, number> = { producer: 150, exchange: 170, queue: 210, consumer: 160 };
 /** Space after a column, for the edges and their labels. */
 const GAP_AFTER: Record<NodeRole, number> = { producer: 120, exchange: 190, queue: 130, consumer: 0 };
+/**
+ * Lines of text each kind of box may have under it (returned count; unroutable
+ * count and keys; badges and latest arrivals; status). Room for them is kept
+ * from the start, so boxes stay put while a run fills them in.
+ */
+const LINES_BELOW: Record<NodeRole, number> = { producer: 1, exchange: 1 + RECENT_UNROUTABLE, queue: 1 + RECENT_ARRIVALS, consumer: 1 };
 /** How far below a box a falling message goes. */
 export const FALL_DISTANCE = 70;
 
@@ -129,13 +135,13 @@ export function layoutTopology(topology: Topology): TopologyLayout {
     boxes: { name: string; height: number; below: number }[];
   }
   const columns: Column[] = ([
-    { role: 'producer', boxes: sortedProducers.map((actor) => ({ name: actor.name, height: 64, below: actor.publishes && returnedBy(topology, actor.name) > 0 ? 1 : 0 })) },
+    { role: 'producer', boxes: sortedProducers.map((actor) => ({ name: actor.name, height: 64, below: LINES_BELOW.producer })) },
     ...exchangeColumns.map((column) => ({
       role: 'exchange' as const,
-      boxes: column.map((exchange) => ({ name: exchange.name, height: 64, below: exchange.unroutable > 0 ? 1 + exchange.recentUnroutable.length : 0 })),
+      boxes: column.map((exchange) => ({ name: exchange.name, height: 64, below: LINES_BELOW.exchange })),
     })),
-    { role: 'queue', boxes: queues.map((queue) => ({ name: queue.name, height: 92, below: queueLinesBelow(queue) })) },
-    { role: 'consumer', boxes: sortedConsumers.map((actor) => ({ name: actor.name, height: 64, below: 1 })) },
+    { role: 'queue', boxes: queues.map((queue) => ({ name: queue.name, height: 92, below: LINES_BELOW.queue })) },
+    { role: 'consumer', boxes: sortedConsumers.map((actor) => ({ name: actor.name, height: 64, below: LINES_BELOW.consumer })) },
   ] satisfies Column[]).filter((column) => column.boxes.length > 0);
 
   const columnHeight = (boxes: { height: number; below: number }[]): number =>
@@ -249,15 +255,7 @@ function exchangeLevels(exchanges: ExchangeInfo[], bindings: BindingInfo[]): Map
   return levels;
 }
 
-function returnedBy(topology: Topology, actor: string): number {
-  return topology.publishes.filter((publish) => publish.actor === actor).reduce((total, publish) => total + publish.returned, 0);
-}
 
-/** Lines under a queue: its badges (requeued, dead-lettered, ...) and the names of its latest arrivals. */
-export function queueLinesBelow(queue: QueueInfo): number {
-  const badges = [queue.requeued, queue.deadLettered, queue.expired, queue.dropped].some((count) => count > 0) ? 1 : 0;
-  return badges + queue.recent.length;
-}
 
 /** Right side of one box to the left side of the next, bowed by `spread` in the middle. */
 export function forwardCurve(source: LaidNode, target: LaidNode, spread: number): Curve {

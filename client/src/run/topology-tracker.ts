@@ -21,6 +21,8 @@ import { ChannelBook, type HeldDelivery } from './channel-book.js';
 import { KeyedFifo } from './keyed-fifo.js';
 import { MoveLog, type MessageCopy, type MessageMove, type NodeRef } from './message-moves.js';
 import {
+  RECENT_ARRIVALS,
+  RECENT_UNROUTABLE,
   zeroCounters,
   type ActorInfo,
   type BindingInfo,
@@ -41,12 +43,6 @@ const REQUESTS: ReadonlySet<string> = new Set([
   'queue.declare', 'queue.bind', 'queue.unbind', 'queue.purge', 'queue.delete',
   'basic.consume', 'basic.cancel', 'basic.get', 'confirm.select',
 ]);
-
-/** How many routing keys of unroutable messages an exchange remembers. */
-const RECENT_UNROUTABLE = 3;
-
-/** How many names of the latest arrivals a queue remembers. */
-const RECENT_ARRIVALS = 5;
 
 /** Journeys whose labels are remembered; an older one that moves again is shown without its label. */
 const MAX_JOURNEYS = 4096;
@@ -202,7 +198,8 @@ export class TopologyTracker {
       // The broker's own exchanges are drawn once used; any other one is the run's.
       if (state.name !== '' && !state.name.startsWith('amq.')) exchange.used = true;
     }
-    for (const exchange of this.exchanges.values()) if (!seenExchanges.has(exchange.name)) exchange.exists = false;
+    // The default exchange cannot be deleted.
+    for (const exchange of this.exchanges.values()) if (!seenExchanges.has(exchange.name) && exchange.name !== '') exchange.exists = false;
 
     const seenBindings = new Set<string>();
     for (const state of event.bindings) {

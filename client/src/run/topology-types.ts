@@ -131,6 +131,12 @@ export interface Topology {
   publishes: PublishInfo[];
 }
 
+/** How many routing keys of unroutable messages an exchange remembers. */
+export const RECENT_UNROUTABLE = 3;
+
+/** How many names of the latest arrivals a queue remembers. */
+export const RECENT_ARRIVALS = 5;
+
 /** A counter set with every count at zero. */
 export function zeroCounters(): RunCounters {
   return { published: 0, delivered: 0, acked: 0, nacked: 0, requeued: 0, returned: 0, dropped: 0, deadLettered: 0, confirmed: 0 };

@@ -1,5 +1,7 @@
 import { LitElement, css, html, nothing, svg, type PropertyValues, type SVGTemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { guard } from 'lit/directives/guard.js';
+import { BusyThrottle } from './busy-throttle.js';
 import { MoveAnimator, type FlightPosition, type OverflowCount } from './move-animator.js';
 import { MovePaths } from './move-paths.js';
 import type { MessageMove } from './message-moves.js';
@@ -55,7 +57,9 @@ export class TopologyViewElement extends LitElement {
   private layout: TopologyLayout | undefined;
   private topology: Topology | undefined;
   private paths: MovePaths | undefined;
-  private layoutVersion = -1;
+  /** Increases when the picture (all but the dots) must be drawn again. */
+  private pictureVersion = 0;
+  private readonly throttle = new BusyThrottle(() => this.redrawPicture(), () => this.model?.lastSeq ?? 0);
   private nextMoveId = 1;
   private unsubscribe: (() => void) | undefined;
   private frameRequest = 0;
@@ -72,6 +76,7 @@ export class TopologyViewElement extends LitElement {
     this.reducedMotion?.removeEventListener('change', this.handleMotionPreference);
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    this.throttle.cancel();
     cancelAnimationFrame(this.frameRequest);
     this.frameRequest = 0;
   }
@@ -87,10 +92,11 @@ export class TopologyViewElement extends LitElement {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.animator.clear();
-    this.layoutVersion = -1;
+    this.throttle.cancel();
     if (this.model === undefined || !this.isConnected) return;
     this.nextMoveId = this.model.nextMoveId;
     this.unsubscribe = this.model.subscribe(this.handleModelChange);
+    this.redrawPicture();
   }
 
   private readonly handleModelChange = (): void => {
@@ -101,7 +107,8 @@ export class TopologyViewElement extends LitElement {
       this.animator.clear();
       this.nextMoveId = model.nextMoveId;
     }
-    this.relayout();
+    // Redraws the picture (now, or soon in a flood) before placing dots on it.
+    this.throttle.changed();
     const { moves, missed } = model.movesSince(this.nextMoveId);
     this.nextMoveId = model.nextMoveId;
     this.animator.notDrawn += missed;
@@ -128,48 +135,59 @@ export class TopologyViewElement extends LitElement {
     });
   }
 
-  private relayout(): void {
-    if (this.model === undefined || this.layoutVersion === this.model.version) return;
-    this.layoutVersion = this.model.version;
+  /** Takes the model's topology as it is now, for the next picture. */
+  private redrawPicture(): void {
+    if (this.model === undefined) return;
     this.topology = this.model.topology();
     this.layout = layoutTopology(this.topology);
     this.paths = new MovePaths(this.layout);
+    this.pictureVersion += 1;
+    this.requestUpdate();
   }
 
   protected override render() {
-    this.relayout();
     const layout = this.layout;
     const topology = this.topology;
     if (layout === undefined || topology === undefined || layout.nodes.length === 0) {
       return html`<p class="empty">Producers, exchanges, queues and consumers appear here as the run declares them.</p>`;
     }
-    const { dots, overflow } = this.animator.frame(performance.now());
+    const paths = this.paths;
+    const { dots, overflow } = this.animator.frame(performance.now(), (move) => paths?.pathOf(move)?.curve);
     const named = namedDots(dots);
-    const byName = {
-      actors: new Map(topology.actors.map((actor) => [actor.name, actor])),
-      exchanges: new Map(topology.exchanges.map((exchange) => [exchange.name, exchange])),
-      queues: new Map(topology.queues.map((queue) => [queue.name, queue])),
-    };
+    const viewBox = `0 0 ${layout.width} ${layout.height}`;
+    // The picture redraws when the run changes (a few times a second in a flood); the dots every frame, on a layer of their own.
     return html`
       <div class="scroller">
-        <svg part="picture" viewBox="0 0 ${layout.width} ${layout.height}" style="--aspect: ${layout.width} / ${layout.height}"
-          role="group" aria-label="Topology: ${describeTopology(topology)}">
-          <defs>
-            <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-              <path d="M0 0L10 5L0 10z" class="arrowhead"></path>
-            </marker>
-          </defs>
-          <g class="edges">${layout.edges.map((edge) => this.renderEdge(edge))}</g>
-          <g class="nodes">${layout.nodes.map((node) => this.renderNode(node, topology, byName))}</g>
-          <g class="edge-labels">${layout.edges.map((edge) => this.renderEdgeLabel(edge, byName.exchanges, layout.edges))}</g>
-          <g class="dots" aria-hidden="true">${dots.map((dot) => renderDot(dot, named.has(dot)))}</g>
-          <g class="overflow" aria-hidden="true">${overflow.map(renderOverflow)}</g>
-        </svg>
+        <div class="stage" style="aspect-ratio: ${layout.width} / ${layout.height}">
+          ${guard([this.pictureVersion], () => this.renderPicture(layout, topology))}
+          <svg class="dots-layer" viewBox=${viewBox} aria-hidden="true">
+            <g class="dots">${dots.map((dot) => renderDot(dot, named.has(dot)))}</g>
+            <g class="overflow">${overflow.map(renderOverflow)}</g>
+          </svg>
+        </div>
       </div>
       ${this.animator.notDrawn > 0
         ? html`<p class="note">${this.animator.notDrawn.toLocaleString()} messages moved faster than they can be drawn: counted on their edges instead.</p>`
         : nothing}
     `;
+  }
+
+  private renderPicture(layout: TopologyLayout, topology: Topology) {
+    const byName = {
+      actors: new Map(topology.actors.map((actor) => [actor.name, actor])),
+      exchanges: new Map(topology.exchanges.map((exchange) => [exchange.name, exchange])),
+      queues: new Map(topology.queues.map((queue) => [queue.name, queue])),
+    };
+    return html`<svg part="picture" viewBox="0 0 ${layout.width} ${layout.height}" role="group" aria-label="Topology: ${describeTopology(topology)}">
+      <defs>
+        <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+          <path d="M0 0L10 5L0 10z" class="arrowhead"></path>
+        </marker>
+      </defs>
+      <g class="edges">${layout.edges.map((edge) => this.renderEdge(edge))}</g>
+      <g class="nodes">${layout.nodes.map((node) => this.renderNode(node, topology, byName))}</g>
+      <g class="edge-labels">${layout.edges.map((edge) => this.renderEdgeLabel(edge, byName.exchanges, layout.edges))}</g>
+    </svg>`;
   }
 
   private renderEdge(edge: LaidEdge): SVGTemplateResult {
@@ -228,15 +246,22 @@ export class TopologyViewElement extends LitElement {
     .scroller {
       overflow-x: auto;
     }
-    svg {
-      display: block;
-      width: 100%;
+    .stage {
+      position: relative;
       min-width: 640px;
-      height: auto;
-      aspect-ratio: var(--aspect);
       max-height: 78vh;
+    }
+    /* Both layers fill the stage and share a viewBox, so dots land on the picture at any size. */
+    svg {
+      position: absolute;
+      inset: 0;
+      width: 100%;
+      height: 100%;
       font-family: inherit;
       font-size: 15px;
+    }
+    .dots-layer {
+      pointer-events: none;
     }
     .empty,
     .note {
