@@ -4,6 +4,7 @@
  * into <param-form>'s shadow root and talk to it through a FieldContext.
  */
 import { html, nothing, type TemplateResult } from 'lit';
+import { live } from 'lit/directives/live.js';
 import type { JsonSchema } from '../../../server/protocol/index.js';
 import { icon } from './icons.js';
 import { blankValue, numberKeyword, type Choice, type FieldShape, type FieldSpec } from './param-schema.js';
@@ -132,7 +133,7 @@ function renderNumber(input: EditorInput, integer: boolean, min: number | undefi
     .value=${shown} aria-label=${input.ariaLabel ?? nothing} aria-describedby=${input.described || nothing} aria-invalid=${input.invalid ? 'true' : nothing} @input=${read} />`;
   if (min === undefined || max === undefined) return number;
   // The slider repeats the number input for the pointer; the labelled number input is the keyboard's way in.
-  return html`<div class="number-row">
+  return html`<div class="number-row ${shown === '' ? 'unset' : ''}">
     <input type="range" min=${min} max=${max} step=${step} .value=${shown === '' ? String(min) : shown}
       tabindex="-1" aria-hidden="true" @input=${read} />${number}</div>`;
 }
@@ -141,7 +142,8 @@ function renderChoice(input: EditorInput, options: Choice[]): TemplateResult {
   const { field, path, id, context } = input;
   const value = context.valueAt(path);
   const selected = options.findIndex((option) => option === value);
-  return html`<select id=${id} aria-label=${input.ariaLabel ?? nothing} aria-describedby=${input.described || nothing} aria-invalid=${input.invalid ? 'true' : nothing}
+  // The options' selected attributes choose on first render; the live value keeps the select in step after the learner has used it.
+  return html`<select id=${id} .value=${live(String(selected))} aria-label=${input.ariaLabel ?? nothing} aria-describedby=${input.described || nothing} aria-invalid=${input.invalid ? 'true' : nothing}
     @change=${(event: Event) => {
       const index = Number((event.target as HTMLSelectElement).value);
       context.set(path, index < 0 ? undefined : options[index]);

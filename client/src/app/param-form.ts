@@ -290,7 +290,11 @@ export class ParamForm extends LitElement {
       font-size: var(--text-xs);
     }
     details.group > .fields {
+      grid-template-columns: repeat(auto-fill, minmax(12rem, 1fr));
       padding: var(--space-2) var(--space-3) var(--space-3);
+    }
+    .number-row.unset input[type='range'] {
+      opacity: 0.35;
     }
     .restore {
       margin-top: var(--space-3);
