@@ -170,7 +170,7 @@ export class WarrenApp extends LitElement {
       gap: var(--space-3);
       height: var(--header-height);
       padding: 0 var(--space-5);
-      background: color-mix(in srgb, var(--bg) 88%, transparent);
+      background: color-mix(in srgb, var(--bg) 97%, transparent);
       backdrop-filter: blur(8px);
       border-bottom: 1px solid var(--border);
     }
