@@ -39,6 +39,8 @@ export interface FlightPosition {
   at: Point;
   /** 0 at the start, 1 at the end. */
   progress: number;
+  /** Shown where it arrived, without travelling (reduced motion). */
+  still: boolean;
 }
 
 /** Messages not drawn as dots on one edge. */
@@ -92,7 +94,7 @@ export class MoveAnimator {
       const way = flight.start > now ? undefined : wayOf(flight.move);
       if (way === undefined) continue;
       const progress = still ? 1 : ease(Math.min(1, (now - flight.start) / flight.duration));
-      dots.push({ flight, progress, at: pointOn(way, progress) });
+      dots.push({ flight, progress, still, at: pointOn(way, progress) });
     }
     const overflow: OverflowCount[] = [];
     for (const [lane, entry] of this.overflow) {

@@ -99,6 +99,8 @@ export class SequenceViewElement extends LitElement {
       this._following = true;
     }
     this.refreshRows();
+    // Following the newest row: the list's bottom, computed from the row count rather than read from the page (a read would cost a reflow per frame).
+    if (this._following) this._scrollTop = Math.max(0, this.rows.length * ROW_HEIGHT - this._viewportHeight);
   }
 
   protected override firstUpdated(): void {
@@ -110,14 +112,9 @@ export class SequenceViewElement extends LitElement {
 
   protected override updated(): void {
     const scroller = this.scroller;
-    if (scroller === undefined || !this._following) return;
-    // Computed from the row count, not read from the page: reading layout here would cost a reflow per frame.
-    const bottom = Math.max(0, this.rows.length * ROW_HEIGHT - this._viewportHeight);
-    if (bottom !== this._scrollTop) {
-      scroller.scrollTop = bottom;
-      this._scrollTop = bottom;
-      this.ownScrollTop = bottom;
-    }
+    if (scroller === undefined || !this._following || this.ownScrollTop === this._scrollTop) return;
+    this.ownScrollTop = this._scrollTop;
+    scroller.scrollTop = this._scrollTop;
   }
 
   private listen(): void {

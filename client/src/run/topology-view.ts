@@ -504,7 +504,7 @@ function renderDot(dot: FlightPosition, named: boolean): SVGTemplateResult {
     ${move.redelivered ? svg`<circle class="ring" r="12"></circle>` : nothing}
     <circle r=${special ? 10 : 7}></circle>
     ${special ? svg`<text class="mark" y="4" text-anchor="middle">${look.mark}</text>` : nothing}
-    ${name !== '' && (dot.progress < 0.85 || move.to === undefined) ? svg`<text class="dot-label" x="14" y="-10">${name}</text>` : nothing}
+    ${name !== '' && (dot.still || dot.progress < 0.85 || move.to === undefined) ? svg`<text class="dot-label" x="14" y="-10">${name}</text>` : nothing}
   </g>`;
 }
 
