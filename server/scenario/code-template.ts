@@ -151,10 +151,9 @@ export function programFile(actor: string): string {
 export function header({ actor, follows, does, imports = [] }: ProgramHeader): string {
   const file = programFile(actor);
   const about = lines(
-    `// ${actor}: the tutorial's ${follows}, with this cell's parameters.`,
+    ...wrapComment(`${actor}: the tutorial's ${follows}, with this cell's parameters.`),
     ...wrapComment(does),
-    `// Run it with \`node ${file}\` (after \`npm install amqplib\`); set AMQP_URL to`,
-    '// use a broker other than amqp://localhost.',
+    ...wrapComment(`Run it with \`node ${file}\` (after \`npm install amqplib\`); set AMQP_URL to use a broker other than amqp://localhost.`),
   );
   return `${about}\n\n${lines("import amqp from 'amqplib';", ...imports)}`;
 }
@@ -187,10 +186,10 @@ export const AWAIT_RETURNS = lines(
 );
 
 /** How long a consuming program waits for its first message before it leaves. */
-export const FIRST_MESSAGE_MS = 3000;
+export const FIRST_MESSAGE_MS = 10_000;
 
 /** How long a consuming program waits after the last thing that happened before it leaves. */
-export const QUIET_MS = 500;
+export const QUIET_MS = 1000;
 
 /**
  * What lets a consuming program end by itself: the tutorials' programs run
@@ -201,11 +200,16 @@ export const QUIET_MS = 500;
 export function leaveWhenQuiet(): string {
   return lines(
     "// The tutorial's program runs until you press CTRL+C. This one leaves by itself",
-    `// once nothing has happened for ${QUIET_MS} ms (${FIRST_MESSAGE_MS / 1000} s before the first message).`,
+    `// once nothing has happened for ${seconds(QUIET_MS)} (${seconds(FIRST_MESSAGE_MS)} before the first message).`,
     `let quietTimer = setTimeout(leave, ${FIRST_MESSAGE_MS});`,
     block('function waitForMore() {', lines('clearTimeout(quietTimer);', `quietTimer = setTimeout(leave, ${QUIET_MS});`)),
     block('async function leave() {', lines('clearTimeout(quietTimer);', 'await connection.close();')),
   );
+}
+
+/** Milliseconds in words: '1 s', '1.5 s', '300 ms'. */
+function seconds(ms: number): string {
+  return ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 /** `sleep(ms)`, for programs that pretend to work. */

@@ -15,7 +15,7 @@ import { CellOutput } from './output.js';
 import { runPrograms } from './run-programs.js';
 
 /** The most one cell's programs may take, all together, before they are killed. */
-const CELL_TIMEOUT_MS = 20_000;
+const CELL_TIMEOUT_MS = 30_000;
 
 const underCi = process.env.CI === 'true';
 const rabbitProblem = await rabbitUnavailable();

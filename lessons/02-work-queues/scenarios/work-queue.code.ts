@@ -59,7 +59,8 @@ function workerProgram(params: WorkQueueParams, number: number): string {
       openChannel(),
       `await channel.assertQueue(queue, ${literal({ durable: params.durable })});`,
       params.prefetch > 0 && lines(
-        `// basic.qos: at most ${params.prefetch} unacknowledged task${params.prefetch === 1 ? '' : 's'} at a time; the rest wait in the queue for whoever is free.`,
+        `// basic.qos: at most ${params.prefetch} unacknowledged task${params.prefetch === 1 ? '' : 's'} at a time; the rest`,
+        '// wait in the queue for whoever is free.',
         `await channel.prefetch(${literal(params.prefetch)});`,
       ),
     ),

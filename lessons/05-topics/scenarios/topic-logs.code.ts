@@ -51,7 +51,10 @@ function producerProgram(params: TopicLogsParams): string {
       openChannel(),
       params.mandatory && lines(
         '// With mandatory, a message that matches no binding comes back (basic.return).',
-        block("channel.on('return', (message) => {", "console.log(' [!] Returned %s: %s %s', message.fields.routingKey, message.fields.replyCode, message.fields.replyText);", '});'),
+        block("channel.on('return', (message) => {", lines(
+          'const { routingKey, replyCode, replyText } = message.fields;',
+          "console.log(' [!] Returned %s: %s %s', routingKey, replyCode, replyText);",
+        ), '});'),
       ),
       `await channel.assertExchange(exchange, ${literal('topic')}, { durable: false });`,
     ),

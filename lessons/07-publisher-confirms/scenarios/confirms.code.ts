@@ -62,7 +62,8 @@ function publisherProgram(params: ConfirmsParams, strategy: Strategy): string {
     lines(
       'let confirmed = 0;',
       'let nacked = 0;',
-      '/** amqplib calls this for each message: with null once it is confirmed, with an error if it is nacked. */',
+      '// amqplib calls this for each message: with null once it is confirmed, with an',
+      '// error if it is nacked.',
       block('function settled(error) {', lines('if (error) nacked += 1;', 'else confirmed += 1;')),
     ),
     lines(
@@ -76,7 +77,8 @@ function publisherProgram(params: ConfirmsParams, strategy: Strategy): string {
       'const elapsedMs = performance.now() - started;',
     ),
     lines(
-      `console.log(' Published %d messages ${how} in %d ms: %d msgs/s', messages, Math.round(elapsedMs), Math.round(messages / (elapsedMs / 1000)));`,
+      'const perSecond = Math.round(messages / (elapsedMs / 1000));',
+      `console.log(' Published %d messages ${how} in %d ms: %d msgs/s', messages, Math.round(elapsedMs), perSecond);`,
       "console.log(' %d confirmed, %d nacked, in %d basic.ack frames (%d with multiple=true)', confirmed, nacked, ackFrames, multipleAcks);",
       'await channel.close();',
       'await connection.close();',
