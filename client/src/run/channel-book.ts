@@ -26,6 +26,13 @@ export interface ChannelRecord {
   confirmedUpTo: number;
 }
 
+/**
+ * Unacknowledged deliveries remembered per channel. Beyond this the oldest are
+ * forgotten, so a consumer that never acks cannot grow memory without end;
+ * acks for forgotten tags then count nothing (the run's summary still does).
+ */
+const MAX_OUTSTANDING = 50_000;
+
 /** Every actor's channels. */
 export class ChannelBook {
   private readonly actors = new Map<string, Map<number, ChannelRecord>>();
@@ -43,6 +50,13 @@ export class ChannelBook {
       channels.set(channel, record);
     }
     return record;
+  }
+
+  /** Remembers a delivery until it is settled. */
+  hold(actor: string, channel: number, tag: number, held: HeldDelivery): void {
+    const { outstanding } = this.channel(actor, channel);
+    outstanding.set(tag, held);
+    if (outstanding.size > MAX_OUTSTANDING) outstanding.delete(outstanding.keys().next().value as number);
   }
 
   /** Takes the oldest pending request named `method` on a channel, if there is one. */

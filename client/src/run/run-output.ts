@@ -85,9 +85,11 @@ export class RunOutputElement extends LitElement {
     :host([presenter]) {
       font-size: 1.2rem;
       --sequence-height: 26rem;
+      --topology-max-scale: 2;
     }
     :host-context(html[data-presenter]) {
       --sequence-height: 26rem;
+      --topology-max-scale: 2;
     }
     .picture {
       border: 1px solid var(--_line);

@@ -377,7 +377,7 @@ export class TopologyTracker {
     const copy = this.move(waited, 'deliver', queueRef(queueName), actorRef(actor), { redelivered: fields.redelivered === true });
     if (!noAck) {
       queue.unacked += 1;
-      this.channels.channel(actor, channel).outstanding.set(number(fields.deliveryTag), { queue: queueName, copy });
+      this.channels.hold(actor, channel, number(fields.deliveryTag), { queue: queueName, copy });
     }
   }
 

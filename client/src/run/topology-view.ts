@@ -158,7 +158,7 @@ export class TopologyViewElement extends LitElement {
     // The picture redraws when the run changes (a few times a second in a flood); the dots every frame, on a layer of their own.
     return html`
       <div class="scroller">
-        <div class="stage" style="aspect-ratio: ${layout.width} / ${layout.height}">
+        <div class="stage" style="aspect-ratio: ${layout.width} / ${layout.height}; max-width: calc(var(--topology-max-scale, 1.25) * ${layout.width}px)">
           ${guard([this.pictureVersion], () => this.renderPicture(layout, topology))}
           <svg class="dots-layer" viewBox=${viewBox} aria-hidden="true">
             <g class="dots">${dots.map((dot) => renderDot(dot, named.has(dot)))}</g>
@@ -208,7 +208,7 @@ export class TopologyViewElement extends LitElement {
     else if (type === 'headers') key = Object.entries(binding.arguments).map(([name, value]) => `${name}=${String(value)}`).join(', ') || 'any';
     else if (key === '') key = '(empty key)';
     // Labels fit the gap between the columns: long keys (a reply queue's name) are cut, in full in the title.
-    const text = binding.matched > 0 ? `${shorten(key, 16)} · ${binding.matched}` : shorten(key, 20);
+    const text = binding.matched > 0 ? `${shorten(key, 12)} · ${binding.matched}` : shorten(key, 20);
     return svg`<g data-binding=${binding.routingKey} data-source=${binding.source} data-destination=${binding.destination}
       data-matched=${binding.matched}><title>${key}: ${binding.matched} matched</title>${label(edge.labelAt.x, edge.labelAt.y, text, 'edge-label binding-label')}</g>`;
   }
@@ -246,10 +246,12 @@ export class TopologyViewElement extends LitElement {
     .scroller {
       overflow-x: auto;
     }
+    /* A small topology is not blown up past --topology-max-scale times its size. */
     .stage {
       position: relative;
       min-width: 640px;
       max-height: 78vh;
+      margin-inline: auto;
     }
     /* Both layers fill the stage and share a viewBox, so dots land on the picture at any size. */
     svg {
