@@ -46,7 +46,10 @@ export interface FlightPosition {
 /** Messages not drawn as dots on one edge. */
 export interface OverflowCount {
   at: Point;
+  /** How many in the last full second, or so far when the edge has not been busy a whole second. */
   count: number;
+  /** True when `count` is per second. */
+  perSecond: boolean;
 }
 
 /** The dots of one topology picture. */
@@ -62,7 +65,7 @@ export class MoveAnimator {
   private readonly nextLeave = new Map<string, number>();
   /** journey -> stage -> when the dots of that stage arrive. */
   private readonly arrivals = new Map<number, Map<number, number>>();
-  private readonly overflow = new Map<string, { at: Point; count: number; until: number }>();
+  private readonly overflow = new Map<string, { at: Point; current: number; previous: number; since: number; until: number }>();
 
   constructor(readonly maxFlights = 100) {}
 
@@ -99,7 +102,7 @@ export class MoveAnimator {
     const overflow: OverflowCount[] = [];
     for (const [lane, entry] of this.overflow) {
       if (entry.until <= now) this.overflow.delete(lane);
-      else overflow.push({ at: entry.at, count: entry.count });
+      else overflow.push({ at: entry.at, count: entry.previous > 0 ? entry.previous : entry.current, perSecond: entry.previous > 0 });
     }
     return { dots, overflow };
   }
@@ -120,8 +123,14 @@ export class MoveAnimator {
 
   private count(lane: string, curve: Curve, now: number): void {
     this.notDrawn += 1;
-    const entry = this.overflow.get(lane) ?? { at: pointOn(curve, 0.5), count: 0, until: 0 };
-    entry.count += 1;
+    const entry = this.overflow.get(lane) ?? { at: pointOn(curve, 0.5), current: 0, previous: 0, since: now, until: 0 };
+    // Counted per second, so a steady flood reads as a rate rather than a number that only grows.
+    if (now - entry.since >= 1000) {
+      entry.previous = entry.current;
+      entry.current = 0;
+      entry.since = now;
+    }
+    entry.current += 1;
     entry.until = now + OVERFLOW_MS;
     this.overflow.set(lane, entry);
   }

@@ -210,7 +210,7 @@ export class SequenceViewElement extends LitElement {
       <div class="body">
         <div class="list">
           <div class="lane-names" aria-hidden="true">
-            <span class="gutter">#&nbsp;&nbsp;ms</span>
+            <span class="gutter">event, time</span>
             <span class="lanes">${this.lanes.map((lane, index) => html`<span class="lane-name ${lane === BROKER ? 'broker' : ''}"
               style="left:${this.laneCentre(index)}%">${lane}</span>`)}</span>
           </div>
@@ -238,7 +238,7 @@ export class SequenceViewElement extends LitElement {
     return html`<div class="row kind-${row.kind} ${selected ? 'selected' : ''}" id="row-${event.seq}" role="option"
         aria-selected=${selected ? 'true' : 'false'} data-method=${method} data-seq=${event.seq}
         style="top:${index * ROW_HEIGHT}px" @click=${() => this.select(row)}>
-      <span class="gutter"><span class="seq">${event.seq}</span><span class="time">${event.time.toFixed(0)}</span></span>
+      <span class="gutter"><span class="seq">#${event.seq}</span><span class="time">${formatTime(event.time)}</span></span>
       <span class="lanes">${this.renderEvent(row)}</span>
     </div>`;
   }
@@ -449,12 +449,18 @@ export class SequenceViewElement extends LitElement {
       flex: none;
       width: 5.5rem;
       display: flex;
-      justify-content: space-between;
+      flex-direction: column;
+      justify-content: center;
       padding: 0 0.5rem;
       color: var(--_muted);
       font-variant-numeric: tabular-nums;
-      align-items: center;
-      font-size: 0.75rem;
+      font-size: 0.7rem;
+      line-height: 1.15;
+      white-space: nowrap;
+      overflow: hidden;
+    }
+    .seq {
+      color: var(--_fg);
     }
     .lanes {
       position: relative;
@@ -616,6 +622,11 @@ export class SequenceViewElement extends LitElement {
       color: var(--_muted);
     }
   `];
+}
+
+/** Milliseconds since the run started, as the gutter shows them. */
+function formatTime(ms: number): string {
+  return ms < 10_000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 /** Index of the first row whose seq is at least `seq` (rows are in seq order). */

@@ -153,7 +153,8 @@ export class TopologyViewElement extends LitElement {
     }
     const paths = this.paths;
     const { dots, overflow } = this.animator.frame(performance.now(), (move) => paths?.pathOf(move)?.curve);
-    const named = namedDots(dots);
+    // In a flood, names would flicker past unread: dots go unnamed while edges count.
+    const named = overflow.length > 0 ? new Set<FlightPosition>() : namedDots(dots);
     const viewBox = `0 0 ${layout.width} ${layout.height}`;
     // The picture redraws when the run changes (a few times a second in a flood); the dots every frame, on a layer of their own.
     return html`
@@ -522,7 +523,8 @@ function namedDots(dots: FlightPosition[]): Set<FlightPosition> {
 }
 
 function renderOverflow(count: OverflowCount): SVGTemplateResult {
-  return svg`<text x=${count.at.x} y=${count.at.y - 14} text-anchor="middle">+${count.count}</text>`;
+  const text = count.perSecond ? `${count.count.toLocaleString()}/s` : `+${count.count.toLocaleString()}`;
+  return svg`<text x=${count.at.x} y=${count.at.y - 14} text-anchor="middle">${text}</text>`;
 }
 
 /** A text with a rounded box behind it; width estimated from the monospace font. */
