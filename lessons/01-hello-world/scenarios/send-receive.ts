@@ -4,9 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { ChannelModel } from 'amqplib';
-import { defineScenario, PublishProperties, toPublishOptions } from '../../../server/scenario/index.js';
-import { closeConnections } from '../../connections.js';
-import { waitUntil } from '../../waiting.js';
+import { defineScenario, PublishProperties, toPublishOptions, closeConnections, waitUntil } from '../../../server/scenario/index.js';
 import { QUEUE, QUEUE_OPTIONS, sendReceiveCode } from './send-receive.code.js';
 
 /** How long the consumer waits for the messages before the run gives up on them. */

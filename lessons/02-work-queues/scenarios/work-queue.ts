@@ -7,9 +7,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { defineScenario, PublishProperties } from '../../../server/scenario/index.js';
-import { closeConnections } from '../../connections.js';
-import { waitUntil } from '../../waiting.js';
+import { defineScenario, PublishProperties, closeConnections, waitUntil } from '../../../server/scenario/index.js';
 import { QUEUE, taskPublishOptions, workQueueCode } from './work-queue.code.js';
 
 /** The tasks the tutorial sends: one dot is one unit of work. */

@@ -6,10 +6,8 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { ChannelModel } from 'amqplib';
-import { defineScenario, PublishProperties, toPublishOptions } from '../../../server/scenario/index.js';
-import { closeConnections } from '../../connections.js';
+import { defineScenario, PublishProperties, toPublishOptions, closeConnections, waitUntilSettled } from '../../../server/scenario/index.js';
 import { RECEIVER_QUEUE_OPTIONS } from '../../log-receiver.code.js';
-import { waitUntilSettled } from '../../waiting.js';
 import { EXCHANGE, fanoutLogsCode } from './fanout-logs.code.js';
 
 /** How long receivers listen after the last delivery before the run decides nothing more will come. */

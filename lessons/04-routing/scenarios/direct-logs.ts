@@ -6,10 +6,8 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { ChannelModel } from 'amqplib';
-import { defineScenario, PublishProperties, toPublishOptions } from '../../../server/scenario/index.js';
-import { closeConnections } from '../../connections.js';
+import { defineScenario, PublishProperties, toPublishOptions, closeConnections, waitUntil } from '../../../server/scenario/index.js';
 import { RECEIVER_QUEUE_OPTIONS } from '../../log-receiver.code.js';
-import { waitUntil } from '../../waiting.js';
 import { EXCHANGE, directLogsCode } from './direct-logs.code.js';
 
 /** The most the receivers wait for the lines they bound. */

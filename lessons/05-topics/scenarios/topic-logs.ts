@@ -7,11 +7,8 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { ChannelModel } from 'amqplib';
-import { defineScenario, PublishProperties, toPublishOptions } from '../../../server/scenario/index.js';
-import { closeConnections } from '../../connections.js';
-import { returnReason } from '../../returns.js';
+import { defineScenario, PublishProperties, toPublishOptions, closeConnections, returnReason, waitUntilSettled } from '../../../server/scenario/index.js';
 import { RECEIVER_QUEUE_OPTIONS } from '../../log-receiver.code.js';
-import { waitUntilSettled } from '../../waiting.js';
 import { EXCHANGE, topicLogsCode } from './topic-logs.code.js';
 
 /** How long nothing may arrive, once every key is accounted for, before the table is printed. */

@@ -9,10 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Channel, ChannelModel, ConsumeMessage, Message } from 'amqplib';
-import { defineScenario, PublishProperties, toPublishOptions } from '../../../server/scenario/index.js';
-import { closeConnections } from '../../connections.js';
-import { returnReason } from '../../returns.js';
-import { waitUntil } from '../../waiting.js';
+import { defineScenario, PublishProperties, toPublishOptions, closeConnections, returnReason, waitUntil } from '../../../server/scenario/index.js';
 import { DIRECT_REPLY_TO, ERROR_HEADER, QUEUE, fibRpcCode } from './fib-rpc.code.js';
 
 /** fib(n), iteratively and exactly (bigint: fib(79) no longer fits a double). */

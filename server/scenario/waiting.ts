@@ -3,7 +3,7 @@
  * own clock (ScenarioContext.sleep), so pausing a run pauses the wait too and
  * stopping a run ends it: never a bare setTimeout.
  */
-import type { ScenarioContext } from '../server/scenario/index.js';
+import type { ScenarioContext } from './define.js';
 
 /** The run's sleep: counts only while the run is not paused, rejects when it is stopped. */
 export type Sleep = ScenarioContext<unknown>['sleep'];
