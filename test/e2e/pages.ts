@@ -33,9 +33,43 @@ export function runButton(cell: Locator, name: 'Run' | 'Step' | 'Pause' | 'Resum
   return cell.locator('run-cell').getByRole('button', { name, exact: true });
 }
 
-/** Waits until a cell's run shows this status. */
+/** Longer than the views take to redraw while a run floods them (a few times a second). */
+const VIEWS_STILL_MS = 200;
+
+/**
+ * Waits until a cell's run shows this status. For a status that holds the
+ * run still (paused, or ended), also waits until the views have caught up:
+ * they redraw a few times a second when many events arrive at once.
+ */
 export async function waitForStatus(cell: Locator, status: CellStatus, timeout = RUN_TIMEOUT_MS): Promise<void> {
   await cell.locator(`run-cell[data-status="${status}"]`).waitFor({ timeout });
+  if (status !== 'starting' && status !== 'running') await waitForStillViews(cell);
+}
+
+/** Waits until the counters, the picture's counts, the sequence's row count and the broker panel stay the same for a moment. */
+export async function waitForStillViews(cell: Locator, timeout = 10_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let before = await viewsNow(cell);
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, VIEWS_STILL_MS));
+    const now = await viewsNow(cell);
+    if (now === before) return;
+    if (Date.now() > deadline) throw new Error(`the run's views kept changing for ${timeout} ms`);
+    before = now;
+  }
+}
+
+/** What the run's views show now, as one string to compare. */
+async function viewsNow(cell: Locator): Promise<string> {
+  const attributes = (selector: string): Promise<string[]> => cell.locator(selector).evaluateAll((elements) =>
+    elements.map((element) => [...element.attributes].map((attribute) => `${attribute.name}=${attribute.value}`).join(' ')));
+  const parts = await Promise.all([
+    attributes('run-counters [data-counter]'),
+    attributes('topology-view [data-queue], topology-view [data-actor], topology-view [data-exchange]'),
+    cell.locator('sequence-view .count').allInnerTexts(),
+    cell.locator('broker-panel tr').allInnerTexts(),
+  ]);
+  return JSON.stringify(parts);
 }
 
 /** A cell's run status now. */
@@ -114,14 +148,15 @@ export async function waitForStillPicture(cell: Locator, timeout = 15_000): Prom
   await cell.locator('topology-view .dots .dot').first().waitFor({ state: 'detached', timeout });
 }
 
-/** Scrolls a cell's run into view and saves a 1280x720 screenshot as <name>.png. */
+/** Scrolls a cell's run to just under the page's sticky header and saves a 1280x720 screenshot as <name>.png. */
 export async function screenshotRun(page: Page, cell: Locator, name: string): Promise<string> {
   mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   const path = join(SCREENSHOTS_DIR, `${name}.png`);
-  await cell.locator('run-cell').evaluate((runCell) => runCell.scrollIntoView({ block: 'start' }));
-  // The header is sticky: scroll back by its height so the run's toolbar is not under it.
-  await page.mouse.wheel(0, -70);
-  await page.waitForTimeout(150);
+  await cell.locator('run-cell').evaluate((runCell) => {
+    const view = runCell.ownerDocument.defaultView!;
+    const header = runCell.ownerDocument.querySelector('warren-app')?.shadowRoot?.querySelector('header');
+    view.scrollBy(0, runCell.getBoundingClientRect().top - (header?.getBoundingClientRect().height ?? 0) - 8);
+  });
   await page.screenshot({ path });
   return path;
 }
