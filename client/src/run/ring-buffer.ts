@@ -33,11 +33,6 @@ export class RingBuffer<T> {
     return this.items[(this.start + index) % this.capacity];
   }
 
-  /** The newest item. */
-  last(): T | undefined {
-    return this.at(this.size - 1);
-  }
-
   /** Forgets every item and the dropped count. */
   clear(): void {
     this.items = new Array<T | undefined>(this.capacity);

@@ -71,7 +71,7 @@ const GAP_AFTER: Record<NodeRole, number> = { producer: 120, exchange: 190, queu
  */
 const LINES_BELOW: Record<NodeRole, number> = { producer: 1, exchange: 1 + RECENT_UNROUTABLE, queue: 1 + RECENT_ARRIVALS, consumer: 1 };
 /** How far below a box a falling message goes. */
-export const FALL_DISTANCE = 70;
+const FALL_DISTANCE = 70;
 
 /** Box id for a role and name. */
 export function nodeId(role: NodeRole, name: string): string {

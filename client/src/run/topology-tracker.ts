@@ -1,9 +1,9 @@
 /**
- * Follows a run's trace and keeps its topology: the actors by role, the
- * exchanges, queues, bindings and consumers (from the frames that declare
- * them, confirmed by their -ok replies), live queue counts (from deliveries,
- * acks and broker decisions, set right by every broker snapshot), the totals,
- * and each message's moves for the animation.
+ * Reads a run's trace into its topology (kept in a TopologyStore): the actors
+ * by role, the exchanges, queues, bindings and consumers (from the frames that
+ * declare them, confirmed by their -ok replies), live queue counts (from
+ * deliveries, acks and broker decisions, set right by every broker snapshot),
+ * the totals, and each message's moves for the animation.
  *
  * Counts follow the frames the way the run's summary does, so the numbers on
  * screen end where the summary ends: unacknowledged deliveries of a channel
@@ -20,22 +20,15 @@ import type {
 import { ChannelBook, type HeldDelivery } from './channel-book.js';
 import { KeyedFifo } from './keyed-fifo.js';
 import { MoveLog, type MessageCopy, type MessageMove, type NodeRef } from './message-moves.js';
+import { bindingKey, TopologyStore } from './topology-store.js';
 import {
   RECENT_ARRIVALS,
   RECENT_UNROUTABLE,
   zeroCounters,
-  type ActorInfo,
-  type BindingInfo,
   type ConsumerInfo,
-  type ExchangeInfo,
-  type PublishInfo,
-  type QueueInfo,
   type RunCounters,
   type Topology,
 } from './topology-types.js';
-
-/** What the trace calls the default exchange in matched bindings. */
-const DEFAULT_EXCHANGE_LABEL = '(AMQP default)';
 
 /** Requests whose effect waits for their -ok (a refused request changes nothing). */
 const REQUESTS: ReadonlySet<string> = new Set([
@@ -55,15 +48,7 @@ export class TopologyTracker {
   readonly moves = new MoveLog();
   counters: RunCounters = zeroCounters();
 
-  private readonly actors = new Map<string, ActorInfo>();
-  private readonly exchanges = new Map<string, ExchangeInfo>();
-  private readonly queues = new Map<string, QueueInfo>();
-  private readonly bindings = new Map<string, BindingInfo>();
-  /** Bindings by how matchedBindings describes them ("source -> destination (key)"). */
-  private readonly bindingsByDescription = new Map<string, BindingInfo[]>();
-  /** Consumers by actor, channel and tag. */
-  private readonly consumers = new Map<string, ConsumerInfo>();
-  private readonly publishes = new Map<string, PublishInfo>();
+  private readonly store = new TopologyStore();
   private readonly channels = new ChannelBook();
 
   /** Journey -> what to call its message. */
@@ -82,14 +67,13 @@ export class TopologyTracker {
 
   /** The whole picture, in the order things first appeared. */
   topology(): Topology {
-    return {
-      actors: [...this.actors.values()],
-      exchanges: [...this.exchanges.values()],
-      queues: [...this.queues.values()],
-      bindings: [...this.bindings.values()],
-      consumers: [...this.consumers.values()],
-      publishes: [...this.publishes.values()],
-    };
+    return this.store.topology();
+  }
+
+  /** Takes a broker snapshot: the counts and what exists are as it says. */
+  snapshot(event: BrokerStateEvent): void {
+    this.store.snapshot(event);
+    for (const state of event.queues) this.waiting.keepNewest(state.name, state.messagesReady);
   }
 
   /** Takes one frame. */
@@ -111,13 +95,13 @@ export class TopologyTracker {
         if (fromClient) this.published(event);
         break;
       case 'basic.deliver':
-        if (!fromClient) this.delivered(event, this.consumers.get(consumerKey(actor, channel, text(fields.consumerTag))));
+        if (!fromClient) this.delivered(event, this.store.consumers.get(consumerKey(actor, channel, text(fields.consumerTag))));
         break;
       case 'basic.return':
         if (!fromClient) this.returned(event);
         break;
       case 'basic.qos':
-        if (fromClient) this.actor(actor).prefetch = number(fields.prefetchCount);
+        if (fromClient) this.store.actor(actor).prefetch = number(fields.prefetchCount);
         break;
       case 'basic.ack':
         if (fromClient) this.acked(actor, channel, fields);
@@ -142,7 +126,7 @@ export class TopologyTracker {
       case 'connection-lost':
       case 'broker-unreachable':
         for (const open of this.channels.channelsOf(actor)) this.closeChannel(actor, open);
-        if (this.actors.has(actor)) this.actor(actor).connection = method === 'connection.close' ? 'closed' : 'lost';
+        if (this.store.actors.has(actor)) this.store.actor(actor).connection = method === 'connection.close' ? 'closed' : 'lost';
         break;
     }
   }
@@ -171,45 +155,6 @@ export class TopologyTracker {
     }
   }
 
-  /** Takes a broker snapshot: the counts and what exists are as it says. */
-  snapshot(event: BrokerStateEvent): void {
-    const seenQueues = new Set<string>();
-    for (const state of event.queues) {
-      seenQueues.add(state.name);
-      const queue = this.queue(state.name);
-      Object.assign(queue, {
-        exists: true,
-        durable: state.durable,
-        exclusive: state.exclusive,
-        autoDelete: state.autoDelete,
-        ready: state.messagesReady,
-        unacked: state.messagesUnacknowledged,
-        consumers: state.consumers,
-      });
-      this.waiting.keepNewest(state.name, state.messagesReady);
-    }
-    for (const queue of this.queues.values()) if (!seenQueues.has(queue.name)) queue.exists = false;
-
-    const seenExchanges = new Set<string>();
-    for (const state of event.exchanges) {
-      seenExchanges.add(state.name);
-      const exchange = this.exchange(state.name);
-      Object.assign(exchange, { exists: true, type: state.type, durable: state.durable, autoDelete: state.autoDelete, internal: state.internal });
-      // The broker's own exchanges are drawn once used; any other one is the run's.
-      if (state.name !== '' && !state.name.startsWith('amq.')) exchange.used = true;
-    }
-    // The default exchange cannot be deleted.
-    for (const exchange of this.exchanges.values()) if (!seenExchanges.has(exchange.name) && exchange.name !== '') exchange.exists = false;
-
-    const seenBindings = new Set<string>();
-    for (const state of event.bindings) {
-      const binding = this.binding(state.source, state.destination, state.destinationType, state.routingKey, state.arguments);
-      binding.exists = true;
-      seenBindings.add(bindingKey(state.source, state.destination, state.destinationType, state.routingKey));
-    }
-    for (const [key, binding] of this.bindings) if (!seenBindings.has(key)) binding.exists = false;
-  }
-
   /** Takes a gap: events summarised away still count in the totals. */
   gap(event: TraceGapEvent): void {
     const count = (what: string): number => event.counts[what] ?? 0;
@@ -222,14 +167,14 @@ export class TopologyTracker {
 
   /** A consumer's queue, for the sequence view's labels. */
   consumerQueue(actor: string, channel: number, tag: string): string | undefined {
-    return this.consumers.get(consumerKey(actor, channel, tag))?.queue;
+    return this.store.consumers.get(consumerKey(actor, channel, tag))?.queue;
   }
 
   private applyRequest(request: FrameEvent, reply: FrameEvent | undefined): void {
     const { actor, channel, fields } = request;
     switch (request.method) {
       case 'exchange.declare': {
-        const exchange = this.exchange(text(fields.exchange));
+        const exchange = this.store.exchange(text(fields.exchange));
         exchange.used = true;
         exchange.exists = true;
         if (fields.passive !== true) {
@@ -244,8 +189,8 @@ export class TopologyTracker {
       }
       case 'exchange.delete': {
         const name = text(fields.exchange);
-        this.exchange(name).exists = false;
-        for (const binding of this.bindings.values()) {
+        this.store.exchange(name).exists = false;
+        for (const binding of this.store.bindings.values()) {
           if (binding.source === name || (binding.destinationType === 'exchange' && binding.destination === name)) binding.exists = false;
         }
         break;
@@ -255,9 +200,9 @@ export class TopologyTracker {
         const toExchange = request.method === 'exchange.bind';
         const source = text(fields.source ?? fields.exchange);
         const destination = text(toExchange ? fields.destination : fields.queue);
-        this.exchange(source).used = true;
-        if (toExchange) this.exchange(destination).used = true;
-        const binding = this.binding(source, destination, toExchange ? 'exchange' : 'queue', text(fields.routingKey), objectOf(fields.arguments));
+        this.store.exchange(source).used = true;
+        if (toExchange) this.store.exchange(destination).used = true;
+        const binding = this.store.binding(source, destination, toExchange ? 'exchange' : 'queue', text(fields.routingKey), objectOf(fields.arguments));
         binding.exists = true;
         break;
       }
@@ -270,7 +215,7 @@ export class TopologyTracker {
           toExchange ? 'exchange' : 'queue',
           text(fields.routingKey),
         );
-        const binding = this.bindings.get(key);
+        const binding = this.store.bindings.get(key);
         if (binding !== undefined) binding.exists = false;
         break;
       }
@@ -278,37 +223,37 @@ export class TopologyTracker {
         this.declaredQueue(request, reply);
         break;
       case 'queue.purge': {
-        const queue = this.queue(text(fields.queue));
+        const queue = this.store.queue(text(fields.queue));
         queue.ready = Math.max(0, queue.ready - number(reply?.fields.messageCount));
         this.waiting.keepNewest(queue.name, queue.ready);
         break;
       }
       case 'queue.delete': {
         const name = text(fields.queue);
-        const queue = this.queue(name);
+        const queue = this.store.queue(name);
         Object.assign(queue, { exists: false, ready: 0, unacked: 0, consumers: 0 });
         this.waiting.delete(name);
-        for (const binding of this.bindings.values()) {
+        for (const binding of this.store.bindings.values()) {
           if (binding.destinationType === 'queue' && binding.destination === name) binding.exists = false;
         }
-        for (const [key, consumer] of this.consumers) if (consumer.queue === name) this.endConsumer(key);
+        for (const [key, consumer] of this.store.consumers) if (consumer.queue === name) this.endConsumer(key);
         break;
       }
       case 'basic.consume': {
         const tag = text(reply?.fields.consumerTag ?? fields.consumerTag);
-        const queue = this.queue(text(fields.queue));
+        const queue = this.store.queue(text(fields.queue));
         const key = consumerKey(actor, channel, tag);
-        this.consumers.set(key, { tag, actor, channel, queue: queue.name, noAck: fields.noAck === true, active: true, delivered: 0 });
+        this.store.consumers.set(key, { tag, actor, channel, queue: queue.name, noAck: fields.noAck === true, active: true, delivered: 0 });
         this.channels.channel(actor, channel).consumerTags.add(tag);
         queue.consumers += 1;
-        this.actor(actor).consumes = true;
+        this.store.actor(actor).consumes = true;
         break;
       }
       case 'basic.cancel':
         this.endConsumer(consumerKey(actor, channel, text(fields.consumerTag)));
         break;
       case 'basic.get':
-        this.actor(actor).consumes = true;
+        this.store.actor(actor).consumes = true;
         if (reply?.method === 'basic.get-ok') this.delivered(reply, undefined, { queue: text(fields.queue), noAck: fields.noAck === true });
         break;
       case 'confirm.select':
@@ -321,7 +266,7 @@ export class TopologyTracker {
     const { fields } = request;
     const name = text(reply?.fields.queue ?? fields.queue);
     if (name === '') return;
-    const queue = this.queue(name);
+    const queue = this.store.queue(name);
     queue.exists = true;
     if (fields.passive !== true) {
       const args = objectOf(fields.arguments);
@@ -333,7 +278,7 @@ export class TopologyTracker {
       const deadLetterExchange = args['x-dead-letter-exchange'];
       if (typeof deadLetterExchange === 'string') {
         queue.deadLetterExchange = deadLetterExchange;
-        this.exchange(deadLetterExchange).used = true;
+        this.store.exchange(deadLetterExchange).used = true;
       }
     }
     if (reply !== undefined) {
@@ -341,20 +286,20 @@ export class TopologyTracker {
       queue.ready = number(reply.fields.messageCount);
       queue.consumers = number(reply.fields.consumerCount);
     }
-    this.binding('', name, 'queue', name, {}).exists = true;
+    this.store.binding('', name, 'queue', name, {}).exists = true;
   }
 
   private published(event: FrameEvent): void {
     const exchangeName = text(event.fields.exchange);
     const routingKey = text(event.fields.routingKey);
-    const actor = this.actor(event.actor);
+    const actor = this.store.actor(event.actor);
     actor.publishes = true;
     actor.published += 1;
     this.counters.published += 1;
-    const exchange = this.exchange(exchangeName);
+    const exchange = this.store.exchange(exchangeName);
     exchange.used = true;
     exchange.received += 1;
-    this.publishInfo(event.actor, exchangeName).published += 1;
+    this.store.publishInfo(event.actor, exchangeName).published += 1;
     const copy = this.move(this.newCopy(labelFor(exchangeName, routingKey, event.message)), 'publish', actorRef(event.actor), exchangeRef(exchangeName));
     this.awaitingDecision.push(routeKey(exchangeName, routingKey), copy);
   }
@@ -362,12 +307,12 @@ export class TopologyTracker {
   private delivered(event: FrameEvent, consumer: ConsumerInfo | undefined, got?: { queue: string; noAck: boolean }): void {
     const { actor, channel, fields } = event;
     this.counters.delivered += 1;
-    this.actor(actor).delivered += 1;
+    this.store.actor(actor).delivered += 1;
     const queueName = consumer?.queue ?? got?.queue;
     if (queueName === undefined) return;
     const noAck = consumer?.noAck ?? got?.noAck ?? false;
     if (consumer !== undefined) consumer.delivered += 1;
-    const queue = this.queue(queueName);
+    const queue = this.store.queue(queueName);
     queue.ready = Math.max(0, queue.ready - 1);
     // Deliveries to different connections reach the trace in their own order, not the queue's: match by label.
     const label = labelFor(text(fields.exchange), text(fields.routingKey), event.message);
@@ -385,7 +330,7 @@ export class TopologyTracker {
     const exchangeName = text(event.fields.exchange);
     const routingKey = text(event.fields.routingKey);
     this.counters.returned += 1;
-    this.publishInfo(event.actor, exchangeName).returned += 1;
+    this.store.publishInfo(event.actor, exchangeName).returned += 1;
     const copy = this.awaitingReturn.shift(routeKey(exchangeName, routingKey))
       ?? this.newCopy(labelFor(exchangeName, routingKey, event.message));
     this.move(copy, 'return', exchangeRef(exchangeName), actorRef(event.actor));
@@ -395,7 +340,7 @@ export class TopologyTracker {
     const settled = this.channels.settle(actor, channel, number(fields.deliveryTag), fields.multiple === true);
     for (const held of settled) this.unheld(held);
     this.counters.acked += settled.length;
-    this.actor(actor).acked += settled.length;
+    this.store.actor(actor).acked += settled.length;
   }
 
   private confirmed(actor: string, channel: number, fields: { [name: string]: JsonValue }): void {
@@ -424,7 +369,7 @@ export class TopologyTracker {
   private giveBack(actor: string, held: HeldDelivery[]): void {
     if (held.length === 0) return;
     this.counters.requeued += held.length;
-    this.actor(actor).gaveBack += held.length;
+    this.store.actor(actor).gaveBack += held.length;
     for (const delivery of held) {
       this.unheld(delivery);
       this.awaitingRequeue.push(delivery.queue, { actor, copy: delivery.copy });
@@ -432,7 +377,7 @@ export class TopologyTracker {
   }
 
   private unheld(held: HeldDelivery): void {
-    const queue = this.queues.get(held.queue);
+    const queue = this.store.queues.get(held.queue);
     if (queue !== undefined) queue.unacked = Math.max(0, queue.unacked - 1);
   }
 
@@ -443,10 +388,10 @@ export class TopologyTracker {
   }
 
   private endConsumer(key: string): void {
-    const consumer = this.consumers.get(key);
+    const consumer = this.store.consumers.get(key);
     if (consumer === undefined || !consumer.active) return;
     consumer.active = false;
-    const queue = this.queues.get(consumer.queue);
+    const queue = this.store.queues.get(consumer.queue);
     if (queue !== undefined) queue.consumers = Math.max(0, queue.consumers - 1);
   }
 
@@ -455,7 +400,7 @@ export class TopologyTracker {
     const base = published.stage + 1;
     // Hops away from the exchange it was published to: exchange-to-exchange bindings route in steps.
     const depth = new Map<string, number>([[event.exchange, 0]]);
-    const matched = event.matchedBindings.flatMap((description) => this.bindingsByDescription.get(stripArguments(description)) ?? []);
+    const matched = event.matchedBindings.flatMap((description) => this.store.bindingsDescribed(description) ?? []);
     for (let changed = true; changed;) {
       changed = false;
       for (const binding of matched) {
@@ -471,7 +416,7 @@ export class TopologyTracker {
       const stage = base + (depth.get(binding.source) ?? 0);
       const hop = { journey: published.journey, stage: stage - 1 };
       if (binding.destinationType === 'exchange') {
-        this.exchange(binding.destination).received += 1;
+        this.store.exchange(binding.destination).received += 1;
         this.move(hop, 'route', exchangeRef(binding.source), exchangeRef(binding.destination), { bindingKey: binding.routingKey });
       } else {
         const copy = this.move(hop, 'route', exchangeRef(binding.source), queueRef(binding.destination), { bindingKey: binding.routingKey });
@@ -486,7 +431,7 @@ export class TopologyTracker {
 
   private unroutable(event: BrokerDecisionEvent): void {
     const published = this.takeDecided(event);
-    const exchange = this.exchange(event.exchange);
+    const exchange = this.store.exchange(event.exchange);
     exchange.unroutable += 1;
     exchange.recentUnroutable = [...exchange.recentUnroutable.filter((key) => key !== event.routingKey), event.routingKey].slice(-RECENT_UNROUTABLE);
     this.counters.dropped += 1;
@@ -497,7 +442,7 @@ export class TopologyTracker {
   private requeued(event: BrokerDecisionEvent): void {
     const queueName = event.queues[0];
     if (queueName === undefined) return;
-    const queue = this.queue(queueName);
+    const queue = this.store.queue(queueName);
     queue.ready += 1;
     queue.requeued += 1;
     const source = this.awaitingRequeue.shift(queueName);
@@ -513,7 +458,7 @@ export class TopologyTracker {
   private requeuedUnannounced(queueName: string, label: string): MessageCopy | undefined {
     const source = this.awaitingRequeue.take(queueName, (given) => this.labels.get(given.copy.journey) === label);
     if (source === undefined) return undefined;
-    this.queue(queueName).requeued += 1;
+    this.store.queue(queueName).requeued += 1;
     return this.move(source.copy, 'requeue', actorRef(source.actor), queueRef(queueName));
   }
 
@@ -521,22 +466,22 @@ export class TopologyTracker {
     const deadLetterExchange = event.to ?? '';
     this.counters.deadLettered += 1;
     // The event names where the message went; where it came from is the queue that had one waiting for this fate.
-    const fromDiscarded = this.awaitingDiscard.findKey((name) => this.queues.get(name)?.deadLetterExchange === deadLetterExchange);
+    const fromDiscarded = this.awaitingDiscard.findKey((name) => this.store.queues.get(name)?.deadLetterExchange === deadLetterExchange);
     const sourceName = fromDiscarded
-      ?? [...this.queues.values()].find((queue) => queue.deadLetterExchange === deadLetterExchange)?.name;
+      ?? [...this.store.queues.values()].find((queue) => queue.deadLetterExchange === deadLetterExchange)?.name;
     let leaving: MessageCopy | undefined;
     if (fromDiscarded !== undefined) leaving = this.awaitingDiscard.shift(fromDiscarded);
     else if (sourceName !== undefined) leaving = this.leftReady(sourceName);
     leaving ??= this.newCopy('');
-    const exchange = this.exchange(deadLetterExchange);
+    const exchange = this.store.exchange(deadLetterExchange);
     exchange.used = true;
     exchange.received += 1;
     if (sourceName !== undefined) {
-      this.queue(sourceName).deadLettered += 1;
+      this.store.queue(sourceName).deadLettered += 1;
       leaving = this.move(leaving, 'dead-letter', queueRef(sourceName), exchangeRef(deadLetterExchange));
     }
     for (const queueName of event.queues) {
-      const binding = [...this.bindings.values()].find((candidate) => candidate.source === deadLetterExchange && candidate.destination === queueName);
+      const binding = [...this.store.bindings.values()].find((candidate) => candidate.source === deadLetterExchange && candidate.destination === queueName);
       if (binding !== undefined) binding.matched += 1;
       const copy = this.move(leaving, 'route', exchangeRef(deadLetterExchange), queueRef(queueName), { bindingKey: binding?.routingKey });
       this.arrived(queueName, copy);
@@ -546,7 +491,7 @@ export class TopologyTracker {
   private expired(event: BrokerDecisionEvent): void {
     const queueName = event.queues[0];
     if (queueName === undefined) return;
-    const queue = this.queue(queueName);
+    const queue = this.store.queue(queueName);
     queue.expired += 1;
     const copy = this.move(this.leftReady(queueName) ?? this.newCopy(''), 'expire', queueRef(queueName));
     if (queue.deadLetterExchange !== undefined) this.awaitingDiscard.push(queueName, copy);
@@ -555,7 +500,7 @@ export class TopologyTracker {
   private droppedFromQueue(event: BrokerDecisionEvent): void {
     const queueName = event.queues[0];
     if (queueName === undefined) return;
-    const queue = this.queue(queueName);
+    const queue = this.store.queue(queueName);
     queue.dropped += 1;
     this.counters.dropped += 1;
     // A rejected delivery was already counted out of unacked; anything else leaves the ready messages.
@@ -565,13 +510,13 @@ export class TopologyTracker {
 
   /** A ready message leaves a queue without being delivered; returns its copy if known. */
   private leftReady(queueName: string): MessageCopy | undefined {
-    const queue = this.queue(queueName);
+    const queue = this.store.queue(queueName);
     queue.ready = Math.max(0, queue.ready - 1);
     return this.waiting.shift(queueName);
   }
 
   private arrived(queueName: string, copy: MessageCopy): void {
-    const queue = this.queue(queueName);
+    const queue = this.store.queue(queueName);
     queue.received += 1;
     queue.ready += 1;
     const label = this.labels.get(copy.journey);
@@ -614,89 +559,6 @@ export class TopologyTracker {
     return { journey, stage: -1 };
   }
 
-  private actor(name: string): ActorInfo {
-    let actor = this.actors.get(name);
-    if (actor === undefined) {
-      actor = { name, publishes: false, consumes: false, published: 0, delivered: 0, acked: 0, prefetch: undefined, connection: 'open', gaveBack: 0 };
-      this.actors.set(name, actor);
-    }
-    return actor;
-  }
-
-  private exchange(name: string): ExchangeInfo {
-    let exchange = this.exchanges.get(name);
-    if (exchange === undefined) {
-      // The default exchange is always there, and always direct.
-      const isDefault = name === '';
-      exchange = {
-        name,
-        type: isDefault ? 'direct' : '',
-        used: false,
-        exists: isDefault,
-        durable: isDefault,
-        autoDelete: false,
-        internal: false,
-        received: 0,
-        unroutable: 0,
-        recentUnroutable: [],
-      };
-      this.exchanges.set(name, exchange);
-    }
-    return exchange;
-  }
-
-  private queue(name: string): QueueInfo {
-    let queue = this.queues.get(name);
-    if (queue === undefined) {
-      queue = {
-        name,
-        exists: true,
-        durable: false,
-        exclusive: false,
-        autoDelete: false,
-        ready: 0,
-        unacked: 0,
-        consumers: 0,
-        received: 0,
-        requeued: 0,
-        deadLettered: 0,
-        expired: 0,
-        dropped: 0,
-        deadLetterExchange: undefined,
-        recent: [],
-      };
-      this.queues.set(name, queue);
-    }
-    return queue;
-  }
-
-  private binding(
-    source: string,
-    destination: string,
-    destinationType: 'queue' | 'exchange',
-    routingKey: string,
-    args: { [name: string]: JsonValue },
-  ): BindingInfo {
-    const key = bindingKey(source, destination, destinationType, routingKey);
-    let binding = this.bindings.get(key);
-    if (binding === undefined) {
-      binding = { source, destination, destinationType, routingKey, arguments: args, implicit: source === '', exists: true, matched: 0 };
-      this.bindings.set(key, binding);
-      const description = describeBinding(source, destination, routingKey);
-      this.bindingsByDescription.set(description, [...(this.bindingsByDescription.get(description) ?? []), binding]);
-    }
-    return binding;
-  }
-
-  private publishInfo(actor: string, exchange: string): PublishInfo {
-    const key = `${actor}\u0000${exchange}`;
-    let info = this.publishes.get(key);
-    if (info === undefined) {
-      info = { actor, exchange, published: 0, returned: 0 };
-      this.publishes.set(key, info);
-    }
-    return info;
-  }
 }
 
 /** The request a reply answers: queue.declare-ok answers queue.declare, get-ok and get-empty answer basic.get. */
@@ -705,27 +567,15 @@ function requestOf(reply: string): string {
   return reply.slice(0, -'-ok'.length);
 }
 
-/** How the trace describes a binding in matchedBindings, without its arguments. */
-function describeBinding(source: string, destination: string, routingKey: string): string {
-  const from = source === '' ? DEFAULT_EXCHANGE_LABEL : source;
-  return routingKey === '' ? `${from} -> ${destination}` : `${from} -> ${destination} (${routingKey})`;
-}
 
-/** Headers bindings are described with " [name=value, ...]" after the key; they are found without it. */
-function stripArguments(description: string): string {
-  return description.endsWith(']') && description.includes(' [') ? description.slice(0, description.lastIndexOf(' [')) : description;
-}
 
 /** What to call a message on screen: its routing key, or on the default exchange (where the key is a queue name) its body. */
-export function labelFor(exchange: string, routingKey: string, message: MessageView | undefined): string {
+function labelFor(exchange: string, routingKey: string, message: MessageView | undefined): string {
   const body = message?.bodyPreview.trim() ?? '';
   if ((exchange === '' || routingKey === '') && body !== '') return body.length > 24 ? `${body.slice(0, 23)}…` : body;
   return routingKey;
 }
 
-function bindingKey(source: string, destination: string, destinationType: string, routingKey: string): string {
-  return `${source}\u0000${destinationType}\u0000${destination}\u0000${routingKey}`;
-}
 
 function consumerKey(actor: string, channel: number, tag: string): string {
   return `${actor}\u0000${channel}\u0000${tag}`;
