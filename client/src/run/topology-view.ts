@@ -16,6 +16,9 @@ declare global {
   }
 }
 
+/** The picture is never drawn smaller than this (its text would be unreadable): a narrow page scrolls it sideways instead. */
+const MIN_SCALE = 0.75;
+
 /** At most this many dots carry their message's name at once, so names stay readable. */
 const NAMED_DOTS = 8;
 
@@ -159,7 +162,8 @@ export class TopologyViewElement extends LitElement {
     // The picture redraws when the run changes (a few times a second in a flood); the dots every frame, on a layer of their own.
     return html`
       <div class="scroller">
-        <div class="stage" style="aspect-ratio: ${layout.width} / ${layout.height}; max-width: calc(var(--topology-max-scale, 1.25) * ${layout.width}px)">
+        <div class="stage" style="aspect-ratio: ${layout.width} / ${layout.height}; max-width: calc(var(--topology-max-scale, 1.25) * ${layout.width}px);
+          min-width: ${Math.round(layout.width * MIN_SCALE)}px">
           ${guard([this.pictureVersion], () => this.renderPicture(layout, topology))}
           <svg class="dots-layer" viewBox=${viewBox} aria-hidden="true">
             <g class="dots">${dots.map((dot) => renderDot(dot, named.has(dot)))}</g>
@@ -250,8 +254,6 @@ export class TopologyViewElement extends LitElement {
     /* A small topology is not blown up past --topology-max-scale times its size. */
     .stage {
       position: relative;
-      min-width: 640px;
-      max-height: 78vh;
       margin-inline: auto;
     }
     /* Both layers fill the stage and share a viewBox, so dots land on the picture at any size. */
