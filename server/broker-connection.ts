@@ -18,6 +18,8 @@ export async function openBrokerTarget(options: { amqpUrl: string | undefined; b
     return { kind: 'rabbitmq', url: options.amqpUrl, embedded: undefined, close: async () => {} };
   }
   const broker = await startBroker({ port: options.brokerPort });
+  // A client only hears RabbitMQ's generic ACCESS_REFUSED; the reason belongs in the broker's log, as in RabbitMQ.
+  broker.events.on('login-refused', ({ address, reason }) => console.warn(`[broker] ${reason} (from ${address})`));
   return { kind: 'embedded', url: broker.url, embedded: broker, close: () => broker.close() };
 }
 
