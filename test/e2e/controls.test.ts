@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { chromiumAvailable, launchChromium } from './chromium.js';
+import { launchChromium } from './chromium.js';
 import {
   cellSection,
   counter,
@@ -39,7 +39,7 @@ function query(page: Page): string {
   return decodeURIComponent(new URL(page.url()).search.slice(1));
 }
 
-describe.runIf(chromiumAvailable())('run controls and the page', () => {
+describe('run controls and the page', () => {
   let workbook: BrowserWorkbook;
   let browser: Browser;
   let context: BrowserContext;

@@ -7,7 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { chromiumAvailable, launchChromium } from './chromium.js';
+import { launchChromium } from './chromium.js';
 import { cellSection, openLesson, paramInput, queuesReceived, runButton, typeParam, waitForStatus } from './pages.js';
 import { startBrowserWorkbook, type BrowserWorkbook } from './workbook.js';
 
@@ -28,7 +28,7 @@ function banner(page: Page): Locator {
   return page.locator('connection-banner .banner');
 }
 
-describe.runIf(chromiumAvailable())('when things go wrong', () => {
+describe('when things go wrong', () => {
   let workbook: BrowserWorkbook;
   let browser: Browser;
   let context: BrowserContext;
@@ -92,7 +92,7 @@ describe.runIf(chromiumAvailable())('when things go wrong', () => {
   });
 });
 
-describe.runIf(chromiumAvailable())('when the broker goes away', () => {
+describe('when the broker goes away', () => {
   let workbook: BrowserWorkbook;
   let browser: Browser;
 
