@@ -35,7 +35,7 @@ export async function settled(element: Element): Promise<void> {
 }
 
 /** Resolves at the next animation frame. */
-export function nextFrame(): Promise<void> {
+function nextFrame(): Promise<void> {
   return new Promise((resolve) => requestAnimationFrame(() => resolve()));
 }
 
@@ -55,13 +55,4 @@ export function allInShadow<T extends Element = HTMLElement>(host: Element, sele
 export function textOf(element: Element): string {
   const text = element instanceof HTMLElement ? element.innerText : element.textContent ?? '';
   return text.replace(/\s+/g, ' ').trim();
-}
-
-/** The input a <label> names, in a component's shadow root. */
-export function labelled<T extends HTMLElement = HTMLInputElement>(host: Element, label: string): T {
-  const labels = allInShadow<HTMLLabelElement>(host, 'label');
-  const match = labels.find((candidate) => candidate.firstChild?.textContent?.trim() === label || textOf(candidate) === label);
-  const control = match?.control ?? undefined;
-  if (control === undefined || control === null) throw new Error(`<${host.localName}> has no control labelled "${label}"`);
-  return control as unknown as T;
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 
 /** Where screenshots go, from the repository root. */
-export const SCREENSHOTS_DIR = 'test-results/screenshots';
+const SCREENSHOTS_DIR = 'test-results/screenshots';
 
 /** A run cell's status, as its data-status attribute says. */
 export type CellStatus = 'idle' | 'starting' | 'running' | 'paused' | 'finished' | 'stopped' | 'failed' | 'interrupted';
@@ -47,7 +47,7 @@ export async function waitForStatus(cell: Locator, status: CellStatus, timeout =
 }
 
 /** Waits until the counters, the picture's counts, the sequence's row count and the broker panel stay the same for a moment. */
-export async function waitForStillViews(cell: Locator, timeout = 10_000): Promise<void> {
+async function waitForStillViews(cell: Locator, timeout = 10_000): Promise<void> {
   const deadline = Date.now() + timeout;
   let before = await viewsNow(cell);
   for (;;) {
@@ -85,11 +85,6 @@ export function paramInput(cell: Locator, label: string | RegExp): Locator {
 /** Sets a parameter as a learner types it: clears the field and types the new text. */
 export async function typeParam(cell: Locator, label: string | RegExp, text: string): Promise<void> {
   await paramInput(cell, label).fill(text);
-}
-
-/** A queue in the topology picture. */
-export function topologyQueue(cell: Locator, name: string): Locator {
-  return cell.locator(`topology-view [data-queue="${name}"]`);
 }
 
 /** The `data-received` counts of the picture's queues, by name. */

@@ -11,7 +11,7 @@ import { createRunner, type Runner } from '../../server/runs/index.js';
 import { createWorkbookServer, type WorkbookServer } from '../../server/web/server.js';
 
 /** The course's own lessons. */
-export const COURSE_LESSONS = fileURLToPath(new URL('../../lessons/', import.meta.url));
+const COURSE_LESSONS = fileURLToPath(new URL('../../lessons/', import.meta.url));
 
 /** A running workbook. */
 export interface BrowserWorkbook {
