@@ -34,8 +34,12 @@ export class RateWindow {
       const bucket = this.slots[slot]!;
       if (bucket > newest - this.bucketCount && bucket <= newest) total += this.counts[slot]!;
     }
-    // Early in a run the window is not full yet: divide by the time there was.
-    const windowMs = Math.max(this.bucketMs, Math.min(this.bucketMs * this.bucketCount, now));
+    // The newest bucket is only partly over, so the window spans the older
+    // full buckets plus the part of the newest up to `now`; early in a run
+    // there is less time than that. One bucket at least, so a first event
+    // does not read as a burst.
+    const oldestStart = Math.max(0, (newest - this.bucketCount + 1) * this.bucketMs);
+    const windowMs = Math.max(this.bucketMs, now - oldestStart);
     return (total * 1000) / windowMs;
   }
 
