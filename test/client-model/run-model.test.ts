@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RunModel } from '../../client/src/run/run-model.js';
 import type { MessageMove } from '../../client/src/run/message-moves.js';
-import type { RunSummary, ServerMessage, TraceEvent } from '../../server/protocol/index.js';
+import type { QueueState, RunSummary, ServerMessage, TraceEvent } from '../../server/protocol/index.js';
 
 interface Recording {
   events: TraceEvent[];
@@ -214,6 +214,14 @@ describe('RPC (embedded)', () => {
     expect(server).toMatchObject({ publishes: true, consumes: true, prefetch: 1, acked: 1 });
     const reply = moves(model).filter((move) => move.kind === 'deliver').map((move) => [move.from.name.startsWith('amq.gen-'), move.to?.name, move.label]);
     expect(reply).toContainEqual([true, 'rpc client', '832040']);
+  });
+
+  it('empties a queue once a snapshot no longer has it: its messages went with it', () => {
+    const model = new RunModel();
+    const state = (seq: number, queues: QueueState[]): TraceEvent => ({ kind: 'state', seq, time: seq, queues, exchanges: [], bindings: [] });
+    const replies: QueueState = { name: 'amq.gen-replies', messagesReady: 50, messagesUnacknowledged: 2, consumers: 1, durable: false, exclusive: true, autoDelete: false };
+    model.apply({ type: 'trace', runId: 'run-1', events: [state(1, [replies]), state(2, [])] });
+    expect(model.topology().queues[0]).toMatchObject({ name: 'amq.gen-replies', exists: false, ready: 0, unacked: 0, consumers: 0, exclusive: true });
   });
 });
 

@@ -63,7 +63,10 @@ export class TopologyStore {
         consumers: state.consumers,
       });
     }
-    for (const queue of this.queues.values()) if (!seenQueues.has(queue.name)) queue.exists = false;
+    // A deleted queue holds nothing: its messages went with it.
+    for (const queue of this.queues.values()) {
+      if (!seenQueues.has(queue.name)) Object.assign(queue, { exists: false, ready: 0, unacked: 0, consumers: 0 });
+    }
 
     const seenExchanges = new Set<string>();
     for (const state of event.exchanges) {

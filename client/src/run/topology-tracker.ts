@@ -74,6 +74,7 @@ export class TopologyTracker {
   snapshot(event: BrokerStateEvent): void {
     this.store.snapshot(event);
     for (const state of event.queues) this.waiting.keepNewest(state.name, state.messagesReady);
+    for (const queue of this.store.queues.values()) if (!queue.exists) this.waiting.delete(queue.name);
   }
 
   /** Takes one frame. */
