@@ -4,6 +4,7 @@
  * in the words a learner meets in the tutorials.
  */
 import type { BrokerDecisionEvent, FrameEvent, JsonValue, TraceGapEvent } from '../../../server/protocol/index.js';
+import { formatCount } from './number-format.js';
 
 /** The key fields of a frame, in a few words. */
 export function frameDetail(event: FrameEvent): string {
@@ -91,8 +92,8 @@ export function decisionDetail(event: BrokerDecisionEvent): string {
 
 /** What a gap summarised, largest first. */
 export function gapDetail(event: TraceGapEvent): string {
-  const parts = Object.entries(event.counts).sort((a, b) => b[1] - a[1]).map(([what, count]) => `${what} ×${count.toLocaleString()}`);
-  return `${event.dropped.toLocaleString()} events not shown (the page could not keep up): ${parts.join(', ')}`;
+  const parts = Object.entries(event.counts).sort((a, b) => b[1] - a[1]).map(([what, count]) => `${what} ×${formatCount(count)}`);
+  return `${formatCount(event.dropped)} events not shown (the page could not keep up): ${parts.join(', ')}`;
 }
 
 /** The default exchange has an empty name; the trace and RabbitMQ call it this. */

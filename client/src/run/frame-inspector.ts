@@ -3,6 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import type { BrokerDecisionEvent, FrameEvent, JsonValue, MessageView, TraceGapEvent } from '../../../server/protocol/index.js';
 import { exchangeName } from './event-labels.js';
 import type { RunModel } from './run-model.js';
+import { formatCount } from './number-format.js';
 import { runTheme, tableStyles } from './run-styles.js';
 import type { SequenceRow } from './sequence-rows.js';
 
@@ -130,7 +131,7 @@ function renderMessage(message: MessageView): TemplateResult {
     ? fieldTable('Properties', message.properties)
     : html`<p class="where">No properties set.</p>`;
   return html`${properties}
-    <h4 class="where">Body: ${message.bodySize.toLocaleString()} bytes</h4>
+    <h4 class="where">Body: ${formatCount(message.bodySize)} bytes</h4>
     <pre class="body">${message.bodyPreview}</pre>`;
 }
 
@@ -156,7 +157,7 @@ function renderDecision(event: BrokerDecisionEvent): TemplateResult {
 
 function renderGap(event: TraceGapEvent): TemplateResult {
   return html`<section aria-label="Frame inspector">
-    <h3>${event.dropped.toLocaleString()} events not shown</h3>
+    <h3>${formatCount(event.dropped)} events not shown</h3>
     <p class="where">The page could not keep up, so the server summarised them. They still count in the totals.</p>
     ${fieldTable('By method or decision', event.counts)}
   </section>`;

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { BusyThrottle } from './busy-throttle.js';
 import type { RunModel } from './run-model.js';
+import { formatCount } from './number-format.js';
 import { runTheme } from './run-styles.js';
 
 declare global {
@@ -127,10 +128,10 @@ export class RunCountersElement extends LitElement {
 function figure(name: string, label: string, value: number, tone = '') {
   return html`<div class="figure ${tone}" data-counter=${name} data-value=${value}>
     <dt>${label}</dt>
-    <dd>${value.toLocaleString()}</dd>
+    <dd>${formatCount(value)}</dd>
   </div>`;
 }
 
 function formatRate(perSecond: number): string {
-  return perSecond < 10 ? perSecond.toFixed(1) : Math.round(perSecond).toLocaleString();
+  return perSecond < 10 ? perSecond.toFixed(1) : formatCount(perSecond);
 }

@@ -3,6 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { BusyThrottle } from './busy-throttle.js';
 import { decisionDetail, frameDetail, gapDetail } from './event-labels.js';
 import './frame-inspector.js';
+import { formatCount } from './number-format.js';
 import type { RunModel } from './run-model.js';
 import { runTheme } from './run-styles.js';
 import { ROW_KINDS, type RowKind, type SequenceRow } from './sequence-rows.js';
@@ -204,7 +205,7 @@ export class SequenceViewElement extends LitElement {
             <input type="checkbox" .checked=${this._kinds.has(kind)} @change=${(event: Event) => this.handleKindChange(kind, event)}>
             ${KIND_NAMES[kind]}</label>`)}
         </fieldset>
-        <span class="count" aria-live="off">${this.rows.length.toLocaleString()} rows</span>
+        <span class="count" aria-live="off">${formatCount(this.rows.length)} rows</span>
         ${this._following ? nothing : html`<button type="button" class="latest" @click=${this.handleJumpToLatest}>↓ Newest</button>`}
       </div>
       <div class="body">
@@ -214,7 +215,7 @@ export class SequenceViewElement extends LitElement {
             <span class="lanes">${this.lanes.map((lane, index) => html`<span class="lane-name ${lane === BROKER ? 'broker' : ''}"
               style="left:${this.laneCentre(index)}%">${lane}</span>`)}</span>
           </div>
-          ${older > 0 ? html`<p class="older">${older.toLocaleString()} older rows not shown (only the newest ${(model?.rowCount ?? 0).toLocaleString()} are kept)</p>` : nothing}
+          ${older > 0 ? html`<p class="older">${formatCount(older)} older rows not shown (only the newest ${formatCount(model?.rowCount ?? 0)} are kept)</p>` : nothing}
           <div class="scroller" tabindex="0" role="listbox" aria-label="Protocol events, newest last"
             aria-activedescendant=${selectedIndex >= 0 ? `row-${this.rows[selectedIndex]!.event.seq}` : nothing}
             @scroll=${this.handleScroll} @keydown=${this.handleKeydown}>

@@ -70,6 +70,23 @@ const GAP_AFTER: Record<NodeRole, number> = { producer: 120, exchange: 190, queu
  * from the start, so boxes stay put while a run fills them in.
  */
 const LINES_BELOW: Record<NodeRole, number> = { producer: 1, exchange: 1 + RECENT_UNROUTABLE, queue: 1 + RECENT_ARRIVALS, consumer: 1 };
+/** Widest an actor's box grows to fit its name; longer names are cut. */
+const MAX_ACTOR_WIDTH = 240;
+/** Rough width of one character of a box's bold 16px name, and the box's padding around it. */
+const NAME_CHAR_WIDTH = 9.5;
+const NAME_PADDING = 36;
+
+/** How many characters of a name fit a box this wide. */
+export function nameCharsFitting(width: number): number {
+  return Math.floor((width - NAME_PADDING) / NAME_CHAR_WIDTH);
+}
+
+/** An actor's column is as wide as its longest name needs, within bounds. */
+function actorColumnWidth(role: NodeRole, names: string[]): number {
+  const needed = Math.max(0, ...names.map((name) => Math.ceil(name.length * NAME_CHAR_WIDTH + NAME_PADDING)));
+  return Math.min(MAX_ACTOR_WIDTH, Math.max(WIDTH[role], needed));
+}
+
 /** How far below a box a falling message goes. */
 const FALL_DISTANCE = 70;
 
@@ -151,7 +168,8 @@ export function layoutTopology(topology: Topology): TopologyLayout {
   const nodes: LaidNode[] = [];
   let x = MARGIN;
   for (const column of columns) {
-    const width = WIDTH[column.role];
+    const isActor = column.role === 'producer' || column.role === 'consumer';
+    const width = isActor ? actorColumnWidth(column.role, column.boxes.map((box) => box.name)) : WIDTH[column.role];
     let y = (height - columnHeight(column.boxes)) / 2;
     for (const box of column.boxes) {
       nodes.push({ id: nodeId(column.role, box.name), role: column.role, name: box.name, x, y, width, height: box.height, below: box.below });

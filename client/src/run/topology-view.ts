@@ -6,8 +6,9 @@ import { MoveAnimator, type FlightPosition, type OverflowCount } from './move-an
 import { MovePaths } from './move-paths.js';
 import type { MessageMove } from './message-moves.js';
 import type { RunModel } from './run-model.js';
+import { formatCount } from './number-format.js';
 import { runTheme } from './run-styles.js';
-import { LINE_HEIGHT, layoutTopology, pathOf, type LaidEdge, type LaidNode, type TopologyLayout } from './topology-layout.js';
+import { LINE_HEIGHT, layoutTopology, nameCharsFitting, pathOf, type LaidEdge, type LaidNode, type TopologyLayout } from './topology-layout.js';
 import type { ActorInfo, ConsumerInfo, ExchangeInfo, QueueInfo, Topology } from './topology-types.js';
 
 declare global {
@@ -172,7 +173,7 @@ export class TopologyViewElement extends LitElement {
         </div>
       </div>
       ${this.animator.notDrawn > 0
-        ? html`<p class="note">${this.animator.notDrawn.toLocaleString()} messages moved faster than they can be drawn: counted on their edges instead.</p>`
+        ? html`<p class="note">${formatCount(this.animator.notDrawn)} messages moved faster than they can be drawn: counted on their edges instead.</p>`
         : nothing}
     `;
   }
@@ -213,7 +214,7 @@ export class TopologyViewElement extends LitElement {
     else if (type === 'headers') key = Object.entries(binding.arguments).map(([name, value]) => `${name}=${String(value)}`).join(', ') || 'any';
     else if (key === '') key = '(empty key)';
     // Labels fit the gap between the columns: long keys (a reply queue's name) are cut, in full in the title.
-    const text = binding.matched > 0 ? `${shorten(key, 12)} · ${binding.matched}` : shorten(key, 20);
+    const text = binding.matched > 0 ? `${shorten(key, 12)} · ${formatCount(binding.matched)}` : shorten(key, 20);
     return svg`<g data-binding=${binding.routingKey} data-source=${binding.source} data-destination=${binding.destination}
       data-matched=${binding.matched}><title>${key}: ${binding.matched} matched</title>${label(edge.labelAt.x, edge.labelAt.y, text, 'edge-label binding-label')}</g>`;
   }
@@ -417,37 +418,37 @@ function renderProducer(node: LaidNode, actor: ActorInfo, topology: Topology): S
   const returned = topology.publishes.filter((publish) => publish.actor === actor.name).reduce((total, publish) => total + publish.returned, 0);
   const cx = node.x + node.width / 2;
   return svg`<g class="actor producer ${actor.connection !== 'open' ? 'stopped' : ''}" data-actor=${actor.name} data-role="producer"
-      data-published=${actor.published} role="img" aria-label="producer ${actor.name}: sent ${actor.published}${returned > 0 ? `, ${returned} returned` : ''}">
+      data-published=${actor.published} role="img" aria-label="producer ${actor.name}: sent ${formatCount(actor.published)}${returned > 0 ? `, ${returned} returned` : ''}">
     <title>${actor.name}</title>
     <rect class="box" x=${node.x} y=${node.y} width=${node.width} height=${node.height} rx="30"></rect>
-    <text class="name" x=${cx} y=${node.y + 27} text-anchor="middle">${shorten(actor.name, 16)}</text>
-    <text class="small" x=${cx} y=${node.y + 47} text-anchor="middle">sent ${actor.published}</text>
-    ${returned > 0 ? svg`<text class="warn-text" x=${cx} y=${node.y + node.height + LINE_HEIGHT} text-anchor="middle">↩ ${returned} returned</text>` : nothing}
+    <text class="name" x=${cx} y=${node.y + 27} text-anchor="middle">${shorten(actor.name, nameCharsFitting(node.width))}</text>
+    <text class="small" x=${cx} y=${node.y + 47} text-anchor="middle">sent ${formatCount(actor.published)}</text>
+    ${returned > 0 ? svg`<text class="warn-text" x=${cx} y=${node.y + node.height + LINE_HEIGHT} text-anchor="middle">↩ ${formatCount(returned)} returned</text>` : nothing}
   </g>`;
 }
 
 function renderConsumer(node: LaidNode, actor: ActorInfo, consumers: ConsumerInfo[]): SVGTemplateResult {
   const cx = node.x + node.width / 2;
   const autoAck = consumers.length > 0 && consumers.every((consumer) => consumer.noAck);
-  const counts = autoAck ? `got ${actor.delivered} · auto-ack` : `got ${actor.delivered} · acked ${actor.acked}`;
+  const counts = autoAck ? `got ${formatCount(actor.delivered)} · auto-ack` : `got ${formatCount(actor.delivered)} · acked ${formatCount(actor.acked)}`;
   const statusY = node.y + node.height + LINE_HEIGHT;
   let status: SVGTemplateResult;
   if (actor.connection === 'lost') {
-    status = svg`<text class="bad-text" x=${cx} y=${statusY} text-anchor="middle">✕ connection lost${actor.gaveBack > 0 ? ` · ↺ ${actor.gaveBack} back` : ''}</text>`;
+    status = svg`<text class="bad-text" x=${cx} y=${statusY} text-anchor="middle">✕ connection lost${actor.gaveBack > 0 ? ` · ↺ ${formatCount(actor.gaveBack)} back` : ''}</text>`;
   } else if (actor.connection === 'closed' && actor.gaveBack > 0) {
-    status = svg`<text class="warn-text" x=${cx} y=${statusY} text-anchor="middle">■ stopped · ↺ ${actor.gaveBack} back to queue</text>`;
+    status = svg`<text class="warn-text" x=${cx} y=${statusY} text-anchor="middle">■ stopped · ↺ ${formatCount(actor.gaveBack)} back to queue</text>`;
   } else if (actor.connection === 'closed') {
     status = svg`<text class="small" x=${cx} y=${statusY} text-anchor="middle">connection closed</text>`;
   } else {
     const acking = actor.prefetch ? `prefetch ${actor.prefetch}` : autoAck ? 'no acks' : 'acks each message';
-    status = svg`<text class="small" x=${cx} y=${statusY} text-anchor="middle">${actor.gaveBack > 0 ? `↺ ${actor.gaveBack} given back · ` : ''}${acking}</text>`;
+    status = svg`<text class="small" x=${cx} y=${statusY} text-anchor="middle">${actor.gaveBack > 0 ? `↺ ${formatCount(actor.gaveBack)} given back · ` : ''}${acking}</text>`;
   }
   return svg`<g class="actor consumer ${actor.connection !== 'open' ? 'stopped' : ''}" data-actor=${actor.name} data-role="consumer"
       data-delivered=${actor.delivered} data-connection=${actor.connection} role="img"
       aria-label="consumer ${actor.name}: got ${actor.delivered}, acked ${actor.acked}${actor.connection === 'open' ? '' : ', connection ' + actor.connection}">
     <title>${actor.name}</title>
     <rect class="box" x=${node.x} y=${node.y} width=${node.width} height=${node.height} rx="30"></rect>
-    <text class="name" x=${cx} y=${node.y + 27} text-anchor="middle">${shorten(actor.name, 16)}</text>
+    <text class="name" x=${cx} y=${node.y + 27} text-anchor="middle">${shorten(actor.name, nameCharsFitting(node.width))}</text>
     <text class="small" x=${cx} y=${node.y + 47} text-anchor="middle">${counts}</text>
     ${status}
   </g>`;
@@ -470,7 +471,7 @@ function renderExchange(node: LaidNode, exchange: ExchangeInfo): SVGTemplateResu
     <text class="name" x=${cx} y=${y + 28} text-anchor="middle">${shorten(name, 17)}</text>
     <text class="small" x=${cx} y=${y + 47} text-anchor="middle">${type}</text>
     ${exchange.unroutable > 0
-      ? svg`<text class="bad-text" x=${cx} y=${below} text-anchor="middle">✕ ${exchange.unroutable} unroutable, dropped</text>
+      ? svg`<text class="bad-text" x=${cx} y=${below} text-anchor="middle">✕ ${formatCount(exchange.unroutable)} unroutable, dropped</text>
         ${exchange.recentUnroutable.map((key, index) => svg`<text class="small mono" x=${cx} y=${below + LINE_HEIGHT * (index + 1)} text-anchor="middle"
           text-decoration="line-through">${shorten(key, 24)}</text>`)}`
       : nothing}
@@ -481,10 +482,10 @@ function renderQueue(node: LaidNode, queue: QueueInfo): SVGTemplateResult {
   const { x, y, width, height } = node;
   const cx = x + width / 2;
   const badges = [
-    queue.requeued > 0 ? `↺ ${queue.requeued} requeued` : '',
-    queue.deadLettered > 0 ? `☠ ${queue.deadLettered} dead-lettered` : '',
-    queue.expired > 0 ? `◷ ${queue.expired} expired` : '',
-    queue.dropped > 0 ? `✕ ${queue.dropped} dropped` : '',
+    queue.requeued > 0 ? `↺ ${formatCount(queue.requeued)} requeued` : '',
+    queue.deadLettered > 0 ? `☠ ${formatCount(queue.deadLettered)} dead-lettered` : '',
+    queue.expired > 0 ? `◷ ${formatCount(queue.expired)} expired` : '',
+    queue.dropped > 0 ? `✕ ${formatCount(queue.dropped)} dropped` : '',
   ].filter((badge) => badge !== '');
   const hasBadges = badges.length > 0;
   const below = y + height + LINE_HEIGHT;
@@ -495,11 +496,14 @@ function renderQueue(node: LaidNode, queue: QueueInfo): SVGTemplateResult {
     <title>${queue.name}</title>
     <rect class="box" x=${x} y=${y} width=${width} height=${height} rx="6"></rect>
     <text class="name mono" x=${cx} y=${y + 22} text-anchor="middle">${shorten(queue.name, 20)}</text>
-    <text class="count" x=${x + quarter} y=${y + 52} text-anchor="middle">${queue.ready}</text>
-    <text class="count" x=${x + 3 * quarter} y=${y + 52} text-anchor="middle">${queue.unacked}</text>
-    <text class="count-label" x=${x + quarter} y=${y + 67} text-anchor="middle">ready</text>
-    <text class="count-label" x=${x + 3 * quarter} y=${y + 67} text-anchor="middle">unacked</text>
-    <text class="small" x=${cx} y=${y + 84} text-anchor="middle">received ${queue.received}${queue.exists ? '' : ' · deleted'}</text>
+    ${queue.exists
+      ? svg`<text class="count" x=${x + quarter} y=${y + 52} text-anchor="middle">${formatCount(queue.ready)}</text>
+        <text class="count" x=${x + 3 * quarter} y=${y + 52} text-anchor="middle">${formatCount(queue.unacked)}</text>
+        <text class="count-label" x=${x + quarter} y=${y + 67} text-anchor="middle">ready</text>
+        <text class="count-label" x=${x + 3 * quarter} y=${y + 67} text-anchor="middle">unacked</text>`
+      : svg`<text class="count" x=${cx} y=${y + 52} text-anchor="middle">deleted</text>
+        <text class="count-label" x=${cx} y=${y + 67} text-anchor="middle">${deletedBecause(queue)}</text>`}
+    <text class="small" x=${cx} y=${y + 84} text-anchor="middle">received ${formatCount(queue.received)}</text>
     ${hasBadges ? svg`<text class="warn-text" x=${cx} y=${below} text-anchor="middle">${badges.join('  ')}</text>` : nothing}
     ${queue.recent.map((name, index) => svg`<text class="small mono" x=${cx} y=${below + LINE_HEIGHT * (index + (hasBadges ? 1 : 0))}
       text-anchor="middle">→ ${shorten(name, 24)}</text>`)}
@@ -534,7 +538,7 @@ function namedDots(dots: FlightPosition[]): Set<FlightPosition> {
 }
 
 function renderOverflow(count: OverflowCount): SVGTemplateResult {
-  const text = count.perSecond ? `${count.count.toLocaleString()}/s` : `+${count.count.toLocaleString()}`;
+  const text = count.perSecond ? `${formatCount(count.count)}/s` : `+${formatCount(count.count)}`;
   return svg`<text x=${count.at.x} y=${count.at.y - 14} text-anchor="middle">${text}</text>`;
 }
 
@@ -545,6 +549,13 @@ function label(x: number, y: number, text: string, className: string): SVGTempla
     <rect class="label-bg" x=${x - width / 2} y=${y - 11} width=${width} height="22" rx="11"></rect>
     <text x=${x} y=${y + 4.5} text-anchor="middle">${text}</text>
   </g>`;
+}
+
+/** Why a queue is gone, as far as its flags tell: nothing waits in it any more. */
+function deletedBecause(queue: QueueInfo): string {
+  if (queue.exclusive) return 'exclusive: went with its connection';
+  if (queue.autoDelete) return 'auto-delete: its last consumer left';
+  return 'its messages went with it';
 }
 
 /** Cuts long names (amq.gen-… queues) to fit their box; the full name is in the box's title. */
