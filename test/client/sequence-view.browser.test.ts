@@ -77,6 +77,31 @@ describe('<sequence-view>', () => {
     expect(shown).toContain('Body: 12 bytes Hello World!');
   });
 
+  it('lets the selection go when the filter hides its row', async () => {
+    const view = await mount<SequenceViewElement>(html`<sequence-view .model=${finishedRun('topics')}></sequence-view>`);
+    await showOnly(view, ['Messages']);
+    await userEvent.click(allInShadow(view, '[data-method="basic.deliver"]')[0]!);
+    await settled(view);
+    expect(inspector(view)).toMatch(/^basic\.deliver/);
+    await showOnly(view, ['Broker decisions']);
+    expect(inspector(view)).toMatch(/^Select a row/);
+  });
+
+  it('keeps the labels of deliveries to the last lane inside the list', async () => {
+    const view = await mount<SequenceViewElement>(html`<sequence-view .model=${finishedRun('topics')}></sequence-view>`);
+    await showOnly(view, ['Messages']);
+    const list = inShadow(view, '[role="listbox"]').getBoundingClientRect();
+    const labels = allInShadow(view, '[data-method="basic.deliver"] .label');
+    expect(labels.length).toBeGreaterThan(0);
+    for (const label of labels) {
+      const box = label.getBoundingClientRect();
+      expect(box.right).toBeLessThanOrEqual(list.right);
+      expect(box.left).toBeGreaterThanOrEqual(list.left);
+      // Nothing cut off: the label is as wide as its text.
+      expect(label.scrollWidth).toBeLessThanOrEqual(label.clientWidth + 1);
+    }
+  });
+
   it('moves the selection with the arrow keys and clears it with Escape', async () => {
     const view = await mount<SequenceViewElement>(html`<sequence-view .model=${finishedRun('topics')}></sequence-view>`);
     await showOnly(view, ['Broker decisions']);

@@ -156,6 +156,10 @@ export class SequenceViewElement extends LitElement {
     if (gone > 0) this.rows.splice(0, gone);
     this.newestSeq = newest;
     if (this._selected !== undefined && this._selected.event.seq > newest) this._selected = undefined;
+    // The inspector shows only a row the list shows: one the filter now hides, or that fell off the front, is let go.
+    if (this._selected !== undefined && (rebuild || this._selected.event.seq < oldest) && !this.rows.includes(this._selected)) {
+      this._selected = undefined;
+    }
     const rows = this.rows;
     this.lanes = this.laneOrder(model);
     if (anchor !== undefined && this.scroller !== undefined) {
@@ -256,8 +260,14 @@ export class SequenceViewElement extends LitElement {
         const width = Math.abs(this.laneCentre(to) - this.laneCentre(from));
         const detail = frameDetail(event);
         const title = `${event.actor} ${event.direction === 'to-broker' ? '→ broker' : '← broker'}: ${event.method} ${detail}`;
+        // The label starts at the arrow's start, or ends at its end when there is more room that way, and never leaves the view.
+        const roomRight = 100 - left;
+        const roomLeft = left + width;
+        const place = roomRight >= roomLeft
+          ? `left:${left}%;max-width:calc(${roomRight}% - 0.5rem)`
+          : `right:${100 - roomLeft}%;max-width:calc(${roomLeft}% - 0.5rem);text-align:right;padding-right:6px`;
         return html`<span class="arrow ${to > from ? 'rightward' : 'leftward'}" style="left:${left}%;width:${width}%"></span>
-          <span class="label" style="left:${left}%" title=${title}><b>${event.method}</b> ${detail}</span>`;
+          <span class="label" style=${place} title=${title}><b>${event.method}</b> ${detail}</span>`;
       }
       case 'broker': {
         const mark = DECISION_MARKS[event.decision] ?? '•';
@@ -559,7 +569,6 @@ export class SequenceViewElement extends LitElement {
       position: absolute;
       top: 2px;
       padding-left: 6px;
-      max-width: calc(100% - 1rem);
       white-space: nowrap;
       overflow: hidden;
       text-overflow: ellipsis;
