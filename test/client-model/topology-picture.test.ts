@@ -9,7 +9,7 @@ import { frameDetail, decisionDetail } from '../../client/src/run/event-labels.j
 import { MoveAnimator } from '../../client/src/run/move-animator.js';
 import { MovePaths } from '../../client/src/run/move-paths.js';
 import { RunModel } from '../../client/src/run/run-model.js';
-import { layoutTopology, nodeId, type LaidNode, type TopologyLayout } from '../../client/src/run/topology-layout.js';
+import { layoutTopology, nameCharsFitting, nodeId, type LaidNode, type TopologyLayout } from '../../client/src/run/topology-layout.js';
 import type { FrameEvent, TraceEvent } from '../../server/protocol/index.js';
 
 function recorded(name: string): TraceEvent[] {
@@ -51,6 +51,30 @@ describe('layout', () => {
       expect(box.x + box.width).toBeLessThanOrEqual(layout.width);
       expect(box.y + box.height).toBeLessThanOrEqual(layout.height);
     }
+  });
+
+  it('keeps binding labels apart and ends the picture under what is drawn (Topics, RPC, dead letters)', () => {
+    for (const name of ['05-topics.embedded', '06-rpc.embedded', 'dead-letters.embedded']) {
+      const layout = layoutTopology(modelOf(name).topology());
+      const labels = layout.edges.filter((edge) => edge.binding !== undefined).map((edge) => edge.labelAt);
+      labels.forEach((label, index) => labels.slice(index + 1).forEach((other) => {
+        expect(Math.abs(label.x - other.x) >= 100 || Math.abs(label.y - other.y) >= 24, `${name}: labels at ${label.x},${label.y} and ${other.x},${other.y}`).toBe(true);
+      }));
+      const lowestBox = Math.max(...layout.nodes.map((box) => box.y + box.height));
+      const lowestCurve = Math.max(...layout.edges.flatMap((edge) => edge.curve.map((point) => point.y)));
+      // Five arrivals under a queue and a margin at most: no empty band at the bottom.
+      expect(layout.height - Math.max(lowestBox, lowestCurve), name).toBeLessThanOrEqual(5 * 18 + 6 + 24 + 1);
+    }
+  });
+
+  it('sizes actor boxes to their names, within bounds', () => {
+    const model = new RunModel();
+    model.apply({ type: 'trace', runId: 'run-1', events: recorded('06-rpc.embedded') });
+    const layout = layoutTopology({ ...model.topology(), actors: model.topology().actors.map((actor) => (actor.name === 'rpc client' ? { ...actor, name: 'individual publisher' } : actor)),
+      publishes: model.topology().publishes.map((publish) => (publish.actor === 'rpc client' ? { ...publish, actor: 'individual publisher' } : publish)) });
+    const box = node(layout, nodeId('producer', 'individual publisher'));
+    expect(nameCharsFitting(box.width)).toBeGreaterThanOrEqual('individual publisher'.length);
+    expect(box.width).toBeLessThanOrEqual(240);
   });
 
   it('gives an actor that publishes and consumes a box on each side (RPC)', () => {

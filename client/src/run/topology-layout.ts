@@ -180,12 +180,36 @@ export function layoutTopology(topology: Topology): TopologyLayout {
   const width = x - GAP_AFTER[columns.at(-1)?.role ?? 'consumer'] + MARGIN;
   const byId = new Map(nodes.map((node) => [node.id, node]));
   const edges = layoutEdges(topology, drawnBindings, byId);
-  // Room for what dips below the columns: dead-letter curves and falling messages.
+  // The picture ends below what is drawn: boxes, the text lines under them in use so far,
+  // dead-letter curves, and falling messages where some fell. Boxes keep their places; only empty room goes.
+  const used = usedBelow(topology);
   const lowest = Math.max(
     ...edges.flatMap((edge) => edge.curve.map((point) => point.y)),
-    ...nodes.filter((node) => node.role === 'exchange' || node.role === 'queue').map((node) => node.y + node.height + FALL_DISTANCE),
+    ...nodes.map((node) => {
+      const { lines, falls } = used.get(node.id) ?? { lines: 0, falls: false };
+      return node.y + node.height + Math.max(lines * LINE_HEIGHT + 6, falls ? FALL_DISTANCE : 0);
+    }),
   );
-  return { nodes, edges, width, height: Math.max(height, lowest + MARGIN) };
+  return { nodes, edges, width, height: Math.max(120, lowest + MARGIN) };
+}
+
+/** Per box: how many lines of text it has under it now, and whether messages fell from it. */
+function usedBelow(topology: Topology): Map<string, { lines: number; falls: boolean }> {
+  const used = new Map<string, { lines: number; falls: boolean }>();
+  for (const actor of topology.actors) {
+    const returned = topology.publishes.some((publish) => publish.actor === actor.name && publish.returned > 0);
+    used.set(nodeId('producer', actor.name), { lines: returned ? 1 : 0, falls: false });
+    used.set(nodeId('consumer', actor.name), { lines: LINES_BELOW.consumer, falls: false });
+  }
+  for (const exchange of topology.exchanges) {
+    const falls = exchange.unroutable > 0;
+    used.set(nodeId('exchange', exchange.name), { lines: falls ? 1 + exchange.recentUnroutable.length : 0, falls });
+  }
+  for (const queue of topology.queues) {
+    const badges = queue.requeued + queue.deadLettered + queue.expired + queue.dropped > 0 ? 1 : 0;
+    used.set(nodeId('queue', queue.name), { lines: badges + queue.recent.length, falls: queue.expired + queue.dropped > 0 });
+  }
+  return used;
 }
 
 function layoutEdges(topology: Topology, bindings: BindingInfo[], byId: Map<string, LaidNode>): LaidEdge[] {
@@ -219,7 +243,31 @@ function layoutEdges(topology: Topology, bindings: BindingInfo[], byId: Map<stri
     add('dead-letter', nodeId('queue', queue.name), nodeId('exchange', queue.deadLetterExchange), `dead-letter:${queue.name}`);
   }
   spreadParallelEdges(edges, byId);
+  separateLabels(edges);
   return edges;
+}
+
+/** How far along its edge a label may slide, nearest the middle first. */
+const LABEL_SPOTS = [0.5, 0.38, 0.62, 0.28, 0.72, 0.2, 0.8];
+const LABEL_HEIGHT = 24;
+
+/**
+ * Binding labels on edges that leave one exchange together or cross would sit
+ * on top of each other at their middles: each one slides along its own edge
+ * to the nearest spot clear of the labels placed before it.
+ */
+function separateLabels(edges: LaidEdge[]): void {
+  const placed: { at: Point; width: number }[] = [];
+  for (const edge of edges) {
+    if (edge.binding === undefined) continue;
+    // The label's width as the view writes it: the key cut to at most 20 characters, then the count.
+    const width = Math.min(Math.max(edge.binding.routingKey.length, 11), 20) * 8 + 12 + 32;
+    const clear = (at: Point): boolean => placed.every((other) =>
+      Math.abs(other.at.x - at.x) * 2 >= other.width + width || Math.abs(other.at.y - at.y) >= LABEL_HEIGHT);
+    const spot = LABEL_SPOTS.map((t) => pointOn(edge.curve, t)).find(clear);
+    if (spot !== undefined) edge.labelAt = spot;
+    placed.push({ at: edge.labelAt, width });
+  }
 }
 
 /** Several bindings between the same exchange and queue fan out, so each key can be read. */

@@ -22,6 +22,8 @@ const MIN_SCALE = 0.75;
 
 /** At most this many dots carry their message's name at once, so names stay readable. */
 const NAMED_DOTS = 8;
+/** Room a dot's name takes beside it (up to 22 characters, small type). */
+const DOT_LABEL_WIDTH = 160;
 
 /** How each kind of move looks besides its colour: a mark and the words for it. */
 const MOVE_LOOK: Record<MessageMove['kind'], { mark: string; words: string; tone: 'ok' | 'warn' | 'bad' }> = {
@@ -534,7 +536,14 @@ function namedDots(dots: FlightPosition[]): Set<FlightPosition> {
     const current = leading.get(lane);
     if (current === undefined || dot.progress > current.progress) leading.set(lane, dot);
   }
-  return new Set([...leading.values()].slice(0, NAMED_DOTS));
+  // Dots leaving one box together would write their names over each other: the one further along is named first, the other stays unnamed until clear.
+  const named: FlightPosition[] = [];
+  for (const dot of [...leading.values()].sort((a, b) => b.progress - a.progress)) {
+    if (named.length >= NAMED_DOTS) break;
+    const clear = named.every((other) => Math.abs(other.at.x - dot.at.x) >= DOT_LABEL_WIDTH || Math.abs(other.at.y - dot.at.y) >= LINE_HEIGHT);
+    if (clear) named.push(dot);
+  }
+  return new Set(named);
 }
 
 function renderOverflow(count: OverflowCount): SVGTemplateResult {
