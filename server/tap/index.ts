@@ -19,7 +19,7 @@ export interface Tap {
   /** Where clients connect instead of the broker (always loopback). */
   readonly host: string;
   readonly port: number;
-  /** Stops passing frames on (pause / step mode); heartbeats always pass. */
+  /** Stops passing frames on (pause / step mode); heartbeats and each connection's opening handshake always pass. */
   hold(): void;
   /** Passes everything held, in order, and stops holding. */
   release(): void;

@@ -58,6 +58,13 @@ export class TappedConnection implements ObservedConnection {
   private readonly toBroker: Direction;
   private readonly toClient: Direction;
   private connected = false;
+  /**
+   * Until connection.open-ok has gone to the client, every frame passes at
+   * once (still reported, in order): the broker gives a client 10 s to open
+   * its connection (RabbitMQ's handshake_timeout), so a learner stepping
+   * slowly would otherwise see the connection fail as if the port were wrong.
+   */
+  private handshaking = true;
   /** connection.close-ok went through: the sockets closing is the expected end, not a loss. */
   private closedCleanly = false;
   private lossReported = false;
@@ -117,7 +124,9 @@ export class TappedConnection implements ObservedConnection {
         continue;
       }
       direction.heldBytes += unit.size;
-      this.context.gate.submit(this, () => this.forward(direction, unit));
+      if (this.handshaking) this.forward(direction, unit);
+      else this.context.gate.submit(this, () => this.forward(direction, unit));
+      if (unit.method === 'connection.open-ok' && direction === this.toClient) this.handshaking = false;
     }
     const outgoing = direction.outgoing;
     direction.outgoing = undefined;

@@ -74,11 +74,13 @@ describe('run controls and the page', () => {
     const cell = cellSection(page, 'hello');
     await runButton(cell, 'Step').click();
     await waitForStatus(cell, 'paused');
-    expect(await frameRows(cell)).toEqual([]);
+    // The connection's handshake is never held (the broker would time it out): it shows without a step.
+    const handshake = ['protocol-header', 'connection.start', 'connection.start-ok', 'connection.tune', 'connection.tune-ok',
+      'connection.open', 'connection.open-ok'];
+    await expect.poll(() => frameRows(cell)).toEqual(handshake);
 
-    const expected = ['protocol-header', 'connection.start', 'connection.start-ok', 'connection.tune', 'connection.tune-ok',
-      'connection.open', 'connection.open-ok', 'channel.open', 'channel.open-ok', 'queue.declare', 'queue.declare-ok'];
-    for (let step = 1; step <= expected.length; step += 1) {
+    const expected = [...handshake, 'channel.open', 'channel.open-ok', 'queue.declare', 'queue.declare-ok'];
+    for (let step = handshake.length + 1; step <= expected.length; step += 1) {
       await runButton(cell, 'Step').click();
       await expect.poll(() => frameRows(cell)).toEqual(expected.slice(0, step));
       expect(await statusOf(cell)).toBe('paused');

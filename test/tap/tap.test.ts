@@ -133,6 +133,25 @@ describeBothBrokers('tap', (broker) => {
     tapped.tap.release();
   });
 
+  test('hold never keeps a connection from opening: its handshake passes at once, and channel.open is the first frame held', async () => {
+    tapped.tap.hold();
+    const connection = await tapped.connect('producer');
+    expect(tapped.tap.waiting).toBe(0);
+    expect(tapped.frames().map((e) => e.method)).toEqual([
+      'protocol-header', 'connection.start', 'connection.start-ok', 'connection.tune', 'connection.tune-ok', 'connection.open', 'connection.open-ok',
+    ]);
+
+    const opening = connection.createChannel();
+    await waitUntil(() => tapped.tap.waiting === 1);
+    expect(tapped.frames('channel.open')).toEqual([]);
+    expect(tapped.tap.step()).toBe(true);
+    expect(tapped.frames().at(-1)).toMatchObject({ method: 'channel.open', direction: 'to-broker', channel: 1 });
+    await waitUntil(() => tapped.tap.waiting === 1);
+    expect(tapped.tap.step()).toBe(true);
+    await opening;
+    expect(tapped.frames().at(-1)!.method).toBe('channel.open-ok');
+  });
+
   test('a client that vanishes without closing is reported as a lost connection', async () => {
     const connection = await tapped.connect('worker 1');
     await connection.createChannel();
