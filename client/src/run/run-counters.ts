@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { BusyThrottle } from './busy-throttle.js';
+import { ModelWatcher } from './model-watcher.js';
 import type { RunModel } from './run-model.js';
 import { formatCount } from './number-format.js';
 import { runTheme } from './run-styles.js';
@@ -24,31 +24,9 @@ export class RunCountersElement extends LitElement {
   /** The run to count. */
   @property({ attribute: false }) model?: RunModel;
 
-  private unsubscribe: (() => void) | undefined;
-  private readonly throttle = new BusyThrottle(() => this.requestUpdate(), () => this.model?.lastSeq ?? 0);
-  private subscribedTo: RunModel | undefined;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.listen();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-    this.subscribedTo = undefined;
-    this.throttle.cancel();
-  }
-
-  protected override willUpdate(): void {
-    if (this.subscribedTo !== this.model) this.listen();
-  }
-
-  private listen(): void {
-    this.unsubscribe?.();
-    this.subscribedTo = this.model;
-    this.unsubscribe = this.isConnected ? this.model?.subscribe(() => this.throttle.changed()) : undefined;
+  constructor() {
+    super();
+    new ModelWatcher(this);
   }
 
   protected override render() {
