@@ -47,10 +47,17 @@ export function logReceiverProgram(receiver: LogReceiver): string {
     ),
     keys === undefined
       ? lines('// A fanout exchange ignores binding keys.', "await channel.bindQueue(queue, exchange, '');")
-      : lines(`// ${keys.comment}`, block(`for (const ${keys.item} of ${keys.name}) {`, `await channel.bindQueue(queue, exchange, ${keys.item});`)),
+      : lines(
+          `// ${keys.comment}`,
+          block(`for (const ${keys.item} of ${keys.name}) {`, `await channel.bindQueue(queue, exchange, ${keys.item});`),
+        ),
     leaveWhenQuiet(),
     lines(
-      block('await channel.consume(queue, (message) => {', lines(`console.log(${receiver.received});`, 'waitForMore();'), '}, { noAck: true });'),
+      block(
+        'await channel.consume(queue, (message) => {',
+        lines(`console.log(${receiver.received});`, 'waitForMore();'),
+        '}, { noAck: true });',
+      ),
       keys === undefined
         ? "console.log(' [*] Waiting for messages in %s. To exit press CTRL+C', queue);"
         : `console.log(' [*] Waiting for logs in %s (bound with %s). To exit press CTRL+C', queue, ${keys.values.length === 0 ? literal(keys.none) : `${keys.name}.join(', ')`});`,

@@ -68,8 +68,8 @@ async function openBroker(config: WorkbookConfig): Promise<BrokerTarget> {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new StartupError(
         `The embedded broker cannot listen on port ${config.brokerPort}: it is already in use (is Warren already running?).\n` +
-        `Choose another with BROKER_PORT, e.g. BROKER_PORT=${config.brokerPort + 1} npm start, ` +
-        'or use a RabbitMQ with AMQP_URL=amqp://guest:guest@127.0.0.1:5672 npm start',
+          `Choose another with BROKER_PORT, e.g. BROKER_PORT=${config.brokerPort + 1} npm start, ` +
+          'or use a RabbitMQ with AMQP_URL=amqp://guest:guest@127.0.0.1:5672 npm start',
       );
     }
     throw error;
@@ -83,13 +83,15 @@ function listenError(error: unknown, config: WorkbookConfig): Error {
     case 'EADDRINUSE':
       return new StartupError(
         `Port ${config.port} on ${config.host} is already in use (PORT=${config.port}; is Warren already running?).\n` +
-        `Start on another port: PORT=${config.port + 1} npm start, or PORT=0 npm start for any free port.`,
+          `Start on another port: PORT=${config.port + 1} npm start, or PORT=0 npm start for any free port.`,
       );
     case 'EACCES':
       return new StartupError(`Not allowed to listen on ${where} (PORT=${config.port}): use a port above 1023, e.g. PORT=8080 npm start.`);
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
-      return new StartupError(`HOST=${config.host} is not an address of this machine: use 127.0.0.1 (the default) or 0.0.0.0 for every interface.`);
+      return new StartupError(
+        `HOST=${config.host} is not an address of this machine: use 127.0.0.1 (the default) or 0.0.0.0 for every interface.`,
+      );
     default:
       return error as Error;
   }

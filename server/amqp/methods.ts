@@ -42,8 +42,7 @@ function errorsFor(spec: MethodSpec) {
     truncated: (field: string, needed: number, left: number) =>
       syntax(`field '${field}' needs ${needed} bytes but only ${left} are left in the payload`),
     trailing: (extra: number) => syntax(`${extra} unexpected bytes after the last field`),
-    inTable: (field: string, error: unknown) =>
-      error instanceof CodecError ? syntax(`field '${field}': ${error.message}`) : error,
+    inTable: (field: string, error: unknown) => (error instanceof CodecError ? syntax(`field '${field}': ${error.message}`) : error),
     missing: (field: string) => new TypeError(`${name}: field '${field}' is missing and has no default`),
     wrongType: (field: string, expected: string, value: unknown) =>
       new TypeError(`${name}: field '${field}' must be ${expected}, got ${describeValue(value)}`),
@@ -55,7 +54,17 @@ function errorsFor(spec: MethodSpec) {
 }
 
 /** Helpers the generated code calls; passed in rather than closed over so the source stands alone. */
-const helpers = { readUtf8, utf8Length, writeUtf8, writeUInt64, decodeTable, encodeTable, isBuffer: Buffer.isBuffer, allocUnsafe: Buffer.allocUnsafe, bufferFrom: Buffer.from };
+const helpers = {
+  readUtf8,
+  utf8Length,
+  writeUtf8,
+  writeUInt64,
+  decodeTable,
+  encodeTable,
+  isBuffer: Buffer.isBuffer,
+  allocUnsafe: Buffer.allocUnsafe,
+  bufferFrom: Buffer.from,
+};
 
 const EMPTY_TABLE_BYTES = encodeTable({});
 
@@ -64,8 +73,16 @@ const NUMBER_RULES: Record<string, { check: (v: string) => string; expected: str
   octet: { check: (v) => `(${v} & 0xff) === ${v}`, expected: 'an integer from 0 to 255', size: 1 },
   short: { check: (v) => `(${v} & 0xffff) === ${v}`, expected: 'an integer from 0 to 65535', size: 2 },
   long: { check: (v) => `(${v} >>> 0) === ${v}`, expected: 'an integer from 0 to 4294967295', size: 4 },
-  longlong: { check: (v) => `Number.isInteger(${v}) && ${v} >= 0 && ${v} < 18446744073709551616`, expected: 'an integer from 0 to 2^64-1', size: 8 },
-  timestamp: { check: (v) => `Number.isInteger(${v}) && ${v} >= 0 && ${v} < 18446744073709551616`, expected: 'an integer from 0 to 2^64-1', size: 8 },
+  longlong: {
+    check: (v) => `Number.isInteger(${v}) && ${v} >= 0 && ${v} < 18446744073709551616`,
+    expected: 'an integer from 0 to 2^64-1',
+    size: 8,
+  },
+  timestamp: {
+    check: (v) => `Number.isInteger(${v}) && ${v} >= 0 && ${v} < 18446744073709551616`,
+    expected: 'an integer from 0 to 2^64-1',
+    size: 8,
+  },
 };
 
 /** Groups consecutive bit fields, since they share octets (at most 8 per octet). */
@@ -260,7 +277,8 @@ function objectDefaults(spec: MethodSpec): unknown[] {
   return spec.fields.map((field) => {
     if (field.default === undefined) return undefined;
     if (field.type === 'longstr') return Buffer.from(String(field.default), 'utf8');
-    if (field.type === 'table') return Object.keys(field.default as FieldTable).length === 0 ? EMPTY_TABLE_BYTES : encodeTable(field.default as FieldTable);
+    if (field.type === 'table')
+      return Object.keys(field.default as FieldTable).length === 0 ? EMPTY_TABLE_BYTES : encodeTable(field.default as FieldTable);
     return undefined;
   });
 }
@@ -284,7 +302,8 @@ for (const entry of METHODS as readonly MethodSpec[]) {
 
 function compiledByName(name: string): CompiledMethod {
   const compiled = byName.get(name);
-  if (compiled === undefined) throw new TypeError(`unknown method name ${JSON.stringify(name)}; names look like 'basic.publish' or 'queue.declare-ok'`);
+  if (compiled === undefined)
+    throw new TypeError(`unknown method name ${JSON.stringify(name)}; names look like 'basic.publish' or 'queue.declare-ok'`);
   return compiled;
 }
 
@@ -323,7 +342,10 @@ export function decodeMethod(payload: Buffer, tableOptions?: DecodeTableOptions)
   const compiled = byId.get(classId * 0x10000 + methodId);
   if (compiled === undefined) {
     const known = className(classId);
-    const what = known === undefined ? `unknown class id ${classId} (method id ${methodId})` : `unknown method id ${methodId} in class ${known} (${classId})`;
+    const what =
+      known === undefined
+        ? `unknown class id ${classId} (method id ${methodId})`
+        : `unknown method id ${methodId} in class ${known} (${classId})`;
     throw new CodecError(NOT_IMPLEMENTED, what, classId, methodId);
   }
   const fields = compiled.decode(payload, 4, tableOptions);

@@ -66,7 +66,9 @@ export function decodeContentHeader(payload: Buffer, tableOptions?: DecodeTableO
   const flags = payload.readUInt16BE(12);
   let o = FIXED_HEADER_SIZE;
   if ((flags & ~KNOWN_FLAGS) !== 0) {
-    throw headerError(`property flags 0x${flags.toString(16).padStart(4, '0')} set bit 0 or 1, but basic has only 14 properties (bits 15 to 2)`);
+    throw headerError(
+      `property flags 0x${flags.toString(16).padStart(4, '0')} set bit 0 or 1, but basic has only 14 properties (bits 15 to 2)`,
+    );
   }
   const properties: BasicProperties = {};
   if (flags === 0) {
@@ -129,9 +131,15 @@ function propertyError(name: string, expected: string, value: unknown): TypeErro
 }
 
 /** Encodes a content header as one whole frame. Throws TypeError naming a property of the wrong type. */
-export function encodeContentHeader(channel: number, bodySize: number, properties: BasicProperties, classId: number = BASIC_CLASS_ID): Buffer {
+export function encodeContentHeader(
+  channel: number,
+  bodySize: number,
+  properties: BasicProperties,
+  classId: number = BASIC_CLASS_ID,
+): Buffer {
   if ((channel & 0xffff) !== channel) throw new TypeError(`content header: channel must be an integer from 0 to 65535, got ${channel}`);
-  if (!Number.isInteger(bodySize) || bodySize < 0) throw new TypeError(`content header: bodySize must be a non-negative integer, got ${bodySize}`);
+  if (!Number.isInteger(bodySize) || bodySize < 0)
+    throw new TypeError(`content header: bodySize must be a non-negative integer, got ${bodySize}`);
   const given = properties as Record<string, unknown>;
   let flags = 0;
   let size = FRAME_OVERHEAD + FIXED_HEADER_SIZE;
@@ -154,11 +162,13 @@ export function encodeContentHeader(channel: number, bodySize: number, propertie
         size += 1;
         break;
       case 'timestamp':
-        if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= 2 ** 64) throw propertyError(name, 'an integer from 0 to 2^64-1 (seconds since the epoch)', value);
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= 2 ** 64)
+          throw propertyError(name, 'an integer from 0 to 2^64-1 (seconds since the epoch)', value);
         size += 8;
         break;
       case 'table':
-        if (typeof value !== 'object' || Array.isArray(value) || Buffer.isBuffer(value)) throw propertyError(name, 'a field table (plain object)', value);
+        if (typeof value !== 'object' || Array.isArray(value) || Buffer.isBuffer(value))
+          throw propertyError(name, 'a field table (plain object)', value);
         try {
           encodedHeaders = isEmpty(value) ? EMPTY_TABLE : encodeTable(value as FieldTable);
         } catch (error) {
@@ -210,7 +220,8 @@ export function encodeContentHeader(channel: number, bodySize: number, propertie
  * no limit). An empty body needs no body frames at all.
  */
 export function encodeBodyFrames(channel: number, body: Buffer, frameMax: number): Buffer[] {
-  if (frameMax !== 0 && !(frameMax > FRAME_OVERHEAD)) throw new TypeError(`frameMax must be 0 (no limit) or more than ${FRAME_OVERHEAD}, got ${frameMax}`);
+  if (frameMax !== 0 && !(frameMax > FRAME_OVERHEAD))
+    throw new TypeError(`frameMax must be 0 (no limit) or more than ${FRAME_OVERHEAD}, got ${frameMax}`);
   const maxPayload = frameMax === 0 ? Math.max(body.length, 1) : frameMax - FRAME_OVERHEAD;
   const frames: Buffer[] = [];
   for (let start = 0; start < body.length; start += maxPayload) {

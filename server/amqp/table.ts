@@ -45,8 +45,22 @@ import { readUtf8, utf8Length, writeUtf8 } from './primitives.js';
 
 /** Type names accepted in the typed form `{ '!': type, value }` for numbers. */
 export type NumericTypeName =
-  | 'int8' | 'byte' | 'uint8' | 'unsignedbyte' | 'int16' | 'short' | 'uint16' | 'unsignedshort'
-  | 'int32' | 'int' | 'uint32' | 'unsignedint' | 'float' | 'double' | 'float64' | 'number';
+  | 'int8'
+  | 'byte'
+  | 'uint8'
+  | 'unsignedbyte'
+  | 'int16'
+  | 'short'
+  | 'uint16'
+  | 'unsignedshort'
+  | 'int32'
+  | 'int'
+  | 'uint32'
+  | 'unsignedint'
+  | 'float'
+  | 'double'
+  | 'float64'
+  | 'number';
 
 /** A value with an explicit wire type, amqplib's `{ '!': type, value }` form. */
 export type TypedFieldValue =
@@ -186,7 +200,8 @@ function writeTable(writer: ByteWriter, table: FieldTable, depth: number): void 
     const value = table[key];
     if (value === undefined) continue;
     const keyLength = utf8Length(key);
-    if (keyLength > 255) throw withStep(new TableProblem(`key is ${keyLength} bytes long; keys are short strings of at most 255 bytes`), keyStep(key));
+    if (keyLength > 255)
+      throw withStep(new TableProblem(`key is ${keyLength} bytes long; keys are short strings of at most 255 bytes`), keyStep(key));
     writer.ensure(1 + keyLength);
     writer.buf[writer.pos] = keyLength;
     writer.pos = writeUtf8(writer.buf, writer.pos + 1, key, keyLength);
@@ -250,7 +265,9 @@ function writeValue(writer: ByteWriter, value: unknown, depth: number): void {
       else writeObject(writer, value, depth);
       return;
     default:
-      throw new TableProblem(`cannot encode a value of type ${typeof value}; allowed are string, number, bigint, boolean, null, Buffer, array, object and { '!': type, value }`);
+      throw new TableProblem(
+        `cannot encode a value of type ${typeof value}; allowed are string, number, bigint, boolean, null, Buffer, array, object and { '!': type, value }`,
+      );
   }
 }
 
@@ -310,7 +327,8 @@ function writeTyped(writer: ByteWriter, type: unknown, value: unknown, depth: nu
       writeNumber(writer, numberTag(value), value);
       return;
     case 'object':
-      if (typeof value !== 'object') throw new TableProblem(`typed value { '!': 'object' } needs an object, array, Buffer or null, got ${describeValue(value)}`);
+      if (typeof value !== 'object')
+        throw new TableProblem(`typed value { '!': 'object' } needs an object, array, Buffer or null, got ${describeValue(value)}`);
       writeObject(writer, value, depth);
       return;
     case 'table':
@@ -371,7 +389,8 @@ const INTEGER_RANGES: Readonly<Record<number, readonly [number | bigint, number 
 
 function writeNumber(writer: ByteWriter, tag: number, value: unknown): void {
   if (tag === TAG.float || tag === TAG.double) {
-    if (typeof value !== 'number') throw new TableProblem(`a ${tag === TAG.float ? 'float' : 'double'} needs a number, got ${describeValue(value)}`);
+    if (typeof value !== 'number')
+      throw new TableProblem(`a ${tag === TAG.float ? 'float' : 'double'} needs a number, got ${describeValue(value)}`);
   } else {
     checkInteger(tag, value);
   }
@@ -439,7 +458,9 @@ function checkInteger(tag: number, value: unknown): void {
   const wide = tag === TAG.int64 || tag === TAG.timestamp;
   const isInteger = typeof value === 'number' ? Number.isInteger(value) : wide && typeof value === 'bigint';
   if (!isInteger || (value as number) < min || (value as number) > max) {
-    throw new TableProblem(`${name} needs an integer from ${min} to ${max}${wide ? ' (a number or bigint)' : ''}, got ${describeValue(value)}`);
+    throw new TableProblem(
+      `${name} needs an integer from ${min} to ${max}${wide ? ' (a number or bigint)' : ''}, got ${describeValue(value)}`,
+    );
   }
 }
 
@@ -447,7 +468,14 @@ function writeDecimal(writer: ByteWriter, value: unknown): void {
   const decimal = value as { places?: unknown; digits?: unknown } | null;
   const places = typeof decimal === 'object' && decimal !== null ? decimal.places : undefined;
   const digits = typeof decimal === 'object' && decimal !== null ? decimal.digits : undefined;
-  if (!Number.isInteger(places) || (places as number) < 0 || (places as number) > 255 || !Number.isInteger(digits) || (digits as number) < 0 || (digits as number) > 0xffff_ffff) {
+  if (
+    !Number.isInteger(places) ||
+    (places as number) < 0 ||
+    (places as number) > 255 ||
+    !Number.isInteger(digits) ||
+    (digits as number) < 0 ||
+    (digits as number) > 0xffff_ffff
+  ) {
     throw new TableProblem(`a decimal needs { places: 0..255, digits: 0..4294967295 }, got ${describeValue(value)}`);
   }
   writer.ensure(6);
@@ -498,7 +526,8 @@ function readLength(cursor: Cursor, limit: number, what: string): number {
   if (cursor.pos + 4 > limit) throw new TableProblem(`${what} length needs 4 bytes but only ${Math.max(limit - cursor.pos, 0)} are left`);
   const length = cursor.buf.readUInt32BE(cursor.pos);
   cursor.pos += 4;
-  if (cursor.pos + length > limit) throw new TableProblem(`${what} says it is ${length} bytes long but only ${limit - cursor.pos} are left`);
+  if (cursor.pos + length > limit)
+    throw new TableProblem(`${what} says it is ${length} bytes long but only ${limit - cursor.pos} are left`);
   return cursor.pos + length;
 }
 
@@ -632,9 +661,7 @@ function readValue(cursor: Cursor, end: number, depth: number): FieldValue {
       return buf.subarray(o + 4, bytesEnd);
     }
     default:
-      throw new TableProblem(
-        `unknown type tag ${printableTag(tag)}; allowed are t b B s u I i l f d D S x T A F V`,
-      );
+      throw new TableProblem(`unknown type tag ${printableTag(tag)}; allowed are t b B s u I i l f d D S x T A F V`);
   }
 }
 

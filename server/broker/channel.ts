@@ -143,7 +143,10 @@ export class Channel {
       case 'basic.get': {
         const queue = vhost.queue(this.queueName(method.fields.queue), host.owner);
         if (queue.settings.type === 'stream') {
-          throw new AmqpError(ReplyCode.NOT_IMPLEMENTED, `basic.get not supported by stream queues queue '${queue.name}' in vhost '${vhost.name}'`);
+          throw new AmqpError(
+            ReplyCode.NOT_IMPLEMENTED,
+            `basic.get not supported by stream queues queue '${queue.name}' in vhost '${vhost.name}'`,
+          );
         }
         this.publishing.writeConfirms();
         this.consuming.get(queue, method.fields.noAck);
@@ -165,11 +168,18 @@ export class Channel {
         }
         const queue = vhost.declareQueue(
           f.queue,
-          { passive: f.passive, durable: f.durable, exclusive: f.exclusive, autoDelete: f.autoDelete, arguments: exactArguments(payload, 'queue.declare') },
+          {
+            passive: f.passive,
+            durable: f.durable,
+            exclusive: f.exclusive,
+            autoDelete: f.autoDelete,
+            arguments: exactArguments(payload, 'queue.declare'),
+          },
           host.owner,
         );
         this.lastQueue = queue.name;
-        if (!f.nowait) this.send('queue.declare-ok', { queue: queue.name, messageCount: queue.messageCount, consumerCount: queue.consumers.length });
+        if (!f.nowait)
+          this.send('queue.declare-ok', { queue: queue.name, messageCount: queue.messageCount, consumerCount: queue.consumers.length });
         return;
       }
       case 'queue.bind': {
@@ -214,7 +224,12 @@ export class Channel {
         vhost.declareExchange(
           f.exchange,
           f.type,
-          { durable: f.durable, autoDelete: f.autoDelete, internal: f.internal, arguments: f.passive ? {} : exactArguments(payload, 'exchange.declare') },
+          {
+            durable: f.durable,
+            autoDelete: f.autoDelete,
+            internal: f.internal,
+            arguments: f.passive ? {} : exactArguments(payload, 'exchange.declare'),
+          },
           f.passive,
         );
         if (!f.nowait) this.send('exchange.declare-ok', {});

@@ -72,7 +72,12 @@ function serverProperties(): FieldTable {
 /** A reply text cut to the 255 bytes a short string can hold. */
 function fitReplyText(text: string): string {
   const bytes = Buffer.from(text, 'utf8');
-  return bytes.length <= MAX_REPLY_TEXT_BYTES ? text : bytes.subarray(0, MAX_REPLY_TEXT_BYTES).toString('utf8').replace(/\uFFFD$/, '');
+  return bytes.length <= MAX_REPLY_TEXT_BYTES
+    ? text
+    : bytes
+        .subarray(0, MAX_REPLY_TEXT_BYTES)
+        .toString('utf8')
+        .replace(/\uFFFD$/, '');
 }
 
 /** One AMQP connection. */
@@ -106,7 +111,11 @@ export class Connection implements ChannelHost {
   ) {
     this.name = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'} -> ${socket.localAddress ?? '?'}:${socket.localPort ?? '?'}`;
     socket.setNoDelay(true);
-    this.output = new FrameOutput(socket, () => this.flushConfirms(), () => this.resumeDeliveries());
+    this.output = new FrameOutput(
+      socket,
+      () => this.flushConfirms(),
+      () => this.resumeDeliveries(),
+    );
     this.input = new FrameInput((type, channel, payload) => this.handleFrame(type, channel, payload));
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (error) => {
@@ -216,7 +225,9 @@ export class Connection implements ChannelHost {
     }
     if (this.state === 'closing') return;
     if (this.state !== 'open') {
-      throw new AmqpError(ReplyCode.CHANNEL_ERROR, `unexpected frame on channel ${channelNumber} in connection state ${this.state}`, { hard: true });
+      throw new AmqpError(ReplyCode.CHANNEL_ERROR, `unexpected frame on channel ${channelNumber} in connection state ${this.state}`, {
+        hard: true,
+      });
     }
     if (type === FRAME_HEARTBEAT) {
       throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, describeFrame(type, payload), { hard: true });
@@ -284,7 +295,11 @@ export class Connection implements ChannelHost {
     const methodId = type === FRAME_METHOD && payload.length >= 4 ? payload.readUInt16BE(2) : 0;
     if (error instanceof CodecError) {
       if (error.code === ReplyCode.NOT_IMPLEMENTED) return new UnknownMethodError();
-      return new AmqpError(ReplyCode.FRAME_ERROR, `cannot decode <<${[...payload.subarray(4)].join(',')}>>`, { hard: true, classId, methodId });
+      return new AmqpError(ReplyCode.FRAME_ERROR, `cannot decode <<${[...payload.subarray(4)].join(',')}>>`, {
+        hard: true,
+        classId,
+        methodId,
+      });
     }
     this.broker.reportInternalError(error);
     return new AmqpError(ReplyCode.INTERNAL_ERROR, 'internal error', { hard: true, classId, methodId });
@@ -337,14 +352,23 @@ export class Connection implements ChannelHost {
         if (this.state !== 'opening') throw unexpected();
         const vhost = this.broker.vhosts.get(method.fields.virtualHost);
         if (!vhost) {
-          throw new AmqpError(ReplyCode.NOT_ALLOWED, `vhost ${method.fields.virtualHost} not found`, { hard: true, classId: 10, methodId: 40 });
+          throw new AmqpError(ReplyCode.NOT_ALLOWED, `vhost ${method.fields.virtualHost} not found`, {
+            hard: true,
+            classId: 10,
+            methodId: 40,
+          });
         }
         this.openedVhost = vhost;
         this.state = 'open';
         clearTimeout(this.handshakeTimer);
         this.send(0, 'connection.open-ok', {});
         if (this.events.wants('connection-opened')) {
-          this.events.emit('connection-opened', { name: this.name, user: this.username, vhost: vhost.name, client: this.socket.remoteAddress ?? '' });
+          this.events.emit('connection-opened', {
+            name: this.name,
+            user: this.username,
+            vhost: vhost.name,
+            client: this.socket.remoteAddress ?? '',
+          });
         }
         return;
       }
@@ -391,7 +415,11 @@ export class Connection implements ChannelHost {
     if (refusal !== undefined) {
       const events = this.events;
       if (events.wants('login-refused')) {
-        events.emit('login-refused', { address: this.socket.remoteAddress ?? '', user: credentials.username, reason: `${mechanism} login refused: ${refusal}` });
+        events.emit('login-refused', {
+          address: this.socket.remoteAddress ?? '',
+          user: credentials.username,
+          reason: `${mechanism} login refused: ${refusal}`,
+        });
       }
       if (!this.authenticationFailureClose) {
         this.failHandshake(`${mechanism} login refused: ${refusal}`);
@@ -419,7 +447,8 @@ export class Connection implements ChannelHost {
   private tune(channelMax: number, frameMax: number, heartbeat: number): void {
     const tuning = this.broker.tuning;
     const problem =
-      negotiationProblem('frame_max', frameMax, FRAME_MIN_SIZE, tuning.frameMax) ?? negotiationProblem('channel_max', channelMax, 1, tuning.channelMax);
+      negotiationProblem('frame_max', frameMax, FRAME_MIN_SIZE, tuning.frameMax) ??
+      negotiationProblem('channel_max', channelMax, 1, tuning.channelMax);
     if (problem !== undefined) {
       this.failHandshake(problem);
       return;

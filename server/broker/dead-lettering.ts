@@ -78,7 +78,11 @@ export function makeDeadLetter(
   if (deadLetterRoutingKey !== undefined) delete headers['CC'];
   const routingKeys = deadLetterRoutingKey !== undefined ? [deadLetterRoutingKey] : originalKeys;
   // RabbitMQ keeps a header table it has changed sorted by key.
-  const message = original.withHeader({ ...properties, headers: sortedTable(headers), expiration: undefined }, deadLetterExchange, routingKeys[0]!);
+  const message = original.withHeader(
+    { ...properties, headers: sortedTable(headers), expiration: undefined },
+    deadLetterExchange,
+    routingKeys[0]!,
+  );
   return { message, routingKeys };
 }
 
@@ -102,7 +106,8 @@ export function isDeadLetterCycle(message: Message, queueName: string): boolean 
 /** The value as a table, or undefined if it is anything else. */
 function asTable(value: FieldValue): FieldTable | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || Buffer.isBuffer(value)) return undefined;
-  if (Object.hasOwn(value, '!')) return (value as { '!': string; value: unknown })['!'] === 'table' ? ((value as { value: FieldTable }).value) : undefined;
+  if (Object.hasOwn(value, '!'))
+    return (value as { '!': string; value: unknown })['!'] === 'table' ? (value as { value: FieldTable }).value : undefined;
   return value as FieldTable;
 }
 

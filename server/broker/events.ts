@@ -29,7 +29,9 @@ export interface BrokerEventMap {
   /** A queue refused a publish because it is full and its overflow is reject-publish(-dlx). */
   'publish-rejected': [{ vhost: string; queue: string; reason: 'overflow' }];
   /** Messages were republished to the queue's dead-letter exchange. */
-  'dead-lettered': [{ vhost: string; queue: string; count: number; reason: DeadLetterReason; to: string; routingKeys: string[]; queues: string[] }];
+  'dead-lettered': [
+    { vhost: string; queue: string; count: number; reason: DeadLetterReason; to: string; routingKeys: string[]; queues: string[] },
+  ];
   /** Unacknowledged messages went back to their queue, marked redelivered. */
   requeued: [{ vhost: string; queue: string; count: number; reason: 'nack' | 'reject' | 'recover' | 'channel-closed' }];
   /** Messages reached their TTL in a queue. */
@@ -37,7 +39,9 @@ export interface BrokerEventMap {
   /** A queue was created. */
   'queue-declared': [{ vhost: string; queue: string }];
   /** A queue went away, and why. */
-  'queue-deleted': [{ vhost: string; queue: string; reason: 'deleted' | 'auto-delete' | 'exclusive-owner-closed' | 'expired' | 'vhost-deleted' }];
+  'queue-deleted': [
+    { vhost: string; queue: string; reason: 'deleted' | 'auto-delete' | 'exclusive-owner-closed' | 'expired' | 'vhost-deleted' },
+  ];
   /** An exchange was created. */
   'exchange-declared': [{ vhost: string; exchange: string; type: string }];
   /** An exchange went away. */

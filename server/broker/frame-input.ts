@@ -45,9 +45,7 @@ export class FrameInput {
       const channel = (data[offset + 1]! << 8) | data[offset + 2]!;
       const size = data.readUInt32BE(offset + 3);
       if (this.frameMax !== 0 && size > this.frameMax) {
-        throw frameError(
-          `type ${type}, all octets = <<>>: {frame_too_large,${size},${this.frameMax - EMPTY_FRAME_SIZE}}`,
-        );
+        throw frameError(`type ${type}, all octets = <<>>: {frame_too_large,${size},${this.frameMax - EMPTY_FRAME_SIZE}}`);
       }
       const end = offset + FRAME_HEADER_SIZE + size;
       if (end >= length) break;

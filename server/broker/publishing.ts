@@ -148,16 +148,29 @@ export class Publishing {
 
   /** The content header frame of the publish in progress. */
   header(payload: Buffer): void {
-    if (payload.length < 14) throw new AmqpError(ReplyCode.FRAME_ERROR, `cannot decode content header of ${payload.length} bytes`, { hard: true, classId: 60, methodId: 40 });
+    if (payload.length < 14)
+      throw new AmqpError(ReplyCode.FRAME_ERROR, `cannot decode content header of ${payload.length} bytes`, {
+        hard: true,
+        classId: 60,
+        methodId: 40,
+      });
     const classId = payload.readUInt16BE(0);
     if (classId !== 60) {
-      throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, `expected content header for class 60, got one for class ${classId} instead`, { hard: true, classId: 60, methodId: 40 });
+      throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, `expected content header for class 60, got one for class ${classId} instead`, {
+        hard: true,
+        classId: 60,
+        methodId: 40,
+      });
     }
     assertDecodableProperties(payload);
     const bodySize = readUInt64(payload, 4);
     if (bodySize > MAX_MESSAGE_SIZE) {
       this.state = ContentState.Method;
-      throw new AmqpError(ReplyCode.PRECONDITION_FAILED, `message size ${bodySize} is larger than configured max size ${MAX_MESSAGE_SIZE}`, { classId: 60, methodId: 40 });
+      throw new AmqpError(
+        ReplyCode.PRECONDITION_FAILED,
+        `message size ${bodySize} is larger than configured max size ${MAX_MESSAGE_SIZE}`,
+        { classId: 60, methodId: 40 },
+      );
     }
     const slabs = this.host.slabs;
     this.dataOffset = slabs.reserve(payload.length + bodySize);
@@ -173,7 +186,11 @@ export class Publishing {
   /** A body frame of the publish in progress. */
   body(payload: Buffer): void {
     if (this.received + payload.length > this.bodySize) {
-      throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, `content body is larger than the ${this.bodySize} bytes its header announced`, { hard: true, classId: 60, methodId: 40 });
+      throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, `content body is larger than the ${this.bodySize} bytes its header announced`, {
+        hard: true,
+        classId: 60,
+        methodId: 40,
+      });
     }
     payload.copy(this.data, this.dataOffset + this.headerSize + this.received);
     this.received += payload.length;
@@ -214,8 +231,6 @@ export class Publishing {
     this.route(exchange, message, this.mandatory, ttl, extraKeys);
   }
 
-
-
   /** Requests with reply-to amq.rabbitmq.reply-to get this channel's private reply address instead. */
   private withReplyAddress(message: Message, properties: BasicProperties): Message {
     const address = this.replyToAddress();
@@ -237,7 +252,13 @@ export class Publishing {
     if ((result & Routed.SOME) === 0) {
       const events = this.host.events;
       if (events.wants('unroutable')) {
-        events.emit('unroutable', { vhost: vhost.name, exchange: exchange.name, routingKey: message.routingKey, mandatory, reason: unroutableReason(exchange, message.routingKey) });
+        events.emit('unroutable', {
+          vhost: vhost.name,
+          exchange: exchange.name,
+          routingKey: message.routingKey,
+          mandatory,
+          reason: unroutableReason(exchange, message.routingKey),
+        });
       }
       if (mandatory) {
         this.writeConfirms();

@@ -68,11 +68,28 @@ const CHECKED_ARGUMENTS = [
 /** Arguments a quorum or stream queue refuses (RabbitMQ's "of queue type" error). */
 const UNSUPPORTED_BY_TYPE: Readonly<Record<QueueType, readonly string[]>> = {
   classic: [],
-  quorum: ['x-max-priority', 'x-queue-mode', 'x-max-age', 'x-stream-max-segment-size-bytes', 'x-initial-cluster-size', 'x-queue-master-locator'],
+  quorum: [
+    'x-max-priority',
+    'x-queue-mode',
+    'x-max-age',
+    'x-stream-max-segment-size-bytes',
+    'x-initial-cluster-size',
+    'x-queue-master-locator',
+  ],
   stream: [
-    'x-message-ttl', 'x-expires', 'x-dead-letter-exchange', 'x-dead-letter-routing-key', 'x-max-length',
-    'x-max-in-memory-length', 'x-max-in-memory-bytes', 'x-max-priority', 'x-overflow', 'x-queue-mode',
-    'x-single-active-consumer', 'x-delivery-limit', 'x-quorum-initial-group-size',
+    'x-message-ttl',
+    'x-expires',
+    'x-dead-letter-exchange',
+    'x-dead-letter-routing-key',
+    'x-max-length',
+    'x-max-in-memory-length',
+    'x-max-in-memory-bytes',
+    'x-max-priority',
+    'x-overflow',
+    'x-queue-mode',
+    'x-single-active-consumer',
+    'x-delivery-limit',
+    'x-quorum-initial-group-size',
   ],
 };
 

@@ -91,7 +91,12 @@ export class Queue implements BindingDestination {
       return false;
     }
     message.seq = this.nextSeq++;
-    const ttl = settings.messageTtl === undefined ? messageTtl : messageTtl === undefined ? settings.messageTtl : Math.min(messageTtl, settings.messageTtl);
+    const ttl =
+      settings.messageTtl === undefined
+        ? messageTtl
+        : messageTtl === undefined
+          ? settings.messageTtl
+          : Math.min(messageTtl, settings.messageTtl);
     if (ttl !== undefined) message.expiresAt = Date.now() + ttl;
     if (this.ready.length === 0 && this.consumers.length > 0) {
       const consumer = this.nextConsumer();
@@ -259,8 +264,7 @@ export class Queue implements BindingDestination {
     let dropped: Message[] | undefined;
     while (
       this.ready.length > 0 &&
-      ((maxLength !== undefined && this.ready.length > maxLength) ||
-        (maxLengthBytes !== undefined && this.readyBytes > maxLengthBytes))
+      ((maxLength !== undefined && this.ready.length > maxLength) || (maxLengthBytes !== undefined && this.readyBytes > maxLengthBytes))
     ) {
       const head = this.ready.shift()!;
       this.readyBytes -= head.bodySize;
@@ -371,12 +375,15 @@ export class Queue implements BindingDestination {
   }
 
   private armIdleTimer(deadline: number): void {
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = undefined;
-      if (this.consumers.length > 0 || this.deleted) return;
-      if (Date.now() < deadline) this.armIdleTimer(deadline);
-      else runSafely(() => this.host.deleteUnusedQueue(this, 'expired'));
-    }, clampDelay(deadline - Date.now()));
+    this.idleTimer = setTimeout(
+      () => {
+        this.idleTimer = undefined;
+        if (this.consumers.length > 0 || this.deleted) return;
+        if (Date.now() < deadline) this.armIdleTimer(deadline);
+        else runSafely(() => this.host.deleteUnusedQueue(this, 'expired'));
+      },
+      clampDelay(deadline - Date.now()),
+    );
     this.idleTimer.unref();
   }
 

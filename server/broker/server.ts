@@ -38,7 +38,7 @@ export function listen(broker: Broker, host: string, port: number): Promise<Brok
           new Promise<void>((done) => {
             server.close(() => done());
             for (const connection of [...broker.connections]) {
-              connection.forceClose(ReplyCode.CONNECTION_FORCED, 'broker forced connection closure with reason \'shutdown\'');
+              connection.forceClose(ReplyCode.CONNECTION_FORCED, "broker forced connection closure with reason 'shutdown'");
             }
             // Clients that do not answer connection.close are cut off.
             setTimeout(() => {

@@ -35,7 +35,29 @@ export const REPLY_TO_QUEUE = 'amq.rabbitmq.reply-to';
 export const REPLY_TO_PREFIX = 'amq.rabbitmq.reply-to.';
 
 /** Exchange type names that are atoms in RabbitMQ's VM; it calls those 'invalid' rather than 'unknown'. */
-const ERLANG_ATOM_TYPES = new Set(['foo', 'bar', 'test', 'unknown', 'invalid', 'Direct', 'queue', 'stream', 'undefined', 'error', 'ok', 'true', 'false', 'none', 'default', 'classic', 'quorum', 'all', 'any', 'exchange', 'binding']);
+const ERLANG_ATOM_TYPES = new Set([
+  'foo',
+  'bar',
+  'test',
+  'unknown',
+  'invalid',
+  'Direct',
+  'queue',
+  'stream',
+  'undefined',
+  'error',
+  'ok',
+  'true',
+  'false',
+  'none',
+  'default',
+  'classic',
+  'quorum',
+  'all',
+  'any',
+  'exchange',
+  'binding',
+]);
 
 /** Snapshot of one queue for the workbook. */
 export interface QueueSnapshot {
@@ -141,7 +163,8 @@ export class VirtualHost implements QueueHost {
       preconditionFailed(`inequivalent arg '${field}' for ${where}: received '${String(received)}' but current is '${String(current)}'`);
     if (existing.type !== type) throw differ('type', type, existing.type);
     if (existing.properties.durable !== wanted.durable) throw differ('durable', wanted.durable, existing.properties.durable);
-    if (existing.properties.autoDelete !== wanted.autoDelete) throw differ('auto_delete', wanted.autoDelete, existing.properties.autoDelete);
+    if (existing.properties.autoDelete !== wanted.autoDelete)
+      throw differ('auto_delete', wanted.autoDelete, existing.properties.autoDelete);
     if (existing.properties.internal !== wanted.internal) throw differ('internal', wanted.internal, existing.properties.internal);
     const was = existing.properties.arguments['alternate-exchange'];
     const now = wanted.arguments['alternate-exchange'];
@@ -149,10 +172,14 @@ export class VirtualHost implements QueueHost {
     const describe = (value: typeof was) =>
       value === undefined ? 'none' : `the value '${formatFieldValue(value)}' of type '${fieldTypeName(value)}'`;
     if (was === undefined || now === undefined) {
-      throw preconditionFailed(`inequivalent arg 'alternate-exchange' for ${where}: received ${describe(now)} but current is ${describe(was)}`);
+      throw preconditionFailed(
+        `inequivalent arg 'alternate-exchange' for ${where}: received ${describe(now)} but current is ${describe(was)}`,
+      );
     }
     if (!fieldValuesEqual(was, now)) {
-      throw preconditionFailed(`inequivalent arg 'alternate-exchange' for ${where}: received '${formatFieldValue(now)}' but current is '${formatFieldValue(was)}'`);
+      throw preconditionFailed(
+        `inequivalent arg 'alternate-exchange' for ${where}: received '${formatFieldValue(now)}' but current is '${formatFieldValue(was)}'`,
+      );
     }
   }
 
@@ -221,22 +248,31 @@ export class VirtualHost implements QueueHost {
       if (existing.exclusive !== options.exclusive) throw resourceLocked(name, this.name);
       const where = `queue '${name}' in vhost '${this.name}'`;
       if (existing.declaration.durable !== options.durable) {
-        throw preconditionFailed(`inequivalent arg 'durable' for ${where}: received '${options.durable}' but current is '${existing.declaration.durable}'`);
+        throw preconditionFailed(
+          `inequivalent arg 'durable' for ${where}: received '${options.durable}' but current is '${existing.declaration.durable}'`,
+        );
       }
       if (existing.declaration.autoDelete !== options.autoDelete) {
-        throw preconditionFailed(`inequivalent arg 'auto_delete' for ${where}: received '${options.autoDelete}' but current is '${existing.declaration.autoDelete}'`);
+        throw preconditionFailed(
+          `inequivalent arg 'auto_delete' for ${where}: received '${options.autoDelete}' but current is '${existing.declaration.autoDelete}'`,
+        );
       }
       assertEquivalentArguments(name, this.name, existing.declaration.arguments, options.arguments);
       existing.touch();
       return existing;
     }
     const settings = validateQueueArguments(name, this.name, options.arguments, options);
-    const queue = new Queue(name, this, {
-      durable: options.durable,
-      autoDelete: options.autoDelete,
-      exclusiveOwner: options.exclusive ? owner : undefined,
-      arguments: options.arguments,
-    }, settings);
+    const queue = new Queue(
+      name,
+      this,
+      {
+        durable: options.durable,
+        autoDelete: options.autoDelete,
+        exclusiveOwner: options.exclusive ? owner : undefined,
+        arguments: options.arguments,
+      },
+      settings,
+    );
     this.queues.set(name, queue);
     if (this.events.wants('queue-declared')) this.events.emit('queue-declared', { vhost: this.name, queue: name });
     return queue;
@@ -393,7 +429,8 @@ export class VirtualHost implements QueueHost {
     const dlxName = queue.settings.deadLetterExchange;
     const dlx = dlxName === undefined ? undefined : this.exchanges.get(dlxName);
     if (dlx === undefined) {
-      if (this.events.wants('dropped')) this.events.emit('dropped', { vhost: this.name, queue: queue.name, count: messages.length, reason });
+      if (this.events.wants('dropped'))
+        this.events.emit('dropped', { vhost: this.name, queue: queue.name, count: messages.length, reason });
       return;
     }
     const reached = new Set<string>();

@@ -38,7 +38,8 @@ export function parseScenarioArgs(argv: string[]): ScenarioArgs | undefined {
   let lessonsDir: string | undefined;
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index] ?? '';
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = (): string => {
       if (inline !== undefined) return inline;
       index += 1;
@@ -79,7 +80,8 @@ function setParam(params: Record<string, unknown>, assignment: string): void {
   const equals = assignment.indexOf('=');
   if (equals <= 0) throw new UsageError(`--set takes name=value, got ${JSON.stringify(assignment)}`);
   const path = assignment.slice(0, equals).split('.');
-  if (path.some((part) => part === '')) throw new UsageError(`--set: ${JSON.stringify(assignment.slice(0, equals))} is not a parameter name`);
+  if (path.some((part) => part === ''))
+    throw new UsageError(`--set: ${JSON.stringify(assignment.slice(0, equals))} is not a parameter name`);
   let target = params;
   for (const part of path.slice(0, -1)) {
     const inner = target[part];
@@ -95,6 +97,8 @@ function readValue(name: string, text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new UsageError(`--set ${name}: ${JSON.stringify(text)} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw new UsageError(
+      `--set ${name}: ${JSON.stringify(text)} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
 }

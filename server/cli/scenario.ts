@@ -20,7 +20,10 @@ const DEFAULT_LESSONS = fileURLToPath(new URL('../../lessons', import.meta.url))
 
 /** A reason to stop before running, with the exit status it deserves. */
 class Refusal extends Error {
-  constructor(message: string, readonly status: number) {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
     super(message);
   }
 }
@@ -82,7 +85,10 @@ async function runCell(
     if (error instanceof RunRequestError) throw new Refusal(badParams(request, error), 2);
     throw error;
   }
-  if (!json) write(`Running ${request.lesson}/${request.cell} on the ${broker.kind === 'embedded' ? 'embedded broker' : 'RabbitMQ'} at ${redactUrl(broker.url)}`);
+  if (!json)
+    write(
+      `Running ${request.lesson}/${request.cell} on the ${broker.kind === 'embedded' ? 'embedded broker' : 'RabbitMQ'} at ${redactUrl(broker.url)}`,
+    );
   const interrupt = (): void => {
     void handle.stop();
   };
@@ -111,7 +117,10 @@ async function openBroker(choice: string | undefined): Promise<BrokerTarget> {
     }
   } else if (choice !== 'embedded') {
     if (!/^amqps?:\/\//.test(choice) || !URL.canParse(choice)) {
-      throw new Refusal(`--broker takes 'embedded' or an AMQP URL like amqp://guest:guest@127.0.0.1:5672, got ${JSON.stringify(choice)}`, 2);
+      throw new Refusal(
+        `--broker takes 'embedded' or an AMQP URL like amqp://guest:guest@127.0.0.1:5672, got ${JSON.stringify(choice)}`,
+        2,
+      );
     }
     amqpUrl = choice;
   }

@@ -9,9 +9,32 @@ const ACTOR_WIDTH = 12;
 
 /** Fields worth a place on a frame's line, in the order shown; the rest are in --json. */
 const KEY_FIELDS = [
-  'virtualHost', 'exchange', 'type', 'queue', 'routingKey', 'source', 'destination', 'consumerTag', 'deliveryTag',
-  'multiple', 'requeue', 'redelivered', 'noAck', 'exclusive', 'durable', 'autoDelete', 'mandatory', 'prefetchCount',
-  'messageCount', 'consumerCount', 'replyCode', 'replyText', 'closedBy', 'reason', 'host', 'port',
+  'virtualHost',
+  'exchange',
+  'type',
+  'queue',
+  'routingKey',
+  'source',
+  'destination',
+  'consumerTag',
+  'deliveryTag',
+  'multiple',
+  'requeue',
+  'redelivered',
+  'noAck',
+  'exclusive',
+  'durable',
+  'autoDelete',
+  'mandatory',
+  'prefetchCount',
+  'messageCount',
+  'consumerCount',
+  'replyCode',
+  'replyText',
+  'closedBy',
+  'reason',
+  'host',
+  'port',
 ];
 
 /** One event as one line (or, for broker state, a small table). */
@@ -24,7 +47,8 @@ export function formatEvent(event: TraceEvent): string {
       const where = event.queues.length > 0 ? ` → ${event.queues.join(', ')}` : '';
       // The default exchange's bindings only repeat the queue's name.
       const via = event.matchedBindings.length > 0 && event.exchange !== '' ? `  via ${event.matchedBindings.join('; ')}` : '';
-      const what = event.exchange !== '' || event.routingKey !== '' ? ` exchange=${quote(event.exchange)} routingKey=${quote(event.routingKey)}` : '';
+      const what =
+        event.exchange !== '' || event.routingKey !== '' ? ` exchange=${quote(event.exchange)} routingKey=${quote(event.routingKey)}` : '';
       const why = event.reason !== undefined ? `  (${event.reason})` : '';
       const to = event.to !== undefined ? ` to ${quote(event.to)}` : '';
       return `${time}  ${pad('broker')} ⇢ ${event.decision}${what}${to}${where}${via}${why}`;
@@ -34,17 +58,32 @@ export function formatEvent(event: TraceEvent): string {
     case 'state':
       return `${time}  ${pad('broker')}   state:\n${formatQueueTable(event.queues)}`;
     case 'gap':
-      return `${time}  ${pad('trace')}   ${event.dropped} events not shown: ${Object.entries(event.counts).map(([what, count]) => `${what} ×${count}`).join(', ')}`;
+      return `${time}  ${pad('trace')}   ${event.dropped} events not shown: ${Object.entries(event.counts)
+        .map(([what, count]) => `${what} ×${count}`)
+        .join(', ')}`;
   }
 }
 
 /** The queues as `rabbitmqctl list_queues name messages_ready messages_unacknowledged consumers` shows them. */
 export function formatQueueTable(queues: QueueState[]): string {
   const header = ['name', 'messages_ready', 'messages_unacknowledged', 'consumers'];
-  const rows = queues.map((queue) => [queue.name, String(queue.messagesReady), String(queue.messagesUnacknowledged), String(queue.consumers)]);
+  const rows = queues.map((queue) => [
+    queue.name,
+    String(queue.messagesReady),
+    String(queue.messagesUnacknowledged),
+    String(queue.consumers),
+  ]);
   if (rows.length === 0) return '    (no queues)';
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
-  return [header, ...rows].map((row) => `    ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()}`).join('\n');
+  return [header, ...rows]
+    .map(
+      (row) =>
+        `    ${row
+          .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+          .join('  ')
+          .trimEnd()}`,
+    )
+    .join('\n');
 }
 
 /** The totals of a run in a few lines, ending with the final queue table. */
@@ -65,7 +104,7 @@ function describeFrame(event: FrameEvent): string {
   const parts = [event.channel > 0 ? `${event.method} [ch ${event.channel}]` : event.method];
   for (const name of KEY_FIELDS) {
     const value = event.fields[name];
-    if (value === undefined || value === '' && name !== 'exchange' && name !== 'routingKey') continue;
+    if (value === undefined || (value === '' && name !== 'exchange' && name !== 'routingKey')) continue;
     if (value === false && name !== 'redelivered') continue;
     parts.push(`${name}=${render(value)}`);
   }

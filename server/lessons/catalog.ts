@@ -51,14 +51,20 @@ export async function loadLessons(dir: string): Promise<LessonCatalog> {
   const problems: LessonProblem[] = [];
   const lessons: LoadedLesson[] = [];
   const entries = await readdir(dir, { withFileTypes: true });
-  const folders = entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => entry.name).sort();
+  const folders = entries
+    .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+    .map((entry) => entry.name)
+    .sort();
   const shownPath = (file: string): string => relative(dirname(dir), file);
   for (const folder of folders) {
     const found: LessonProblem[] = [];
     const lesson = await loadLesson(join(dir, folder), (file, message) => found.push({ file: shownPath(file), message }));
     const clash = lesson && lessons.find((other) => other.document.order === lesson.document.order);
     if (lesson && clash) {
-      found.push({ file: shownPath(join(dir, folder)), message: `lesson number ${folder.split('-')[0]} is already used by ${clash.document.id}` });
+      found.push({
+        file: shownPath(join(dir, folder)),
+        message: `lesson number ${folder.split('-')[0]} is already used by ${clash.document.id}`,
+      });
     }
     problems.push(...found);
     if (lesson !== undefined && found.length === 0) lessons.push(lesson);
@@ -71,8 +77,7 @@ function createCatalog(lessons: LoadedLesson[], problems: LessonProblem[]): Less
   const byId = new Map(lessons.map((lesson) => [lesson.document.id, lesson]));
   const findLesson = (name: string): LoadedLesson | undefined => {
     const byNumber = /^\d+$/.test(name) ? Number(name) : undefined;
-    return byId.get(name)
-      ?? lessons.find((lesson) => lesson.document.order === byNumber || lesson.slug === name);
+    return byId.get(name) ?? lessons.find((lesson) => lesson.document.order === byNumber || lesson.slug === name);
   };
   return {
     problems,

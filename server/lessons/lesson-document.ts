@@ -92,11 +92,13 @@ function splitFrontMatter(source: string, problems: string[]): { frontMatter: Fr
   }
   const before = problems.length;
   for (const name of Object.keys(data)) {
-    if (!FRONT_MATTER_FIELDS.includes(name)) problems.push(`front matter has an unknown field '${name}'; the fields are ${FRONT_MATTER_FIELDS.join(', ')}`);
+    if (!FRONT_MATTER_FIELDS.includes(name))
+      problems.push(`front matter has an unknown field '${name}'; the fields are ${FRONT_MATTER_FIELDS.join(', ')}`);
   }
   const { title, minutes, teaches } = data;
   if (!isText(title)) problems.push('front matter needs a title (text)');
-  if (typeof minutes !== 'number' || !(minutes > 0)) problems.push(`front matter needs minutes (a number above 0), got ${JSON.stringify(minutes) ?? 'nothing'}`);
+  if (typeof minutes !== 'number' || !(minutes > 0))
+    problems.push(`front matter needs minutes (a number above 0), got ${JSON.stringify(minutes) ?? 'nothing'}`);
   if (!isText(teaches)) problems.push('front matter needs teaches (one line of text saying what the lesson teaches)');
   if (problems.length > before) return { frontMatter: undefined, body, bodyLine };
   return { frontMatter: { title: title as string, minutes: minutes as number, teaches: teaches as string }, body, bodyLine };
@@ -117,11 +119,14 @@ function readCellBlock(yamlText: string, line: number, problems: string[]): Cell
   const before = problems.length;
   const label = typeof data.id === 'string' && CELL_ID.test(data.id) ? `cell '${data.id}'` : 'cell';
   for (const name of Object.keys(data)) {
-    if (!CELL_FIELDS.includes(name)) problems.push(`line ${line}: ${label} has an unknown field '${name}'; the fields are ${CELL_FIELDS.join(', ')}`);
+    if (!CELL_FIELDS.includes(name))
+      problems.push(`line ${line}: ${label} has an unknown field '${name}'; the fields are ${CELL_FIELDS.join(', ')}`);
   }
   const { id, title, scenario, defaults } = data;
   if (typeof id !== 'string' || !CELL_ID.test(id)) {
-    problems.push(`line ${line}: ${label} needs an id of letters, digits and dashes (like seven-tasks), got ${JSON.stringify(id) ?? 'nothing'}`);
+    problems.push(
+      `line ${line}: ${label} needs an id of letters, digits and dashes (like seven-tasks), got ${JSON.stringify(id) ?? 'nothing'}`,
+    );
   }
   if (!isText(title)) problems.push(`line ${line}: ${label} needs a title (text)`);
   if (!isText(scenario) || /[\\/]|^\./.test(scenario)) {

@@ -18,9 +18,7 @@ export interface ParamError {
 }
 
 /** The outcome of validateParams: usable parameters, or every reason they are not. */
-export type ParamsResult =
-  | { ok: true; params: Record<string, unknown> }
-  | { ok: false; errors: ParamError[] };
+export type ParamsResult = { ok: true; params: Record<string, unknown> } | { ok: false; errors: ParamError[] };
 
 /** Fills defaults, converts strings, refuses unknown names and checks every value against `schema`. */
 export function validateParams(schema: TObject, values: unknown): ParamsResult {
@@ -46,9 +44,8 @@ export function validateParams(schema: TObject, values: unknown): ParamsResult {
     reported.push(param);
     const allowed = describeAllowed(error.schema as JsonSchema);
     const name = param === '' ? 'the parameters' : param;
-    const message = error.value === undefined
-      ? `${name} is missing: it must be ${allowed}`
-      : `${name} must be ${allowed}, got ${render(error.value)}`;
+    const message =
+      error.value === undefined ? `${name} is missing: it must be ${allowed}` : `${name} must be ${allowed}, got ${render(error.value)}`;
     errors.push({ param, message });
   }
   return { ok: false, errors };
@@ -59,15 +56,20 @@ export function validateParams(schema: TObject, values: unknown): ParamsResult {
  * run's values over the cell's): objects with fixed properties merge field by
  * field, everything else (lists, free-form maps like headers) is replaced.
  */
-export function mergeParams(schema: JsonSchema, base: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
+export function mergeParams(
+  schema: JsonSchema,
+  base: Record<string, unknown>,
+  overrides: Record<string, unknown>,
+): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...base };
   const properties = propertySchemas(schema);
   for (const [name, value] of Object.entries(overrides)) {
     const inner = properties?.[name];
     const current = merged[name];
-    merged[name] = inner !== undefined && propertySchemas(inner) !== undefined && isPlainObject(current) && isPlainObject(value)
-      ? mergeParams(inner, current, value)
-      : value;
+    merged[name] =
+      inner !== undefined && propertySchemas(inner) !== undefined && isPlainObject(current) && isPlainObject(value)
+        ? mergeParams(inner, current, value)
+        : value;
   }
   return merged;
 }
@@ -98,12 +100,15 @@ function propertySchemas(schema: JsonSchema): Record<string, JsonSchema> | undef
 /** Splits a JSON pointer ('/properties/headers/a~1b') into its unescaped segments. */
 function pointerSegments(pointer: string): string[] {
   if (pointer === '') return [];
-  return pointer.slice(1).split('/').map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /** A value as it appears after "got", short enough for one line. */
 function render(value: unknown): string {
-  const text = typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'number' || typeof value === 'boolean' ? String(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 

@@ -34,7 +34,9 @@ export function convertTypedText(schema: JsonSchema, value: unknown): unknown {
     case 'null':
       return value === 'null' ? null : value;
     case 'array':
-      return Array.isArray(value) && isSchema(schema.items) ? value.map((item) => convertTypedText(schema.items as JsonSchema, item)) : value;
+      return Array.isArray(value) && isSchema(schema.items)
+        ? value.map((item) => convertTypedText(schema.items as JsonSchema, item))
+        : value;
     case 'object':
       return isRecord(value) ? convertFields(schema, value) : value;
     default:

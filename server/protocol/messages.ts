@@ -8,26 +8,35 @@ import type { RunSummary, TraceEvent } from './trace.js';
 const RunId = Type.String({ minLength: 1, maxLength: 64, description: 'the id the client chose for this run' });
 
 /** Browser → server: start a cell with these parameters (paused at the first frame when stepping). */
-export const RunMessage = Type.Object({
-  type: Type.Literal('run'),
-  runId: RunId,
-  lesson: Type.String({ minLength: 1, maxLength: 100 }),
-  cell: Type.String({ minLength: 1, maxLength: 100 }),
-  params: Type.Record(Type.String(), Type.Unknown()),
-  mode: Type.Optional(Type.Union([Type.Literal('continuous'), Type.Literal('step')])),
-}, { additionalProperties: false });
+export const RunMessage = Type.Object(
+  {
+    type: Type.Literal('run'),
+    runId: RunId,
+    lesson: Type.String({ minLength: 1, maxLength: 100 }),
+    cell: Type.String({ minLength: 1, maxLength: 100 }),
+    params: Type.Record(Type.String(), Type.Unknown()),
+    mode: Type.Optional(Type.Union([Type.Literal('continuous'), Type.Literal('step')])),
+  },
+  { additionalProperties: false },
+);
 
 /** Browser → server: control a run it started. */
-export const ControlMessage = Type.Object({
-  type: Type.Union([Type.Literal('pause'), Type.Literal('resume'), Type.Literal('step'), Type.Literal('stop')]),
-  runId: RunId,
-}, { additionalProperties: false });
+export const ControlMessage = Type.Object(
+  {
+    type: Type.Union([Type.Literal('pause'), Type.Literal('resume'), Type.Literal('step'), Type.Literal('stop')]),
+    runId: RunId,
+  },
+  { additionalProperties: false },
+);
 
 /** Browser → server: forget a cell's last run and clean up after it. */
-export const ResetMessage = Type.Object({
-  type: Type.Literal('reset'),
-  runId: RunId,
-}, { additionalProperties: false });
+export const ResetMessage = Type.Object(
+  {
+    type: Type.Literal('reset'),
+    runId: RunId,
+  },
+  { additionalProperties: false },
+);
 
 /** Every message the browser may send. */
 export const ClientMessage = Type.Union([RunMessage, ControlMessage, ResetMessage]);

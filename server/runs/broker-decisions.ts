@@ -31,34 +31,65 @@ export function followBrokerDecisions(events: BrokerEvents, vhost: string, recor
     routed: (event) => {
       if (event.vhost !== vhost) return;
       // The default exchange's bindings are implicit; RabbitMQ lists them, so the trace names them as the tap does for RabbitMQ.
-      const matched = event.exchange === '' && event.matchedBindings.length === 0
-        ? event.queues.map((queue) => describeBinding({ source: '', destination: queue, routingKey: queue }))
-        : event.matchedBindings.map(describeBinding);
-      record({ kind: 'broker', decision: 'routed', exchange: event.exchange, routingKey: event.routingKey, matchedBindings: matched, queues: event.queues });
+      const matched =
+        event.exchange === '' && event.matchedBindings.length === 0
+          ? event.queues.map((queue) => describeBinding({ source: '', destination: queue, routingKey: queue }))
+          : event.matchedBindings.map(describeBinding);
+      record({
+        kind: 'broker',
+        decision: 'routed',
+        exchange: event.exchange,
+        routingKey: event.routingKey,
+        matchedBindings: matched,
+        queues: event.queues,
+      });
     },
     unroutable: (event) => {
       if (event.vhost !== vhost) return;
-      record({ kind: 'broker', decision: 'unroutable', exchange: event.exchange, routingKey: event.routingKey, matchedBindings: [], queues: [], reason: event.reason });
+      record({
+        kind: 'broker',
+        decision: 'unroutable',
+        exchange: event.exchange,
+        routingKey: event.routingKey,
+        matchedBindings: [],
+        queues: [],
+        reason: event.reason,
+      });
     },
     dropped: (event) => {
       if (event.vhost !== vhost) return;
-      record(queueDecision('dropped', event.queue, `dropped from ${event.queue}: ${QUEUE_EVENT_REASONS[event.reason] ?? event.reason}`), event.count);
+      record(
+        queueDecision('dropped', event.queue, `dropped from ${event.queue}: ${QUEUE_EVENT_REASONS[event.reason] ?? event.reason}`),
+        event.count,
+      );
     },
     'publish-rejected': (event) => {
       if (event.vhost !== vhost) return;
-      record(queueDecision('dropped', event.queue, `${event.queue} refused it: the queue is full and its overflow setting is reject-publish`));
+      record(
+        queueDecision('dropped', event.queue, `${event.queue} refused it: the queue is full and its overflow setting is reject-publish`),
+      );
     },
     requeued: (event) => {
       if (event.vhost !== vhost) return;
-      record(queueDecision('requeued', event.queue, `back to ${event.queue}, marked redelivered: ${QUEUE_EVENT_REASONS[event.reason] ?? event.reason}`), event.count);
+      record(
+        queueDecision(
+          'requeued',
+          event.queue,
+          `back to ${event.queue}, marked redelivered: ${QUEUE_EVENT_REASONS[event.reason] ?? event.reason}`,
+        ),
+        event.count,
+      );
     },
     'dead-lettered': (event) => {
       if (event.vhost !== vhost) return;
-      record({
-        ...queueDecision('dead-lettered', event.queue, `left ${event.queue}: ${QUEUE_EVENT_REASONS[event.reason] ?? event.reason}`),
-        queues: event.queues,
-        to: event.to,
-      }, event.count);
+      record(
+        {
+          ...queueDecision('dead-lettered', event.queue, `left ${event.queue}: ${QUEUE_EVENT_REASONS[event.reason] ?? event.reason}`),
+          queues: event.queues,
+          to: event.to,
+        },
+        event.count,
+      );
     },
     expired: (event) => {
       if (event.vhost !== vhost) return;

@@ -26,7 +26,13 @@ function embeddedState(broker: EmbeddedBroker, vhost: string): BrokerState {
   const snapshot = broker.snapshot(vhost);
   return {
     queues: snapshot.queues.map(({ name, messagesReady, messagesUnacknowledged, consumers, durable, exclusive, autoDelete }) => ({
-      name, messagesReady, messagesUnacknowledged, consumers, durable, exclusive, autoDelete,
+      name,
+      messagesReady,
+      messagesUnacknowledged,
+      consumers,
+      durable,
+      exclusive,
+      autoDelete,
     })),
     exchanges: snapshot.exchanges.map(({ name, type, durable, autoDelete, internal }) => ({ name, type, durable, autoDelete, internal })),
     bindings: snapshot.bindings.map((binding) => ({

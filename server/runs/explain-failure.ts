@@ -104,18 +104,23 @@ function explainAmqpClose(code: number, name: string, text: string, context: Fai
 }
 
 function explainPreconditionFailed(text: string, detail: string): string {
-  const inequivalent = /inequivalent arg '([^']+)' for (queue|exchange) '([^']*)' in vhost '[^']*': received (.+) but current is (.+)$/.exec(text);
+  const inequivalent =
+    /inequivalent arg '([^']+)' for (queue|exchange) '([^']*)' in vhost '[^']*': received (.+) but current is (.+)$/.exec(text);
   if (inequivalent !== null) {
     const [, arg, kind, name] = inequivalent;
     const received = unquote(inequivalent[4] ?? '');
     const current = unquote(inequivalent[5] ?? '');
-    return `The ${kind} '${name}' already exists with ${arg} = ${current}, and was declared again with ${arg} = ${received}. `
-      + `A ${kind} keeps the settings it was first declared with: declare it the same way everywhere, or delete it first.`;
+    return (
+      `The ${kind} '${name}' already exists with ${arg} = ${current}, and was declared again with ${arg} = ${received}. ` +
+      `A ${kind} keeps the settings it was first declared with: declare it the same way everywhere, or delete it first.`
+    );
   }
   const unknownTag = /unknown delivery tag (\d+)/.exec(text);
   if (unknownTag !== null) {
-    return `An actor settled delivery tag ${unknownTag[1]}, which its channel never received or had already settled. `
-      + 'Each delivery is acknowledged once, on the channel it arrived on; the broker closes the channel otherwise.';
+    return (
+      `An actor settled delivery tag ${unknownTag[1]}, which its channel never received or had already settled. ` +
+      'Each delivery is acknowledged once, on the channel it arrived on; the broker closes the channel otherwise.'
+    );
   }
   if (/acknowledgement .* timed out|consumer ack timed out/.test(text)) {
     return 'A consumer kept a delivery unacknowledged longer than the broker allows (consumer_timeout), so the broker closed its channel.';
@@ -133,5 +138,5 @@ function capitalise(text: string): string {
 
 function rawText(error: unknown): string {
   if (error instanceof Error) return error.message;
-  return typeof error === 'string' ? error : JSON.stringify(error) ?? String(error);
+  return typeof error === 'string' ? error : (JSON.stringify(error) ?? String(error));
 }

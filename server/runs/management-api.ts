@@ -63,9 +63,10 @@ const TIMEOUT_MS = 3000;
 /** The management API of the RabbitMQ at `amqpUrl`: at `managementUrl` when given, else beside it on port 15672 (15671 for amqps). */
 export function managementApiFor(amqpUrl: string, managementUrl?: string): ManagementApi {
   const url = new URL(amqpUrl);
-  const base = managementUrl !== undefined
-    ? `${managementUrl.replace(/\/+$/, '')}/api`
-    : `${url.protocol === 'amqps:' ? 'https' : 'http'}://${url.hostname}:${url.protocol === 'amqps:' ? 15671 : 15672}/api`;
+  const base =
+    managementUrl !== undefined
+      ? `${managementUrl.replace(/\/+$/, '')}/api`
+      : `${url.protocol === 'amqps:' ? 'https' : 'http'}://${url.hostname}:${url.protocol === 'amqps:' ? 15671 : 15672}/api`;
   const user = decodeURIComponent(url.username || 'guest');
   const password = decodeURIComponent(url.password || 'guest');
   const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;

@@ -68,7 +68,12 @@ export function checkReachable(host: string, port: number, timeoutMs = 3000): Pr
 }
 
 /** Makes the vhost `vhost` for one run through the management API and gives the URL's user access to it. */
-export async function openManagedSpace(api: ManagementApi, address: RabbitAddress, vhost: string, topology: TraceTopology): Promise<RunSpace> {
+export async function openManagedSpace(
+  api: ManagementApi,
+  address: RabbitAddress,
+  vhost: string,
+  topology: TraceTopology,
+): Promise<RunSpace> {
   await api.createVhost(vhost);
   try {
     await api.grantAll(vhost, address.user);
@@ -89,7 +94,11 @@ export async function openManagedSpace(api: ManagementApi, address: RabbitAddres
       return {
         queues: await countQueues([...known.values()], direct, topology),
         exchanges: exchanges.map((exchange) => ({
-          name: exchange.name, type: exchange.type, durable: exchange.durable, autoDelete: exchange.auto_delete, internal: exchange.internal,
+          name: exchange.name,
+          type: exchange.type,
+          durable: exchange.durable,
+          autoDelete: exchange.auto_delete,
+          internal: exchange.internal,
         })),
         bindings: bindings.map((binding) => ({
           source: binding.source,
@@ -130,7 +139,11 @@ export function openSharedSpace(address: RabbitAddress, topology: TraceTopology)
   };
 }
 
-async function countQueues(queues: Array<DeclaredQueue & Partial<ManagedQueue>>, direct: DirectConnection, topology: TraceTopology): Promise<QueueState[]> {
+async function countQueues(
+  queues: Array<DeclaredQueue & Partial<ManagedQueue>>,
+  direct: DirectConnection,
+  topology: TraceTopology,
+): Promise<QueueState[]> {
   const counted: QueueState[] = [];
   for (const queue of queues) {
     const state: QueueState = {
@@ -166,10 +179,12 @@ function directConnection(address: RabbitAddress, vhost: string): DirectConnecti
   let channel: Promise<Channel> | undefined;
 
   async function openChannel(): Promise<Channel> {
-    connection ??= amqp.connect(amqpUrlFor(address, vhost), { clientProperties: { connection_name: 'warren runner' }, timeout: 5000 }).then((model) => {
-      model.on('error', () => {});
-      return model;
-    });
+    connection ??= amqp
+      .connect(amqpUrlFor(address, vhost), { clientProperties: { connection_name: 'warren runner' }, timeout: 5000 })
+      .then((model) => {
+        model.on('error', () => {});
+        return model;
+      });
     const opened = await (await connection).createChannel();
     // A refused passive declare closes the channel (use() then opens another); nobody else listens.
     opened.on('error', () => {});

@@ -10,9 +10,7 @@ import { followBrokerDecisions } from './broker-decisions.js';
 import { openEmbeddedSpace } from './embedded-space.js';
 import type { FailureContext } from './explain-failure.js';
 import { managementApiFor, ManagementApiError, type ManagementApi } from './management-api.js';
-import {
-  amqpUrlFor, checkReachable, openManagedSpace, openSharedSpace, rabbitAddress, type RabbitAddress,
-} from './rabbitmq-space.js';
+import { amqpUrlFor, checkReachable, openManagedSpace, openSharedSpace, rabbitAddress, type RabbitAddress } from './rabbitmq-space.js';
 import type { RunSpace } from './run-space.js';
 import type { TraceTopology } from './trace-topology.js';
 
@@ -67,11 +65,13 @@ export function createRunBroker(target: BrokerTarget, options: RunBrokerOptions)
     observeRouting: true,
     async openSpace(runId, topology) {
       await checkReachable(address.host, address.port);
-      management ??= findManagement(managementApiFor(target.url, options.managementUrl), address, target.url, options.log).catch((error: unknown) => {
-        // Not settled: the next run asks again (RabbitMQ may have been fixed meanwhile).
-        management = undefined;
-        throw error;
-      });
+      management ??= findManagement(managementApiFor(target.url, options.managementUrl), address, target.url, options.log).catch(
+        (error: unknown) => {
+          // Not settled: the next run asks again (RabbitMQ may have been fixed meanwhile).
+          management = undefined;
+          throw error;
+        },
+      );
       const api = await management;
       if (api !== undefined) return openManagedSpace(api, address, `warren-${runId}`, topology);
       // One run at a time in the shared vhost, so two runs' "hello" queues are never the same queue.
@@ -94,7 +94,12 @@ export function createRunBroker(target: BrokerTarget, options: RunBrokerOptions)
 }
 
 /** The management API if it answers and may create vhosts; undefined (said once in the log) otherwise. */
-async function findManagement(api: ManagementApi, address: RabbitAddress, url: string, log: (line: string) => void): Promise<ManagementApi | undefined> {
+async function findManagement(
+  api: ManagementApi,
+  address: RabbitAddress,
+  url: string,
+  log: (line: string) => void,
+): Promise<ManagementApi | undefined> {
   let reason: string;
   try {
     const me = await api.whoami();
@@ -109,7 +114,9 @@ async function findManagement(api: ManagementApi, address: RabbitAddress, url: s
       reason = `the management API refused user '${address.user}'`;
     }
   }
-  log(`RabbitMQ at ${address.host}:${address.port}: ${reason}. Runs share the vhost '${address.vhost}', one at a time, and delete what they declared.`);
+  log(
+    `RabbitMQ at ${address.host}:${address.port}: ${reason}. Runs share the vhost '${address.vhost}', one at a time, and delete what they declared.`,
+  );
   return undefined;
 }
 

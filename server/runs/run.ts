@@ -97,7 +97,11 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     if (event.kind === 'frame' && event.direction === 'to-broker' && event.method === 'basic.publish') {
       published += 1;
       if (published > limits.messages) {
-        fail(new RunLimitError(`This run published more than ${limits.messages.toLocaleString('en')} messages, the most one run may publish, so it was stopped. Lower the number of messages and run it again.`));
+        fail(
+          new RunLimitError(
+            `This run published more than ${limits.messages.toLocaleString('en')} messages, the most one run may publish, so it was stopped. Lower the number of messages and run it again.`,
+          ),
+        );
       }
     }
   });
@@ -181,15 +185,28 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
       const opening = broker.openSpace(setup.id, topology);
       space = await Promise.race([opening, ending.then(() => undefined)]);
       if (space === undefined) {
-        void opening.then((late) => late.release(), () => {});
+        void opening.then(
+          (late) => late.release(),
+          () => {},
+        );
         throw new RunStoppedError();
       }
-      tap = await startTap({ upstreamHost: broker.address.host, upstreamPort: broker.address.port, recorder, observeRouting: broker.observeRouting });
+      tap = await startTap({
+        upstreamHost: broker.address.host,
+        upstreamPort: broker.address.port,
+        recorder,
+        observeRouting: broker.observeRouting,
+      });
       stopFollowing = broker.followDecisions(space.vhost, recorder);
       if (holding) tap.hold();
       status(holding ? 'paused' : 'running');
       boundClock.sleep(limits.seconds * 1000, abort.signal).then(
-        () => fail(new RunLimitError(`This run reached its time limit of ${limits.seconds} s and was stopped. Time paused or spent stepping does not count.`)),
+        () =>
+          fail(
+            new RunLimitError(
+              `This run reached its time limit of ${limits.seconds} s and was stopped. Time paused or spent stepping does not count.`,
+            ),
+          ),
         () => {},
       );
       scenarioRun = scenario.run(context(space.vhost, tap));
@@ -232,7 +249,11 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     try {
       await space?.release();
     } catch (error) {
-      recorder.add({ kind: 'log', actor: 'runner', text: `could not clean up after the run: ${error instanceof Error ? error.message : String(error)}` });
+      recorder.add({
+        kind: 'log',
+        actor: 'runner',
+        text: `could not clean up after the run: ${error instanceof Error ? error.message : String(error)}`,
+      });
     }
   }
 
@@ -279,7 +300,10 @@ async function closeWithin(model: ChannelModel, ms: number): Promise<void> {
 async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([
-    promise.then(() => {}, () => {}),
+    promise.then(
+      () => {},
+      () => {},
+    ),
     new Promise<void>((resolve) => {
       timer = setTimeout(resolve, ms);
     }),

@@ -64,13 +64,16 @@ export function createRunner(options: RunnerOptions): Runner {
       if (!checked.ok) {
         throw new RunRequestError(checked.errors.map((error) => error.message).join('; '), checked.errors);
       }
-      const handle = startRun({
-        id: randomBytes(6).toString('hex'),
-        scenario: found.scenario,
-        params: checked.params,
-        mode: request.mode ?? 'continuous',
-        broker,
-      }, listener);
+      const handle = startRun(
+        {
+          id: randomBytes(6).toString('hex'),
+          scenario: found.scenario,
+          params: checked.params,
+          mode: request.mode ?? 'continuous',
+          broker,
+        },
+        listener,
+      );
       running.add(handle);
       void handle.done.finally(() => running.delete(handle));
       return handle;

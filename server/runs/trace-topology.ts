@@ -96,7 +96,12 @@ export function createTraceTopology(): TraceTopology {
         onReply(event, (reply) => {
           if (fields.passive === true) return;
           const name = text(reply.method === 'queue.declare-ok' ? reply.fields.queue : fields.queue);
-          queues.set(name, { name, durable: fields.durable === true, exclusive: fields.exclusive === true, autoDelete: fields.autoDelete === true });
+          queues.set(name, {
+            name,
+            durable: fields.durable === true,
+            exclusive: fields.exclusive === true,
+            autoDelete: fields.autoDelete === true,
+          });
         });
         break;
       case 'queue.delete':
@@ -106,7 +111,13 @@ export function createTraceTopology(): TraceTopology {
         onReply(event, () => {
           if (fields.passive === true) return;
           const name = text(fields.exchange);
-          exchanges.set(name, { name, type: text(fields.type), durable: fields.durable === true, autoDelete: fields.autoDelete === true, internal: fields.internal === true });
+          exchanges.set(name, {
+            name,
+            type: text(fields.type),
+            durable: fields.durable === true,
+            autoDelete: fields.autoDelete === true,
+            internal: fields.internal === true,
+          });
         });
         break;
       case 'exchange.delete':

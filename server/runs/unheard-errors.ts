@@ -28,5 +28,6 @@ export function reportUnheardErrors(model: ChannelModel, fail: (error: unknown) 
   const createChannel = model.createChannel.bind(model);
   const createConfirmChannel = model.createConfirmChannel.bind(model);
   model.createChannel = async (...args: Parameters<ChannelModel['createChannel']>): Promise<Channel> => watch(await createChannel(...args));
-  model.createConfirmChannel = async (...args: Parameters<ChannelModel['createConfirmChannel']>): Promise<ConfirmChannel> => watch(await createConfirmChannel(...args));
+  model.createConfirmChannel = async (...args: Parameters<ChannelModel['createConfirmChannel']>): Promise<ConfirmChannel> =>
+    watch(await createConfirmChannel(...args));
 }

@@ -33,10 +33,19 @@ export function literal(value: unknown): string {
     return Object.is(value, -0) ? '0' : String(value);
   }
   if (typeof value === 'boolean' || value === null) return String(value);
-  if (Array.isArray(value)) return list('[', value.map((item) => literal(item)), ']');
+  if (Array.isArray(value))
+    return list(
+      '[',
+      value.map((item) => literal(item)),
+      ']',
+    );
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, item]) => item !== undefined);
-    return list('{', entries.map(([key, item]) => property(key, item)), '}');
+    return list(
+      '{',
+      entries.map(([key, item]) => property(key, item)),
+      '}',
+    );
   }
   throw new Error(`a program cannot hold a ${typeof value} literal`);
 }
@@ -88,5 +97,8 @@ export function optionalMember(object: string, key: string): string {
 /** Text moved right by `depth` levels of two spaces; blank lines stay empty. */
 export function indent(text: string, depth = 1): string {
   const pad = '  '.repeat(depth);
-  return text.split('\n').map((line) => (line === '' ? line : pad + line)).join('\n');
+  return text
+    .split('\n')
+    .map((line) => (line === '' ? line : pad + line))
+    .join('\n');
 }

@@ -60,7 +60,10 @@ export interface ProgramHeader {
 
 /** The file a program is saved as: the actor's name in lowercase words joined by dashes ('worker 1' -> worker-1.mjs). */
 export function programFile(actor: string): string {
-  const words = actor.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const words = actor
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return `${words === '' ? 'program' : words}.mjs`;
 }
 
@@ -70,7 +73,9 @@ export function header({ actor, follows, does, imports = [] }: ProgramHeader): s
   const about = lines(
     ...wrapComment(`${actor}: the tutorial's ${follows}, with this cell's parameters.`),
     ...wrapComment(does),
-    ...wrapComment(`Run it with \`node ${file}\` (after \`npm install amqplib\`); set AMQP_URL to use a broker other than amqp://localhost.`),
+    ...wrapComment(
+      `Run it with \`node ${file}\` (after \`npm install amqplib\`); set AMQP_URL to use a broker other than amqp://localhost.`,
+    ),
   );
   return `${about}\n\n${lines("import amqp from 'amqplib';", ...imports)}`;
 }
@@ -173,13 +178,18 @@ export function consumeOneAtATime({ handler, noAck, comment, canStop = false }: 
     `// ${comment}`,
     'let backlog = Promise.resolve();',
     'let inHand = 0;',
-    block('await channel.consume(queue, (message) => {', lines(
-      'inHand += 1;',
-      'clearTimeout(quietTimer);',
-      block(`backlog = backlog.then(() => ${handler}(message)).finally(() => {`, lines(
-        'inHand -= 1;',
-        `if (inHand === 0${canStop ? ' && !stopped' : ''}) waitForMore();`,
-      ), '});'),
-    ), `}, { noAck: ${String(noAck)} });`),
+    block(
+      'await channel.consume(queue, (message) => {',
+      lines(
+        'inHand += 1;',
+        'clearTimeout(quietTimer);',
+        block(
+          `backlog = backlog.then(() => ${handler}(message)).finally(() => {`,
+          lines('inHand -= 1;', `if (inHand === 0${canStop ? ' && !stopped' : ''}) waitForMore();`),
+          '});',
+        ),
+      ),
+      `}, { noAck: ${String(noAck)} });`,
+    ),
   );
 }

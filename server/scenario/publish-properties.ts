@@ -7,20 +7,35 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Options } from 'amqplib';
 
 /** The 12 publish-time basic properties, all optional, with what each one does. */
-export const PublishProperties = Type.Object({
-  deliveryMode: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)], { description: '1 = transient, 2 = persistent (written to disk by a durable queue)' })),
-  contentType: Type.Optional(Type.String({ maxLength: 255, description: 'MIME type of the body, e.g. text/plain' })),
-  headers: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), { description: 'application headers (a headers exchange routes on these)' })),
-  priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 255, description: 'priority 0-255; only priority queues (x-max-priority) use it' })),
-  correlationId: Type.Optional(Type.String({ maxLength: 255, description: 'ties a reply to its request (RPC)' })),
-  replyTo: Type.Optional(Type.String({ maxLength: 255, description: 'queue the reply should go to (RPC)' })),
-  expiration: Type.Optional(Type.String({ pattern: '^[0-9]{1,10}$', description: 'per-message TTL in milliseconds, as a string of digits' })),
-  messageId: Type.Optional(Type.String({ maxLength: 255, description: 'an id the application gives the message' })),
-  timestamp: Type.Optional(Type.Integer({ minimum: 0, description: 'seconds since 1970' })),
-  type: Type.Optional(Type.String({ maxLength: 255, description: 'the application\'s name for the kind of message' })),
-  userId: Type.Optional(Type.String({ maxLength: 255, description: 'must equal the connection\'s user, or the broker refuses the publish' })),
-  appId: Type.Optional(Type.String({ maxLength: 255, description: 'the name of the sending application' })),
-}, { additionalProperties: false, default: {}, description: 'basic properties sent with every published message' });
+export const PublishProperties = Type.Object(
+  {
+    deliveryMode: Type.Optional(
+      Type.Union([Type.Literal(1), Type.Literal(2)], { description: '1 = transient, 2 = persistent (written to disk by a durable queue)' }),
+    ),
+    contentType: Type.Optional(Type.String({ maxLength: 255, description: 'MIME type of the body, e.g. text/plain' })),
+    headers: Type.Optional(
+      Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
+        description: 'application headers (a headers exchange routes on these)',
+      }),
+    ),
+    priority: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 255, description: 'priority 0-255; only priority queues (x-max-priority) use it' }),
+    ),
+    correlationId: Type.Optional(Type.String({ maxLength: 255, description: 'ties a reply to its request (RPC)' })),
+    replyTo: Type.Optional(Type.String({ maxLength: 255, description: 'queue the reply should go to (RPC)' })),
+    expiration: Type.Optional(
+      Type.String({ pattern: '^[0-9]{1,10}$', description: 'per-message TTL in milliseconds, as a string of digits' }),
+    ),
+    messageId: Type.Optional(Type.String({ maxLength: 255, description: 'an id the application gives the message' })),
+    timestamp: Type.Optional(Type.Integer({ minimum: 0, description: 'seconds since 1970' })),
+    type: Type.Optional(Type.String({ maxLength: 255, description: "the application's name for the kind of message" })),
+    userId: Type.Optional(
+      Type.String({ maxLength: 255, description: "must equal the connection's user, or the broker refuses the publish" }),
+    ),
+    appId: Type.Optional(Type.String({ maxLength: 255, description: 'the name of the sending application' })),
+  },
+  { additionalProperties: false, default: {}, description: 'basic properties sent with every published message' },
+);
 
 export type PublishProperties = Static<typeof PublishProperties>;
 

@@ -62,7 +62,10 @@ export function methodFieldsToJson(method: string, fields: object): { [name: str
   const json = toJson(fields) as { [name: string]: JsonValue };
   switch (method) {
     case 'connection.start-ok':
-      json.response = describeCredentials(String((fields as { mechanism?: unknown }).mechanism), (fields as { response?: unknown }).response);
+      json.response = describeCredentials(
+        String((fields as { mechanism?: unknown }).mechanism),
+        (fields as { response?: unknown }).response,
+      );
       break;
     case 'connection.secure-ok':
       json.response = '(hidden)';

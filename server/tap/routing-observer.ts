@@ -34,7 +34,13 @@ interface ConnectionState {
 /** Watches frames and answers publishes with routing decisions. */
 export interface RoutingObserver {
   /** Takes one frame (or message) as it is forwarded; returns the decision events a publish causes. */
-  observe(connection: ObservedConnection, direction: FrameDirection, channel: number, method: DecodedMethod, headers: FieldTable | undefined): NewTraceEvent[];
+  observe(
+    connection: ObservedConnection,
+    direction: FrameDirection,
+    channel: number,
+    method: DecodedMethod,
+    headers: FieldTable | undefined,
+  ): NewTraceEvent[];
   /** The connection is gone: its consumers and exclusive queues go too. */
   connectionClosed(connection: ObservedConnection): void;
 }
@@ -81,13 +87,25 @@ export function createRoutingObserver(): RoutingObserver {
   }
 
   /** Applies a confirmed request; reply is the -ok method when there is one. */
-  function apply(connection: ObservedConnection, state: ConnectionState, channel: number, request: DecodedMethod, reply: DecodedMethod | undefined): void {
+  function apply(
+    connection: ObservedConnection,
+    state: ConnectionState,
+    channel: number,
+    request: DecodedMethod,
+    reply: DecodedMethod | undefined,
+  ): void {
     const topology = topologyOf(state.vhost);
     switch (request.name) {
       case 'exchange.declare': {
         const f = request.fields;
         if (f.passive) topology.exchangeExists(f.exchange);
-        else topology.declareExchange(f.exchange, f.type, { durable: f.durable, autoDelete: f.autoDelete, internal: f.internal, arguments: f.arguments });
+        else
+          topology.declareExchange(f.exchange, f.type, {
+            durable: f.durable,
+            autoDelete: f.autoDelete,
+            internal: f.internal,
+            arguments: f.arguments,
+          });
         break;
       }
       case 'exchange.delete':
@@ -137,7 +155,13 @@ export function createRoutingObserver(): RoutingObserver {
     topologyOf(state.vhost).consumerRemoved(queue);
   }
 
-  function fromClient(connection: ObservedConnection, state: ConnectionState, channel: number, method: DecodedMethod, headers: FieldTable | undefined): NewTraceEvent[] {
+  function fromClient(
+    connection: ObservedConnection,
+    state: ConnectionState,
+    channel: number,
+    method: DecodedMethod,
+    headers: FieldTable | undefined,
+  ): NewTraceEvent[] {
     switch (method.name) {
       case 'connection.open':
         state.requestedVhost = method.fields.virtualHost;
@@ -207,16 +231,21 @@ export function createRoutingObserver(): RoutingObserver {
     if (result.queues.length > 0) {
       return [{ kind: 'broker', decision: 'routed', exchange, routingKey, matchedBindings: result.matchedBindings, queues: result.queues }];
     }
-    const where = exchange === '' ? `there is no queue named "${routingKey}"` : `no binding of exchange "${exchange}" matches routing key "${routingKey}"`;
-    return [{
-      kind: 'broker',
-      decision: 'unroutable',
-      exchange,
-      routingKey,
-      matchedBindings: result.matchedBindings,
-      queues: [],
-      reason: `${where}, so the message is dropped (or returned, if it was published as mandatory)`,
-    }];
+    const where =
+      exchange === ''
+        ? `there is no queue named "${routingKey}"`
+        : `no binding of exchange "${exchange}" matches routing key "${routingKey}"`;
+    return [
+      {
+        kind: 'broker',
+        decision: 'unroutable',
+        exchange,
+        routingKey,
+        matchedBindings: result.matchedBindings,
+        queues: [],
+        reason: `${where}, so the message is dropped (or returned, if it was published as mandatory)`,
+      },
+    ];
   }
 
   function connectionClosed(connection: ObservedConnection): void {

@@ -215,7 +215,11 @@ export class TappedConnection implements ObservedConnection {
 
   private reportUnreachable(): void {
     const { upstreamHost: host, upstreamPort: port, recorder } = this.context;
-    const fields: { [name: string]: JsonValue } = { host, port, reason: this.lastError?.message ?? 'the connection closed before it was established' };
+    const fields: { [name: string]: JsonValue } = {
+      host,
+      port,
+      reason: this.lastError?.message ?? 'the connection closed before it was established',
+    };
     const code = (this.lastError as NodeJS.ErrnoException | undefined)?.code;
     if (code !== undefined) fields.code = code;
     recorder.add({ kind: 'frame', actor: this.actor, direction: 'to-broker', channel: 0, method: 'broker-unreachable', fields });
@@ -228,7 +232,14 @@ export class TappedConnection implements ObservedConnection {
     this.lossReported = true;
     const fields: { [name: string]: JsonValue } = { closedBy: direction.direction === 'to-broker' ? 'client' : 'broker' };
     if (this.lastError) fields.reason = this.lastError.message;
-    this.context.recorder.add({ kind: 'frame', actor: this.actor, direction: direction.direction, channel: 0, method: 'connection-lost', fields });
+    this.context.recorder.add({
+      kind: 'frame',
+      actor: this.actor,
+      direction: direction.direction,
+      channel: 0,
+      method: 'connection-lost',
+      fields,
+    });
   }
 
   private finish(): void {
@@ -239,7 +250,17 @@ export class TappedConnection implements ObservedConnection {
 }
 
 function newDirection(direction: FrameDirection, source: Socket, target: Socket): Direction {
-  return { direction, source, target, reader: new WireReader(), heldBytes: 0, waitingForDrain: false, paused: false, sourceClosed: false, outgoing: undefined };
+  return {
+    direction,
+    source,
+    target,
+    reader: new WireReader(),
+    heldBytes: 0,
+    waitingForDrain: false,
+    paused: false,
+    sourceClosed: false,
+    outgoing: undefined,
+  };
 }
 
 /** The connection_name client property, when the client set one. */

@@ -60,7 +60,11 @@ export class ObservedTopology {
   }
 
   /** exchange.declare-ok: a new exchange exists (a redeclaration changes nothing). */
-  declareExchange(name: string, type: string, properties: { durable: boolean; autoDelete: boolean; internal: boolean; arguments: FieldTable }): void {
+  declareExchange(
+    name: string,
+    type: string,
+    properties: { durable: boolean; autoDelete: boolean; internal: boolean; arguments: FieldTable },
+  ): void {
     if (this.exchanges.has(name) || this.opaqueExchanges.has(name)) return;
     if (isExchangeType(type)) this.exchanges.set(name, createExchange(name, type, properties));
     else this.opaqueExchanges.add(name);

@@ -142,7 +142,11 @@ export class WireReader {
     }
     const partial = this.partial.get(channel);
     if (partial === undefined) {
-      units.push({ ...undecodable(channel, `a ${frameTypeName(type)} frame arrived on channel ${channel}, where no message was expected`), raw, size });
+      units.push({
+        ...undecodable(channel, `a ${frameTypeName(type)} frame arrived on channel ${channel}, where no message was expected`),
+        raw,
+        size,
+      });
       return;
     }
     appendViews(partial.raw, raw);
@@ -203,7 +207,15 @@ export class WireReader {
       this.partial.set(channel, newPartial(method, raw, size));
       return;
     }
-    units.push({ kind: 'report', raw, size, channel, method: method.name, fields: methodFieldsToJson(method.name, method.fields), decoded: method });
+    units.push({
+      kind: 'report',
+      raw,
+      size,
+      channel,
+      method: method.name,
+      fields: methodFieldsToJson(method.name, method.fields),
+      decoded: method,
+    });
   }
 
   /** Gives up on a message whose frames came out of order: its bytes pass on as one undecodable unit. */
@@ -227,7 +239,10 @@ function rawUnit(raw: Buffer[], size: number): WireUnit {
 
 /** 'AMQP' 0 0 9 1 reads as { protocol: 'AMQP', version: '0-9-1' }; anything else is shown as it is. */
 function describeProtocolHeader(header: Buffer): { [name: string]: JsonValue } {
-  const protocol = header.subarray(0, 4).toString('latin1').replace(/[^\x20-\x7e]/g, '?');
+  const protocol = header
+    .subarray(0, 4)
+    .toString('latin1')
+    .replace(/[^\x20-\x7e]/g, '?');
   return { protocol, version: `${header[5]}-${header[6]}-${header[7]}` };
 }
 

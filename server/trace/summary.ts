@@ -125,9 +125,10 @@ export function createSummaryCounter(): SummaryCounter {
         if (fromClient) break;
         delivered.set(actor, (delivered.get(actor) ?? 0) + 1);
         const acks = channelOf(actor, channel);
-        const noAck = event.method === 'basic.get-ok'
-          ? acks.pendingGets.shift() ?? false
-          : acks.noAckConsumers.get(text(fields.consumerTag)) ?? false;
+        const noAck =
+          event.method === 'basic.get-ok'
+            ? (acks.pendingGets.shift() ?? false)
+            : (acks.noAckConsumers.get(text(fields.consumerTag)) ?? false);
         if (!noAck) acks.outstanding.push(number(fields.deliveryTag));
         break;
       }

@@ -64,9 +64,12 @@ export function createApiRouter(options: { broker: BrokerTarget; lessons: Lesson
 /** Body-parser and unexpected errors, as JSON with the status they carry (500 when none). */
 const apiErrors: ErrorRequestHandler = (error: unknown, _request, response, _next) => {
   const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 500;
-  const message = status === 413
-    ? `the request body is larger than ${JSON_BODY_LIMIT}`
-    : status < 500 ? (error as Error).message : 'the server failed to answer this request';
+  const message =
+    status === 413
+      ? `the request body is larger than ${JSON_BODY_LIMIT}`
+      : status < 500
+        ? (error as Error).message
+        : 'the server failed to answer this request';
   if (status >= 500) console.error(error);
   response.status(status).json({ error: message });
 };

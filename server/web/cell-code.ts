@@ -34,7 +34,10 @@ export function cellCode(lessons: LessonCatalog, lessonName: string, cellId: str
   if (!isPlainObject(sent) || (sent.params !== undefined && !isPlainObject(sent.params))) {
     return refuse([{ param: '', message: 'the request body must be { "params": { name: value, ... } }' }]);
   }
-  const checked = validateParams(scenario.params, mergeParams(scenario.params, cell.defaults, (sent.params ?? {}) as Record<string, unknown>));
+  const checked = validateParams(
+    scenario.params,
+    mergeParams(scenario.params, cell.defaults, (sent.params ?? {}) as Record<string, unknown>),
+  );
   if (!checked.ok) return refuse(checked.errors);
   try {
     return { status: 200, body: { actors: scenario.code(checked.params) } };

@@ -107,6 +107,6 @@ function kindOf(value: unknown): string {
 /** A short rendering of a wrong value, cut so an error reply never echoes a large payload. */
 function preview(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = typeof value === 'string' ? `'${value}'` : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? String(value));
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

@@ -117,7 +117,11 @@ export function createSocketSession(options: {
       forget(message.runId, run);
       return;
     }
-    if (isOver(run.progress)) refuse(`run '${message.runId}' is over (${run.progress.status}): there is nothing to ${message.type}; run it again or reset it`, message.runId);
+    if (isOver(run.progress))
+      refuse(
+        `run '${message.runId}' is over (${run.progress.status}): there is nothing to ${message.type}; run it again or reset it`,
+        message.runId,
+      );
     else if (message.type === 'stop') void stopQuietly(run.handle);
     else if (message.type === 'pause') run.handle.pause();
     else if (message.type === 'resume') run.handle.resume();

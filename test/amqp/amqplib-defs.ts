@@ -14,7 +14,13 @@ export interface AmqplibDefs {
   encodeMethod(id: number, channel: number, fields: object): Buffer;
   encodeProperties(id: number, channel: number, size: number, fields: object): Buffer;
   decode(id: number, payload: Buffer): Record<string, unknown>;
-  info(id: number): { id: number; classId: number; methodId?: number; name: string; args: { name: string; type: string; default: unknown }[] };
+  info(id: number): {
+    id: number;
+    classId: number;
+    methodId?: number;
+    name: string;
+    args: { name: string; type: string; default: unknown }[];
+  };
   BasicProperties: number;
   [constant: string]: unknown;
 }

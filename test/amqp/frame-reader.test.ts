@@ -42,7 +42,8 @@ function framesOf(chunks: Buffer[], maxFrameSize = 4096): Frame[] {
   return frames;
 }
 
-const plain = (frames: Frame[]) => frames.map((f) => ({ type: f.type, channel: f.channel, payload: Buffer.from(f.payload).toString('hex') }));
+const plain = (frames: Frame[]) =>
+  frames.map((f) => ({ type: f.type, channel: f.channel, payload: Buffer.from(f.payload).toString('hex') }));
 
 describe('FrameReader', () => {
   const expected = plain(framesOf([STREAM]));

@@ -73,14 +73,18 @@ describe('decodeMethod on malformed payloads', () => {
 
   it('a string length running past the end names the field', () => {
     const payload = Buffer.from([0, 50, 0, 10, 0, 0, 5, 0x61]);
-    expect(codecError(() => decodeMethod(payload)).message).toBe("queue.declare: field 'queue' needs 5 bytes but only 1 are left in the payload");
+    expect(codecError(() => decodeMethod(payload)).message).toBe(
+      "queue.declare: field 'queue' needs 5 bytes but only 1 are left in the payload",
+    );
   });
 
   it('an unknown type tag in an arguments table names the method, field, key and tag', () => {
     const payload = Buffer.from([0, 50, 0, 10, 0, 0, 1, 0x61, 0, 0, 0, 0, 5, 1, 0x6b, 0x5a, 0, 0]);
     const error = codecError(() => decodeMethod(payload));
     expect(error.code).toBe(502);
-    expect(error.message).toBe("queue.declare: field 'arguments': field table entry k: unknown type tag 'Z' (0x5a); allowed are t b B s u I i l f d D S x T A F V");
+    expect(error.message).toBe(
+      "queue.declare: field 'arguments': field table entry k: unknown type tag 'Z' (0x5a); allowed are t b B s u I i l f d D S x T A F V",
+    );
   });
 
   it('thousands of randomly mutated payloads raise nothing but CodecError', () => {
@@ -116,7 +120,9 @@ describe('decodeMethod on malformed payloads', () => {
 });
 
 describe('decodeContentHeader and decodeTable on malformed payloads', () => {
-  const header = Buffer.from(payloadOf(encodeContentHeader(1, 10, { contentType: 'text/plain', headers: { a: [1, 'x', { b: null }] }, timestamp: 5, appId: 'app' })));
+  const header = Buffer.from(
+    payloadOf(encodeContentHeader(1, 10, { contentType: 'text/plain', headers: { a: [1, 'x', { b: null }] }, timestamp: 5, appId: 'app' })),
+  );
 
   it('every truncation of a content header is a 502', () => {
     for (let length = 0; length < header.length; length++) {
@@ -152,7 +158,10 @@ describe('decodeContentHeader and decodeTable on malformed payloads', () => {
   });
 
   it('every truncation of a nested table is a 502, never a RangeError', () => {
-    const table = encodeTable({ list: [1, 2.5, 'three', { four: Buffer.from('4'), five: { '!': 'timestamp', value: 5 } }], d: { '!': 'decimal', value: { places: 1, digits: 2 } } });
+    const table = encodeTable({
+      list: [1, 2.5, 'three', { four: Buffer.from('4'), five: { '!': 'timestamp', value: 5 } }],
+      d: { '!': 'decimal', value: { places: 1, digits: 2 } },
+    });
     for (let length = 0; length < table.length; length++) {
       const truncated = Buffer.from(table.subarray(0, length));
       expect(codecError(() => decodeTable(truncated, 0)).code).toBe(502);
@@ -188,10 +197,22 @@ describe('encoders refuse bad values with a TypeError naming the field', () => {
     ['basic.qos', { prefetchSize: Number.NaN }, /field 'prefetchSize'/],
     ['basic.ack', { deliveryTag: -1 }, /field 'deliveryTag' must be an integer from 0 to 2\^64-1/],
     ['basic.ack', { deliveryTag: '1' }, /field 'deliveryTag' must be an integer/],
-    ['basic.deliver', { consumerTag: 'c', exchange: '', routingKey: '' }, /^basic\.deliver: field 'deliveryTag' is missing and has no default$/],
+    [
+      'basic.deliver',
+      { consumerTag: 'c', exchange: '', routingKey: '' },
+      /^basic\.deliver: field 'deliveryTag' is missing and has no default$/,
+    ],
     ['queue.declare', { arguments: [] }, /field 'arguments' must be a field table/],
-    ['queue.declare', { arguments: { 'x-max-length': Symbol('x') } }, /field 'arguments': field table entry x-max-length: cannot encode a value of type symbol/],
-    ['queue.declare', { arguments: { a: { b: [1, { '!': 'int8', value: 300 }] } } }, /field table entry a\.b\[1\]: int8 needs an integer from -128 to 127, got 300/],
+    [
+      'queue.declare',
+      { arguments: { 'x-max-length': Symbol('x') } },
+      /field 'arguments': field table entry x-max-length: cannot encode a value of type symbol/,
+    ],
+    [
+      'queue.declare',
+      { arguments: { a: { b: [1, { '!': 'int8', value: 300 }] } } },
+      /field table entry a\.b\[1\]: int8 needs an integer from -128 to 127, got 300/,
+    ],
     ['queue.declare', { arguments: { a: { '!': 'nonsense', value: 1 } } }, /unknown type "nonsense"/],
     ['connection.start-ok', { clientProperties: {}, response: 5 }, /field 'response' must be a Buffer or a string/],
   ];
@@ -215,7 +236,10 @@ describe('encoders refuse bad values with a TypeError naming the field', () => {
       [{ deliveryMode: 256 }, /'deliveryMode' must be an integer from 0 to 255/],
       [{ timestamp: -1 }, /'timestamp' must be an integer/],
       [{ headers: 'x' as never }, /'headers' must be a field table/],
-      [{ headers: { k: undefined as never, bad: (() => 1) as never } }, /'headers': field table entry bad: cannot encode a value of type function/],
+      [
+        { headers: { k: undefined as never, bad: (() => 1) as never } },
+        /'headers': field table entry bad: cannot encode a value of type function/,
+      ],
       [{ messageId: 'x'.repeat(300) }, /'messageId' must be a string of at most 255 UTF-8 bytes/],
     ];
     for (const [properties, message] of bad) {
@@ -226,6 +250,8 @@ describe('encoders refuse bad values with a TypeError naming the field', () => {
 
   it('refuses table keys longer than 255 bytes and undefined inside arrays', () => {
     expect(() => encodeTable({ ['k'.repeat(256)]: 1 })).toThrow(/key is 256 bytes long/);
-    expect(() => encodeTable({ list: [1, undefined as never] })).toThrow(/field table entry list\[1\]: cannot encode a value of type undefined/);
+    expect(() => encodeTable({ list: [1, undefined as never] })).toThrow(
+      /field table entry list\[1\]: cannot encode a value of type undefined/,
+    );
   });
 });

@@ -30,8 +30,14 @@ describe('method catalogue', () => {
       const theirs = defs.info(id);
       const mine = methodSpecById(theirs.classId, theirs.methodId!);
       expect(mine, theirs.name).toBeDefined();
-      expect(mine!.fields.map((f) => [f.name, f.type]), theirs.name).toEqual(theirs.args.map((a) => [a.name, a.type]));
-      expect(mine!.fields.map((f) => f.default), theirs.name).toEqual(theirs.args.map((a) => a.default));
+      expect(
+        mine!.fields.map((f) => [f.name, f.type]),
+        theirs.name,
+      ).toEqual(theirs.args.map((a) => [a.name, a.type]));
+      expect(
+        mine!.fields.map((f) => f.default),
+        theirs.name,
+      ).toEqual(theirs.args.map((a) => a.default));
     }
   });
 
@@ -82,7 +88,11 @@ describe('methods, byte for byte with amqplib', () => {
 
   it('encodes connection.start with a string longstr the same as with a Buffer', () => {
     const fields = { serverProperties: { product: 'Warren' }, mechanisms: 'PLAIN AMQPLAIN', locales: 'en_US' };
-    const theirs = defs.encodeMethod(amqplibId(10, 10), 0, { ...fields, mechanisms: Buffer.from(fields.mechanisms), locales: Buffer.from('en_US') });
+    const theirs = defs.encodeMethod(amqplibId(10, 10), 0, {
+      ...fields,
+      mechanisms: Buffer.from(fields.mechanisms),
+      locales: Buffer.from('en_US'),
+    });
     expect(encodeMethod(0, 'connection.start', fields).equals(theirs)).toBe(true);
   });
 });
@@ -162,9 +172,28 @@ describe('field tables, byte for byte with amqplib', () => {
     ['float', { a: { '!': 'float', value: 1.5 }, b: { '!': 'float', value: -0.25 } }],
     ['double / float64', { a: { '!': 'double', value: 2 }, b: { '!': 'float64', value: 0.1 } }],
     ['timestamp', { a: { '!': 'timestamp', value: 1_700_000_000 }, b: { '!': 'timestamp', value: 0 } }],
-    ['decimal', { a: { '!': 'decimal', value: { places: 2, digits: 12345 } }, b: { '!': 'decimal', value: { places: 255, digits: 4294967295 } } }],
-    ['typeof names', { s: { '!': 'string', value: 'x' }, b: { '!': 'boolean', value: true }, n: { '!': 'number', value: 300 }, o: { '!': 'object', value: null } }],
-    ['typed values inside arrays', { list: [{ '!': 'uint8', value: 1 }, { '!': 'timestamp', value: 2 }] }],
+    [
+      'decimal',
+      { a: { '!': 'decimal', value: { places: 2, digits: 12345 } }, b: { '!': 'decimal', value: { places: 255, digits: 4294967295 } } },
+    ],
+    [
+      'typeof names',
+      {
+        s: { '!': 'string', value: 'x' },
+        b: { '!': 'boolean', value: true },
+        n: { '!': 'number', value: 300 },
+        o: { '!': 'object', value: null },
+      },
+    ],
+    [
+      'typed values inside arrays',
+      {
+        list: [
+          { '!': 'uint8', value: 1 },
+          { '!': 'timestamp', value: 2 },
+        ],
+      },
+    ],
   ];
   for (const [label, table] of [...plain, ...typed]) {
     it(`${label}: encodes like amqplib and decodes to what amqplib decodes`, () => {

@@ -3,7 +3,16 @@
  * return a different string than the bytes say.
  */
 import { describe, expect, it } from 'vitest';
-import { CodecError, decodeLongString, decodeShortString, readUInt64, readUtf8, utf8Length, writeUInt64, writeUtf8 } from '../../server/amqp/index.js';
+import {
+  CodecError,
+  decodeLongString,
+  decodeShortString,
+  readUInt64,
+  readUtf8,
+  utf8Length,
+  writeUInt64,
+  writeUtf8,
+} from '../../server/amqp/index.js';
 
 describe('readUtf8', () => {
   it('returns exactly the bytes given, across many distinct and repeated strings', () => {

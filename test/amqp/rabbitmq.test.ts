@@ -181,11 +181,7 @@ describe.skipIf(!rabbitUp && process.env.CI !== 'true')('the codec against Rabbi
     };
     const body = Buffer.from(Array.from({ length: 10_000 }, (_, i) => i % 256));
     const sentHeader = encodeContentHeader(1, body.length, properties);
-    connection.send(
-      encodeMethod(1, 'basic.publish', { routingKey: queue }),
-      sentHeader,
-      ...encodeBodyFrames(1, body, FRAME_MAX),
-    );
+    connection.send(encodeMethod(1, 'basic.publish', { routingKey: queue }), sentHeader, ...encodeBodyFrames(1, body, FRAME_MAX));
 
     connection.send(encodeMethod(1, 'basic.get', { queue, noAck: true }));
     const got = await connection.nextMethod();

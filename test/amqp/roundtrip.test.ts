@@ -43,7 +43,9 @@ describe('every method survives encode -> FrameReader -> decode', () => {
         expect(frame!.channel).toBe(513);
         const decoded = decodeMethod(frame!.payload);
         expect(decoded).toEqual({ name: spec.name, classId: spec.classId, methodId: spec.methodId, fields });
-        expect(methodEncoder(spec.name as MethodName)(513, decoded.fields as never).equals(encodeMethod(513, spec.name, fields as never))).toBe(true);
+        expect(
+          methodEncoder(spec.name as MethodName)(513, decoded.fields as never).equals(encodeMethod(513, spec.name, fields as never)),
+        ).toBe(true);
       }
     });
   }
@@ -101,7 +103,9 @@ describe('content', () => {
 
 /** Hand-built table bytes: entries are [key, tag, value bytes]. */
 function tableBytes(entries: [string, string, Buffer][]): Buffer {
-  const body = Buffer.concat(entries.map(([key, tag, value]) => Buffer.concat([Buffer.from([key.length]), Buffer.from(key), Buffer.from(tag), value])));
+  const body = Buffer.concat(
+    entries.map(([key, tag, value]) => Buffer.concat([Buffer.from([key.length]), Buffer.from(key), Buffer.from(tag), value])),
+  );
   const length = Buffer.alloc(4);
   length.writeUInt32BE(body.length);
   return Buffer.concat([length, body]);
@@ -165,7 +169,14 @@ describe('field tables', () => {
       ['array', 'A', arrayWithLength],
       ['array of arrays', 'A', longBytes(Buffer.concat([Buffer.from('A'), arrayWithLength, Buffer.from('F'), inner]))],
       ['deep', 'F', tableBytes([['deeper', 'F', tableBytes([['list', 'A', arrayWithLength]])]])],
-      ['bang', 'F', tableBytes([['!', 'S', longBytes(Buffer.from('int8'))], ['value', 'b', bytes(1)]])],
+      [
+        'bang',
+        'F',
+        tableBytes([
+          ['!', 'S', longBytes(Buffer.from('int8'))],
+          ['value', 'b', bytes(1)],
+        ]),
+      ],
     ]);
     const { value } = decodeTable(nested, 0, { exact: true });
     expect(encodeTable(value).equals(nested)).toBe(true);
@@ -200,7 +211,15 @@ describe('field tables', () => {
 
   it('plain decoding gives plain values, like amqplib', () => {
     const { value } = decodeTable(tableBytes(EVERY_TYPE), 0);
-    expect(value).toMatchObject({ 'B small': 5, 'I small': 5, i: 4_000_000_000, f: 1.5, 'd integral': 3, 'l huge': 2 ** 62, T: { '!': 'timestamp', value: 1_700_000_000 } });
+    expect(value).toMatchObject({
+      'B small': 5,
+      'I small': 5,
+      i: 4_000_000_000,
+      f: 1.5,
+      'd integral': 3,
+      'l huge': 2 ** 62,
+      T: { '!': 'timestamp', value: 1_700_000_000 },
+    });
   });
 
   it('plain values round-trip through encode and decode', () => {
@@ -247,7 +266,20 @@ describe('field tables', () => {
   });
 
   it('values of every type sit in arrays too', () => {
-    const values: FieldValue[] = [true, -1, 300, 70_000, 2 ** 40, 0.5, 'text', null, Buffer.from('x'), [1], { k: 'v' }, { '!': 'float', value: 2 }];
+    const values: FieldValue[] = [
+      true,
+      -1,
+      300,
+      70_000,
+      2 ** 40,
+      0.5,
+      'text',
+      null,
+      Buffer.from('x'),
+      [1],
+      { k: 'v' },
+      { '!': 'float', value: 2 },
+    ];
     const encoded = encodeArray(values);
     expect(encodeArray(decodeArray(encoded, 0, { exact: true }).value).equals(encoded)).toBe(true);
   });

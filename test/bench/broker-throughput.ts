@@ -85,7 +85,9 @@ function best(samples: number[]): number {
 }
 
 async function main(): Promise<void> {
-  console.log(`workload: amqplib, 1 connection, confirm channel, ${messageCount} x 100-byte messages, consumer prefetch 1000 with acks; best of ${rounds}`);
+  console.log(
+    `workload: amqplib, 1 connection, confirm channel, ${messageCount} x 100-byte messages, consumer prefetch 1000 with acks; best of ${rounds}`,
+  );
   const embedded = await startBrokerProcess();
   try {
     const embeddedRates: number[] = [];
@@ -99,7 +101,9 @@ async function main(): Promise<void> {
     console.log(`embedded broker: ${Math.round(embeddedRate)} msgs/s (rounds: ${embeddedRates.map(Math.round).join(', ')})`);
     console.log(`rabbitmq:        ${Math.round(rabbitRate)} msgs/s (rounds: ${rabbitRates.map(Math.round).join(', ')})`);
     const { baselineMb, filledMb } = await memoryWithReadyMessages(embedded);
-    console.log(`embedded broker memory: ${memoryMessages} ready 100-byte messages in one queue: ${filledMb.toFixed(0)} MB RSS (idle: ${baselineMb.toFixed(0)} MB; limit 400 MB)`);
+    console.log(
+      `embedded broker memory: ${memoryMessages} ready 100-byte messages in one queue: ${filledMb.toFixed(0)} MB RSS (idle: ${baselineMb.toFixed(0)} MB; limit 400 MB)`,
+    );
     console.log(`embedded/rabbitmq throughput ratio: ${(embeddedRate / rabbitRate).toFixed(2)}`);
   } finally {
     await embedded.stop();

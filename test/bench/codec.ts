@@ -30,23 +30,35 @@ function measure(label: string, fn: () => unknown, opsPerCall = 1): void {
     elapsed = Number(process.hrtime.bigint() - start) / 1e6;
   }
   if (sink === Symbol.for('never')) console.log(sink);
-  console.log(`${label.padEnd(44)} ${Math.round(((calls * opsPerCall) / elapsed) * 1000).toLocaleString('en-US').padStart(12)} ops/s`);
+  console.log(
+    `${label.padEnd(44)} ${Math.round(((calls * opsPerCall) / elapsed) * 1000)
+      .toLocaleString('en-US')
+      .padStart(12)} ops/s`,
+  );
 }
 
 const payloadOf = (frame: Buffer) => frame.subarray(7, frame.length - 1);
 
 const properties: BasicProperties = { headers: {}, deliveryMode: 2, contentType: 'application/json' };
-const publishPayload = payloadOf(encodeMethod(1, 'basic.publish', { exchange: 'orders', routingKey: 'orders.eu.created', mandatory: false }));
+const publishPayload = payloadOf(
+  encodeMethod(1, 'basic.publish', { exchange: 'orders', routingKey: 'orders.eu.created', mandatory: false }),
+);
 const headerPayload = payloadOf(encodeContentHeader(1, 64, properties));
 const ackPayload = payloadOf(encodeMethod(1, 'basic.ack', { deliveryTag: 123_456, multiple: false }));
-const deliverFields = { consumerTag: 'amq.ctag-Fq7XQwT3mN3H0kY2bq9H5w', deliveryTag: 123_456, redelivered: false, exchange: 'orders', routingKey: 'orders.eu.created' };
+const deliverFields = {
+  consumerTag: 'amq.ctag-Fq7XQwT3mN3H0kY2bq9H5w',
+  deliveryTag: 123_456,
+  redelivered: false,
+  exchange: 'orders',
+  routingKey: 'orders.eu.created',
+};
 const encodeDeliver = methodEncoder('basic.deliver');
 const body = Buffer.alloc(64, 0x61);
 
 measure('decode basic.publish', () => decodeMethod(publishPayload));
 measure('decode content header (3 properties)', () => decodeContentHeader(headerPayload));
 measure('decode basic.ack', () => decodeMethod(ackPayload));
-measure("encode basic.deliver (encodeMethod)", () => encodeMethod(1, 'basic.deliver', deliverFields));
+measure('encode basic.deliver (encodeMethod)', () => encodeMethod(1, 'basic.deliver', deliverFields));
 measure('encode basic.deliver (methodEncoder)', () => encodeDeliver(1, deliverFields));
 measure('encode content header (3 properties)', () => encodeContentHeader(1, 64, properties));
 measure('encode content header (no properties)', () => encodeContentHeader(1, 64, {}));
@@ -59,10 +71,14 @@ const stream = Buffer.concat([
   ...encodeBodyFrames(1, body, 131_072),
 ]);
 const chunk = Buffer.concat(Array.from({ length: 100 }, () => stream));
-measure('FrameReader: cut frames from 64-byte messages', () => {
-  const reader = new FrameReader({ maxFrameSize: 131_072 });
-  reader.push(chunk);
-  let frames = 0;
-  while (reader.next() !== null) frames++;
-  return frames;
-}, 300);
+measure(
+  'FrameReader: cut frames from 64-byte messages',
+  () => {
+    const reader = new FrameReader({ maxFrameSize: 131_072 });
+    reader.push(chunk);
+    let frames = 0;
+    while (reader.next() !== null) frames++;
+    return frames;
+  },
+  300,
+);

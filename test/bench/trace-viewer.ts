@@ -87,7 +87,13 @@ process.on('message', (command: ViewerCommand) => {
     case 'report': {
       const sorted = Float64Array.from(latencies.slice(marked)).sort();
       send({ type: 'progress', received, droppedInGaps, gapEvents });
-      send({ type: 'latency', p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: percentile(sorted, 100), count: sorted.length });
+      send({
+        type: 'latency',
+        p50: percentile(sorted, 50),
+        p99: percentile(sorted, 99),
+        max: percentile(sorted, 100),
+        count: sorted.length,
+      });
       clearInterval(progressTimer);
       clearTimeout(slowReader);
       socket?.close();

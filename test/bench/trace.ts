@@ -60,15 +60,29 @@ function defaultBroker(): string {
 }
 
 /** Where the broker listens, and how to stop it if the benchmark started it. */
-async function openBroker(choice: string): Promise<{ label: string; host: string; port: number; vhost: string; close: () => Promise<void> }> {
+async function openBroker(
+  choice: string,
+): Promise<{ label: string; host: string; port: number; vhost: string; close: () => Promise<void> }> {
   if (choice === 'embedded') {
     const { startBroker } = await import('../../server/broker/index.js');
     const broker = await startBroker({ port: 0 });
-    return { label: `embedded broker (in this process) at ${broker.host}:${broker.port}`, host: broker.host, port: broker.port, vhost: '/', close: () => broker.close() };
+    return {
+      label: `embedded broker (in this process) at ${broker.host}:${broker.port}`,
+      host: broker.host,
+      port: broker.port,
+      vhost: '/',
+      close: () => broker.close(),
+    };
   }
-  const url = new URL(choice === 'rabbitmq' ? process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672' : choice);
+  const url = new URL(choice === 'rabbitmq' ? (process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672') : choice);
   const vhost = decodeURIComponent(url.pathname.slice(1)) || '/';
-  return { label: `RabbitMQ at ${url.hostname}:${url.port || 5672}`, host: url.hostname, port: Number(url.port || 5672), vhost, close: async () => {} };
+  return {
+    label: `RabbitMQ at ${url.hostname}:${url.port || 5672}`,
+    host: url.hostname,
+    port: Number(url.port || 5672),
+    vhost,
+    close: async () => {},
+  };
 }
 
 /** The viewer process: commands go down, progress and the latency report come up. */
@@ -116,7 +130,11 @@ async function main(): Promise<void> {
   await once(wss, 'listening');
   const accepted = once(wss, 'connection') as Promise<[WebSocket]>;
   const viewer = startViewer();
-  viewer.command({ type: 'connect', url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}`, runStartEpoch: performance.timeOrigin + t0 });
+  viewer.command({
+    type: 'connect',
+    url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}`,
+    runStartEpoch: performance.timeOrigin + t0,
+  });
   const [serverSide] = await accepted;
   hub.attach(runId, serverSide);
   await viewer.opened;

@@ -53,7 +53,12 @@ function readOptions(): Options {
     }
     return value;
   };
-  return { seconds: whole('seconds', 1, 600), rate: whole('rate', 1, 20_000), workers: whole('workers', 1, 10), prefetch: whole('prefetch', 1, 1000) };
+  return {
+    seconds: whole('seconds', 1, 600),
+    rate: whole('rate', 1, 20_000),
+    workers: whole('workers', 1, 10),
+    prefetch: whole('prefetch', 1, 1000),
+  };
 }
 
 /** The page's JS heap in use, in bytes, after a full garbage collection when `collect` is set. */
@@ -120,8 +125,10 @@ async function rateShown(cell: Locator): Promise<number> {
 async function main(): Promise<void> {
   const options = readOptions();
   if (!chromiumAvailable()) return;
-  console.log(`UI benchmark: a work queue at ${options.rate.toLocaleString('en')} msg/s for ${options.seconds} s, `
-    + `${options.workers} workers (prefetch ${options.prefetch}), embedded broker, Chromium at 1280x720`);
+  console.log(
+    `UI benchmark: a work queue at ${options.rate.toLocaleString('en')} msg/s for ${options.seconds} s, ` +
+      `${options.workers} workers (prefetch ${options.prefetch}), embedded broker, Chromium at 1280x720`,
+  );
   const clientDir = await buildClient();
   const workbook = await startBrowserWorkbook({ clientDir, lessonsDir: LOAD_LESSONS });
   const browser = await launchChromium();
@@ -132,7 +139,9 @@ async function main(): Promise<void> {
     const cdp = await page.context().newCDPSession(page);
 
     // The setup travels in the address, as a shared link would carry it.
-    const params = Object.entries(options).map(([name, value]) => `${CELL}.${name}=${value}`).join('&');
+    const params = Object.entries(options)
+      .map(([name, value]) => `${CELL}.${name}=${value}`)
+      .join('&');
     await page.goto(`${workbook.url}lessons/${LESSON}?cell=${CELL}&${params}`);
     const cell = cellSection(page, CELL);
     await cell.locator('run-cell').waitFor();
@@ -152,9 +161,11 @@ async function main(): Promise<void> {
       // One forced GC every ten seconds costs a frame or two; without it the heap figure is noise.
       const heap = await heapUsed(cdp, true);
       samples.push(heap);
-      console.log(`${String(Math.round((Date.now() - started) / 1000)).padStart(5)} s ${(await counter(cell, 'published')).toLocaleString('en').padStart(11)} `
-        + `${(await counter(cell, 'delivered')).toLocaleString('en').padStart(11)} ${`${(await rateShown(cell)).toLocaleString('en')}/s`.padStart(12)} `
-        + `${mib(heap).padStart(15)} ${String(await domNodes(cdp)).padStart(11)}`);
+      console.log(
+        `${String(Math.round((Date.now() - started) / 1000)).padStart(5)} s ${(await counter(cell, 'published')).toLocaleString('en').padStart(11)} ` +
+          `${(await counter(cell, 'delivered')).toLocaleString('en').padStart(11)} ${`${(await rateShown(cell)).toLocaleString('en')}/s`.padStart(12)} ` +
+          `${mib(heap).padStart(15)} ${String(await domNodes(cdp)).padStart(11)}`,
+      );
       if (status !== 'running' && status !== 'starting') break;
     }
     const elapsedS = (Date.now() - started) / 1000;
@@ -171,15 +182,21 @@ async function main(): Promise<void> {
     const slow = figures.frames.filter((frame) => frame > 50).length;
     const runSeconds = Math.min(elapsedS, options.seconds);
     console.log(`\nRun: ${status}${status === 'failed' ? ` (${await cell.locator('run-cell .explanation').innerText()})` : ''}`);
-    console.log(`Messages: ${published.toLocaleString('en')} published, ${delivered.toLocaleString('en')} delivered; `
-      + `${Math.round(published / runSeconds).toLocaleString('en')} msg/s published over the ${options.seconds} s the producer ran`);
-    console.log(`Frames: ${figures.frames.length.toLocaleString('en')} in ${elapsedS.toFixed(0)} s (${(figures.frames.length / elapsedS).toFixed(1)} fps); `
-      + `frame time p50 ${ms(percentile(sorted, 0.5))}, p95 ${ms(percentile(sorted, 0.95))}, p99 ${ms(percentile(sorted, 0.99))}, `
-      + `max ${ms(sorted.at(-1) ?? Number.NaN)}; ${slow} frames over 50 ms`);
+    console.log(
+      `Messages: ${published.toLocaleString('en')} published, ${delivered.toLocaleString('en')} delivered; ` +
+        `${Math.round(published / runSeconds).toLocaleString('en')} msg/s published over the ${options.seconds} s the producer ran`,
+    );
+    console.log(
+      `Frames: ${figures.frames.length.toLocaleString('en')} in ${elapsedS.toFixed(0)} s (${(figures.frames.length / elapsedS).toFixed(1)} fps); ` +
+        `frame time p50 ${ms(percentile(sorted, 0.5))}, p95 ${ms(percentile(sorted, 0.95))}, p99 ${ms(percentile(sorted, 0.99))}, ` +
+        `max ${ms(sorted.at(-1) ?? Number.NaN)}; ${slow} frames over 50 ms`,
+    );
     console.log(`Long tasks: ${figures.longTasks} (${ms(figures.longTaskMs)} in all)`);
     const during = samples.slice(0, -1);
-    console.log(`JS heap after GC: ${mib(heapBefore)} before the run, ${mib(heapAfter)} after it; during it `
-      + `${mib(Math.min(...during))} to ${mib(Math.max(...during))} (first ${mib(during[0] ?? Number.NaN)}, last ${mib(during.at(-1) ?? Number.NaN)})`);
+    console.log(
+      `JS heap after GC: ${mib(heapBefore)} before the run, ${mib(heapAfter)} after it; during it ` +
+        `${mib(Math.min(...during))} to ${mib(Math.max(...during))} (first ${mib(during[0] ?? Number.NaN)}, last ${mib(during.at(-1) ?? Number.NaN)})`,
+    );
     console.log(`DOM nodes: ${nodesBefore.toLocaleString('en')} before, ${nodesAfter.toLocaleString('en')} after`);
     console.log('Screenshot: test-results/screenshots/bench-ui.png');
     if (errors.length > 0) console.log(`Page errors:\n  ${errors.join('\n  ')}`);

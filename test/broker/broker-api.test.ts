@@ -57,18 +57,33 @@ describe('embedded broker API', () => {
     expect(snapshot.exchanges.map((e) => e.name)).toEqual(
       expect.arrayContaining(['', 'amq.direct', 'amq.fanout', 'amq.topic', 'amq.headers', 'amq.match', 'snap-logs']),
     );
-    expect(snapshot.bindings).toContainEqual({ source: 'snap-logs', destination: 'snap-q', destinationType: 'queue', routingKey: '', arguments: {} });
-    expect(snapshot.bindings).toContainEqual({ source: '', destination: 'snap-q', destinationType: 'queue', routingKey: 'snap-q', arguments: {} });
+    expect(snapshot.bindings).toContainEqual({
+      source: 'snap-logs',
+      destination: 'snap-q',
+      destinationType: 'queue',
+      routingKey: '',
+      arguments: {},
+    });
+    expect(snapshot.bindings).toContainEqual({
+      source: '',
+      destination: 'snap-q',
+      destinationType: 'queue',
+      routingKey: 'snap-q',
+      arguments: {},
+    });
     await channel.deleteQueue('snap-q');
     await channel.deleteExchange('snap-logs');
     await connection.close();
   });
 
-  test("events say which bindings matched, what was unroutable and what was dead-lettered", async () => {
+  test('events say which bindings matched, what was unroutable and what was dead-lettered', async () => {
     const connection = await amqp.connect(broker.url);
     const channel = await connection.createConfirmChannel();
     await channel.assertExchange('ev-topic', 'topic', { durable: false });
-    await channel.assertQueue('ev-q', { durable: false, arguments: { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'ev-dead' } });
+    await channel.assertQueue('ev-q', {
+      durable: false,
+      arguments: { 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'ev-dead' },
+    });
     await channel.assertQueue('ev-dead', { durable: false });
     await channel.bindQueue('ev-q', 'ev-topic', '*.orange.*');
     const routed = await collect('routed', async () => {
@@ -95,7 +110,9 @@ describe('embedded broker API', () => {
       channel.reject(message, false);
       await channel.checkQueue('ev-dead');
     });
-    expect(deadLettered).toEqual([{ vhost: '/', queue: 'ev-q', count: 1, reason: 'rejected', to: '', routingKeys: ['ev-dead'], queues: ['ev-dead'] }]);
+    expect(deadLettered).toEqual([
+      { vhost: '/', queue: 'ev-q', count: 1, reason: 'rejected', to: '', routingKeys: ['ev-dead'], queues: ['ev-dead'] },
+    ]);
     await channel.deleteQueue('ev-q');
     await channel.deleteQueue('ev-dead');
     await channel.deleteExchange('ev-topic');
@@ -125,7 +142,7 @@ describe('embedded broker API', () => {
     const connection = await amqp.connect(`${broker.url}/sandbox`);
     const closed = new Promise<string>((resolve) => connection.on('close', (error?: Error) => resolve(error?.message ?? '')));
     broker.deleteVhost('sandbox');
-    expect(await closed).toContain("320 (CONNECTION-FORCED) with message \"CONNECTION_FORCED - vhost 'sandbox' is deleted\"");
+    expect(await closed).toContain('320 (CONNECTION-FORCED) with message "CONNECTION_FORCED - vhost \'sandbox\' is deleted"');
     expect(() => broker.snapshot('sandbox')).toThrow("no vhost 'sandbox'");
   });
 

@@ -28,7 +28,11 @@ class RawClient {
         if (this.buffered.length < size + 8) break;
         const type = this.buffered[0]!;
         const payload = this.buffered.subarray(7, 7 + size);
-        this.frames.push({ type, channel: this.buffered.readUInt16BE(1), method: type === FRAME_METHOD ? decodeMethod(payload) : undefined });
+        this.frames.push({
+          type,
+          channel: this.buffered.readUInt16BE(1),
+          method: type === FRAME_METHOD ? decodeMethod(payload) : undefined,
+        });
         this.buffered = this.buffered.subarray(size + 8);
       }
     });
@@ -73,7 +77,14 @@ class RawClient {
 let broker: EmbeddedBroker;
 
 beforeAll(async () => {
-  broker = await startBroker({ port: 0, heartbeat: 1, users: [{ username: 'guest', password: 'guest' }, { username: 'alice', password: 'secret' }] });
+  broker = await startBroker({
+    port: 0,
+    heartbeat: 1,
+    users: [
+      { username: 'guest', password: 'guest' },
+      { username: 'alice', password: 'secret' },
+    ],
+  });
 });
 
 afterAll(async () => {
@@ -89,7 +100,11 @@ describe('handshake', () => {
     expect(start.name).toBe('connection.start');
     if (start.name !== 'connection.start') return;
     expect(start.fields.mechanisms.toString()).toBe('PLAIN AMQPLAIN');
-    expect(start.fields.serverProperties['capabilities']).toMatchObject({ publisher_confirms: true, consumer_cancel_notify: true, direct_reply_to: true });
+    expect(start.fields.serverProperties['capabilities']).toMatchObject({
+      publisher_confirms: true,
+      consumer_cancel_notify: true,
+      direct_reply_to: true,
+    });
     client.socket.destroy();
   });
 

@@ -42,7 +42,11 @@ class RecordingChannel implements ConsumerChannel {
 
 function setup(args: Record<string, unknown> = {}): { vhost: VirtualHost; queue: Queue } {
   const vhost = new VirtualHost('/', new BrokerEvents());
-  const queue = vhost.declareQueue('q', { passive: false, durable: false, exclusive: false, autoDelete: false, arguments: args as never }, owner);
+  const queue = vhost.declareQueue(
+    'q',
+    { passive: false, durable: false, exclusive: false, autoDelete: false, arguments: args as never },
+    owner,
+  );
   return { vhost, queue };
 }
 
@@ -172,7 +176,11 @@ describe('queue', () => {
   test('redeclaring with other arguments is refused with RabbitMQ text', () => {
     const { vhost } = setup({ 'x-message-ttl': 1000 });
     expect(() =>
-      vhost.declareQueue('q', { passive: false, durable: false, exclusive: false, autoDelete: false, arguments: { 'x-message-ttl': 2000 } }, owner),
+      vhost.declareQueue(
+        'q',
+        { passive: false, durable: false, exclusive: false, autoDelete: false, arguments: { 'x-message-ttl': 2000 } },
+        owner,
+      ),
     ).toThrow("PRECONDITION_FAILED - inequivalent arg 'x-message-ttl' for queue 'q' in vhost '/': received '2000' but current is '1000'");
   });
 });

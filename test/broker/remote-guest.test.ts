@@ -35,7 +35,10 @@ describe.skipIf(unavailable !== undefined)('guest from a non-loopback address', 
     broker = await startBroker({
       host: remoteHost.hostAddress,
       port: 0,
-      users: [{ username: 'guest', password: 'guest' }, { username: 'alice', password: 'secret' }],
+      users: [
+        { username: 'guest', password: 'guest' },
+        { username: 'alice', password: 'secret' },
+      ],
     });
   });
   afterAll(async () => {
@@ -48,7 +51,9 @@ describe.skipIf(unavailable !== undefined)('guest from a non-loopback address', 
     const output = await remoteHost.runNode(loginScript(`amqp://guest:guest@${broker.host}:${broker.port}`), repository);
     const result = JSON.parse(output) as { connected: boolean; message?: string };
     expect(result.connected).toBe(false);
-    expect(result.message).toContain('ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN. For details see the broker logfile.');
+    expect(result.message).toContain(
+      'ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN. For details see the broker logfile.',
+    );
     expect(await refused).toBe("PLAIN login refused: user 'guest' can only connect via localhost");
   });
 

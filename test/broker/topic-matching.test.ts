@@ -17,7 +17,10 @@ function exchangeWith(keys: string[]): TopicExchange {
 }
 
 function matches(exchange: TopicExchange, routingKey: string): string[] {
-  return exchange.matchingBindings(routingKey).map((b) => b.routingKey).sort();
+  return exchange
+    .matchingBindings(routingKey)
+    .map((b) => b.routingKey)
+    .sort();
 }
 
 describe('topic words', () => {

@@ -14,7 +14,9 @@ interface Recording {
 }
 
 function recording(name: string): Recording {
-  const lines = readFileSync(new URL(`../fixtures/traces/${name}.jsonl`, import.meta.url), 'utf8').split('\n').filter((line) => line !== '');
+  const lines = readFileSync(new URL(`../fixtures/traces/${name}.jsonl`, import.meta.url), 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
   const events: TraceEvent[] = [];
   let summary: RunSummary | undefined;
   for (const line of lines) {
@@ -58,21 +60,35 @@ describe.each(['embedded', 'rabbitmq'])('Topics on %s', (broker) => {
 
   it('draws the producer, the topic exchange, both queues with their bindings, and both receivers', () => {
     expect(topology.actors.filter((actor) => actor.publishes).map((actor) => actor.name)).toEqual(['producer']);
-    expect(topology.actors.filter((actor) => actor.consumes).map((actor) => actor.name).sort()).toEqual(['receiver 1', 'receiver 2']);
-    expect(topology.exchanges.filter((exchange) => exchange.used).map((exchange) => [exchange.name, exchange.type])).toEqual([['topic_logs', 'topic']]);
-    const keys = (receiver: string): string[] => topology.bindings
-      .filter((binding) => binding.source === 'topic_logs' && binding.destination === receiverQueue(receiver))
-      .map((binding) => binding.routingKey)
-      .sort();
+    expect(
+      topology.actors
+        .filter((actor) => actor.consumes)
+        .map((actor) => actor.name)
+        .sort(),
+    ).toEqual(['receiver 1', 'receiver 2']);
+    expect(topology.exchanges.filter((exchange) => exchange.used).map((exchange) => [exchange.name, exchange.type])).toEqual([
+      ['topic_logs', 'topic'],
+    ]);
+    const keys = (receiver: string): string[] =>
+      topology.bindings
+        .filter((binding) => binding.source === 'topic_logs' && binding.destination === receiverQueue(receiver))
+        .map((binding) => binding.routingKey)
+        .sort();
     expect(keys('receiver 1')).toEqual(['*.orange.*']);
     expect(keys('receiver 2')).toEqual(['*.*.rabbit', 'lazy.#']);
   });
 
   it('sends lazy.orange.elephant to both queues and on to both receivers', () => {
     const elephant = moves(model).filter((move) => move.label === 'lazy.orange.elephant');
-    const routedTo = elephant.filter((move) => move.kind === 'route').map((move) => move.to?.name).sort();
+    const routedTo = elephant
+      .filter((move) => move.kind === 'route')
+      .map((move) => move.to?.name)
+      .sort();
     expect(routedTo).toEqual([receiverQueue('receiver 1'), receiverQueue('receiver 2')].sort());
-    const deliveredTo = elephant.filter((move) => move.kind === 'deliver').map((move) => move.to?.name).sort();
+    const deliveredTo = elephant
+      .filter((move) => move.kind === 'deliver')
+      .map((move) => move.to?.name)
+      .sort();
     expect(deliveredTo).toEqual(['receiver 1', 'receiver 2']);
     expect(new Set(elephant.map((move) => move.journey)).size).toBe(1);
     // Routing follows the publish, delivery follows routing.
@@ -102,9 +118,9 @@ describe.each(['embedded', 'rabbitmq'])('Topics on %s', (broker) => {
     });
     expect(counters.delivered).toBe(Object.values(summary.delivered).reduce((total, count) => total + count, 0));
     for (const [queue, routed] of Object.entries(summary.routed)) expect(queueNamed(model, queue).received).toBe(routed);
-    const bindingCounts = Object.fromEntries(topology.bindings
-      .filter((binding) => binding.source === 'topic_logs')
-      .map((binding) => [binding.routingKey, binding.matched]));
+    const bindingCounts = Object.fromEntries(
+      topology.bindings.filter((binding) => binding.source === 'topic_logs').map((binding) => [binding.routingKey, binding.matched]),
+    );
     expect(bindingCounts).toEqual({ '*.orange.*': 3, '*.*.rabbit': 2, 'lazy.#': 4 });
   });
 
@@ -134,7 +150,12 @@ describe.each(['embedded', 'rabbitmq'])('Work queues, seven tasks, on %s', (brok
 
   it('ends with the totals of the summary and an empty queue', () => {
     expect(model.counters).toMatchObject({ published: 7, delivered: 11, acked: 7, requeued: summary.requeued, dropped: 0 });
-    const perActor = Object.fromEntries(model.topology().actors.filter((actor) => actor.consumes).map((actor) => [actor.name, actor.delivered]));
+    const perActor = Object.fromEntries(
+      model
+        .topology()
+        .actors.filter((actor) => actor.consumes)
+        .map((actor) => [actor.name, actor.delivered]),
+    );
     expect(perActor).toEqual(summary.delivered);
     expect(queueNamed(model, 'task_queue')).toMatchObject({ ready: 0, unacked: 0, received: 7 });
   });
@@ -154,7 +175,10 @@ describe.each(['embedded', 'rabbitmq'])('Work queues, seven tasks, on %s', (brok
     for (const event of events) {
       if (event.kind === 'state') {
         for (const snapshot of event.queues) {
-          expect(queueNamed(checked, snapshot.name)).toMatchObject({ ready: snapshot.messagesReady, unacked: snapshot.messagesUnacknowledged });
+          expect(queueNamed(checked, snapshot.name)).toMatchObject({
+            ready: snapshot.messagesReady,
+            unacked: snapshot.messagesUnacknowledged,
+          });
         }
       }
       replay(checked, [event]);
@@ -177,8 +201,15 @@ describe('Dead letters, requeues and exchange-to-exchange bindings (embedded)', 
 
   it('shows the rejected and the expired message leaving for the dead-letter exchange and reaching the dead queue', () => {
     const deadLetters = moves(model).filter((move) => move.kind === 'dead-letter');
-    expect(deadLetters.map((move) => [move.from.name, move.to?.name])).toEqual([['work', 'dlx'], ['short', 'dlx']]);
-    expect(moves(model).filter((move) => move.kind === 'expire').map((move) => move.from.name)).toEqual(['short']);
+    expect(deadLetters.map((move) => [move.from.name, move.to?.name])).toEqual([
+      ['work', 'dlx'],
+      ['short', 'dlx'],
+    ]);
+    expect(
+      moves(model)
+        .filter((move) => move.kind === 'expire')
+        .map((move) => move.from.name),
+    ).toEqual(['short']);
     const intoDead = moves(model).filter((move) => move.kind === 'route' && move.to?.name === 'dead');
     expect(intoDead.map((move) => move.from.name)).toEqual(['dlx', 'dlx']);
     expect(queueNamed(model, 'work')).toMatchObject({ deadLettered: 1, requeued: 1 });
@@ -189,7 +220,10 @@ describe('Dead letters, requeues and exchange-to-exchange bindings (embedded)', 
   it('shows the nacked message going back to its queue and redelivered', () => {
     const requeue = moves(model).find((move) => move.kind === 'requeue')!;
     expect(requeue).toMatchObject({ from: { name: 'consumer' }, to: { name: 'work' } });
-    expect(moves(model).find((move) => move.journey === requeue.journey && move.stage === requeue.stage + 1)).toMatchObject({ kind: 'deliver', redelivered: true });
+    expect(moves(model).find((move) => move.journey === requeue.journey && move.stage === requeue.stage + 1)).toMatchObject({
+      kind: 'deliver',
+      redelivered: true,
+    });
   });
 
   it('counts as the summary does', () => {
@@ -212,16 +246,40 @@ describe('RPC (embedded)', () => {
     expect(client).toMatchObject({ publishes: true, consumes: true, published: 1, delivered: 1 });
     const server = model.topology().actors.find((actor) => actor.name === 'rpc server 1')!;
     expect(server).toMatchObject({ publishes: true, consumes: true, prefetch: 1, acked: 1 });
-    const reply = moves(model).filter((move) => move.kind === 'deliver').map((move) => [move.from.name.startsWith('amq.gen-'), move.to?.name, move.label]);
+    const reply = moves(model)
+      .filter((move) => move.kind === 'deliver')
+      .map((move) => [move.from.name.startsWith('amq.gen-'), move.to?.name, move.label]);
     expect(reply).toContainEqual([true, 'rpc client', '832040']);
   });
 
   it('empties a queue once a snapshot no longer has it: its messages went with it', () => {
     const model = new RunModel();
-    const state = (seq: number, queues: QueueState[]): TraceEvent => ({ kind: 'state', seq, time: seq, queues, exchanges: [], bindings: [] });
-    const replies: QueueState = { name: 'amq.gen-replies', messagesReady: 50, messagesUnacknowledged: 2, consumers: 1, durable: false, exclusive: true, autoDelete: false };
+    const state = (seq: number, queues: QueueState[]): TraceEvent => ({
+      kind: 'state',
+      seq,
+      time: seq,
+      queues,
+      exchanges: [],
+      bindings: [],
+    });
+    const replies: QueueState = {
+      name: 'amq.gen-replies',
+      messagesReady: 50,
+      messagesUnacknowledged: 2,
+      consumers: 1,
+      durable: false,
+      exclusive: true,
+      autoDelete: false,
+    };
     model.apply({ type: 'trace', runId: 'run-1', events: [state(1, [replies]), state(2, [])] });
-    expect(model.topology().queues[0]).toMatchObject({ name: 'amq.gen-replies', exists: false, ready: 0, unacked: 0, consumers: 0, exclusive: true });
+    expect(model.topology().queues[0]).toMatchObject({
+      name: 'amq.gen-replies',
+      exists: false,
+      ready: 0,
+      unacked: 0,
+      consumers: 0,
+      exclusive: true,
+    });
   });
 });
 
@@ -259,7 +317,10 @@ describe('Rows, bounds and notifications', () => {
     let seq = 0;
     for (let round = 0; round < 500; round += 1) {
       const offset = round * 3000;
-      replay(model, events.map((event) => ({ ...event, seq: (seq += 1), time: event.time + offset })));
+      replay(
+        model,
+        events.map((event) => ({ ...event, seq: (seq += 1), time: event.time + offset })),
+      );
     }
     expect(model.rowCount).toBe(5000);
     expect(model.olderRowCount).toBe(500 * rowEvents.length - 5000);
@@ -292,7 +353,10 @@ describe('Rows, bounds and notifications', () => {
     model.apply({ type: 'status', runId: 'theirs', status: 'failed' });
     expect(model.rowCount).toBe(0);
     expect(model.status).toBe('idle');
-    const others: ServerMessage[] = [{ type: 'hello', broker: { kind: 'embedded', url: 'amqp://x' } }, { type: 'error', message: 'no' }];
+    const others: ServerMessage[] = [
+      { type: 'hello', broker: { kind: 'embedded', url: 'amqp://x' } },
+      { type: 'error', message: 'no' },
+    ];
     for (const message of others) model.apply(message);
     expect(model.version).toBe(0);
   });
@@ -312,7 +376,12 @@ describe('Rows, bounds and notifications', () => {
     const model = new RunModel();
     model.apply({ type: 'summary', runId: 'run-1', summary });
     expect(model.counters).toMatchObject({ published: 7, delivered: 11, acked: 7, requeued: 4 });
-    model.apply({ type: 'status', runId: 'run-1', status: 'failed', failure: { explanation: 'Nothing is listening', raw: 'ECONNREFUSED' } });
+    model.apply({
+      type: 'status',
+      runId: 'run-1',
+      status: 'failed',
+      failure: { explanation: 'Nothing is listening', raw: 'ECONNREFUSED' },
+    });
     expect(model.ended).toBe(true);
     expect(model.failure?.explanation).toBe('Nothing is listening');
     model.reset();

@@ -57,9 +57,14 @@ describe('layout', () => {
     for (const name of ['05-topics.embedded', '06-rpc.embedded', 'dead-letters.embedded']) {
       const layout = layoutTopology(modelOf(name).topology());
       const labels = layout.edges.filter((edge) => edge.binding !== undefined).map((edge) => edge.labelAt);
-      labels.forEach((label, index) => labels.slice(index + 1).forEach((other) => {
-        expect(Math.abs(label.x - other.x) >= 100 || Math.abs(label.y - other.y) >= 24, `${name}: labels at ${label.x},${label.y} and ${other.x},${other.y}`).toBe(true);
-      }));
+      labels.forEach((label, index) =>
+        labels.slice(index + 1).forEach((other) => {
+          expect(
+            Math.abs(label.x - other.x) >= 100 || Math.abs(label.y - other.y) >= 24,
+            `${name}: labels at ${label.x},${label.y} and ${other.x},${other.y}`,
+          ).toBe(true);
+        }),
+      );
       const lowestBox = Math.max(...layout.nodes.map((box) => box.y + box.height));
       const lowestCurve = Math.max(...layout.edges.flatMap((edge) => edge.curve.map((point) => point.y)));
       // Five arrivals under a queue and a margin at most: no empty band at the bottom.
@@ -70,8 +75,13 @@ describe('layout', () => {
   it('sizes actor boxes to their names, within bounds', () => {
     const model = new RunModel();
     model.apply({ type: 'trace', runId: 'run-1', events: recorded('06-rpc.embedded') });
-    const layout = layoutTopology({ ...model.topology(), actors: model.topology().actors.map((actor) => (actor.name === 'rpc client' ? { ...actor, name: 'individual publisher' } : actor)),
-      publishes: model.topology().publishes.map((publish) => (publish.actor === 'rpc client' ? { ...publish, actor: 'individual publisher' } : publish)) });
+    const layout = layoutTopology({
+      ...model.topology(),
+      actors: model.topology().actors.map((actor) => (actor.name === 'rpc client' ? { ...actor, name: 'individual publisher' } : actor)),
+      publishes: model
+        .topology()
+        .publishes.map((publish) => (publish.actor === 'rpc client' ? { ...publish, actor: 'individual publisher' } : publish)),
+    });
     const box = node(layout, nodeId('producer', 'individual publisher'));
     expect(nameCharsFitting(box.width)).toBeGreaterThanOrEqual('individual publisher'.length);
     expect(box.width).toBeLessThanOrEqual(240);
@@ -89,8 +99,12 @@ describe('layout', () => {
     const deadLetterExchange = node(layout, nodeId('exchange', 'dlx'));
     expect(deadLetterExchange.x).toBe(node(layout, nodeId('exchange', 'front')).x);
     expect(deadLetterExchange.y).toBeGreaterThan(node(layout, nodeId('exchange', 'front')).y);
-    expect(layout.edges.filter((edge) => edge.kind === 'dead-letter').map((edge) => edge.from).sort())
-      .toEqual([nodeId('queue', 'short'), nodeId('queue', 'work')]);
+    expect(
+      layout.edges
+        .filter((edge) => edge.kind === 'dead-letter')
+        .map((edge) => edge.from)
+        .sort(),
+    ).toEqual([nodeId('queue', 'short'), nodeId('queue', 'work')]);
   });
 
   it('keeps boxes where they are while the run fills in their counts', () => {
@@ -106,16 +120,19 @@ describe('layout', () => {
 });
 
 describe('dots', () => {
-  it.each(['05-topics.embedded', '02-work-queues.seven-tasks.embedded', '02-work-queues.seven-tasks.rabbitmq', 'dead-letters.embedded', '06-rpc.embedded'])(
-    'has a way for every move of %s',
-    (name) => {
-      const model = modelOf(name);
-      const paths = new MovePaths(layoutTopology(model.topology()));
-      const { moves } = model.movesSince(0);
-      expect(moves.length).toBeGreaterThan(0);
-      for (const move of moves) expect(paths.pathOf(move), `${move.kind} ${move.from.name} -> ${move.to?.name}`).toBeDefined();
-    },
-  );
+  it.each([
+    '05-topics.embedded',
+    '02-work-queues.seven-tasks.embedded',
+    '02-work-queues.seven-tasks.rabbitmq',
+    'dead-letters.embedded',
+    '06-rpc.embedded',
+  ])('has a way for every move of %s', (name) => {
+    const model = modelOf(name);
+    const paths = new MovePaths(layoutTopology(model.topology()));
+    const { moves } = model.movesSince(0);
+    expect(moves.length).toBeGreaterThan(0);
+    for (const move of moves) expect(paths.pathOf(move), `${move.kind} ${move.from.name} -> ${move.to?.name}`).toBeDefined();
+  });
 
   it('draws every message of a small run, each hop after the one before', () => {
     const model = modelOf('02-work-queues.seven-tasks.embedded');
@@ -171,7 +188,8 @@ describe('dots', () => {
 
 describe('sequence labels', () => {
   const events = recorded('05-topics.embedded');
-  const frame = (method: string): FrameEvent => events.find((event): event is FrameEvent => event.kind === 'frame' && event.method === method)!;
+  const frame = (method: string): FrameEvent =>
+    events.find((event): event is FrameEvent => event.kind === 'frame' && event.method === method)!;
 
   it('names a frame by its key fields', () => {
     expect(frameDetail(frame('basic.publish'))).toBe('topic_logs ← "quick.orange.rabbit" mandatory · Hello World!');

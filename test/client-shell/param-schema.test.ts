@@ -4,20 +4,27 @@ import { findProblems } from '../../client/src/app/param-errors.js';
 import { blankValue, fieldsOf, shapeOf, toTypeBox } from '../../client/src/app/param-schema.js';
 
 /** A parameter schema shaped like the lessons' (built with TypeBox, sent as plain JSON). */
-const schema = JSON.parse(JSON.stringify(Type.Object({
-  workers: Type.Integer({ minimum: 1, maximum: 5, default: 2, description: 'how many workers' }),
-  ackMode: Type.Union([Type.Literal('manual'), Type.Literal('automatic')], { default: 'manual' }),
-  durable: Type.Boolean({ default: true }),
-  tasks: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 50 }),
-  requests: Type.Array(Type.Integer({ minimum: 0 })),
-  bindings: Type.Array(Type.Array(Type.String())),
-  messages: Type.Array(Type.Object({ severity: Type.String(), text: Type.String() })),
-  strategies: Type.Array(Type.Union([Type.Literal('individual'), Type.Literal('batch')]), { uniqueItems: true }),
-  properties: Type.Object({
-    priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 255 })),
-    headers: Type.Optional(Type.Record(Type.String(), Type.String())),
-  }, { additionalProperties: false }),
-}))) as Record<string, unknown>;
+const schema = JSON.parse(
+  JSON.stringify(
+    Type.Object({
+      workers: Type.Integer({ minimum: 1, maximum: 5, default: 2, description: 'how many workers' }),
+      ackMode: Type.Union([Type.Literal('manual'), Type.Literal('automatic')], { default: 'manual' }),
+      durable: Type.Boolean({ default: true }),
+      tasks: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 50 }),
+      requests: Type.Array(Type.Integer({ minimum: 0 })),
+      bindings: Type.Array(Type.Array(Type.String())),
+      messages: Type.Array(Type.Object({ severity: Type.String(), text: Type.String() })),
+      strategies: Type.Array(Type.Union([Type.Literal('individual'), Type.Literal('batch')]), { uniqueItems: true }),
+      properties: Type.Object(
+        {
+          priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 255 })),
+          headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+        },
+        { additionalProperties: false },
+      ),
+    }),
+  ),
+) as Record<string, unknown>;
 
 describe('parameter forms from JSON Schema', () => {
   it('gives each kind of parameter its editor', () => {
@@ -40,8 +47,15 @@ describe('parameter forms from JSON Schema', () => {
   it('checks values with TypeBox and says what is wrong in words, next to the value at fault', () => {
     const checker = toTypeBox(schema);
     const good = {
-      workers: 2, ackMode: 'manual', durable: true, tasks: ['a.'], requests: [30], bindings: [['x']],
-      messages: [{ severity: 'info', text: 'hi' }], strategies: ['batch'], properties: { priority: 3, headers: { a: 'b' } },
+      workers: 2,
+      ackMode: 'manual',
+      durable: true,
+      tasks: ['a.'],
+      requests: [30],
+      bindings: [['x']],
+      messages: [{ severity: 'info', text: 'hi' }],
+      strategies: ['batch'],
+      properties: { priority: 3, headers: { a: 'b' } },
     };
     expect([...findProblems(checker, good)]).toEqual([]);
     const problems = findProblems(checker, { ...good, workers: 9, ackMode: 'sometimes', tasks: ['a.', ''], properties: { colour: 'red' } });
@@ -54,8 +68,13 @@ describe('parameter forms from JSON Schema', () => {
   });
 
   it('starts a new row from the item schema', () => {
-    expect(blankValue({ type: 'object', required: ['severity', 'text'], properties: { severity: { type: 'string' }, text: { type: 'string' } } }))
-      .toEqual({ severity: '', text: '' });
+    expect(
+      blankValue({
+        type: 'object',
+        required: ['severity', 'text'],
+        properties: { severity: { type: 'string' }, text: { type: 'string' } },
+      }),
+    ).toEqual({ severity: '', text: '' });
     expect(blankValue({ type: 'integer', minimum: 4 })).toBe(4);
   });
 });

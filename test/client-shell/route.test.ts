@@ -16,8 +16,10 @@ describe('the address of a workbook page', () => {
       params: { animals: { mandatory: false, routingKeys: ['lazy..rabbit', 'a b&c'] }, 'fanout-and-direct': { message: 'Hi "there"' } },
     };
     const url = routeUrl(route);
-    expect(url).toBe('/lessons/05-topics?cell=animals&animals.mandatory=false&animals.routingKeys=[%22lazy..rabbit%22,%22a%20b%26c%22]'
-      + '&fanout-and-direct.message=%22Hi%20%5C%22there%5C%22%22');
+    expect(url).toBe(
+      '/lessons/05-topics?cell=animals&animals.mandatory=false&animals.routingKeys=[%22lazy..rabbit%22,%22a%20b%26c%22]' +
+        '&fanout-and-direct.message=%22Hi%20%5C%22there%5C%22%22',
+    );
     const [path, search] = url.split('?');
     expect(readRoute(path ?? '', `?${search}`)).toEqual(route);
   });

@@ -14,14 +14,22 @@ import { feed, recording, startedRun, type RecordingName } from './recorded-runs
 /** A model that has heard a recorded run up to and including event `seq`. */
 function runUpTo(name: RecordingName, seq: number): RunModel {
   const model = startedRun();
-  feed(model, recording(name).events.filter((event) => event.seq <= seq));
+  feed(
+    model,
+    recording(name).events.filter((event) => event.seq <= seq),
+  );
   return model;
 }
 
 /** The list_queues table as rows of name, ready, unacked, consumers. */
 function listQueues(panel: BrokerPanelElement): Array<[string, number, number, number]> {
   const count = (row: HTMLElement, column: string): number => Number(textOf(row.querySelector(`.${column}`)!));
-  return allInShadow(panel, 'tr[data-queue]').map((row) => [row.dataset.queue ?? '', count(row, 'ready'), count(row, 'unacked'), count(row, 'consumers')]);
+  return allInShadow(panel, 'tr[data-queue]').map((row) => [
+    row.dataset.queue ?? '',
+    count(row, 'ready'),
+    count(row, 'unacked'),
+    count(row, 'consumers'),
+  ]);
 }
 
 describe('<broker-panel>', () => {
@@ -34,17 +42,26 @@ describe('<broker-panel>', () => {
     expect(textOf(inShadow(panel, 'table.queues tbody'))).toBe('No queues.');
 
     // The broker's first snapshot: all seven tasks handed out to the two workers.
-    feed(model, events.filter((event) => event.seq <= 74));
+    feed(
+      model,
+      events.filter((event) => event.seq <= 74),
+    );
     await settled(panel);
     expect(listQueues(panel)).toEqual([['task_queue', 0, 7, 2]]);
     expect(textOf(inShadow(panel, '.as-of'))).toContain('snapshot at #74');
 
     // Worker 1 has stopped: its four tasks went back and on to worker 2, still unacknowledged.
-    feed(model, events.filter((event) => event.seq > 74 && event.seq <= 86));
+    feed(
+      model,
+      events.filter((event) => event.seq > 74 && event.seq <= 86),
+    );
     await settled(panel);
     expect(listQueues(panel)).toEqual([['task_queue', 0, 7, 1]]);
 
-    feed(model, events.filter((event) => event.seq > 86));
+    feed(
+      model,
+      events.filter((event) => event.seq > 86),
+    );
     await settled(panel);
     expect(listQueues(panel)).toEqual([['task_queue', 0, 0, 0]]);
   });
@@ -52,14 +69,21 @@ describe('<broker-panel>', () => {
   it('lists the exchanges in use and every binding with its routing key, as list_bindings does', async () => {
     const panel = await mount<BrokerPanelElement>(html`<broker-panel .model=${runUpTo('topics', 45)}></broker-panel>`);
     const queues = listQueues(panel);
-    expect(queues.map(([, ready, unacked, consumers]) => [ready, unacked, consumers])).toEqual([[0, 0, 1], [0, 0, 1]]);
+    expect(queues.map(([, ready, unacked, consumers]) => [ready, unacked, consumers])).toEqual([
+      [0, 0, 1],
+      [0, 0, 1],
+    ]);
     expect(allInShadow(panel, 'tr[data-queue]').every((row) => textOf(row).includes('(exclusive)'))).toBe(true);
 
     expect(allInShadow(panel, 'tr[data-exchange]').map(textOf)).toEqual(['topic_logs topic', '(AMQP default) direct']);
     expect(textOf(allInShadow(panel, '.as-of').at(-1)!)).toMatch(/^Also there, unused: amq\.direct, amq\.fanout, amq\.topic/);
 
     const [first, second] = queues.map(([name]) => name);
-    const bindings = allInShadow(panel, 'tr[data-binding]').map((row) => [row.dataset.source, row.dataset.destination, row.dataset.binding]);
+    const bindings = allInShadow(panel, 'tr[data-binding]').map((row) => [
+      row.dataset.source,
+      row.dataset.destination,
+      row.dataset.binding,
+    ]);
     expect(bindings).toEqual([
       ['', first, first],
       ['topic_logs', first, '*.orange.*'],

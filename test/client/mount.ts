@@ -53,6 +53,6 @@ export function allInShadow<T extends Element = HTMLElement>(host: Element, sele
 
 /** The text a user reads in an element, whitespace collapsed. */
 export function textOf(element: Element): string {
-  const text = element instanceof HTMLElement ? element.innerText : element.textContent ?? '';
+  const text = element instanceof HTMLElement ? element.innerText : (element.textContent ?? '');
   return text.replace(/\s+/g, ' ').trim();
 }

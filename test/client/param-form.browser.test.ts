@@ -21,7 +21,12 @@ const schema = Type.Object({
   }),
   durable: Type.Boolean({ default: true, description: 'declare the queue durable' }),
   message: Type.String({ default: 'Hello World!', minLength: 1, maxLength: 20, description: 'the body the producer sends' }),
-  tasks: Type.Array(Type.String({ minLength: 1 }), { default: ['First.', 'Second..'], minItems: 1, maxItems: 3, description: 'one task per line' }),
+  tasks: Type.Array(Type.String({ minLength: 1 }), {
+    default: ['First.', 'Second..'],
+    minItems: 1,
+    maxItems: 3,
+    description: 'one task per line',
+  }),
   requests: Type.Array(Type.Integer({ minimum: 0, maximum: 90 }), { default: [30], description: 'the numbers to ask fib of' }),
   headers: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'message headers, as JSON' })),
 }) as unknown as JsonSchema;
@@ -31,8 +36,14 @@ const values = { workers: 2, ackMode: 'manual', durable: true, message: 'Hello W
 /** Shows the form and keeps every params-change it fires. */
 async function showForm(): Promise<{ form: ParamForm; changes: ParamsChange[] }> {
   const changes: ParamsChange[] = [];
-  const form = await mount<ParamForm>(html`<param-form .schema=${schema} .values=${values} .defaults=${values}
-    @params-change=${(event: CustomEvent<ParamsChange>) => changes.push(event.detail)}></param-form>`);
+  const form = await mount<ParamForm>(
+    html`<param-form
+      .schema=${schema}
+      .values=${values}
+      .defaults=${values}
+      @params-change=${(event: CustomEvent<ParamsChange>) => changes.push(event.detail)}
+    ></param-form>`,
+  );
   return { form, changes };
 }
 
@@ -61,7 +72,11 @@ describe('<param-form>', () => {
     await showForm();
     const ackMode = page.getByLabelText('ackMode', { exact: true });
     await expect.element(ackMode).toHaveRole('combobox');
-    expect([...(ackMode.element() as HTMLSelectElement).options].map((option) => option.text)).toEqual(['manual', 'automatic', 'forgotten']);
+    expect([...(ackMode.element() as HTMLSelectElement).options].map((option) => option.text)).toEqual([
+      'manual',
+      'automatic',
+      'forgotten',
+    ]);
     await expect.element(ackMode).toHaveDisplayValue('manual');
     await expect.element(page.getByRole('switch', { name: 'durable' })).toBeChecked();
     const message = page.getByLabelText('message', { exact: true });
@@ -79,7 +94,10 @@ describe('<param-form>', () => {
     await userEvent.click(page.getByRole('switch', { name: 'durable' }));
     await userEvent.fill(page.getByLabelText(/^tasks/), 'One.\nTwo..\nThree...');
     const last = changes.at(-1);
-    expect(last).toEqual({ valid: true, values: { ...values, ackMode: 'automatic', durable: false, tasks: ['One.', 'Two..', 'Three...'] } });
+    expect(last).toEqual({
+      valid: true,
+      values: { ...values, ackMode: 'automatic', durable: false, tasks: ['One.', 'Two..', 'Three...'] },
+    });
     await expect.element(page.getByRole('button', { name: 'Restore defaults' })).toBeVisible();
   });
 
@@ -135,8 +153,9 @@ describe('<param-form>', () => {
 
   it('labels every input it draws, so each is reachable and named', async () => {
     const { form } = await showForm();
-    const unnamed = allInShadow<HTMLInputElement>(form, 'input, select, textarea')
-      .filter((input) => input.type !== 'range' && (input.labels?.length ?? 0) === 0 && !input.hasAttribute('aria-label'));
+    const unnamed = allInShadow<HTMLInputElement>(form, 'input, select, textarea').filter(
+      (input) => input.type !== 'range' && (input.labels?.length ?? 0) === 0 && !input.hasAttribute('aria-label'),
+    );
     expect(unnamed.map((input) => input.outerHTML)).toEqual([]);
   });
 });

@@ -44,7 +44,9 @@ describe('<sequence-view>', () => {
   it('filters by kind: broker decisions alone show what was routed and what matched nothing', async () => {
     const view = await mount<SequenceViewElement>(html`<sequence-view .model=${finishedRun('topics')}></sequence-view>`);
     await showOnly(view, ['Broker decisions']);
-    const decisions = recording('topics').events.flatMap((event) => (event.kind === 'broker' ? [[`broker.${event.decision}`, event.seq]] : []));
+    const decisions = recording('topics').events.flatMap((event) =>
+      event.kind === 'broker' ? [[`broker.${event.decision}`, event.seq]] : [],
+    );
     expect(rows(view)).toEqual(decisions);
     expect(rows(view).filter(([method]) => method === 'broker.unroutable')).toHaveLength(2);
     expect(textOf(inShadow(view, '.count'))).toBe(`${decisions.length} rows`);
@@ -54,7 +56,7 @@ describe('<sequence-view>', () => {
     expect(textOf(inShadow(view, '.empty'))).toBe('No rows match the filter.');
   });
 
-  it('filters by actor: one receiver\'s messages are its three deliveries', async () => {
+  it("filters by actor: one receiver's messages are its three deliveries", async () => {
     const view = await mount<SequenceViewElement>(html`<sequence-view .model=${finishedRun('topics')}></sequence-view>`);
     await showOnly(view, ['Messages']);
     await userEvent.selectOptions(page.getByLabelText('Show the rows of one actor'), 'receiver 1');

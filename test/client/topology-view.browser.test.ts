@@ -30,10 +30,17 @@ describe('<topology-view>', () => {
     const view = await mount<TopologyViewElement>(html`<topology-view .model=${model} .speed=${0}></topology-view>`);
     const summary = recording('topics').summary;
 
-    expect(queues(view).map(({ name, received }) => [name, received]).sort())
-      .toEqual(Object.entries(summary.routed).sort());
+    expect(
+      queues(view)
+        .map(({ name, received }) => [name, received])
+        .sort(),
+    ).toEqual(Object.entries(summary.routed).sort());
     const bindings = allInShadow(view, 'g[data-binding]').map((binding) => [binding.dataset.binding, Number(binding.dataset.matched)]);
-    expect(bindings.sort()).toEqual([['*.*.rabbit', 2], ['*.orange.*', 3], ['lazy.#', 4]]);
+    expect(bindings.sort()).toEqual([
+      ['*.*.rabbit', 2],
+      ['*.orange.*', 3],
+      ['lazy.#', 4],
+    ]);
     // A label a learner reads on each binding: the key and how many messages it matched.
     expect(allInShadow(view, 'g[data-binding] text').map(textOf).sort()).toEqual(['*.*.rabbit · 2', '*.orange.* · 3', 'lazy.# · 4']);
 
@@ -47,7 +54,10 @@ describe('<topology-view>', () => {
     for (const queue of allInShadow(view, '[data-queue]')) expect(textOf(queue)).toContain('lazy.orange.elephant');
 
     const consumers = allInShadow(view, '[data-role="consumer"]').map((actor) => [actor.dataset.actor, Number(actor.dataset.delivered)]);
-    expect(consumers).toEqual([['receiver 1', 3], ['receiver 2', 5]]);
+    expect(consumers).toEqual([
+      ['receiver 1', 3],
+      ['receiver 2', 5],
+    ]);
     expect(inShadow(view, '[data-role="producer"]').dataset.published).toBe('8');
     expect(inShadow(view, '[data-role="producer"]').getAttribute('aria-label')).toBe('producer producer: sent 8, 2 returned');
   });
@@ -59,11 +69,17 @@ describe('<topology-view>', () => {
     expect(textOf(inShadow(view, '.empty'))).toMatch(/appear here as the run declares them/);
 
     // Up to the first snapshot: every task published and handed out, none acknowledged yet.
-    feed(model, events.filter((event) => event.seq <= 74));
+    feed(
+      model,
+      events.filter((event) => event.seq <= 74),
+    );
     await settled(view);
     expect(queues(view)).toEqual([{ name: 'task_queue', received: 7, ready: 0, unacked: 7 }]);
 
-    feed(model, events.filter((event) => event.seq > 74));
+    feed(
+      model,
+      events.filter((event) => event.seq > 74),
+    );
     await settled(view);
     expect(queues(view)).toEqual([{ name: 'task_queue', received: 7, ready: 0, unacked: 0 }]);
     const stopped = inShadow(view, '[data-actor="worker 1"]');

@@ -23,7 +23,17 @@ const sent = (text: string): string => ` [x] Sent '${text}'`;
 /** The lines after " [x] " a receiver printed, in order. */
 const receivedBy = (output: CellOutput, actor: string): string[] => output.starting(actor, ' [x] ');
 
-const fib = { 0: '0', 1: '1', 10: '55', 20: '6765', 30: '832040', 40: '102334155', 50: '12586269025', 60: '1548008755920', 90: '2880067194370816120' };
+const fib = {
+  0: '0',
+  1: '1',
+  10: '55',
+  20: '6765',
+  30: '832040',
+  40: '102334155',
+  50: '12586269025',
+  60: '1548008755920',
+  90: '2880067194370816120',
+};
 const got = (n: keyof typeof fib): string => ` [.] Got ${fib[n]}`;
 
 const helloWorld: CodeCase[] = [
@@ -50,8 +60,17 @@ const helloWorld: CodeCase[] = [
       message: AWKWARD_TEXT,
       count: 2,
       properties: {
-        contentType: 'text/plain', headers: { 'x-lesson': 'hello', attempt: 1, 'it\'s': true }, priority: 3, correlationId: 'c-1',
-        replyTo: 'nobody', expiration: '60000', messageId: 'm-1', timestamp: 1700000000, type: 'greeting', userId: 'guest', appId: 'warren',
+        contentType: 'text/plain',
+        headers: { 'x-lesson': 'hello', attempt: 1, "it's": true },
+        priority: 3,
+        correlationId: 'c-1',
+        replyTo: 'nobody',
+        expiration: '60000',
+        messageId: 'm-1',
+        timestamp: 1700000000,
+        type: 'greeting',
+        userId: 'guest',
+        appId: 'warren',
       },
     },
     check(output) {
@@ -80,7 +99,10 @@ const workQueues: CodeCase[] = [
     lesson: '02-work-queues',
     cell: 'seven-tasks',
     check(output) {
-      expect(output.of('worker 1').slice(1)).toEqual([received(TASK_7[0]!), ` [!] Stopped halfway through '${TASK_7[0]!}': its connection is closed`]);
+      expect(output.of('worker 1').slice(1)).toEqual([
+        received(TASK_7[0]!),
+        ` [!] Stopped halfway through '${TASK_7[0]!}': its connection is closed`,
+      ]);
       expect(output.count('worker 2', DONE)).toBe(7);
       expect(output.starting('worker 2', ' [x] Received').filter((line) => line.endsWith(' (redelivered)'))).toHaveLength(4);
     },
@@ -112,7 +134,9 @@ const workQueues: CodeCase[] = [
     check(output) {
       // Every task is done once; a worker that leaves first hands its unacknowledged
       // tasks back, and a worker still running does them again (marked redelivered).
-      const firstDeliveries = output.results.flatMap((result) => result.lines).filter((line) => line.startsWith(' [x] Received') && !line.endsWith('(redelivered)'));
+      const firstDeliveries = output.results
+        .flatMap((result) => result.lines)
+        .filter((line) => line.startsWith(' [x] Received') && !line.endsWith('(redelivered)'));
       expect(firstDeliveries.sort()).toEqual(TUTORIAL_TASKS.map(received).sort());
       expect(output.count(undefined, DONE)).toBeGreaterThanOrEqual(5);
     },
@@ -181,7 +205,9 @@ const routing: CodeCase[] = [
     check(output) {
       expect(receivedBy(output, 'receiver 1')).toEqual([severity('error', 'Run. Run. Or it will explode.')]);
       expect(receivedBy(output, 'receiver 2')).toEqual([
-        severity('info', 'Hello World!'), severity('warning', 'Disk almost full'), severity('error', 'Run. Run. Or it will explode.'),
+        severity('info', 'Hello World!'),
+        severity('warning', 'Disk almost full'),
+        severity('error', 'Run. Run. Or it will explode.'),
       ]);
     },
   },
@@ -286,7 +312,10 @@ const rpc: CodeCase[] = [
     lesson: '06-rpc',
     cell: 'no-server',
     check(output) {
-      expect(output.of('rpc client')).toEqual([' [x] Requesting fib(30)', ' [!] fib(30): no reply within 1000 ms. Is any RPC server running?']);
+      expect(output.of('rpc client')).toEqual([
+        ' [x] Requesting fib(30)',
+        ' [!] fib(30): no reply within 1000 ms. Is any RPC server running?',
+      ]);
     },
   },
   {
@@ -365,4 +394,12 @@ const publisherConfirms: CodeCase[] = [
 ];
 
 /** Every case, lesson by lesson. */
-export const CODE_CASES: CodeCase[] = [...helloWorld, ...workQueues, ...publishSubscribe, ...routing, ...topics, ...rpc, ...publisherConfirms];
+export const CODE_CASES: CodeCase[] = [
+  ...helloWorld,
+  ...workQueues,
+  ...publishSubscribe,
+  ...routing,
+  ...topics,
+  ...rpc,
+  ...publisherConfirms,
+];

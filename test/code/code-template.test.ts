@@ -5,7 +5,17 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
-  branches, expression, header, leaveWhenQuiet, literal, openChannel, optionalMember, program, programFile, publishOptions, repeat,
+  branches,
+  expression,
+  header,
+  leaveWhenQuiet,
+  literal,
+  openChannel,
+  optionalMember,
+  program,
+  programFile,
+  publishOptions,
+  repeat,
 } from '../../server/scenario/code-template.js';
 import { AWKWARD_TEXT } from './cases.js';
 
@@ -42,7 +52,7 @@ describe('literals from parameters', () => {
       yes: true,
       nothing: null,
       list: awkward,
-      nested: { 'x-header': 'v', 'it\'s': [1, 2, { deep: "'" }], plain_name: 0 },
+      nested: { 'x-header': 'v', "it's": [1, 2, { deep: "'" }], plain_name: 0 },
     };
     expect(evaluate(literal(value))).toEqual(value);
   });
@@ -66,8 +76,9 @@ describe('literals from parameters', () => {
   });
 
   it('leaves out unset values, and writes expressions as code (shorthand when the name matches)', () => {
-    expect(literal({ correlationId: expression('correlationId'), replyTo: expression('queue'), mandatory: undefined }))
-      .toBe('{ correlationId, replyTo: queue }');
+    expect(literal({ correlationId: expression('correlationId'), replyTo: expression('queue'), mandatory: undefined })).toBe(
+      '{ correlationId, replyTo: queue }',
+    );
     expect(publishOptions({ mandatory: undefined })).toBeUndefined();
     expect(publishOptions({ persistent: true })).toBe('{ persistent: true }');
   });
@@ -99,7 +110,12 @@ describe('program pieces', () => {
 
   it('puts together a program that node accepts as an ES module', async () => {
     const code = program(
-      header({ actor: 'worker 1', follows: 'worker.js', does: 'Takes tasks. '.repeat(12), imports: ["import { once } from 'node:events';"] }),
+      header({
+        actor: 'worker 1',
+        follows: 'worker.js',
+        does: 'Takes tasks. '.repeat(12),
+        imports: ["import { once } from 'node:events';"],
+      }),
       openChannel('confirm channel'),
       leaveWhenQuiet(),
       false,

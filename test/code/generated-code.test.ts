@@ -50,22 +50,30 @@ const nameOf = (codeCase: CodeCase): string =>
 
 describe('the code of every course cell', () => {
   it('is checked here for every cell with its defaults', () => {
-    const cells = catalog.list().flatMap((lesson) =>
-      (catalog.get(lesson.id)?.cells ?? []).flatMap((cell) => (cell.kind === 'run' ? [`${lesson.id}/${cell.id}`] : [])));
-    const withDefaults = CODE_CASES.filter((codeCase) => codeCase.params === undefined).map((codeCase) => `${codeCase.lesson}/${codeCase.cell}`);
+    const cells = catalog
+      .list()
+      .flatMap((lesson) =>
+        (catalog.get(lesson.id)?.cells ?? []).flatMap((cell) => (cell.kind === 'run' ? [`${lesson.id}/${cell.id}`] : [])),
+      );
+    const withDefaults = CODE_CASES.filter((codeCase) => codeCase.params === undefined).map(
+      (codeCase) => `${codeCase.lesson}/${codeCase.cell}`,
+    );
     expect(cells.length).toBeGreaterThan(20);
     expect(withDefaults.sort()).toEqual(cells.sort());
   });
 
-  it.each(CODE_CASES.map((codeCase) => [nameOf(codeCase), codeCase] as const))('%s has one program per actor, in the order of actors()', (_, codeCase) => {
-    const programs = programsOf(codeCase);
-    expect(programs.map((program) => program.actor)).toEqual(cellOf(codeCase).scenario.actors(paramsOf(codeCase)));
-    for (const { code } of programs) {
-      expect(code).toMatch(/^\/\/ /);
-      expect(code).toContain("import amqp from 'amqplib';");
-      expect(code).toContain("amqp.connect(process.env.AMQP_URL ?? 'amqp://localhost')");
-    }
-  });
+  it.each(CODE_CASES.map((codeCase) => [nameOf(codeCase), codeCase] as const))(
+    '%s has one program per actor, in the order of actors()',
+    (_, codeCase) => {
+      const programs = programsOf(codeCase);
+      expect(programs.map((program) => program.actor)).toEqual(cellOf(codeCase).scenario.actors(paramsOf(codeCase)));
+      for (const { code } of programs) {
+        expect(code).toMatch(/^\/\/ /);
+        expect(code).toContain("import amqp from 'amqplib';");
+        expect(code).toContain("amqp.connect(process.env.AMQP_URL ?? 'amqp://localhost')");
+      }
+    },
+  );
 });
 
 /** Runs one case's programs on one broker and checks what they printed; failures name the broker. */
@@ -95,9 +103,13 @@ describe(`the programs run as-is against ${legs.map((leg) => leg.kind).join(' an
   beforeAll(() => Promise.all(legs.map((leg) => leg.start())));
   afterAll(() => Promise.all(legs.map((leg) => leg.close())));
 
-  it.each(CODE_CASES.map((codeCase) => [nameOf(codeCase), codeCase] as const))('%s', async (_, codeCase) => {
-    const outcomes = await Promise.allSettled(legs.map((leg) => runCase(leg, codeCase)));
-    const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-    if (failed !== undefined) throw failed.reason;
-  }, CELL_TIMEOUT_MS + 10_000);
+  it.each(CODE_CASES.map((codeCase) => [nameOf(codeCase), codeCase] as const))(
+    '%s',
+    async (_, codeCase) => {
+      const outcomes = await Promise.allSettled(legs.map((leg) => runCase(leg, codeCase)));
+      const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
+    },
+    CELL_TIMEOUT_MS + 10_000,
+  );
 });

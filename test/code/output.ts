@@ -26,7 +26,11 @@ export class CellOutput {
   /** Every actor's output, for a failure message. */
   toString(): string {
     return this.results
-      .map((result) => [`--- ${result.actor} (exit ${String(result.exitCode)}${result.killed ? ', killed' : ''})`, ...result.lines, result.stderr].join('\n'))
+      .map((result) =>
+        [`--- ${result.actor} (exit ${String(result.exitCode)}${result.killed ? ', killed' : ''})`, ...result.lines, result.stderr].join(
+          '\n',
+        ),
+      )
       .join('\n');
   }
 }

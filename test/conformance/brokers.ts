@@ -290,10 +290,7 @@ const channelErrors = new WeakMap<Channel, Promise<Error>>();
 
 /** Records the error a channel is closed with, so it can be awaited even if it came first. */
 function keepErrors<C extends Channel>(channel: C): C {
-  channelErrors.set(
-    channel,
-    new Promise<Error>((resolve) => channel.once('error', resolve)),
-  );
+  channelErrors.set(channel, new Promise<Error>((resolve) => channel.once('error', resolve)));
   return channel;
 }
 

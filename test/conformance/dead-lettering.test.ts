@@ -48,9 +48,7 @@ describeBothBrokers('dead-lettering', (broker) => {
     expect(dead!.fields).toMatchObject({ exchange: sink.exchange, routingKey: 'order.new', redelivered: false });
     expect(dead!.properties.messageId).toBe('o-1');
     expect(dead!.properties.headers?.kept).toBe('yes');
-    expect(deathsWithoutTime(dead!)).toEqual([
-      { count: 1, reason: 'rejected', queue, exchange: source, 'routing-keys': ['order.new'] },
-    ]);
+    expect(deathsWithoutTime(dead!)).toEqual([{ count: 1, reason: 'rejected', queue, exchange: source, 'routing-keys': ['order.new'] }]);
     expect(firstDeath(dead!)).toEqual({ reason: 'rejected', queue, exchange: source });
   });
 

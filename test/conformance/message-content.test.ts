@@ -97,7 +97,19 @@ describeBothBrokers('message content', (broker) => {
     await publishConfirmed(channel, exchange, 'order.paid', 'one');
     await publishConfirmed(channel, exchange, 'order.sent', 'two');
     const [first, second] = await inbox.atLeast(2);
-    expect(first!.fields).toEqual({ consumerTag: 'fields-consumer', deliveryTag: 1, redelivered: false, exchange, routingKey: 'order.paid' });
-    expect(second!.fields).toEqual({ consumerTag: 'fields-consumer', deliveryTag: 2, redelivered: false, exchange, routingKey: 'order.sent' });
+    expect(first!.fields).toEqual({
+      consumerTag: 'fields-consumer',
+      deliveryTag: 1,
+      redelivered: false,
+      exchange,
+      routingKey: 'order.paid',
+    });
+    expect(second!.fields).toEqual({
+      consumerTag: 'fields-consumer',
+      deliveryTag: 2,
+      redelivered: false,
+      exchange,
+      routingKey: 'order.sent',
+    });
   });
 });

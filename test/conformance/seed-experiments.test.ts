@@ -6,7 +6,12 @@ import { describeBothBrokers } from './brokers.js';
 import { bodiesOf, consumeInto, drainBodies, eventually, fillQueue, numbered, publishConfirmed } from './observe.js';
 
 /** Publishes and waits for the confirm, telling whether the broker returned it as unroutable. */
-async function publishMandatory(channel: ConfirmChannel, exchange: string, routingKey: string, body: string): Promise<'routed' | 'returned'> {
+async function publishMandatory(
+  channel: ConfirmChannel,
+  exchange: string,
+  routingKey: string,
+  body: string,
+): Promise<'routed' | 'returned'> {
   let returned = false;
   const onReturn = () => {
     returned = true;

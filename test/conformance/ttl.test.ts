@@ -49,7 +49,10 @@ describeBothBrokers('time to live', (broker) => {
     const queue = await broker.queue('both', { arguments: { 'x-message-ttl': 10_000 } });
     const channel = await broker.confirmChannel();
     await fillQueue(channel, queue, ['short'], { expiration: '30' });
-    await eventually('the message with the shorter expiration is dropped', async () => (await channel.checkQueue(queue)).messageCount === 0);
+    await eventually(
+      'the message with the shorter expiration is dropped',
+      async () => (await channel.checkQueue(queue)).messageCount === 0,
+    );
   });
 
   test('a message that expires while a busy consumer holds its prefetch slot is never delivered', async () => {

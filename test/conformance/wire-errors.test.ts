@@ -89,30 +89,34 @@ describeBothBrokers('wire errors', (broker) => {
   });
 
   test('a bad frame-end octet is 501 FRAME_ERROR', async () => {
-    const outcome = await connectionCloseAfter(broker, (client) => client.send(frame(FrameType.method, 1, Buffer.from([0, 20, 0, 10, 0]), 0x00)));
-    expect(outcome).toEqual({ code: 501, classId: 0, methodId: 0, channel: 0});
+    const outcome = await connectionCloseAfter(broker, (client) =>
+      client.send(frame(FrameType.method, 1, Buffer.from([0, 20, 0, 10, 0]), 0x00)),
+    );
+    expect(outcome).toEqual({ code: 501, classId: 0, methodId: 0, channel: 0 });
   });
 
   test('an unknown frame type is 501 FRAME_ERROR', async () => {
     const outcome = await connectionCloseAfter(broker, (client) => client.send(frame(9, 1, Buffer.alloc(0))));
-    expect(outcome).toEqual({ code: 501, classId: 0, methodId: 0, channel: 0});
+    expect(outcome).toEqual({ code: 501, classId: 0, methodId: 0, channel: 0 });
   });
 
   test('a frame larger than the negotiated frame-max is 501 FRAME_ERROR', async () => {
-    const outcome = await connectionCloseAfter(broker, (client) => client.send(frame(FrameType.method, 1, Buffer.alloc(client.tuning!.frameMax + 100))));
-    expect(outcome).toEqual({ code: 501, classId: 0, methodId: 0, channel: 0});
+    const outcome = await connectionCloseAfter(broker, (client) =>
+      client.send(frame(FrameType.method, 1, Buffer.alloc(client.tuning!.frameMax + 100))),
+    );
+    expect(outcome).toEqual({ code: 501, classId: 0, methodId: 0, channel: 0 });
   });
 
   test('method arguments that cannot be decoded are 501 FRAME_ERROR naming the method', async () => {
     const outcome = await connectionCloseAfter(broker, (client) => client.send(methodFrame(1, 40, 10, Buffer.from([0, 0, 200, 65]))));
-    expect(outcome).toEqual({ code: 501, classId: 40, methodId: 10, channel: 0});
+    expect(outcome).toEqual({ code: 501, classId: 40, methodId: 10, channel: 0 });
   });
 
   test('a content header or body with no publish before it is 505 UNEXPECTED_FRAME', async () => {
     const header = await connectionCloseAfter(broker, (client) => client.send(contentHeader(1, 5)));
-    expect(header).toEqual({ code: 505, classId: 0, methodId: 0, channel: 0});
+    expect(header).toEqual({ code: 505, classId: 0, methodId: 0, channel: 0 });
     const body = await connectionCloseAfter(broker, (client) => client.send(frame(FrameType.body, 1, Buffer.from('hello'))));
-    expect(body).toEqual({ code: 505, classId: 0, methodId: 0, channel: 0});
+    expect(body).toEqual({ code: 505, classId: 0, methodId: 0, channel: 0 });
   });
 
   test('a method where the content body belongs is 505 UNEXPECTED_FRAME naming basic.publish', async () => {
@@ -121,7 +125,7 @@ describeBothBrokers('wire errors', (broker) => {
       client.send(contentHeader(1, 5));
       client.send(basicPublish(1, '', 'x'));
     });
-    expect(outcome).toEqual({ code: 505, classId: 60, methodId: 40, channel: 0});
+    expect(outcome).toEqual({ code: 505, classId: 60, methodId: 40, channel: 0 });
   });
 
   test('a content header of another class than the publish is 505 UNEXPECTED_FRAME', async () => {
@@ -132,17 +136,17 @@ describeBothBrokers('wire errors', (broker) => {
       header.writeBigUInt64BE(2n, 4);
       client.send(frame(FrameType.header, 1, header));
     });
-    expect(outcome).toEqual({ code: 505, classId: 60, methodId: 40, channel: 0});
+    expect(outcome).toEqual({ code: 505, classId: 60, methodId: 40, channel: 0 });
   });
 
   test('a heartbeat on a channel other than 0 is 505 UNEXPECTED_FRAME', async () => {
     const outcome = await connectionCloseAfter(broker, (client) => client.send(frame(FrameType.heartbeat, 1, Buffer.alloc(0))));
-    expect(outcome).toEqual({ code: 505, classId: 0, methodId: 0, channel: 0});
+    expect(outcome).toEqual({ code: 505, classId: 0, methodId: 0, channel: 0 });
   });
 
   test('a method on a channel that was never opened is 504 CHANNEL_ERROR', async () => {
     const outcome = await connectionCloseAfter(broker, (client) => client.send(passiveExchangeDeclare(7, 'amq.direct')));
-    expect(outcome).toEqual({ code: 504, classId: 40, methodId: 10, channel: 0});
+    expect(outcome).toEqual({ code: 504, classId: 40, methodId: 10, channel: 0 });
   });
 
   test('a method on a channel the client closed is 504 CHANNEL_ERROR', async () => {
@@ -155,17 +159,17 @@ describeBothBrokers('wire errors', (broker) => {
 
   test('opening a channel twice is 504 CHANNEL_ERROR', async () => {
     const outcome = await connectionCloseAfter(broker, (client) => client.send(methodFrame(1, 20, 10, new Args().shortstr(''))));
-    expect(outcome).toEqual({ code: 504, classId: 20, methodId: 10, channel: 0});
+    expect(outcome).toEqual({ code: 504, classId: 20, methodId: 10, channel: 0 });
   });
 
   test('a channel method on channel 0 is 504 CHANNEL_ERROR', async () => {
     const outcome = await connectionCloseAfter(broker, (client) => client.send(passiveExchangeDeclare(0, 'amq.direct')));
-    expect(outcome).toEqual({ code: 504, classId: 40, methodId: 10, channel: 0});
+    expect(outcome).toEqual({ code: 504, classId: 40, methodId: 10, channel: 0 });
   });
 
   test('an unexpected channel.close-ok is 503 COMMAND_INVALID', async () => {
     const outcome = await connectionCloseAfter(broker, (client) => client.send(methodFrame(1, 20, 41)));
-    expect(outcome).toEqual({ code: 503, classId: 20, methodId: 41, channel: 0});
+    expect(outcome).toEqual({ code: 503, classId: 20, methodId: 41, channel: 0 });
   });
 
   test('after the broker closes a channel, frames on it are ignored until close-ok', async () => {

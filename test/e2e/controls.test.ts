@@ -25,7 +25,9 @@ import { startBrowserWorkbook, type BrowserWorkbook } from './workbook.js';
 
 /** The protocol frames listed in a cell's sequence view (its log lines and broker decisions left out). */
 async function frameRows(cell: Locator): Promise<string[]> {
-  const methods = await sequence(cell).locator('[data-method]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-method') ?? ''));
+  const methods = await sequence(cell)
+    .locator('[data-method]')
+    .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-method') ?? ''));
   return methods.filter((method) => method !== 'log' && !method.startsWith('broker.'));
 }
 
@@ -75,8 +77,15 @@ describe('run controls and the page', () => {
     await runButton(cell, 'Step').click();
     await waitForStatus(cell, 'paused');
     // The connection's handshake is never held (the broker would time it out): it shows without a step.
-    const handshake = ['protocol-header', 'connection.start', 'connection.start-ok', 'connection.tune', 'connection.tune-ok',
-      'connection.open', 'connection.open-ok'];
+    const handshake = [
+      'protocol-header',
+      'connection.start',
+      'connection.start-ok',
+      'connection.tune',
+      'connection.tune-ok',
+      'connection.open',
+      'connection.open-ok',
+    ];
     await expect.poll(() => frameRows(cell)).toEqual(handshake);
 
     const expected = [...handshake, 'channel.open', 'channel.open-ok', 'queue.declare', 'queue.declare-ok'];
@@ -218,8 +227,10 @@ describe('run controls and the page', () => {
     await openLesson(page, workbook.url, '/lessons/05-topics');
     const html = page.locator('html');
     // Read in the page, as text: these tests are compiled without the DOM's types.
-    const background = async (): Promise<string> => String(await page.evaluate('getComputedStyle(document.documentElement).backgroundColor'));
-    const fontSize = async (): Promise<number> => Number.parseFloat(String(await page.evaluate('getComputedStyle(document.documentElement).fontSize')));
+    const background = async (): Promise<string> =>
+      String(await page.evaluate('getComputedStyle(document.documentElement).backgroundColor'));
+    const fontSize = async (): Promise<number> =>
+      Number.parseFloat(String(await page.evaluate('getComputedStyle(document.documentElement).fontSize')));
 
     await page.getByRole('button', { name: 'Light theme' }).click();
     expect(await html.getAttribute('data-theme')).toBe('light');

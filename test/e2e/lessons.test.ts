@@ -131,16 +131,25 @@ describe('every lesson in the browser', () => {
     await stepThenStop(cell);
   });
 
-  it('Work queues, seven tasks: the stopped worker\'s tasks go to the other worker, redelivered', async () => {
+  it("Work queues, seven tasks: the stopped worker's tasks go to the other worker, redelivered", async () => {
     await openFromList('02-work-queues');
     const cell = cellSection(page, 'seven-tasks');
     await typeParam(cell, 'msPerDot', '20');
     await runToEnd(cell);
 
     const workers = cell.locator('topology-view [data-role="consumer"]');
-    expect(await workers.evaluateAll((actors) => actors.map((actor) => [
-      actor.getAttribute('data-actor'), Number(actor.getAttribute('data-delivered')), actor.getAttribute('data-connection'),
-    ]))).toEqual([['worker 1', 4, 'closed'], ['worker 2', 7, 'closed']]);
+    expect(
+      await workers.evaluateAll((actors) =>
+        actors.map((actor) => [
+          actor.getAttribute('data-actor'),
+          Number(actor.getAttribute('data-delivered')),
+          actor.getAttribute('data-connection'),
+        ]),
+      ),
+    ).toEqual([
+      ['worker 1', 4, 'closed'],
+      ['worker 2', 7, 'closed'],
+    ]);
     expect(await cell.locator('topology-view [data-actor="worker 1"]').textContent()).toContain('↺ 4 back to queue');
     expect(await counter(cell, 'requeued')).toBe(4);
     expect(await counter(cell, 'acked')).toBe(7);

@@ -61,8 +61,12 @@ async function waitForStillViews(cell: Locator, timeout = 10_000): Promise<void>
 
 /** What the run's views show now, as one string to compare. */
 async function viewsNow(cell: Locator): Promise<string> {
-  const attributes = (selector: string): Promise<string[]> => cell.locator(selector).evaluateAll((elements) =>
-    elements.map((element) => [...element.attributes].map((attribute) => `${attribute.name}=${attribute.value}`).join(' ')));
+  const attributes = (selector: string): Promise<string[]> =>
+    cell
+      .locator(selector)
+      .evaluateAll((elements) =>
+        elements.map((element) => [...element.attributes].map((attribute) => `${attribute.name}=${attribute.value}`).join(' ')),
+      );
   const parts = await Promise.all([
     attributes('run-counters [data-counter]'),
     attributes('topology-view [data-queue], topology-view [data-actor], topology-view [data-exchange]'),
@@ -89,8 +93,11 @@ export async function typeParam(cell: Locator, label: string | RegExp, text: str
 
 /** The `data-received` counts of the picture's queues, by name. */
 export async function queuesReceived(cell: Locator): Promise<Record<string, number>> {
-  const pairs = await cell.locator('topology-view [data-queue]').evaluateAll((queues) =>
-    queues.map((queue) => [queue.getAttribute('data-queue') ?? '', Number(queue.getAttribute('data-received'))] as const));
+  const pairs = await cell
+    .locator('topology-view [data-queue]')
+    .evaluateAll((queues) =>
+      queues.map((queue) => [queue.getAttribute('data-queue') ?? '', Number(queue.getAttribute('data-received'))] as const),
+    );
   return Object.fromEntries(pairs);
 }
 
@@ -118,11 +125,15 @@ export async function showKinds(cell: Locator, kinds: string[]): Promise<void> {
 
 /** The text of every sequence row drawn now, with its data-method. */
 export async function sequenceRows(cell: Locator): Promise<Array<{ method: string; seq: number; text: string }>> {
-  return sequence(cell).locator('[data-method]').evaluateAll((rows) => rows.map((row) => ({
-    method: row.getAttribute('data-method') ?? '',
-    seq: Number(row.getAttribute('data-seq')),
-    text: (row.textContent ?? '').replace(/\s+/g, ' ').trim(),
-  })));
+  return sequence(cell)
+    .locator('[data-method]')
+    .evaluateAll((rows) =>
+      rows.map((row) => ({
+        method: row.getAttribute('data-method') ?? '',
+        seq: Number(row.getAttribute('data-seq')),
+        text: (row.textContent ?? '').replace(/\s+/g, ' ').trim(),
+      })),
+    );
 }
 
 /** The frame inspector's text. */

@@ -43,13 +43,14 @@ export async function startBrowserWorkbook(options: BrowserWorkbookOptions): Pro
   const lessons = await loadLessons(options.lessonsDir ?? COURSE_LESSONS);
   const broker = await openBrokerTarget({ amqpUrl: undefined, brokerPort: 0 });
   const runner: Runner = createRunner({ broker, lessons });
-  const listen = (port: number): Promise<WorkbookServer> => createWorkbookServer({
-    config: { host: '127.0.0.1', port },
-    broker,
-    lessons,
-    runner,
-    clientDir: options.clientDir,
-  });
+  const listen = (port: number): Promise<WorkbookServer> =>
+    createWorkbookServer({
+      config: { host: '127.0.0.1', port },
+      broker,
+      lessons,
+      runner,
+      clientDir: options.clientDir,
+    });
   let server: WorkbookServer | undefined = await listen(options.port ?? 0);
   const port = server.port;
   return {

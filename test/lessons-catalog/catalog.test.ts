@@ -14,14 +14,29 @@ describe('loadLessons on the fixture lessons', async () => {
 
   it('lists only the lessons that loaded, in course order', () => {
     expect(catalog.list()).toEqual([
-      { id: '01-echo', title: 'Echo', minutes: 2, teaches: 'A producer sends a few messages to a queue and a consumer prints them', order: 1 },
+      {
+        id: '01-echo',
+        title: 'Echo',
+        minutes: 2,
+        teaches: 'A producer sends a few messages to a queue and a consumer prints them',
+        order: 1,
+      },
     ]);
   });
 
   it('splits the document into prose and run cells', () => {
     const lesson = catalog.get('01-echo');
     expect(lesson?.cells.map((cell) => (cell.kind === 'run' ? `run:${cell.id}` : 'prose'))).toEqual([
-      'prose', 'run:three-messages', 'prose', 'run:slow', 'prose', 'run:flood', 'prose', 'run:mistake', 'prose', 'run:unacked',
+      'prose',
+      'run:three-messages',
+      'prose',
+      'run:slow',
+      'prose',
+      'run:flood',
+      'prose',
+      'run:mistake',
+      'prose',
+      'run:unacked',
     ]);
     const prose = lesson?.cells[0];
     expect(prose).toEqual({ kind: 'prose', markdown: '# Echo\n\nA queue named `hello`, a producer and a consumer.' });

@@ -16,7 +16,10 @@ describe('the lessons in lessons/', async () => {
     const folders = (await readdir(lessonsDir, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
     expect(catalog.list().map((lesson) => lesson.id)).toEqual(folders.sort());
     for (const { id } of catalog.list()) {
-      expect(catalog.get(id)?.cells.some((cell) => cell.kind === 'run'), id).toBe(true);
+      expect(
+        catalog.get(id)?.cells.some((cell) => cell.kind === 'run'),
+        id,
+      ).toBe(true);
     }
   });
 });

@@ -5,7 +5,10 @@ import { PublishProperties } from '../../server/scenario/index.js';
 
 const workQueue = Type.Object({
   workers: Type.Integer({ default: 2, minimum: 1, maximum: 5, description: 'how many workers' }),
-  ackMode: Type.Union([Type.Literal('automatic'), Type.Literal('manual'), Type.Literal('forgotten')], { default: 'manual', description: 'when workers acknowledge' }),
+  ackMode: Type.Union([Type.Literal('automatic'), Type.Literal('manual'), Type.Literal('forgotten')], {
+    default: 'manual',
+    description: 'when workers acknowledge',
+  }),
   durable: Type.Boolean({ default: false, description: 'whether task_queue survives a restart' }),
   msPerDot: Type.Number({ default: 1000, minimum: 0, description: 'milliseconds of work per dot' }),
   tasks: Type.Array(Type.String({ maxLength: 20 }), { default: ['a.', 'b..'], maxItems: 10, description: 'the tasks to send' }),
@@ -22,8 +25,17 @@ describe('validateParams', () => {
   });
 
   it('converts strings from a command line', () => {
-    const result = validateParams(workQueue, { workers: '3', durable: 'true', msPerDot: '12.5', name: 42, properties: { deliveryMode: '2', priority: '9' } });
-    expect(result).toMatchObject({ ok: true, params: { workers: 3, durable: true, msPerDot: 12.5, name: '42', properties: { deliveryMode: 2, priority: 9 } } });
+    const result = validateParams(workQueue, {
+      workers: '3',
+      durable: 'true',
+      msPerDot: '12.5',
+      name: 42,
+      properties: { deliveryMode: '2', priority: '9' },
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      params: { workers: 3, durable: true, msPerDot: 12.5, name: '42', properties: { deliveryMode: 2, priority: 9 } },
+    });
   });
 
   it('does not change the values it was given', () => {
@@ -37,8 +49,12 @@ describe('validateParams', () => {
       ok: false,
       errors: [{ param: 'workers', message: 'workers must be an integer from 1 to 5, got 9' }],
     });
-    expect(validateParams(workQueue, { workers: '2.5' })).toMatchObject({ errors: [{ message: 'workers must be an integer from 1 to 5, got 2.5' }] });
-    expect(validateParams(workQueue, { msPerDot: -1 })).toMatchObject({ errors: [{ message: 'msPerDot must be a number of at least 0, got -1' }] });
+    expect(validateParams(workQueue, { workers: '2.5' })).toMatchObject({
+      errors: [{ message: 'workers must be an integer from 1 to 5, got 2.5' }],
+    });
+    expect(validateParams(workQueue, { msPerDot: -1 })).toMatchObject({
+      errors: [{ message: 'msPerDot must be a number of at least 0, got -1' }],
+    });
   });
 
   it('lists the choices of a union of literals', () => {
@@ -69,10 +85,14 @@ describe('validateParams', () => {
     expect(validateParams(workQueue, { worker: 3, properties: { colour: 'red' } })).toEqual({
       ok: false,
       errors: [
-        { param: 'worker', message: 'there is no parameter worker; the parameters are workers, ackMode, durable, msPerDot, tasks, name, properties' },
+        {
+          param: 'worker',
+          message: 'there is no parameter worker; the parameters are workers, ackMode, durable, msPerDot, tasks, name, properties',
+        },
         {
           param: 'properties.colour',
-          message: 'there is no parameter properties.colour; properties has deliveryMode, contentType, headers, priority, correlationId, replyTo, expiration, messageId, timestamp, type, userId, appId',
+          message:
+            'there is no parameter properties.colour; properties has deliveryMode, contentType, headers, priority, correlationId, replyTo, expiration, messageId, timestamp, type, userId, appId',
         },
       ],
     });

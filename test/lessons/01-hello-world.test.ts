@@ -12,17 +12,18 @@ describeOnBrokers('lesson 1: Hello World', (runCell) => {
     const run = await runCell(LESSON, 'hello');
     expectCleanEnd(run);
     expect(linesOf(run, 'producer')).toEqual([" [x] Sent 'Hello World!'"]);
-    expect(linesOf(run, 'consumer')).toEqual([
-      ' [*] Waiting for messages in hello. To exit press CTRL+C',
-      " [x] Received 'Hello World!'",
-    ]);
+    expect(linesOf(run, 'consumer')).toEqual([' [*] Waiting for messages in hello. To exit press CTRL+C', " [x] Received 'Hello World!'"]);
     const [publish] = framesOf(run, 'basic.publish', 'producer');
     expect(publish?.fields).toMatchObject({ exchange: '', routingKey: 'hello' });
     expect(run.summary).toMatchObject({ published: 1, routed: { hello: 1 }, delivered: { consumer: 1 } });
   });
 
-  it('hello: every message of a count arrives, with the learner\'s text and properties', async () => {
-    const run = await runCell(LESSON, 'hello', { message: 'hi there', count: 5, properties: { contentType: 'text/plain', headers: { lesson: 1 } } });
+  it("hello: every message of a count arrives, with the learner's text and properties", async () => {
+    const run = await runCell(LESSON, 'hello', {
+      message: 'hi there',
+      count: 5,
+      properties: { contentType: 'text/plain', headers: { lesson: 1 } },
+    });
     expectCleanEnd(run);
     expect(countLines(run, /^ \[x\] Received 'hi there'$/, 'consumer')).toBe(5);
     const deliveries = framesOf(run, 'basic.deliver', 'consumer');

@@ -23,7 +23,12 @@ const SEVEN_TASKS = ['1', '2', '3', '4', '5', '6', '7'].map((n) => `Task ${n}...
 
 it('lesson 2 has the cells its tests cover', async () => {
   expect((await cellsOf(LESSON)).map((cell) => cell.id)).toEqual([
-    'round-robin', 'seven-tasks', 'auto-ack-loses-tasks', 'forgotten-ack', 'durable-tasks', 'fair-dispatch',
+    'round-robin',
+    'seven-tasks',
+    'auto-ack-loses-tasks',
+    'forgotten-ack',
+    'durable-tasks',
+    'fair-dispatch',
   ]);
 });
 
@@ -39,14 +44,19 @@ describeOnBrokers('lesson 2: Work queues', (runCell) => {
     expect(run.summary).toMatchObject({ published: 5, acked: 5, delivered: { 'worker 1': 3, 'worker 2': 2 } });
   });
 
-  it('seven-tasks: the stopped worker\'s tasks are redelivered to the other one and none is lost', async () => {
+  it("seven-tasks: the stopped worker's tasks are redelivered to the other one and none is lost", async () => {
     const run = await runCell(LESSON, 'seven-tasks');
     expectCleanEnd(run);
     expect(countLines(run, /^ \[!\] Stopped halfway through 'Task 1\.{6}'/, 'worker 1')).toBe(1);
     expect(countLines(run, DONE, 'worker 1')).toBe(0);
     expect(countLines(run, DONE, 'worker 2')).toBe(7);
     const redelivered = linesOf(run, 'worker 2').filter((line) => REDELIVERED.test(line));
-    expect(redelivered.map((line) => /'(.*)'/.exec(line)?.[1]).sort()).toEqual(['Task 1......', 'Task 3......', 'Task 5......', 'Task 7......']);
+    expect(redelivered.map((line) => /'(.*)'/.exec(line)?.[1]).sort()).toEqual([
+      'Task 1......',
+      'Task 3......',
+      'Task 5......',
+      'Task 7......',
+    ]);
     expect(new Set(received(run, 'worker 2'))).toEqual(new Set(SEVEN_TASKS));
     const redeliveries = framesOf(run, 'basic.deliver', 'worker 2').filter((frame) => frame.fields.redelivered === true);
     expect(redeliveries).toHaveLength(4);
@@ -74,7 +84,7 @@ describeOnBrokers('lesson 2: Work queues', (runCell) => {
     expect(queueIn(run.states.at(-1)!, QUEUE)?.ready).toBe(7);
   });
 
-  it('auto-ack-loses-tasks: with automatic acknowledgement the stopped worker\'s tasks are lost', async () => {
+  it("auto-ack-loses-tasks: with automatic acknowledgement the stopped worker's tasks are lost", async () => {
     const run = await runCell(LESSON, 'auto-ack-loses-tasks');
     expectCleanEnd(run);
     expect(countLines(run, DONE)).toBe(3);
@@ -109,7 +119,7 @@ describeOnBrokers('lesson 2: Work queues', (runCell) => {
     expect(countLines(run, DONE, 'worker 2')).toBe(7);
   });
 
-  it('durable-tasks: a durable queue and persistent tasks, and the learner\'s deliveryMode wins', async () => {
+  it("durable-tasks: a durable queue and persistent tasks, and the learner's deliveryMode wins", async () => {
     const run = await runCell(LESSON, 'durable-tasks');
     expectCleanEnd(run);
     expect(countLines(run, DONE)).toBe(5);

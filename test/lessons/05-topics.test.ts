@@ -10,10 +10,12 @@ function table(run: CellRun): Record<string, string> {
   const lines = linesOf(run, 'producer');
   const start = lines.indexOf(' Where each routing key went:');
   expect(start).toBeGreaterThanOrEqual(0);
-  return Object.fromEntries(lines.slice(start + 1).map((line) => {
-    const [key, where] = line.trim().split(/\s+-> /);
-    return [key, where];
-  }));
+  return Object.fromEntries(
+    lines.slice(start + 1).map((line) => {
+      const [key, where] = line.trim().split(/\s+-> /);
+      return [key, where];
+    }),
+  );
 }
 
 /** From the trace alone: routing key -> receivers whose queue got a copy, and the binding keys that matched. */
@@ -21,10 +23,15 @@ function tableFromTrace(run: CellRun): Record<string, { receivers: string[]; mat
   const owner = new Map<string, string>();
   for (const frame of framesOf(run, 'queue.declare-ok')) owner.set(String(frame.fields.queue), frame.actor);
   const decisions = run.events.filter((event): event is BrokerDecisionEvent => event.kind === 'broker' && event.exchange === 'topic_logs');
-  return Object.fromEntries(decisions.map((decision) => [decision.routingKey, {
-    receivers: decision.queues.map((queue) => owner.get(queue) ?? queue).sort(),
-    matched: decision.matchedBindings.map((binding) => /\((.*)\)$/.exec(binding)?.[1] ?? binding).sort(),
-  }]));
+  return Object.fromEntries(
+    decisions.map((decision) => [
+      decision.routingKey,
+      {
+        receivers: decision.queues.map((queue) => owner.get(queue) ?? queue).sort(),
+        matched: decision.matchedBindings.map((binding) => /\((.*)\)$/.exec(binding)?.[1] ?? binding).sort(),
+      },
+    ]),
+  );
 }
 
 it('lesson 5 has the cells its tests cover', async () => {
@@ -89,7 +96,15 @@ describeOnBrokers('lesson 5: Topics', (runCell) => {
     expectCleanEnd(run);
     const where = table(run);
     expect(where['quick.orange.rabbit']).toBe('receiver 1, receiver 2');
-    for (const key of ['lazy.orange.elephant', 'quick.orange.fox', 'lazy.brown.fox', 'lazy.pink.rabbit', 'quick.brown.fox', 'quick.orange.male.rabbit', 'lazy.orange.male.rabbit']) {
+    for (const key of [
+      'lazy.orange.elephant',
+      'quick.orange.fox',
+      'lazy.brown.fox',
+      'lazy.pink.rabbit',
+      'quick.brown.fox',
+      'quick.orange.male.rabbit',
+      'lazy.orange.male.rabbit',
+    ]) {
       expect(where[key]).toBe('receiver 1');
     }
     expect(run.summary.returned).toBe(0);

@@ -9,7 +9,13 @@ function replies(run: CellRun): string[] {
 }
 
 it('lesson 6 has the cells its tests cover', async () => {
-  expect((await cellsOf(LESSON)).map((cell) => cell.id)).toEqual(['fib-30', 'direct-reply-to', 'two-servers', 'no-server', 'forwarded-error']);
+  expect((await cellsOf(LESSON)).map((cell) => cell.id)).toEqual([
+    'fib-30',
+    'direct-reply-to',
+    'two-servers',
+    'no-server',
+    'forwarded-error',
+  ]);
 });
 
 describeOnBrokers('lesson 6: RPC', (runCell) => {
@@ -59,7 +65,9 @@ describeOnBrokers('lesson 6: RPC', (runCell) => {
     const run = await runCell(LESSON, 'no-server');
     expectCleanEnd(run);
     expect(replies(run)).toEqual([' [!] fib(30): no reply within 1000 ms. Is any RPC server running?']);
-    expect(run.events.find((event) => event.kind === 'broker' && event.routingKey === 'rpc_queue')).toMatchObject({ decision: 'unroutable' });
+    expect(run.events.find((event) => event.kind === 'broker' && event.routingKey === 'rpc_queue')).toMatchObject({
+      decision: 'unroutable',
+    });
     expect(run.summary.dropped).toBe(1);
   });
 

@@ -4,7 +4,10 @@ import { cellsOf, describeOnBrokers, expectCleanEnd, framesOf, linesOf, type Cel
 const LESSON = '07-publisher-confirms';
 
 /** What a publisher reported: messages, msgs/s, confirmed, nacked, ack frames, multiple acks. */
-function report(run: CellRun, actor: string): { messages: number; perSecond: number; confirmed: number; nacked: number; ackFrames: number; multipleAcks: number } {
+function report(
+  run: CellRun,
+  actor: string,
+): { messages: number; perSecond: number; confirmed: number; nacked: number; ackFrames: number; multipleAcks: number } {
   const [throughput, confirms] = linesOf(run, actor);
   const rate = / Published (\d+) messages .* in \d+ ms: (\d+) msgs\/s$/.exec(throughput ?? '');
   const counts = / (\d+) confirmed, (\d+) nacked, in (\d+) basic\.ack frames \((\d+) with multiple=true\)$/.exec(confirms ?? '');
@@ -25,7 +28,11 @@ it('lesson 7 has the cells its tests cover', async () => {
 });
 
 describeOnBrokers('lesson 7: Publisher confirms', (runCell) => {
-  for (const [cell, actor] of [['individual', 'individual publisher'], ['batches', 'batch publisher'], ['async', 'async publisher']] as const) {
+  for (const [cell, actor] of [
+    ['individual', 'individual publisher'],
+    ['batches', 'batch publisher'],
+    ['async', 'async publisher'],
+  ] as const) {
     it(`${cell}: every message is confirmed, and the throughput is reported`, async () => {
       const run = await runCell(LESSON, cell);
       expectCleanEnd(run);

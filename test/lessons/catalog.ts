@@ -19,4 +19,3 @@ export async function cellsOf(lessonId: string): Promise<RunCell[]> {
   if (lesson === undefined) throw new Error(`lesson ${lessonId} did not load: ${JSON.stringify((await lessons()).problems)}`);
   return lesson.cells.filter((part): part is RunCell => part.kind === 'run');
 }
-

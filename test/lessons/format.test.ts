@@ -5,15 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunCell } from '../../server/protocol/index.js';
 import { lessons } from './catalog.js';
 
-const COURSE = [
-  '01-hello-world',
-  '02-work-queues',
-  '03-publish-subscribe',
-  '04-routing',
-  '05-topics',
-  '06-rpc',
-  '07-publisher-confirms',
-];
+const COURSE = ['01-hello-world', '02-work-queues', '03-publish-subscribe', '04-routing', '05-topics', '06-rpc', '07-publisher-confirms'];
 
 describe('the lessons', () => {
   it('load without problems, in course order', async () => {

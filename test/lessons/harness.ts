@@ -81,19 +81,28 @@ function actorsLeftOpen(events: TraceEvent[]): string[] {
 }
 
 /** Starts a cell on `runner` and collects its run. */
-async function runOn(runner: Runner, broker: BrokerKind, lesson: string, cell: string, overrides: Record<string, unknown>): Promise<CellRun> {
+async function runOn(
+  runner: Runner,
+  broker: BrokerKind,
+  lesson: string,
+  cell: string,
+  overrides: Record<string, unknown>,
+): Promise<CellRun> {
   const events: TraceEvent[] = [];
   let status: RunStatus = 'starting';
   let failure: RunFailure | undefined;
   const started = Date.now();
-  const handle = runner.start({ lesson, cell, params: overrides }, {
-    onEvent: (event) => events.push(event),
-    onStatus: (value, why) => {
-      status = value;
-      failure = why;
+  const handle = runner.start(
+    { lesson, cell, params: overrides },
+    {
+      onEvent: (event) => events.push(event),
+      onStatus: (value, why) => {
+        status = value;
+        failure = why;
+      },
+      onSummary: () => {},
     },
-    onSummary: () => {},
-  });
+  );
   const summary = await handle.done;
   return {
     broker,
@@ -125,10 +134,13 @@ export function describeOnBrokers(title: string, body: (runCell: RunCell, broker
         await runner?.close();
         await target?.close();
       });
-      body((lesson, cell, overrides = {}) => {
-        if (runner === undefined) throw new Error(`the ${broker} runner did not start`);
-        return runOn(runner, broker, lesson, cell, overrides);
-      }, () => broker);
+      body(
+        (lesson, cell, overrides = {}) => {
+          if (runner === undefined) throw new Error(`the ${broker} runner did not start`);
+          return runOn(runner, broker, lesson, cell, overrides);
+        },
+        () => broker,
+      );
     });
   }
 }
@@ -145,8 +157,9 @@ export function countLines(run: CellRun, pattern: RegExp, actor?: string): numbe
 
 /** The frames of one method (and actor, if given), in order. */
 export function framesOf(run: CellRun, method: string, actor?: string): FrameEvent[] {
-  return run.events.filter((event): event is FrameEvent =>
-    event.kind === 'frame' && event.method === method && (actor === undefined || event.actor === actor));
+  return run.events.filter(
+    (event): event is FrameEvent => event.kind === 'frame' && event.method === method && (actor === undefined || event.actor === actor),
+  );
 }
 
 /** The snapshot's view of one queue: ready, unacknowledged, consumers (undefined when the queue is not there). */

@@ -35,7 +35,9 @@ describe('explainFailure on real errors', () => {
       explanation: `Nothing answers at 127.0.0.1:${port}. Is RabbitMQ running? Start it with rabbitmq-server -detached, or unset AMQP_URL to use the embedded broker.`,
       raw: `connect ECONNREFUSED 127.0.0.1:${port}`,
     });
-    expect(explainFailure(error, { ...context, broker: 'embedded' }).explanation).toBe('Nothing answers at 127.0.0.1:5672: the embedded broker has stopped. Restart the workbook.');
+    expect(explainFailure(error, { ...context, broker: 'embedded' }).explanation).toBe(
+      'Nothing answers at 127.0.0.1:5672: the embedded broker has stopped. Restart the workbook.',
+    );
   });
 
   it('a host that does not exist', async () => {
@@ -46,14 +48,17 @@ describe('explainFailure on real errors', () => {
   it('a wrong password', async () => {
     const error = await errorOf(() => amqp.connect(`amqp://guest:wrong@127.0.0.1:${broker.port}`));
     expect(explainFailure(error, context)).toEqual({
-      explanation: "The broker refused to log in user 'guest' with that password. Check the user and password in AMQP_URL (RabbitMQ's guest user may only log in from localhost).",
+      explanation:
+        "The broker refused to log in user 'guest' with that password. Check the user and password in AMQP_URL (RabbitMQ's guest user may only log in from localhost).",
       raw: expect.stringMatching(/^Handshake terminated by server: 403 \(ACCESS-REFUSED\)/),
     });
   });
 
   it('a vhost that does not exist', async () => {
     const error = await errorOf(() => amqp.connect(`amqp://guest:guest@127.0.0.1:${broker.port}/nowhere`));
-    expect(explainFailure(error, context).explanation).toBe("The broker would not open the run's virtual host for user 'guest': it does not exist, or the user has no permission on it.");
+    expect(explainFailure(error, context).explanation).toBe(
+      "The broker would not open the run's virtual host for user 'guest': it does not exist, or the user has no permission on it.",
+    );
   });
 
   describe('channel errors', () => {
@@ -73,14 +78,18 @@ describe('explainFailure on real errors', () => {
 
     it('404: a queue nobody declared', async () => {
       const error = await onChannel((channel) => channel.checkQueue('nowhere'));
-      expect(explainFailure(error, context).explanation).toBe("There is no queue 'nowhere' in this run's broker: something used it before anyone declared it. Declare it first (assertQueue), or start the actor that declares it earlier.");
+      expect(explainFailure(error, context).explanation).toBe(
+        "There is no queue 'nowhere' in this run's broker: something used it before anyone declared it. Declare it first (assertQueue), or start the actor that declares it earlier.",
+      );
     });
 
     it('404: an exchange nobody declared', async () => {
       const error = await onChannel((channel) => channel.bindQueue('q', 'logs', ''));
       expect(explainFailure(error, context).explanation).toMatch(/^There is no (queue 'q'|exchange 'logs') in this run's broker/);
       const exchangeError = await onChannel((channel) => channel.checkExchange('logs'));
-      expect(explainFailure(exchangeError, context).explanation).toBe("There is no exchange 'logs' in this run's broker: declare it (assertExchange) before publishing to it or binding to it.");
+      expect(explainFailure(exchangeError, context).explanation).toBe(
+        "There is no exchange 'logs' in this run's broker: declare it (assertExchange) before publishing to it or binding to it.",
+      );
     });
 
     it('406: a queue declared again with other settings', async () => {
@@ -88,28 +97,34 @@ describe('explainFailure on real errors', () => {
         await channel.assertQueue('settled', { durable: false });
         await channel.assertQueue('settled', { durable: true });
       });
-      expect(explainFailure(error, context).explanation).toBe("The queue 'settled' already exists with durable = false, and was declared again with durable = true. A queue keeps the settings it was first declared with: declare it the same way everywhere, or delete it first.");
+      expect(explainFailure(error, context).explanation).toBe(
+        "The queue 'settled' already exists with durable = false, and was declared again with durable = true. A queue keeps the settings it was first declared with: declare it the same way everywhere, or delete it first.",
+      );
     });
 
     it('403: a name in the amq. namespace', async () => {
       const error = await onChannel((channel) => channel.assertQueue('amq.mine'));
-      expect(explainFailure(error, context).explanation).toBe("Names starting with amq. belong to the broker: queue name 'amq.mine' contains reserved prefix 'amq.*'. Pick another name.");
+      expect(explainFailure(error, context).explanation).toBe(
+        "Names starting with amq. belong to the broker: queue name 'amq.mine' contains reserved prefix 'amq.*'. Pick another name.",
+      );
     });
 
-    it('405: someone else\'s exclusive queue', async () => {
+    it("405: someone else's exclusive queue", async () => {
       const owner = await amqp.connect(broker.url);
       try {
         const ownerChannel = await owner.createChannel();
         await ownerChannel.assertQueue('mine-alone', { exclusive: true });
         const error = await onChannel((channel) => channel.consume('mine-alone', () => {}));
-        expect(explainFailure(error, context).explanation).toBe("Cannot obtain exclusive access to locked queue 'mine-alone' in vhost '/': an exclusive queue belongs to the connection that declared it, and no other connection may use it.");
+        expect(explainFailure(error, context).explanation).toBe(
+          "Cannot obtain exclusive access to locked queue 'mine-alone' in vhost '/': an exclusive queue belongs to the connection that declared it, and no other connection may use it.",
+        );
       } finally {
         await owner.close();
       }
     });
   });
 
-  it('a bound the runner enforced, and a scenario\'s own error', () => {
+  it("a bound the runner enforced, and a scenario's own error", () => {
     expect(explainFailure(new RunLimitError('This run reached its time limit of 60 s.'), context)).toEqual({
       explanation: 'This run reached its time limit of 60 s.',
       raw: 'This run reached its time limit of 60 s.',

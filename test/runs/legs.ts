@@ -112,7 +112,8 @@ export function watchRun(runner: Runner, request: RunRequest): WatchedRun {
     failure: undefined,
     summaries: [],
     logs: () => run.events.flatMap((event) => (event.kind === 'log' ? [`${event.actor}: ${event.text}`] : [])),
-    frames: (method) => run.events.flatMap((event) => (event.kind === 'frame' && (method === undefined || event.method === method) ? [event] : [])),
+    frames: (method) =>
+      run.events.flatMap((event) => (event.kind === 'frame' && (method === undefined || event.method === method) ? [event] : [])),
   };
   const handle = runner.start(request, {
     onEvent: (event) => run.events.push(event),

@@ -14,7 +14,7 @@ describe.skipIf(skip)('runs on RabbitMQ without its management API', async () =>
   const notices: string[] = [];
   const runner = createRunner({ broker: rabbit(), lessons, managementUrl: 'http://127.0.0.1:1', log: (line) => notices.push(line) });
 
-  it('share the URL\'s vhost one run at a time, say so once, and delete what they declared', async () => {
+  it("share the URL's vhost one run at a time, say so once, and delete what they declared", async () => {
     const first = watchRun(runner, { lesson: '01-echo', cell: 'slow', params: { message: 'first', count: 5 } });
     const second = watchRun(runner, { lesson: '01-echo', cell: 'slow', params: { message: 'second', count: 5 } });
     await waitFor(() => first.statuses.includes('running'));
@@ -23,9 +23,16 @@ describe.skipIf(skip)('runs on RabbitMQ without its management API', async () =>
     expect(first.statuses.at(-1)).toBe('finished');
     expect(second.statuses.at(-1)).toBe('finished');
     expect(first.frames('connection.open').map((frame) => frame.fields.virtualHost)).toEqual(['/', '/']);
-    expect(second.logs().filter((line) => line.startsWith('consumer:')).every((line) => line.includes('second'))).toBe(true);
+    expect(
+      second
+        .logs()
+        .filter((line) => line.startsWith('consumer:'))
+        .every((line) => line.includes('second')),
+    ).toBe(true);
     expect(notices).toHaveLength(1);
-    expect(notices[0]).toMatch(/management API does not answer .* Runs share the vhost '\/', one at a time, and delete what they declared\.$/);
+    expect(notices[0]).toMatch(
+      /management API does not answer .* Runs share the vhost '\/', one at a time, and delete what they declared\.$/,
+    );
 
     const last = second.events.filter((event) => event.kind === 'state').at(-1);
     expect(last).toMatchObject({ queues: [{ name: 'hello', messagesReady: 0, messagesUnacknowledged: 0, consumers: 1 }] });
@@ -62,7 +69,9 @@ describe.skipIf(skip)('a run on RabbitMQ with a wrong password', () => {
     const run = watchRun(runner, { lesson: '01-echo', cell: 'three-messages', params: {} });
     await run.handle.done;
     expect(run.statuses).toEqual(['starting', 'failed']);
-    expect(run.failure?.explanation).toBe("The broker refused to log in user 'guest' with that password. Check the user and password in AMQP_URL (RabbitMQ's guest user may only log in from localhost).");
+    expect(run.failure?.explanation).toBe(
+      "The broker refused to log in user 'guest' with that password. Check the user and password in AMQP_URL (RabbitMQ's guest user may only log in from localhost).",
+    );
     expect(notices).toEqual([]);
   });
 });

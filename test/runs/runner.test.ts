@@ -10,16 +10,19 @@ describeBothBrokers('a run', (leg) => {
     const run = watchRun(leg.runner, { lesson: '01-echo', cell: 'three-messages', params: {} });
     const summary = await run.handle.done;
     expect(run.statuses).toEqual(['starting', 'running', 'finished']);
-    expect(run.logs()).toEqual(expect.arrayContaining([
-      "producer:  [x] Sent 'hello 1'",
-      "consumer:  [x] Received 'hello 1'",
-      "consumer:  [x] Received 'hello 3'",
-    ]));
+    expect(run.logs()).toEqual(
+      expect.arrayContaining(["producer:  [x] Sent 'hello 1'", "consumer:  [x] Received 'hello 1'", "consumer:  [x] Received 'hello 3'"]),
+    );
     expect(run.frames('connection.start-ok').map((frame) => frame.actor)).toEqual(['consumer', 'producer']);
     expect(run.frames('basic.publish')).toHaveLength(3);
     const routed = run.events.filter((event) => event.kind === 'broker' && event.decision === 'routed');
     expect(routed).toHaveLength(3);
-    expect(routed[0]).toMatchObject({ exchange: '', routingKey: 'hello', queues: ['hello'], matchedBindings: ['(AMQP default) -> hello (hello)'] });
+    expect(routed[0]).toMatchObject({
+      exchange: '',
+      routingKey: 'hello',
+      queues: ['hello'],
+      matchedBindings: ['(AMQP default) -> hello (hello)'],
+    });
     const last = run.events.filter((event) => event.kind === 'state').at(-1);
     expect(last).toMatchObject({ queues: [{ name: 'hello', messagesReady: 0, messagesUnacknowledged: 0, consumers: 1 }] });
     expect(summary).toMatchObject({ published: 3, routed: { hello: 3 }, delivered: { consumer: 3 } });
@@ -31,7 +34,10 @@ describeBothBrokers('a run', (leg) => {
     const first = watchRun(leg.runner, { lesson: '01-echo', cell: 'slow', params: { message: 'first' } });
     const second = watchRun(leg.runner, { lesson: '01-echo', cell: 'slow', params: { message: 'second' } });
     await Promise.all([first.handle.done, second.handle.done]);
-    for (const [run, own, other] of [[first, 'first', 'second'], [second, 'second', 'first']] as const) {
+    for (const [run, own, other] of [
+      [first, 'first', 'second'],
+      [second, 'second', 'first'],
+    ] as const) {
       expect(run.statuses.at(-1)).toBe('finished');
       const received = run.logs().filter((line) => line.startsWith('consumer:'));
       expect(received).toHaveLength(10);
@@ -51,7 +57,9 @@ describeBothBrokers('a run', (leg) => {
     expect(run.statuses.at(-1)).toBe('stopped');
     expect(run.failure).toBeUndefined();
     const opened = run.frames('connection.open-ok').map((frame) => frame.actor);
-    const closed = run.events.flatMap((event) => (event.kind === 'frame' && (event.method === 'connection.close-ok' || event.method === 'connection-lost') ? [event.actor] : []));
+    const closed = run.events.flatMap((event) =>
+      event.kind === 'frame' && (event.method === 'connection.close-ok' || event.method === 'connection-lost') ? [event.actor] : [],
+    );
     expect(opened).toEqual(['producer']);
     expect(closed).toEqual(['producer']);
     expect(run.events.filter((event) => event.kind === 'state')).toHaveLength(1);
@@ -65,7 +73,9 @@ describeBothBrokers('a run', (leg) => {
     const run = watchRun(leg.runner, { lesson: '01-echo', cell: 'flood', params: { everyMs: 1 } });
     await run.handle.done;
     expect(run.statuses.at(-1)).toBe('failed');
-    expect(run.failure?.explanation).toBe('This run published more than 40 messages, the most one run may publish, so it was stopped. Lower the number of messages and run it again.');
+    expect(run.failure?.explanation).toBe(
+      'This run published more than 40 messages, the most one run may publish, so it was stopped. Lower the number of messages and run it again.',
+    );
     expect(await leg.vhostExists(`warren-${run.handle.id}`)).toBe(false);
   });
 
@@ -83,7 +93,15 @@ describeBothBrokers('a run', (leg) => {
     await waitFor(() => run.statuses.includes('paused'));
     // Longer than a learner's pause may well be: the handshake went through on its own, and nothing after it did.
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    const handshake = ['protocol-header', 'connection.start', 'connection.start-ok', 'connection.tune', 'connection.tune-ok', 'connection.open', 'connection.open-ok'];
+    const handshake = [
+      'protocol-header',
+      'connection.start',
+      'connection.start-ok',
+      'connection.tune',
+      'connection.tune-ok',
+      'connection.open',
+      'connection.open-ok',
+    ];
     expect(run.frames().map((frame) => frame.method)).toEqual(handshake);
     expect(run.failure).toBeUndefined();
     // The producer connects after the queue.declare-ok: its handshake passes on its own too, so only the rest is counted.
@@ -122,9 +140,13 @@ describeBothBrokers('a run', (leg) => {
     const states = run.events.filter((event) => event.kind === 'state');
     expect(states).toHaveLength(2);
     for (const state of states) {
-      expect(state).toMatchObject({ queues: [{ name: 'held', messagesReady: 3, messagesUnacknowledged: 2, consumers: 1, durable: true, exclusive: false }] });
+      expect(state).toMatchObject({
+        queues: [{ name: 'held', messagesReady: 3, messagesUnacknowledged: 2, consumers: 1, durable: true, exclusive: false }],
+      });
     }
-    expect(summary.queues).toEqual([{ name: 'held', messagesReady: 3, messagesUnacknowledged: 2, consumers: 1, durable: true, exclusive: false, autoDelete: false }]);
+    expect(summary.queues).toEqual([
+      { name: 'held', messagesReady: 3, messagesUnacknowledged: 2, consumers: 1, durable: true, exclusive: false, autoDelete: false },
+    ]);
     // Closing the consumer's connection gave its two deliveries back.
     expect(summary.requeued).toBe(2);
   });
@@ -133,14 +155,18 @@ describeBothBrokers('a run', (leg) => {
     const run = watchRun(leg.runner, { lesson: '01-echo', cell: 'mistake', params: { mistake: 'missing-queue' } });
     await run.handle.done;
     expect(run.statuses.at(-1)).toBe('failed');
-    expect(run.failure?.explanation).toBe("There is no queue 'nowhere' in this run's broker: something used it before anyone declared it. Declare it first (assertQueue), or start the actor that declares it earlier.");
+    expect(run.failure?.explanation).toBe(
+      "There is no queue 'nowhere' in this run's broker: something used it before anyone declared it. Declare it first (assertQueue), or start the actor that declares it earlier.",
+    );
     expect(run.failure?.raw).toMatch(/404 \(NOT-FOUND\)/);
   });
 
   it('explains a queue declared again with other settings', async () => {
     const run = watchRun(leg.runner, { lesson: '01-echo', cell: 'mistake', params: { mistake: 'redeclare' } });
     await run.handle.done;
-    expect(run.failure?.explanation).toBe("The queue 'settled' already exists with durable = false, and was declared again with durable = true. A queue keeps the settings it was first declared with: declare it the same way everywhere, or delete it first.");
+    expect(run.failure?.explanation).toBe(
+      "The queue 'settled' already exists with durable = false, and was declared again with durable = true. A queue keeps the settings it was first declared with: declare it the same way everywhere, or delete it first.",
+    );
   });
 
   it('explains an exception thrown by the scenario', async () => {
@@ -160,7 +186,10 @@ describeBothBrokers('a run', (leg) => {
 describe('starting a run', async () => {
   const lessons = await loadLessons(FIXTURE_LESSONS);
   // Never started: requests are refused before anything touches the broker.
-  const runner = createRunner({ broker: { kind: 'rabbitmq', url: 'amqp://guest:guest@127.0.0.1:1', embedded: undefined, close: async () => {} }, lessons });
+  const runner = createRunner({
+    broker: { kind: 'rabbitmq', url: 'amqp://guest:guest@127.0.0.1:1', embedded: undefined, close: async () => {} },
+    lessons,
+  });
   const listener = { onEvent: () => {}, onStatus: () => {}, onSummary: () => {} };
   const refusal = (request: Parameters<typeof runner.start>[0]): RunRequestError => {
     try {
@@ -177,14 +206,19 @@ describe('starting a run', async () => {
   });
 
   it('refuses an unknown cell, naming the cells there are', () => {
-    expect(refusal({ lesson: 'echo', cell: 'x', params: {} }).message).toBe("Lesson 01-echo has no cell 'x'. Its cells are: three-messages, slow, flood, mistake, unacked.");
+    expect(refusal({ lesson: 'echo', cell: 'x', params: {} }).message).toBe(
+      "Lesson 01-echo has no cell 'x'. Its cells are: three-messages, slow, flood, mistake, unacked.",
+    );
   });
 
   it('refuses bad parameters, naming each and what it allows', () => {
     const error = refusal({ lesson: '01-echo', cell: 'slow', params: { count: 0, colour: 'red' } });
-    expect(error.problems).toEqual([{ param: 'colour', message: 'there is no parameter colour; the parameters are count, message, pauseMs, properties' }]);
-    expect(refusal({ lesson: '01-echo', cell: 'slow', params: { count: 0, pauseMs: 'x' } }).message)
-      .toBe('count must be an integer from 1 to 1000, got 0; pauseMs must be an integer from 0 to 10000, got "x"');
+    expect(error.problems).toEqual([
+      { param: 'colour', message: 'there is no parameter colour; the parameters are count, message, pauseMs, properties' },
+    ]);
+    expect(refusal({ lesson: '01-echo', cell: 'slow', params: { count: 0, pauseMs: 'x' } }).message).toBe(
+      'count must be an integer from 1 to 1000, got 0; pauseMs must be an integer from 0 to 10000, got "x"',
+    );
   });
 });
 
@@ -192,7 +226,10 @@ describe('a broker that cannot be used', () => {
   it('explains that nothing answers at the address', async () => {
     const lessons = await loadLessons(FIXTURE_LESSONS);
     const closedPort = await freePort();
-    const runner = createRunner({ broker: { kind: 'rabbitmq', url: `amqp://guest:guest@127.0.0.1:${closedPort}`, embedded: undefined, close: async () => {} }, lessons });
+    const runner = createRunner({
+      broker: { kind: 'rabbitmq', url: `amqp://guest:guest@127.0.0.1:${closedPort}`, embedded: undefined, close: async () => {} },
+      lessons,
+    });
     const run = watchRun(runner, { lesson: '01-echo', cell: 'three-messages', params: {} });
     await run.handle.done;
     expect(run.statuses).toEqual(['starting', 'failed']);
@@ -224,7 +261,9 @@ describe('a broker that cannot be used', () => {
       const run = watchRun(runner, { lesson: '01-echo', cell: 'three-messages', params: {} });
       await run.handle.done;
       expect(run.statuses.at(-1)).toBe('failed');
-      expect(run.failure?.explanation).toBe("The broker refused to log in user 'guest' with that password. Check the user and password in AMQP_URL (RabbitMQ's guest user may only log in from localhost).");
+      expect(run.failure?.explanation).toBe(
+        "The broker refused to log in user 'guest' with that password. Check the user and password in AMQP_URL (RabbitMQ's guest user may only log in from localhost).",
+      );
       expect(run.failure?.raw).toMatch(/ACCESS_REFUSED/);
     } finally {
       await target.close();

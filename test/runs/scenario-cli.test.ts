@@ -25,10 +25,20 @@ function scenario(...args: string[]): Promise<{ status: number | null; stdout: s
 
 describe('npm run scenario', () => {
   it('prints every trace event as a JSON line, then the summary', async () => {
-    const { status, stdout, stderr } = await scenario('01-echo/three-messages', '--broker', 'embedded', '--json', '--set', 'properties.headers={"origin":"cli"}');
+    const { status, stdout, stderr } = await scenario(
+      '01-echo/three-messages',
+      '--broker',
+      'embedded',
+      '--json',
+      '--set',
+      'properties.headers={"origin":"cli"}',
+    );
     expect(stderr).toBe('');
     expect(status).toBe(0);
-    const lines = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const summary = lines.at(-1)?.summary;
     expect(summary).toMatchObject({
       published: 3,
@@ -57,7 +67,9 @@ describe('npm run scenario', () => {
     const { status, stdout, stderr } = await scenario('01/slow', '--set', 'count=0', '--set', 'properties.deliveryMode=3');
     expect(status).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toBe('Cannot run 01-echo/slow:\n  count must be an integer from 1 to 1000, got 0\n  properties.deliveryMode must be one of 1, 2, got "3"\n');
+    expect(stderr).toBe(
+      'Cannot run 01-echo/slow:\n  count must be an integer from 1 to 1000, got 0\n  properties.deliveryMode must be one of 1, 2, got "3"\n',
+    );
   });
 
   it('exits 2 for a parameter the cell does not have', async () => {

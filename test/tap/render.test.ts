@@ -13,7 +13,15 @@ test('field values become plain JSON', () => {
       list: [true, null, { deep: 1 }],
       nan: Number.NaN,
     }),
-  ).toEqual({ text: 'a', n: 1.5, big: '1152921504606846976', bytes: { base64: 'aGk=' }, when: 1700000000, list: [true, null, { deep: 1 }], nan: 'NaN' });
+  ).toEqual({
+    text: 'a',
+    n: 1.5,
+    big: '1152921504606846976',
+    bytes: { base64: 'aGk=' },
+    when: 1700000000,
+    list: [true, null, { deep: 1 }],
+    nan: 'NaN',
+  });
   const tricky = JSON.parse('{"__proto__": 1}') as Record<string, unknown>;
   expect(Object.keys(toJson(tricky) as object)).toEqual(['__proto__']);
 });
@@ -21,7 +29,10 @@ test('field values become plain JSON', () => {
 test('passwords never reach the trace', () => {
   const fields = { clientProperties: {}, mechanism: 'PLAIN', response: Buffer.from('\u0000guest\u0000secret'), locale: 'en_US' };
   expect(methodFieldsToJson('connection.start-ok', fields).response).toBe('(hidden: the password of user "guest")');
-  expect(methodFieldsToJson('connection.update-secret', { newSecret: Buffer.from('token'), reason: 'refresh' })).toEqual({ newSecret: '(hidden)', reason: 'refresh' });
+  expect(methodFieldsToJson('connection.update-secret', { newSecret: Buffer.from('token'), reason: 'refresh' })).toEqual({
+    newSecret: '(hidden)',
+    reason: 'refresh',
+  });
 });
 
 test('body previews: text as is, cut at 200 bytes with a marker, binary escaped', () => {

@@ -18,7 +18,13 @@ describeBothBrokers('tap routing decisions', (broker) => {
   });
 
   /** Publishes (confirmed, so routing is over) and returns the decision event and the labels of the queues that got a copy. */
-  async function publish(queues: Record<string, string>, exchange: string, routingKey: string, headers?: Record<string, unknown>, reader: Channel = channel) {
+  async function publish(
+    queues: Record<string, string>,
+    exchange: string,
+    routingKey: string,
+    headers?: Record<string, unknown>,
+    reader: Channel = channel,
+  ) {
     const before = tapped.events.length;
     channel.publish(exchange, routingKey, Buffer.from(routingKey), headers ? { headers } : {});
     await channel.waitForConfirms();
@@ -102,7 +108,10 @@ describeBothBrokers('tap routing decisions', (broker) => {
 
     // The exclusive queue goes with its connection, and with it the binding.
     await receiverConnection.close();
-    await tapped.waitFor('the receiver closing', (e) => e.kind === 'frame' && e.actor === 'receiver 1' && e.method === 'connection.close-ok');
+    await tapped.waitFor(
+      'the receiver closing',
+      (e) => e.kind === 'frame' && e.actor === 'receiver 1' && e.method === 'connection.close-ok',
+    );
     expect((await publish({}, exchange, 'ignored')).decision.decision).toBe('unroutable');
   });
 
@@ -111,7 +120,11 @@ describeBothBrokers('tap routing decisions', (broker) => {
     const direct = broker.name('direct_logs');
     const upstream = broker.name('upstream');
     const headers = broker.name('match');
-    for (const [name, type] of [[direct, 'direct'], [upstream, 'fanout'], [headers, 'headers']] as const) {
+    for (const [name, type] of [
+      [direct, 'direct'],
+      [upstream, 'fanout'],
+      [headers, 'headers'],
+    ] as const) {
       broker.forgetExchangeAfter(name);
       await channel.assertExchange(name, type, { durable: false });
     }

@@ -20,7 +20,7 @@ describeBothBrokers('tap', (broker) => {
     await tapped.close();
   });
 
-  test('a publish and a consume appear as frames under the actors\' names, with properties and body', async () => {
+  test("a publish and a consume appear as frames under the actors' names, with properties and body", async () => {
     const queue = broker.name('hello');
     broker.forgetQueueAfter(queue);
     const producer = await (await tapped.connect('producer')).createChannel();
@@ -69,7 +69,11 @@ describeBothBrokers('tap', (broker) => {
       fields: { deliveryTag: 1, redelivered: false, routingKey: queue },
       message: { bodyPreview: 'Hello World!', properties: { correlationId: 'c-1' } },
     });
-    expect(tapped.frames('basic.ack')[0]).toMatchObject({ actor: 'consumer', direction: 'to-broker', fields: { deliveryTag: 1, multiple: false } });
+    expect(tapped.frames('basic.ack')[0]).toMatchObject({
+      actor: 'consumer',
+      direction: 'to-broker',
+      fields: { deliveryTag: 1, multiple: false },
+    });
 
     // seq counts up from 1 and time never goes back.
     tapped.events.forEach((event, i) => expect(event.seq).toBe(i + 1));
@@ -138,7 +142,13 @@ describeBothBrokers('tap', (broker) => {
     const connection = await tapped.connect('producer');
     expect(tapped.tap.waiting).toBe(0);
     expect(tapped.frames().map((e) => e.method)).toEqual([
-      'protocol-header', 'connection.start', 'connection.start-ok', 'connection.tune', 'connection.tune-ok', 'connection.open', 'connection.open-ok',
+      'protocol-header',
+      'connection.start',
+      'connection.start-ok',
+      'connection.tune',
+      'connection.tune-ok',
+      'connection.open',
+      'connection.open-ok',
     ]);
 
     const opening = connection.createChannel();
@@ -169,7 +179,10 @@ describeBothBrokers('tap', (broker) => {
     expect(undecodable).toMatchObject({ direction: 'to-broker', channel: 1 });
     expect((undecodable as FrameEvent).fields.reason).toMatch(/unknown class id 39321/);
     // The broker saw the bytes: it reacts by closing the connection.
-    await tapped.waitFor('the broker closing', (e) => e.kind === 'frame' && e.direction === 'to-client' && (e.method === 'connection.close' || e.method === 'connection-lost'));
+    await tapped.waitFor(
+      'the broker closing',
+      (e) => e.kind === 'frame' && e.direction === 'to-client' && (e.method === 'connection.close' || e.method === 'connection-lost'),
+    );
     raw.destroy();
   });
 });
@@ -183,7 +196,10 @@ test('when the broker is unreachable the client is refused and the trace says wh
   try {
     await expect(amqp.connect(`amqp://guest:guest@${tap.host}:${tap.port}`, { timeout: 3000 })).rejects.toThrow();
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ method: 'broker-unreachable', fields: { host: '127.0.0.1', port: closedPort, code: 'ECONNREFUSED' } });
+    expect(events[0]).toMatchObject({
+      method: 'broker-unreachable',
+      fields: { host: '127.0.0.1', port: closedPort, code: 'ECONNREFUSED' },
+    });
   } finally {
     await tap.close();
   }

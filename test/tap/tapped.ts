@@ -37,7 +37,12 @@ export async function tapBroker(broker: BrokerUnderTest, options: { observeRouti
       }
     }
   });
-  const tap = await startTap({ upstreamHost: broker.host, upstreamPort: broker.port, recorder, observeRouting: options.observeRouting ?? false });
+  const tap = await startTap({
+    upstreamHost: broker.host,
+    upstreamPort: broker.port,
+    recorder,
+    observeRouting: options.observeRouting ?? false,
+  });
   const { username, password, vhost } = broker.credentials();
   const connections: ChannelModel[] = [];
 
@@ -61,7 +66,13 @@ export async function tapBroker(broker: BrokerUnderTest, options: { observeRouti
       const seen = events.find(test);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const waiter = { test, resolve: (event: TraceEvent) => { clearTimeout(timer); resolve(event); } };
+        const waiter = {
+          test,
+          resolve: (event: TraceEvent) => {
+            clearTimeout(timer);
+            resolve(event);
+          },
+        };
         const timer = setTimeout(() => {
           waiters.splice(waiters.indexOf(waiter), 1);
           reject(new Error(`timed out after ${ms} ms waiting for ${what}`));

@@ -2,13 +2,7 @@
 // bytes passed on are exactly the bytes received, and each frame or message
 // is reported once, decoded.
 import { expect, test } from 'vitest';
-import {
-  HEARTBEAT_FRAME,
-  PROTOCOL_HEADER,
-  encodeBodyFrames,
-  encodeContentHeader,
-  encodeMethod,
-} from '../../server/amqp/index.js';
+import { HEARTBEAT_FRAME, PROTOCOL_HEADER, encodeBodyFrames, encodeContentHeader, encodeMethod } from '../../server/amqp/index.js';
 import { WireReader, type WireUnit } from '../../server/tap/wire-reader.js';
 
 /** A client's side of a short session: header, a publish split over body frames, a heartbeat in between, an ack. */
@@ -73,14 +67,21 @@ test('every chunking gives the same units and passes the exact bytes on', () => 
   }
   // Apart from the overtaking heartbeat, the bytes are the stream itself.
   const withoutHeartbeat = Buffer.concat(whole.filter((u) => u.kind !== 'heartbeat').flatMap((u) => u.raw));
-  expect(withoutHeartbeat.equals(Buffer.concat([stream.subarray(0, stream.indexOf(HEARTBEAT_FRAME)), stream.subarray(stream.indexOf(HEARTBEAT_FRAME) + 8)]))).toBe(true);
+  expect(
+    withoutHeartbeat.equals(
+      Buffer.concat([stream.subarray(0, stream.indexOf(HEARTBEAT_FRAME)), stream.subarray(stream.indexOf(HEARTBEAT_FRAME) + 8)]),
+    ),
+  ).toBe(true);
 });
 
 test('a payload that does not decode is reported and passed on; the stream goes on', () => {
   const badMethod = Buffer.from([1, 0, 2, 0, 0, 0, 4, 0x99, 0x99, 0, 1, 0xce]);
   const stream = Buffer.concat([badMethod, encodeMethod(2, 'channel.close-ok', {})]);
   const units = readAll(stream, () => 5);
-  expect(units.map((u) => [u.method, u.channel])).toEqual([['undecodable', 2], ['channel.close-ok', 2]]);
+  expect(units.map((u) => [u.method, u.channel])).toEqual([
+    ['undecodable', 2],
+    ['channel.close-ok', 2],
+  ]);
   expect(units[0]!.fields.reason).toMatch(/unknown class id 39321/);
   expect(forwarded(units).equals(stream)).toBe(true);
 });
@@ -105,7 +106,10 @@ test('a stream that can no longer be cut into frames is reported once, then pass
   const reader = new WireReader();
   const first = reader.push(Buffer.concat([good, broken]));
   const later = reader.push(Buffer.from('more bytes'));
-  expect(first.map((u) => [u.kind, u.method])).toEqual([['report', 'channel.open'], ['report', 'undecodable']]);
+  expect(first.map((u) => [u.kind, u.method])).toEqual([
+    ['report', 'channel.open'],
+    ['report', 'undecodable'],
+  ]);
   expect(first[1]!.fields.reason).toMatch(/could not be cut into frames/);
   expect(later.map((u) => u.kind)).toEqual(['raw']);
   expect(forwarded([...first, ...later]).equals(Buffer.concat([good, broken, Buffer.from('more bytes')]))).toBe(true);

@@ -144,7 +144,11 @@ test('a viewer that cannot keep up gets gap events counting what it missed: noth
   let maxBuffered = 0;
   for (let sent = 0; sent < produced; sent += 500) {
     for (const event of logEvents(recorder, 500, text)) hub.publish('run-1', event);
-    if (sent % 5000 === 0) hub.publish('run-1', recorder.add({ kind: 'frame', actor: 'producer', direction: 'to-broker', channel: 1, method: 'basic.publish', fields: {} }));
+    if (sent % 5000 === 0)
+      hub.publish(
+        'run-1',
+        recorder.add({ kind: 'frame', actor: 'producer', direction: 'to-broker', channel: 1, method: 'basic.publish', fields: {} }),
+      );
     maxBuffered = Math.max(maxBuffered, slow.socket.bufferedAmount);
     await new Promise((resolve) => setImmediate(resolve));
   }
@@ -152,7 +156,8 @@ test('a viewer that cannot keep up gets gap events counting what it missed: noth
   slow.client.resume();
 
   const gapsOf = (viewer: Viewer) => viewer.events().filter((e): e is TraceGapEvent => e.kind === 'gap');
-  const accounted = (viewer: Viewer) => viewer.events().filter((e) => e.kind !== 'gap').length + gapsOf(viewer).reduce((n, g) => n + g.dropped, 0);
+  const accounted = (viewer: Viewer) =>
+    viewer.events().filter((e) => e.kind !== 'gap').length + gapsOf(viewer).reduce((n, g) => n + g.dropped, 0);
   await until(() => accounted(slow) === total && accounted(fast) === total, 20_000);
 
   const gaps = gapsOf(slow);

@@ -42,9 +42,19 @@ describeBothBrokers('summary of a tapped session', (broker) => {
     expect(((await worker.get(queue)) as GetMessage).content.toString()).toBe('task 6'); // left unacknowledged
     await worker.close(); // ...so closing the channel requeues it
 
-    await tapped.waitFor('the worker channel closing', (e) => e.kind === 'frame' && e.actor === 'worker' && e.method === 'channel.close-ok');
+    await tapped.waitFor(
+      'the worker channel closing',
+      (e) => e.kind === 'frame' && e.actor === 'worker' && e.method === 'channel.close-ok',
+    );
     await tapped.waitFor('the return', (e) => e.kind === 'frame' && e.method === 'basic.return');
-    tapped.recorder.add({ kind: 'state', queues: [{ name: queue, messagesReady: 1, messagesUnacknowledged: 0, consumers: 0, durable: false, exclusive: false, autoDelete: false }], exchanges: [], bindings: [] });
+    tapped.recorder.add({
+      kind: 'state',
+      queues: [
+        { name: queue, messagesReady: 1, messagesUnacknowledged: 0, consumers: 0, durable: false, exclusive: false, autoDelete: false },
+      ],
+      exchanges: [],
+      bindings: [],
+    });
 
     expect(counter.summary()).toEqual({
       published: 7,
@@ -56,7 +66,9 @@ describeBothBrokers('summary of a tapped session', (broker) => {
       returned: 1,
       dropped: 1,
       deadLettered: 0,
-      queues: [{ name: queue, messagesReady: 1, messagesUnacknowledged: 0, consumers: 0, durable: false, exclusive: false, autoDelete: false }],
+      queues: [
+        { name: queue, messagesReady: 1, messagesUnacknowledged: 0, consumers: 0, durable: false, exclusive: false, autoDelete: false },
+      ],
     });
   });
 });
@@ -70,7 +82,13 @@ function summarise(events: NewTraceEvent[]) {
   return counter.summary();
 }
 
-function frame(actor: string, direction: FrameEvent['direction'], channel: number, method: string, fields: FrameEvent['fields'] = {}): NewTraceEvent {
+function frame(
+  actor: string,
+  direction: FrameEvent['direction'],
+  channel: number,
+  method: string,
+  fields: FrameEvent['fields'] = {},
+): NewTraceEvent {
   return { kind: 'frame', actor, direction, channel, method, fields };
 }
 
@@ -117,8 +135,14 @@ test('unacknowledged deliveries are requeued when the connection closes or is lo
 });
 
 test('broker decisions count routed copies per queue, drops and dead-letters', () => {
-  const decision = (d: 'routed' | 'unroutable' | 'dropped' | 'dead-lettered', queues: string[]): NewTraceEvent =>
-    ({ kind: 'broker', decision: d, exchange: 'x', routingKey: 'k', matchedBindings: [], queues });
+  const decision = (d: 'routed' | 'unroutable' | 'dropped' | 'dead-lettered', queues: string[]): NewTraceEvent => ({
+    kind: 'broker',
+    decision: d,
+    exchange: 'x',
+    routingKey: 'k',
+    matchedBindings: [],
+    queues,
+  });
   const summary = summarise([
     decision('routed', ['a', 'b']),
     decision('routed', ['a']),

@@ -24,7 +24,12 @@ describe('the JSON API and the status page', () => {
     expect(lessons[0].id).toBe('01-hello-world');
     expect(lessons.map((lesson) => lesson.order)).toEqual([...lessons.map((lesson) => lesson.order)].sort((a, b) => a - b));
     for (const lesson of lessons) {
-      expect(lesson).toMatchObject({ id: expect.any(String), title: expect.any(String), minutes: expect.any(Number), teaches: expect.any(String) });
+      expect(lesson).toMatchObject({
+        id: expect.any(String),
+        title: expect.any(String),
+        minutes: expect.any(Number),
+        teaches: expect.any(String),
+      });
     }
   });
 

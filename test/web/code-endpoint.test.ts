@@ -18,11 +18,12 @@ describe('POST /api/lessons/:lesson/cells/:cell/code', () => {
   });
   afterAll(() => workbook.close());
 
-  const post = (path: string, body?: unknown): Promise<Response> => fetch(`${base}/api/lessons/${path}/code`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  const post = (path: string, body?: unknown): Promise<Response> =>
+    fetch(`${base}/api/lessons/${path}/code`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
 
   const programs = async (path: string, params: Record<string, unknown>): Promise<CellCode> => {
     const response = await post(path, { params });

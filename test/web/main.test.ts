@@ -24,10 +24,12 @@ function startWorkbookProcess(env: Record<string, string>) {
     output += chunk.toString();
   });
   children.add(child);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
-    children.delete(child);
-    resolve(code);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      children.delete(child);
+      resolve(code);
+    }),
+  );
   return {
     child,
     exited,

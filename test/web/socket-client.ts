@@ -51,7 +51,11 @@ export async function openSocket(url: string, options?: ClientOptions): Promise<
       if (look()) return;
       const timer = setTimeout(() => {
         waiters.delete(wake);
-        reject(new Error(`no matching message within ${timeoutMs} ms; received: ${JSON.stringify(received.map((m) => m.type === 'trace' ? `trace x${m.events.length}` : m)).slice(0, 2000)}`));
+        reject(
+          new Error(
+            `no matching message within ${timeoutMs} ms; received: ${JSON.stringify(received.map((m) => (m.type === 'trace' ? `trace x${m.events.length}` : m))).slice(0, 2000)}`,
+          ),
+        );
       }, timeoutMs);
       const wake = (): void => {
         if (look()) {

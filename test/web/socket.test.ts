@@ -70,8 +70,10 @@ describe('the workbook WebSocket', () => {
   it('reports a failed run with an explanation and the raw error', async () => {
     const socket = await connect();
     socket.send({ type: 'run', runId: 'oops', lesson: '01-echo', cell: 'mistake', params: {} });
-    const failed = await socket.take((message): message is Extract<ServerMessage, { type: 'status' }> =>
-      message.type === 'status' && message.runId === 'oops' && message.status === 'failed');
+    const failed = await socket.take(
+      (message): message is Extract<ServerMessage, { type: 'status' }> =>
+        message.type === 'status' && message.runId === 'oops' && message.status === 'failed',
+    );
     expect(failed.failure?.explanation).toEqual(expect.any(String));
     expect(failed.failure?.raw).toMatch(/NOT_FOUND/);
     await socket.take(ofType('summary', 'oops'));
@@ -171,7 +173,9 @@ describe('the workbook WebSocket', () => {
     for (let n = 1; n <= 17; n += 1) {
       socket.send({ type: 'run', runId: `ended-${n}`, lesson: '01-echo', cell: 'three-messages', params: { count: 1 } });
       await socket.take(ofType('summary', `ended-${n}`));
-      await socket.take((message): message is ServerMessage => message.type === 'status' && message.runId === `ended-${n}` && message.status === 'finished');
+      await socket.take(
+        (message): message is ServerMessage => message.type === 'status' && message.runId === `ended-${n}` && message.status === 'finished',
+      );
     }
     socket.send({ type: 'run', runId: 'ended-18', lesson: '01-echo', cell: 'three-messages', params: { count: 1 } });
     await socket.take(ofType('summary', 'ended-18'));

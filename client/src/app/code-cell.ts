@@ -97,7 +97,9 @@ export class CodeCell extends LitElement {
       case 'invalid':
         return html`<p class="message">${icon('warning')}Fix the parameters to see their code.</p>`;
       case 'refused':
-        return html`<p class="message problem">${icon('warning')}The server cannot write code for these parameters: ${view.problems.join('; ')}</p>`;
+        return html`<p class="message problem">
+          ${icon('warning')}The server cannot write code for these parameters: ${view.problems.join('; ')}
+        </p>`;
       case 'error':
         return html`<p class="message problem">${icon('warning')}${view.message}</p>`;
       case 'code':
@@ -112,16 +114,39 @@ export class CodeCell extends LitElement {
     return html`<div class="programs">
       <div class="bar">
         <div class="tabs" role="tablist" aria-label="Programs" @keydown=${this.handleTabKey}>
-          ${actors.map((program, index) => html`
-            <button type="button" role="tab" id="tab-${index}" class="tab" aria-selected=${index === this._selected ? 'true' : 'false'}
-              aria-controls="program" tabindex=${index === this._selected ? 0 : -1}
-              @click=${() => this.select(index)}>${program.actor}</button>`)}
+          ${actors.map(
+            (program, index) =>
+              html` <button
+                type="button"
+                role="tab"
+                id="tab-${index}"
+                class="tab"
+                aria-selected=${index === this._selected ? 'true' : 'false'}
+                aria-controls="program"
+                tabindex=${index === this._selected ? 0 : -1}
+                @click=${() => this.select(index)}
+              >
+                ${program.actor}
+              </button>`,
+          )}
         </div>
-        <button type="button" class="button ghost copy" @click=${() => void this.handleCopy(selected.code)}
-          aria-label="Copy the ${selected.actor} program">${icon(this._copied ? 'check' : 'copy')}${this._copied ? 'Copied' : 'Copy'}</button>
+        <button
+          type="button"
+          class="button ghost copy"
+          @click=${() => void this.handleCopy(selected.code)}
+          aria-label="Copy the ${selected.actor} program"
+        >
+          ${icon(this._copied ? 'check' : 'copy')}${this._copied ? 'Copied' : 'Copy'}
+        </button>
         <span class="visually-hidden" aria-live="polite">${this._copied ? `${selected.actor} program copied` : ''}</span>
       </div>
-      <pre class="code-block" id="program" role="tabpanel" aria-labelledby="tab-${this._selected}" tabindex="0"><code class="hljs">${unsafeHTML(highlight(selected.code))}</code></pre>
+      <pre
+        class="code-block"
+        id="program"
+        role="tabpanel"
+        aria-labelledby="tab-${this._selected}"
+        tabindex="0"
+      ><code class="hljs">${unsafeHTML(highlight(selected.code))}</code></pre>
     </div>`;
   }
 
@@ -156,91 +181,97 @@ export class CodeCell extends LitElement {
     }, 2000);
   }
 
-  static override styles = [baseStyles, buttonStyles, srOnlyStyles, codeStyles, css`
-    :host {
-      display: flex;
-      flex-direction: column;
-      gap: var(--space-2);
-      min-width: 0;
-    }
-    .head {
-      display: flex;
-      align-items: baseline;
-      gap: var(--space-3);
-      flex-wrap: wrap;
-    }
-    .title {
-      display: inline-flex;
-      align-items: center;
-      gap: var(--space-2);
-      margin: 0;
-      font-size: var(--text-sm);
-      font-weight: 700;
-      text-transform: uppercase;
-      letter-spacing: 0.06em;
-      color: var(--text-muted);
-    }
-    .note {
-      font-size: var(--text-xs);
-      color: var(--text-faint);
-    }
-    .bar {
-      display: flex;
-      align-items: flex-end;
-      gap: var(--space-2);
-      border-bottom: 1px solid var(--border);
-    }
-    .tabs {
-      display: flex;
-      gap: var(--space-1);
-      flex: 1;
-      overflow-x: auto;
-    }
-    .tab {
-      border: 0;
-      border-bottom: 3px solid transparent;
-      background: none;
-      color: var(--text-muted);
-      font: inherit;
-      font-size: var(--text-sm);
-      font-weight: 600;
-      padding: var(--space-2) var(--space-3);
-      cursor: pointer;
-      white-space: nowrap;
-    }
-    .tab[aria-selected='true'] {
-      color: var(--text);
-      border-bottom-color: var(--accent);
-    }
-    .tab:hover {
-      color: var(--text);
-    }
-    .copy {
-      margin-bottom: var(--space-1);
-    }
-    pre.code-block {
-      max-height: 26rem;
-      font-size: 0.78rem;
-      border-top-left-radius: 0;
-      border-top-right-radius: 0;
-      border-top: 0;
-    }
-    .message {
-      display: flex;
-      gap: var(--space-2);
-      align-items: center;
-      margin: 0;
-      padding: var(--space-4);
-      border: 1px dashed var(--border-strong);
-      border-radius: var(--radius-sm);
-      color: var(--text-muted);
-      font-size: var(--text-sm);
-    }
-    .message.problem {
-      color: var(--status-failed);
-      border-color: var(--status-failed);
-    }
-  `];
+  static override styles = [
+    baseStyles,
+    buttonStyles,
+    srOnlyStyles,
+    codeStyles,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        gap: var(--space-2);
+        min-width: 0;
+      }
+      .head {
+        display: flex;
+        align-items: baseline;
+        gap: var(--space-3);
+        flex-wrap: wrap;
+      }
+      .title {
+        display: inline-flex;
+        align-items: center;
+        gap: var(--space-2);
+        margin: 0;
+        font-size: var(--text-sm);
+        font-weight: 700;
+        text-transform: uppercase;
+        letter-spacing: 0.06em;
+        color: var(--text-muted);
+      }
+      .note {
+        font-size: var(--text-xs);
+        color: var(--text-faint);
+      }
+      .bar {
+        display: flex;
+        align-items: flex-end;
+        gap: var(--space-2);
+        border-bottom: 1px solid var(--border);
+      }
+      .tabs {
+        display: flex;
+        gap: var(--space-1);
+        flex: 1;
+        overflow-x: auto;
+      }
+      .tab {
+        border: 0;
+        border-bottom: 3px solid transparent;
+        background: none;
+        color: var(--text-muted);
+        font: inherit;
+        font-size: var(--text-sm);
+        font-weight: 600;
+        padding: var(--space-2) var(--space-3);
+        cursor: pointer;
+        white-space: nowrap;
+      }
+      .tab[aria-selected='true'] {
+        color: var(--text);
+        border-bottom-color: var(--accent);
+      }
+      .tab:hover {
+        color: var(--text);
+      }
+      .copy {
+        margin-bottom: var(--space-1);
+      }
+      pre.code-block {
+        max-height: 26rem;
+        font-size: 0.78rem;
+        border-top-left-radius: 0;
+        border-top-right-radius: 0;
+        border-top: 0;
+      }
+      .message {
+        display: flex;
+        gap: var(--space-2);
+        align-items: center;
+        margin: 0;
+        padding: var(--space-4);
+        border: 1px dashed var(--border-strong);
+        border-radius: var(--radius-sm);
+        color: var(--text-muted);
+        font-size: var(--text-sm);
+      }
+      .message.problem {
+        color: var(--status-failed);
+        border-color: var(--status-failed);
+      }
+    `,
+  ];
 }
 
 declare global {

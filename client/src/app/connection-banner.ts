@@ -98,57 +98,65 @@ export class ConnectionBanner extends LitElement {
 
   protected override render() {
     const banner = this._banner;
-    return html`<div class="live" role="status" aria-live="polite">${banner === undefined ? nothing : html`
-      <div class="banner ${banner.tone}">
-        ${icon(banner.tone === 'ok' ? 'checkCircle' : banner.tone === 'warning' ? 'unplugged' : 'plug')}
-        <span>${banner.text}</span>
-      </div>`}</div>`;
+    return html`<div class="live" role="status" aria-live="polite">
+      ${
+        banner === undefined
+          ? nothing
+          : html` <div class="banner ${banner.tone}">
+              ${icon(banner.tone === 'ok' ? 'checkCircle' : banner.tone === 'warning' ? 'unplugged' : 'plug')}
+              <span>${banner.text}</span>
+            </div>`
+      }
+    </div>`;
   }
 
-  static override styles = [baseStyles, css`
-    /* Fixed at the foot of the window, so it shows wherever the learner has scrolled. */
-    .live {
-      position: fixed;
-      left: 50%;
-      bottom: var(--space-5);
-      z-index: 20;
-      transform: translateX(-50%);
-      width: max-content;
-      max-width: calc(100vw - 2rem);
-    }
-    .banner {
-      display: flex;
-      align-items: center;
-      gap: var(--space-2);
-      padding: var(--space-3) var(--space-4);
-      font-size: var(--text-sm);
-      font-weight: 600;
-      border: 1px solid var(--tone);
-      border-left-width: 5px;
-      border-radius: var(--radius);
-      color: var(--text);
-      background: var(--surface-raised);
-      box-shadow: 0 10px 30px rgb(0 0 0 / 0.18);
-    }
-    .banner svg {
-      color: var(--tone);
-    }
-    .banner svg {
-      width: 1.1rem;
-      height: 1.1rem;
-      flex: none;
-    }
-    .warning {
-      --tone: var(--status-paused);
-      --tone-soft: var(--status-paused-soft);
-    }
-    .ok {
-      --tone: var(--status-finished);
-      --tone-soft: var(--status-finished-soft);
-    }
-    .info {
-      --tone: var(--status-running);
-      --tone-soft: var(--status-running-soft);
-    }
-  `];
+  static override styles = [
+    baseStyles,
+    css`
+      /* Fixed at the foot of the window, so it shows wherever the learner has scrolled. */
+      .live {
+        position: fixed;
+        left: 50%;
+        bottom: var(--space-5);
+        z-index: 20;
+        transform: translateX(-50%);
+        width: max-content;
+        max-width: calc(100vw - 2rem);
+      }
+      .banner {
+        display: flex;
+        align-items: center;
+        gap: var(--space-2);
+        padding: var(--space-3) var(--space-4);
+        font-size: var(--text-sm);
+        font-weight: 600;
+        border: 1px solid var(--tone);
+        border-left-width: 5px;
+        border-radius: var(--radius);
+        color: var(--text);
+        background: var(--surface-raised);
+        box-shadow: 0 10px 30px rgb(0 0 0 / 0.18);
+      }
+      .banner svg {
+        color: var(--tone);
+      }
+      .banner svg {
+        width: 1.1rem;
+        height: 1.1rem;
+        flex: none;
+      }
+      .warning {
+        --tone: var(--status-paused);
+        --tone-soft: var(--status-paused-soft);
+      }
+      .ok {
+        --tone: var(--status-finished);
+        --tone-soft: var(--status-finished-soft);
+      }
+      .info {
+        --tone: var(--status-running);
+        --tone-soft: var(--status-running-soft);
+      }
+    `,
+  ];
 }

@@ -32,8 +32,12 @@ function message(path: string, start: number, end: number): SVGTemplateResult {
 
 /** The picture, labelled for screen readers as one image. */
 export function flowIllustration(): TemplateResult {
-  return html`<svg class="flow" viewBox="0 0 400 220" role="img"
-    aria-label="A producer publishes to an exchange, which routes a copy into each of two queues, each read by a consumer">
+  return html`<svg
+    class="flow"
+    viewBox="0 0 400 220"
+    role="img"
+    aria-label="A producer publishes to an exchange, which routes a copy into each of two queues, each read by a consumer"
+  >
     ${svg`
       <g class="wires">
         ${Object.values(PATHS).map((path) => svg`<path d="${path}"/>`)}
@@ -61,11 +65,8 @@ export function flowIllustration(): TemplateResult {
         <circle cx="368" cy="158" r="22"/><text x="368" y="163">C</text>
       </g>
     `}
-    ${message(PATHS.publish, 0.2, 1.1)}
-    ${message(PATHS.toFirst, 1.1, 1.9)}
-    ${message(PATHS.toSecond, 1.1, 1.9)}
-    ${message(PATHS.fromFirst, 2.3, 3)}
-    ${message(PATHS.fromSecond, 2.5, 3.2)}
+    ${message(PATHS.publish, 0.2, 1.1)} ${message(PATHS.toFirst, 1.1, 1.9)} ${message(PATHS.toSecond, 1.1, 1.9)}
+    ${message(PATHS.fromFirst, 2.3, 3)} ${message(PATHS.fromSecond, 2.5, 3.2)}
   </svg>`;
 }
 

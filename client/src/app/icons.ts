@@ -44,6 +44,19 @@ export type IconName = keyof typeof shapes;
 /** An inline icon, decorative: its meaning is always also said in text. */
 export function icon(name: IconName, className = 'icon'): TemplateResult {
   const shape: SVGTemplateResult = shapes[name];
-  return html`<svg class=${className} viewBox="0 0 24 24" width="16" height="16" fill="none" stroke="currentColor"
-    stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">${shape}</svg>`;
+  return html`<svg
+    class=${className}
+    viewBox="0 0 24 24"
+    width="16"
+    height="16"
+    fill="none"
+    stroke="currentColor"
+    stroke-width="2"
+    stroke-linecap="round"
+    stroke-linejoin="round"
+    aria-hidden="true"
+    focusable="false"
+  >
+    ${shape}
+  </svg>`;
 }

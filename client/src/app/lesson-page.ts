@@ -112,10 +112,12 @@ export class LessonPage extends LitElement {
     const cells = [...this.renderRoot.querySelectorAll('run-cell')];
     const active = cells.find((cell) => cell.cell === this.activeCell);
     if (active !== undefined) return active;
-    return cells.find((cell) => {
-      const box = cell.closest('section')?.getBoundingClientRect();
-      return box !== undefined && box.bottom > 0 && box.top < innerHeight;
-    }) ?? cells[0];
+    return (
+      cells.find((cell) => {
+        const box = cell.closest('section')?.getBoundingClientRect();
+        return box !== undefined && box.bottom > 0 && box.top < innerHeight;
+      }) ?? cells[0]
+    );
   }
 
   private async load(): Promise<void> {
@@ -173,8 +175,13 @@ export class LessonPage extends LitElement {
 
   protected override render() {
     if (this._error !== '') {
-      return html`<div class="page"><div class="load-error" role="alert">
-        <h1>This lesson could not be opened</h1><p>${this._error}</p><p><a href="/">Back to all lessons</a></p></div></div>`;
+      return html`<div class="page">
+        <div class="load-error" role="alert">
+          <h1>This lesson could not be opened</h1>
+          <p>${this._error}</p>
+          <p><a href="/">Back to all lessons</a></p>
+        </div>
+      </div>`;
     }
     const lesson = this._document;
     if (lesson === undefined) return html`<div class="page"><p class="loading" role="status">Opening the lesson…</p></div>`;
@@ -193,12 +200,14 @@ export class LessonPage extends LitElement {
             <span class="minutes">${icon('clock')}${lesson.minutes} min</span>
             <span aria-hidden="true">·</span>
             <span class="progress ${finished === cells.length && cells.length > 0 ? 'complete' : ''}">
-              ${finished === cells.length && cells.length > 0 ? icon('checkCircle') : nothing}${finished} of ${cells.length} runs finished</span>
+              ${finished === cells.length && cells.length > 0 ? icon('checkCircle') : nothing}${finished} of ${cells.length} runs
+              finished</span
+            >
           </p>
         </div>
-        ${lesson.cells.map((cell) => (cell.kind === 'prose'
-          ? html`<prose-cell .markdown=${cell.markdown}></prose-cell>`
-          : this.renderRunCell(lesson, cell)))}
+        ${lesson.cells.map((cell) =>
+          cell.kind === 'prose' ? html`<prose-cell .markdown=${cell.markdown}></prose-cell>` : this.renderRunCell(lesson, cell),
+        )}
         ${this.renderPager(position)}
       </div>
     `;
@@ -219,8 +228,14 @@ export class LessonPage extends LitElement {
     const active = cell.id === this.activeCell;
     const done = this._finished.has(cell.id);
     return html`
-      <section class="cell ${active ? 'active' : ''}" id="cell-${cell.id}" data-cell=${cell.id} aria-labelledby="title-${cell.id}"
-        @focusin=${() => this.activate(cell.id)} @pointerdown=${() => this.activate(cell.id)}>
+      <section
+        class="cell ${active ? 'active' : ''}"
+        id="cell-${cell.id}"
+        data-cell=${cell.id}
+        aria-labelledby="title-${cell.id}"
+        @focusin=${() => this.activate(cell.id)}
+        @pointerdown=${() => this.activate(cell.id)}
+      >
         <header class="cell-head">
           <span class="cell-kind">${icon('sliders')}Run cell</span>
           <h3 id="title-${cell.id}">${cell.title}</h3>
@@ -230,13 +245,23 @@ export class LessonPage extends LitElement {
         <div class="setup">
           <div class="pane">
             <h4 class="pane-title">${icon('sliders')}Parameters</h4>
-            <param-form .schema=${cell.params} .values=${values} .defaults=${this._startingValues.get(cell.id) ?? {}}
-              @params-change=${(event: CustomEvent<ParamsChange>) => this.handleParams(cell, event)}></param-form>
+            <param-form
+              .schema=${cell.params}
+              .values=${values}
+              .defaults=${this._startingValues.get(cell.id) ?? {}}
+              @params-change=${(event: CustomEvent<ParamsChange>) => this.handleParams(cell, event)}
+            ></param-form>
           </div>
           <code-cell class="pane" .lesson=${lesson.id} .cell=${cell.id} .params=${values} ?valid=${valid}></code-cell>
         </div>
-        <run-cell .lesson=${lesson.id} .cell=${cell.id} .params=${values} ?valid=${valid} ?active=${active}
-          @run-status-change=${this.handleRunStatus}></run-cell>
+        <run-cell
+          .lesson=${lesson.id}
+          .cell=${cell.id}
+          .params=${values}
+          ?valid=${valid}
+          ?active=${active}
+          @run-status-change=${this.handleRunStatus}
+        ></run-cell>
       </section>
     `;
   }
@@ -246,202 +271,220 @@ export class LessonPage extends LitElement {
     const previous = this._lessons[position - 1];
     const next = this._lessons[position + 1];
     return html`<nav class="pager" aria-label="Lessons">
-      ${previous === undefined ? html`<span></span>` : html`<a class="previous" href=${lessonUrl(previous.id)}>
-        <span class="direction">${icon('back')}Previous</span><span class="name">${previous.title}</span></a>`}
-      ${next === undefined ? html`<a class="next" href="/"><span class="direction">All lessons${icon('forward')}</span><span class="name">You have reached the end</span></a>`
-        : html`<a class="next" href=${lessonUrl(next.id)}><span class="direction">Next${icon('forward')}</span><span class="name">${next.title}</span></a>`}
+      ${
+        previous === undefined
+          ? html`<span></span>`
+          : html`<a class="previous" href=${lessonUrl(previous.id)}>
+              <span class="direction">${icon('back')}Previous</span><span class="name">${previous.title}</span></a
+            >`
+      }
+      ${
+        next === undefined
+          ? html`<a class="next" href="/"
+              ><span class="direction">All lessons${icon('forward')}</span><span class="name">You have reached the end</span></a
+            >`
+          : html`<a class="next" href=${lessonUrl(next.id)}
+              ><span class="direction">Next${icon('forward')}</span><span class="name">${next.title}</span></a
+            >`
+      }
     </nav>`;
   }
 
-  static override styles = [baseStyles, buttonStyles, css`
-    :host {
-      display: block;
-    }
-    .page {
-      max-width: var(--content-width);
-      margin: 0 auto;
-      padding: var(--space-5) var(--space-6) var(--space-7);
-      display: flex;
-      flex-direction: column;
-      gap: var(--space-5);
-    }
-    a {
-      color: var(--link);
-    }
-    .crumbs a {
-      display: inline-flex;
-      align-items: center;
-      gap: var(--space-1);
-      font-size: var(--text-sm);
-      font-weight: 600;
-      text-decoration: none;
-      color: var(--text-muted);
-    }
-    .crumbs a:hover {
-      color: var(--text);
-    }
-    .top-line {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      gap: var(--space-2) var(--space-5);
-      margin-bottom: calc(-1 * var(--space-2));
-    }
-    .meta {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      gap: var(--space-2);
-      margin: 0;
-      color: var(--text-muted);
-      font-size: var(--text-sm);
-      font-weight: 600;
-      text-transform: uppercase;
-      letter-spacing: 0.06em;
-    }
-    .meta span {
-      display: inline-flex;
-      align-items: center;
-      gap: var(--space-1);
-    }
-    .meta .progress.complete {
-      color: var(--status-finished);
-    }
-    .cell {
-      position: relative;
-      display: flex;
-      flex-direction: column;
-      gap: var(--space-4);
-      padding: var(--space-4) var(--space-5) var(--space-5);
-      background: var(--surface);
-      border: 1px solid var(--border);
-      border-radius: var(--radius-lg);
-      box-shadow: var(--shadow);
-      scroll-margin-top: calc(var(--header-height) + var(--space-3));
-    }
-    .cell.active {
-      border-color: var(--accent);
-      box-shadow: 0 0 0 1px var(--accent), var(--shadow);
-    }
-    .cell-head {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: baseline;
-      gap: var(--space-1) var(--space-3);
-      padding-bottom: var(--space-3);
-      border-bottom: 1px solid var(--border);
-    }
-    .cell-kind {
-      display: inline-flex;
-      align-items: center;
-      gap: var(--space-1);
-      font-size: var(--text-xs);
-      font-weight: 700;
-      text-transform: uppercase;
-      letter-spacing: 0.08em;
-      color: var(--accent);
-    }
-    .cell-head h3 {
-      margin: 0;
-      font-size: var(--text-lg);
-      line-height: 1.3;
-    }
-    .actors {
-      font-size: var(--text-sm);
-      color: var(--text-muted);
-    }
-    .done {
-      margin-left: auto;
-      display: inline-flex;
-      align-items: center;
-      gap: var(--space-1);
-      font-size: var(--text-sm);
-      font-weight: 600;
-      color: var(--status-finished);
-    }
-    .setup {
-      display: grid;
-      grid-template-columns: minmax(0, 5fr) minmax(0, 6fr);
-      gap: var(--space-5);
-      align-items: start;
-    }
-    .pane-title {
-      display: inline-flex;
-      align-items: center;
-      gap: var(--space-2);
-      margin: 0 0 var(--space-3);
-      font-size: var(--text-sm);
-      font-weight: 700;
-      text-transform: uppercase;
-      letter-spacing: 0.06em;
-      color: var(--text-muted);
-    }
-    /* Beside a long form, the code stays in view while the learner edits further down. */
-    code-cell.pane {
-      position: sticky;
-      top: calc(var(--header-height) + var(--space-3));
-    }
-    @media (max-width: 980px) {
+  static override styles = [
+    baseStyles,
+    buttonStyles,
+    css`
+      :host {
+        display: block;
+      }
+      .page {
+        max-width: var(--content-width);
+        margin: 0 auto;
+        padding: var(--space-5) var(--space-6) var(--space-7);
+        display: flex;
+        flex-direction: column;
+        gap: var(--space-5);
+      }
+      a {
+        color: var(--link);
+      }
+      .crumbs a {
+        display: inline-flex;
+        align-items: center;
+        gap: var(--space-1);
+        font-size: var(--text-sm);
+        font-weight: 600;
+        text-decoration: none;
+        color: var(--text-muted);
+      }
+      .crumbs a:hover {
+        color: var(--text);
+      }
+      .top-line {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: var(--space-2) var(--space-5);
+        margin-bottom: calc(-1 * var(--space-2));
+      }
+      .meta {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: var(--space-2);
+        margin: 0;
+        color: var(--text-muted);
+        font-size: var(--text-sm);
+        font-weight: 600;
+        text-transform: uppercase;
+        letter-spacing: 0.06em;
+      }
+      .meta span {
+        display: inline-flex;
+        align-items: center;
+        gap: var(--space-1);
+      }
+      .meta .progress.complete {
+        color: var(--status-finished);
+      }
+      .cell {
+        position: relative;
+        display: flex;
+        flex-direction: column;
+        gap: var(--space-4);
+        padding: var(--space-4) var(--space-5) var(--space-5);
+        background: var(--surface);
+        border: 1px solid var(--border);
+        border-radius: var(--radius-lg);
+        box-shadow: var(--shadow);
+        scroll-margin-top: calc(var(--header-height) + var(--space-3));
+      }
+      .cell.active {
+        border-color: var(--accent);
+        box-shadow:
+          0 0 0 1px var(--accent),
+          var(--shadow);
+      }
+      .cell-head {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: baseline;
+        gap: var(--space-1) var(--space-3);
+        padding-bottom: var(--space-3);
+        border-bottom: 1px solid var(--border);
+      }
+      .cell-kind {
+        display: inline-flex;
+        align-items: center;
+        gap: var(--space-1);
+        font-size: var(--text-xs);
+        font-weight: 700;
+        text-transform: uppercase;
+        letter-spacing: 0.08em;
+        color: var(--accent);
+      }
+      .cell-head h3 {
+        margin: 0;
+        font-size: var(--text-lg);
+        line-height: 1.3;
+      }
+      .actors {
+        font-size: var(--text-sm);
+        color: var(--text-muted);
+      }
+      .done {
+        margin-left: auto;
+        display: inline-flex;
+        align-items: center;
+        gap: var(--space-1);
+        font-size: var(--text-sm);
+        font-weight: 600;
+        color: var(--status-finished);
+      }
       .setup {
+        display: grid;
+        grid-template-columns: minmax(0, 5fr) minmax(0, 6fr);
+        gap: var(--space-5);
+        align-items: start;
+      }
+      .pane-title {
+        display: inline-flex;
+        align-items: center;
+        gap: var(--space-2);
+        margin: 0 0 var(--space-3);
+        font-size: var(--text-sm);
+        font-weight: 700;
+        text-transform: uppercase;
+        letter-spacing: 0.06em;
+        color: var(--text-muted);
+      }
+      /* Beside a long form, the code stays in view while the learner edits further down. */
+      code-cell.pane {
+        position: sticky;
+        top: calc(var(--header-height) + var(--space-3));
+      }
+      @media (max-width: 980px) {
+        .setup {
+          grid-template-columns: minmax(0, 1fr);
+        }
+        code-cell.pane {
+          position: static;
+        }
+      }
+      :host-context([data-presenter]) .setup {
         grid-template-columns: minmax(0, 1fr);
       }
-      code-cell.pane {
+      :host-context([data-presenter]) code-cell.pane {
         position: static;
       }
-    }
-    :host-context([data-presenter]) .setup {
-      grid-template-columns: minmax(0, 1fr);
-    }
-    :host-context([data-presenter]) code-cell.pane {
-      position: static;
-    }
-    .pager {
-      display: grid;
-      grid-template-columns: 1fr 1fr;
-      gap: var(--space-4);
-      margin-top: var(--space-5);
-    }
-    .pager a {
-      display: flex;
-      flex-direction: column;
-      gap: var(--space-1);
-      padding: var(--space-4) var(--space-5);
-      border: 1px solid var(--border);
-      border-radius: var(--radius);
-      background: var(--surface);
-      text-decoration: none;
-      color: var(--text);
-    }
-    .pager a:hover {
-      border-color: var(--accent);
-    }
-    .pager .next {
-      text-align: right;
-      align-items: flex-end;
-    }
-    .pager .direction {
-      display: inline-flex;
-      align-items: center;
-      gap: var(--space-1);
-      font-size: var(--text-sm);
-      color: var(--text-muted);
-    }
-    .pager .name {
-      font-size: var(--text-lg);
-      font-weight: 650;
-    }
-    .loading,
-    .load-error {
-      color: var(--text-muted);
-    }
-    .load-error h1 {
-      color: var(--text);
-    }
-    :focus-visible {
-      outline: 3px solid var(--focus);
-      outline-offset: 2px;
-    }
-  `];
+      .pager {
+        display: grid;
+        grid-template-columns: 1fr 1fr;
+        gap: var(--space-4);
+        margin-top: var(--space-5);
+      }
+      .pager a {
+        display: flex;
+        flex-direction: column;
+        gap: var(--space-1);
+        padding: var(--space-4) var(--space-5);
+        border: 1px solid var(--border);
+        border-radius: var(--radius);
+        background: var(--surface);
+        text-decoration: none;
+        color: var(--text);
+      }
+      .pager a:hover {
+        border-color: var(--accent);
+      }
+      .pager .next {
+        text-align: right;
+        align-items: flex-end;
+      }
+      .pager .direction {
+        display: inline-flex;
+        align-items: center;
+        gap: var(--space-1);
+        font-size: var(--text-sm);
+        color: var(--text-muted);
+      }
+      .pager .name {
+        font-size: var(--text-lg);
+        font-weight: 650;
+      }
+      .loading,
+      .load-error {
+        color: var(--text-muted);
+      }
+      .load-error h1 {
+        color: var(--text);
+      }
+      :focus-visible {
+        outline: 3px solid var(--focus);
+        outline-offset: 2px;
+      }
+    `,
+  ];
 }
 
 function runCells(lesson: LessonDocument): RunCell[] {

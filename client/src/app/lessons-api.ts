@@ -90,7 +90,8 @@ function problemsOf(body: unknown): string[] {
   const record = (body ?? {}) as { problems?: unknown; errors?: unknown };
   const list = Array.isArray(record.problems) ? record.problems : Array.isArray(record.errors) ? record.errors : [];
   const problems = list.map((problem: unknown) =>
-    typeof problem === 'string' ? problem : String((problem as { message?: unknown }).message ?? JSON.stringify(problem)));
+    typeof problem === 'string' ? problem : String((problem as { message?: unknown }).message ?? JSON.stringify(problem)),
+  );
   const error = errorOf(body);
   if (problems.length === 0 && error !== undefined) problems.push(error);
   return problems.length === 0 ? ['the server refused these parameters'] : problems;

@@ -16,7 +16,11 @@ export function findProblems(schema: TSchema, values: unknown): ParamProblems {
   const problems: ParamProblems = new Map();
   if (Value.Check(schema, values)) return problems;
   for (const error of Value.Errors(schema, values)) {
-    const path = error.path.split('/').filter((segment) => segment !== '').map(unescapePointer).join('/');
+    const path = error.path
+      .split('/')
+      .filter((segment) => segment !== '')
+      .map(unescapePointer)
+      .join('/');
     if ([...problems.keys()].some((done) => done === path || path.startsWith(`${done}/`))) continue;
     if (error.type === ValueErrorType.ObjectAdditionalProperties) {
       problems.set(path, 'is not a field here: remove it');

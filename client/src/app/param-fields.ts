@@ -40,10 +40,13 @@ export function renderField(field: FieldSpec, path: FieldPath, context: FieldCon
   // A group's fields show their own problems; the group shows the rest (a field that should not be there).
   const problems = context.problemsAt(path, field.shape.kind === 'group' ? field.shape.fields.map((inner) => inner.name) : []);
   const described = [field.description === undefined ? '' : `${id}-help`, problems.length === 0 ? '' : `${id}-problem`]
-    .filter((part) => part !== '').join(' ');
+    .filter((part) => part !== '')
+    .join(' ');
   const help = field.description === undefined ? nothing : html`<p class="help" id="${id}-help">${field.description}</p>`;
-  const problem = problems.length === 0 ? nothing : html`
-    <p class="problem" id="${id}-problem">${icon('warning')}<span>${problems.join('; ')}</span></p>`;
+  const problem =
+    problems.length === 0
+      ? nothing
+      : html` <p class="problem" id="${id}-problem">${icon('warning')}<span>${problems.join('; ')}</span></p>`;
   const input: EditorInput = { field, path, id, described, invalid: problems.length > 0, ariaLabel: undefined, context };
   const wide = ['lines', 'rows', 'json', 'choice-set', 'group'].includes(field.shape.kind);
 
@@ -52,14 +55,19 @@ export function renderField(field: FieldSpec, path: FieldPath, context: FieldCon
   }
   if (field.shape.kind === 'choice-set') {
     return html`<fieldset class="field wide" aria-describedby=${described || nothing}>
-      <legend class="label">${field.name}</legend>${renderChoiceSet(input, field.shape.options)}${help}${problem}</fieldset>`;
+      <legend class="label">${field.name}</legend>
+      ${renderChoiceSet(input, field.shape.options)}${help}${problem}
+    </fieldset>`;
   }
   if (field.shape.kind === 'boolean') {
     return html`<div class="field switch-field">
-      <div class="switch-row">${renderEditor(input)}<label class="label" for=${id}>${field.name}</label></div>${help}${problem}</div>`;
+      <div class="switch-row">${renderEditor(input)}<label class="label" for=${id}>${field.name}</label></div>
+      ${help}${problem}
+    </div>`;
   }
   return html`<div class="field ${wide ? 'wide' : ''}">
-    <label class="label" for=${id}>${field.name}${hint(field.shape)}</label>${renderEditor(input)}${help}${problem}</div>`;
+    <label class="label" for=${id}>${field.name}${hint(field.shape)}</label>${renderEditor(input)}${help}${problem}
+  </div>`;
 }
 
 interface EditorInput {
@@ -74,10 +82,8 @@ interface EditorInput {
 }
 
 function hint(shape: FieldShape): TemplateResult | typeof nothing {
-  const text = shape.kind === 'lines' ? 'one per line'
-    : shape.kind === 'numbers' ? 'separated by commas'
-    : shape.kind === 'json' ? 'JSON'
-    : undefined;
+  const text =
+    shape.kind === 'lines' ? 'one per line' : shape.kind === 'numbers' ? 'separated by commas' : shape.kind === 'json' ? 'JSON' : undefined;
   return text === undefined ? nothing : html` <span class="hint">${text}</span>`;
 }
 
@@ -94,15 +100,31 @@ function renderEditor(input: EditorInput): TemplateResult {
     case 'choice':
       return renderChoice(input, shape.options);
     case 'boolean':
-      return html`<input id=${id} type="checkbox" role="switch" .checked=${value === true} aria-label=${named} aria-describedby=${described}
-        @change=${(event: Event) => context.set(path, (event.target as HTMLInputElement).checked)} />`;
+      return html`<input
+        id=${id}
+        type="checkbox"
+        role="switch"
+        .checked=${value === true}
+        aria-label=${named}
+        aria-describedby=${described}
+        @change=${(event: Event) => context.set(path, (event.target as HTMLInputElement).checked)}
+      />`;
     case 'text':
-      return html`<input id=${id} type="text" class="mono" .value=${typeof value === 'string' ? value : ''} spellcheck="false"
-        maxlength=${numberKeyword(field.schema, 'maxLength') ?? nothing} aria-label=${named} aria-describedby=${described} aria-invalid=${invalid}
+      return html`<input
+        id=${id}
+        type="text"
+        class="mono"
+        .value=${typeof value === 'string' ? value : ''}
+        spellcheck="false"
+        maxlength=${numberKeyword(field.schema, 'maxLength') ?? nothing}
+        aria-label=${named}
+        aria-describedby=${described}
+        aria-invalid=${invalid}
         @input=${(event: Event) => {
           const text = (event.target as HTMLInputElement).value;
           context.set(path, text === '' && !field.required ? undefined : text);
-        }} />`;
+        }}
+      />`;
     case 'lines':
       return renderTextEncoded(input, 'textarea', formatLines(value), parseLines);
     case 'numbers':
@@ -110,7 +132,9 @@ function renderEditor(input: EditorInput): TemplateResult {
     case 'words':
       return renderTextEncoded(input, 'input', Array.isArray(value) ? value.join(', ') : '', parseWords);
     case 'json':
-      return renderTextEncoded(input, 'textarea', value === undefined ? '' : JSON.stringify(value), (text) => parseJson(text, field.required));
+      return renderTextEncoded(input, 'textarea', value === undefined ? '' : JSON.stringify(value), (text) =>
+        parseJson(text, field.required),
+      );
     case 'rows':
       return renderRows(input, shape.item, shape.itemSchema);
     case 'group':
@@ -128,14 +152,33 @@ function renderNumber(input: EditorInput, integer: boolean, min: number | undefi
     const text = (event.target as HTMLInputElement).value;
     context.set(path, text === '' ? (field.required ? null : undefined) : Number(text));
   };
-  const number = html`<input id=${id} type="number" inputmode=${integer ? 'numeric' : 'decimal'} step=${step}
-    min=${numberKeyword(field.schema, 'minimum') ?? nothing} max=${numberKeyword(field.schema, 'maximum') ?? nothing}
-    .value=${shown} aria-label=${input.ariaLabel ?? nothing} aria-describedby=${input.described || nothing} aria-invalid=${input.invalid ? 'true' : nothing} @input=${read} />`;
+  const number = html`<input
+    id=${id}
+    type="number"
+    inputmode=${integer ? 'numeric' : 'decimal'}
+    step=${step}
+    min=${numberKeyword(field.schema, 'minimum') ?? nothing}
+    max=${numberKeyword(field.schema, 'maximum') ?? nothing}
+    .value=${shown}
+    aria-label=${input.ariaLabel ?? nothing}
+    aria-describedby=${input.described || nothing}
+    aria-invalid=${input.invalid ? 'true' : nothing}
+    @input=${read}
+  />`;
   if (min === undefined || max === undefined) return number;
   // The slider repeats the number input for the pointer; the labelled number input is the keyboard's way in.
   return html`<div class="number-row ${shown === '' ? 'unset' : ''}">
-    <input type="range" min=${min} max=${max} step=${step} .value=${shown === '' ? String(min) : shown}
-      tabindex="-1" aria-hidden="true" @input=${read} />${number}</div>`;
+    <input
+      type="range"
+      min=${min}
+      max=${max}
+      step=${step}
+      .value=${shown === '' ? String(min) : shown}
+      tabindex="-1"
+      aria-hidden="true"
+      @input=${read}
+    />${number}
+  </div>`;
 }
 
 function renderChoice(input: EditorInput, options: Choice[]): TemplateResult {
@@ -143,11 +186,17 @@ function renderChoice(input: EditorInput, options: Choice[]): TemplateResult {
   const value = context.valueAt(path);
   const selected = options.findIndex((option) => option === value);
   // The options' selected attributes choose on first render; the live value keeps the select in step after the learner has used it.
-  return html`<select id=${id} .value=${live(String(selected))} aria-label=${input.ariaLabel ?? nothing} aria-describedby=${input.described || nothing} aria-invalid=${input.invalid ? 'true' : nothing}
+  return html`<select
+    id=${id}
+    .value=${live(String(selected))}
+    aria-label=${input.ariaLabel ?? nothing}
+    aria-describedby=${input.described || nothing}
+    aria-invalid=${input.invalid ? 'true' : nothing}
     @change=${(event: Event) => {
       const index = Number((event.target as HTMLSelectElement).value);
       context.set(path, index < 0 ? undefined : options[index]);
-    }}>
+    }}
+  >
     ${field.required ? nothing : html`<option value="-1" ?selected=${selected < 0}>(not set)</option>`}
     ${options.map((option, index) => html`<option value=${index} ?selected=${index === selected}>${String(option)}</option>`)}
   </select>`;
@@ -158,11 +207,24 @@ function renderChoiceSet(input: EditorInput, options: Choice[]): TemplateResult 
   const value = context.valueAt(path);
   const chosen = Array.isArray(value) ? value : [];
   const toggle = (option: Choice, on: boolean): void => {
-    context.set(path, options.filter((candidate) => (candidate === option ? on : chosen.includes(candidate))));
+    context.set(
+      path,
+      options.filter((candidate) => (candidate === option ? on : chosen.includes(candidate))),
+    );
   };
-  return html`<div class="choice-set">${options.map((option, index) => html`
-    <label class="check"><input type="checkbox" id="${id}-${index}" .checked=${chosen.includes(option)}
-      @change=${(event: Event) => toggle(option, (event.target as HTMLInputElement).checked)} />${String(option)}</label>`)}</div>`;
+  return html`<div class="choice-set">
+    ${options.map(
+      (option, index) =>
+        html` <label class="check"
+          ><input
+            type="checkbox"
+            id="${id}-${index}"
+            .checked=${chosen.includes(option)}
+            @change=${(event: Event) => toggle(option, (event.target as HTMLInputElement).checked)}
+          />${String(option)}</label
+        >`,
+    )}
+  </div>`;
 }
 
 function renderTextEncoded(
@@ -178,12 +240,29 @@ function renderTextEncoded(
     context.setText(path, typed, parse(typed));
   };
   if (element === 'input') {
-    return html`<input id=${id} type="text" class="mono" spellcheck="false" .value=${text} aria-label=${input.ariaLabel ?? nothing}
-      aria-describedby=${input.described || nothing} aria-invalid=${input.invalid ? 'true' : nothing} @input=${onInput} />`;
+    return html`<input
+      id=${id}
+      type="text"
+      class="mono"
+      spellcheck="false"
+      .value=${text}
+      aria-label=${input.ariaLabel ?? nothing}
+      aria-describedby=${input.described || nothing}
+      aria-invalid=${input.invalid ? 'true' : nothing}
+      @input=${onInput}
+    />`;
   }
   const rows = Math.min(10, Math.max(2, text.split('\n').length));
-  return html`<textarea id=${id} rows=${rows} spellcheck="false" .value=${text} aria-label=${input.ariaLabel ?? nothing}
-    aria-describedby=${input.described || nothing} aria-invalid=${input.invalid ? 'true' : nothing} @input=${onInput}></textarea>`;
+  return html`<textarea
+    id=${id}
+    rows=${rows}
+    spellcheck="false"
+    .value=${text}
+    aria-label=${input.ariaLabel ?? nothing}
+    aria-describedby=${input.described || nothing}
+    aria-invalid=${input.invalid ? 'true' : nothing}
+    @input=${onInput}
+  ></textarea>`;
 }
 
 function renderRows(input: EditorInput, item: FieldShape, itemSchema: JsonSchema): TemplateResult {
@@ -198,26 +277,58 @@ function renderRows(input: EditorInput, item: FieldShape, itemSchema: JsonSchema
     ${rows.map((_row, index) => {
       const rowPath = [...path, index];
       const rowName = `${field.name} ${index + 1}`;
-      const cells = columns === undefined
-        ? renderEditor({ ...input, path: rowPath, id: fieldId(rowPath), described: '', invalid: false, ariaLabel: rowName, field: { ...field, shape: item, schema: itemSchema } })
-        : columns.map((column) => renderEditor({
-          ...input,
-          field: column,
-          path: [...rowPath, column.name],
-          id: fieldId([...rowPath, column.name]),
-          described: '',
-          invalid: false,
-          ariaLabel: `${column.name} ${index + 1}`,
-        }));
-      return html`<div class="row ${columns === undefined ? '' : 'columns'}" style=${columns === undefined ? '' : `--columns: ${columns.length}`}>
+      const cells =
+        columns === undefined
+          ? renderEditor({
+              ...input,
+              path: rowPath,
+              id: fieldId(rowPath),
+              described: '',
+              invalid: false,
+              ariaLabel: rowName,
+              field: { ...field, shape: item, schema: itemSchema },
+            })
+          : columns.map((column) =>
+              renderEditor({
+                ...input,
+                field: column,
+                path: [...rowPath, column.name],
+                id: fieldId([...rowPath, column.name]),
+                described: '',
+                invalid: false,
+                ariaLabel: `${column.name} ${index + 1}`,
+              }),
+            );
+      return html`<div
+        class="row ${columns === undefined ? '' : 'columns'}"
+        style=${columns === undefined ? '' : `--columns: ${columns.length}`}
+      >
         <span class="row-number" aria-hidden="true">${index + 1}</span>
         ${columns === undefined ? cells : html`${(cells as TemplateResult[]).map((cell, column) => html`<div class="cell" data-column=${columns[column]?.name ?? ''}>${cell}</div>`)}`}
-        <button type="button" class="button ghost icon-only" aria-label="Remove ${rowName}" title="Remove ${rowName}"
-          ?disabled=${rows.length <= minItems} @click=${() => context.set(path, rows.filter((_kept, kept) => kept !== index))}>${icon('close')}</button>
+        <button
+          type="button"
+          class="button ghost icon-only"
+          aria-label="Remove ${rowName}"
+          title="Remove ${rowName}"
+          ?disabled=${rows.length <= minItems}
+          @click=${() =>
+            context.set(
+              path,
+              rows.filter((_kept, kept) => kept !== index),
+            )}
+        >
+          ${icon('close')}
+        </button>
       </div>`;
     })}
-    <button type="button" class="button ghost add" ?disabled=${rows.length >= maxItems}
-      @click=${() => context.set(path, [...rows, blankValue(itemSchema)])}>+ Add to ${field.name}</button>
+    <button
+      type="button"
+      class="button ghost add"
+      ?disabled=${rows.length >= maxItems}
+      @click=${() => context.set(path, [...rows, blankValue(itemSchema)])}
+    >
+      + Add to ${field.name}
+    </button>
   </div>`;
 }
 
@@ -226,7 +337,10 @@ function renderGroup(input: EditorInput, fields: FieldSpec[]): TemplateResult {
   const value = context.valueAt(path);
   const set = typeof value === 'object' && value !== null ? Object.keys(value).length : 0;
   return html`<details class="group" ?open=${set > 0}>
-    <summary>${icon('forward', 'chevron')}<span class="label">${field.name}</span><span class="count">${set === 0 ? 'none set' : `${set} set`}</span></summary>
+    <summary>
+      ${icon('forward', 'chevron')}<span class="label">${field.name}</span
+      ><span class="count">${set === 0 ? 'none set' : `${set} set`}</span>
+    </summary>
     <div class="fields">${fields.map((inner) => renderField(inner, [...path, inner.name], context))}</div>
   </details>`;
 }
@@ -240,14 +354,21 @@ function parseLines(text: string): Parsed {
 }
 
 function parseWords(text: string): Parsed {
-  return { ok: true, value: text.split(',').map((word) => word.trim()).filter((word) => word !== '') };
+  return {
+    ok: true,
+    value: text
+      .split(',')
+      .map((word) => word.trim())
+      .filter((word) => word !== ''),
+  };
 }
 
 function parseNumbers(text: string, integer: boolean): Parsed {
   const parts = text.split(/[,\s]+/).filter((part) => part !== '');
   const numbers = parts.map(Number);
   const bad = parts.find((_part, index) => !Number.isFinite(numbers[index]) || (integer && !Number.isInteger(numbers[index])));
-  if (bad !== undefined) return { ok: false, error: `"${bad}" is not a ${integer ? 'whole ' : ''}number; write numbers separated by commas` };
+  if (bad !== undefined)
+    return { ok: false, error: `"${bad}" is not a ${integer ? 'whole ' : ''}number; write numbers separated by commas` };
   return { ok: true, value: numbers };
 }
 

@@ -62,8 +62,10 @@ export class ParamForm extends LitElement {
 
   /** Whether the values shown can be run. */
   get valid(): boolean {
-    return this._problems.size === 0
-      && ![...this._drafts].some(([key, draft]) => draft.error !== undefined && this.isCurrent(draft, key.split('/')));
+    return (
+      this._problems.size === 0 &&
+      ![...this._drafts].some(([key, draft]) => draft.error !== undefined && this.isCurrent(draft, key.split('/')))
+    );
   }
 
   protected override render() {
@@ -73,8 +75,13 @@ export class ParamForm extends LitElement {
       <form class="fields" @submit=${(event: Event) => event.preventDefault()} aria-label="Parameters">
         ${this._fields.map((field) => renderField(field, [field.name], context))}
       </form>
-      ${changed ? html`<button type="button" class="button ghost restore" @click=${this.handleRestore}>
-        ${icon('restore')}Restore defaults</button>` : nothing}
+      ${
+        changed
+          ? html`<button type="button" class="button ghost restore" @click=${this.handleRestore}>
+              ${icon('restore')}Restore defaults
+            </button>`
+          : nothing
+      }
     `;
   }
 
@@ -127,11 +134,13 @@ export class ParamForm extends LitElement {
   private emit(values: Record<string, unknown>): void {
     this.values = values;
     this._problems = this._checker === undefined ? new Map() : findProblems(this._checker, values);
-    this.dispatchEvent(new CustomEvent<ParamsChange>('params-change', {
-      detail: { values, valid: this.valid },
-      bubbles: true,
-      composed: true,
-    }));
+    this.dispatchEvent(
+      new CustomEvent<ParamsChange>('params-change', {
+        detail: { values, valid: this.valid },
+        bubbles: true,
+        composed: true,
+      }),
+    );
   }
 
   private handleRestore(): void {
@@ -139,167 +148,172 @@ export class ParamForm extends LitElement {
     this.emit(structuredClone(this.defaults));
   }
 
-  static override styles = [baseStyles, buttonStyles, inputStyles, css`
-    :host {
-      display: block;
-    }
-    .fields {
-      display: grid;
-      grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr));
-      gap: var(--space-4) var(--space-5);
-      margin: 0;
-    }
-    .field {
-      min-width: 0;
-      margin: 0;
-      padding: 0;
-      border: 0;
-      display: flex;
-      flex-direction: column;
-      gap: var(--space-1);
-    }
-    .field.wide {
-      grid-column: 1 / -1;
-    }
-    .label {
-      font-family: var(--font-mono);
-      font-size: var(--text-sm);
-      font-weight: 600;
-      color: var(--text);
-      padding: 0;
-    }
-    .hint {
-      font-family: var(--font-sans);
-      font-weight: 400;
-      color: var(--text-faint);
-      font-size: var(--text-xs);
-    }
-    .help {
-      margin: 0;
-      color: var(--text-muted);
-      font-size: var(--text-xs);
-      line-height: 1.45;
-    }
-    .problem {
-      margin: 0;
-      display: flex;
-      gap: var(--space-1);
-      align-items: flex-start;
-      color: var(--status-failed);
-      font-size: var(--text-xs);
-      font-weight: 600;
-    }
-    .problem svg {
-      flex: none;
-      margin-top: 0.1em;
-      width: 0.9rem;
-      height: 0.9rem;
-    }
-    .number-row {
-      display: grid;
-      grid-template-columns: 1fr 6rem;
-      gap: var(--space-3);
-      align-items: center;
-    }
-    .switch-row {
-      display: flex;
-      align-items: center;
-      gap: var(--space-2);
-      min-height: 2.25rem;
-    }
-    .switch-field {
-      justify-content: flex-start;
-    }
-    .choice-set {
-      display: flex;
-      flex-wrap: wrap;
-      gap: var(--space-2) var(--space-4);
-    }
-    .check {
-      display: inline-flex;
-      align-items: center;
-      gap: var(--space-2);
-      font-family: var(--font-mono);
-      font-size: var(--text-sm);
-    }
-    .rows {
-      display: flex;
-      flex-direction: column;
-      gap: var(--space-2);
-    }
-    .row {
-      display: grid;
-      grid-template-columns: 1.5rem 1fr auto;
-      gap: var(--space-2);
-      align-items: center;
-    }
-    .row.columns,
-    .row-head {
-      grid-template-columns: 1.5rem repeat(var(--columns, 2), minmax(0, 1fr)) auto;
-    }
-    .row-head {
-      font-size: var(--text-xs);
-      color: var(--text-muted);
-      font-family: var(--font-mono);
-    }
-    .row-head span:last-child {
-      width: 2.25rem;
-    }
-    .row-number {
-      color: var(--text-faint);
-      font-size: var(--text-xs);
-      font-variant-numeric: tabular-nums;
-      text-align: right;
-    }
-    .icon-only {
-      padding: 0;
-      width: 2.25rem;
-      justify-content: center;
-    }
-    .add {
-      align-self: flex-start;
-      margin-left: 1.5rem;
-    }
-    details.group {
-      border: 1px solid var(--border);
-      border-radius: var(--radius-sm);
-      background: var(--surface-sunken);
-    }
-    details.group > summary {
-      display: flex;
-      align-items: center;
-      gap: var(--space-2);
-      padding: var(--space-2) var(--space-3);
-      cursor: pointer;
-      list-style: none;
-    }
-    details.group > summary::-webkit-details-marker {
-      display: none;
-    }
-    .chevron {
-      width: 0.9rem;
-      height: 0.9rem;
-      color: var(--text-muted);
-      transition: transform var(--transition);
-    }
-    details[open] > summary .chevron {
-      transform: rotate(90deg);
-    }
-    details.group > summary .count {
-      color: var(--text-muted);
-      font-size: var(--text-xs);
-    }
-    details.group > .fields {
-      grid-template-columns: repeat(auto-fill, minmax(12rem, 1fr));
-      padding: var(--space-2) var(--space-3) var(--space-3);
-    }
-    .number-row.unset input[type='range'] {
-      opacity: 0.35;
-    }
-    .restore {
-      margin-top: var(--space-3);
-    }
-  `];
+  static override styles = [
+    baseStyles,
+    buttonStyles,
+    inputStyles,
+    css`
+      :host {
+        display: block;
+      }
+      .fields {
+        display: grid;
+        grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr));
+        gap: var(--space-4) var(--space-5);
+        margin: 0;
+      }
+      .field {
+        min-width: 0;
+        margin: 0;
+        padding: 0;
+        border: 0;
+        display: flex;
+        flex-direction: column;
+        gap: var(--space-1);
+      }
+      .field.wide {
+        grid-column: 1 / -1;
+      }
+      .label {
+        font-family: var(--font-mono);
+        font-size: var(--text-sm);
+        font-weight: 600;
+        color: var(--text);
+        padding: 0;
+      }
+      .hint {
+        font-family: var(--font-sans);
+        font-weight: 400;
+        color: var(--text-faint);
+        font-size: var(--text-xs);
+      }
+      .help {
+        margin: 0;
+        color: var(--text-muted);
+        font-size: var(--text-xs);
+        line-height: 1.45;
+      }
+      .problem {
+        margin: 0;
+        display: flex;
+        gap: var(--space-1);
+        align-items: flex-start;
+        color: var(--status-failed);
+        font-size: var(--text-xs);
+        font-weight: 600;
+      }
+      .problem svg {
+        flex: none;
+        margin-top: 0.1em;
+        width: 0.9rem;
+        height: 0.9rem;
+      }
+      .number-row {
+        display: grid;
+        grid-template-columns: 1fr 6rem;
+        gap: var(--space-3);
+        align-items: center;
+      }
+      .switch-row {
+        display: flex;
+        align-items: center;
+        gap: var(--space-2);
+        min-height: 2.25rem;
+      }
+      .switch-field {
+        justify-content: flex-start;
+      }
+      .choice-set {
+        display: flex;
+        flex-wrap: wrap;
+        gap: var(--space-2) var(--space-4);
+      }
+      .check {
+        display: inline-flex;
+        align-items: center;
+        gap: var(--space-2);
+        font-family: var(--font-mono);
+        font-size: var(--text-sm);
+      }
+      .rows {
+        display: flex;
+        flex-direction: column;
+        gap: var(--space-2);
+      }
+      .row {
+        display: grid;
+        grid-template-columns: 1.5rem 1fr auto;
+        gap: var(--space-2);
+        align-items: center;
+      }
+      .row.columns,
+      .row-head {
+        grid-template-columns: 1.5rem repeat(var(--columns, 2), minmax(0, 1fr)) auto;
+      }
+      .row-head {
+        font-size: var(--text-xs);
+        color: var(--text-muted);
+        font-family: var(--font-mono);
+      }
+      .row-head span:last-child {
+        width: 2.25rem;
+      }
+      .row-number {
+        color: var(--text-faint);
+        font-size: var(--text-xs);
+        font-variant-numeric: tabular-nums;
+        text-align: right;
+      }
+      .icon-only {
+        padding: 0;
+        width: 2.25rem;
+        justify-content: center;
+      }
+      .add {
+        align-self: flex-start;
+        margin-left: 1.5rem;
+      }
+      details.group {
+        border: 1px solid var(--border);
+        border-radius: var(--radius-sm);
+        background: var(--surface-sunken);
+      }
+      details.group > summary {
+        display: flex;
+        align-items: center;
+        gap: var(--space-2);
+        padding: var(--space-2) var(--space-3);
+        cursor: pointer;
+        list-style: none;
+      }
+      details.group > summary::-webkit-details-marker {
+        display: none;
+      }
+      .chevron {
+        width: 0.9rem;
+        height: 0.9rem;
+        color: var(--text-muted);
+        transition: transform var(--transition);
+      }
+      details[open] > summary .chevron {
+        transform: rotate(90deg);
+      }
+      details.group > summary .count {
+        color: var(--text-muted);
+        font-size: var(--text-xs);
+      }
+      details.group > .fields {
+        grid-template-columns: repeat(auto-fill, minmax(12rem, 1fr));
+        padding: var(--space-2) var(--space-3) var(--space-3);
+      }
+      .number-row.unset input[type='range'] {
+        opacity: 0.35;
+      }
+      .restore {
+        margin-top: var(--space-3);
+      }
+    `,
+  ];
 }
 
 /** The value at a path, or undefined where the path leads nowhere. */
@@ -317,7 +331,10 @@ function setAt<T>(root: T, path: FieldPath, value: unknown): T {
   const [head, ...rest] = path;
   if (head === undefined) return value as T;
   const copy: Record<string | number, unknown> | unknown[] = Array.isArray(root) ? [...root] : { ...(root as object) };
-  const inner = rest.length === 0 ? value : setAt((copy as Record<string | number, unknown>)[head] ?? (typeof rest[0] === 'number' ? [] : {}), rest, value);
+  const inner =
+    rest.length === 0
+      ? value
+      : setAt((copy as Record<string | number, unknown>)[head] ?? (typeof rest[0] === 'number' ? [] : {}), rest, value);
   if (inner === undefined && !Array.isArray(copy)) delete (copy as Record<string | number, unknown>)[head];
   else (copy as Record<string | number, unknown>)[head] = inner;
   return copy as T;
@@ -325,5 +342,8 @@ function setAt<T>(root: T, path: FieldPath, value: unknown): T {
 
 /** 'tasks/2' beneath a field reads "item 3"; 'messages/0/text' reads "item 1 text". */
 function describePlace(relative: string): string {
-  return relative.split('/').map((segment) => (/^\d+$/.test(segment) ? `item ${Number(segment) + 1}` : segment)).join(' ');
+  return relative
+    .split('/')
+    .map((segment) => (/^\d+$/.test(segment) ? `item ${Number(segment) + 1}` : segment))
+    .join(' ');
 }

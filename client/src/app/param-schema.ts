@@ -160,9 +160,16 @@ export function toTypeBox(schema: JsonSchema): TSchema {
   const variants = anyOf ?? oneOf;
   if ('const' in schema && isChoice(schema.const)) return Type.Literal(schema.const, withoutConst(keywords));
   if (Array.isArray(schema.enum) && schema.enum.every(isChoice)) {
-    return Type.Union(schema.enum.map((value) => Type.Literal(value)), withoutEnum(keywords));
+    return Type.Union(
+      schema.enum.map((value) => Type.Literal(value)),
+      withoutEnum(keywords),
+    );
   }
-  if (Array.isArray(variants)) return Type.Union(variants.map((variant) => toTypeBox(variant as JsonSchema)), keywords);
+  if (Array.isArray(variants))
+    return Type.Union(
+      variants.map((variant) => toTypeBox(variant as JsonSchema)),
+      keywords,
+    );
   switch (type) {
     case 'integer':
       return Type.Integer(keywords);

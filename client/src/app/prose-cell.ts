@@ -19,11 +19,16 @@ export class ProseCellElement extends LitElement {
     return html`<div class="prose">${unsafeHTML(renderMarkdown(this.markdown))}</div>`;
   }
 
-  static override styles = [baseStyles, proseStyles, codeStyles, css`
-    :host {
-      display: block;
-    }
-  `];
+  static override styles = [
+    baseStyles,
+    proseStyles,
+    codeStyles,
+    css`
+      :host {
+        display: block;
+      }
+    `,
+  ];
 }
 
 declare global {

@@ -76,9 +76,11 @@ export function changedParams(before: ParamOverrides, after: ParamOverrides): st
       for (const name of Object.keys(values)) names.add(`${cell}.${name}`);
     }
   }
-  return [...names].filter((name) => {
-    const [cell = '', ...rest] = name.split('.');
-    const param = rest.join('.');
-    return JSON.stringify(before[cell]?.[param]) !== JSON.stringify(after[cell]?.[param]);
-  }).sort();
+  return [...names]
+    .filter((name) => {
+      const [cell = '', ...rest] = name.split('.');
+      const param = rest.join('.');
+      return JSON.stringify(before[cell]?.[param]) !== JSON.stringify(after[cell]?.[param]);
+    })
+    .sort();
 }

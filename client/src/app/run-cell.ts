@@ -27,8 +27,9 @@ declare global {
 
 /** What a dropped connection does to a run, in the learner's words. */
 const INTERRUPTED: RunFailure = {
-  explanation: 'The connection to the workbook server was lost while this run was going, so the server stopped it. '
-    + 'The page reconnects by itself; run the cell again once it has.',
+  explanation:
+    'The connection to the workbook server was lost while this run was going, so the server stopped it. ' +
+    'The page reconnects by itself; run the cell again once it has.',
   raw: 'WebSocket closed during the run',
 };
 
@@ -192,11 +193,13 @@ export class RunCellElement extends LitElement {
   private setStatus(status: CellStatus): void {
     if (status === this._status) return;
     this._status = status;
-    this.dispatchEvent(new CustomEvent<RunStatusChange>('run-status-change', {
-      detail: { cell: this.cell, status },
-      bubbles: true,
-      composed: true,
-    }));
+    this.dispatchEvent(
+      new CustomEvent<RunStatusChange>('run-status-change', {
+        detail: { cell: this.cell, status },
+        bubbles: true,
+        composed: true,
+      }),
+    );
   }
 
   private say(notice: string): void {
@@ -211,25 +214,83 @@ export class RunCellElement extends LitElement {
     const blocked = !this.valid ? 'Fix the parameters first.' : !this._connected ? 'Waiting for the connection to the server.' : '';
     return html`
       <div class="toolbar" role="toolbar" aria-label="Run controls">
-        <button type="button" class="button primary" aria-label="Run" aria-keyshortcuts="r" title="Run (r)"
-          ?disabled=${!this.canStart} aria-describedby=${blocked ? 'blocked' : nothing}
-          @click=${() => this.run()}>${icon('play')}Run${this.renderKey('R')}</button>
-        <button type="button" class="button" aria-label="Step" aria-keyshortcuts="s" title="Step: one protocol event (s)"
-          ?disabled=${!(stepping || this.canStart)} @click=${() => this.step()}>${icon('step')}Step${this.renderKey('S')}</button>
-        ${status === 'paused'
-          ? html`<button type="button" class="button" aria-label="Resume" aria-keyshortcuts="p" title="Resume (p)"
-              @click=${() => this.togglePause()}>${icon('play')}Resume${this.renderKey('P')}</button>`
-          : html`<button type="button" class="button" aria-label="Pause" aria-keyshortcuts="p" title="Pause (p)"
-              ?disabled=${status !== 'running'} @click=${() => this.togglePause()}>${icon('pause')}Pause${this.renderKey('P')}</button>`}
-        <button type="button" class="button" aria-label="Stop" aria-keyshortcuts="x" title="Stop (x)"
-          ?disabled=${!going} @click=${() => this.stop()}>${icon('stop')}Stop${this.renderKey('X')}</button>
-        <button type="button" class="button ghost" aria-label="Reset" title="Reset: forget this run"
-          ?disabled=${status === 'idle'} @click=${() => this.reset()}>${icon('reset')}Reset</button>
+        <button
+          type="button"
+          class="button primary"
+          aria-label="Run"
+          aria-keyshortcuts="r"
+          title="Run (r)"
+          ?disabled=${!this.canStart}
+          aria-describedby=${blocked ? 'blocked' : nothing}
+          @click=${() => this.run()}
+        >
+          ${icon('play')}Run${this.renderKey('R')}
+        </button>
+        <button
+          type="button"
+          class="button"
+          aria-label="Step"
+          aria-keyshortcuts="s"
+          title="Step: one protocol event (s)"
+          ?disabled=${!(stepping || this.canStart)}
+          @click=${() => this.step()}
+        >
+          ${icon('step')}Step${this.renderKey('S')}
+        </button>
+        ${
+          status === 'paused'
+            ? html`<button
+                type="button"
+                class="button"
+                aria-label="Resume"
+                aria-keyshortcuts="p"
+                title="Resume (p)"
+                @click=${() => this.togglePause()}
+              >
+                ${icon('play')}Resume${this.renderKey('P')}
+              </button>`
+            : html`<button
+                type="button"
+                class="button"
+                aria-label="Pause"
+                aria-keyshortcuts="p"
+                title="Pause (p)"
+                ?disabled=${status !== 'running'}
+                @click=${() => this.togglePause()}
+              >
+                ${icon('pause')}Pause${this.renderKey('P')}
+              </button>`
+        }
+        <button
+          type="button"
+          class="button"
+          aria-label="Stop"
+          aria-keyshortcuts="x"
+          title="Stop (x)"
+          ?disabled=${!going}
+          @click=${() => this.stop()}
+        >
+          ${icon('stop')}Stop${this.renderKey('X')}
+        </button>
+        <button
+          type="button"
+          class="button ghost"
+          aria-label="Reset"
+          title="Reset: forget this run"
+          ?disabled=${status === 'idle'}
+          @click=${() => this.reset()}
+        >
+          ${icon('reset')}Reset
+        </button>
         <div class="status tone-${look.tone}" role="status" aria-live="polite">
           ${icon(look.icon, status === 'starting' ? 'icon spin' : 'icon')}<span>${look.label}</span>
         </div>
-        <label class="speed">Animation speed
-          <select .value=${String(this._speed)} @change=${(event: Event) => settings().update({ speed: Number((event.target as HTMLSelectElement).value) })}>
+        <label class="speed"
+          >Animation speed
+          <select
+            .value=${String(this._speed)}
+            @change=${(event: Event) => settings().update({ speed: Number((event.target as HTMLSelectElement).value) })}
+          >
             ${ANIMATION_SPEEDS.map((speed) => html`<option value=${speed} ?selected=${speed === this._speed}>${speed}×</option>`)}
           </select>
         </label>
@@ -237,11 +298,16 @@ export class RunCellElement extends LitElement {
       ${blocked && !going ? html`<p class="blocked" id="blocked">${blocked}</p>` : nothing}
       ${this._notice ? html`<p class="notice" role="alert">${icon('warning')}<span>${this._notice}</span></p>` : nothing}
       ${this._failure !== undefined && (status === 'failed' || status === 'interrupted') ? this.renderFailure(this._failure) : nothing}
-      ${status === 'idle'
-        ? html`<div class="empty">
-            <p><strong>Run</strong> starts the scenario against the broker and draws every message as it moves.
-            <strong>Step</strong> starts it paused and lets one protocol event through at a time.</p></div>`
-        : html`<run-output .model=${this.model} .speed=${this._speed} ?presenter=${this._presenter}></run-output>`}
+      ${
+        status === 'idle'
+          ? html`<div class="empty">
+              <p>
+                <strong>Run</strong> starts the scenario against the broker and draws every message as it moves.
+                <strong>Step</strong> starts it paused and lets one protocol event through at a time.
+              </p>
+            </div>`
+          : html`<run-output .model=${this.model} .speed=${this._speed} ?presenter=${this._presenter}></run-output>`
+      }
     `;
   }
 
@@ -254,134 +320,160 @@ export class RunCellElement extends LitElement {
     return html`<div class="failure" role="alert">
       <div class="failure-head">${icon(this._status === 'interrupted' ? 'unplugged' : 'warning')}<strong>${title}</strong></div>
       <p class="explanation">${failure.explanation}</p>
-      <details><summary>Raw error</summary><pre>${failure.raw}</pre></details>
+      <details>
+        <summary>Raw error</summary>
+        <pre>${failure.raw}</pre>
+      </details>
     </div>`;
   }
 
-  static override styles = [baseStyles, buttonStyles, inputStyles, srOnlyStyles, css`
-    :host {
-      display: flex;
-      flex-direction: column;
-      gap: var(--space-3);
-      min-width: 0;
-    }
-    .toolbar {
-      /* The controls stay in reach while the learner scrolls through the run's views. */
-      position: sticky;
-      top: var(--header-height);
-      z-index: 2;
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      gap: var(--space-2);
-      padding: var(--space-2) 0;
-      margin: calc(-1 * var(--space-2)) 0;
-      background: var(--surface);
-    }
-    .status {
-      display: inline-flex;
-      align-items: center;
-      gap: var(--space-2);
-      margin-left: var(--space-2);
-      padding: 0 var(--space-3);
-      min-height: 2.25rem;
-      border-radius: 999px;
-      font-size: var(--text-sm);
-      font-weight: 700;
-      color: var(--tone);
-      background: var(--tone-soft);
-      border: 1px solid color-mix(in srgb, var(--tone) 35%, transparent);
-    }
-    .status svg {
-      width: 1.05rem;
-      height: 1.05rem;
-    }
-    .tone-running { --tone: var(--status-running); --tone-soft: var(--status-running-soft); }
-    .tone-paused { --tone: var(--status-paused); --tone-soft: var(--status-paused-soft); }
-    .tone-finished { --tone: var(--status-finished); --tone-soft: var(--status-finished-soft); }
-    .tone-stopped { --tone: var(--status-stopped); --tone-soft: var(--status-stopped-soft); }
-    .tone-failed { --tone: var(--status-failed); --tone-soft: var(--status-failed-soft); }
-    .spin {
-      animation: spin 0.9s linear infinite;
-    }
-    @keyframes spin {
-      to { transform: rotate(360deg); }
-    }
-    .speed {
-      margin-left: auto;
-      display: inline-flex;
-      align-items: center;
-      gap: var(--space-2);
-      font-size: var(--text-sm);
-      color: var(--text-muted);
-    }
-    .speed select {
-      width: auto;
-      min-width: 4.5rem;
-    }
-    .blocked {
-      margin: 0;
-      font-size: var(--text-sm);
-      color: var(--text-muted);
-    }
-    .notice {
-      display: flex;
-      gap: var(--space-2);
-      align-items: center;
-      margin: 0;
-      font-size: var(--text-sm);
-      color: var(--status-paused);
-    }
-    .failure {
-      border: 1px solid var(--status-failed);
-      border-left-width: 5px;
-      border-radius: var(--radius-sm);
-      background: var(--status-failed-soft);
-      padding: var(--space-3) var(--space-4);
-    }
-    .failure-head {
-      display: flex;
-      align-items: center;
-      gap: var(--space-2);
-      color: var(--status-failed);
-      font-size: var(--text-md);
-    }
-    .failure-head svg {
-      width: 1.2rem;
-      height: 1.2rem;
-    }
-    .explanation {
-      margin: var(--space-2) 0;
-      font-size: var(--text-lg);
-      line-height: 1.45;
-      color: var(--text);
-    }
-    .failure details summary {
-      cursor: pointer;
-      font-size: var(--text-sm);
-      color: var(--text-muted);
-    }
-    .failure pre {
-      margin: var(--space-2) 0 0;
-      padding: var(--space-2) var(--space-3);
-      background: var(--surface);
-      border-radius: var(--radius-sm);
-      font-family: var(--font-mono);
-      font-size: var(--text-xs);
-      white-space: pre-wrap;
-      word-break: break-word;
-    }
-    .empty {
-      border: 1px dashed var(--border-strong);
-      border-radius: var(--radius);
-      padding: var(--space-5);
-      color: var(--text-muted);
-      text-align: center;
-      font-size: var(--text-sm);
-    }
-    .empty p {
-      margin: 0 auto;
-      max-width: 60ch;
-    }
-  `];
+  static override styles = [
+    baseStyles,
+    buttonStyles,
+    inputStyles,
+    srOnlyStyles,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        gap: var(--space-3);
+        min-width: 0;
+      }
+      .toolbar {
+        /* The controls stay in reach while the learner scrolls through the run's views. */
+        position: sticky;
+        top: var(--header-height);
+        z-index: 2;
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: var(--space-2);
+        padding: var(--space-2) 0;
+        margin: calc(-1 * var(--space-2)) 0;
+        background: var(--surface);
+      }
+      .status {
+        display: inline-flex;
+        align-items: center;
+        gap: var(--space-2);
+        margin-left: var(--space-2);
+        padding: 0 var(--space-3);
+        min-height: 2.25rem;
+        border-radius: 999px;
+        font-size: var(--text-sm);
+        font-weight: 700;
+        color: var(--tone);
+        background: var(--tone-soft);
+        border: 1px solid color-mix(in srgb, var(--tone) 35%, transparent);
+      }
+      .status svg {
+        width: 1.05rem;
+        height: 1.05rem;
+      }
+      .tone-running {
+        --tone: var(--status-running);
+        --tone-soft: var(--status-running-soft);
+      }
+      .tone-paused {
+        --tone: var(--status-paused);
+        --tone-soft: var(--status-paused-soft);
+      }
+      .tone-finished {
+        --tone: var(--status-finished);
+        --tone-soft: var(--status-finished-soft);
+      }
+      .tone-stopped {
+        --tone: var(--status-stopped);
+        --tone-soft: var(--status-stopped-soft);
+      }
+      .tone-failed {
+        --tone: var(--status-failed);
+        --tone-soft: var(--status-failed-soft);
+      }
+      .spin {
+        animation: spin 0.9s linear infinite;
+      }
+      @keyframes spin {
+        to {
+          transform: rotate(360deg);
+        }
+      }
+      .speed {
+        margin-left: auto;
+        display: inline-flex;
+        align-items: center;
+        gap: var(--space-2);
+        font-size: var(--text-sm);
+        color: var(--text-muted);
+      }
+      .speed select {
+        width: auto;
+        min-width: 4.5rem;
+      }
+      .blocked {
+        margin: 0;
+        font-size: var(--text-sm);
+        color: var(--text-muted);
+      }
+      .notice {
+        display: flex;
+        gap: var(--space-2);
+        align-items: center;
+        margin: 0;
+        font-size: var(--text-sm);
+        color: var(--status-paused);
+      }
+      .failure {
+        border: 1px solid var(--status-failed);
+        border-left-width: 5px;
+        border-radius: var(--radius-sm);
+        background: var(--status-failed-soft);
+        padding: var(--space-3) var(--space-4);
+      }
+      .failure-head {
+        display: flex;
+        align-items: center;
+        gap: var(--space-2);
+        color: var(--status-failed);
+        font-size: var(--text-md);
+      }
+      .failure-head svg {
+        width: 1.2rem;
+        height: 1.2rem;
+      }
+      .explanation {
+        margin: var(--space-2) 0;
+        font-size: var(--text-lg);
+        line-height: 1.45;
+        color: var(--text);
+      }
+      .failure details summary {
+        cursor: pointer;
+        font-size: var(--text-sm);
+        color: var(--text-muted);
+      }
+      .failure pre {
+        margin: var(--space-2) 0 0;
+        padding: var(--space-2) var(--space-3);
+        background: var(--surface);
+        border-radius: var(--radius-sm);
+        font-family: var(--font-mono);
+        font-size: var(--text-xs);
+        white-space: pre-wrap;
+        word-break: break-word;
+      }
+      .empty {
+        border: 1px dashed var(--border-strong);
+        border-radius: var(--radius);
+        padding: var(--space-5);
+        color: var(--text-muted);
+        text-align: center;
+        font-size: var(--text-sm);
+      }
+      .empty p {
+        margin: 0 auto;
+        max-width: 60ch;
+      }
+    `,
+  ];
 }

@@ -47,46 +47,73 @@ export class SettingsBar extends LitElement {
     const { theme, presenter } = this._settings;
     return html`
       <div class="themes" role="group" aria-label="Theme">
-        ${THEMES.map((option) => html`<button type="button" class="button ghost icon-only" aria-label=${option.label}
-          title=${option.label} aria-pressed=${theme === option.choice ? 'true' : 'false'}
-          @click=${() => settings().update({ theme: option.choice })}>${icon(option.icon)}</button>`)}
+        ${THEMES.map(
+          (option) =>
+            html`<button
+              type="button"
+              class="button ghost icon-only"
+              aria-label=${option.label}
+              title=${option.label}
+              aria-pressed=${theme === option.choice ? 'true' : 'false'}
+              @click=${() => settings().update({ theme: option.choice })}
+            >
+              ${icon(option.icon)}
+            </button>`,
+        )}
       </div>
-      <button type="button" class="button ${presenter ? 'primary' : ''}" aria-pressed=${presenter ? 'true' : 'false'}
+      <button
+        type="button"
+        class="button ${presenter ? 'primary' : ''}"
+        aria-pressed=${presenter ? 'true' : 'false'}
         title="Presenter mode: large type, high contrast, views full width (f)"
-        @click=${() => settings().update({ presenter: !presenter })}>${icon('presenter')}Presenter</button>
-      <button type="button" class="button ghost icon-only" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)"
-        @click=${() => this.dispatchEvent(new CustomEvent('show-shortcuts', { bubbles: true, composed: true }))}>${icon('keyboard')}</button>
+        @click=${() => settings().update({ presenter: !presenter })}
+      >
+        ${icon('presenter')}Presenter
+      </button>
+      <button
+        type="button"
+        class="button ghost icon-only"
+        aria-label="Keyboard shortcuts"
+        title="Keyboard shortcuts (?)"
+        @click=${() => this.dispatchEvent(new CustomEvent('show-shortcuts', { bubbles: true, composed: true }))}
+      >
+        ${icon('keyboard')}
+      </button>
     `;
   }
 
-  static override styles = [baseStyles, buttonStyles, css`
-    :host {
-      display: flex;
-      align-items: center;
-      gap: var(--space-2);
-    }
-    .themes {
-      display: inline-flex;
-      padding: 2px;
-      border: 1px solid var(--border);
-      border-radius: var(--radius-sm);
-      background: var(--surface-sunken);
-    }
-    .themes .button {
-      min-height: 1.9rem;
-    }
-    .icon-only {
-      width: 2.25rem;
-      padding: 0;
-      justify-content: center;
-    }
-    .themes .icon-only {
-      width: 2rem;
-    }
-    .themes [aria-pressed='true'] {
-      background: var(--surface-raised);
-      border-color: var(--border-strong);
-      color: var(--accent);
-    }
-  `];
+  static override styles = [
+    baseStyles,
+    buttonStyles,
+    css`
+      :host {
+        display: flex;
+        align-items: center;
+        gap: var(--space-2);
+      }
+      .themes {
+        display: inline-flex;
+        padding: 2px;
+        border: 1px solid var(--border);
+        border-radius: var(--radius-sm);
+        background: var(--surface-sunken);
+      }
+      .themes .button {
+        min-height: 1.9rem;
+      }
+      .icon-only {
+        width: 2.25rem;
+        padding: 0;
+        justify-content: center;
+      }
+      .themes .icon-only {
+        width: 2rem;
+      }
+      .themes [aria-pressed='true'] {
+        background: var(--surface-raised);
+        border-color: var(--border-strong);
+        color: var(--accent);
+      }
+    `,
+  ];
 }

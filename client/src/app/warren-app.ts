@@ -117,22 +117,46 @@ export class WarrenApp extends LitElement {
       <a class="skip" href="#main" @click=${this.handleSkip}>Skip to content</a>
       <header class="top">
         <a class="brand" href="/" aria-label="Warren, all lessons">
-          <span class="logo" aria-hidden="true"><svg viewBox="0 0 32 32" width="28" height="28"><rect width="32" height="32" rx="8" fill="currentColor"/><path d="M8 22V10h4v8h8v4z" fill="var(--on-accent)"/></svg></span>
+          <span class="logo" aria-hidden="true"
+            ><svg viewBox="0 0 32 32" width="28" height="28">
+              <rect width="32" height="32" rx="8" fill="currentColor" />
+              <path d="M8 22V10h4v8h8v4z" fill="var(--on-accent)" /></svg
+          ></span>
           <span class="name">Warren</span>
         </a>
         <span class="tagline">RabbitMQ workbook</span>
         <span class="spacer"></span>
-        ${this._broker === undefined ? nothing : html`<span class="broker" title=${this._broker.url}>
-          ${icon('plug')}${this._broker.kind === 'embedded' ? 'Embedded broker' : 'RabbitMQ'}</span>`}
+        ${
+          this._broker === undefined
+            ? nothing
+            : html`<span class="broker" title=${this._broker.url}>
+                ${icon('plug')}${this._broker.kind === 'embedded' ? 'Embedded broker' : 'RabbitMQ'}</span
+              >`
+        }
         <settings-bar @show-shortcuts=${() => this._help.toggle()}></settings-bar>
       </header>
       <connection-banner .socket=${this._socket}></connection-banner>
       <main id="main" tabindex="-1">
         ${route.page === 'lessons' ? html`<lesson-list .broker=${this._broker}></lesson-list>` : nothing}
-        ${route.page === 'lesson' ? html`<lesson-page .lesson=${route.lesson} .activeCell=${route.cell} .params=${route.params}
-          @lesson-route-change=${this.handleRouteChange}></lesson-page>` : nothing}
-        ${route.page === 'not-found' ? html`<div class="not-found"><h1>Nothing here</h1>
-          <p>There is no page at <code>${route.path}</code>.</p><p><a href="/">See all lessons</a></p></div>` : nothing}
+        ${
+          route.page === 'lesson'
+            ? html`<lesson-page
+                .lesson=${route.lesson}
+                .activeCell=${route.cell}
+                .params=${route.params}
+                @lesson-route-change=${this.handleRouteChange}
+              ></lesson-page>`
+            : nothing
+        }
+        ${
+          route.page === 'not-found'
+            ? html`<div class="not-found">
+                <h1>Nothing here</h1>
+                <p>There is no page at <code>${route.path}</code>.</p>
+                <p><a href="/">See all lessons</a></p>
+              </div>`
+            : nothing
+        }
       </main>
       <shortcut-help></shortcut-help>
     `;
@@ -143,89 +167,92 @@ export class WarrenApp extends LitElement {
     this.renderRoot.querySelector<HTMLElement>('main')?.focus();
   }
 
-  static override styles = [baseStyles, css`
-    :host {
-      display: block;
-      min-height: 100vh;
-    }
-    .skip {
-      position: absolute;
-      left: var(--space-3);
-      top: -4rem;
-      z-index: 10;
-      padding: var(--space-2) var(--space-3);
-      background: var(--surface-raised);
-      color: var(--text);
-      border-radius: var(--radius-sm);
-    }
-    .skip:focus {
-      top: var(--space-2);
-    }
-    .top {
-      position: sticky;
-      top: 0;
-      z-index: 5;
-      display: flex;
-      align-items: center;
-      gap: var(--space-3);
-      height: var(--header-height);
-      padding: 0 var(--space-5);
-      background: color-mix(in srgb, var(--bg) 97%, transparent);
-      backdrop-filter: blur(8px);
-      border-bottom: 1px solid var(--border);
-    }
-    .brand {
-      display: inline-flex;
-      align-items: center;
-      gap: var(--space-2);
-      color: var(--text);
-      text-decoration: none;
-      font-weight: 800;
-      font-size: var(--text-lg);
-      letter-spacing: -0.01em;
-    }
-    .logo {
-      display: inline-flex;
-      color: var(--accent);
-    }
-    .tagline {
-      color: var(--text-muted);
-      font-size: var(--text-sm);
-      padding-left: var(--space-3);
-      border-left: 1px solid var(--border);
-    }
-    .spacer {
-      flex: 1;
-    }
-    .broker {
-      display: inline-flex;
-      align-items: center;
-      gap: var(--space-1);
-      font-size: var(--text-sm);
-      color: var(--text-muted);
-      padding: var(--space-1) var(--space-2);
-      border-radius: var(--radius-sm);
-    }
-    main:focus {
-      outline: none;
-    }
-    .not-found {
-      max-width: var(--content-width);
-      margin: 0 auto;
-      padding: var(--space-7) var(--space-6);
-    }
-    a {
-      color: var(--link);
-    }
-    :focus-visible {
-      outline: 3px solid var(--focus);
-      outline-offset: 2px;
-    }
-    @media (max-width: 720px) {
-      .tagline,
-      .broker {
-        display: none;
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+        min-height: 100vh;
       }
-    }
-  `];
+      .skip {
+        position: absolute;
+        left: var(--space-3);
+        top: -4rem;
+        z-index: 10;
+        padding: var(--space-2) var(--space-3);
+        background: var(--surface-raised);
+        color: var(--text);
+        border-radius: var(--radius-sm);
+      }
+      .skip:focus {
+        top: var(--space-2);
+      }
+      .top {
+        position: sticky;
+        top: 0;
+        z-index: 5;
+        display: flex;
+        align-items: center;
+        gap: var(--space-3);
+        height: var(--header-height);
+        padding: 0 var(--space-5);
+        background: color-mix(in srgb, var(--bg) 97%, transparent);
+        backdrop-filter: blur(8px);
+        border-bottom: 1px solid var(--border);
+      }
+      .brand {
+        display: inline-flex;
+        align-items: center;
+        gap: var(--space-2);
+        color: var(--text);
+        text-decoration: none;
+        font-weight: 800;
+        font-size: var(--text-lg);
+        letter-spacing: -0.01em;
+      }
+      .logo {
+        display: inline-flex;
+        color: var(--accent);
+      }
+      .tagline {
+        color: var(--text-muted);
+        font-size: var(--text-sm);
+        padding-left: var(--space-3);
+        border-left: 1px solid var(--border);
+      }
+      .spacer {
+        flex: 1;
+      }
+      .broker {
+        display: inline-flex;
+        align-items: center;
+        gap: var(--space-1);
+        font-size: var(--text-sm);
+        color: var(--text-muted);
+        padding: var(--space-1) var(--space-2);
+        border-radius: var(--radius-sm);
+      }
+      main:focus {
+        outline: none;
+      }
+      .not-found {
+        max-width: var(--content-width);
+        margin: 0 auto;
+        padding: var(--space-7) var(--space-6);
+      }
+      a {
+        color: var(--link);
+      }
+      :focus-visible {
+        outline: 3px solid var(--focus);
+        outline-offset: 2px;
+      }
+      @media (max-width: 720px) {
+        .tagline,
+        .broker {
+          display: none;
+        }
+      }
+    `,
+  ];
 }

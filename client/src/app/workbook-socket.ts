@@ -26,7 +26,10 @@ export interface RunListener {
 
 /** The state changed; `reconnected` is true when an open follows a lost connection. */
 export class ConnectionStateEvent extends Event {
-  constructor(readonly state: ConnectionState, readonly reconnected: boolean) {
+  constructor(
+    readonly state: ConnectionState,
+    readonly reconnected: boolean,
+  ) {
     super('connection-state');
   }
 }

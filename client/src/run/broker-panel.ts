@@ -42,67 +42,119 @@ export class BrokerPanelElement extends LitElement {
     const bindings = topology.bindings.filter((binding) => binding.exists);
     const snapshot = model.brokerState;
     return html`
-      <p class="as-of">${snapshot === undefined
-        ? 'Counted from the trace; the broker has not sent a snapshot yet.'
-        : html`Counted from the trace live, checked against the broker's snapshot at #${snapshot.seq}.`}</p>
+      <p class="as-of">
+        ${
+          snapshot === undefined
+            ? 'Counted from the trace; the broker has not sent a snapshot yet.'
+            : html`Counted from the trace live, checked against the broker's snapshot at #${snapshot.seq}.`
+        }
+      </p>
       <div class="tables">
         <table class="queues">
-          <caption>Queues <code>list_queues</code></caption>
-          <thead><tr><th scope="col">name</th><th scope="col" class="number">ready</th><th scope="col" class="number">unacked</th>
-            <th scope="col" class="number">consumers</th></tr></thead>
-          <tbody>${queues.length === 0 ? html`<tr><td colspan="4" class="none">No queues.</td></tr>` : queues.map(renderQueue)}</tbody>
+          <caption>
+            Queues
+            <code>list_queues</code>
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">name</th>
+              <th scope="col" class="number">ready</th>
+              <th scope="col" class="number">unacked</th>
+              <th scope="col" class="number">consumers</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${
+              queues.length === 0
+                ? html`<tr>
+                    <td colspan="4" class="none">No queues.</td>
+                  </tr>`
+                : queues.map(renderQueue)
+            }
+          </tbody>
         </table>
         <table class="exchanges">
-          <caption>Exchanges <code>list_exchanges</code></caption>
-          <thead><tr><th scope="col">name</th><th scope="col">type</th></tr></thead>
-          <tbody>${shown.map(renderExchange)}</tbody>
+          <caption>
+            Exchanges
+            <code>list_exchanges</code>
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">name</th>
+              <th scope="col">type</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${shown.map(renderExchange)}
+          </tbody>
         </table>
         <table class="bindings">
-          <caption>Bindings <code>list_bindings</code></caption>
-          <thead><tr><th scope="col">source</th><th scope="col">destination</th><th scope="col">routing key</th></tr></thead>
-          <tbody>${bindings.length === 0 ? html`<tr><td colspan="3" class="none">No bindings.</td></tr>` : bindings.map(renderBinding)}</tbody>
+          <caption>
+            Bindings
+            <code>list_bindings</code>
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">source</th>
+              <th scope="col">destination</th>
+              <th scope="col">routing key</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${
+              bindings.length === 0
+                ? html`<tr>
+                    <td colspan="3" class="none">No bindings.</td>
+                  </tr>`
+                : bindings.map(renderBinding)
+            }
+          </tbody>
         </table>
       </div>
       ${builtIn.length > 0 ? html`<p class="as-of">Also there, unused: ${builtIn.map((exchange) => exchange.name).join(', ')}.</p>` : nothing}
     `;
   }
 
-  static override styles = [runTheme, tableStyles, css`
-    :host {
-      display: block;
-      container-type: inline-size;
-      min-width: 0;
-    }
-    .tables {
-      display: grid;
-      grid-template-columns: minmax(0, 1.3fr) minmax(0, 0.8fr) minmax(0, 1.3fr);
-      gap: 1rem;
-      align-items: start;
-    }
-    @container (max-width: 900px) {
-      .tables {
-        grid-template-columns: minmax(0, 1fr);
+  static override styles = [
+    runTheme,
+    tableStyles,
+    css`
+      :host {
+        display: block;
+        container-type: inline-size;
+        min-width: 0;
       }
-    }
-    caption code {
-      font-weight: 400;
-      color: var(--_muted);
-      font-size: 0.75rem;
-    }
-    .as-of,
-    .none {
-      color: var(--_muted);
-      font-size: 0.8rem;
-      margin: 0 0 0.5rem;
-    }
-    td.number {
-      font-size: 1rem;
-      font-weight: 700;
-    }
-    tr.gone td {
-      color: var(--_muted);
-    }
-  `];
+      .tables {
+        display: grid;
+        grid-template-columns: minmax(0, 1.3fr) minmax(0, 0.8fr) minmax(0, 1.3fr);
+        gap: 1rem;
+        align-items: start;
+      }
+      @container (max-width: 900px) {
+        .tables {
+          grid-template-columns: minmax(0, 1fr);
+        }
+      }
+      caption code {
+        font-weight: 400;
+        color: var(--_muted);
+        font-size: 0.75rem;
+      }
+      .as-of,
+      .none {
+        color: var(--_muted);
+        font-size: 0.8rem;
+        margin: 0 0 0.5rem;
+      }
+      td.number {
+        font-size: 1rem;
+        font-weight: 700;
+      }
+      tr.gone td {
+        color: var(--_muted);
+      }
+    `,
+  ];
 }
 
 function renderQueue(queue: QueueInfo) {

@@ -32,10 +32,13 @@ export class BusyThrottle {
       this.redrawNow(now);
       return;
     }
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      this.redrawNow(performance.now());
-    }, interval - (now - this.lastRedraw));
+    this.timer ??= setTimeout(
+      () => {
+        this.timer = undefined;
+        this.redrawNow(performance.now());
+      },
+      interval - (now - this.lastRedraw),
+    );
   }
 
   /** Stops a pending redraw. */

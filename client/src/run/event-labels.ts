@@ -92,7 +92,9 @@ export function decisionDetail(event: BrokerDecisionEvent): string {
 
 /** What a gap summarised, largest first. */
 export function gapDetail(event: TraceGapEvent): string {
-  const parts = Object.entries(event.counts).sort((a, b) => b[1] - a[1]).map(([what, count]) => `${what} ×${formatCount(count)}`);
+  const parts = Object.entries(event.counts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([what, count]) => `${what} ×${formatCount(count)}`);
   return `${formatCount(event.dropped)} events not shown (the page could not keep up): ${parts.join(', ')}`;
 }
 

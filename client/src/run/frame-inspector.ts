@@ -35,8 +35,9 @@ export class FrameInspectorElement extends LitElement {
   protected override render() {
     const event = this.row?.event;
     if (event === undefined) {
-      return html`<section aria-label="Frame inspector"><p class="hint">Select a row to see its fields, properties and body.
-        Arrow keys move through the rows.</p></section>`;
+      return html`<section aria-label="Frame inspector">
+        <p class="hint">Select a row to see its fields, properties and body. Arrow keys move through the rows.</p>
+      </section>`;
     }
     switch (event.kind) {
       case 'frame':
@@ -60,76 +61,83 @@ export class FrameInspectorElement extends LitElement {
     const queue = typeof consumerTag === 'string' ? this.model?.consumerQueue(event.actor, event.channel, consumerTag) : undefined;
     return html`<section aria-label="Frame inspector">
       <h3 class="mono">${event.method}</h3>
-      <p class="where">#${event.seq} · ${formatTime(event.time)} · ${direction} · channel ${event.channel}
-        ${actor !== event.actor ? html` · shown as ${event.actor} before it named itself` : nothing}</p>
+      <p class="where">
+        #${event.seq} · ${formatTime(event.time)} · ${direction} · channel ${event.channel}
+        ${actor !== event.actor ? html` · shown as ${event.actor} before it named itself` : nothing}
+      </p>
       ${queue !== undefined ? html`<p class="where">from queue <span class="mono">${queue}</span></p>` : nothing}
-      ${fieldTable('Fields', event.fields, (name, value) => (name === 'exchange' || name === 'source') && value === '' ? exchangeName(value) : undefined)}
+      ${fieldTable('Fields', event.fields, (name, value) => ((name === 'exchange' || name === 'source') && value === '' ? exchangeName(value) : undefined))}
       ${event.message !== undefined ? renderMessage(event.message) : nothing}
     </section>`;
   }
 
-  static override styles = [runTheme, tableStyles, css`
-    :host {
-      display: block;
-      min-width: 0;
-      border: 1px solid var(--_line);
-      border-radius: 8px;
-      padding: 0.5rem 0.75rem;
-      background: var(--_bg);
-      max-height: calc(var(--sequence-height, 22rem) + 2rem);
-      overflow: auto;
-      font-size: 0.875rem;
-    }
-    h3 {
-      margin: 0 0 0.25rem;
-      font-size: 1rem;
-    }
-    h3 .where {
-      font-weight: 400;
-    }
-    .mono {
-      font-family: var(--_mono);
-    }
-    .where,
-    .hint {
-      margin: 0 0 0.5rem;
-      color: var(--_muted);
-    }
-    .body {
-      margin: 0.25rem 0 0;
-      padding: 0.5rem;
-      background: var(--_sunken);
-      border-radius: 6px;
-      white-space: pre-wrap;
-      overflow-wrap: anywhere;
-      font-family: var(--_mono);
-      font-size: 0.8rem;
-    }
-    table {
-      margin-bottom: 0.5rem;
-    }
-    ul {
-      margin: 0.25rem 0 0.5rem;
-      padding-left: 1.25rem;
-      font-family: var(--_mono);
-      font-size: 0.8rem;
-    }
-    .decision-ok {
-      color: var(--_ok);
-    }
-    .decision-warn {
-      color: var(--_warn);
-    }
-    .decision-bad {
-      color: var(--_bad);
-    }
-  `];
+  static override styles = [
+    runTheme,
+    tableStyles,
+    css`
+      :host {
+        display: block;
+        min-width: 0;
+        border: 1px solid var(--_line);
+        border-radius: 8px;
+        padding: 0.5rem 0.75rem;
+        background: var(--_bg);
+        max-height: calc(var(--sequence-height, 22rem) + 2rem);
+        overflow: auto;
+        font-size: 0.875rem;
+      }
+      h3 {
+        margin: 0 0 0.25rem;
+        font-size: 1rem;
+      }
+      h3 .where {
+        font-weight: 400;
+      }
+      .mono {
+        font-family: var(--_mono);
+      }
+      .where,
+      .hint {
+        margin: 0 0 0.5rem;
+        color: var(--_muted);
+      }
+      .body {
+        margin: 0.25rem 0 0;
+        padding: 0.5rem;
+        background: var(--_sunken);
+        border-radius: 6px;
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+        font-family: var(--_mono);
+        font-size: 0.8rem;
+      }
+      table {
+        margin-bottom: 0.5rem;
+      }
+      ul {
+        margin: 0.25rem 0 0.5rem;
+        padding-left: 1.25rem;
+        font-family: var(--_mono);
+        font-size: 0.8rem;
+      }
+      .decision-ok {
+        color: var(--_ok);
+      }
+      .decision-warn {
+        color: var(--_warn);
+      }
+      .decision-bad {
+        color: var(--_bad);
+      }
+    `,
+  ];
 }
 
 function renderMessage(message: MessageView): TemplateResult {
-  const properties = Object.keys(message.properties).length > 0
-    ? fieldTable('Properties', message.properties)
-    : html`<p class="where">No properties set.</p>`;
+  const properties =
+    Object.keys(message.properties).length > 0
+      ? fieldTable('Properties', message.properties)
+      : html`<p class="where">No properties set.</p>`;
   return html`${properties}
     <h4 class="where">Body: ${formatCount(message.bodySize)} bytes</h4>
     <pre class="body">${message.bodyPreview}</pre>`;
@@ -142,16 +150,52 @@ function renderDecision(event: BrokerDecisionEvent): TemplateResult {
     <p class="where">#${event.seq} · ${formatTime(event.time)}</p>
     <table>
       <tbody>
-        ${event.exchange !== '' || event.routingKey !== '' ? html`
-          <tr><th scope="row">exchange</th><td class="mono">${exchangeName(event.exchange)}</td></tr>
-          <tr><th scope="row">routing key</th><td class="mono">${event.routingKey}</td></tr>` : nothing}
-        ${event.reason !== undefined ? html`<tr><th scope="row">why</th><td>${event.reason}</td></tr>` : nothing}
-        ${event.to !== undefined ? html`<tr><th scope="row">to</th><td class="mono">${event.to}</td></tr>` : nothing}
+        ${
+          event.exchange !== '' || event.routingKey !== ''
+            ? html` <tr>
+                  <th scope="row">exchange</th>
+                  <td class="mono">${exchangeName(event.exchange)}</td>
+                </tr>
+                <tr>
+                  <th scope="row">routing key</th>
+                  <td class="mono">${event.routingKey}</td>
+                </tr>`
+            : nothing
+        }
+        ${
+          event.reason !== undefined
+            ? html`<tr>
+                <th scope="row">why</th>
+                <td>${event.reason}</td>
+              </tr>`
+            : nothing
+        }
+        ${
+          event.to !== undefined
+            ? html`<tr>
+                <th scope="row">to</th>
+                <td class="mono">${event.to}</td>
+              </tr>`
+            : nothing
+        }
       </tbody>
     </table>
-    ${event.matchedBindings.length > 0 ? html`<h4 class="where">Bindings that matched</h4>
-      <ul>${event.matchedBindings.map((binding) => html`<li>${binding}</li>`)}</ul>` : nothing}
-    ${event.queues.length > 0 ? html`<h4 class="where">Queues</h4><ul>${event.queues.map((queue) => html`<li>${queue}</li>`)}</ul>` : nothing}
+    ${
+      event.matchedBindings.length > 0
+        ? html`<h4 class="where">Bindings that matched</h4>
+            <ul>
+              ${event.matchedBindings.map((binding) => html`<li>${binding}</li>`)}
+            </ul>`
+        : nothing
+    }
+    ${
+      event.queues.length > 0
+        ? html`<h4 class="where">Queues</h4>
+            <ul>
+              ${event.queues.map((queue) => html`<li>${queue}</li>`)}
+            </ul>`
+        : nothing
+    }
   </section>`;
 }
 
@@ -172,9 +216,18 @@ function fieldTable(
   const entries = Object.entries(fields);
   if (entries.length === 0) return html`<p class="where">${caption}: none.</p>`;
   return html`<table>
-    <caption>${caption}</caption>
-    <tbody>${entries.map(([name, value]) => html`<tr><th scope="row">${name}</th>
-      <td class="mono">${show(name, value) ?? formatValue(value)}</td></tr>`)}</tbody>
+    <caption>
+      ${caption}
+    </caption>
+    <tbody>
+      ${entries.map(
+        ([name, value]) =>
+          html`<tr>
+            <th scope="row">${name}</th>
+            <td class="mono">${show(name, value) ?? formatValue(value)}</td>
+          </tr>`,
+      )}
+    </tbody>
   </table>`;
 }
 

@@ -16,7 +16,10 @@ export class ModelWatcher implements ReactiveController {
   private readonly throttle: BusyThrottle;
 
   constructor(private readonly view: ModelView) {
-    this.throttle = new BusyThrottle(() => view.requestUpdate(), () => view.model?.lastSeq ?? 0);
+    this.throttle = new BusyThrottle(
+      () => view.requestUpdate(),
+      () => view.model?.lastSeq ?? 0,
+    );
     view.addController(this);
   }
 

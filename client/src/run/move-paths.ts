@@ -40,23 +40,33 @@ export class MovePaths {
     const from = this.nodes.get(nodeIdFor(move.from, 'consumer'));
     switch (move.kind) {
       case 'publish':
-        return this.along(`publish:${move.from.name}:${move.to?.name}`)
-          ?? this.between(nodeIdFor(move.from, 'producer'), move, forwardCurve);
+        return (
+          this.along(`publish:${move.from.name}:${move.to?.name}`) ?? this.between(nodeIdFor(move.from, 'producer'), move, forwardCurve)
+        );
       case 'route': {
         if (move.to === undefined) return undefined;
-        const edgeId = bindingEdgeId({ source: move.from.name, destination: move.to.name, destinationType: move.to.type, routingKey: move.bindingKey ?? '' });
+        const edgeId = bindingEdgeId({
+          source: move.from.name,
+          destination: move.to.name,
+          destinationType: move.to.type,
+          routingKey: move.bindingKey ?? '',
+        });
         return this.along(edgeId) ?? this.between(nodeIdFor(move.from, 'producer'), move, forwardCurve);
       }
       case 'deliver':
-        return this.along(`consume:${move.from.name}:${move.to?.name}`) ?? this.between(nodeIdFor(move.from, 'producer'), move, forwardCurve);
+        return (
+          this.along(`consume:${move.from.name}:${move.to?.name}`) ?? this.between(nodeIdFor(move.from, 'producer'), move, forwardCurve)
+        );
       case 'return':
         return this.between(nodeIdFor(move.from, 'producer'), move, backCurve, 'producer');
       case 'requeue':
         if (move.from.type === 'queue') return from === undefined ? undefined : { curve: loopCurve(from), lane: `loop:${from.id}` };
         return this.between(nodeIdFor(move.from, 'consumer'), move, backCurve);
       case 'dead-letter':
-        return this.along(`dead-letter:${move.from.name}`)
-          ?? this.between(nodeIdFor(move.from, 'producer'), move, (source, target) => underCurve(source, target, 0));
+        return (
+          this.along(`dead-letter:${move.from.name}`) ??
+          this.between(nodeIdFor(move.from, 'producer'), move, (source, target) => underCurve(source, target, 0))
+        );
       case 'unroutable':
       case 'expire':
       case 'drop':

@@ -41,8 +41,7 @@ export class RunCountersElement extends LitElement {
       ['confirmed', 'confirmed', counters.confirmed],
     ];
     return html`<dl>
-      ${figure('published', 'published', counters.published)}
-      ${figure('delivered', 'delivered', counters.delivered)}
+      ${figure('published', 'published', counters.published)} ${figure('delivered', 'delivered', counters.delivered)}
       ${figure('acked', '✓ acked', counters.acked)}
       ${figure('requeued', '↺ requeued', counters.requeued, counters.requeued > 0 ? 'warn' : '')}
       ${figure('dropped', '✕ dropped', counters.dropped, counters.dropped > 0 ? 'bad' : '')}
@@ -54,53 +53,56 @@ export class RunCountersElement extends LitElement {
     </dl>`;
   }
 
-  static override styles = [runTheme, css`
-    :host {
-      display: block;
-    }
-    dl {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.5rem;
-      margin: 0;
-    }
-    .figure {
-      display: flex;
-      flex-direction: column-reverse;
-      min-width: 6.5rem;
-      padding: 0.35rem 0.75rem;
-      border: 1px solid var(--_line);
-      border-radius: 8px;
-      background: var(--_bg);
-    }
-    dt {
-      font-size: 0.8rem;
-      color: var(--_muted);
-    }
-    dd {
-      margin: 0;
-      font-size: 1.5rem;
-      font-weight: 800;
-      font-variant-numeric: tabular-nums;
-      line-height: 1.2;
-    }
-    .warn dd,
-    .warn dt {
-      color: var(--_warn);
-    }
-    .bad dd,
-    .bad dt {
-      color: var(--_bad);
-    }
-    .rate {
-      margin-left: auto;
-    }
-    .unit {
-      font-size: 0.8rem;
-      font-weight: 400;
-      color: var(--_muted);
-    }
-  `];
+  static override styles = [
+    runTheme,
+    css`
+      :host {
+        display: block;
+      }
+      dl {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        margin: 0;
+      }
+      .figure {
+        display: flex;
+        flex-direction: column-reverse;
+        min-width: 6.5rem;
+        padding: 0.35rem 0.75rem;
+        border: 1px solid var(--_line);
+        border-radius: 8px;
+        background: var(--_bg);
+      }
+      dt {
+        font-size: 0.8rem;
+        color: var(--_muted);
+      }
+      dd {
+        margin: 0;
+        font-size: 1.5rem;
+        font-weight: 800;
+        font-variant-numeric: tabular-nums;
+        line-height: 1.2;
+      }
+      .warn dd,
+      .warn dt {
+        color: var(--_warn);
+      }
+      .bad dd,
+      .bad dt {
+        color: var(--_bad);
+      }
+      .rate {
+        margin-left: auto;
+      }
+      .unit {
+        font-size: 0.8rem;
+        font-weight: 400;
+        color: var(--_muted);
+      }
+    `,
+  ];
 }
 
 function figure(name: string, label: string, value: number, tone = '') {

@@ -7,14 +7,7 @@
  * table are bounded. Listeners hear about changes at most once per animation
  * frame, however many events a frame brings.
  */
-import type {
-  BrokerStateEvent,
-  RunFailure,
-  RunStatus,
-  RunSummary,
-  ServerMessage,
-  TraceEvent,
-} from '../../../server/protocol/index.js';
+import type { BrokerStateEvent, RunFailure, RunStatus, RunSummary, ServerMessage, TraceEvent } from '../../../server/protocol/index.js';
 import type { MessageMove } from './message-moves.js';
 import { RateWindow } from './rate-window.js';
 import { RingBuffer } from './ring-buffer.js';

@@ -73,35 +73,38 @@ export class RunOutputElement extends LitElement {
     `;
   }
 
-  static override styles = [runTheme, css`
-    :host {
-      display: flex;
-      flex-direction: column;
-      gap: 0.75rem;
-      min-width: 0;
-      width: 100%;
-      --sequence-height: 20rem;
-    }
-    :host([presenter]) {
-      font-size: 1.2rem;
-      --sequence-height: 26rem;
-      --topology-max-scale: 2;
-    }
-    :host-context(html[data-presenter]) {
-      --sequence-height: 26rem;
-      --topology-max-scale: 2;
-    }
-    .picture {
-      border: 1px solid var(--_line);
-      border-radius: 10px;
-      background: var(--_bg);
-      padding: 0.25rem;
-    }
-    .panel > summary {
-      cursor: pointer;
-      font-weight: 700;
-      padding: 0.25rem 0;
-      margin-bottom: 0.25rem;
-    }
-  `];
+  static override styles = [
+    runTheme,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        gap: 0.75rem;
+        min-width: 0;
+        width: 100%;
+        --sequence-height: 20rem;
+      }
+      :host([presenter]) {
+        font-size: 1.2rem;
+        --sequence-height: 26rem;
+        --topology-max-scale: 2;
+      }
+      :host-context(html[data-presenter]) {
+        --sequence-height: 26rem;
+        --topology-max-scale: 2;
+      }
+      .picture {
+        border: 1px solid var(--_line);
+        border-radius: 10px;
+        background: var(--_bg);
+        padding: 0.25rem;
+      }
+      .panel > summary {
+        cursor: pointer;
+        font-weight: 700;
+        padding: 0.25rem 0;
+        margin-bottom: 0.25rem;
+      }
+    `,
+  ];
 }

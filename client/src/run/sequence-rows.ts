@@ -24,7 +24,14 @@ export interface SequenceRow {
 const MESSAGE_METHODS: ReadonlySet<string> = new Set(['basic.publish', 'basic.deliver', 'basic.get-ok', 'basic.return']);
 
 /** Methods that settle deliveries or confirm publishes. */
-const ACK_METHODS: ReadonlySet<string> = new Set(['basic.ack', 'basic.nack', 'basic.reject', 'basic.recover', 'basic.recover-async', 'basic.recover-ok']);
+const ACK_METHODS: ReadonlySet<string> = new Set([
+  'basic.ack',
+  'basic.nack',
+  'basic.reject',
+  'basic.recover',
+  'basic.recover-async',
+  'basic.recover-ok',
+]);
 
 /** The row for an event, or undefined for events that are not rows (state snapshots). */
 export function rowFor(event: TraceEvent): SequenceRow | undefined {

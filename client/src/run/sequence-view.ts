@@ -76,7 +76,10 @@ export class SequenceViewElement extends LitElement {
   /** Where the list last scrolled itself to; -1 when the reader scrolled since. */
   private ownScrollTop = -1;
   private unsubscribe: (() => void) | undefined;
-  private readonly throttle = new BusyThrottle(() => this.requestUpdate(), () => this.model?.lastSeq ?? 0);
+  private readonly throttle = new BusyThrottle(
+    () => this.requestUpdate(),
+    () => this.model?.lastSeq ?? 0,
+  );
   private resizeObserver: ResizeObserver | undefined;
 
   override connectedCallback(): void {
@@ -183,7 +186,12 @@ export class SequenceViewElement extends LitElement {
 
   /** Producers left of the broker, everyone else right of it, each in order of appearance. */
   private laneOrder(model: RunModel): string[] {
-    const publishers = new Set(model.topology().actors.filter((actor) => actor.publishes).map((actor) => actor.name));
+    const publishers = new Set(
+      model
+        .topology()
+        .actors.filter((actor) => actor.publishes)
+        .map((actor) => actor.name),
+    );
     const actors = model.actors();
     return [...actors.filter((actor) => publishers.has(actor)), BROKER, ...actors.filter((actor) => !publishers.has(actor))];
   }
@@ -197,7 +205,8 @@ export class SequenceViewElement extends LitElement {
     const selectedIndex = this._selected === undefined ? -1 : this.rows.indexOf(this._selected);
     return html`
       <div class="filters">
-        <label>Actor
+        <label
+          >Actor
           <select @change=${this.handleActorChange} aria-label="Show the rows of one actor">
             <option value="" ?selected=${this._actor === ''}>All actors</option>
             ${(model?.actors() ?? []).map((actor) => html`<option value=${actor} ?selected=${this._actor === actor}>${actor}</option>`)}
@@ -205,9 +214,13 @@ export class SequenceViewElement extends LitElement {
         </label>
         <fieldset class="kinds">
           <legend class="sr-only">Kinds of rows to show</legend>
-          ${ROW_KINDS.map((kind) => html`<label class="chip">
-            <input type="checkbox" .checked=${this._kinds.has(kind)} @change=${(event: Event) => this.handleKindChange(kind, event)}>
-            ${KIND_NAMES[kind]}</label>`)}
+          ${ROW_KINDS.map(
+            (kind) =>
+              html`<label class="chip">
+                <input type="checkbox" .checked=${this._kinds.has(kind)} @change=${(event: Event) => this.handleKindChange(kind, event)} />
+                ${KIND_NAMES[kind]}</label
+              >`,
+          )}
         </fieldset>
         <span class="count" aria-live="off">${formatCount(this.rows.length)} rows</span>
         ${this._following ? nothing : html`<button type="button" class="latest" @click=${this.handleJumpToLatest}>↓ Newest</button>`}
@@ -216,16 +229,30 @@ export class SequenceViewElement extends LitElement {
         <div class="list">
           <div class="lane-names" aria-hidden="true">
             <span class="gutter">event, time</span>
-            <span class="lanes">${this.lanes.map((lane, index) => html`<span class="lane-name ${lane === BROKER ? 'broker' : ''}"
-              style="left:${this.laneCentre(index)}%">${lane}</span>`)}</span>
+            <span class="lanes"
+              >${this.lanes.map(
+                (lane, index) =>
+                  html`<span class="lane-name ${lane === BROKER ? 'broker' : ''}" style="left:${this.laneCentre(index)}%">${lane}</span>`,
+              )}</span
+            >
           </div>
           ${older > 0 ? html`<p class="older">${formatCount(older)} older rows not shown (only the newest ${formatCount(model?.rowCount ?? 0)} are kept)</p>` : nothing}
-          <div class="scroller" tabindex="0" role="listbox" aria-label="Protocol events, newest last"
+          <div
+            class="scroller"
+            tabindex="0"
+            role="listbox"
+            aria-label="Protocol events, newest last"
             aria-activedescendant=${selectedIndex >= 0 ? `row-${this.rows[selectedIndex]!.event.seq}` : nothing}
-            @scroll=${this.handleScroll} @keydown=${this.handleKeydown}>
+            @scroll=${this.handleScroll}
+            @keydown=${this.handleKeydown}
+          >
             <div class="content" style="height:${this.rows.length * ROW_HEIGHT}px">
-              <div class="lane-lines" aria-hidden="true">${this.lanes.map((lane, index) => html`<span class="lane-line ${lane === BROKER ? 'broker' : ''}"
-                style="left:${this.laneCentre(index)}%"></span>`)}</div>
+              <div class="lane-lines" aria-hidden="true">
+                ${this.lanes.map(
+                  (lane, index) =>
+                    html`<span class="lane-line ${lane === BROKER ? 'broker' : ''}" style="left:${this.laneCentre(index)}%"></span>`,
+                )}
+              </div>
               ${visible.map((row, offset) => this.renderRow(row, first + offset))}
             </div>
             ${this.rows.length === 0 ? html`<p class="empty">${model === undefined || model.rowCount === 0 ? 'No protocol events yet.' : 'No rows match the filter.'}</p>` : nothing}
@@ -240,9 +267,16 @@ export class SequenceViewElement extends LitElement {
     const event = row.event;
     const method = event.kind === 'frame' ? event.method : event.kind === 'broker' ? `broker.${event.decision}` : event.kind;
     const selected = row === this._selected;
-    return html`<div class="row kind-${row.kind} ${selected ? 'selected' : ''}" id="row-${event.seq}" role="option"
-        aria-selected=${selected ? 'true' : 'false'} data-method=${method} data-seq=${event.seq}
-        style="top:${index * ROW_HEIGHT}px" @click=${() => this.select(row)}>
+    return html`<div
+      class="row kind-${row.kind} ${selected ? 'selected' : ''}"
+      id="row-${event.seq}"
+      role="option"
+      aria-selected=${selected ? 'true' : 'false'}
+      data-method=${method}
+      data-seq=${event.seq}
+      style="top:${index * ROW_HEIGHT}px"
+      @click=${() => this.select(row)}
+    >
       <span class="gutter"><span class="seq">#${event.seq}</span><span class="time">${formatTime(event.time)}</span></span>
       <span class="lanes">${this.renderEvent(row)}</span>
     </div>`;
@@ -263,9 +297,10 @@ export class SequenceViewElement extends LitElement {
         // The label starts at the arrow's start, or ends at its end when there is more room that way, and never leaves the view.
         const roomRight = 100 - left;
         const roomLeft = left + width;
-        const place = roomRight >= roomLeft
-          ? `left:${left}%;max-width:calc(${roomRight}% - 0.5rem)`
-          : `right:${100 - roomLeft}%;max-width:calc(${roomLeft}% - 0.5rem);text-align:right;padding-right:6px`;
+        const place =
+          roomRight >= roomLeft
+            ? `left:${left}%;max-width:calc(${roomRight}% - 0.5rem)`
+            : `right:${100 - roomLeft}%;max-width:calc(${roomLeft}% - 0.5rem);text-align:right;padding-right:6px`;
         return html`<span class="arrow ${to > from ? 'rightward' : 'leftward'}" style="left:${left}%;width:${width}%"></span>
           <span class="label" style=${place} title=${title}><b>${event.method}</b> ${detail}</span>`;
       }
@@ -274,11 +309,14 @@ export class SequenceViewElement extends LitElement {
         const tone = event.decision === 'routed' ? 'ok' : event.decision === 'requeued' ? 'warn' : 'bad';
         const detail = decisionDetail(event);
         return html`<span class="decision ${tone}" style="left:${this.laneCentre(brokerLane)}%" title="${event.decision}: ${detail}">
-          <b>${mark} ${event.decision}</b> ${detail}</span>`;
+          <b>${mark} ${event.decision}</b> ${detail}</span
+        >`;
       }
       case 'log': {
         const lane = this.lanes.indexOf(this.model?.laneOf(event.actor) ?? event.actor);
-        return html`<span class="note" style="left:${this.laneCentre(lane)}%" title="${event.actor}: ${event.text}">✎ ${event.text.trim()}</span>`;
+        return html`<span class="note" style="left:${this.laneCentre(lane)}%" title="${event.actor}: ${event.text}"
+          >✎ ${event.text.trim()}</span
+        >`;
       }
       case 'gap':
         return html`<span class="gap">⋯ ${gapDetail(event)}</span>`;
@@ -378,260 +416,263 @@ export class SequenceViewElement extends LitElement {
     this._scrollTop = scroller.scrollTop;
   }
 
-  static override styles = [runTheme, css`
-    :host {
-      display: block;
-      container-type: inline-size;
-      min-width: 0;
-      font-size: 0.875rem;
-    }
-    .filters {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      gap: 0.5rem 1rem;
-      margin-bottom: 0.5rem;
-    }
-    select,
-    button {
-      font: inherit;
-      color: var(--_fg);
-      background: var(--_bg);
-      border: 1px solid var(--_line);
-      border-radius: 6px;
-      padding: 0.2rem 0.4rem;
-    }
-    .kinds {
-      display: flex;
-      flex-wrap: wrap;
-      gap: 0.25rem 0.75rem;
-      border: 0;
-      margin: 0;
-      padding: 0;
-    }
-    .chip {
-      display: inline-flex;
-      align-items: center;
-      gap: 0.25rem;
-      cursor: pointer;
-    }
-    .chip input {
-      accent-color: var(--_accent);
-      width: 1.05em;
-      height: 1.05em;
-    }
-    .count {
-      color: var(--_muted);
-    }
-    .latest {
-      font-weight: 700;
-      cursor: pointer;
-    }
-    .body {
-      display: grid;
-      grid-template-columns: minmax(0, 1fr) minmax(16rem, 34%);
-      gap: 0.75rem;
-      align-items: start;
-    }
-    @container (max-width: 760px) {
-      .body {
-        grid-template-columns: minmax(0, 1fr);
+  static override styles = [
+    runTheme,
+    css`
+      :host {
+        display: block;
+        container-type: inline-size;
+        min-width: 0;
+        font-size: 0.875rem;
       }
-    }
-    .list {
-      min-width: 0;
-      border: 1px solid var(--_line);
-      border-radius: 8px;
-      overflow: hidden;
-      background: var(--_bg);
-    }
-    .lane-names,
-    .row {
-      display: flex;
-      align-items: stretch;
-    }
-    .lane-names {
-      height: 2rem;
-      border-bottom: 1px solid var(--_line);
-      background: var(--_sunken);
-      font-weight: 700;
-    }
-    .gutter {
-      flex: none;
-      width: 5.5rem;
-      display: flex;
-      flex-direction: column;
-      justify-content: center;
-      padding: 0 0.5rem;
-      color: var(--_muted);
-      font-variant-numeric: tabular-nums;
-      font-size: 0.7rem;
-      line-height: 1.15;
-      white-space: nowrap;
-      overflow: hidden;
-    }
-    .seq {
-      color: var(--_fg);
-    }
-    .lanes {
-      position: relative;
-      flex: 1;
-      min-width: 0;
-    }
-    .lane-name {
-      position: absolute;
-      top: 50%;
-      transform: translate(-50%, -50%);
-      white-space: nowrap;
-      max-width: 10rem;
-      overflow: hidden;
-      text-overflow: ellipsis;
-    }
-    .lane-name.broker {
-      color: var(--_accent);
-    }
-    .older {
-      margin: 0;
-      padding: 0.25rem 0.5rem;
-      font-size: 0.75rem;
-      color: var(--_muted);
-      border-bottom: 1px dashed var(--_line);
-    }
-    .scroller {
-      position: relative;
-      contain: strict;
-      height: var(--sequence-height, 22rem);
-      overflow-y: auto;
-      overflow-x: hidden;
-      overscroll-behavior: contain;
-    }
-    .content {
-      position: relative;
-    }
-    .lane-lines {
-      position: absolute;
-      inset: 0 0 0 5.5rem;
-      pointer-events: none;
-    }
-    .lane-line {
-      position: absolute;
-      top: 0;
-      bottom: 0;
-      border-left: 1px dashed var(--_faint-line);
-    }
-    .lane-line.broker {
-      border-left: 3px solid color-mix(in srgb, var(--_accent) 40%, transparent);
-    }
-    .row {
-      contain: strict;
-      position: absolute;
-      left: 0;
-      right: 0;
-      height: ${ROW_HEIGHT}px;
-      cursor: pointer;
-    }
-    .row:hover {
-      background: color-mix(in srgb, var(--_fg) 5%, transparent);
-    }
-    .row.selected {
-      background: color-mix(in srgb, var(--_accent) 16%, transparent);
-      box-shadow: inset 3px 0 0 var(--_accent);
-    }
-    .arrow {
-      position: absolute;
-      top: 22px;
-      height: 0;
-      border-top: 2px solid var(--_fg);
-    }
-    .kind-methods .arrow {
-      border-top-color: var(--_muted);
-    }
-    .arrow::after {
-      content: '';
-      position: absolute;
-      top: -6px;
-      border: 5px solid transparent;
-    }
-    .arrow.rightward::after {
-      right: -2px;
-      border-left: 8px solid currentColor;
-      border-right: 0;
-    }
-    .arrow.leftward::after {
-      left: -2px;
-      border-right: 8px solid currentColor;
-      border-left: 0;
-    }
-    .kind-methods .arrow::after {
-      color: var(--_muted);
-    }
-    .label {
-      position: absolute;
-      top: 2px;
-      padding-left: 6px;
-      white-space: nowrap;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      font-family: var(--_mono);
-      font-size: 0.78rem;
-      color: var(--_muted);
-    }
-    .label b {
-      color: var(--_fg);
-    }
-    .kind-messages .label b {
-      color: var(--_accent);
-    }
-    .decision,
-    .note {
-      position: absolute;
-      top: 4px;
-      height: 22px;
-      line-height: 20px;
-      padding: 0 0.4rem;
-      border-radius: 4px;
-      white-space: nowrap;
-      overflow: hidden;
-      text-overflow: ellipsis;
-      font-size: 0.78rem;
-      max-width: 48%;
-    }
-    .decision {
-      transform: translateX(-50%);
-      border: 1px solid currentColor;
-      background: var(--_bg);
-    }
-    .decision.ok {
-      color: var(--_ok);
-    }
-    .decision.warn {
-      color: var(--_warn);
-    }
-    .decision.bad {
-      color: var(--_bad);
-    }
-    .note {
-      transform: translateX(-0.5rem);
-      font-family: var(--_mono);
-      background: color-mix(in srgb, var(--_warn) 12%, var(--_bg));
-      border: 1px solid color-mix(in srgb, var(--_warn) 35%, transparent);
-    }
-    .gap {
-      position: absolute;
-      inset: 4px 0.5rem;
-      font-style: italic;
-      color: var(--_warn);
-      white-space: nowrap;
-      overflow: hidden;
-      text-overflow: ellipsis;
-    }
-    .empty {
-      position: absolute;
-      inset: 1rem;
-      margin: 0;
-      color: var(--_muted);
-    }
-  `];
+      .filters {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.5rem 1rem;
+        margin-bottom: 0.5rem;
+      }
+      select,
+      button {
+        font: inherit;
+        color: var(--_fg);
+        background: var(--_bg);
+        border: 1px solid var(--_line);
+        border-radius: 6px;
+        padding: 0.2rem 0.4rem;
+      }
+      .kinds {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.25rem 0.75rem;
+        border: 0;
+        margin: 0;
+        padding: 0;
+      }
+      .chip {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.25rem;
+        cursor: pointer;
+      }
+      .chip input {
+        accent-color: var(--_accent);
+        width: 1.05em;
+        height: 1.05em;
+      }
+      .count {
+        color: var(--_muted);
+      }
+      .latest {
+        font-weight: 700;
+        cursor: pointer;
+      }
+      .body {
+        display: grid;
+        grid-template-columns: minmax(0, 1fr) minmax(16rem, 34%);
+        gap: 0.75rem;
+        align-items: start;
+      }
+      @container (max-width: 760px) {
+        .body {
+          grid-template-columns: minmax(0, 1fr);
+        }
+      }
+      .list {
+        min-width: 0;
+        border: 1px solid var(--_line);
+        border-radius: 8px;
+        overflow: hidden;
+        background: var(--_bg);
+      }
+      .lane-names,
+      .row {
+        display: flex;
+        align-items: stretch;
+      }
+      .lane-names {
+        height: 2rem;
+        border-bottom: 1px solid var(--_line);
+        background: var(--_sunken);
+        font-weight: 700;
+      }
+      .gutter {
+        flex: none;
+        width: 5.5rem;
+        display: flex;
+        flex-direction: column;
+        justify-content: center;
+        padding: 0 0.5rem;
+        color: var(--_muted);
+        font-variant-numeric: tabular-nums;
+        font-size: 0.7rem;
+        line-height: 1.15;
+        white-space: nowrap;
+        overflow: hidden;
+      }
+      .seq {
+        color: var(--_fg);
+      }
+      .lanes {
+        position: relative;
+        flex: 1;
+        min-width: 0;
+      }
+      .lane-name {
+        position: absolute;
+        top: 50%;
+        transform: translate(-50%, -50%);
+        white-space: nowrap;
+        max-width: 10rem;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .lane-name.broker {
+        color: var(--_accent);
+      }
+      .older {
+        margin: 0;
+        padding: 0.25rem 0.5rem;
+        font-size: 0.75rem;
+        color: var(--_muted);
+        border-bottom: 1px dashed var(--_line);
+      }
+      .scroller {
+        position: relative;
+        contain: strict;
+        height: var(--sequence-height, 22rem);
+        overflow-y: auto;
+        overflow-x: hidden;
+        overscroll-behavior: contain;
+      }
+      .content {
+        position: relative;
+      }
+      .lane-lines {
+        position: absolute;
+        inset: 0 0 0 5.5rem;
+        pointer-events: none;
+      }
+      .lane-line {
+        position: absolute;
+        top: 0;
+        bottom: 0;
+        border-left: 1px dashed var(--_faint-line);
+      }
+      .lane-line.broker {
+        border-left: 3px solid color-mix(in srgb, var(--_accent) 40%, transparent);
+      }
+      .row {
+        contain: strict;
+        position: absolute;
+        left: 0;
+        right: 0;
+        height: ${ROW_HEIGHT}px;
+        cursor: pointer;
+      }
+      .row:hover {
+        background: color-mix(in srgb, var(--_fg) 5%, transparent);
+      }
+      .row.selected {
+        background: color-mix(in srgb, var(--_accent) 16%, transparent);
+        box-shadow: inset 3px 0 0 var(--_accent);
+      }
+      .arrow {
+        position: absolute;
+        top: 22px;
+        height: 0;
+        border-top: 2px solid var(--_fg);
+      }
+      .kind-methods .arrow {
+        border-top-color: var(--_muted);
+      }
+      .arrow::after {
+        content: '';
+        position: absolute;
+        top: -6px;
+        border: 5px solid transparent;
+      }
+      .arrow.rightward::after {
+        right: -2px;
+        border-left: 8px solid currentColor;
+        border-right: 0;
+      }
+      .arrow.leftward::after {
+        left: -2px;
+        border-right: 8px solid currentColor;
+        border-left: 0;
+      }
+      .kind-methods .arrow::after {
+        color: var(--_muted);
+      }
+      .label {
+        position: absolute;
+        top: 2px;
+        padding-left: 6px;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        font-family: var(--_mono);
+        font-size: 0.78rem;
+        color: var(--_muted);
+      }
+      .label b {
+        color: var(--_fg);
+      }
+      .kind-messages .label b {
+        color: var(--_accent);
+      }
+      .decision,
+      .note {
+        position: absolute;
+        top: 4px;
+        height: 22px;
+        line-height: 20px;
+        padding: 0 0.4rem;
+        border-radius: 4px;
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        font-size: 0.78rem;
+        max-width: 48%;
+      }
+      .decision {
+        transform: translateX(-50%);
+        border: 1px solid currentColor;
+        background: var(--_bg);
+      }
+      .decision.ok {
+        color: var(--_ok);
+      }
+      .decision.warn {
+        color: var(--_warn);
+      }
+      .decision.bad {
+        color: var(--_bad);
+      }
+      .note {
+        transform: translateX(-0.5rem);
+        font-family: var(--_mono);
+        background: color-mix(in srgb, var(--_warn) 12%, var(--_bg));
+        border: 1px solid color-mix(in srgb, var(--_warn) 35%, transparent);
+      }
+      .gap {
+        position: absolute;
+        inset: 4px 0.5rem;
+        font-style: italic;
+        color: var(--_warn);
+        white-space: nowrap;
+        overflow: hidden;
+        text-overflow: ellipsis;
+      }
+      .empty {
+        position: absolute;
+        inset: 1rem;
+        margin: 0;
+        color: var(--_muted);
+      }
+    `,
+  ];
 }
 
 /** Milliseconds since the run started, as the gutter shows them. */

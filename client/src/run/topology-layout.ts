@@ -105,19 +105,33 @@ export function nodeIdFor(ref: NodeRef, asActor: 'producer' | 'consumer'): strin
 export function layoutTopology(topology: Topology): TopologyLayout {
   const exchanges = topology.exchanges.filter((exchange) => exchange.used);
   const exchangeNames = new Set(exchanges.map((exchange) => exchange.name));
-  const drawnBindings = topology.bindings.filter((binding) => isDrawn(binding) && exchangeNames.has(binding.source)
-    && (binding.destinationType === 'queue' || exchangeNames.has(binding.destination)));
+  const drawnBindings = topology.bindings.filter(
+    (binding) =>
+      isDrawn(binding) &&
+      exchangeNames.has(binding.source) &&
+      (binding.destinationType === 'queue' || exchangeNames.has(binding.destination)),
+  );
   const levels = exchangeLevels(exchanges, drawnBindings);
   const producers = topology.actors.filter((actor) => actor.publishes);
   const consumers = topology.actors.filter((actor) => actor.consumes);
 
   // Columns, left to right, each a list of [name, lines below].
   // Dead-letter exchanges nothing publishes to sit at the bottom of their column, where the dead letters' curve comes in from below.
-  const deadLetterOnly = new Set(topology.queues.map((queue) => queue.deadLetterExchange).filter((name): name is string => name !== undefined
-    && !topology.publishes.some((publish) => publish.exchange === name)
-    && !drawnBindings.some((binding) => binding.destinationType === 'exchange' && binding.destination === name)));
+  const deadLetterOnly = new Set(
+    topology.queues
+      .map((queue) => queue.deadLetterExchange)
+      .filter(
+        (name): name is string =>
+          name !== undefined &&
+          !topology.publishes.some((publish) => publish.exchange === name) &&
+          !drawnBindings.some((binding) => binding.destinationType === 'exchange' && binding.destination === name),
+      ),
+  );
   const exchangeColumns: ExchangeInfo[][] = [];
-  for (const exchange of [...exchanges.filter((e) => !deadLetterOnly.has(e.name)), ...exchanges.filter((e) => deadLetterOnly.has(e.name))]) {
+  for (const exchange of [
+    ...exchanges.filter((e) => !deadLetterOnly.has(e.name)),
+    ...exchanges.filter((e) => deadLetterOnly.has(e.name)),
+  ]) {
     (exchangeColumns[levels.get(exchange.name)!] ??= []).push(exchange);
   }
   const order = new Map<string, number>();
@@ -126,10 +140,13 @@ export function layoutTopology(topology: Topology): TopologyLayout {
   };
   const byAverage = <T>(items: T[], idOf: (item: T) => string, neighbours: (item: T) => string[]): T[] => {
     const weight = (item: T): number => {
-      const known = neighbours(item).map((id) => order.get(id)).filter((value): value is number => value !== undefined);
+      const known = neighbours(item)
+        .map((id) => order.get(id))
+        .filter((value): value is number => value !== undefined);
       return known.length === 0 ? Number.POSITIVE_INFINITY : known.reduce((total, value) => total + value, 0) / known.length;
     };
-    const sorted = items.map((item, index) => ({ item, index, weight: weight(item) }))
+    const sorted = items
+      .map((item, index) => ({ item, index, weight: weight(item) }))
       .sort((a, b) => (a.weight === b.weight ? a.index - b.index : a.weight < b.weight ? -1 : 1))
       .map((entry) => entry.item);
     sorted.forEach((item, index) => place(idOf(item), index, sorted.length));
@@ -137,29 +154,40 @@ export function layoutTopology(topology: Topology): TopologyLayout {
   };
 
   exchangeColumns.forEach((column) => column.forEach((exchange, index) => place(nodeId('exchange', exchange.name), index, column.length)));
-  const queues = byAverage(topology.queues, (queue) => nodeId('queue', queue.name), (queue) => drawnBindings
-    .filter((binding) => binding.destinationType === 'queue' && binding.destination === queue.name)
-    .map((binding) => nodeId('exchange', binding.source)));
-  const sortedConsumers = byAverage(consumers, (actor) => nodeId('consumer', actor.name), (actor) => topology.consumers
-    .filter((consumer) => consumer.actor === actor.name)
-    .map((consumer) => nodeId('queue', consumer.queue)));
-  const sortedProducers = byAverage(producers, (actor) => nodeId('producer', actor.name), (actor) => topology.publishes
-    .filter((publish) => publish.actor === actor.name)
-    .map((publish) => nodeId('exchange', publish.exchange)));
+  const queues = byAverage(
+    topology.queues,
+    (queue) => nodeId('queue', queue.name),
+    (queue) =>
+      drawnBindings
+        .filter((binding) => binding.destinationType === 'queue' && binding.destination === queue.name)
+        .map((binding) => nodeId('exchange', binding.source)),
+  );
+  const sortedConsumers = byAverage(
+    consumers,
+    (actor) => nodeId('consumer', actor.name),
+    (actor) => topology.consumers.filter((consumer) => consumer.actor === actor.name).map((consumer) => nodeId('queue', consumer.queue)),
+  );
+  const sortedProducers = byAverage(
+    producers,
+    (actor) => nodeId('producer', actor.name),
+    (actor) => topology.publishes.filter((publish) => publish.actor === actor.name).map((publish) => nodeId('exchange', publish.exchange)),
+  );
 
   interface Column {
     role: NodeRole;
     boxes: { name: string; height: number; below: number }[];
   }
-  const columns: Column[] = ([
-    { role: 'producer', boxes: sortedProducers.map((actor) => ({ name: actor.name, height: 64, below: LINES_BELOW.producer })) },
-    ...exchangeColumns.map((column) => ({
-      role: 'exchange' as const,
-      boxes: column.map((exchange) => ({ name: exchange.name, height: 64, below: LINES_BELOW.exchange })),
-    })),
-    { role: 'queue', boxes: queues.map((queue) => ({ name: queue.name, height: 92, below: LINES_BELOW.queue })) },
-    { role: 'consumer', boxes: sortedConsumers.map((actor) => ({ name: actor.name, height: 64, below: LINES_BELOW.consumer })) },
-  ] satisfies Column[]).filter((column) => column.boxes.length > 0);
+  const columns: Column[] = (
+    [
+      { role: 'producer', boxes: sortedProducers.map((actor) => ({ name: actor.name, height: 64, below: LINES_BELOW.producer })) },
+      ...exchangeColumns.map((column) => ({
+        role: 'exchange' as const,
+        boxes: column.map((exchange) => ({ name: exchange.name, height: 64, below: LINES_BELOW.exchange })),
+      })),
+      { role: 'queue', boxes: queues.map((queue) => ({ name: queue.name, height: 92, below: LINES_BELOW.queue })) },
+      { role: 'consumer', boxes: sortedConsumers.map((actor) => ({ name: actor.name, height: 64, below: LINES_BELOW.consumer })) },
+    ] satisfies Column[]
+  ).filter((column) => column.boxes.length > 0);
 
   const columnHeight = (boxes: { height: number; below: number }[]): number =>
     boxes.reduce((total, box) => total + box.height + box.below * LINE_HEIGHT, 0) + ROW_GAP * Math.max(0, boxes.length - 1);
@@ -169,10 +197,24 @@ export function layoutTopology(topology: Topology): TopologyLayout {
   let x = MARGIN;
   for (const column of columns) {
     const isActor = column.role === 'producer' || column.role === 'consumer';
-    const width = isActor ? actorColumnWidth(column.role, column.boxes.map((box) => box.name)) : WIDTH[column.role];
+    const width = isActor
+      ? actorColumnWidth(
+          column.role,
+          column.boxes.map((box) => box.name),
+        )
+      : WIDTH[column.role];
     let y = (height - columnHeight(column.boxes)) / 2;
     for (const box of column.boxes) {
-      nodes.push({ id: nodeId(column.role, box.name), role: column.role, name: box.name, x, y, width, height: box.height, below: box.below });
+      nodes.push({
+        id: nodeId(column.role, box.name),
+        role: column.role,
+        name: box.name,
+        x,
+        y,
+        width,
+        height: box.height,
+        below: box.below,
+      });
       y += box.height + box.below * LINE_HEIGHT + ROW_GAP;
     }
     x += width + GAP_AFTER[column.role];
@@ -262,8 +304,8 @@ function separateLabels(edges: LaidEdge[]): void {
     if (edge.binding === undefined) continue;
     // The label's width as the view writes it: the key cut to at most 20 characters, then the count.
     const width = Math.min(Math.max(edge.binding.routingKey.length, 11), 20) * 8 + 12 + 32;
-    const clear = (at: Point): boolean => placed.every((other) =>
-      Math.abs(other.at.x - at.x) * 2 >= other.width + width || Math.abs(other.at.y - at.y) >= LABEL_HEIGHT);
+    const clear = (at: Point): boolean =>
+      placed.every((other) => Math.abs(other.at.x - at.x) * 2 >= other.width + width || Math.abs(other.at.y - at.y) >= LABEL_HEIGHT);
     const spot = LABEL_SPOTS.map((t) => pointOn(edge.curve, t)).find(clear);
     if (spot !== undefined) edge.labelAt = spot;
     placed.push({ at: edge.labelAt, width });
@@ -320,8 +362,6 @@ function exchangeLevels(exchanges: ExchangeInfo[], bindings: BindingInfo[]): Map
   }
   return levels;
 }
-
-
 
 /** Right side of one box to the left side of the next, bowed by `spread` in the middle. */
 export function forwardCurve(source: LaidNode, target: LaidNode, spread: number): Curve {

@@ -4,15 +4,7 @@
  * the order it first appeared, and set right by the broker's snapshots.
  */
 import type { BrokerStateEvent, JsonValue } from '../../../server/protocol/index.js';
-import type {
-  ActorInfo,
-  BindingInfo,
-  ConsumerInfo,
-  ExchangeInfo,
-  PublishInfo,
-  QueueInfo,
-  Topology,
-} from './topology-types.js';
+import type { ActorInfo, BindingInfo, ConsumerInfo, ExchangeInfo, PublishInfo, QueueInfo, Topology } from './topology-types.js';
 
 /** What the trace calls the default exchange in matched bindings. */
 const DEFAULT_EXCHANGE_LABEL = '(AMQP default)';
@@ -43,7 +35,8 @@ export class TopologyStore {
 
   /** The bindings a matchedBindings entry names (headers bindings are described with their arguments; found without them). */
   bindingsDescribed(description: string): BindingInfo[] {
-    const withoutArguments = description.endsWith(']') && description.includes(' [') ? description.slice(0, description.lastIndexOf(' [')) : description;
+    const withoutArguments =
+      description.endsWith(']') && description.includes(' [') ? description.slice(0, description.lastIndexOf(' [')) : description;
     return this.bindingsByDescription.get(withoutArguments) ?? [];
   }
 
@@ -72,7 +65,13 @@ export class TopologyStore {
     for (const state of event.exchanges) {
       seenExchanges.add(state.name);
       const exchange = this.exchange(state.name);
-      Object.assign(exchange, { exists: true, type: state.type, durable: state.durable, autoDelete: state.autoDelete, internal: state.internal });
+      Object.assign(exchange, {
+        exists: true,
+        type: state.type,
+        durable: state.durable,
+        autoDelete: state.autoDelete,
+        internal: state.internal,
+      });
       // The broker's own exchanges are drawn once used; any other one is the run's.
       if (state.name !== '' && !state.name.startsWith('amq.')) exchange.used = true;
     }
@@ -92,7 +91,17 @@ export class TopologyStore {
   actor(name: string): ActorInfo {
     let actor = this.actors.get(name);
     if (actor === undefined) {
-      actor = { name, publishes: false, consumes: false, published: 0, delivered: 0, acked: 0, prefetch: undefined, connection: 'open', gaveBack: 0 };
+      actor = {
+        name,
+        publishes: false,
+        consumes: false,
+        published: 0,
+        delivered: 0,
+        acked: 0,
+        prefetch: undefined,
+        connection: 'open',
+        gaveBack: 0,
+      };
       this.actors.set(name, actor);
     }
     return actor;

@@ -21,20 +21,23 @@ import { ChannelBook, type HeldDelivery } from './channel-book.js';
 import { KeyedFifo } from './keyed-fifo.js';
 import { MoveLog, type MessageCopy, type MessageMove, type NodeRef } from './message-moves.js';
 import { bindingKey, TopologyStore } from './topology-store.js';
-import {
-  RECENT_ARRIVALS,
-  RECENT_UNROUTABLE,
-  zeroCounters,
-  type ConsumerInfo,
-  type RunCounters,
-  type Topology,
-} from './topology-types.js';
+import { RECENT_ARRIVALS, RECENT_UNROUTABLE, zeroCounters, type ConsumerInfo, type RunCounters, type Topology } from './topology-types.js';
 
 /** Requests whose effect waits for their -ok (a refused request changes nothing). */
 const REQUESTS: ReadonlySet<string> = new Set([
-  'exchange.declare', 'exchange.delete', 'exchange.bind', 'exchange.unbind',
-  'queue.declare', 'queue.bind', 'queue.unbind', 'queue.purge', 'queue.delete',
-  'basic.consume', 'basic.cancel', 'basic.get', 'confirm.select',
+  'exchange.declare',
+  'exchange.delete',
+  'exchange.bind',
+  'exchange.unbind',
+  'queue.declare',
+  'queue.bind',
+  'queue.unbind',
+  'queue.purge',
+  'queue.delete',
+  'basic.consume',
+  'basic.cancel',
+  'basic.get',
+  'confirm.select',
 ]);
 
 /** Journeys whose labels are remembered; an older one that moves again is shown without its label. */
@@ -203,7 +206,13 @@ export class TopologyTracker {
         const destination = text(toExchange ? fields.destination : fields.queue);
         this.store.exchange(source).used = true;
         if (toExchange) this.store.exchange(destination).used = true;
-        const binding = this.store.binding(source, destination, toExchange ? 'exchange' : 'queue', text(fields.routingKey), objectOf(fields.arguments));
+        const binding = this.store.binding(
+          source,
+          destination,
+          toExchange ? 'exchange' : 'queue',
+          text(fields.routingKey),
+          objectOf(fields.arguments),
+        );
         binding.exists = true;
         break;
       }
@@ -301,7 +310,12 @@ export class TopologyTracker {
     exchange.used = true;
     exchange.received += 1;
     this.store.publishInfo(event.actor, exchangeName).published += 1;
-    const copy = this.move(this.newCopy(labelFor(exchangeName, routingKey, event.message)), 'publish', actorRef(event.actor), exchangeRef(exchangeName));
+    const copy = this.move(
+      this.newCopy(labelFor(exchangeName, routingKey, event.message)),
+      'publish',
+      actorRef(event.actor),
+      exchangeRef(exchangeName),
+    );
     this.awaitingDecision.push(routeKey(exchangeName, routingKey), copy);
   }
 
@@ -317,9 +331,10 @@ export class TopologyTracker {
     queue.ready = Math.max(0, queue.ready - 1);
     // Deliveries to different connections reach the trace in their own order, not the queue's: match by label.
     const label = labelFor(text(fields.exchange), text(fields.routingKey), event.message);
-    const waited = this.waiting.take(queueName, (copy) => this.labels.get(copy.journey) === label)
-      ?? (fields.redelivered === true ? this.requeuedUnannounced(queueName, label) : undefined)
-      ?? this.newCopy(label);
+    const waited =
+      this.waiting.take(queueName, (copy) => this.labels.get(copy.journey) === label) ??
+      (fields.redelivered === true ? this.requeuedUnannounced(queueName, label) : undefined) ??
+      this.newCopy(label);
     const copy = this.move(waited, 'deliver', queueRef(queueName), actorRef(actor), { redelivered: fields.redelivered === true });
     if (!noAck) {
       queue.unacked += 1;
@@ -332,8 +347,8 @@ export class TopologyTracker {
     const routingKey = text(event.fields.routingKey);
     this.counters.returned += 1;
     this.store.publishInfo(event.actor, exchangeName).returned += 1;
-    const copy = this.awaitingReturn.shift(routeKey(exchangeName, routingKey))
-      ?? this.newCopy(labelFor(exchangeName, routingKey, event.message));
+    const copy =
+      this.awaitingReturn.shift(routeKey(exchangeName, routingKey)) ?? this.newCopy(labelFor(exchangeName, routingKey, event.message));
     this.move(copy, 'return', exchangeRef(exchangeName), actorRef(event.actor));
   }
 
@@ -420,7 +435,9 @@ export class TopologyTracker {
         this.store.exchange(binding.destination).received += 1;
         this.move(hop, 'route', exchangeRef(binding.source), exchangeRef(binding.destination), { bindingKey: binding.routingKey });
       } else {
-        const copy = this.move(hop, 'route', exchangeRef(binding.source), queueRef(binding.destination), { bindingKey: binding.routingKey });
+        const copy = this.move(hop, 'route', exchangeRef(binding.source), queueRef(binding.destination), {
+          bindingKey: binding.routingKey,
+        });
         if (!arrivals.has(binding.destination)) arrivals.set(binding.destination, copy);
       }
     }
@@ -434,7 +451,9 @@ export class TopologyTracker {
     const published = this.takeDecided(event);
     const exchange = this.store.exchange(event.exchange);
     exchange.unroutable += 1;
-    exchange.recentUnroutable = [...exchange.recentUnroutable.filter((key) => key !== event.routingKey), event.routingKey].slice(-RECENT_UNROUTABLE);
+    exchange.recentUnroutable = [...exchange.recentUnroutable.filter((key) => key !== event.routingKey), event.routingKey].slice(
+      -RECENT_UNROUTABLE,
+    );
     this.counters.dropped += 1;
     const copy = this.move(published, 'unroutable', exchangeRef(event.exchange));
     this.awaitingReturn.push(routeKey(event.exchange, event.routingKey), copy);
@@ -468,8 +487,8 @@ export class TopologyTracker {
     this.counters.deadLettered += 1;
     // The event names where the message went; where it came from is the queue that had one waiting for this fate.
     const fromDiscarded = this.awaitingDiscard.findKey((name) => this.store.queues.get(name)?.deadLetterExchange === deadLetterExchange);
-    const sourceName = fromDiscarded
-      ?? [...this.store.queues.values()].find((queue) => queue.deadLetterExchange === deadLetterExchange)?.name;
+    const sourceName =
+      fromDiscarded ?? [...this.store.queues.values()].find((queue) => queue.deadLetterExchange === deadLetterExchange)?.name;
     let leaving: MessageCopy | undefined;
     if (fromDiscarded !== undefined) leaving = this.awaitingDiscard.shift(fromDiscarded);
     else if (sourceName !== undefined) leaving = this.leftReady(sourceName);
@@ -482,7 +501,9 @@ export class TopologyTracker {
       leaving = this.move(leaving, 'dead-letter', queueRef(sourceName), exchangeRef(deadLetterExchange));
     }
     for (const queueName of event.queues) {
-      const binding = [...this.store.bindings.values()].find((candidate) => candidate.source === deadLetterExchange && candidate.destination === queueName);
+      const binding = [...this.store.bindings.values()].find(
+        (candidate) => candidate.source === deadLetterExchange && candidate.destination === queueName,
+      );
       if (binding !== undefined) binding.matched += 1;
       const copy = this.move(leaving, 'route', exchangeRef(deadLetterExchange), queueRef(queueName), { bindingKey: binding?.routingKey });
       this.arrived(queueName, copy);
@@ -530,8 +551,10 @@ export class TopologyTracker {
 
   /** The publish this decision is about (decisions come in publish order per exchange and key). */
   private takeDecided(event: BrokerDecisionEvent): MessageCopy {
-    return this.awaitingDecision.shift(routeKey(event.exchange, event.routingKey))
-      ?? this.newCopy(labelFor(event.exchange, event.routingKey, undefined));
+    return (
+      this.awaitingDecision.shift(routeKey(event.exchange, event.routingKey)) ??
+      this.newCopy(labelFor(event.exchange, event.routingKey, undefined))
+    );
   }
 
   /** Records the next move of a copy and returns the copy as it is after the move. */
@@ -559,7 +582,6 @@ export class TopologyTracker {
     this.labels.set(journey, label);
     return { journey, stage: -1 };
   }
-
 }
 
 /** The request a reply answers: queue.declare-ok answers queue.declare, get-ok and get-empty answer basic.get. */
@@ -568,15 +590,12 @@ function requestOf(reply: string): string {
   return reply.slice(0, -'-ok'.length);
 }
 
-
-
 /** What to call a message on screen: its routing key, or on the default exchange (where the key is a queue name) its body. */
 function labelFor(exchange: string, routingKey: string, message: MessageView | undefined): string {
   const body = message?.bodyPreview.trim() ?? '';
   if ((exchange === '' || routingKey === '') && body !== '') return body.length > 24 ? `${body.slice(0, 23)}…` : body;
   return routingKey;
 }
-
 
 function consumerKey(actor: string, channel: number, tag: string): string {
   return `${actor}\u0000${channel}\u0000${tag}`;

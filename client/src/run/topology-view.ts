@@ -8,7 +8,15 @@ import type { MessageMove } from './message-moves.js';
 import type { RunModel } from './run-model.js';
 import { formatCount } from './number-format.js';
 import { runTheme } from './run-styles.js';
-import { LINE_HEIGHT, layoutTopology, nameCharsFitting, pathOf, type LaidEdge, type LaidNode, type TopologyLayout } from './topology-layout.js';
+import {
+  LINE_HEIGHT,
+  layoutTopology,
+  nameCharsFitting,
+  pathOf,
+  type LaidEdge,
+  type LaidNode,
+  type TopologyLayout,
+} from './topology-layout.js';
 import type { ActorInfo, ConsumerInfo, ExchangeInfo, QueueInfo, Topology } from './topology-types.js';
 
 declare global {
@@ -65,7 +73,10 @@ export class TopologyViewElement extends LitElement {
   private paths: MovePaths | undefined;
   /** Increases when the picture (all but the dots) must be drawn again. */
   private pictureVersion = 0;
-  private readonly throttle = new BusyThrottle(() => this.redrawPicture(), () => this.model?.lastSeq ?? 0);
+  private readonly throttle = new BusyThrottle(
+    () => this.redrawPicture(),
+    () => this.model?.lastSeq ?? 0,
+  );
   private nextMoveId = 1;
   private unsubscribe: (() => void) | undefined;
   private frameRequest = 0;
@@ -165,8 +176,11 @@ export class TopologyViewElement extends LitElement {
     // The picture redraws when the run changes (a few times a second in a flood); the dots every frame, on a layer of their own.
     return html`
       <div class="scroller">
-        <div class="stage" style="aspect-ratio: ${layout.width} / ${layout.height}; max-width: calc(var(--topology-max-scale, 1.25) * ${layout.width}px);
-          min-width: ${Math.round(layout.width * MIN_SCALE)}px">
+        <div
+          class="stage"
+          style="aspect-ratio: ${layout.width} / ${layout.height}; max-width: calc(var(--topology-max-scale, 1.25) * ${layout.width}px);
+          min-width: ${Math.round(layout.width * MIN_SCALE)}px"
+        >
           ${guard([this.pictureVersion], () => this.renderPicture(layout, topology))}
           <svg class="dots-layer" viewBox=${viewBox} aria-hidden="true">
             <g class="dots">${dots.map((dot) => renderDot(dot, named.has(dot)))}</g>
@@ -174,9 +188,13 @@ export class TopologyViewElement extends LitElement {
           </svg>
         </div>
       </div>
-      ${this.animator.notDrawn > 0
-        ? html`<p class="note">${formatCount(this.animator.notDrawn)} messages moved faster than they can be drawn: counted on their edges instead.</p>`
-        : nothing}
+      ${
+        this.animator.notDrawn > 0
+          ? html`<p class="note">
+              ${formatCount(this.animator.notDrawn)} messages moved faster than they can be drawn: counted on their edges instead.
+            </p>`
+          : nothing
+      }
     `;
   }
 
@@ -186,7 +204,12 @@ export class TopologyViewElement extends LitElement {
       exchanges: new Map(topology.exchanges.map((exchange) => [exchange.name, exchange])),
       queues: new Map(topology.queues.map((queue) => [queue.name, queue])),
     };
-    return html`<svg part="picture" viewBox="0 0 ${layout.width} ${layout.height}" role="group" aria-label="Topology: ${describeTopology(topology)}">
+    return html`<svg
+      part="picture"
+      viewBox="0 0 ${layout.width} ${layout.height}"
+      role="group"
+      aria-label="Topology: ${describeTopology(topology)}"
+    >
       <defs>
         <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
           <path d="M0 0L10 5L0 10z" class="arrowhead"></path>
@@ -213,7 +236,11 @@ export class TopologyViewElement extends LitElement {
     const type = exchanges.get(binding.source)?.type;
     let key = binding.routingKey;
     if (type === 'fanout') key = 'any key';
-    else if (type === 'headers') key = Object.entries(binding.arguments).map(([name, value]) => `${name}=${String(value)}`).join(', ') || 'any';
+    else if (type === 'headers')
+      key =
+        Object.entries(binding.arguments)
+          .map(([name, value]) => `${name}=${String(value)}`)
+          .join(', ') || 'any';
     else if (key === '') key = '(empty key)';
     // Labels fit the gap between the columns: long keys (a reply queue's name) are cut, in full in the title.
     const text = binding.matched > 0 ? `${shorten(key, 12)} · ${formatCount(binding.matched)}` : shorten(key, 20);
@@ -233,7 +260,13 @@ export class TopologyViewElement extends LitElement {
       }
       case 'consumer': {
         const actor = byName.actors.get(node.name);
-        return actor === undefined ? nothing : renderConsumer(node, actor, topology.consumers.filter((consumer) => consumer.actor === node.name));
+        return actor === undefined
+          ? nothing
+          : renderConsumer(
+              node,
+              actor,
+              topology.consumers.filter((consumer) => consumer.actor === node.name),
+            );
       }
       case 'exchange': {
         const exchange = byName.exchanges.get(node.name);
@@ -246,178 +279,183 @@ export class TopologyViewElement extends LitElement {
     }
   }
 
-  static override styles = [runTheme, css`
-    :host {
-      display: block;
-      min-width: 0;
-    }
-    .scroller {
-      overflow-x: auto;
-    }
-    /* A small topology is not blown up past --topology-max-scale times its size. */
-    .stage {
-      position: relative;
-      margin-inline: auto;
-    }
-    /* Both layers fill the stage and share a viewBox, so dots land on the picture at any size. */
-    svg {
-      position: absolute;
-      inset: 0;
-      width: 100%;
-      height: 100%;
-      font-family: inherit;
-      font-size: 15px;
-    }
-    .dots-layer {
-      pointer-events: none;
-    }
-    .empty,
-    .note {
-      margin: 0.5rem 0;
-      color: var(--_muted);
-      font-size: 0.875rem;
-    }
-    .edge {
-      fill: none;
-      stroke: var(--_muted);
-      stroke-width: 2;
-    }
-    .edge.binding {
-      stroke: var(--_fg);
-      stroke-opacity: 0.55;
-    }
-    .edge.dead-letter {
-      stroke: var(--_bad);
-      stroke-dasharray: 7 5;
-    }
-    .arrowhead {
-      fill: var(--_muted);
-    }
-    .box {
-      fill: var(--_bg);
-      stroke: var(--_fg);
-      stroke-width: 2;
-    }
-    .exchange .box {
-      fill: color-mix(in srgb, var(--_accent) 12%, var(--_bg));
-      stroke: var(--_accent);
-    }
-    .queue .box {
-      fill: var(--_sunken);
-    }
-    .gone .box {
-      stroke-dasharray: 6 5;
-      opacity: 0.7;
-    }
-    .stopped .box {
-      stroke-dasharray: 4 4;
-    }
-    text {
-      fill: var(--_fg);
-    }
-    .name {
-      font-weight: 700;
-      font-size: 16px;
-    }
-    .mono {
-      font-family: var(--_mono);
-    }
-    .small {
-      font-size: 13px;
-      fill: var(--_muted);
-    }
-    .count {
-      font-size: 22px;
-      font-weight: 800;
-      font-variant-numeric: tabular-nums;
-    }
-    .count-label {
-      font-size: 12px;
-      fill: var(--_muted);
-    }
-    .bad-text {
-      fill: var(--_bad);
-      font-weight: 700;
-      font-size: 13px;
-    }
-    .warn-text {
-      fill: var(--_warn);
-      font-weight: 700;
-      font-size: 13px;
-    }
-    .label-bg {
-      fill: var(--_bg);
-      stroke: var(--_faint-line);
-      stroke-width: 1;
-    }
-    .edge-label text {
-      font-family: var(--_mono);
-      font-size: 13px;
-      font-weight: 600;
-    }
-    .edge-label.bad text {
-      fill: var(--_bad);
-    }
-    .dot circle {
-      stroke: var(--_bg);
-      stroke-width: 2;
-    }
-    .dot.ok circle {
-      fill: var(--_ok);
-    }
-    .dot.warn circle {
-      fill: var(--_warn);
-    }
-    .dot.bad circle {
-      fill: var(--_bad);
-    }
-    .dot .ring {
-      fill: none;
-      stroke: var(--_ok);
-      stroke-width: 2;
-    }
-    .dot .mark {
-      fill: var(--_bg);
-      font-size: 12px;
-      font-weight: 800;
-    }
-    .dot .dot-label {
-      font-family: var(--_mono);
-      font-size: 13px;
-      font-weight: 600;
-      paint-order: stroke;
-      stroke: var(--_bg);
-      stroke-width: 4px;
-      stroke-linejoin: round;
-    }
-    .dot.bad .dot-label {
-      fill: var(--_bad);
-    }
-    .dot.warn .dot-label {
-      fill: var(--_warn);
-    }
-    /* Presenter mode: the small print a projector would lose grows a little (box sizes keep room for it). */
-    :host-context(html[data-presenter]) .small,
-    :host-context(html[data-presenter]) .warn-text,
-    :host-context(html[data-presenter]) .bad-text {
-      font-size: 14.5px;
-    }
-    :host-context(html[data-presenter]) .count-label {
-      font-size: 13.5px;
-    }
-    .overflow text {
-      font-weight: 800;
-      font-size: 14px;
-      fill: var(--_accent);
-      paint-order: stroke;
-      stroke: var(--_bg);
-      stroke-width: 4px;
-    }
-  `];
+  static override styles = [
+    runTheme,
+    css`
+      :host {
+        display: block;
+        min-width: 0;
+      }
+      .scroller {
+        overflow-x: auto;
+      }
+      /* A small topology is not blown up past --topology-max-scale times its size. */
+      .stage {
+        position: relative;
+        margin-inline: auto;
+      }
+      /* Both layers fill the stage and share a viewBox, so dots land on the picture at any size. */
+      svg {
+        position: absolute;
+        inset: 0;
+        width: 100%;
+        height: 100%;
+        font-family: inherit;
+        font-size: 15px;
+      }
+      .dots-layer {
+        pointer-events: none;
+      }
+      .empty,
+      .note {
+        margin: 0.5rem 0;
+        color: var(--_muted);
+        font-size: 0.875rem;
+      }
+      .edge {
+        fill: none;
+        stroke: var(--_muted);
+        stroke-width: 2;
+      }
+      .edge.binding {
+        stroke: var(--_fg);
+        stroke-opacity: 0.55;
+      }
+      .edge.dead-letter {
+        stroke: var(--_bad);
+        stroke-dasharray: 7 5;
+      }
+      .arrowhead {
+        fill: var(--_muted);
+      }
+      .box {
+        fill: var(--_bg);
+        stroke: var(--_fg);
+        stroke-width: 2;
+      }
+      .exchange .box {
+        fill: color-mix(in srgb, var(--_accent) 12%, var(--_bg));
+        stroke: var(--_accent);
+      }
+      .queue .box {
+        fill: var(--_sunken);
+      }
+      .gone .box {
+        stroke-dasharray: 6 5;
+        opacity: 0.7;
+      }
+      .stopped .box {
+        stroke-dasharray: 4 4;
+      }
+      text {
+        fill: var(--_fg);
+      }
+      .name {
+        font-weight: 700;
+        font-size: 16px;
+      }
+      .mono {
+        font-family: var(--_mono);
+      }
+      .small {
+        font-size: 13px;
+        fill: var(--_muted);
+      }
+      .count {
+        font-size: 22px;
+        font-weight: 800;
+        font-variant-numeric: tabular-nums;
+      }
+      .count-label {
+        font-size: 12px;
+        fill: var(--_muted);
+      }
+      .bad-text {
+        fill: var(--_bad);
+        font-weight: 700;
+        font-size: 13px;
+      }
+      .warn-text {
+        fill: var(--_warn);
+        font-weight: 700;
+        font-size: 13px;
+      }
+      .label-bg {
+        fill: var(--_bg);
+        stroke: var(--_faint-line);
+        stroke-width: 1;
+      }
+      .edge-label text {
+        font-family: var(--_mono);
+        font-size: 13px;
+        font-weight: 600;
+      }
+      .edge-label.bad text {
+        fill: var(--_bad);
+      }
+      .dot circle {
+        stroke: var(--_bg);
+        stroke-width: 2;
+      }
+      .dot.ok circle {
+        fill: var(--_ok);
+      }
+      .dot.warn circle {
+        fill: var(--_warn);
+      }
+      .dot.bad circle {
+        fill: var(--_bad);
+      }
+      .dot .ring {
+        fill: none;
+        stroke: var(--_ok);
+        stroke-width: 2;
+      }
+      .dot .mark {
+        fill: var(--_bg);
+        font-size: 12px;
+        font-weight: 800;
+      }
+      .dot .dot-label {
+        font-family: var(--_mono);
+        font-size: 13px;
+        font-weight: 600;
+        paint-order: stroke;
+        stroke: var(--_bg);
+        stroke-width: 4px;
+        stroke-linejoin: round;
+      }
+      .dot.bad .dot-label {
+        fill: var(--_bad);
+      }
+      .dot.warn .dot-label {
+        fill: var(--_warn);
+      }
+      /* Presenter mode: the small print a projector would lose grows a little (box sizes keep room for it). */
+      :host-context(html[data-presenter]) .small,
+      :host-context(html[data-presenter]) .warn-text,
+      :host-context(html[data-presenter]) .bad-text {
+        font-size: 14.5px;
+      }
+      :host-context(html[data-presenter]) .count-label {
+        font-size: 13.5px;
+      }
+      .overflow text {
+        font-weight: 800;
+        font-size: 14px;
+        fill: var(--_accent);
+        paint-order: stroke;
+        stroke: var(--_bg);
+        stroke-width: 4px;
+      }
+    `,
+  ];
 }
 
 function renderProducer(node: LaidNode, actor: ActorInfo, topology: Topology): SVGTemplateResult {
-  const returned = topology.publishes.filter((publish) => publish.actor === actor.name).reduce((total, publish) => total + publish.returned, 0);
+  const returned = topology.publishes
+    .filter((publish) => publish.actor === actor.name)
+    .reduce((total, publish) => total + publish.returned, 0);
   const cx = node.x + node.width / 2;
   return svg`<g class="actor producer ${actor.connection !== 'open' ? 'stopped' : ''}" data-actor=${actor.name} data-role="producer"
       data-published=${actor.published} role="img" aria-label="producer ${actor.name}: sent ${formatCount(actor.published)}${returned > 0 ? `, ${returned} returned` : ''}">
@@ -432,7 +470,9 @@ function renderProducer(node: LaidNode, actor: ActorInfo, topology: Topology): S
 function renderConsumer(node: LaidNode, actor: ActorInfo, consumers: ConsumerInfo[]): SVGTemplateResult {
   const cx = node.x + node.width / 2;
   const autoAck = consumers.length > 0 && consumers.every((consumer) => consumer.noAck);
-  const counts = autoAck ? `got ${formatCount(actor.delivered)} · auto-ack` : `got ${formatCount(actor.delivered)} · acked ${formatCount(actor.acked)}`;
+  const counts = autoAck
+    ? `got ${formatCount(actor.delivered)} · auto-ack`
+    : `got ${formatCount(actor.delivered)} · acked ${formatCount(actor.acked)}`;
   const statusY = node.y + node.height + LINE_HEIGHT;
   let status: SVGTemplateResult;
   if (actor.connection === 'lost') {
@@ -460,8 +500,16 @@ function renderExchange(node: LaidNode, exchange: ExchangeInfo): SVGTemplateResu
   const { x, y, width, height } = node;
   const cx = x + width / 2;
   const inset = 16;
-  const points = [[x + inset, y], [x + width - inset, y], [x + width, y + height / 2], [x + width - inset, y + height], [x + inset, y + height], [x, y + height / 2]]
-    .map(([px, py]) => `${px},${py}`).join(' ');
+  const points = [
+    [x + inset, y],
+    [x + width - inset, y],
+    [x + width, y + height / 2],
+    [x + width - inset, y + height],
+    [x + inset, y + height],
+    [x, y + height / 2],
+  ]
+    .map(([px, py]) => `${px},${py}`)
+    .join(' ');
   const name = exchange.name === '' ? '(AMQP default)' : exchange.name;
   const type = `${exchange.type || '?'} exchange${exchange.exists ? '' : ' (deleted)'}`;
   const below = y + height + LINE_HEIGHT;
@@ -472,11 +520,15 @@ function renderExchange(node: LaidNode, exchange: ExchangeInfo): SVGTemplateResu
     <polygon class="box" points=${points}></polygon>
     <text class="name" x=${cx} y=${y + 28} text-anchor="middle">${shorten(name, 17)}</text>
     <text class="small" x=${cx} y=${y + 47} text-anchor="middle">${type}</text>
-    ${exchange.unroutable > 0
-      ? svg`<text class="bad-text" x=${cx} y=${below} text-anchor="middle">✕ ${formatCount(exchange.unroutable)} unroutable, dropped</text>
-        ${exchange.recentUnroutable.map((key, index) => svg`<text class="small mono" x=${cx} y=${below + LINE_HEIGHT * (index + 1)} text-anchor="middle"
-          text-decoration="line-through">${shorten(key, 24)}</text>`)}`
-      : nothing}
+    ${
+      exchange.unroutable > 0
+        ? svg`<text class="bad-text" x=${cx} y=${below} text-anchor="middle">✕ ${formatCount(exchange.unroutable)} unroutable, dropped</text>
+        ${exchange.recentUnroutable.map(
+          (key, index) => svg`<text class="small mono" x=${cx} y=${below + LINE_HEIGHT * (index + 1)} text-anchor="middle"
+          text-decoration="line-through">${shorten(key, 24)}</text>`,
+        )}`
+        : nothing
+    }
   </g>`;
 }
 
@@ -498,17 +550,21 @@ function renderQueue(node: LaidNode, queue: QueueInfo): SVGTemplateResult {
     <title>${queue.name}</title>
     <rect class="box" x=${x} y=${y} width=${width} height=${height} rx="6"></rect>
     <text class="name mono" x=${cx} y=${y + 22} text-anchor="middle">${shorten(queue.name, 20)}</text>
-    ${queue.exists
-      ? svg`<text class="count" x=${x + quarter} y=${y + 52} text-anchor="middle">${formatCount(queue.ready)}</text>
+    ${
+      queue.exists
+        ? svg`<text class="count" x=${x + quarter} y=${y + 52} text-anchor="middle">${formatCount(queue.ready)}</text>
         <text class="count" x=${x + 3 * quarter} y=${y + 52} text-anchor="middle">${formatCount(queue.unacked)}</text>
         <text class="count-label" x=${x + quarter} y=${y + 67} text-anchor="middle">ready</text>
         <text class="count-label" x=${x + 3 * quarter} y=${y + 67} text-anchor="middle">unacked</text>`
-      : svg`<text class="count" x=${cx} y=${y + 52} text-anchor="middle">deleted</text>
-        <text class="count-label" x=${cx} y=${y + 67} text-anchor="middle">${deletedBecause(queue)}</text>`}
+        : svg`<text class="count" x=${cx} y=${y + 52} text-anchor="middle">deleted</text>
+        <text class="count-label" x=${cx} y=${y + 67} text-anchor="middle">${deletedBecause(queue)}</text>`
+    }
     <text class="small" x=${cx} y=${y + 84} text-anchor="middle">received ${formatCount(queue.received)}</text>
     ${hasBadges ? svg`<text class="warn-text" x=${cx} y=${below} text-anchor="middle">${badges.join('  ')}</text>` : nothing}
-    ${queue.recent.map((name, index) => svg`<text class="small mono" x=${cx} y=${below + LINE_HEIGHT * (index + (hasBadges ? 1 : 0))}
-      text-anchor="middle">→ ${shorten(name, 24)}</text>`)}
+    ${queue.recent.map(
+      (name, index) => svg`<text class="small mono" x=${cx} y=${below + LINE_HEIGHT * (index + (hasBadges ? 1 : 0))}
+      text-anchor="middle">→ ${shorten(name, 24)}</text>`,
+    )}
   </g>`;
 }
 
@@ -540,7 +596,9 @@ function namedDots(dots: FlightPosition[]): Set<FlightPosition> {
   const named: FlightPosition[] = [];
   for (const dot of [...leading.values()].sort((a, b) => b.progress - a.progress)) {
     if (named.length >= NAMED_DOTS) break;
-    const clear = named.every((other) => Math.abs(other.at.x - dot.at.x) >= DOT_LABEL_WIDTH || Math.abs(other.at.y - dot.at.y) >= LINE_HEIGHT);
+    const clear = named.every(
+      (other) => Math.abs(other.at.x - dot.at.x) >= DOT_LABEL_WIDTH || Math.abs(other.at.y - dot.at.y) >= LINE_HEIGHT,
+    );
     if (clear) named.push(dot);
   }
   return new Set(named);
@@ -577,6 +635,8 @@ function describeTopology(topology: Topology): string {
   const producers = topology.actors.filter((actor) => actor.publishes).map((actor) => actor.name);
   const consumers = topology.actors.filter((actor) => actor.consumes).map((actor) => actor.name);
   const exchanges = topology.exchanges.filter((exchange) => exchange.used).map((exchange) => exchange.name || '(AMQP default)');
-  return `${producers.length} producers (${producers.join(', ')}), ${exchanges.length} exchanges (${exchanges.join(', ')}), `
-    + `${topology.queues.length} queues, ${consumers.length} consumers (${consumers.join(', ')})`;
+  return (
+    `${producers.length} producers (${producers.join(', ')}), ${exchanges.length} exchanges (${exchanges.join(', ')}), ` +
+    `${topology.queues.length} queues, ${consumers.length} consumers (${consumers.join(', ')})`
+  );
 }

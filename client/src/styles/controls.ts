@@ -31,7 +31,10 @@ export const buttonStyles = css`
     font-weight: 600;
     line-height: 1;
     cursor: pointer;
-    transition: background var(--transition), border-color var(--transition), color var(--transition);
+    transition:
+      background var(--transition),
+      border-color var(--transition),
+      color var(--transition);
     white-space: nowrap;
   }
   .button:hover:not(:disabled) {
@@ -141,7 +144,9 @@ export const inputStyles = css`
     height: calc(1.4rem - 6px);
     border-radius: 50%;
     background: var(--text-muted);
-    transition: transform var(--transition), background var(--transition);
+    transition:
+      transform var(--transition),
+      background var(--transition);
   }
   input[role='switch']:checked {
     background: var(--accent);

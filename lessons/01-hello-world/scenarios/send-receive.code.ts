@@ -3,7 +3,18 @@
  * the message on the queue hello and leaves; receive.js prints what arrives.
  */
 import {
-  CLOSE_PUBLISHER, block, constant, header, leaveWhenQuiet, lines, literal, openChannel, program, publishOptions, repeat, args,
+  CLOSE_PUBLISHER,
+  block,
+  constant,
+  header,
+  leaveWhenQuiet,
+  lines,
+  literal,
+  openChannel,
+  program,
+  publishOptions,
+  repeat,
+  args,
 } from '../../../server/scenario/code-template.js';
 import type { ActorCode } from '../../../server/scenario/index.js';
 import type { SendReceiveParams } from './send-receive.js';
@@ -51,10 +62,11 @@ function consumerProgram(): string {
     leaveWhenQuiet(),
     lines(
       '// noAck: the broker forgets each message as soon as it has sent it.',
-      block('await channel.consume(queue, (message) => {', lines(
-        'console.log(" [x] Received \'%s\'", message.content.toString());',
-        'waitForMore();',
-      ), '}, { noAck: true });'),
+      block(
+        'await channel.consume(queue, (message) => {',
+        lines('console.log(" [x] Received \'%s\'", message.content.toString());', 'waitForMore();'),
+        '}, { noAck: true });',
+      ),
       "console.log(' [*] Waiting for messages in %s. To exit press CTRL+C', queue);",
     ),
   );

@@ -38,11 +38,15 @@ export default defineScenario({
       const channel = await consumer.createChannel();
       await channel.assertQueue(QUEUE, QUEUE_OPTIONS);
       log('consumer', ` [*] Waiting for messages in ${QUEUE}. To exit press CTRL+C`);
-      await channel.consume(QUEUE, (message) => {
-        if (message === null) return;
-        received += 1;
-        log('consumer', ` [x] Received '${message.content.toString()}'`);
-      }, { noAck: true });
+      await channel.consume(
+        QUEUE,
+        (message) => {
+          if (message === null) return;
+          received += 1;
+          log('consumer', ` [x] Received '${message.content.toString()}'`);
+        },
+        { noAck: true },
+      );
     };
 
     const runProducer = async (): Promise<void> => {

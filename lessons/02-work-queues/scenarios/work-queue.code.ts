@@ -5,7 +5,19 @@
  * the slow one, or stop halfway through a task.
  */
 import {
-  CLOSE_PUBLISHER, SLEEP, args, block, constant, consumeOneAtATime, header, leaveWhenQuiet, lines, literal, openChannel, program, publishOptions,
+  CLOSE_PUBLISHER,
+  SLEEP,
+  args,
+  block,
+  constant,
+  consumeOneAtATime,
+  header,
+  leaveWhenQuiet,
+  lines,
+  literal,
+  openChannel,
+  program,
+  publishOptions,
 } from '../../../server/scenario/code-template.js';
 import type { Options } from 'amqplib';
 import { toPublishOptions, type ActorCode } from '../../../server/scenario/index.js';
@@ -31,10 +43,13 @@ function producerProgram(params: WorkQueueParams): string {
     header({ actor: 'producer', follows: 'new_task.js', does: `Puts every task on ${QUEUE}, then leaves.` }),
     lines(constant('queue', QUEUE), constant('tasks', params.tasks)),
     lines(openChannel(), `await channel.assertQueue(queue, ${literal({ durable: params.durable })});`),
-    block('for (const task of tasks) {', lines(
-      `channel.sendToQueue(${args('queue', 'Buffer.from(task)', publishOptions({ ...taskPublishOptions(params) }))});`,
-      'console.log(" [x] Sent \'%s\'", task);',
-    )),
+    block(
+      'for (const task of tasks) {',
+      lines(
+        `channel.sendToQueue(${args('queue', 'Buffer.from(task)', publishOptions({ ...taskPublishOptions(params) }))});`,
+        'console.log(" [x] Sent \'%s\'", task);',
+      ),
+    ),
     CLOSE_PUBLISHER,
   );
 }
@@ -45,7 +60,9 @@ function workerProgram(params: WorkQueueParams, number: number): string {
   const does = [
     `Takes tasks from ${QUEUE} one at a time and works ${params.msPerDot * (slow ? params.slowdown : 1)} ms per dot.`,
     stops && `It stops halfway through task number ${params.stopAfter} of its own.`,
-  ].filter(Boolean).join(' ');
+  ]
+    .filter(Boolean)
+    .join(' ');
   return program(
     header({ actor: `worker ${number}`, follows: 'worker.js', does }),
     lines(
@@ -58,33 +75,41 @@ function workerProgram(params: WorkQueueParams, number: number): string {
     lines(
       openChannel(),
       `await channel.assertQueue(queue, ${literal({ durable: params.durable })});`,
-      params.prefetch > 0 && lines(
-        `// basic.qos: at most ${params.prefetch} unacknowledged task${params.prefetch === 1 ? '' : 's'} at a time; the rest`,
-        '// wait in the queue for whoever is free.',
-        `await channel.prefetch(${literal(params.prefetch)});`,
-      ),
+      params.prefetch > 0 &&
+        lines(
+          `// basic.qos: at most ${params.prefetch} unacknowledged task${params.prefetch === 1 ? '' : 's'} at a time; the rest`,
+          '// wait in the queue for whoever is free.',
+          `await channel.prefetch(${literal(params.prefetch)});`,
+        ),
     ),
     leaveWhenQuiet(),
     stops && lines('let tasksStarted = 0;', 'let stopped = false;'),
-    block('async function work(message) {', lines(
-      stops && '// A task that was waiting its turn when the worker stopped: nothing to do.',
-      stops && 'if (stopped) return;',
-      stops && 'tasksStarted += 1;',
-      'const task = message.content.toString();',
-      'console.log(" [x] Received \'%s\'%s", task, message.fields.redelivered ? \' (redelivered)\' : \'\');',
-      "const workMs = (task.split('.').length - 1) * msPerDot;",
-      stops && block('if (tasksStarted === stopAfter) {', lines(
-        '// Halfway through, the worker closes its connection with the task unfinished.',
-        'await sleep(workMs / 2);',
-        'stopped = true;',
-        'console.log(" [!] Stopped halfway through \'%s\': its connection is closed", task);',
-        'await leave();',
-        'return;',
-      )),
-      'await sleep(workMs);',
-      "console.log(' [x] Done');",
-      acknowledge(params.ackMode),
-    )),
+    block(
+      'async function work(message) {',
+      lines(
+        stops && '// A task that was waiting its turn when the worker stopped: nothing to do.',
+        stops && 'if (stopped) return;',
+        stops && 'tasksStarted += 1;',
+        'const task = message.content.toString();',
+        "console.log(\" [x] Received '%s'%s\", task, message.fields.redelivered ? ' (redelivered)' : '');",
+        "const workMs = (task.split('.').length - 1) * msPerDot;",
+        stops &&
+          block(
+            'if (tasksStarted === stopAfter) {',
+            lines(
+              '// Halfway through, the worker closes its connection with the task unfinished.',
+              'await sleep(workMs / 2);',
+              'stopped = true;',
+              'console.log(" [!] Stopped halfway through \'%s\': its connection is closed", task);',
+              'await leave();',
+              'return;',
+            ),
+          ),
+        'await sleep(workMs);',
+        "console.log(' [x] Done');",
+        acknowledge(params.ackMode),
+      ),
+    ),
     lines(
       consumeOneAtATime({
         handler: 'work',

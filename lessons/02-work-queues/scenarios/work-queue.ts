@@ -23,11 +23,17 @@ const workQueueParams = Type.Object({
     maxItems: 50,
     description: 'the tasks the producer sends, in order; every dot in a task is one unit of work',
   }),
-  msPerDot: Type.Integer({ default: 100, minimum: 0, maximum: 2000, description: 'milliseconds of work per dot (the tutorial uses a whole second)' }),
+  msPerDot: Type.Integer({
+    default: 100,
+    minimum: 0,
+    maximum: 2000,
+    description: 'milliseconds of work per dot (the tutorial uses a whole second)',
+  }),
   workers: Type.Integer({ default: 2, minimum: 1, maximum: 5, description: 'how many workers share the queue' }),
   ackMode: Type.Union([Type.Literal('manual'), Type.Literal('automatic'), Type.Literal('forgotten')], {
     default: 'manual',
-    description: 'manual: a worker acknowledges each task when it is done; automatic: the broker forgets a task as soon as it sends it (noAck); forgotten: manual, but the worker never acknowledges',
+    description:
+      'manual: a worker acknowledges each task when it is done; automatic: the broker forgets a task as soon as it sends it (noAck); forgotten: manual, but the worker never acknowledges',
   }),
   prefetch: Type.Integer({
     default: 1,
@@ -36,10 +42,29 @@ const workQueueParams = Type.Object({
     description: 'how many unacknowledged tasks a worker may hold (basic.qos); 0 = no limit, so tasks are dealt out in turn (round-robin)',
   }),
   durable: Type.Boolean({ default: true, description: 'declare task_queue durable, so the queue survives a broker restart' }),
-  persistent: Type.Boolean({ default: true, description: 'send tasks as persistent (deliveryMode 2), so they survive a restart in a durable queue; properties.deliveryMode, when set, wins' }),
-  stopWorker: Type.Integer({ default: 0, minimum: 0, maximum: 5, description: 'the worker that stops (closes its connection) halfway through a task; 0 = none' }),
-  stopAfter: Type.Integer({ default: 1, minimum: 1, maximum: 50, description: 'the stopping worker stops halfway through this task of its own (1 = its first)' }),
-  slowWorker: Type.Integer({ default: 0, minimum: 0, maximum: 5, description: 'the worker that works slower than the others; 0 = all equally fast' }),
+  persistent: Type.Boolean({
+    default: true,
+    description:
+      'send tasks as persistent (deliveryMode 2), so they survive a restart in a durable queue; properties.deliveryMode, when set, wins',
+  }),
+  stopWorker: Type.Integer({
+    default: 0,
+    minimum: 0,
+    maximum: 5,
+    description: 'the worker that stops (closes its connection) halfway through a task; 0 = none',
+  }),
+  stopAfter: Type.Integer({
+    default: 1,
+    minimum: 1,
+    maximum: 50,
+    description: 'the stopping worker stops halfway through this task of its own (1 = its first)',
+  }),
+  slowWorker: Type.Integer({
+    default: 0,
+    minimum: 0,
+    maximum: 5,
+    description: 'the worker that works slower than the others; 0 = all equally fast',
+  }),
   slowdown: Type.Integer({ default: 4, minimum: 1, maximum: 20, description: 'how many times longer the slow worker takes per dot' }),
   properties: PublishProperties,
 });
@@ -103,9 +128,9 @@ export default defineScenario({
 
     // The run is over when every task is done or lost, or when no worker is working and none can be sent more.
     const settled = (): boolean =>
-      failure !== undefined
-      || tasksDone + tasksLost >= params.tasks.length
-      || workers.every((worker) => worker.pending === 0 && !canTakeMore(worker));
+      failure !== undefined ||
+      tasksDone + tasksLost >= params.tasks.length ||
+      workers.every((worker) => worker.pending === 0 && !canTakeMore(worker));
 
     const stop = async (worker: Worker, task: string): Promise<void> => {
       worker.stopped = true;
@@ -148,22 +173,36 @@ export default defineScenario({
       await channel.assertQueue(QUEUE, { durable: params.durable });
       // Without basic.qos the broker sends a worker every task it is dealt at once.
       if (params.prefetch > 0) await channel.prefetch(params.prefetch);
-      const worker: Worker = { actor, number, connection, channel, pending: 0, received: 0, tasksStarted: 0, doneUnacknowledged: 0, stopped: false };
+      const worker: Worker = {
+        actor,
+        number,
+        connection,
+        channel,
+        pending: 0,
+        received: 0,
+        tasksStarted: 0,
+        doneUnacknowledged: 0,
+        stopped: false,
+      };
       // worker.js handles one task at a time: deliveries wait their turn here.
       let backlog = Promise.resolve();
-      await channel.consume(QUEUE, (message) => {
-        if (message === null) return;
-        worker.pending += 1;
-        worker.received += 1;
-        backlog = backlog
-          .then(() => work(worker, message))
-          .catch((error: unknown) => {
-            failure ??= error;
-          })
-          .finally(() => {
-            worker.pending -= 1;
-          });
-      }, { noAck: params.ackMode === 'automatic' });
+      await channel.consume(
+        QUEUE,
+        (message) => {
+          if (message === null) return;
+          worker.pending += 1;
+          worker.received += 1;
+          backlog = backlog
+            .then(() => work(worker, message))
+            .catch((error: unknown) => {
+              failure ??= error;
+            })
+            .finally(() => {
+              worker.pending -= 1;
+            });
+        },
+        { noAck: params.ackMode === 'automatic' },
+      );
       log(actor, ` [*] Waiting for messages in ${QUEUE}. To exit press CTRL+C`);
       return worker;
     };

@@ -3,7 +3,18 @@
  * publishes log lines to the fanout exchange logs; every receive_logs.js binds
  * a queue of its own to it and prints each line.
  */
-import { CLOSE_PUBLISHER, args, block, constant, header, lines, literal, openChannel, program, publishOptions } from '../../../server/scenario/code-template.js';
+import {
+  CLOSE_PUBLISHER,
+  args,
+  block,
+  constant,
+  header,
+  lines,
+  literal,
+  openChannel,
+  program,
+  publishOptions,
+} from '../../../server/scenario/code-template.js';
 import type { ActorCode } from '../../../server/scenario/index.js';
 import { logReceiverProgram } from '../../log-receiver.code.js';
 import type { FanoutLogsParams } from './fanout-logs.js';
@@ -41,11 +52,14 @@ function producerProgram(params: FanoutLogsParams): string {
       '// Publishing to an exchange that does not exist is an error: declare it first.',
       `await channel.assertExchange(exchange, ${literal('fanout')}, { durable: false });`,
     ),
-    block('for (const text of messages) {', lines(
-      '// A fanout exchange ignores the routing key.',
-      `channel.publish(${args('exchange', "''", 'Buffer.from(text)', publishOptions(params.properties))});`,
-      'console.log(" [x] Sent \'%s\'", text);',
-    )),
+    block(
+      'for (const text of messages) {',
+      lines(
+        '// A fanout exchange ignores the routing key.',
+        `channel.publish(${args('exchange', "''", 'Buffer.from(text)', publishOptions(params.properties))});`,
+        'console.log(" [x] Sent \'%s\'", text);',
+      ),
+    ),
     CLOSE_PUBLISHER,
   );
 }

@@ -56,11 +56,15 @@ export default defineScenario({
       const { queue } = await channel.assertQueue('', RECEIVER_QUEUE_OPTIONS);
       log(actor, ` [*] Waiting for messages in ${queue}. To exit press CTRL+C`);
       await channel.bindQueue(queue, EXCHANGE, '');
-      await channel.consume(queue, (message) => {
-        if (message === null) return;
-        deliveries += 1;
-        log(actor, ` [x] Received '${message.content.toString()}'`);
-      }, { noAck: true });
+      await channel.consume(
+        queue,
+        (message) => {
+          if (message === null) return;
+          deliveries += 1;
+          log(actor, ` [x] Received '${message.content.toString()}'`);
+        },
+        { noAck: true },
+      );
     };
 
     const startReceivers = async (): Promise<void> => {

@@ -4,7 +4,18 @@
  * with their severity as the routing key; each receive_logs_direct.js binds
  * its queue once per severity it wants.
  */
-import { CLOSE_PUBLISHER, args, block, constant, header, lines, literal, openChannel, program, publishOptions } from '../../../server/scenario/code-template.js';
+import {
+  CLOSE_PUBLISHER,
+  args,
+  block,
+  constant,
+  header,
+  lines,
+  literal,
+  openChannel,
+  program,
+  publishOptions,
+} from '../../../server/scenario/code-template.js';
 import type { ActorCode } from '../../../server/scenario/index.js';
 import { logReceiverProgram } from '../../log-receiver.code.js';
 import type { DirectLogsParams } from './direct-logs.js';
@@ -48,10 +59,13 @@ function producerProgram(params: DirectLogsParams): string {
     }),
     lines(constant('exchange', EXCHANGE), constant('messages', params.messages)),
     lines(openChannel(), `await channel.assertExchange(exchange, ${literal('direct')}, { durable: false });`),
-    block('for (const { severity, text } of messages) {', lines(
-      `channel.publish(${args('exchange', 'severity', 'Buffer.from(text)', publishOptions(params.properties))});`,
-      'console.log(" [x] Sent %s: \'%s\'", severity, text);',
-    )),
+    block(
+      'for (const { severity, text } of messages) {',
+      lines(
+        `channel.publish(${args('exchange', 'severity', 'Buffer.from(text)', publishOptions(params.properties))});`,
+        'console.log(" [x] Sent %s: \'%s\'", severity, text);',
+      ),
+    ),
     CLOSE_PUBLISHER,
   );
 }

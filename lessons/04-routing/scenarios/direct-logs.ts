@@ -22,19 +22,25 @@ const directLogsParams = Type.Object({
     maxItems: 5,
     description: 'one list per receiver: the severities it binds its queue with (receiver 1 gets the first list)',
   }),
-  messages: Type.Array(Type.Object({
-    severity: Type.String({ maxLength: 255, description: 'the routing key it is published with' }),
-    text: Type.String({ maxLength: 1000, description: 'the log line' }),
-  }, { additionalProperties: false }), {
-    default: [
-      { severity: 'info', text: 'Hello World!' },
-      { severity: 'warning', text: 'Disk almost full' },
-      { severity: 'error', text: 'Run. Run. Or it will explode.' },
-    ],
-    minItems: 1,
-    maxItems: 20,
-    description: 'the log lines the producer publishes to direct_logs, in order, each with its severity',
-  }),
+  messages: Type.Array(
+    Type.Object(
+      {
+        severity: Type.String({ maxLength: 255, description: 'the routing key it is published with' }),
+        text: Type.String({ maxLength: 1000, description: 'the log line' }),
+      },
+      { additionalProperties: false },
+    ),
+    {
+      default: [
+        { severity: 'info', text: 'Hello World!' },
+        { severity: 'warning', text: 'Disk almost full' },
+        { severity: 'error', text: 'Run. Run. Or it will explode.' },
+      ],
+      minItems: 1,
+      maxItems: 20,
+      description: 'the log lines the producer publishes to direct_logs, in order, each with its severity',
+    },
+  ),
   properties: PublishProperties,
 });
 
@@ -60,11 +66,15 @@ export default defineScenario({
       log(actor, ` [*] Waiting for logs in ${queue} (bound with ${keys}). To exit press CTRL+C`);
       // One binding per severity: the queue gets a message when any of them equals its routing key.
       for (const severity of severities) await channel.bindQueue(queue, EXCHANGE, severity);
-      await channel.consume(queue, (message) => {
-        if (message === null) return;
-        deliveries += 1;
-        log(actor, ` [x] ${message.fields.routingKey}: '${message.content.toString()}'`);
-      }, { noAck: true });
+      await channel.consume(
+        queue,
+        (message) => {
+          if (message === null) return;
+          deliveries += 1;
+          log(actor, ` [x] ${message.fields.routingKey}: '${message.content.toString()}'`);
+        },
+        { noAck: true },
+      );
     };
 
     for (const [index, severities] of params.bindings.entries()) await startReceiver(`receiver ${index + 1}`, severities);

@@ -3,7 +3,19 @@
  * publishes to the topic exchange topic_logs with dotted routing keys; each
  * receive_logs_topic.js binds its queue with patterns.
  */
-import { AWAIT_RETURNS, CLOSE_PUBLISHER, args, block, constant, header, lines, literal, openChannel, program, publishOptions } from '../../../server/scenario/code-template.js';
+import {
+  AWAIT_RETURNS,
+  CLOSE_PUBLISHER,
+  args,
+  block,
+  constant,
+  header,
+  lines,
+  literal,
+  openChannel,
+  program,
+  publishOptions,
+} from '../../../server/scenario/code-template.js';
 import type { ActorCode } from '../../../server/scenario/index.js';
 import { logReceiverProgram } from '../../log-receiver.code.js';
 import type { TopicLogsParams } from './topic-logs.js';
@@ -43,25 +55,34 @@ function producerProgram(params: TopicLogsParams): string {
     header({
       actor: 'producer',
       follows: 'emit_log_topic.js',
-      does: `Publishes one message per routing key to the topic exchange ${EXCHANGE}, then leaves.`
-        + ' Which receivers got each key shows in their own output.',
+      does:
+        `Publishes one message per routing key to the topic exchange ${EXCHANGE}, then leaves.` +
+        ' Which receivers got each key shows in their own output.',
     }),
     lines(constant('exchange', EXCHANGE), constant('routingKeys', params.routingKeys), constant('text', params.message)),
     lines(
       openChannel(),
-      params.mandatory && lines(
-        '// With mandatory, a message that matches no binding comes back (basic.return).',
-        block("channel.on('return', (message) => {", lines(
-          'const { routingKey, replyCode, replyText } = message.fields;',
-          "console.log(' [!] Returned %s: %s %s', routingKey, replyCode, replyText);",
-        ), '});'),
-      ),
+      params.mandatory &&
+        lines(
+          '// With mandatory, a message that matches no binding comes back (basic.return).',
+          block(
+            "channel.on('return', (message) => {",
+            lines(
+              'const { routingKey, replyCode, replyText } = message.fields;',
+              "console.log(' [!] Returned %s: %s %s', routingKey, replyCode, replyText);",
+            ),
+            '});',
+          ),
+        ),
       `await channel.assertExchange(exchange, ${literal('topic')}, { durable: false });`,
     ),
-    block('for (const key of routingKeys) {', lines(
-      `channel.publish(${args('exchange', 'key', 'Buffer.from(text)', publishOptions({ ...params.properties, mandatory: params.mandatory || undefined }))});`,
-      'console.log(" [x] Sent %s:\'%s\'", key, text);',
-    )),
+    block(
+      'for (const key of routingKeys) {',
+      lines(
+        `channel.publish(${args('exchange', 'key', 'Buffer.from(text)', publishOptions({ ...params.properties, mandatory: params.mandatory || undefined }))});`,
+        'console.log(" [x] Sent %s:\'%s\'", key, text);',
+      ),
+    ),
     params.mandatory && AWAIT_RETURNS,
     CLOSE_PUBLISHER,
   );

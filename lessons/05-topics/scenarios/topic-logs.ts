@@ -7,7 +7,14 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { ChannelModel } from 'amqplib';
-import { defineScenario, PublishProperties, toPublishOptions, closeConnections, returnReason, waitUntilSettled } from '../../../server/scenario/index.js';
+import {
+  defineScenario,
+  PublishProperties,
+  toPublishOptions,
+  closeConnections,
+  returnReason,
+  waitUntilSettled,
+} from '../../../server/scenario/index.js';
 import { RECEIVER_QUEUE_OPTIONS } from '../../log-receiver.code.js';
 import { EXCHANGE, topicLogsCode } from './topic-logs.code.js';
 
@@ -41,12 +48,15 @@ class Tally {
 }
 
 const topicLogsParams = Type.Object({
-  bindings: Type.Array(Type.Array(Type.String({ maxLength: 255, description: 'a binding pattern such as *.orange.* or lazy.#' }), { maxItems: 10 }), {
-    default: [['*.orange.*'], ['*.*.rabbit', 'lazy.#']],
-    minItems: 1,
-    maxItems: 5,
-    description: 'one list per receiver: the patterns it binds its queue with (* = exactly one word, # = zero or more words)',
-  }),
+  bindings: Type.Array(
+    Type.Array(Type.String({ maxLength: 255, description: 'a binding pattern such as *.orange.* or lazy.#' }), { maxItems: 10 }),
+    {
+      default: [['*.orange.*'], ['*.*.rabbit', 'lazy.#']],
+      minItems: 1,
+      maxItems: 5,
+      description: 'one list per receiver: the patterns it binds its queue with (* = exactly one word, # = zero or more words)',
+    },
+  ),
   routingKeys: Type.Array(Type.String({ maxLength: 255 }), {
     default: TUTORIAL_KEYS,
     minItems: 1,
@@ -56,7 +66,8 @@ const topicLogsParams = Type.Object({
   message: Type.String({ default: 'Hello World!', maxLength: 1000, description: 'the text of every message' }),
   mandatory: Type.Boolean({
     default: true,
-    description: 'publish with mandatory: a message that matches no binding comes back to the producer (basic.return) instead of vanishing unseen',
+    description:
+      'publish with mandatory: a message that matches no binding comes back to the producer (basic.return) instead of vanishing unseen',
   }),
   properties: PublishProperties,
 });
@@ -87,13 +98,17 @@ export default defineScenario({
       const shown = patterns.length === 0 ? 'no pattern at all' : patterns.join(', ');
       log(actor, ` [*] Waiting for logs in ${queue} (bound with ${shown}). To exit press CTRL+C`);
       for (const pattern of patterns) await channel.bindQueue(queue, EXCHANGE, pattern);
-      await channel.consume(queue, (message) => {
-        if (message === null) return;
-        const key = message.fields.routingKey;
-        copies.add(`${actor}|${key}`);
-        activity += 1;
-        log(actor, ` [x] ${key}:'${message.content.toString()}'`);
-      }, { noAck: true });
+      await channel.consume(
+        queue,
+        (message) => {
+          if (message === null) return;
+          const key = message.fields.routingKey;
+          copies.add(`${actor}|${key}`);
+          activity += 1;
+          log(actor, ` [x] ${key}:'${message.content.toString()}'`);
+        },
+        { noAck: true },
+      );
     };
 
     for (const [index, patterns] of params.bindings.entries()) await startReceiver(receivers[index]!, patterns);
@@ -137,9 +152,12 @@ export default defineScenario({
     log('producer', ' Where each routing key went:');
     for (const key of keys) {
       const reached = receivers.filter((actor) => copies.get(`${actor}|${key}`) > 0);
-      const where = reached.length > 0
-        ? reached.map((actor) => (copies.get(`${actor}|${key}`) > 1 ? `${actor} (x${copies.get(`${actor}|${key}`)})` : actor)).join(', ')
-        : returned.get(key) > 0 ? 'dropped: no binding matched (returned)' : 'dropped: nobody received it';
+      const where =
+        reached.length > 0
+          ? reached.map((actor) => (copies.get(`${actor}|${key}`) > 1 ? `${actor} (x${copies.get(`${actor}|${key}`)})` : actor)).join(', ')
+          : returned.get(key) > 0
+            ? 'dropped: no binding matched (returned)'
+            : 'dropped: nobody received it';
       log('producer', `   ${key.padEnd(width)}  -> ${where}`);
     }
   },

@@ -5,7 +5,20 @@
  * matches the replies to its requests, giving up after a timeout.
  */
 import {
-  SLEEP, args, block, branches, consumeOneAtATime, constant, expression, header, leaveWhenQuiet, lines, literal, openChannel, optionalMember, program,
+  SLEEP,
+  args,
+  block,
+  branches,
+  consumeOneAtATime,
+  constant,
+  expression,
+  header,
+  leaveWhenQuiet,
+  lines,
+  literal,
+  openChannel,
+  optionalMember,
+  program,
   publishOptions,
 } from '../../../server/scenario/code-template.js';
 import type { ActorCode } from '../../../server/scenario/index.js';
@@ -32,23 +45,29 @@ export function fibRpcCode(params: FibRpcParams): ActorCode[] {
 /** fib(n) in the program, exact for any n. */
 const FIB = lines(
   '/** fib(n), iteratively and exactly (BigInt: fib(79) no longer fits a double). */',
-  block('function fib(n) {', lines(
-    'let current = 0n;',
-    'let next = 1n;',
-    'for (let i = 0; i < n; i += 1) [current, next] = [next, current + next];',
-    'return current;',
-  )),
+  block(
+    'function fib(n) {',
+    lines(
+      'let current = 0n;',
+      'let next = 1n;',
+      'for (let i = 0; i < n; i += 1) [current, next] = [next, current + next];',
+      'return current;',
+    ),
+  ),
 );
 
 /** The server's check of a request before any work, and its answer. */
 const ANSWER_FOR = lines(
   '/** The answer to a request, or why the server refuses it: checked before any work. */',
-  block('function answerFor(body) {', lines(
-    "if (!/^\\d+$/.test(body)) return { error: `'${body}' is not a whole number` };",
-    'const n = Number(body);',
-    'if (n > fibLimit) return { error: `fib(${n}) refused: n must be at most ${fibLimit}` };',
-    'return { result: fib(n).toString() };',
-  )),
+  block(
+    'function answerFor(body) {',
+    lines(
+      "if (!/^\\d+$/.test(body)) return { error: `'${body}' is not a whole number` };",
+      'const n = Number(body);',
+      'if (n > fibLimit) return { error: `fib(${n}) refused: n must be at most ${fibLimit}` };',
+      'return { result: fib(n).toString() };',
+    ),
+  ),
 );
 
 function serverProgram(params: FibRpcParams, actor: string): string {
@@ -75,29 +94,38 @@ function serverProgram(params: FibRpcParams, actor: string): string {
       'await channel.prefetch(1);',
     ),
     leaveWhenQuiet(),
-    block('async function serve(request) {', lines(
-      'const body = request.content.toString();',
-      'const { replyTo, correlationId } = request.properties;',
-      'const answer = answerFor(body);',
-      branches(
-        ['answer.error', "console.log(' [!] %s', answer.error);"],
-        [null, lines(
-          "console.log(' [.] fib(%s)', body);",
-          works && '// Pretend the work takes a while.',
-          works && 'await sleep(msPerRequest);',
-        )],
+    block(
+      'async function serve(request) {',
+      lines(
+        'const body = request.content.toString();',
+        'const { replyTo, correlationId } = request.properties;',
+        'const answer = answerFor(body);',
+        branches(
+          ['answer.error', "console.log(' [!] %s', answer.error);"],
+          [
+            null,
+            lines(
+              "console.log(' [.] fib(%s)', body);",
+              works && '// Pretend the work takes a while.',
+              works && 'await sleep(msPerRequest);',
+            ),
+          ],
+        ),
+        branches(
+          ['!replyTo', "console.log(' [!] The request has no reply_to: there is nowhere to send the answer');"],
+          [
+            'answer.error',
+            lines(
+              '// The error travels in a header, so the client can tell it from a result.',
+              `channel.sendToQueue(${args('replyTo', 'Buffer.from(answer.error)', literal({ ...replyOptions, headers: { [ERROR_HEADER]: expression('answer.error') } }))});`,
+            ),
+          ],
+          [null, `channel.sendToQueue(${args('replyTo', 'Buffer.from(answer.result)', literal(replyOptions))});`],
+        ),
+        '// Acknowledged only once answered: a server that dies mid-request leaves it to another.',
+        'channel.ack(request);',
       ),
-      branches(
-        ['!replyTo', "console.log(' [!] The request has no reply_to: there is nowhere to send the answer');"],
-        ['answer.error', lines(
-          '// The error travels in a header, so the client can tell it from a result.',
-          `channel.sendToQueue(${args('replyTo', 'Buffer.from(answer.error)', literal({ ...replyOptions, headers: { [ERROR_HEADER]: expression('answer.error') } }))});`,
-        )],
-        [null, `channel.sendToQueue(${args('replyTo', 'Buffer.from(answer.result)', literal(replyOptions))});`],
-      ),
-      '// Acknowledged only once answered: a server that dies mid-request leaves it to another.',
-      'channel.ack(request);',
-    )),
+    ),
     lines(
       consumeOneAtATime({ handler: 'serve', noAck: false, comment: 'The server answers one request at a time, in the order they come.' }),
       "console.log(' [x] Awaiting RPC requests');",
@@ -131,52 +159,66 @@ function clientProgram(params: FibRpcParams): string {
       'let stopWaiting;',
       'const allAnswered = new Promise((resolve) => { stopWaiting = resolve; });',
     ),
-    block('function onReply(reply) {', lines(
-      'const { correlationId, headers } = reply.properties;',
-      'const n = pending.get(correlationId);',
-      block('if (n === undefined) {', lines(
-        "console.log(' [?] Ignoring a reply with an unknown correlation id (%s)', correlationId);",
-        'return;',
-      )),
-      'pending.delete(correlationId);',
-      `const error = ${optionalMember('headers', ERROR_HEADER)};`,
-      "if (error !== undefined) console.log(' [!] fib(%d) failed on the server: %s', n, error);",
-      "else console.log(' [.] Got %s', reply.content.toString());",
-      'if (pending.size === 0) stopWaiting();',
-    )),
+    block(
+      'function onReply(reply) {',
+      lines(
+        'const { correlationId, headers } = reply.properties;',
+        'const n = pending.get(correlationId);',
+        block(
+          'if (n === undefined) {',
+          lines("console.log(' [?] Ignoring a reply with an unknown correlation id (%s)', correlationId);", 'return;'),
+        ),
+        'pending.delete(correlationId);',
+        `const error = ${optionalMember('headers', ERROR_HEADER)};`,
+        "if (error !== undefined) console.log(' [!] fib(%d) failed on the server: %s', n, error);",
+        "else console.log(' [.] Got %s', reply.content.toString());",
+        'if (pending.size === 0) stopWaiting();',
+      ),
+    ),
     direct
       ? lines(
-        '// Direct reply-to: no callback queue at all. The client consumes the pseudo-queue',
-        '// (with noAck, on the channel it publishes on) before it publishes.',
-        constant('replyTo', DIRECT_REPLY_TO),
-        'await channel.consume(replyTo, onReply, { noAck: true });',
-      )
+          '// Direct reply-to: no callback queue at all. The client consumes the pseudo-queue',
+          '// (with noAck, on the channel it publishes on) before it publishes.',
+          constant('replyTo', DIRECT_REPLY_TO),
+          'await channel.consume(replyTo, onReply, { noAck: true });',
+        )
       : lines(
-        "// The callback queue: the broker names it, and it is this client's alone.",
-        "const { queue: replyTo } = await channel.assertQueue('', { exclusive: true });",
-        'await channel.consume(replyTo, onReply, { noAck: true });',
+          "// The callback queue: the broker names it, and it is this client's alone.",
+          "const { queue: replyTo } = await channel.assertQueue('', { exclusive: true });",
+          'await channel.consume(replyTo, onReply, { noAck: true });',
+        ),
+    params.mandatory &&
+      lines(
+        '// With mandatory, a request that no queue takes comes back at once (basic.return).',
+        block(
+          "channel.on('return', (returned) => {",
+          lines(
+            'const n = pending.get(returned.properties.correlationId);',
+            'if (n === undefined) return;',
+            'pending.delete(returned.properties.correlationId);',
+            "console.log(' [!] fib(%d) came back: %s %s (no queue %s: no server has started)', n, returned.fields.replyCode, returned.fields.replyText, queue);",
+            'if (pending.size === 0) stopWaiting();',
+          ),
+          '});',
+        ),
       ),
-    params.mandatory && lines(
-      '// With mandatory, a request that no queue takes comes back at once (basic.return).',
-      block("channel.on('return', (returned) => {", lines(
-        'const n = pending.get(returned.properties.correlationId);',
-        'if (n === undefined) return;',
-        'pending.delete(returned.properties.correlationId);',
-        "console.log(' [!] fib(%d) came back: %s %s (no queue %s: no server has started)', n, returned.fields.replyCode, returned.fields.replyText, queue);",
-        'if (pending.size === 0) stopWaiting();',
-      ), '});'),
+    block(
+      'for (const n of requests) {',
+      lines(
+        'const correlationId = randomUUID();',
+        'pending.set(correlationId, n);',
+        "console.log(' [x] Requesting fib(%d)', n);",
+        `channel.sendToQueue(${args('queue', 'Buffer.from(String(n))', requestOptions)});`,
+      ),
     ),
-    block('for (const n of requests) {', lines(
-      'const correlationId = randomUUID();',
-      'pending.set(correlationId, n);',
-      "console.log(' [x] Requesting fib(%d)', n);",
-      `channel.sendToQueue(${args('queue', 'Buffer.from(String(n))', requestOptions)});`,
-    )),
     lines(
       'const timer = setTimeout(stopWaiting, timeoutMs);',
       'await allAnswered;',
       'clearTimeout(timer);',
-      block('for (const n of pending.values()) {', "console.log(' [!] fib(%d): no reply within %d ms. Is any RPC server running?', n, timeoutMs);"),
+      block(
+        'for (const n of pending.values()) {',
+        "console.log(' [!] fib(%d): no reply within %d ms. Is any RPC server running?', n, timeoutMs);",
+      ),
       'await connection.close();',
     ),
   );

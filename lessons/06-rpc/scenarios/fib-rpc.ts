@@ -9,7 +9,14 @@
 import { randomUUID } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Channel, ChannelModel, ConsumeMessage, Message } from 'amqplib';
-import { defineScenario, PublishProperties, toPublishOptions, closeConnections, returnReason, waitUntil } from '../../../server/scenario/index.js';
+import {
+  defineScenario,
+  PublishProperties,
+  toPublishOptions,
+  closeConnections,
+  returnReason,
+  waitUntil,
+} from '../../../server/scenario/index.js';
 import { DIRECT_REPLY_TO, ERROR_HEADER, QUEUE, fibRpcCode } from './fib-rpc.code.js';
 
 /** fib(n), iteratively and exactly (bigint: fib(79) no longer fits a double). */
@@ -30,12 +37,31 @@ const fibRpcParams = Type.Object({
   }),
   replyQueue: Type.Union([Type.Literal('callback-queue'), Type.Literal('direct-reply-to')], {
     default: 'callback-queue',
-    description: 'where replies come back: an exclusive server-named queue of the client\'s, or RabbitMQ\'s direct reply-to (amq.rabbitmq.reply-to)',
+    description:
+      "where replies come back: an exclusive server-named queue of the client's, or RabbitMQ's direct reply-to (amq.rabbitmq.reply-to)",
   }),
-  clientTimeoutMs: Type.Integer({ default: 3000, minimum: 100, maximum: 30_000, description: 'how long the client waits for its replies before giving up on them' }),
-  fibLimit: Type.Integer({ default: 1000, minimum: 0, maximum: 10_000, description: 'the largest n a server accepts; above it the server replies with an error, before doing any work' }),
-  msPerRequest: Type.Integer({ default: 0, minimum: 0, maximum: 10_000, description: 'simulated milliseconds of work per request, to see requests spread over several servers' }),
-  mandatory: Type.Boolean({ default: false, description: 'publish requests with mandatory, so a request no queue takes comes back to the client at once' }),
+  clientTimeoutMs: Type.Integer({
+    default: 3000,
+    minimum: 100,
+    maximum: 30_000,
+    description: 'how long the client waits for its replies before giving up on them',
+  }),
+  fibLimit: Type.Integer({
+    default: 1000,
+    minimum: 0,
+    maximum: 10_000,
+    description: 'the largest n a server accepts; above it the server replies with an error, before doing any work',
+  }),
+  msPerRequest: Type.Integer({
+    default: 0,
+    minimum: 0,
+    maximum: 10_000,
+    description: 'simulated milliseconds of work per request, to see requests spread over several servers',
+  }),
+  mandatory: Type.Boolean({
+    default: false,
+    description: 'publish requests with mandatory, so a request no queue takes comes back to the client at once',
+  }),
   properties: PublishProperties,
 });
 
@@ -93,12 +119,18 @@ export default defineScenario({
       // One request at a time per server, so several servers share the load.
       await channel.prefetch(1);
       let backlog = Promise.resolve();
-      await channel.consume(QUEUE, (request) => {
-        if (request === null) return;
-        backlog = backlog.then(() => serve(actor, channel, request)).catch((error: unknown) => {
-          failure ??= error;
-        });
-      }, { noAck: false });
+      await channel.consume(
+        QUEUE,
+        (request) => {
+          if (request === null) return;
+          backlog = backlog
+            .then(() => serve(actor, channel, request))
+            .catch((error: unknown) => {
+              failure ??= error;
+            });
+        },
+        { noAck: false },
+      );
       log(actor, ' [x] Awaiting RPC requests');
     };
 

@@ -4,7 +4,17 @@
  * queue, waiting for confirms one at a time, once per batch, or only at the
  * end, and prints its throughput and how the confirms arrived.
  */
-import { args, block, constant, header, lines, literal, openChannel, program, publishOptions } from '../../../server/scenario/code-template.js';
+import {
+  args,
+  block,
+  constant,
+  header,
+  lines,
+  literal,
+  openChannel,
+  program,
+  publishOptions,
+} from '../../../server/scenario/code-template.js';
 import type { ActorCode } from '../../../server/scenario/index.js';
 import type { ConfirmsParams, Strategy } from './confirms.js';
 
@@ -12,7 +22,11 @@ import type { ConfirmsParams, Strategy } from './confirms.js';
 export const WORDING = {
   individual: { actor: 'individual publisher', how: 'individually', follows: 'strategy 1, publishing messages individually' },
   batch: { actor: 'batch publisher', how: 'in batches', follows: 'strategy 2, publishing messages in batches' },
-  async: { actor: 'async publisher', how: 'handling confirms asynchronously', follows: 'strategy 3, handling publisher confirms asynchronously' },
+  async: {
+    actor: 'async publisher',
+    how: 'handling confirms asynchronously',
+    follows: 'strategy 3, handling publisher confirms asynchronously',
+  },
 } as const;
 
 /** One publisher per strategy, in the cell's order. */
@@ -22,7 +36,7 @@ export function confirmsCode(params: ConfirmsParams): ActorCode[] {
 
 /** What the publishing loop does after each publish, by strategy. */
 const AFTER_PUBLISH: Record<Strategy, string> = {
-  individual: lines('// Wait for this message\'s confirm before sending the next.', 'await channel.waitForConfirms();'),
+  individual: lines("// Wait for this message's confirm before sending the next.", 'await channel.waitForConfirms();'),
   batch: lines(
     '// Once a batch is out, wait until all of it is confirmed; in between, only',
     "// wait when the socket's buffer is full.",
@@ -68,10 +82,10 @@ function publisherProgram(params: ConfirmsParams, strategy: Strategy): string {
     ),
     lines(
       'const started = performance.now();',
-      block('for (let i = 1; i <= messages; i += 1) {', lines(
-        waitsForDrain ? `const keepGoing = ${publish}` : publish,
-        AFTER_PUBLISH[strategy],
-      )),
+      block(
+        'for (let i = 1; i <= messages; i += 1) {',
+        lines(waitsForDrain ? `const keepGoing = ${publish}` : publish, AFTER_PUBLISH[strategy]),
+      ),
       waitsForDrain && '// Then wait once for the confirms still outstanding.',
       waitsForDrain && 'await channel.waitForConfirms();',
       'const elapsedMs = performance.now() - started;',

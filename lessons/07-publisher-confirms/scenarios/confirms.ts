@@ -65,10 +65,16 @@ const confirmsParams = Type.Object({
     minItems: 1,
     maxItems: 3,
     uniqueItems: true,
-    description: 'the strategies to run, one after the other: individual waits for each confirm, batch waits once per batch, async only counts confirms as they come',
+    description:
+      'the strategies to run, one after the other: individual waits for each confirm, batch waits once per batch, async only counts confirms as they come',
   }),
   messages: Type.Integer({ default: 500, minimum: 1, maximum: 10_000, description: 'how many messages each strategy publishes' }),
-  batchSize: Type.Integer({ default: 100, minimum: 1, maximum: 1000, description: 'how many messages the batch strategy publishes before it waits for their confirms' }),
+  batchSize: Type.Integer({
+    default: 100,
+    minimum: 1,
+    maximum: 1000,
+    description: 'how many messages the batch strategy publishes before it waits for their confirms',
+  }),
   properties: PublishProperties,
 });
 
@@ -138,7 +144,10 @@ export default defineScenario({
 
       const perSecond = Math.round(published / (elapsedMs / 1000));
       log(actor, ` Published ${published} messages ${how} in ${Math.round(elapsedMs)} ms: ${perSecond} msgs/s`);
-      log(actor, ` ${tracker.confirmed} confirmed, ${tracker.nacked} nacked, in ${ackFrames} basic.ack frames (${multipleAcks} with multiple=true)`);
+      log(
+        actor,
+        ` ${tracker.confirmed} confirmed, ${tracker.nacked} nacked, in ${ackFrames} basic.ack frames (${multipleAcks} with multiple=true)`,
+      );
       if (tracker.abandoned) {
         log(actor, ` [!] Gave up: no confirm for ${CONFIRM_STALL_MS / 1000} s with ${tracker.outstanding} messages outstanding`);
       }

@@ -56,8 +56,7 @@ export abstract class Exchange implements BindingDestination {
   /** Finds a binding by its identity (destination, routing key, arguments). */
   findBinding(destination: BindingDestination, routingKey: string, argumentsKey: string): Binding | undefined {
     return this.bindings.find(
-      (binding) =>
-        binding.destination === destination && binding.routingKey === routingKey && binding.argumentsKey === argumentsKey,
+      (binding) => binding.destination === destination && binding.routingKey === routingKey && binding.argumentsKey === argumentsKey,
     );
   }
 
