@@ -8,6 +8,7 @@
  * one limit shared by all the channel's consumers. Both may apply at once.
  */
 import { encodeContentHeader, encodeMethod, type FieldTable } from '../amqp/index.js';
+import { long, withHeader } from './broker-headers.js';
 import type { ChannelHost } from './channel-host.js';
 import { Consumer, type ConsumerChannel } from './consumer.js';
 import { AmqpError, ReplyCode, accessRefused, preconditionFailed } from './errors.js';
@@ -155,7 +156,8 @@ export class Consuming implements ConsumerChannel, DirectReplyTarget {
       this.unacked.add(new Delivery(tag, message, consumer.queue, consumer));
       this.consumerUnacked++;
     }
-    this.host.output.deliver(this.channelNumber, consumer.tag, tag, message.redelivered, message, this.headerFor(consumer.queue, message));
+    const header = this.headerFor(consumer.queue, message, 'deliver');
+    this.host.output.deliver(this.channelNumber, consumer.tag, tag, message.redelivered, message, header);
   }
 
   /** A direct reply-to response for this channel's reply consumer. */
@@ -165,13 +167,16 @@ export class Consuming implements ConsumerChannel, DirectReplyTarget {
   }
 
   /**
-   * Quorum queues tell consumers how often a message was returned, in an
-   * x-delivery-count header, so their deliveries get a re-encoded header.
+   * Quorum queues tell how often a message came back in an x-delivery-count
+   * header, so those messages get a re-encoded content header: a delivery
+   * once the message has come back, a basic.get always (0 the first time),
+   * as RabbitMQ 3.x does. Undefined keeps the message's own header.
    */
-  private headerFor(queue: Queue, message: Message): Buffer | undefined {
+  private headerFor(queue: Queue, message: Message, how: 'deliver' | 'get'): Buffer | undefined {
     if (queue.settings.type !== 'quorum') return undefined;
+    if (how === 'deliver' && message.deliveryCount === 0) return undefined;
     const properties = message.properties();
-    const headers = { ...(message.exactHeaders() ?? {}), 'x-delivery-count': message.deliveryCount };
+    const headers = withHeader(message.exactHeaders(), 'x-delivery-count', long(message.deliveryCount));
     const frame = encodeContentHeader(0, message.bodySize, { ...properties, headers });
     return frame.subarray(7, frame.length - 1);
   }
@@ -188,7 +193,8 @@ export class Consuming implements ConsumerChannel, DirectReplyTarget {
       this.unacked.add(new Delivery(tag, message, queue, undefined));
       queue.unackedCount++;
     }
-    this.host.output.getOk(this.channelNumber, tag, message.redelivered, queue.messageCount, message, this.headerFor(queue, message));
+    const header = this.headerFor(queue, message, 'get');
+    this.host.output.getOk(this.channelNumber, tag, message.redelivered, queue.messageCount, message, header);
   }
 
   // ------------------------------------------------------------------ qos

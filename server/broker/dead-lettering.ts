@@ -12,6 +12,7 @@
  * message's original routing keys.
  */
 import type { FieldTable, FieldValue } from '../amqp/index.js';
+import { long, sortedTable, timestampNow } from './broker-headers.js';
 import type { DeadLetterReason } from './events.js';
 import { fieldValuesEqual, plainValue } from './field-values.js';
 import type { Message } from './message.js';
@@ -47,10 +48,10 @@ export function makeDeadLetter(
   const headers: FieldTable = { ...(original.exactHeaders() ?? {}) };
   const originalKeys = [original.routingKey, ...ccRoutingKeys(headers)];
   const entry: FieldTable = {
-    count: { '!': 'int64', value: 1 },
+    count: long(1),
     reason,
     queue: queueName,
-    time: { '!': 'timestamp', value: Math.floor(Date.now() / 1000) },
+    time: timestampNow(),
     exchange: original.exchange,
     'routing-keys': originalKeys,
   };
@@ -63,7 +64,7 @@ export function makeDeadLetter(
     for (const death of deaths) {
       const table = asTable(death);
       if (updated === undefined && table !== undefined && sameEvent(table, queueName, reason)) {
-        updated = { ...table, count: { '!': 'int64', value: Number(plainValue(table['count'] ?? 0)) + 1 } };
+        updated = { ...table, count: long(Number(plainValue(table['count'] ?? 0)) + 1) };
       } else {
         others.push(table === undefined ? death : sortedTable(table));
       }
@@ -113,11 +114,4 @@ function asTable(value: FieldValue): FieldTable | undefined {
 
 function sameEvent(death: FieldTable, queueName: string, reason: string): boolean {
   return fieldValuesEqual(death['queue'] ?? null, queueName) && fieldValuesEqual(death['reason'] ?? null, reason);
-}
-
-/** The table with its keys in sorted order (RabbitMQ sorts the tables it rewrites). */
-function sortedTable(table: FieldTable): FieldTable {
-  const sorted: FieldTable = {};
-  for (const key of Object.keys(table).sort()) sorted[key] = table[key]!;
-  return sorted;
 }

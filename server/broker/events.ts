@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 
 /** Why a message left a queue without being acknowledged by a consumer. */
-export type DeadLetterReason = 'rejected' | 'expired' | 'maxlen';
+export type DeadLetterReason = 'rejected' | 'expired' | 'maxlen' | 'delivery_limit';
 
 /** A binding as events and snapshots describe it. */
 export interface BindingInfo {

@@ -33,6 +33,8 @@ export interface QueueSettings {
   readonly deadLetterRoutingKey: string | undefined;
   readonly maxPriority: number | undefined;
   readonly singleActiveConsumer: boolean;
+  /** x-delivery-limit of a quorum queue: how often a message may come back before it is dead-lettered. */
+  readonly deliveryLimit: number | undefined;
 }
 
 /** The declare-time flags that RabbitMQ checks together with the arguments. */
@@ -220,6 +222,8 @@ function settingsFrom(args: FieldTable, type: QueueType): QueueSettings {
     deadLetterRoutingKey: dlrk === undefined ? undefined : stringValue(dlrk),
     maxPriority: optionalInteger(args['x-max-priority']),
     singleActiveConsumer: args['x-single-active-consumer'] !== undefined && plainValue(args['x-single-active-consumer']) === true,
+    // Classic queues accept the argument and ignore it, as RabbitMQ 3.x does.
+    deliveryLimit: type === 'quorum' ? optionalInteger(args['x-delivery-limit']) : undefined,
   };
 }
 

@@ -145,19 +145,30 @@ export class Queue implements BindingDestination {
 
   /**
    * Puts unacknowledged messages back, marked redelivered: at their original
-   * positions in a classic queue, at the back in a quorum queue (as RabbitMQ does).
+   * positions in a classic queue, at the back in a quorum queue (as RabbitMQ
+   * does). A quorum queue with x-delivery-limit dead-letters a message that
+   * comes back more often than the limit instead.
    */
   requeue(messages: Message[], reason: 'nack' | 'reject' | 'recover' | 'channel-closed'): void {
     this.unackedCount -= messages.length;
     if (this.deleted || messages.length === 0) return;
     for (const message of messages) message.deliveryCount++;
     if (this.settings.type === 'quorum') {
+      const limit = this.settings.deliveryLimit;
+      let overLimit: Message[] | undefined;
+      let returned = 0;
       // A quorum queue puts returned messages at the back, in the order they came back.
       for (const message of messages) {
+        if (limit !== undefined && message.deliveryCount > limit) {
+          (overLimit ??= []).push(message);
+          continue;
+        }
         this.ready.push(message);
         this.readyBytes += message.bodySize;
+        returned++;
       }
-      this.afterRequeue(messages.length, reason);
+      if (overLimit !== undefined) this.host.deadLetter(this, overLimit, 'delivery_limit');
+      this.afterRequeue(returned, reason);
       return;
     }
     const returning = messages.length > 1 ? [...messages].sort((a, b) => a.seq - b.seq) : messages;
@@ -174,7 +185,7 @@ export class Queue implements BindingDestination {
   }
 
   private afterRequeue(count: number, reason: 'nack' | 'reject' | 'recover' | 'channel-closed'): void {
-    if (this.host.events.wants('requeued')) {
+    if (count > 0 && this.host.events.wants('requeued')) {
       this.host.events.emit('requeued', { vhost: this.host.name, queue: this.name, count, reason });
     }
     if (this.settings.maxLength !== undefined || this.settings.maxLengthBytes !== undefined) this.dropHeadWhileOverLimit();

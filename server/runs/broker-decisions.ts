@@ -14,6 +14,7 @@ const QUEUE_EVENT_REASONS: Record<string, string> = {
   rejected: 'a consumer rejected it without requeueing',
   expired: 'its time to live ran out',
   maxlen: 'the queue was over its length limit',
+  delivery_limit: 'it came back more often than the quorum queue’s delivery limit allows',
   overflow: 'the queue was over its length limit',
   nack: 'a consumer nacked it with requeue',
   reject: 'a consumer rejected it with requeue',

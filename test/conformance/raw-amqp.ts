@@ -1,7 +1,9 @@
 // A deliberately tiny AMQP 0-9-1 client over a raw socket, for the cases a
-// well-behaved library cannot produce: wrong protocol headers, broken frames,
-// methods on channels that were never opened. It encodes only the handful of
-// methods those cases need and decodes only what they check.
+// well-behaved library cannot produce or cannot see: wrong protocol headers,
+// broken frames, methods on channels that were never opened, a client that
+// falls silent, the order of frames and the wire types of header values, and
+// whether the broker ends the socket gracefully or resets it. It encodes only
+// the handful of methods those cases need and decodes only what they check.
 import { Socket } from 'node:net';
 import type { CloseReason } from './observe.js';
 
@@ -17,6 +19,34 @@ export interface RawFrame {
   type: number;
   channel: number;
   payload: Buffer;
+}
+
+/** What connection.tune-ok answers; anything left out takes the broker's proposal. */
+export interface TuneOk {
+  frameMax?: number;
+  /** Seconds; 0 (the default) turns heartbeats off. */
+  heartbeat?: number;
+}
+
+/** How the broker ended the socket: a FIN (graceful) or a TCP reset (ECONNRESET). */
+export type SocketEnd = 'graceful' | 'reset';
+
+/** A field value with the wire type tag it was sent with ('l' long, 'b' byte, 'T' timestamp, ...). */
+export interface WireValue {
+  type: string;
+  value: number | bigint | string | boolean | null | Buffer | WireValue[] | WireTable;
+}
+
+/** A field table decoded with every value's wire type kept. */
+export type WireTable = Record<string, WireValue>;
+
+/** A message the broker delivered or handed out: the method's arguments, headers with wire types, body. */
+export interface RawMessage {
+  classId: number;
+  methodId: number;
+  args: Buffer;
+  headers: WireTable | undefined;
+  body: Buffer;
 }
 
 /** A connection.close or channel.close as the broker sent it. */
@@ -120,6 +150,36 @@ export function contentHeader(channel: number, bodySize: number): Buffer {
   return frame(FrameType.header, channel, payload);
 }
 
+/** basic.consume with a consumer tag (manual acks, not exclusive). */
+export function basicConsume(channel: number, queue: string, consumerTag: string): Buffer {
+  return methodFrame(channel, 60, 20, new Args().short(0).shortstr(queue).shortstr(consumerTag).octet(0).emptyTable());
+}
+
+/** basic.get with manual acks. */
+export function basicGet(channel: number, queue: string): Buffer {
+  return methodFrame(channel, 60, 70, new Args().short(0).shortstr(queue).octet(0));
+}
+
+/** basic.reject of one delivery. */
+export function basicReject(channel: number, deliveryTag: number, requeue: boolean): Buffer {
+  const tag = Buffer.alloc(8);
+  tag.writeBigUInt64BE(BigInt(deliveryTag));
+  return methodFrame(channel, 60, 90, new Args().raw(tag).octet(requeue ? 1 : 0));
+}
+
+/** queue.delete with no conditions. */
+export function queueDelete(channel: number, queue: string): Buffer {
+  return methodFrame(channel, 50, 40, new Args().short(0).shortstr(queue).octet(0));
+}
+
+/** The delivery tag of a basic.deliver or basic.get-ok, read from its arguments. */
+export function deliveryTagOf(message: RawMessage): number {
+  const args = message.args;
+  // basic.deliver starts with the consumer tag; basic.get-ok with the delivery tag.
+  const at = message.methodId === 60 ? 1 + args.readUInt8(0) : 0;
+  return Number(args.readBigUInt64BE(at));
+}
+
 /** What the broker told the client during the handshake that matters to cases. */
 export interface Tuning {
   channelMax: number;
@@ -132,7 +192,11 @@ export class RawAmqpClient {
   private buffered = Buffer.alloc(0);
   private wake: (() => void) | undefined;
   private ended = false;
-  /** Set by handshake(): what the broker proposed in connection.tune. */
+  /** How the broker ended the socket, once it has. */
+  private endedBy: SocketEnd | undefined;
+  /** When the socket ended (Date.now()), for cases that measure how long the broker waited. */
+  endedAt = 0;
+  /** Set by login(): what the broker proposed in connection.tune. */
   tuning: Tuning | undefined;
 
   private constructor(private readonly socket: Socket) {
@@ -140,13 +204,17 @@ export class RawAmqpClient {
       this.buffered = Buffer.concat([this.buffered, chunk]);
       this.wake?.();
     });
-    const finish = () => {
+    const finish = (how: SocketEnd) => {
+      if (!this.ended) {
+        this.endedBy = how;
+        this.endedAt = Date.now();
+      }
       this.ended = true;
       this.wake?.();
     };
-    socket.on('end', finish);
-    socket.on('close', finish);
-    socket.on('error', finish);
+    socket.on('end', () => finish('graceful'));
+    socket.on('close', () => finish('graceful'));
+    socket.on('error', (error: NodeJS.ErrnoException) => finish(error.code === 'ECONNRESET' ? 'reset' : 'graceful'));
   }
 
   /** Opens a TCP connection; nothing is sent yet. */
@@ -206,6 +274,12 @@ export class RawAmqpClient {
     return this.ended;
   }
 
+  /** How the broker ends the socket (waiting up to `ms`), or 'open' if it has not by then. Drops what it sent meanwhile. */
+  async socketEnd(ms = 3000): Promise<SocketEnd | 'open'> {
+    await this.bytesUntilClosed(ms).catch(() => {});
+    return this.endedBy ?? 'open';
+  }
+
   /** The next frame, or null if the socket closed first. */
   async nextFrame(ms = 3000): Promise<RawFrame | null> {
     await this.waitForBytes(7, ms, 'a frame header');
@@ -247,10 +321,11 @@ export class RawAmqpClient {
   /**
    * Sends connection.start-ok. Like amqplib and pika, it announces the
    * authentication_failure_close capability, so a refused login is answered
-   * with connection.close rather than a silent disconnect.
+   * with connection.close rather than a silent disconnect, and
+   * consumer_cancel_notify, so a deleted queue's consumers hear basic.cancel.
    */
   startOk(mechanism: string, response: Buffer): void {
-    const clientProperties = { capabilities: { authentication_failure_close: true } };
+    const clientProperties = { capabilities: { authentication_failure_close: true, consumer_cancel_notify: true } };
     this.send(methodFrame(0, 10, 11, new Args().table(clientProperties).shortstr(mechanism).longstr(response).shortstr('en_US')));
   }
 
@@ -258,7 +333,23 @@ export class RawAmqpClient {
    * Runs the opening handshake with PLAIN. Returns null when the connection is
    * open, or the connection.close the broker answered with instead.
    */
-  async handshake(credentials: { username: string; password: string; vhost: string }): Promise<RawClose | null> {
+  async handshake(credentials: { username: string; password: string; vhost: string }, tuneOk: TuneOk = {}): Promise<RawClose | null> {
+    const refused = await this.login(credentials);
+    if (refused !== null) return refused;
+    this.tune(tuneOk);
+    this.send(methodFrame(0, 10, 40, new Args().shortstr(credentials.vhost).shortstr('').octet(0)));
+    const afterOpen = await this.nextMethodOrFail('connection.open-ok');
+    if (afterOpen.classId === 10 && afterOpen.methodId === 50) return this.answerClose(afterOpen);
+    if (afterOpen.classId !== 10 || afterOpen.methodId !== 41) throw new Error('expected connection.open-ok');
+    return null;
+  }
+
+  /**
+   * Sends the protocol header and start-ok with PLAIN and waits for
+   * connection.tune. Returns null once tuning is due, or the connection.close
+   * the broker refused the login with.
+   */
+  async login(credentials: { username: string; password: string }): Promise<RawClose | null> {
     await this.start();
     this.startOk('PLAIN', Buffer.from(`\0${credentials.username}\0${credentials.password}`));
     const afterStartOk = await this.nextMethodOrFail('connection.tune');
@@ -269,12 +360,47 @@ export class RawAmqpClient {
       frameMax: afterStartOk.args.readUInt32BE(2),
       heartbeat: afterStartOk.args.readUInt16BE(6),
     };
-    this.send(methodFrame(0, 10, 31, new Args().short(this.tuning.channelMax).long(this.tuning.frameMax).short(0)));
-    this.send(methodFrame(0, 10, 40, new Args().shortstr(credentials.vhost).shortstr('').octet(0)));
-    const afterOpen = await this.nextMethodOrFail('connection.open-ok');
-    if (afterOpen.classId === 10 && afterOpen.methodId === 50) return this.answerClose(afterOpen);
-    if (afterOpen.classId !== 10 || afterOpen.methodId !== 41) throw new Error('expected connection.open-ok');
     return null;
+  }
+
+  /** Sends connection.tune-ok: the broker's proposal, with what `tuneOk` changes. */
+  tune(tuneOk: TuneOk = {}): void {
+    if (this.tuning === undefined) throw new Error('tune() needs login() first');
+    const { channelMax, frameMax } = this.tuning;
+    this.send(
+      methodFrame(
+        0,
+        10,
+        31,
+        new Args()
+          .short(channelMax)
+          .long(tuneOk.frameMax ?? frameMax)
+          .short(tuneOk.heartbeat ?? 0),
+      ),
+    );
+  }
+
+  /** The next basic.deliver or basic.get-ok with its content, skipping other methods; null if the socket closed first. */
+  async nextMessage(ms = 3000): Promise<RawMessage | null> {
+    for (;;) {
+      const method = await this.nextMethod(ms);
+      if (method === null) return null;
+      const isMessage = method.classId === 60 && (method.methodId === 60 || method.methodId === 71);
+      if (!isMessage) continue;
+      const header = await this.nextFrame(ms);
+      if (header === null) return null;
+      if (header.type !== FrameType.header) throw new Error(`expected a content header, got frame type ${header.type}`);
+      const bodySize = Number(header.payload.readBigUInt64BE(4));
+      const parts: Buffer[] = [];
+      let received = 0;
+      while (received < bodySize) {
+        const body = await this.nextFrame(ms);
+        if (body === null) return null;
+        parts.push(body.payload);
+        received += body.payload.length;
+      }
+      return { ...method, headers: headersOf(header.payload), body: Buffer.concat(parts) };
+    }
   }
 
   /** Opens a channel and waits for channel.open-ok. */
@@ -322,5 +448,88 @@ export class RawAmqpClient {
     const closeOkMethod = method.classId === 10 ? 51 : 41;
     if (!this.ended) this.send(methodFrame(method.channel, method.classId, closeOkMethod));
     return { code, replyText, classId, methodId, channel: method.channel };
+  }
+}
+
+/** Property flag bits of the basic class that come before headers in a content header. */
+const CONTENT_TYPE_FLAG = 1 << 15;
+const CONTENT_ENCODING_FLAG = 1 << 14;
+const HEADERS_FLAG = 1 << 13;
+
+/** The headers property of a basic content header payload, with wire types, or undefined if absent. */
+function headersOf(payload: Buffer): WireTable | undefined {
+  const flags = payload.readUInt16BE(12);
+  let at = 14;
+  if (flags & CONTENT_TYPE_FLAG) at += 1 + payload.readUInt8(at);
+  if (flags & CONTENT_ENCODING_FLAG) at += 1 + payload.readUInt8(at);
+  if ((flags & HEADERS_FLAG) === 0) return undefined;
+  return readTable(payload, at).table;
+}
+
+/** Reads a field table (length-prefixed) at `at`; returns it and where it ends. */
+function readTable(buf: Buffer, at: number): { table: WireTable; end: number } {
+  const end = at + 4 + buf.readUInt32BE(at);
+  const table: WireTable = {};
+  let o = at + 4;
+  while (o < end) {
+    const keyLength = buf.readUInt8(o);
+    const key = buf.toString('utf8', o + 1, o + 1 + keyLength);
+    const read = readValue(buf, o + 1 + keyLength);
+    table[key] = read.value;
+    o = read.end;
+  }
+  return { table, end };
+}
+
+/** Reads one tagged field value at `at` (RabbitMQ's tags); returns it and where it ends. */
+function readValue(buf: Buffer, at: number): { value: WireValue; end: number } {
+  const type = String.fromCharCode(buf.readUInt8(at));
+  const o = at + 1;
+  const fixed = (value: WireValue['value'], size: number) => ({ value: { type, value }, end: o + size });
+  switch (type) {
+    case 't':
+      return fixed(buf.readUInt8(o) !== 0, 1);
+    case 'b':
+      return fixed(buf.readInt8(o), 1);
+    case 'B':
+      return fixed(buf.readUInt8(o), 1);
+    case 's':
+      return fixed(buf.readInt16BE(o), 2);
+    case 'u':
+      return fixed(buf.readUInt16BE(o), 2);
+    case 'I':
+      return fixed(buf.readInt32BE(o), 4);
+    case 'i':
+      return fixed(buf.readUInt32BE(o), 4);
+    case 'l':
+      return fixed(buf.readBigInt64BE(o), 8);
+    case 'T':
+      return fixed(buf.readBigUInt64BE(o), 8);
+    case 'f':
+      return fixed(buf.readFloatBE(o), 4);
+    case 'd':
+      return fixed(buf.readDoubleBE(o), 8);
+    case 'V':
+      return fixed(null, 0);
+    case 'S':
+      return fixed(buf.toString('utf8', o + 4, o + 4 + buf.readUInt32BE(o)), 4 + buf.readUInt32BE(o));
+    case 'x':
+      return fixed(buf.subarray(o + 4, o + 4 + buf.readUInt32BE(o)), 4 + buf.readUInt32BE(o));
+    case 'F': {
+      const { table, end } = readTable(buf, o);
+      return { value: { type, value: table }, end };
+    }
+    case 'A': {
+      const end = o + 4 + buf.readUInt32BE(o);
+      const items: WireValue[] = [];
+      for (let p = o + 4; p < end;) {
+        const item = readValue(buf, p);
+        items.push(item.value);
+        p = item.end;
+      }
+      return { value: { type, value: items }, end };
+    }
+    default:
+      throw new Error(`field value type ${JSON.stringify(type)} is not one the raw client reads`);
   }
 }

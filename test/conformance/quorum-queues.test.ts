@@ -1,0 +1,170 @@
+// Quorum queues count how often each message came back (x-delivery-count)
+// and, with x-delivery-limit, give up on a message returned too often: it is
+// dead-lettered with reason delivery_limit. The raw client shows the header
+// values' wire types, which amqplib hides (a long and a byte both decode as
+// a number, but the Java client sees a Long or a Byte).
+import type { Channel, ConsumeMessage, Message, Options } from 'amqplib';
+import { expect, test } from 'vitest';
+import { describeBothBrokers } from './brokers.js';
+import type { BrokerUnderTest } from './brokers.js';
+import { consumeInto, getOne, publishConfirmed } from './observe.js';
+import { basicConsume, basicGet, basicReject, deliveryTagOf } from './raw-amqp.js';
+import type { RawAmqpClient, RawMessage, WireValue } from './raw-amqp.js';
+
+/** Declares a quorum queue (durable, as quorum queues must be) with extra arguments. */
+function quorumQueue(broker: BrokerUnderTest, base: string, args: Options.AssertQueue['arguments'] = {}): Promise<string> {
+  return broker.queue(base, { durable: true, arguments: { 'x-queue-type': 'quorum', ...args } });
+}
+
+/** A fanout dead-letter exchange with one queue behind it. */
+async function deadLetterSink(broker: BrokerUnderTest) {
+  const exchange = await broker.exchange('dlx', 'fanout');
+  const queue = await broker.queue('dead-letters');
+  const channel = await broker.channel();
+  await channel.bindQueue(queue, exchange, '');
+  return { exchange, queue, channel };
+}
+
+/** The next message dead-lettered into the sink (dead-lettering may finish after the nack that caused it). */
+async function nextDeadLetter(sink: { queue: string; channel: Channel }): Promise<ConsumeMessage> {
+  const inbox = await consumeInto(sink.channel, sink.queue, { noAck: true });
+  const [dead] = await inbox.atLeast(1);
+  return dead!;
+}
+
+/** The x-delivery-count header of a delivery, undefined when it has none. */
+function deliveryCount(message: Message): unknown {
+  return message.properties.headers?.['x-delivery-count'];
+}
+
+/** A raw client past the handshake with channel 1 open. */
+async function rawChannel(broker: BrokerUnderTest): Promise<RawAmqpClient> {
+  const client = await broker.raw();
+  const refused = await client.handshake(broker.credentials());
+  if (refused !== null) throw new Error(`handshake refused: ${refused.code} ${refused.replyText}`);
+  await client.openChannel(1);
+  return client;
+}
+
+/** basic.get over the raw client; the message must be there. */
+async function rawGet(client: RawAmqpClient, queue: string): Promise<RawMessage> {
+  client.send(basicGet(1, queue));
+  const message = await client.nextMessage();
+  if (message === null) throw new Error(`the broker closed the socket instead of answering basic.get on ${queue}`);
+  return message;
+}
+
+/** A header value's wire type tag and value, with integers as numbers so cases read easily. */
+function typed(value: WireValue | undefined): { type: string; value: unknown } | undefined {
+  if (value === undefined) return undefined;
+  return { type: value.type, value: typeof value.value === 'bigint' ? Number(value.value) : value.value };
+}
+
+describeBothBrokers('quorum queues', (broker) => {
+  test('x-delivery-count: absent on a first delivery, then how many times the message came back', async () => {
+    const queue = await quorumQueue(broker, 'work');
+    const channel = await broker.confirmChannel();
+    await publishConfirmed(channel, '', queue, 'job', { headers: { zeta: 'last', alpha: 'first' } });
+    const inbox = await consumeInto(channel, queue);
+    const seen: unknown[] = [];
+    for (let delivery = 1; delivery <= 3; delivery++) {
+      const message = (await inbox.atLeast(delivery))[delivery - 1]!;
+      seen.push(deliveryCount(message));
+      if (delivery < 3) channel.nack(message, false, true);
+    }
+    expect(seen).toEqual([undefined, 1, 2]);
+    // The broker rewrites the header table it adds to, keys in sorted order.
+    expect(Object.keys(inbox.messages[2]!.properties.headers ?? {})).toEqual(['alpha', 'x-delivery-count', 'zeta']);
+  });
+
+  test('basic.get always carries x-delivery-count, 0 the first time', async () => {
+    const queue = await quorumQueue(broker, 'work');
+    const channel = await broker.confirmChannel();
+    await publishConfirmed(channel, '', queue, 'job');
+    const first = await getOne(channel, queue);
+    expect(deliveryCount(first)).toBe(0);
+    channel.reject(first, true);
+    expect(deliveryCount(await getOne(channel, queue))).toBe(1);
+  });
+
+  test('x-delivery-count is sent as a long (l), whatever its size', async () => {
+    const queue = await quorumQueue(broker, 'work');
+    await publishConfirmed(await broker.confirmChannel(), '', queue, 'job');
+    const client = await rawChannel(broker);
+    const first = await rawGet(client, queue);
+    expect(typed(first.headers?.['x-delivery-count'])).toEqual({ type: 'l', value: 0 });
+    client.send(basicReject(1, deliveryTagOf(first), true));
+    const second = await rawGet(client, queue);
+    expect(typed(second.headers?.['x-delivery-count'])).toEqual({ type: 'l', value: 1 });
+  });
+
+  test('x-delivery-limit: after limit + 1 deliveries the message is dead-lettered with reason delivery_limit', async () => {
+    const sink = await deadLetterSink(broker);
+    const queue = await quorumQueue(broker, 'work', { 'x-delivery-limit': 2, 'x-dead-letter-exchange': sink.exchange });
+    const channel = await broker.confirmChannel();
+    await publishConfirmed(channel, '', queue, 'poison', { messageId: 'p-1' });
+    const inbox = await consumeInto(channel, queue);
+    for (let delivery = 1; delivery <= 3; delivery++) {
+      channel.nack((await inbox.atLeast(delivery))[delivery - 1]!, false, true);
+    }
+    const dead = await nextDeadLetter(sink);
+    await inbox.staysAt(3);
+    expect(dead.content.toString()).toBe('poison');
+    expect(dead.properties.messageId).toBe('p-1');
+    const headers = dead.properties.headers ?? {};
+    expect(headers['x-delivery-count']).toBeUndefined();
+    expect(headers['x-first-death-reason']).toBe('delivery_limit');
+    expect(headers['x-first-death-queue']).toBe(queue);
+    expect(headers['x-death']?.map(({ time: _time, ...rest }) => rest)).toEqual([
+      { count: 1, reason: 'delivery_limit', queue, exchange: '', 'routing-keys': [queue] },
+    ]);
+    expect((await channel.checkQueue(queue)).messageCount).toBe(0);
+  });
+
+  test('x-delivery-limit 0: one delivery; a channel closing with it unacked counts as a return too', async () => {
+    const sink = await deadLetterSink(broker);
+    const queue = await quorumQueue(broker, 'work', { 'x-delivery-limit': 0, 'x-dead-letter-exchange': sink.exchange });
+    const publisher = await broker.confirmChannel();
+    await publishConfirmed(publisher, '', queue, 'once');
+    const worker = await broker.channel();
+    const inbox = await consumeInto(worker, queue);
+    await inbox.atLeast(1);
+    await worker.close();
+    const dead = await nextDeadLetter(sink);
+    expect(dead.properties.headers?.['x-first-death-reason']).toBe('delivery_limit');
+  });
+
+  test('without a dead-letter exchange a message over the limit is dropped', async () => {
+    const queue = await quorumQueue(broker, 'work', { 'x-delivery-limit': 1 });
+    const channel = await broker.confirmChannel();
+    await publishConfirmed(channel, '', queue, 'gone');
+    channel.reject(await getOne(channel, queue), true);
+    channel.reject(await getOne(channel, queue), true);
+    expect(await channel.get(queue)).toBe(false);
+    expect((await channel.checkQueue(queue)).messageCount).toBe(0);
+  });
+
+  test('dead-letter headers the broker writes: x-death count a long (l), time a timestamp (T), names long strings', async () => {
+    const sink = await deadLetterSink(broker);
+    const queue = await quorumQueue(broker, 'work', { 'x-delivery-limit': 0, 'x-dead-letter-exchange': sink.exchange });
+    const channel = await broker.confirmChannel();
+    await publishConfirmed(channel, '', queue, 'once');
+    channel.reject(await getOne(channel, queue), true);
+    const client = await rawChannel(broker);
+    client.send(basicConsume(1, sink.queue, 'sink'));
+    const dead = await client.nextMessage();
+    const headers = dead?.headers ?? {};
+    expect(typed(headers['x-first-death-reason'])).toEqual({ type: 'S', value: 'delivery_limit' });
+    expect(typed(headers['x-first-death-queue'])).toEqual({ type: 'S', value: queue });
+    expect(typed(headers['x-first-death-exchange'])).toEqual({ type: 'S', value: '' });
+    const deaths = headers['x-death'];
+    expect(deaths?.type).toBe('A');
+    const [death] = deaths?.value as WireValue[];
+    expect(death?.type).toBe('F');
+    const entry = death?.value as Record<string, WireValue>;
+    expect(typed(entry['count'])).toEqual({ type: 'l', value: 1 });
+    expect(entry['time']?.type).toBe('T');
+    expect(typed(entry['reason'])).toEqual({ type: 'S', value: 'delivery_limit' });
+    expect(entry['routing-keys']).toEqual({ type: 'A', value: [{ type: 'S', value: queue }] });
+  });
+});
