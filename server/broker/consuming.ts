@@ -3,9 +3,13 @@
  * (basic.qos), its unacknowledged deliveries and what acks, nacks, rejects
  * and recovers do to them, basic.get, and the direct reply-to consumer.
  *
- * Prefetch follows RabbitMQ: basic.qos with global=false sets the limit for
- * consumers created afterwards, each counted on its own; global=true sets
- * one limit shared by all the channel's consumers. Both may apply at once.
+ * Prefetch follows RabbitMQ 3.x. basic.qos with global=false sets the limit
+ * for consumers created afterwards, each counted on its own, and lifts the
+ * channel's shared limit. global=true sets one limit shared by the channel's
+ * consumers of classic queues: it counts their unacked deliveries (and, when
+ * it is first set, every unacked message of the channel, basic.get ones
+ * included) and holds back even no-ack consumers while it is full. A shared
+ * limit set after a per-consumer one leaves that one in force: both apply.
  */
 import { encodeContentHeader, encodeMethod, type FieldTable } from '../amqp/index.js';
 import { long, withHeader } from './broker-headers.js';
@@ -32,10 +36,10 @@ export class Consuming implements ConsumerChannel, DirectReplyTarget {
   private nextDeliveryTag = 1;
   /** basic.qos global=false: the limit each new consumer gets. */
   private consumerPrefetch = 0;
-  /** basic.qos global=true: the limit shared by all consumers of the channel. */
+  /** basic.qos global=true: the limit shared by the channel's consumers; 0 means none. */
   private channelPrefetch = 0;
-  /** Deliveries to consumers (not basic.get) awaiting ack, for the shared limit. */
-  private consumerUnacked = 0;
+  /** What the shared limit counts as taken; only kept while there is one. */
+  private channelPrefetchUsed = 0;
   /** Acks, nacks and rejects held back until tx.commit. */
   private pendingSettlements: PendingSettlement[] | undefined;
   private replyConsumerTag: string | undefined;
@@ -140,7 +144,7 @@ export class Consuming implements ConsumerChannel, DirectReplyTarget {
   canDeliver(consumer: Consumer): boolean {
     if (!this.active) return false;
     if (!consumer.hasPrefetchRoom()) return false;
-    if (!consumer.noAck && this.channelPrefetch !== 0 && this.consumerUnacked >= this.channelPrefetch) return false;
+    if (this.sharesChannelPrefetch(consumer) && this.channelPrefetchUsed >= this.channelPrefetch) return false;
     const output = this.host.output;
     if (output.congested) {
       output.notePausedDelivery();
@@ -154,7 +158,7 @@ export class Consuming implements ConsumerChannel, DirectReplyTarget {
     const tag = this.nextDeliveryTag++;
     if (!consumer.noAck) {
       this.unacked.add(new Delivery(tag, message, consumer.queue, consumer));
-      this.consumerUnacked++;
+      if (this.sharesChannelPrefetch(consumer)) this.channelPrefetchUsed++;
     }
     const header = this.headerFor(consumer.queue, message, 'deliver');
     this.host.output.deliver(this.channelNumber, consumer.tag, tag, message.redelivered, message, header);
@@ -201,9 +205,20 @@ export class Consuming implements ConsumerChannel, DirectReplyTarget {
 
   /** basic.qos. */
   qos(prefetchCount: number, global: boolean): void {
-    if (global) this.channelPrefetch = prefetchCount;
-    else this.consumerPrefetch = prefetchCount;
+    if (!global) this.consumerPrefetch = prefetchCount;
+    if (!global || prefetchCount === 0) {
+      this.channelPrefetch = 0;
+      this.channelPrefetchUsed = 0;
+    } else {
+      if (this.channelPrefetch === 0) this.channelPrefetchUsed = this.unacked.count;
+      this.channelPrefetch = prefetchCount;
+    }
     this.dispatchAll();
+  }
+
+  /** Whether the shared (global) limit applies to the consumer: quorum and stream queues do not take part. */
+  private sharesChannelPrefetch(consumer: Consumer): boolean {
+    return this.channelPrefetch !== 0 && consumer.queue.settings.type === 'classic';
   }
 
   // ---------------------------------------------------------- settlement
@@ -285,7 +300,7 @@ export class Consuming implements ConsumerChannel, DirectReplyTarget {
     const consumer = delivery.consumer;
     if (consumer === undefined) return;
     consumer.unacked--;
-    this.consumerUnacked--;
+    if (this.channelPrefetchUsed > 0) this.channelPrefetchUsed--;
   }
 
   /** Lets every queue this channel consumes from deliver again (a prefetch window or the socket opened up). */
