@@ -211,12 +211,14 @@ export class Channel {
         const f = method.fields;
         const name = this.queueName(f.queue);
         const queue = vhost.queues.get(name);
-        let messageCount = 0;
-        if (queue) {
-          vhost.assertCanUse(queue, host.owner);
-          messageCount = vhost.deleteQueue(queue, { ifUnused: f.ifUnused, ifEmpty: f.ifEmpty });
-        }
-        if (!f.nowait) this.send('queue.delete-ok', { messageCount });
+        this.consuming.answerBeforeCancels(() => {
+          let messageCount = 0;
+          if (queue) {
+            vhost.assertCanUse(queue, host.owner);
+            messageCount = vhost.deleteQueue(queue, { ifUnused: f.ifUnused, ifEmpty: f.ifEmpty });
+          }
+          if (!f.nowait) this.send('queue.delete-ok', { messageCount });
+        });
         return;
       }
       case 'exchange.declare': {

@@ -44,6 +44,8 @@ export class Consuming implements ConsumerChannel, DirectReplyTarget {
   private pendingSettlements: PendingSettlement[] | undefined;
   private replyConsumerTag: string | undefined;
   private replyToken: string | undefined;
+  /** basic.cancel frames held back until the reply of the method that caused them is out (see answerBeforeCancels). */
+  private heldCancels: Buffer[] | undefined;
   /** False once the channel is closing: nothing more is delivered. */
   active = true;
 
@@ -134,7 +136,25 @@ export class Consuming implements ConsumerChannel, DirectReplyTarget {
       this.host.events.emit('consumer-cancelled', { vhost: this.host.vhost.name, queue: consumer.queue.name, consumerTag: consumer.tag });
     }
     if (this.active && this.host.consumerCancelNotify) {
-      this.host.output.raw(encodeMethod(this.channelNumber, 'basic.cancel', { consumerTag: consumer.tag, nowait: true }));
+      const cancel = encodeMethod(this.channelNumber, 'basic.cancel', { consumerTag: consumer.tag, nowait: true });
+      if (this.heldCancels !== undefined) this.heldCancels.push(cancel);
+      else this.host.output.raw(cancel);
+    }
+  }
+
+  /**
+   * Runs a method that may cancel this channel's own consumers, and its
+   * reply, before the basic.cancel frames it causes: RabbitMQ's channel
+   * answers queue.delete first and hears from the deleted queue after.
+   */
+  answerBeforeCancels(methodAndReply: () => void): void {
+    this.heldCancels = [];
+    try {
+      methodAndReply();
+    } finally {
+      const held = this.heldCancels;
+      this.heldCancels = undefined;
+      for (const cancel of held) this.host.output.raw(cancel);
     }
   }
 

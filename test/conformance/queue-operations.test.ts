@@ -1,8 +1,10 @@
 // Queue operations a client can count: declare-ok and get-ok message counts,
-// get-empty, purge, delete with if-unused/if-empty, consumers and cancel.
+// get-empty, purge, delete with if-unused/if-empty, consumers and cancel, and
+// the order of the replies when a queue is deleted under its own consumer.
 import { expect, test } from 'vitest';
 import { describeBothBrokers } from './brokers.js';
 import { bodiesOf, connectionClosedWith, consumeInto, failureOf, fillQueue, getOne, numbered } from './observe.js';
+import { basicConsume, queueDelete } from './raw-amqp.js';
 
 describeBothBrokers('queue operations', (broker) => {
   test('declare-ok counts ready messages and consumers', async () => {
@@ -78,6 +80,22 @@ describeBothBrokers('queue operations', (broker) => {
     await inbox.cancelled();
     // The channel stays usable after the server cancel.
     expect(await consumer.checkExchange('amq.direct')).toBeDefined();
+  });
+
+  test('deleting a queue under its own consumer on the same channel: delete-ok first, then basic.cancel', async () => {
+    const queue = await broker.queue('consumed');
+    const client = await broker.raw();
+    const refused = await client.handshake(broker.credentials());
+    if (refused !== null) throw new Error(`handshake refused: ${refused.code} ${refused.replyText}`);
+    await client.openChannel(1);
+    client.send(basicConsume(1, queue, 'worker'));
+    expect(await client.nextMethod()).toMatchObject({ channel: 1, classId: 60, methodId: 21 });
+    client.send(queueDelete(1, queue));
+    const replies = [await client.nextMethod(), await client.nextMethod()].map((method) => [method?.classId, method?.methodId]);
+    expect(replies).toEqual([
+      [50, 41],
+      [60, 30],
+    ]);
   });
 
   test('consumer tags: the server names them amq.ctag-*, a client may choose; cancel stops deliveries', async () => {
