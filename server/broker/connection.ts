@@ -9,6 +9,13 @@
  * connection exception closes everything with connection.close. Whatever a
  * client sends, nothing is thrown out of this file: an unexpected failure
  * closes this connection with 541 INTERNAL_ERROR and leaves others alone.
+ *
+ * Like RabbitMQ (which closes with SO_LINGER 0), the broker ends a socket it
+ * gives up on with a TCP reset, which clients see as ECONNRESET: after a
+ * failed handshake, at close-ok or its timeout, when heartbeats stop. When
+ * the client closes the connection, closing the socket is left to it. Only
+ * a wrong protocol header is answered and ended gracefully (RabbitMQ does
+ * either, from one connection to the next).
  */
 import type { Socket } from 'node:net';
 import {
@@ -28,8 +35,9 @@ import { Channel } from './channel.js';
 import type { ChannelHost } from './channel-host.js';
 import { AmqpError, ReplyCode } from './errors.js';
 import type { BrokerEvents } from './events.js';
-import { FrameInput, describeFrame } from './frame-input.js';
+import { FrameInput, FrameSyncLost, describeFrame } from './frame-input.js';
 import { FrameOutput } from './frame-output.js';
+import { startHeartbeats } from './heartbeats.js';
 import { SlabAllocator } from './message.js';
 import { ContentState } from './publishing.js';
 import type { VirtualHost } from './vhost.js';
@@ -41,8 +49,8 @@ type ConnectionState = 'awaiting-header' | 'starting' | 'tuning' | 'opening' | '
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 /** Pause before silently closing a connection that failed its handshake (RabbitMQ's silent close delay). */
 const SILENT_CLOSE_DELAY_MS = 3_000;
-/** How long to wait for connection.close-ok after sending connection.close. */
-const CLOSE_OK_TIMEOUT_MS = 10_000;
+/** Longest wait for the client to answer or end a closing connection; a shorter heartbeat interval is used instead. */
+const CLOSING_TIMEOUT_S = 30;
 const FRAME_MIN_SIZE = 4096;
 const MAX_REPLY_TEXT_BYTES = 255;
 
@@ -100,8 +108,9 @@ export class Connection implements ChannelHost {
   private pendingConfirms: Array<() => void> = [];
   private handshakeTimer: NodeJS.Timeout | undefined;
   private closeTimer: NodeJS.Timeout | undefined;
-  private heartbeatTimer: NodeJS.Timeout | undefined;
-  private lastInputAt = Date.now();
+  private stopHeartbeats: (() => void) | undefined;
+  /** The negotiated heartbeat interval in seconds (0: none). */
+  private heartbeatSeconds = 0;
   private cleanedUp = false;
   private closeReason = 'client closed the socket';
 
@@ -175,7 +184,6 @@ export class Connection implements ChannelHost {
   // ---------------------------------------------------------------- input
 
   private receive(chunk: Buffer): void {
-    this.lastInputAt = Date.now();
     try {
       if (this.state === 'awaiting-header') {
         chunk = this.readProtocolHeader(chunk);
@@ -379,7 +387,9 @@ export class Connection implements ChannelHost {
         this.send(0, 'connection.close-ok', {});
         this.state = 'closed';
         this.output.flush();
-        this.socket.end();
+        // The client closes the socket once it has close-ok; one that does not is cut off.
+        this.closeTimer = setTimeout(() => this.destroy(), this.closingTimeoutMs());
+        this.closeTimer.unref();
         return;
       case 'connection.update-secret':
         if (this.state !== 'open') throw unexpected();
@@ -458,23 +468,19 @@ export class Connection implements ChannelHost {
     this.input.frameMax = frameMax;
     this.output.frameMax = frameMax;
     this.state = 'opening';
-    if (heartbeat > 0) this.startHeartbeats(heartbeat);
+    this.heartbeatSeconds = heartbeat;
+    if (heartbeat > 0) {
+      this.stopHeartbeats = startHeartbeats(this.socket, this.output, heartbeat, () => {
+        this.closeReason = `missed heartbeats from client, timeout: ${heartbeat}s`;
+        this.destroy();
+      });
+    }
   }
 
-  /** Sends heartbeats every half interval and drops the connection after two intervals of silence. */
-  private startHeartbeats(seconds: number): void {
-    const interval = (seconds * 1000) / 2;
-    this.heartbeatTimer = setInterval(() => {
-      // While reading is paused (the client does not read), its heartbeats wait unread in the socket.
-      if (this.output.readPaused) this.lastInputAt = Date.now();
-      if (Date.now() - this.lastInputAt > seconds * 2000) {
-        this.closeReason = `missed heartbeats from client, timeout: ${seconds}s`;
-        this.destroy();
-        return;
-      }
-      this.output.heartbeat();
-    }, interval);
-    this.heartbeatTimer.unref();
+  /** How long a closing connection waits for the client: the heartbeat interval if shorter than RabbitMQ's 30 s. */
+  private closingTimeoutMs(): number {
+    const seconds = this.heartbeatSeconds > 0 && this.heartbeatSeconds < CLOSING_TIMEOUT_S ? this.heartbeatSeconds : CLOSING_TIMEOUT_S;
+    return seconds * 1000;
   }
 
   // -------------------------------------------------------------- closing
@@ -503,6 +509,13 @@ export class Connection implements ChannelHost {
       return;
     }
     this.closeWithError(amqpError);
+    if (error instanceof FrameSyncLost) {
+      // RabbitMQ reads nothing more of a stream it cannot cut into frames, not even close-ok, and resets it after a pause.
+      this.input.stopped = true;
+      clearTimeout(this.closeTimer);
+      this.closeTimer = setTimeout(() => this.destroy(), SILENT_CLOSE_DELAY_MS);
+      this.closeTimer.unref();
+    }
   }
 
   /** Connection exception: release everything, send connection.close and wait for close-ok. */
@@ -517,7 +530,7 @@ export class Connection implements ChannelHost {
       classId: error.classId,
       methodId: error.methodId,
     });
-    this.closeTimer = setTimeout(() => this.destroy(), CLOSE_OK_TIMEOUT_MS);
+    this.closeTimer = setTimeout(() => this.destroy(), this.closingTimeoutMs());
     this.closeTimer.unref();
   }
 
@@ -527,11 +540,11 @@ export class Connection implements ChannelHost {
     this.openedVhost?.deleteExclusiveQueues(this);
   }
 
+  /** Ends the connection at once with a TCP reset; whatever was not yet sent is dropped. */
   private destroy(): void {
     this.state = 'closed';
-    this.output.flush();
     this.output.close();
-    this.socket.destroy();
+    this.socket.resetAndDestroy();
     this.cleanUp();
   }
 
@@ -542,7 +555,7 @@ export class Connection implements ChannelHost {
     this.state = 'closed';
     clearTimeout(this.handshakeTimer);
     clearTimeout(this.closeTimer);
-    clearInterval(this.heartbeatTimer);
+    this.stopHeartbeats?.();
     this.output.close();
     try {
       this.releaseChannels();

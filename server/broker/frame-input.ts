@@ -45,16 +45,16 @@ export class FrameInput {
       const channel = (data[offset + 1]! << 8) | data[offset + 2]!;
       const size = data.readUInt32BE(offset + 3);
       if (this.frameMax !== 0 && size > this.frameMax) {
-        throw frameError(`type ${type}, all octets = <<>>: {frame_too_large,${size},${this.frameMax - EMPTY_FRAME_SIZE}}`);
+        throw new FrameSyncLost(`type ${type}, all octets = <<>>: {frame_too_large,${size},${this.frameMax - EMPTY_FRAME_SIZE}}`);
       }
       const end = offset + FRAME_HEADER_SIZE + size;
       if (end >= length) break;
       const payload = data.subarray(offset + FRAME_HEADER_SIZE, end);
       if (data[end] !== FRAME_END) {
-        throw frameError(`${describeFrame(type, payload)}: {invalid_frame_end_marker,${data[end]}}`);
+        throw new FrameSyncLost(`${describeFrame(type, payload)}: {invalid_frame_end_marker,${data[end]}}`);
       }
       if (type !== FRAME_METHOD && type !== FRAME_HEADER && type !== FRAME_BODY && type !== FRAME_HEARTBEAT) {
-        throw frameError(`${describeFrame(type, payload)}: unknown_frame`);
+        throw new AmqpError(ReplyCode.FRAME_ERROR, `${describeFrame(type, payload)}: unknown_frame`, { hard: true });
       }
       offset = end + 1;
       this.onFrame(type, channel, payload);
@@ -67,6 +67,13 @@ export class FrameInput {
   }
 }
 
-function frameError(detail: string): AmqpError {
-  return new AmqpError(ReplyCode.FRAME_ERROR, detail, { hard: true });
+/**
+ * A 501 FRAME_ERROR after which the bytes can no longer be cut into frames
+ * (a frame over frame-max, a wrong frame-end): the connection reads nothing
+ * more from the client.
+ */
+export class FrameSyncLost extends AmqpError {
+  constructor(detail: string) {
+    super(ReplyCode.FRAME_ERROR, detail, { hard: true });
+  }
 }

@@ -1,6 +1,9 @@
 // Errors only a misbehaving client can provoke, sent as crafted bytes over a
 // raw socket: wrong protocol headers, refused logins, broken frames, frames
-// out of order, methods on channels that are not open.
+// out of order, methods on channels that are not open; and how the broker
+// ends the socket afterwards. RabbitMQ ends a connection it gives up on with
+// a TCP reset (it closes with SO_LINGER 0), which a client sees as
+// ECONNRESET, and leaves closing to a client that closed the connection.
 import amqp from 'amqplib';
 import { expect, test } from 'vitest';
 import { describeBothBrokers } from './brokers.js';
@@ -41,6 +44,7 @@ async function connectionCloseAfter(broker: BrokerUnderTest, send: (client: RawA
 }
 
 describeBothBrokers('wire errors', (broker) => {
+  // RabbitMQ ends this socket with a FIN or a reset, differently from run to run, so only the bytes are compared.
   test('a wrong protocol header is answered with AMQP 0-9-1 and the socket is closed', async () => {
     for (const header of ['AMQP\x00\x00\x09\x02', 'AMQP\x01\x01\x00\x0a', 'AMQP\x00\x01\x00\x00', 'GET / HTTP/1.1\r\n\r\n']) {
       const client = await broker.raw();
@@ -54,8 +58,8 @@ describeBothBrokers('wire errors', (broker) => {
     const refused = await client.handshake({ ...broker.credentials(), password: 'wrong' });
     expect(refused).toMatchObject({ code: 403, classId: 0, methodId: 0, channel: 0 });
     expect(refused!.replyText).toMatch(/^ACCESS_REFUSED - /);
-    // The client answered with close-ok, so the broker ends the socket at once (no silent-close pause).
-    expect(await client.closedByBroker(1000)).toBe(true);
+    // The client answered with close-ok, so the broker resets the socket at once (no silent-close pause).
+    expect(await client.socketEnd(1000)).toBe('reset');
   });
 
   test('an unknown user is refused the same way as a wrong password (403)', async () => {
@@ -84,8 +88,72 @@ describeBothBrokers('wire errors', (broker) => {
     const client = await broker.raw();
     await client.start();
     client.startOk('PLAIN', Buffer.from('no separators'));
-    // Before the connection is open RabbitMQ does not explain itself: it closes after a pause.
+    // Before the connection is open RabbitMQ does not explain itself: it resets the socket after a pause.
     expect(await client.bytesUntilClosed(6000)).toEqual(Buffer.alloc(0));
+    expect(await client.socketEnd(0)).toBe('reset');
+  });
+
+  test('tune-ok with a frame-max below 4096 or above the proposed one: no reply, a reset after a pause', async () => {
+    const outcomes: Record<number, unknown> = {};
+    for (const frameMax of [1000, 131072 * 2]) {
+      const client = await broker.raw();
+      expect(await client.login(broker.credentials())).toBeNull();
+      client.tune({ frameMax });
+      const tunedAt = Date.now();
+      const bytes = await client.bytesUntilClosed(6000);
+      outcomes[frameMax] = { bytes: bytes.length, end: await client.socketEnd(0), paused: client.endedAt - tunedAt >= 2000 };
+    }
+    expect(outcomes).toEqual({
+      1000: { bytes: 0, end: 'reset', paused: true },
+      262144: { bytes: 0, end: 'reset', paused: true },
+    });
+  }, 20_000);
+
+  test('after a connection exception the broker resets the socket as soon as the client answers close-ok', async () => {
+    const client = await openClient(broker);
+    client.send(passiveExchangeDeclare(7, 'amq.direct'));
+    expect(await client.nextClose()).toMatchObject({ code: 504, channel: 0 });
+    expect(await client.socketEnd(1000)).toBe('reset');
+  });
+
+  test('a connection.close the client never answers: the socket is reset after one heartbeat interval', async () => {
+    const client = await broker.raw();
+    expect(await client.handshake(broker.credentials(), { heartbeat: 1 })).toBeNull();
+    await client.openChannel(1);
+    client.send(passiveExchangeDeclare(7, 'amq.direct'));
+    expect(await client.nextMethod()).toMatchObject({ channel: 0, classId: 10, methodId: 50 });
+    const closeAt = Date.now();
+    expect(await client.socketEnd(5000)).toBe('reset');
+    const waited = client.endedAt - closeAt;
+    expect(waited).toBeGreaterThanOrEqual(800);
+    expect(waited).toBeLessThan(2500);
+  }, 20_000);
+
+  test('a frame it cannot delimit (bad frame-end, over frame-max): connection.close 501, then nothing read, a reset after a pause', async () => {
+    const inputs = {
+      'bad frame-end': () => frame(FrameType.method, 1, Buffer.from([0, 20, 0, 10, 0]), 0x00),
+      'over frame-max': (client: RawAmqpClient) => frame(FrameType.method, 1, Buffer.alloc(client.tuning!.frameMax + 100)),
+    };
+    const outcomes: Record<string, unknown> = {};
+    for (const [what, input] of Object.entries(inputs)) {
+      const client = await openClient(broker);
+      client.send(input(client));
+      // nextClose() answers close-ok, which the broker no longer reads.
+      const { code } = await client.nextClose();
+      const stillOpen = (await client.socketEnd(1000)) === 'open';
+      outcomes[what] = { code, stillOpen, end: await client.socketEnd(5000) };
+    }
+    expect(outcomes).toEqual({
+      'bad frame-end': { code: 501, stillOpen: true, end: 'reset' },
+      'over frame-max': { code: 501, stillOpen: true, end: 'reset' },
+    });
+  }, 20_000);
+
+  test('a client that closes the connection gets close-ok and closes the socket itself', async () => {
+    const client = await openClient(broker);
+    client.send(methodFrame(0, 10, 50, new Args().short(200).shortstr('Goodbye').short(0).short(0)));
+    expect(await client.nextMethod()).toMatchObject({ channel: 0, classId: 10, methodId: 51 });
+    expect(await client.socketEnd(500)).toBe('open');
   });
 
   test('a bad frame-end octet is 501 FRAME_ERROR', async () => {
