@@ -87,15 +87,21 @@ describeBothBrokers('quorum queues', (broker) => {
     expect(deliveryCount(await getOne(channel, queue))).toBe(1);
   });
 
-  test('x-delivery-count is sent as a long (l), whatever its size', async () => {
+  test('x-delivery-count is sent as a long (l), whatever its size; the publisher’s headers keep their types', async () => {
     const queue = await quorumQueue(broker, 'work');
-    await publishConfirmed(await broker.confirmChannel(), '', queue, 'job');
+    const headers = { wide: { '!': 'int32', value: 5 }, narrow: { '!': 'int8', value: 44 }, unsigned: { '!': 'uint16', value: 7 } };
+    await publishConfirmed(await broker.confirmChannel(), '', queue, 'job', { headers });
     const client = await rawChannel(broker);
     const first = await rawGet(client, queue);
     expect(typed(first.headers?.['x-delivery-count'])).toEqual({ type: 'l', value: 0 });
     client.send(basicReject(1, deliveryTagOf(first), true));
     const second = await rawGet(client, queue);
     expect(typed(second.headers?.['x-delivery-count'])).toEqual({ type: 'l', value: 1 });
+    expect([typed(second.headers?.['wide']), typed(second.headers?.['narrow']), typed(second.headers?.['unsigned'])]).toEqual([
+      { type: 'I', value: 5 },
+      { type: 'b', value: 44 },
+      { type: 'u', value: 7 },
+    ]);
   });
 
   test('x-delivery-limit: after limit + 1 deliveries the message is dead-lettered with reason delivery_limit', async () => {

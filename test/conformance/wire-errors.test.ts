@@ -180,6 +180,13 @@ describeBothBrokers('wire errors', (broker) => {
     expect(outcome).toEqual({ code: 501, classId: 40, methodId: 10, channel: 0 });
   });
 
+  test('a method id the broker does not know: the socket is reset at once, without connection.close', async () => {
+    const client = await openClient(broker);
+    client.send(methodFrame(1, 60, 99, new Args().short(0)));
+    expect(await client.bytesUntilClosed(1000)).toEqual(Buffer.alloc(0));
+    expect(await client.socketEnd(0)).toBe('reset');
+  });
+
   test('a content header or body with no publish before it is 505 UNEXPECTED_FRAME', async () => {
     const header = await connectionCloseAfter(broker, (client) => client.send(contentHeader(1, 5)));
     expect(header).toEqual({ code: 505, classId: 0, methodId: 0, channel: 0 });
