@@ -66,15 +66,16 @@ describeBothBrokers('heartbeats', (broker) => {
     }
   }, 20_000);
 
-  test('while it has other frames to send, the broker sends no heartbeats (only the first check sends one regardless)', async () => {
+  test('while it has other frames to send, the broker sends no heartbeats (only the first look sends one regardless)', async () => {
     const client = await heartbeatingClient(broker, 1);
     const stopHeartbeats = keepSending(client, 400, () => HEARTBEAT_FRAME);
-    // Each passive declare is answered, so the broker sends something every 150 ms.
-    const stopDeclares = keepSending(client, 150, () => passiveExchangeDeclare(1, 'amq.direct'));
+    // Each passive declare is answered, so the broker sends something every 100 ms.
+    const stopDeclares = keepSending(client, 100, () => passiveExchangeDeclare(1, 'amq.direct'));
     try {
       const frames = await framesUntilEnd(client, 2500);
       expect(frames.filter((type) => type === FrameType.method).length).toBeGreaterThan(5);
-      expect(frames.filter((type) => type === FrameType.heartbeat).length).toBeLessThanOrEqual(1);
+      // A heartbeat every half interval would be 5; one more than the first allows for a stall of the machine.
+      expect(frames.filter((type) => type === FrameType.heartbeat).length).toBeLessThanOrEqual(2);
     } finally {
       stopHeartbeats();
       stopDeclares();
