@@ -1,4 +1,4 @@
-import { startBroker, type EmbeddedBroker } from './broker/index.js';
+import { describeMemoryAlarm, startBroker, type EmbeddedBroker } from './broker/index.js';
 
 /** The broker the workbook's scenarios talk to: the embedded one, or a RabbitMQ named by AMQP_URL. */
 export interface BrokerTarget {
@@ -13,13 +13,18 @@ export interface BrokerTarget {
 }
 
 /** Starts the embedded broker unless an AMQP URL points elsewhere. */
-export async function openBrokerTarget(options: { amqpUrl: string | undefined; brokerPort: number }): Promise<BrokerTarget> {
+export async function openBrokerTarget(options: {
+  amqpUrl: string | undefined;
+  brokerPort: number;
+  brokerMemoryLimit?: number;
+}): Promise<BrokerTarget> {
   if (options.amqpUrl !== undefined) {
     return { kind: 'rabbitmq', url: options.amqpUrl, embedded: undefined, close: async () => {} };
   }
-  const broker = await startBroker({ port: options.brokerPort });
+  const broker = await startBroker({ port: options.brokerPort, memoryLimit: options.brokerMemoryLimit });
   // A client only hears RabbitMQ's generic ACCESS_REFUSED; the reason belongs in the broker's log, as in RabbitMQ.
   broker.events.on('login-refused', ({ address, reason }) => console.warn(`[broker] ${reason} (from ${address})`));
+  broker.events.on('memory-alarm', (use) => console.warn(`[broker] ${describeMemoryAlarm(use)}`));
   return { kind: 'embedded', url: broker.url, embedded: broker, close: () => broker.close() };
 }
 

@@ -1,3 +1,5 @@
+import { DEFAULT_MEMORY_LIMIT, MemoryLimitError, parseMemoryLimit } from './broker/memory-limit.js';
+
 /** Settings the workbook server reads from its environment, checked once at start-up. */
 export interface WorkbookConfig {
   /** Address the web server binds; loopback unless HOST says otherwise. */
@@ -8,6 +10,8 @@ export interface WorkbookConfig {
   amqpUrl: string | undefined;
   /** Port of the embedded broker (BROKER_PORT); 5673 so it never collides with a local RabbitMQ. */
   brokerPort: number;
+  /** Memory limit of the embedded broker in bytes (BROKER_MEMORY_LIMIT); publishers are blocked above it. */
+  brokerMemoryLimit: number;
 }
 
 /** Thrown when an environment variable holds something the server cannot use. */
@@ -38,12 +42,24 @@ function readAmqpUrl(env: NodeJS.ProcessEnv): string | undefined {
   return raw;
 }
 
-/** Reads PORT, HOST, AMQP_URL and BROKER_PORT, naming the variable at fault when one is wrong. */
+function readMemoryLimit(env: NodeJS.ProcessEnv): number {
+  const raw = env.BROKER_MEMORY_LIMIT;
+  if (raw === undefined || raw === '') return DEFAULT_MEMORY_LIMIT;
+  try {
+    return parseMemoryLimit(raw);
+  } catch (error) {
+    if (error instanceof MemoryLimitError) throw new ConfigError(`BROKER_MEMORY_LIMIT: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Reads PORT, HOST, AMQP_URL, BROKER_PORT and BROKER_MEMORY_LIMIT, naming the variable at fault when one is wrong. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): WorkbookConfig {
   return {
     host: env.HOST && env.HOST !== '' ? env.HOST : '127.0.0.1',
     port: readPort(env, 'PORT', 8080),
     amqpUrl: readAmqpUrl(env),
     brokerPort: readPort(env, 'BROKER_PORT', 5673),
+    brokerMemoryLimit: readMemoryLimit(env),
   };
 }

@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { ConfigError, readConfig, type WorkbookConfig } from './config.js';
 import { openBrokerTarget, redactUrl, type BrokerTarget } from './broker-connection.js';
+import { formatBytes } from './broker/memory-limit.js';
 import { loadLessons, type LessonCatalog } from './lessons/index.js';
 import { createRunner } from './runs/index.js';
 import { createWorkbookServer } from './web/server.js';
@@ -26,7 +27,8 @@ async function main(): Promise<void> {
   });
 
   const brokerName = broker.kind === 'embedded' ? 'the embedded broker' : 'RabbitMQ (AMQP_URL)';
-  console.log(`Broker: ${brokerName} at ${redactUrl(broker.url)}`);
+  const memoryLimit = broker.kind === 'embedded' ? ` (memory limit ${formatBytes(config.brokerMemoryLimit)}, BROKER_MEMORY_LIMIT)` : '';
+  console.log(`Broker: ${brokerName} at ${redactUrl(broker.url)}${memoryLimit}`);
   console.log(`Lessons: ${lessons.list().length} loaded from ${LESSONS_DIR}`);
   console.log(`Warren is running: open ${server.url}`);
   console.log('Press Ctrl-C to stop.');

@@ -1,12 +1,13 @@
 /**
  * The broker's shared state: virtual hosts, users, tuning limits, open
- * connections and the event emitter. The TCP listener (server.ts) hands
+ * connections, the memory alarm and the event emitter. The TCP listener (server.ts) hands
  * each accepted socket to a Connection that works against this.
  */
 import { UserDirectory, type User } from './auth.js';
 import type { Connection } from './connection.js';
 import { ReplyCode } from './errors.js';
 import { BrokerEvents } from './events.js';
+import { MemoryAlarm, type MemoryUse } from './memory-alarm.js';
 import { VirtualHost } from './vhost.js';
 
 /** Limits the broker proposes in connection.tune. */
@@ -22,13 +23,32 @@ export class Broker {
   readonly vhosts = new Map<string, VirtualHost>();
   readonly connections = new Set<Connection>();
   readonly users: UserDirectory;
+  readonly memory: MemoryAlarm;
 
   constructor(
-    options: { users: User[]; loopbackUsers: string[]; vhosts: string[] },
+    options: { users: User[]; loopbackUsers: string[]; vhosts: string[]; memoryLimit: number },
     readonly tuning: Tuning,
   ) {
     this.users = new UserDirectory(options.users, options.loopbackUsers);
     for (const name of options.vhosts) this.addVhost(name);
+    this.memory = new MemoryAlarm(
+      options.memoryLimit,
+      () => this.heldBytes(),
+      (use) => this.memoryAlarmChanged(use),
+    );
+  }
+
+  /** Memory the broker keeps: every queue's ready messages and every connection's share. */
+  private heldBytes(): number {
+    let bytes = 0;
+    for (const vhost of this.vhosts.values()) for (const queue of vhost.queues.values()) bytes += queue.heldBytes;
+    for (const connection of this.connections) bytes += connection.heldBytes;
+    return bytes;
+  }
+
+  private memoryAlarmChanged(use: MemoryUse): void {
+    if (this.events.wants('memory-alarm')) this.events.emit('memory-alarm', use);
+    for (const connection of this.connections) connection.memoryAlarmChanged();
   }
 
   /** Creates a virtual host (a no-op if it exists). */

@@ -42,6 +42,11 @@ export class Channel {
     this.publishing = new Publishing(host, number, () => this.consuming.replyToAddress);
   }
 
+  /** Memory the channel keeps: messages being published, held for tx.commit, or delivered and not yet acknowledged. */
+  get heldBytes(): number {
+    return this.publishing.heldBytes + this.consuming.heldBytes;
+  }
+
   /** Handles one frame for this channel; throws AmqpError for protocol errors. */
   handleFrame(type: number, payload: Buffer): void {
     const publishing = this.publishing;

@@ -2,24 +2,32 @@
  * Runs the embedded broker on its own, so any AMQP client (amqplib, pika,
  * the Java client) can be pointed at it:
  *
- *   npm run broker -- --port 5673 --host 127.0.0.1
+ *   npm run broker -- --port 5673 --host 127.0.0.1 --memory-limit 512MB
  */
 import { parseArgs } from 'node:util';
-import { startBroker } from './index.js';
+import { describeMemoryAlarm, startBroker } from './index.js';
+import { DEFAULT_MEMORY_LIMIT, MemoryLimitError, formatBytes, parseMemoryLimit } from './memory-limit.js';
 
-const USAGE = 'usage: npm run broker -- [--port <0-65535>] [--host <address>]   (defaults: --port 5673 --host 127.0.0.1)';
+const USAGE =
+  'usage: npm run broker -- [--port <0-65535>] [--host <address>] [--memory-limit <size>]\n' +
+  `       (defaults: --port 5673 --host 127.0.0.1 --memory-limit ${formatBytes(DEFAULT_MEMORY_LIMIT)})`;
 
-/** Reads --port and --host; exits with status 2 and a message naming the bad flag otherwise. */
-function readOptions(): { host: string; port: number } {
-  let values: { port?: string; host?: string; help?: boolean };
+/** Reads --port, --host and --memory-limit; exits with status 2 and a message naming the bad flag otherwise. */
+function readOptions(): { host: string; port: number; memoryLimit: number } {
+  let values: { port?: string; host?: string; 'memory-limit'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
-      options: { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'memory-limit': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
       allowPositionals: false,
     }));
   } catch (error) {
-    fail(`${error instanceof Error ? error.message : String(error)}; allowed flags are --port and --host`);
+    fail(`${error instanceof Error ? error.message : String(error)}; allowed flags are --port, --host and --memory-limit`);
   }
   if (values.help) {
     console.log(USAGE);
@@ -31,7 +39,17 @@ function readOptions(): { host: string; port: number } {
   }
   const host = values.host ?? '127.0.0.1';
   if (host.trim() === '') fail(`--host must be an address to listen on, such as 127.0.0.1 or 0.0.0.0, got '${host}'`);
-  return { host, port };
+  return { host, port, memoryLimit: readMemoryLimit(values['memory-limit']) };
+}
+
+function readMemoryLimit(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_MEMORY_LIMIT;
+  try {
+    return parseMemoryLimit(text);
+  } catch (error) {
+    if (error instanceof MemoryLimitError) fail(`--memory-limit ${error.message}`);
+    throw error;
+  }
 }
 
 function fail(message: string): never {
@@ -41,10 +59,12 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
-  const { host, port } = readOptions();
-  const broker = await startBroker({ host, port });
+  const { host, port, memoryLimit } = readOptions();
+  const broker = await startBroker({ host, port, memoryLimit });
   broker.events.on('login-refused', ({ address, reason }) => console.error(`[warren broker] ${reason} (from ${address})`));
+  broker.events.on('memory-alarm', (use) => console.error(`[warren broker] ${describeMemoryAlarm(use)}`));
   console.log(`Warren embedded broker listening on amqp://${host.includes(':') ? `[${host}]` : host}:${broker.port} (vhost /, user guest)`);
+  console.log(`Memory limit: ${formatBytes(memoryLimit)} (publishers are blocked above it)`);
   const stop = (): void => {
     void broker.close().then(() => process.exit(0));
   };

@@ -1,6 +1,14 @@
 /**
  * One client connection: the protocol header, the handshake (start, login,
- * tune, open), heartbeats, the channels, and closing in both directions.
+ * tune, open), heartbeats, the channels, blocking while the memory alarm is
+ * set, and closing in both directions.
+ *
+ * Blocking follows RabbitMQ's reader. While the alarm is set a connection
+ * that only consumes goes on as usual; one that publishes (sends a content
+ * frame) is blocked right after that frame: nothing more it sent is
+ * processed and its socket is not read, until the alarm clears. Clients that
+ * announce the connection.blocked capability are told with
+ * connection.blocked ("low on memory") and connection.unblocked.
  *
  * Failures follow RabbitMQ. Before the connection is tuned a failure closes
  * the socket after a short pause without a word (only a refused login is
@@ -53,6 +61,8 @@ const SILENT_CLOSE_DELAY_MS = 3_000;
 const CLOSING_TIMEOUT_S = 30;
 const FRAME_MIN_SIZE = 4096;
 const MAX_REPLY_TEXT_BYTES = 255;
+/** RabbitMQ's reason in connection.blocked for the memory alarm. */
+const LOW_ON_MEMORY = 'low on memory';
 
 /** What connection.start tells clients about this broker. */
 function serverProperties(): FieldTable {
@@ -104,6 +114,11 @@ export class Connection implements ChannelHost {
   private readonly channels = new Map<number, Channel>();
   private channelMax = 0;
   private authenticationFailureClose = false;
+  /** The client announced the connection.blocked capability: it is told when it is blocked and unblocked. */
+  private blockedNotifications = false;
+  /** Published during the memory alarm: nothing it sends is read until the alarm clears. */
+  private blocked = false;
+  private blockedNoticeSent = false;
   private headerBytes: Buffer | undefined;
   private pendingConfirms: Array<() => void> = [];
   private handshakeTimer: NodeJS.Timeout | undefined;
@@ -124,6 +139,7 @@ export class Connection implements ChannelHost {
       socket,
       () => this.flushConfirms(),
       () => this.resumeDeliveries(),
+      () => this.updateReading(),
     );
     this.input = new FrameInput((type, channel, payload) => this.handleFrame(type, channel, payload));
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
@@ -158,6 +174,18 @@ export class Connection implements ChannelHost {
     this.destroy();
   }
 
+  /** Memory the connection keeps: its channels' messages, its output and unprocessed input, its slab. */
+  get heldBytes(): number {
+    let bytes = this.output.heldBytes + this.input.pendingBytes + this.slabs.heldBytes;
+    for (const channel of this.channels.values()) bytes += channel.heldBytes;
+    return bytes;
+  }
+
+  /** The memory alarm was set or cleared; once it clears a blocked connection reads again (on the next turn). */
+  memoryAlarmChanged(): void {
+    if (this.blocked && !this.broker.memory.alarmed) setImmediate(() => this.unblock());
+  }
+
   /** Whether the connection has opened the named vhost. */
   isOn(vhost: string): boolean {
     return this.openedVhost?.name === vhost;
@@ -184,6 +212,7 @@ export class Connection implements ChannelHost {
   // ---------------------------------------------------------------- input
 
   private receive(chunk: Buffer): void {
+    this.broker.memory.received(chunk.length);
     try {
       if (this.state === 'awaiting-header') {
         chunk = this.readProtocolHeader(chunk);
@@ -264,6 +293,53 @@ export class Connection implements ChannelHost {
       if (amqpError.hard) throw amqpError;
       this.closeChannelWithError(channel, amqpError);
     }
+    // A content frame is what counts as publishing.
+    if (type !== FRAME_METHOD && this.broker.memory.alarmed) this.block();
+  }
+
+  // ------------------------------------------------------------- blocking
+
+  /** Stops processing and reading what the client sends, telling it why if it asked to be told. */
+  private block(): void {
+    this.blocked = true;
+    this.input.pause();
+    this.updateReading();
+    if (this.blockedNotifications && !this.blockedNoticeSent) {
+      this.blockedNoticeSent = true;
+      this.send(0, 'connection.blocked', { reason: LOW_ON_MEMORY });
+    }
+  }
+
+  /** The alarm has cleared: processes what waited and reads again. */
+  private unblock(): void {
+    if (!this.blocked || this.broker.memory.alarmed || this.state === 'closed') return;
+    if (this.blockedNoticeSent) {
+      this.blockedNoticeSent = false;
+      this.send(0, 'connection.unblocked', {});
+    }
+    this.readAgain();
+  }
+
+  /** Leaves the blocked state: what waited is processed now and the socket is read again. */
+  private readAgain(): void {
+    this.blocked = false;
+    try {
+      this.input.resume();
+    } catch (error) {
+      this.fail(error);
+    }
+    this.updateReading();
+  }
+
+  /** Whether the socket is left unread: the client is blocked, or does not read what it is sent. */
+  private get readingPaused(): boolean {
+    return this.blocked || this.output.backlogged;
+  }
+
+  /** Reads from the socket unless reading is paused. */
+  private updateReading(): void {
+    if (this.readingPaused) this.socket.pause();
+    else this.socket.resume();
   }
 
   private handleUnopenedChannel(channelNumber: number, type: number, classId: number, methodId: number): void {
@@ -370,6 +446,8 @@ export class Connection implements ChannelHost {
         this.state = 'open';
         clearTimeout(this.handshakeTimer);
         this.send(0, 'connection.open-ok', {});
+        // Counts the new connection's buffers, so an alarm it causes is set before it can publish.
+        this.broker.memory.check();
         if (this.events.wants('connection-opened')) {
           this.events.emit('connection-opened', {
             name: this.name,
@@ -406,6 +484,7 @@ export class Connection implements ChannelHost {
       const table = capabilities as FieldTable;
       this.consumerCancelNotify = table['consumer_cancel_notify'] === true;
       this.authenticationFailureClose = table['authentication_failure_close'] === true;
+      this.blockedNotifications = table['connection.blocked'] === true;
     }
     const connectionName = properties['connection_name'];
     if (typeof connectionName === 'string' && connectionName !== '') this.name = connectionName;
@@ -470,10 +549,16 @@ export class Connection implements ChannelHost {
     this.state = 'opening';
     this.heartbeatSeconds = heartbeat;
     if (heartbeat > 0) {
-      this.stopHeartbeats = startHeartbeats(this.socket, this.output, heartbeat, () => {
-        this.closeReason = `missed heartbeats from client, timeout: ${heartbeat}s`;
-        this.destroy();
-      });
+      this.stopHeartbeats = startHeartbeats(
+        this.socket,
+        this.output,
+        heartbeat,
+        () => this.readingPaused,
+        () => {
+          this.closeReason = `missed heartbeats from client, timeout: ${heartbeat}s`;
+          this.destroy();
+        },
+      );
     }
   }
 
@@ -532,6 +617,8 @@ export class Connection implements ChannelHost {
     });
     this.closeTimer = setTimeout(() => this.destroy(), this.closingTimeoutMs());
     this.closeTimer.unref();
+    // A blocked client must be read again to hear its close-ok.
+    if (this.blocked) this.readAgain();
   }
 
   private releaseChannels(): void {

@@ -59,6 +59,15 @@ export class Consuming implements ConsumerChannel, DirectReplyTarget {
     return this.replyToken === undefined ? undefined : `${REPLY_TO_PREFIX}${this.replyToken}`;
   }
 
+  /** Memory this channel's unacknowledged deliveries keep (those settled inside an open transaction too). */
+  get heldBytes(): number {
+    let bytes = this.unacked.heldBytes;
+    for (const { deliveries } of this.pendingSettlements ?? []) {
+      for (const delivery of deliveries) bytes += delivery.message.footprint;
+    }
+    return bytes;
+  }
+
   /** Starts holding acks back for tx.commit. */
   beginTransaction(): void {
     this.pendingSettlements ??= [];

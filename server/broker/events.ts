@@ -52,6 +52,8 @@ export interface BrokerEventMap {
   'connection-opened': [{ name: string; user: string; vhost: string; client: string }];
   /** A connection ended, with the reason if the broker or client gave one. */
   'connection-closed': [{ name: string; reason: string }];
+  /** The memory alarm was set (publishing connections are blocked) or cleared. */
+  'memory-alarm': [{ alarmed: boolean; used: number; limit: number }];
   /** A client failed to log in (the real reason, which the client itself is not told). */
   'login-refused': [{ address: string; user: string; reason: string }];
 }

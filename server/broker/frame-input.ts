@@ -28,8 +28,28 @@ export class FrameInput {
   frameMax = 4096;
   /** Set to stop processing the rest of the current chunk (the connection is closing). */
   stopped = false;
+  /** While paused, received bytes are kept unprocessed (a blocked publisher). */
+  private paused = false;
 
   constructor(private readonly onFrame: FrameHandler) {}
+
+  /** Bytes received and not yet processed. */
+  get pendingBytes(): number {
+    return this.leftover?.length ?? 0;
+  }
+
+  /** Stops processing after the current frame; the rest waits for resume(). */
+  pause(): void {
+    this.paused = true;
+  }
+
+  /** Processes what waited while paused, and what arrives from now on. */
+  resume(): void {
+    this.paused = false;
+    const waiting = this.leftover;
+    this.leftover = undefined;
+    if (waiting !== undefined) this.push(waiting);
+  }
 
   /** Feeds received bytes; throws AmqpError (501) for a malformed frame. */
   push(chunk: Buffer): void {
@@ -40,7 +60,7 @@ export class FrameInput {
     }
     let offset = 0;
     const length = data.length;
-    while (!this.stopped && length - offset >= FRAME_HEADER_SIZE) {
+    while (!this.stopped && !this.paused && length - offset >= FRAME_HEADER_SIZE) {
       const type = data[offset]!;
       const channel = (data[offset + 1]! << 8) | data[offset + 2]!;
       const size = data.readUInt32BE(offset + 3);

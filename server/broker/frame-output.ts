@@ -35,8 +35,8 @@ export class FrameOutput {
   private closed = false;
   /** Whether a delivery was held back because too much was waiting to be sent. */
   private deliveriesPaused = false;
-  /** True while reading from the client is paused because it does not read what it is sent. */
-  readPaused = false;
+  /** True while the client does not read what it is sent; the connection stops reading from it meanwhile. */
+  backlogged = false;
   /** Largest frame the client accepts (negotiated frame-max), used to split bodies. */
   frameMax = 131072;
 
@@ -46,14 +46,21 @@ export class FrameOutput {
     private readonly beforeFlush: () => void,
     /** Called when a congested socket has drained, so deliveries resume. */
     private readonly onDrain: () => void,
+    /** Called when `backlogged` changes. */
+    private readonly onBacklogChange: () => void,
   ) {
     socket.on('drain', () => {
-      if (this.readPaused) {
-        this.readPaused = false;
-        socket.resume();
+      if (this.backlogged) {
+        this.backlogged = false;
+        this.onBacklogChange();
       }
       this.resumeIfDrained();
     });
+  }
+
+  /** Memory the output keeps: the batch buffer, batched frames and what the socket has not sent yet. */
+  get heldBytes(): number {
+    return this.buf.length + this.fullBytes + this.socket.writableLength;
   }
 
   private resumeIfDrained(): void {
@@ -162,9 +169,9 @@ export class FrameOutput {
         for (const chunk of chunks) this.socket.write(chunk);
         this.socket.uncork();
       }
-      if (this.socket.writableLength > READ_PAUSE_MARK && !this.readPaused) {
-        this.readPaused = true;
-        this.socket.pause();
+      if (this.socket.writableLength > READ_PAUSE_MARK && !this.backlogged) {
+        this.backlogged = true;
+        this.onBacklogChange();
       }
     }
     this.resumeIfDrained();

@@ -15,7 +15,14 @@ import type { FrameOutput } from './frame-output.js';
 const SILENT_LOOKS_ALLOWED = 2;
 
 /** Starts the heartbeats of a tuned connection; returns the function that stops them. */
-export function startHeartbeats(socket: Socket, output: FrameOutput, seconds: number, onClientSilent: () => void): () => void {
+export function startHeartbeats(
+  socket: Socket,
+  output: FrameOutput,
+  seconds: number,
+  /** Whether the connection leaves the socket unread (blocked, or the client does not read what it is sent). */
+  readingPaused: () => boolean,
+  onClientSilent: () => void,
+): () => void {
   let halfIntervals = 0;
   let bytesSentBefore: number | undefined;
   // The handshake counts as the client's first activity.
@@ -23,8 +30,8 @@ export function startHeartbeats(socket: Socket, output: FrameOutput, seconds: nu
   let silentLooks = 0;
 
   const clientFellSilent = (): boolean => {
-    // While reading is paused (the client does not read), its heartbeats wait unread in the socket.
-    const heardFrom = socket.bytesRead !== bytesReadBefore || output.readPaused;
+    // While reading is paused, the client's heartbeats wait unread in the socket (RabbitMQ pauses its monitor too).
+    const heardFrom = socket.bytesRead !== bytesReadBefore || readingPaused();
     bytesReadBefore = socket.bytesRead;
     silentLooks = heardFrom ? 0 : silentLooks + 1;
     return silentLooks >= SILENT_LOOKS_ALLOWED;

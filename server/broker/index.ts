@@ -9,12 +9,17 @@
 import { Broker } from './broker.js';
 import type { BrokerEvents } from './events.js';
 import { plainTable } from './field-values.js';
+import type { MemoryUse } from './memory-alarm.js';
+export { describeMemoryAlarm } from './memory-alarm.js';
+export { DEFAULT_MEMORY_LIMIT, MemoryLimitError, formatBytes, parseMemoryLimit } from './memory-limit.js';
+import { DEFAULT_MEMORY_LIMIT } from './memory-limit.js';
 import { listen } from './server.js';
 import type { BrokerSnapshot } from './vhost.js';
 
 export type { BrokerEventMap, BindingInfo, DeadLetterReason } from './events.js';
 export type { BrokerEvents } from './events.js';
 export type { BrokerSnapshot, ExchangeSnapshot, QueueSnapshot } from './vhost.js';
+export type { MemoryUse } from './memory-alarm.js';
 
 /** How to run the broker; everything is optional. */
 export interface BrokerOptions {
@@ -34,6 +39,8 @@ export interface BrokerOptions {
   channelMax?: number;
   /** Users who may only log in from a loopback address; default ['guest'], as in RabbitMQ. */
   loopbackUsers?: string[];
+  /** Memory high watermark in bytes: above it, publishing connections are blocked; default 512 MiB. */
+  memoryLimit?: number;
 }
 
 /** A running embedded broker. */
@@ -48,8 +55,12 @@ export interface EmbeddedBroker {
   deleteVhost(name: string): void;
   /** Queues, exchanges and bindings of a virtual host (default '/') as plain data. */
   snapshot(vhost?: string): BrokerSnapshot;
-  /** What only the broker knows: routing decisions, drops, dead-lettering, requeues. */
+  /** What only the broker knows: routing decisions, drops, dead-lettering, requeues, the memory alarm. */
   readonly events: BrokerEvents;
+  /** The memory the broker holds against its limit, measured now. */
+  memory(): MemoryUse;
+  /** Changes the memory limit (bytes) and checks at once, like rabbitmqctl set_vm_memory_high_watermark. */
+  setMemoryLimit(bytes: number): MemoryUse;
   /** Closes every connection and stops listening. */
   close(): Promise<void>;
 }
@@ -58,7 +69,12 @@ export interface EmbeddedBroker {
 export async function startBroker(options: BrokerOptions = {}): Promise<EmbeddedBroker> {
   const users = options.users ?? [{ username: 'guest', password: 'guest' }];
   const broker = new Broker(
-    { users, loopbackUsers: options.loopbackUsers ?? ['guest'], vhosts: options.vhosts ?? ['/'] },
+    {
+      users,
+      loopbackUsers: options.loopbackUsers ?? ['guest'],
+      vhosts: options.vhosts ?? ['/'],
+      memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
+    },
     { heartbeat: options.heartbeat ?? 60, frameMax: options.frameMax ?? 131072, channelMax: options.channelMax ?? 2047 },
   );
   const host = options.host ?? '127.0.0.1';
@@ -73,6 +89,8 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Embedded
     events: broker.events,
     addVhost: (name) => broker.addVhost(name),
     deleteVhost: (name) => broker.deleteVhost(name),
+    memory: () => broker.memory.check(),
+    setMemoryLimit: (bytes) => broker.memory.setLimit(bytes),
     snapshot: (vhost = '/') => {
       const found = broker.vhosts.get(vhost);
       if (!found) throw new Error(`no vhost '${vhost}'; vhosts are: ${[...broker.vhosts.keys()].join(', ')}`);
@@ -81,6 +99,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Embedded
       return snapshot;
     },
     close: async () => {
+      broker.memory.stop();
       await server.close();
       for (const name of [...broker.vhosts.keys()]) broker.vhosts.get(name)?.close();
     },

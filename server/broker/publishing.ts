@@ -14,11 +14,17 @@ import type { ChannelHost } from './channel-host.js';
 import { AmqpError, ReplyCode, accessRefused, preconditionFailed } from './errors.js';
 import { fieldTypeName, plainValue } from './field-values.js';
 import type { Exchange } from './exchanges/index.js';
-import { Message, PropertyFlag } from './message.js';
+import { Message, PropertyFlag, SLAB_MESSAGE_LIMIT } from './message.js';
 import { REPLY_TO_PREFIX, REPLY_TO_QUEUE, Routed } from './vhost.js';
 
 /** Largest message body accepted (RabbitMQ's default max_message_size, 128 MiB). */
 const MAX_MESSAGE_SIZE = 134217728;
+/**
+ * Room for the first body frames of a large message. A content header may
+ * announce any size; memory grows with the frames that actually arrive.
+ */
+const FIRST_BODY_ROOM = 128 * 1024;
+const NO_BYTES = Buffer.alloc(0);
 /** Largest per-message TTL RabbitMQ accepts in the expiration property. */
 const MAX_EXPIRATION = 4294967295;
 
@@ -110,8 +116,10 @@ export class Publishing {
   private routingKey = '';
   private mandatory = false;
   private immediate = false;
-  private data: Buffer = Buffer.alloc(0);
+  private data: Buffer = NO_BYTES;
   private dataOffset = 0;
+  /** Bytes set aside for the publish being received. */
+  private reserved = 0;
   private headerSize = 0;
   private bodySize = 0;
   private received = 0;
@@ -122,6 +130,7 @@ export class Publishing {
   private routedUpTo = 0;
   /** Publishes held for tx.commit, when the channel is transactional. */
   private held: HeldPublish[] | undefined;
+  private heldFootprint = 0;
   private readonly flushConfirms = () => this.writeConfirms();
 
   constructor(
@@ -164,21 +173,25 @@ export class Publishing {
     }
     assertDecodableProperties(payload);
     const bodySize = readUInt64(payload, 4);
-    if (bodySize > MAX_MESSAGE_SIZE) {
-      this.state = ContentState.Method;
-      throw new AmqpError(
-        ReplyCode.PRECONDITION_FAILED,
-        `message size ${bodySize} is larger than configured max size ${MAX_MESSAGE_SIZE}`,
-        { classId: 60, methodId: 40 },
-      );
-    }
-    const slabs = this.host.slabs;
-    this.dataOffset = slabs.reserve(payload.length + bodySize);
-    this.data = slabs.current;
-    payload.copy(this.data, this.dataOffset);
     this.headerSize = payload.length;
     this.bodySize = bodySize;
     this.received = 0;
+    const size = payload.length + bodySize;
+    if (size <= SLAB_MESSAGE_LIMIT) {
+      const slabs = this.host.slabs;
+      this.dataOffset = slabs.reserve(size);
+      this.data = slabs.current;
+      this.reserved = size;
+    } else if (bodySize <= MAX_MESSAGE_SIZE) {
+      this.data = Buffer.allocUnsafeSlow(payload.length + Math.min(bodySize, FIRST_BODY_ROOM));
+      this.dataOffset = 0;
+      this.reserved = this.data.length;
+    } else {
+      // Refused once complete, as RabbitMQ does; until then its body is counted, not kept.
+      this.data = NO_BYTES;
+      this.reserved = 0;
+    }
+    if (this.data !== NO_BYTES) payload.copy(this.data, this.dataOffset);
     if (bodySize === 0) this.complete();
     else this.state = ContentState.Body;
   }
@@ -192,17 +205,41 @@ export class Publishing {
         methodId: 40,
       });
     }
-    payload.copy(this.data, this.dataOffset + this.headerSize + this.received);
+    if (this.data !== NO_BYTES) {
+      this.makeRoom(payload.length);
+      payload.copy(this.data, this.dataOffset + this.headerSize + this.received);
+    }
     this.received += payload.length;
     if (this.received === this.bodySize) this.complete();
+  }
+
+  /** Grows a large message's buffer, doubling up to the announced size, so the next body frame fits. */
+  private makeRoom(length: number): void {
+    const needed = this.headerSize + this.received + length;
+    if (needed <= this.data.length - this.dataOffset) return;
+    const grown = Buffer.allocUnsafeSlow(Math.min(this.headerSize + this.bodySize, Math.max(needed, 2 * this.data.length)));
+    this.data.copy(grown, 0, this.dataOffset, this.dataOffset + this.headerSize + this.received);
+    this.data = grown;
+    this.dataOffset = 0;
+    this.reserved = grown.length;
+  }
+
+  /** Memory this channel's publishing keeps: a publish being received and publishes held for tx.commit. */
+  get heldBytes(): number {
+    return (this.state === ContentState.Body ? this.reserved : 0) + this.heldFootprint;
   }
 
   /** The whole message has arrived: check it, then route it (or hold it for tx.commit). */
   private complete(): void {
     this.state = ContentState.Method;
-    let message = new Message(this.exchangeName, this.routingKey, this.data, this.dataOffset, this.headerSize, this.bodySize);
-    const vhost = this.host.vhost;
+    const data = this.data;
+    this.data = NO_BYTES;
     if (this.immediate) throw new AmqpError(ReplyCode.NOT_IMPLEMENTED, 'immediate=true', { classId: 60, methodId: 40 });
+    if (this.bodySize > MAX_MESSAGE_SIZE) {
+      throw preconditionFailed(`message size ${this.bodySize} is larger than configured max size ${MAX_MESSAGE_SIZE}`);
+    }
+    let message = new Message(this.exchangeName, this.routingKey, data, this.dataOffset, this.headerSize, this.bodySize);
+    const vhost = this.host.vhost;
     const exchange = vhost.exchange(this.exchangeName);
     if (exchange.properties.internal) {
       throw accessRefused(`cannot publish to internal exchange '${exchange.name}' in vhost '${vhost.name}'`);
@@ -226,6 +263,7 @@ export class Publishing {
     }
     if (this.held !== undefined) {
       this.held.push({ exchange, message, mandatory: this.mandatory, ttl, extraKeys });
+      this.heldFootprint += message.footprint;
       return;
     }
     this.route(exchange, message, this.mandatory, ttl, extraKeys);
@@ -290,11 +328,13 @@ export class Publishing {
   commit(): void {
     const held = this.held ?? [];
     this.held = [];
+    this.heldFootprint = 0;
     for (const publish of held) this.route(publish.exchange, publish.message, publish.mandatory, publish.ttl, publish.extraKeys);
   }
 
   /** tx.rollback: the held publishes are dropped. */
   rollback(): void {
     this.held = [];
+    this.heldFootprint = 0;
   }
 }

@@ -43,6 +43,8 @@ export class Queue implements BindingDestination {
   readonly ready: Deque<Message> | PriorityReady;
   /** Total body size of ready messages (x-max-length-bytes counts these). */
   readyBytes = 0;
+  /** Memory the ready messages keep, content and objects, as the memory alarm counts it. */
+  heldBytes = 0;
   /** Messages delivered and not yet acknowledged, across all channels. */
   unackedCount = 0;
   /** Active consumers, highest x-priority first; within a priority, next in turn first. */
@@ -111,7 +113,7 @@ export class Queue implements BindingDestination {
       return true;
     }
     this.ready.push(message);
-    this.readyBytes += message.bodySize;
+    this.countReady(message);
     if (this.ready.length === 1 && message.expiresAt !== 0) this.scheduleExpiry();
     if (settings.maxLength !== undefined || settings.maxLengthBytes !== undefined) this.dropHeadWhileOverLimit();
     return true;
@@ -164,7 +166,7 @@ export class Queue implements BindingDestination {
           continue;
         }
         this.ready.push(message);
-        this.readyBytes += message.bodySize;
+        this.countReady(message);
         returned++;
       }
       if (overLimit !== undefined) this.host.deadLetter(this, overLimit, 'delivery_limit');
@@ -180,7 +182,7 @@ export class Queue implements BindingDestination {
     } else {
       mergeAtFront(ready, returning);
     }
-    for (const message of returning) this.readyBytes += message.bodySize;
+    for (const message of returning) this.countReady(message);
     this.afterRequeue(returning.length, reason);
   }
 
@@ -209,6 +211,7 @@ export class Queue implements BindingDestination {
     const count = this.ready.length;
     this.ready.drain();
     this.readyBytes = 0;
+    this.heldBytes = 0;
     this.scheduleExpiry();
     return count;
   }
@@ -258,7 +261,18 @@ export class Queue implements BindingDestination {
     const count = this.ready.length;
     this.ready.drain();
     this.readyBytes = 0;
+    this.heldBytes = 0;
     return count;
+  }
+
+  private countReady(message: Message): void {
+    this.readyBytes += message.bodySize;
+    this.heldBytes += message.footprint;
+  }
+
+  private uncountReady(message: Message): void {
+    this.readyBytes -= message.bodySize;
+    this.heldBytes -= message.footprint;
   }
 
   private wouldOverflow(message: Message): boolean {
@@ -278,7 +292,7 @@ export class Queue implements BindingDestination {
       ((maxLength !== undefined && this.ready.length > maxLength) || (maxLengthBytes !== undefined && this.readyBytes > maxLengthBytes))
     ) {
       const head = this.ready.shift()!;
-      this.readyBytes -= head.bodySize;
+      this.uncountReady(head);
       (dropped ??= []).push(head);
     }
     if (dropped !== undefined) {
@@ -293,7 +307,7 @@ export class Queue implements BindingDestination {
     let message: Message | undefined;
     let now = 0;
     while ((message = this.ready.shift()) !== undefined) {
-      this.readyBytes -= message.bodySize;
+      this.uncountReady(message);
       if (message.expiresAt === 0) break;
       if (now === 0) now = Date.now();
       if (message.expiresAt > now) break;
@@ -370,7 +384,7 @@ export class Queue implements BindingDestination {
     let expired: Message[] | undefined;
     for (let head = this.ready.peek(); head !== undefined && head.expiresAt !== 0 && head.expiresAt <= now; head = this.ready.peek()) {
       this.ready.shift();
-      this.readyBytes -= head.bodySize;
+      this.uncountReady(head);
       (expired ??= []).push(head);
     }
     if (expired !== undefined) this.expire(expired);

@@ -29,16 +29,23 @@ export class Delivery {
 export class UnackedMessages {
   private deliveries = new Deque<Delivery>();
   private live = 0;
+  private liveBytes = 0;
 
   /** Number of unsettled deliveries. */
   get count(): number {
     return this.live;
   }
 
+  /** Memory the unsettled deliveries' messages keep, as the memory alarm counts it. */
+  get heldBytes(): number {
+    return this.liveBytes;
+  }
+
   /** Records a delivery (tags must be increasing). */
   add(delivery: Delivery): void {
     this.deliveries.push(delivery);
     this.live++;
+    this.liveBytes += delivery.message.footprint;
   }
 
   /**
@@ -66,6 +73,7 @@ export class UnackedMessages {
       }
     }
     this.live -= taken.length;
+    for (const delivery of taken) this.liveBytes -= delivery.message.footprint;
     this.compact();
     return taken;
   }
@@ -75,6 +83,7 @@ export class UnackedMessages {
     const all = this.deliveries.drain().filter((delivery) => !delivery.settled);
     for (const delivery of all) delivery.settled = true;
     this.live = 0;
+    this.liveBytes = 0;
     return all;
   }
 
@@ -87,6 +96,8 @@ export class UnackedMessages {
       this.deliveries.push(delivery);
     }
     this.live = merged.length;
+    this.liveBytes = 0;
+    for (const delivery of merged) this.liveBytes += delivery.message.footprint;
   }
 
   /** Position of the outstanding delivery with this tag, or -1. */

@@ -30,7 +30,10 @@ describe('the standalone broker command', () => {
   test.each([
     [['--port', 'eighty'], "--port must be a whole number from 0 to 65535, got 'eighty'"],
     [['--port', '70000'], "--port must be a whole number from 0 to 65535, got '70000'"],
-    [['--colour', 'red'], 'allowed flags are --port and --host'],
+    [['--colour', 'red'], 'allowed flags are --port, --host and --memory-limit'],
+    [['--memory-limit', 'lots'], "--memory-limit 'lots' is not a memory limit: use a size such as 512MB, 1.5GiB or 536870912 (bytes"],
+    [['--memory-limit', '512 MBytes'], "--memory-limit '512 MBytes' is not a memory limit"],
+    [['--memory-limit', '1.5'], "--memory-limit '1.5' is more than all of this machine's memory: a fraction must be from 0 to 1"],
   ])('%j exits with status 2 and says what is allowed', (args, message) => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], { encoding: 'utf8' });
     expect(result.status).toBe(2);

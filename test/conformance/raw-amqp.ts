@@ -322,10 +322,11 @@ export class RawAmqpClient {
    * Sends connection.start-ok. Like amqplib and pika, it announces the
    * authentication_failure_close capability, so a refused login is answered
    * with connection.close rather than a silent disconnect, and
-   * consumer_cancel_notify, so a deleted queue's consumers hear basic.cancel.
+   * consumer_cancel_notify, so a deleted queue's consumers hear basic.cancel;
+   * a case may announce others (connection.blocked).
    */
-  startOk(mechanism: string, response: Buffer): void {
-    const clientProperties = { capabilities: { authentication_failure_close: true, consumer_cancel_notify: true } };
+  startOk(mechanism: string, response: Buffer, capabilities: Record<string, boolean> = {}): void {
+    const clientProperties = { capabilities: { authentication_failure_close: true, consumer_cancel_notify: true, ...capabilities } };
     this.send(methodFrame(0, 10, 11, new Args().table(clientProperties).shortstr(mechanism).longstr(response).shortstr('en_US')));
   }
 
@@ -333,8 +334,12 @@ export class RawAmqpClient {
    * Runs the opening handshake with PLAIN. Returns null when the connection is
    * open, or the connection.close the broker answered with instead.
    */
-  async handshake(credentials: { username: string; password: string; vhost: string }, tuneOk: TuneOk = {}): Promise<RawClose | null> {
-    const refused = await this.login(credentials);
+  async handshake(
+    credentials: { username: string; password: string; vhost: string },
+    tuneOk: TuneOk = {},
+    capabilities: Record<string, boolean> = {},
+  ): Promise<RawClose | null> {
+    const refused = await this.login(credentials, capabilities);
     if (refused !== null) return refused;
     this.tune(tuneOk);
     this.send(methodFrame(0, 10, 40, new Args().shortstr(credentials.vhost).shortstr('').octet(0)));
@@ -349,9 +354,9 @@ export class RawAmqpClient {
    * connection.tune. Returns null once tuning is due, or the connection.close
    * the broker refused the login with.
    */
-  async login(credentials: { username: string; password: string }): Promise<RawClose | null> {
+  async login(credentials: { username: string; password: string }, capabilities: Record<string, boolean> = {}): Promise<RawClose | null> {
     await this.start();
-    this.startOk('PLAIN', Buffer.from(`\0${credentials.username}\0${credentials.password}`));
+    this.startOk('PLAIN', Buffer.from(`\0${credentials.username}\0${credentials.password}`), capabilities);
     const afterStartOk = await this.nextMethodOrFail('connection.tune');
     if (afterStartOk.classId === 10 && afterStartOk.methodId === 50) return this.answerClose(afterStartOk);
     if (afterStartOk.classId !== 10 || afterStartOk.methodId !== 30) throw new Error('expected connection.tune');
@@ -422,6 +427,33 @@ export class RawAmqpClient {
   /** Drops the socket without a close handshake. */
   end(): void {
     this.socket.destroy();
+  }
+
+  /** Bytes this client has written that the broker has not taken in yet (they wait in this process). */
+  get unsentBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  /** Stops reading from the socket, like a client too busy to read what the broker sends. */
+  stopReading(): void {
+    this.socket.pause();
+  }
+
+  /** Reads from the socket again. */
+  startReading(): void {
+    this.socket.resume();
+  }
+
+  /** Reads and drops the next `count` bytes (a flood of deliveries) without keeping them all at once. */
+  async skip(count: number, ms = 10_000): Promise<void> {
+    let left = count;
+    while (left > 0) {
+      if (this.buffered.length === 0) await this.waitForBytes(1, ms, `${left} more bytes`);
+      if (this.buffered.length === 0) throw new Error(`the broker closed the socket with ${left} bytes still to come`);
+      const taken = Math.min(left, this.buffered.length);
+      this.buffered = this.buffered.subarray(taken);
+      left -= taken;
+    }
   }
 
   private async nextMethodOrFail(what: string, ms = 3000) {

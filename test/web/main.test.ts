@@ -75,6 +75,20 @@ describe('npm start', () => {
     expect(workbook.output()).toContain('PORT=0 npm start');
   });
 
+  it("tells the embedded broker's memory limit, set with BROKER_MEMORY_LIMIT", async () => {
+    const workbook = startWorkbookProcess({ PORT: '0', HOST: '127.0.0.1', BROKER_PORT: '0', BROKER_MEMORY_LIMIT: '256MiB' });
+    await workbook.waitFor(/Warren is running/);
+    expect(workbook.output()).toMatch(/Broker: the embedded broker at amqp:\S+ \(memory limit 256 MiB, BROKER_MEMORY_LIMIT\)/);
+    workbook.child.kill('SIGTERM');
+    expect(await workbook.exited).toBe(0);
+  });
+
+  it('names a bad BROKER_MEMORY_LIMIT, says what is allowed, and exits 2', async () => {
+    const workbook = startWorkbookProcess({ BROKER_MEMORY_LIMIT: 'plenty' });
+    expect(await workbook.exited).toBe(2);
+    expect(workbook.output()).toContain("BROKER_MEMORY_LIMIT: 'plenty' is not a memory limit: use a size such as 512MB");
+  });
+
   it('names a bad PORT and exits 2', async () => {
     const workbook = startWorkbookProcess({ PORT: 'eighty' });
     expect(await workbook.exited).toBe(2);
