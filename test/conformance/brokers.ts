@@ -11,6 +11,7 @@ import amqp from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel, Options } from 'amqplib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
 import { RawAmqpClient } from './raw-amqp.js';
+import { rabbitmqctlProblem, raiseRabbitMemoryAlarm } from './rabbitmqctl.js';
 
 /** Who logs in where; anything left out is the case's own user and vhost. */
 export interface ConnectOptions {
@@ -51,6 +52,14 @@ export interface BrokerUnderTest {
   forgetQueueAfter(name: string): void;
   /** Marks an exchange declared some other way for deletion after the case. */
   forgetExchangeAfter(name: string): void;
+  /**
+   * Sets off the broker's memory alarm (the memory limit set to 0) and
+   * returns what clears it (the limit put back), which also runs after the
+   * case. On RabbitMQ this blocks every publisher on the node, other tests'
+   * too, so a case clears it as soon as it can. Null, with a notice, where
+   * RabbitMQ cannot be reached with rabbitmqctl (outside CI).
+   */
+  raiseMemoryAlarm(): Promise<(() => Promise<void>) | null>;
 }
 
 const rabbitUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -116,6 +125,8 @@ interface LegBroker {
   vhostFor(caseNumber: number): string;
   /** Whether a case must delete its queues and exchanges when it ends. */
   deletesAfterEachCase: boolean;
+  /** Sets off the memory alarm and returns what clears it, or null when this leg cannot. */
+  raiseMemoryAlarm(): Promise<(() => Promise<void>) | null>;
   close(): Promise<void>;
 }
 
@@ -133,8 +144,27 @@ async function startEmbeddedLeg(): Promise<LegBroker> {
       return vhost;
     },
     deletesAfterEachCase: false,
+    raiseMemoryAlarm: async () => {
+      const limit = broker.memory().limit;
+      broker.setMemoryLimit(0);
+      return async () => {
+        broker.setMemoryLimit(limit);
+      };
+    },
     close: () => broker.close(),
   };
+}
+
+/** Whether rabbitmqctl reaches the RabbitMQ under test, asked once, when a case first needs it. */
+let rabbitmqctlChecked: Promise<string | null> | undefined;
+
+async function raiseRabbitAlarmIfPossible(): Promise<(() => Promise<void>) | null> {
+  rabbitmqctlChecked ??= rabbitmqctlProblem(rabbitUrl);
+  const problem = await rabbitmqctlChecked;
+  if (problem === null) return raiseRabbitMemoryAlarm();
+  if (underCi) throw new Error(`cannot set off RabbitMQ's memory alarm under CI=true: ${problem}`);
+  console.warn(`[conformance] memory alarm case skipped on RabbitMQ: ${problem}`);
+  return null;
 }
 
 async function startRabbitLeg(): Promise<LegBroker> {
@@ -150,6 +180,7 @@ async function startRabbitLeg(): Promise<LegBroker> {
     password: decodeURIComponent(url.password || 'guest'),
     vhostFor: () => vhost,
     deletesAfterEachCase: true,
+    raiseMemoryAlarm: raiseRabbitAlarmIfPossible,
     close: async () => {},
   };
 }
@@ -168,6 +199,8 @@ class CaseScope implements BrokerUnderTest {
   private readonly exchanges = new Set<string>();
   /** The connection channel() and the declare helpers share, reopened if the broker closed it. */
   private shared: Promise<ChannelModel> | undefined;
+  /** Clears a memory alarm the case set off, if it is still on. */
+  private clearMemoryAlarm: (() => Promise<void>) | undefined;
 
   constructor(
     readonly kind: BrokerKind,
@@ -255,8 +288,15 @@ class CaseScope implements BrokerUnderTest {
     this.exchanges.add(name);
   }
 
-  /** Closes the case's own connections first (so exclusive queues go), then deletes what it declared. */
+  async raiseMemoryAlarm(): Promise<(() => Promise<void>) | null> {
+    const clear = await this.leg.raiseMemoryAlarm();
+    this.clearMemoryAlarm = clear ?? undefined;
+    return clear;
+  }
+
+  /** Clears the alarm first (nothing else could publish meanwhile), closes the case's own connections (so exclusive queues go), then deletes what it declared. */
   async tearDown(): Promise<void> {
+    await this.clearMemoryAlarm?.();
     for (const client of this.rawClients) client.end();
     const own = this.connections.splice(0);
     await Promise.all(own.map((c) => c.close().catch(() => {})));
@@ -329,6 +369,7 @@ function handleFor(current: () => CaseScope): BrokerUnderTest {
     exchange: (base, type, options) => current().exchange(base, type, options),
     forgetQueueAfter: (name) => current().forgetQueueAfter(name),
     forgetExchangeAfter: (name) => current().forgetExchangeAfter(name),
+    raiseMemoryAlarm: () => current().raiseMemoryAlarm(),
   };
 }
 
