@@ -8,14 +8,22 @@ export interface BrokerProcess {
   url: string;
   /** The process's resident set size now, in MB. */
   residentMegabytes(): number;
+  /** The largest resident set size the process has had so far, in MB. */
+  peakResidentMegabytes(): number;
   stop(): Promise<void>;
 }
 
 const cli = fileURLToPath(new URL('../../server/broker/cli.ts', import.meta.url));
 
-/** Starts `server/broker/cli.ts --port 0` and waits for the line that says where it listens. */
-export function startBrokerProcess(): Promise<BrokerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Starts `server/broker/cli.ts --port 0` (and any other flags) and waits for the line that says where it listens. */
+export function startBrokerProcess(flags: string[] = []): Promise<BrokerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
+  /** A figure from /proc/<pid>/status (VmRSS now, VmHWM the peak), in MB. */
+  const statusMegabytes = (field: 'VmRSS' | 'VmHWM'): number => {
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const kilobytes = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+    return kilobytes / 1024;
+  };
   return new Promise((resolve, reject) => {
     let output = '';
     child.once('exit', (code) => reject(new Error(`the broker exited with status ${code} before listening:\n${output}`)));
@@ -30,11 +38,8 @@ export function startBrokerProcess(): Promise<BrokerProcess> {
       const url = `amqp://guest:guest@${address.hostname}:${address.port}`;
       resolve({
         url,
-        residentMegabytes: () => {
-          const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-          const kilobytes = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
-          return kilobytes / 1024;
-        },
+        residentMegabytes: () => statusMegabytes('VmRSS'),
+        peakResidentMegabytes: () => statusMegabytes('VmHWM'),
         stop: () =>
           new Promise((done) => {
             child.removeAllListeners('exit');
