@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   broker.events.on('login-refused', ({ address, reason }) => console.error(`[warren broker] ${reason} (from ${address})`));
   broker.events.on('memory-alarm', (use) => console.error(`[warren broker] ${describeMemoryAlarm(use)}`));
   console.log(`Warren embedded broker listening on amqp://${host.includes(':') ? `[${host}]` : host}:${broker.port} (vhost /, user guest)`);
-  console.log(`Memory limit: ${formatBytes(memoryLimit)} (publishers are blocked above it)`);
+  console.log(`Memory limit: ${formatBytes(memoryLimit)} (${memoryLimit} bytes; publishers are blocked above it)`);
   const stop = (): void => {
     void broker.close().then(() => process.exit(0));
   };

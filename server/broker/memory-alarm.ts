@@ -12,6 +12,8 @@
  * itself: each ready, unacknowledged or uncommitted message (its content
  * plus a fixed cost for the objects that keep it), publishes still being
  * received, and the bytes waiting to be sent to or read from each client.
+ * A message routed to several queues counts once in each (their copies
+ * share the bytes, so this errs towards blocking early).
  * That figure rises and falls exactly with what the broker keeps, so the
  * alarm clears as soon as a consumer drains the queue.
  */
