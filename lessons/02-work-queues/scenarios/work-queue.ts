@@ -126,6 +126,16 @@ export default defineScenario({
     const canTakeMore = (worker: Worker): boolean =>
       !worker.stopped && !(params.ackMode === 'forgotten' && params.prefetch > 0 && worker.received >= params.prefetch);
 
+    // Deliveries a worker holds unacknowledged: the task it works on, those waiting their turn, and finished ones it forgot to acknowledge.
+    const holding = (worker: Worker): number => (params.ackMode === 'automatic' ? 0 : worker.pending + worker.doneUnacknowledged);
+
+    // Every task has been dealt out: each one was delivered, or every worker still running holds as many as its prefetch allows.
+    const allDealtOut = (): boolean =>
+      workers.reduce((sum, worker) => sum + worker.received, 0) >= params.tasks.length ||
+      workers.every(
+        (worker) => worker.stopped || (params.ackMode !== 'automatic' && params.prefetch > 0 && holding(worker) >= params.prefetch),
+      );
+
     // The run is over when every task is done or lost, or when no worker is working and none can be sent more.
     const settled = (): boolean =>
       failure !== undefined ||
@@ -155,6 +165,9 @@ export default defineScenario({
       const workMs = dotsIn(task) * params.msPerDot * speed;
       if (worker.number === params.stopWorker && worker.tasksStarted === params.stopAfter) {
         await sleep(workMs / 2);
+        // What the stop shows (which tasks move to whom) must not depend on how fast the broker deals them out:
+        // the worker stops only once it holds every task it is going to be dealt.
+        await waitUntil(sleep, allDealtOut, SLACK_MS);
         await stop(worker, task);
         if (params.ackMode === 'automatic') tasksLost += 1;
         return;
@@ -229,6 +242,10 @@ export default defineScenario({
     // The list_queues view with the workers still connected, then after they leave:
     // whatever they held unacknowledged goes back to the queue.
     await snapshot();
+    // amqplib writes a connection's own frames straight to the socket but a channel's through a queue of its own, so a
+    // connection.close can overtake a worker's last basic.ack. Closing the channels first (their close follows their acks)
+    // makes sure every ack reaches the broker before the connection goes.
+    await Promise.all(workers.filter((worker) => !worker.stopped).map((worker) => worker.channel.close()));
     await closeConnections(workers.map((worker) => worker.connection));
     await snapshot();
   },
