@@ -119,6 +119,8 @@ export default defineScenario({
     let tasksDone = 0;
     // Tasks the broker forgot as it sent them (automatic acknowledgement) to a worker that then stopped.
     let tasksLost = 0;
+    // Deliveries marked redelivered, to any worker.
+    let redeliveries = 0;
     let failure: unknown;
 
     // A worker that holds as many unacknowledged tasks as its prefetch allows, and will never
@@ -136,19 +138,41 @@ export default defineScenario({
         (worker) => worker.stopped || (params.ackMode !== 'automatic' && params.prefetch > 0 && holding(worker) >= params.prefetch),
       );
 
+    // The list_queues view after publishing shows every task dealt out and none done yet: workers start
+    // working only once it is taken, a moment after the last task reached its worker.
+    let firstLookTaken = (): void => undefined;
+    const firstLook = new Promise<void>((resolve) => {
+      firstLookTaken = resolve;
+    });
+
     // The run is over when every task is done or lost, or when no worker is working and none can be sent more.
     const settled = (): boolean =>
       failure !== undefined ||
       tasksDone + tasksLost >= params.tasks.length ||
       workers.every((worker) => worker.pending === 0 && !canTakeMore(worker));
 
+    // amqplib writes a connection's own frames straight to the socket but a channel's through a queue of its own,
+    // so a connection.close can overtake the worker's last basic.ack. Closing the channel first (its close follows
+    // its acks, and waits for the broker's close-ok) makes sure the broker has every ack before the connection goes.
+    const leave = async (worker: Worker): Promise<void> => {
+      // A channel the broker closed has nothing left to send, and the runner has reported why it closed.
+      await worker.channel.close().catch(() => undefined);
+      await closeConnections([worker.connection]);
+    };
+
     const stop = async (worker: Worker, task: string): Promise<void> => {
+      // What goes back to the queue: every task it holds unacknowledged, finished or not.
+      const moving = holding(worker);
+      const redeliveredBefore = redeliveries;
       worker.stopped = true;
-      // Unacknowledged tasks go back to the queue with the connection, finished or not.
       tasksDone -= worker.doneUnacknowledged;
       log(worker.actor, ` [!] Stopped halfway through '${task}': its connection is closed`);
-      await worker.connection.close();
-      // The list_queues view right after: what the stopped worker held is back in the queue.
+      await leave(worker);
+      // The list_queues view right after: what the stopped worker held is back in the queue or, with no prefetch
+      // limit, already with another worker. It is taken once they got there, so it counts every one of them.
+      if (params.prefetch === 0 && workers.some((other) => !other.stopped)) {
+        await waitUntil(sleep, () => redeliveries >= redeliveredBefore + moving, SLACK_MS);
+      }
       await snapshot();
     };
 
@@ -198,13 +222,14 @@ export default defineScenario({
         stopped: false,
       };
       // worker.js handles one task at a time: deliveries wait their turn here.
-      let backlog = Promise.resolve();
+      let backlog = firstLook;
       await channel.consume(
         QUEUE,
         (message) => {
           if (message === null) return;
           worker.pending += 1;
           worker.received += 1;
+          if (message.fields.redelivered) redeliveries += 1;
           backlog = backlog
             .then(() => work(worker, message))
             .catch((error: unknown) => {
@@ -233,7 +258,9 @@ export default defineScenario({
     // Closing the channel first makes sure every publish went out before the connection closes.
     await channel.close();
     await producer.close();
+    await waitUntil(sleep, allDealtOut, SLACK_MS);
     await snapshot();
+    firstLookTaken();
 
     // Bounded by the most the work could take, in case tasks vanish some other way (an expiration set in properties).
     const mostWork = params.tasks.reduce((sum, task) => sum + dotsIn(task), 0) * params.msPerDot * params.slowdown;
@@ -242,11 +269,7 @@ export default defineScenario({
     // The list_queues view with the workers still connected, then after they leave:
     // whatever they held unacknowledged goes back to the queue.
     await snapshot();
-    // amqplib writes a connection's own frames straight to the socket but a channel's through a queue of its own, so a
-    // connection.close can overtake a worker's last basic.ack. Closing the channels first (their close follows their acks)
-    // makes sure every ack reaches the broker before the connection goes.
-    await Promise.all(workers.filter((worker) => !worker.stopped).map((worker) => worker.channel.close()));
-    await closeConnections(workers.map((worker) => worker.connection));
+    await Promise.all(workers.filter((worker) => !worker.stopped).map(leave));
     await snapshot();
   },
 });
