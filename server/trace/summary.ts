@@ -8,6 +8,11 @@
  * with `multiple` settles every outstanding tag up to its own (tag 0: all of
  * them), and deliveries still unacknowledged when their channel or
  * connection closes go back to their queue, which counts as requeued.
+ * A close is over only at its close-ok: deliveries the broker sent before it
+ * read the close reach the trace after it and go back too, while an ack the
+ * client sends after its own close settles nothing (the broker no longer
+ * takes it; amqplib can write one there, its channels' frames queue behind
+ * the connection's).
  * Deliveries to no-ack consumers are never outstanding: the broker forgot
  * them as it sent them.
  */
@@ -30,6 +35,8 @@ interface ChannelAcks {
   pendingGets: boolean[];
   /** Consumer tag -> whether that consumer was started with no-ack. */
   noAckConsumers: Map<string, boolean>;
+  /** Between a channel.close (or its connection's close) and the close-ok: acks no longer count. */
+  closing: boolean;
 }
 
 /** Creates an empty counter for one run. */
@@ -47,6 +54,8 @@ export function createSummaryCounter(): SummaryCounter {
   let queues: QueueState[] = [];
   // actor -> channel number -> bookkeeping
   const actors = new Map<string, Map<number, ChannelAcks>>();
+  // Actors that sent or were sent connection.close and have not seen its close-ok.
+  const closingActors = new Set<string>();
 
   function channelOf(actor: string, channel: number): ChannelAcks {
     let channels = actors.get(actor);
@@ -56,7 +65,7 @@ export function createSummaryCounter(): SummaryCounter {
     }
     let acks = channels.get(channel);
     if (acks === undefined) {
-      acks = { outstanding: [], pendingConsumes: [], pendingGets: [], noAckConsumers: new Map() };
+      acks = { outstanding: [], pendingConsumes: [], pendingGets: [], noAckConsumers: new Map(), closing: closingActors.has(actor) };
       channels.set(channel, acks);
     }
     return acks;
@@ -77,18 +86,26 @@ export function createSummaryCounter(): SummaryCounter {
     return upTo;
   }
 
-  /** The broker requeues what a closing channel still had unacknowledged. */
-  function closeChannel(actor: string, channel: number): void {
-    const acks = actors.get(actor)?.get(channel);
+  /** The broker requeues what a closing channel still had unacknowledged; `done` once the close is over. */
+  function closeChannel(actor: string, channel: number, done: boolean): void {
+    const acks = done ? actors.get(actor)?.get(channel) : channelOf(actor, channel);
     if (acks === undefined) return;
     requeued += acks.outstanding.length;
-    actors.get(actor)!.delete(channel);
+    acks.outstanding.length = 0;
+    acks.closing = true;
+    if (done) actors.get(actor)!.delete(channel);
   }
 
-  function closeConnection(actor: string): void {
-    const channels = actors.get(actor);
-    if (channels === undefined) return;
-    for (const channel of [...channels.keys()]) closeChannel(actor, channel);
+  function closeConnection(actor: string, done: boolean): void {
+    if (done) closingActors.delete(actor);
+    else closingActors.add(actor);
+    for (const channel of [...(actors.get(actor)?.keys() ?? [])]) closeChannel(actor, channel, done);
+  }
+
+  /** A client's settling frame on a channel that is still open. */
+  function settling(actor: string, channel: number, fromClient: boolean): ChannelAcks | undefined {
+    const acks = channelOf(actor, channel);
+    return fromClient && !acks.closing ? acks : undefined;
   }
 
   function countFrame(event: FrameEvent): void {
@@ -132,32 +149,39 @@ export function createSummaryCounter(): SummaryCounter {
         if (!noAck) acks.outstanding.push(number(fields.deliveryTag));
         break;
       }
-      case 'basic.ack':
+      case 'basic.ack': {
         // Only the client's acks settle deliveries; the broker's are publisher confirms.
-        if (fromClient) acked += settle(channelOf(actor, channel), number(fields.deliveryTag), fields.multiple === true);
+        const acks = settling(actor, channel, fromClient);
+        if (acks !== undefined) acked += settle(acks, number(fields.deliveryTag), fields.multiple === true);
         break;
+      }
       case 'basic.nack':
-      case 'basic.reject':
-        if (fromClient) {
-          const count = settle(channelOf(actor, channel), number(fields.deliveryTag), fields.multiple === true);
+      case 'basic.reject': {
+        const acks = settling(actor, channel, fromClient);
+        if (acks !== undefined) {
+          const count = settle(acks, number(fields.deliveryTag), fields.multiple === true);
           nacked += count;
           if (fields.requeue === true) requeued += count;
         }
         break;
+      }
       case 'basic.recover':
-      case 'basic.recover-async':
-        if (fromClient && fields.requeue === true) {
-          const acks = channelOf(actor, channel);
+      case 'basic.recover-async': {
+        const acks = settling(actor, channel, fromClient);
+        if (acks !== undefined && fields.requeue === true) {
           requeued += acks.outstanding.length;
           acks.outstanding.length = 0;
         }
         break;
+      }
       case 'channel.close':
-        closeChannel(actor, channel);
+      case 'channel.close-ok':
+        closeChannel(actor, channel, event.method === 'channel.close-ok');
         break;
       case 'connection.close':
+      case 'connection.close-ok':
       case 'connection-lost':
-        closeConnection(actor);
+        closeConnection(actor, event.method !== 'connection.close');
         break;
     }
   }

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RunModel } from '../../client/src/run/run-model.js';
 import type { MessageMove } from '../../client/src/run/message-moves.js';
-import type { QueueState, RunSummary, ServerMessage, TraceEvent } from '../../server/protocol/index.js';
+import type { FrameEvent, QueueState, RunSummary, ServerMessage, TraceEvent } from '../../server/protocol/index.js';
+import { createSummaryCounter } from '../../server/trace/summary.js';
 
 interface Recording {
   events: TraceEvent[];
@@ -398,5 +399,63 @@ describe('Rows, bounds and notifications', () => {
     });
     expect(model.counters).toMatchObject({ published: 500, delivered: 900 });
     expect(model.rowAt(0)).toMatchObject({ kind: 'decisions', event: { kind: 'gap', dropped: 1500 } });
+  });
+});
+
+describe('A close that deliveries and acks cross', () => {
+  let seq = 0;
+  const frame = (
+    actor: string,
+    direction: FrameEvent['direction'],
+    channel: number,
+    method: string,
+    fields: FrameEvent['fields'] = {},
+  ): TraceEvent => {
+    seq += 1;
+    return { kind: 'frame', seq, time: seq, actor, direction, channel, method, fields };
+  };
+  const consume = (actor: string): TraceEvent[] => [
+    frame(actor, 'to-broker', 1, 'basic.consume', { queue: 'task_queue', consumerTag: '', noAck: false, nowait: false }),
+    frame(actor, 'to-client', 1, 'basic.consume-ok', { consumerTag: `tag-${actor}` }),
+  ];
+  const deliver = (actor: string, tag: number): TraceEvent =>
+    frame(actor, 'to-client', 1, 'basic.deliver', {
+      consumerTag: `tag-${actor}`,
+      deliveryTag: tag,
+      redelivered: false,
+      exchange: '',
+      routingKey: 'task_queue',
+    });
+  const events = [
+    ...consume('worker 1'),
+    ...consume('worker 2'),
+    deliver('worker 1', 1),
+    deliver('worker 2', 1),
+    deliver('worker 2', 2),
+    frame('worker 1', 'to-broker', 0, 'connection.close', { replyCode: 200 }),
+    // Sent before the broker read the close: requeued with the rest.
+    deliver('worker 1', 2),
+    frame('worker 1', 'to-client', 0, 'connection.close-ok'),
+    frame('worker 2', 'to-broker', 1, 'basic.ack', { deliveryTag: 1, multiple: false }),
+    frame('worker 2', 'to-broker', 0, 'connection.close', { replyCode: 200 }),
+    // Written by amqplib behind its connection's close: the broker no longer takes it.
+    frame('worker 2', 'to-broker', 1, 'basic.ack', { deliveryTag: 2, multiple: false }),
+    frame('worker 2', 'to-client', 0, 'connection.close-ok'),
+  ];
+  const counter = createSummaryCounter();
+  for (const event of events) counter.add(event);
+  const summary = counter.summary();
+  const model = new RunModel();
+  replay(model, events);
+
+  it('counts what the summary counts: the crossing delivery goes back, the late ack settles nothing', () => {
+    expect(summary).toMatchObject({ acked: 1, requeued: 3 });
+    expect(model.counters).toMatchObject({ acked: summary.acked, requeued: summary.requeued });
+  });
+
+  it('draws the same count on the actors and on the queue', () => {
+    const gaveBack = Object.fromEntries(model.topology().actors.map((actor) => [actor.name, actor.gaveBack]));
+    expect(gaveBack).toEqual({ 'worker 1': 2, 'worker 2': 1 });
+    expect(queueNamed(model, 'task_queue')).toMatchObject({ requeued: summary.requeued, unacked: 0, consumers: 0 });
   });
 });

@@ -134,6 +134,33 @@ test('unacknowledged deliveries are requeued when the connection closes or is lo
   expect(summary).toMatchObject({ requeued: 4, acked: 0 });
 });
 
+test('a close is over at its close-ok: deliveries that cross it go back too, acks sent after it settle nothing', () => {
+  const summary = summarise([
+    deliver('worker 1', 1, 1),
+    frame('worker 1', 'to-broker', 0, 'connection.close', { replyCode: 200 }),
+    // Sent by the broker before it read the close: it requeues them with the rest.
+    deliver('worker 1', 1, 2),
+    deliver('worker 1', 1, 3),
+    frame('worker 1', 'to-client', 0, 'connection.close-ok'),
+    deliver('worker 2', 1, 1),
+    deliver('worker 2', 1, 2),
+    frame('worker 2', 'to-broker', 1, 'basic.ack', { deliveryTag: 1, multiple: false }),
+    frame('worker 2', 'to-broker', 0, 'connection.close', { replyCode: 200 }),
+    // amqplib can write a channel's ack after its connection's close; the broker no longer takes it.
+    frame('worker 2', 'to-broker', 1, 'basic.ack', { deliveryTag: 2, multiple: false }),
+    frame('worker 2', 'to-client', 0, 'connection.close-ok'),
+    deliver('worker 3', 1, 1),
+    frame('worker 3', 'to-broker', 1, 'channel.close', { replyCode: 200 }),
+    deliver('worker 3', 1, 2),
+    frame('worker 3', 'to-broker', 1, 'basic.ack', { deliveryTag: 2, multiple: false }),
+    frame('worker 3', 'to-client', 1, 'channel.close-ok'),
+    // The channel number is free again: a new channel's tags start over.
+    deliver('worker 3', 1, 1),
+    frame('worker 3', 'to-broker', 1, 'basic.ack', { deliveryTag: 1, multiple: false }),
+  ]);
+  expect(summary).toMatchObject({ delivered: { 'worker 1': 3, 'worker 2': 2, 'worker 3': 3 }, acked: 2, requeued: 6 });
+});
+
 test('broker decisions count routed copies per queue, drops and dead-letters', () => {
   const decision = (d: 'routed' | 'unroutable' | 'dropped' | 'dead-lettered', queues: string[]): NewTraceEvent => ({
     kind: 'broker',

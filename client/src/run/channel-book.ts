@@ -3,7 +3,9 @@
  * which request a -ok answers, which queue a delivery came from, which
  * deliveries are still unacknowledged. A delivery tag belongs to one channel
  * of one actor; an ack with `multiple` settles every outstanding tag up to
- * its own (tag 0: all of them).
+ * its own (tag 0: all of them). A closing channel (from its close to its
+ * close-ok) settles nothing more, and what reaches it before the close-ok
+ * goes back to the queue as well: the run's summary counts the same way.
  */
 import type { FrameEvent } from '../../../server/protocol/index.js';
 import type { MessageCopy } from './message-moves.js';
@@ -24,6 +26,8 @@ export interface ChannelRecord {
   consumerTags: Set<string>;
   /** In confirm mode: the highest publish sequence number confirmed so far. */
   confirmedUpTo: number;
+  /** Between a close and its close-ok: acks no longer settle anything. */
+  closing: boolean;
 }
 
 /**
@@ -36,6 +40,8 @@ const MAX_OUTSTANDING = 50_000;
 /** Every actor's channels. */
 export class ChannelBook {
   private readonly actors = new Map<string, Map<number, ChannelRecord>>();
+  /** Actors whose connection.close has not had its close-ok yet. */
+  private readonly closingActors = new Set<string>();
 
   /** The record of one channel, created on first use. */
   channel(actor: string, channel: number): ChannelRecord {
@@ -46,7 +52,7 @@ export class ChannelBook {
     }
     let record = channels.get(channel);
     if (record === undefined) {
-      record = { pending: [], outstanding: new Map(), consumerTags: new Set(), confirmedUpTo: 0 };
+      record = { pending: [], outstanding: new Map(), consumerTags: new Set(), confirmedUpTo: 0, closing: this.closingActors.has(actor) };
       channels.set(channel, record);
     }
     return record;
@@ -66,9 +72,10 @@ export class ChannelBook {
     return at < 0 ? undefined : pending.splice(at, 1)[0];
   }
 
-  /** Settles deliveries: one tag, or with `multiple` every tag up to it (0: all). */
+  /** Settles deliveries: one tag, or with `multiple` every tag up to it (0: all). A closing channel settles none. */
   settle(actor: string, channel: number, tag: number, multiple: boolean): HeldDelivery[] {
-    const { outstanding } = this.channel(actor, channel);
+    const { outstanding, closing } = this.channel(actor, channel);
+    if (closing) return [];
     if (!multiple) {
       const held = outstanding.get(tag);
       if (held === undefined) return [];
@@ -84,12 +91,33 @@ export class ChannelBook {
     return settled;
   }
 
-  /** Forgets a channel and returns what it still held: the broker requeues those, and its consumers end. */
-  close(actor: string, channel: number): { held: HeldDelivery[]; consumerTags: string[] } {
-    const record = this.actors.get(actor)?.get(channel);
+  /**
+   * A channel closes (`done` at its close-ok, when it is forgotten): returns
+   * what it still held, which the broker requeues, and its consumers, which end.
+   */
+  close(actor: string, channel: number, done: boolean): { held: HeldDelivery[]; consumerTags: string[] } {
+    const record = done ? this.actors.get(actor)?.get(channel) : this.channel(actor, channel);
     if (record === undefined) return { held: [], consumerTags: [] };
-    this.actors.get(actor)!.delete(channel);
-    return { held: [...record.outstanding.values()], consumerTags: [...record.consumerTags] };
+    const closed = { held: [...record.outstanding.values()], consumerTags: [...record.consumerTags] };
+    record.outstanding.clear();
+    record.consumerTags.clear();
+    record.closing = true;
+    if (done) this.actors.get(actor)!.delete(channel);
+    return closed;
+  }
+
+  /** An actor's connection closes (`done` at its close-ok or when it is lost): every channel closes with it. */
+  closeConnection(actor: string, done: boolean): { held: HeldDelivery[]; consumerTags: Array<{ channel: number; tag: string }> } {
+    if (done) this.closingActors.delete(actor);
+    else this.closingActors.add(actor);
+    const held: HeldDelivery[] = [];
+    const consumerTags: Array<{ channel: number; tag: string }> = [];
+    for (const channel of this.channelsOf(actor)) {
+      const closed = this.close(actor, channel, done);
+      held.push(...closed.held);
+      for (const tag of closed.consumerTags) consumerTags.push({ channel, tag });
+    }
+    return { held, consumerTags };
   }
 
   /** The channel numbers an actor has open. */
@@ -100,5 +128,6 @@ export class ChannelBook {
   /** Forgets everything. */
   clear(): void {
     this.actors.clear();
+    this.closingActors.clear();
   }
 }

@@ -7,7 +7,9 @@
  *
  * Counts follow the frames the way the run's summary does, so the numbers on
  * screen end where the summary ends: unacknowledged deliveries of a channel
- * that closes count as requeued, and no-ack deliveries are never outstanding.
+ * that closes count as requeued (those that reach it before its close-ok
+ * too), and no-ack deliveries are never outstanding. A queue's requeued count
+ * is the same count, by the queue the deliveries came from, on either broker.
  */
 import type {
   BrokerDecisionEvent,
@@ -84,6 +86,15 @@ export class TopologyTracker {
   frame(event: FrameEvent): void {
     const { actor, channel, method, fields } = event;
     const fromClient = event.direction === 'to-broker';
+    // Either side may close; the close is over at the close-ok, whoever sends it.
+    if (method === 'channel.close-ok') {
+      this.closeChannel(actor, channel, true);
+      return;
+    }
+    if (method === 'connection.close-ok') {
+      this.closeConnection(actor, true);
+      return;
+    }
     if (fromClient && REQUESTS.has(method)) {
       if (fields.nowait === true) this.applyRequest(event, undefined);
       else this.channels.channel(actor, channel).pending.push(event);
@@ -124,12 +135,12 @@ export class TopologyTracker {
         if (!fromClient) this.endConsumer(consumerKey(actor, channel, text(fields.consumerTag)));
         break;
       case 'channel.close':
-        this.closeChannel(actor, channel);
+        this.closeChannel(actor, channel, false);
         break;
       case 'connection.close':
       case 'connection-lost':
       case 'broker-unreachable':
-        for (const open of this.channels.channelsOf(actor)) this.closeChannel(actor, open);
+        this.closeConnection(actor, method !== 'connection.close');
         if (this.store.actors.has(actor)) this.store.actor(actor).connection = method === 'connection.close' ? 'closed' : 'lost';
         break;
     }
@@ -388,6 +399,7 @@ export class TopologyTracker {
     this.store.actor(actor).gaveBack += held.length;
     for (const delivery of held) {
       this.unheld(delivery);
+      this.store.queue(delivery.queue).requeued += 1;
       this.awaitingRequeue.push(delivery.queue, { actor, copy: delivery.copy });
     }
   }
@@ -397,10 +409,16 @@ export class TopologyTracker {
     if (queue !== undefined) queue.unacked = Math.max(0, queue.unacked - 1);
   }
 
-  private closeChannel(actor: string, channel: number): void {
-    const { held, consumerTags } = this.channels.close(actor, channel);
+  private closeChannel(actor: string, channel: number, done: boolean): void {
+    const { held, consumerTags } = this.channels.close(actor, channel, done);
     this.giveBack(actor, held);
     for (const tag of consumerTags) this.endConsumer(consumerKey(actor, channel, tag));
+  }
+
+  private closeConnection(actor: string, done: boolean): void {
+    const { held, consumerTags } = this.channels.closeConnection(actor, done);
+    this.giveBack(actor, held);
+    for (const { channel, tag } of consumerTags) this.endConsumer(consumerKey(actor, channel, tag));
   }
 
   private endConsumer(key: string): void {
@@ -462,9 +480,8 @@ export class TopologyTracker {
   private requeued(event: BrokerDecisionEvent): void {
     const queueName = event.queues[0];
     if (queueName === undefined) return;
-    const queue = this.store.queue(queueName);
-    queue.ready += 1;
-    queue.requeued += 1;
+    // Counted when the delivery was given back; the broker's word moves it and makes it ready again.
+    this.store.queue(queueName).ready += 1;
     const source = this.awaitingRequeue.shift(queueName);
     const from = source === undefined ? queueRef(queueName) : actorRef(source.actor);
     const copy = this.move(source?.copy ?? this.newCopy(''), 'requeue', from, queueRef(queueName));
@@ -478,7 +495,6 @@ export class TopologyTracker {
   private requeuedUnannounced(queueName: string, label: string): MessageCopy | undefined {
     const source = this.awaitingRequeue.take(queueName, (given) => this.labels.get(given.copy.journey) === label);
     if (source === undefined) return undefined;
-    this.store.queue(queueName).requeued += 1;
     return this.move(source.copy, 'requeue', actorRef(source.actor), queueRef(queueName));
   }
 
