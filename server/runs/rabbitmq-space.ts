@@ -144,25 +144,26 @@ async function countQueues(
   direct: DirectConnection,
   topology: TraceTopology,
 ): Promise<QueueState[]> {
+  const checked = new Map<string, { messageCount: number; consumerCount: number } | undefined>();
+  for (const queue of queues) {
+    if (!queue.exclusive) checked.set(queue.name, await direct.use((channel) => channel.checkQueue(queue.name)));
+  }
+  // Unacknowledged counts come from the trace, read after the last wait: the snapshot takes its place in the
+  // trace right after this, so they count exactly the deliveries and acks before it.
   const counted: QueueState[] = [];
   for (const queue of queues) {
-    const state: QueueState = {
+    const check = checked.get(queue.name);
+    // Gone since it was declared (auto-delete, deleted): not part of the picture any more.
+    if (checked.has(queue.name) && check === undefined) continue;
+    counted.push({
       name: queue.name,
-      messagesReady: queue.messages_ready ?? 0,
+      messagesReady: check?.messageCount ?? queue.messages_ready ?? 0,
       messagesUnacknowledged: topology.unacked(queue.name),
-      consumers: queue.consumers ?? 0,
+      consumers: check?.consumerCount ?? queue.consumers ?? 0,
       durable: queue.durable,
       exclusive: queue.exclusive,
       autoDelete: queue.autoDelete,
-    };
-    if (!queue.exclusive) {
-      const checked = await direct.use((channel) => channel.checkQueue(queue.name));
-      // Gone since it was declared (auto-delete, deleted): not part of the picture any more.
-      if (checked === undefined) continue;
-      state.messagesReady = checked.messageCount;
-      state.consumers = checked.consumerCount;
-    }
-    counted.push(state);
+    });
   }
   return counted.sort((a, b) => a.name.localeCompare(b.name));
 }
