@@ -8,10 +8,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, i
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium } from './chromium.js';
 import {
+  brokerQueue,
   cellSection,
   counter,
   openLesson,
   paramInput,
+  pictureBox,
   queuesReceived,
   runButton,
   screenshotRun,
@@ -96,7 +98,7 @@ describe('run controls and the page', () => {
     }
     // The queue is in the picture and the broker panel as soon as its declare-ok went through.
     expect(await queuesReceived(cell)).toEqual({ hello: 0 });
-    expect(await cell.locator('broker-panel tr[data-queue="hello"]').count()).toBe(1);
+    expect(await brokerQueue(cell, 'hello')).toEqual({ ready: 0, unacked: 0, consumers: 0 });
 
     await runButton(cell, 'Resume').click();
     await waitForStatus(cell, 'finished');
@@ -151,7 +153,7 @@ describe('run controls and the page', () => {
     await runButton(reloaded, 'Run').click();
     await waitForStatus(reloaded, 'finished');
     expect(await queuesReceived(reloaded)).toEqual({ hello: 4 });
-    expect(await cell.locator('topology-view [data-queue="hello"]').textContent()).toContain('From a shared link');
+    expect(await pictureBox(reloaded, 'queue', 'hello')).toContain('→ From a shared link');
   });
 
   it('goes back and forward through parameter edits and pages', async () => {

@@ -1,8 +1,10 @@
 /**
  * What the end-to-end tests do on a workbook page, in a learner's terms:
  * open a lesson, find a run cell, press its buttons, read its views. Every
- * lookup goes through what the page shows (roles, labels, the views' data
- * attributes), piercing the components' open shadow roots.
+ * figure a test checks is read from the text a person sees (a counter's label
+ * and number, the counts written in the picture, the broker panel's columns by
+ * their headings), and a figure that is not on the page fails the test rather
+ * than reading as 0. Lookups pierce the components' open shadow roots.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -59,17 +61,11 @@ async function waitForStillViews(cell: Locator, timeout = 10_000): Promise<void>
   }
 }
 
-/** What the run's views show now, as one string to compare. */
+/** What the run's views show now, as one string to compare: the text written on them (moving dots left out). */
 async function viewsNow(cell: Locator): Promise<string> {
-  const attributes = (selector: string): Promise<string[]> =>
-    cell
-      .locator(selector)
-      .evaluateAll((elements) =>
-        elements.map((element) => [...element.attributes].map((attribute) => `${attribute.name}=${attribute.value}`).join(' ')),
-      );
   const parts = await Promise.all([
-    attributes('run-counters [data-counter]'),
-    attributes('topology-view [data-queue], topology-view [data-actor], topology-view [data-exchange]'),
+    cell.locator('run-counters dl').allInnerTexts(),
+    cell.locator('topology-view').getByRole('img').locator('text').allTextContents(),
     cell.locator('sequence-view .count').allInnerTexts(),
     cell.locator('broker-panel tr').allInnerTexts(),
   ]);
@@ -91,21 +87,88 @@ export async function typeParam(cell: Locator, label: string | RegExp, text: str
   await paramInput(cell, label).fill(text);
 }
 
-/** The `data-received` counts of the picture's queues, by name. */
+/** A count as the page writes it ("7", "1,024"); anything else is a test failure, never a 0. */
+export function readCount(text: string, what: string): number {
+  const digits = text.trim();
+  if (!/^\d{1,3}([,.\s\u202f]?\d{3})*$/.test(digits)) throw new Error(`${what} shows "${text}", not a count`);
+  return Number(digits.replace(/\D/g, ''));
+}
+
+/** The lines of text a box of the picture shows, in order (SVG text has no innerText: its content is what is drawn). */
+async function pictureLines(box: Locator): Promise<string[]> {
+  return (await box.locator('text').allTextContents()).map((line) => line.replace(/\s+/g, ' ').trim());
+}
+
+/** The full name of a box of the picture: its tooltip (the drawn name may be shortened). */
+async function pictureName(box: Locator): Promise<string> {
+  return (await box.locator('title').first().textContent()) ?? '';
+}
+
+/** A count the picture writes on one of a box's lines, found by the pattern around it, e.g. /^received (.+)$/. */
+function countOnLine(lines: string[], pattern: RegExp, what: string): number {
+  for (const line of lines) {
+    const match = pattern.exec(line);
+    if (match?.[1] !== undefined) return readCount(match[1], what);
+  }
+  throw new Error(`${what} is not written in the picture; its lines are: ${JSON.stringify(lines)}`);
+}
+
+/** What the picture writes under each queue: "received N", by the queue's name. */
 export async function queuesReceived(cell: Locator): Promise<Record<string, number>> {
-  const pairs = await cell
-    .locator('topology-view [data-queue]')
-    .evaluateAll((queues) =>
-      queues.map((queue) => [queue.getAttribute('data-queue') ?? '', Number(queue.getAttribute('data-received'))] as const),
-    );
+  const queues = await cell
+    .locator('topology-view')
+    .getByRole('img', { name: /^queue / })
+    .all();
+  const pairs: Array<[string, number]> = [];
+  for (const queue of queues) {
+    const name = await pictureName(queue);
+    pairs.push([name, countOnLine(await pictureLines(queue), /^received (.+)$/, `queue ${name}'s received count`)]);
+  }
   return Object.fromEntries(pairs);
 }
 
-/** A figure of the run's counters (published, delivered, acked, requeued, dropped, confirmed ...). */
+/** The labels written on the picture's bindings: the binding key, then how many messages it matched ("error · 2"). */
+export async function bindingLabels(cell: Locator): Promise<string[]> {
+  return (await cell.locator('topology-view .binding-label text').allTextContents()).map((text) => text.trim());
+}
+
+/** What the picture writes on a queue, an actor or an exchange: its lines of text, found by its full name. */
+export async function pictureBox(cell: Locator, kind: 'queue' | 'producer' | 'consumer' | 'exchange', name: string): Promise<string[]> {
+  // Each box is an image named by what it is: "queue task_queue: ...", "consumer worker 1: ...", "fanout exchange logs".
+  const named = kind === 'exchange' ? /^\S+ exchange/ : new RegExp(`^${kind} `);
+  const boxes = cell.locator('topology-view').getByRole('img', { name: named });
+  for (const box of await boxes.all()) {
+    if ((await pictureName(box)) === name) return pictureLines(box);
+  }
+  throw new Error(`the picture has no ${kind} called ${name}`);
+}
+
+/** What the picture writes under a consumer: got N, acked M, and how its connection ended, if it did. */
+export async function consumerInPicture(cell: Locator, name: string): Promise<{ got: number; acked: number | 'auto'; status: string }> {
+  const lines = await pictureBox(cell, 'consumer', name);
+  const counts = lines.find((line) => line.startsWith('got '));
+  const match = counts === undefined ? null : /^got (.+) · (?:acked (.+)|auto-ack)$/.exec(counts);
+  if (match === null) throw new Error(`consumer ${name} shows no "got N · acked M" line; its lines are: ${JSON.stringify(lines)}`);
+  const got = readCount(match[1]!, `consumer ${name}'s got count`);
+  const acked = match[2] === undefined ? 'auto' : readCount(match[2], `consumer ${name}'s acked count`);
+  return { got, acked, status: lines[lines.indexOf(counts!) + 1] ?? '' };
+}
+
+/**
+ * A figure of the run's counters (published, delivered, acked, requeued, dropped, confirmed ...), read as a
+ * learner reads it: the number under the label that names it. A figure that is not shown fails the test.
+ */
 export async function counter(cell: Locator, name: string): Promise<number> {
-  const figure = cell.locator(`run-counters [data-counter="${name}"]`);
-  if ((await figure.count()) === 0) return 0;
-  return Number(await figure.getAttribute('data-value'));
+  const figures = await cell.locator('run-counters dl > div').all();
+  const shown: string[] = [];
+  for (const figure of figures) {
+    if (!(await figure.isVisible())) continue;
+    // Labels carry a mark before their word ("↺ requeued"): the word is the name.
+    const label = (await figure.locator('dt').innerText()).replace(/^[^\p{L}]+/u, '').trim();
+    shown.push(label);
+    if (label === name) return readCount(await figure.locator('dd').innerText(), `the ${name} counter`);
+  }
+  throw new Error(`the counters show no "${name}" figure; they show: ${shown.join(', ')}`);
 }
 
 /** The sequence view of a cell. */
@@ -141,11 +204,22 @@ export async function inspectorText(cell: Locator): Promise<string> {
   return (await sequence(cell).locator('frame-inspector section').innerText()).replace(/\s+/g, ' ');
 }
 
-/** A row of the broker panel's list_queues table: ready, unacked, consumers. */
+/** A row of the broker panel's list_queues table (the one headed name, ready, unacked, consumers), read by its column headings. */
 export async function brokerQueue(cell: Locator, name: string): Promise<{ ready: number; unacked: number; consumers: number }> {
-  const row = cell.locator(`broker-panel tr[data-queue="${name}"]`);
-  const read = async (column: string): Promise<number> => Number(await row.locator(`.${column}`).innerText());
-  return { ready: await read('ready'), unacked: await read('unacked'), consumers: await read('consumers') };
+  const table = cell.locator('broker-panel table').filter({ has: cell.page().getByRole('columnheader', { name: 'unacked', exact: true }) });
+  const headings = (await table.getByRole('columnheader').allInnerTexts()).map((heading) => heading.trim());
+  for (const row of await table.locator('tbody tr').all()) {
+    const cells = (await row.getByRole('cell').allInnerTexts()).map((text) => text.trim());
+    // The name cell may add "(exclusive)" after the name.
+    if (cells[0] !== name && !cells[0]?.startsWith(`${name} `)) continue;
+    const read = (column: string): number => {
+      const at = headings.indexOf(column);
+      if (at < 0) throw new Error(`the broker panel has no ${column} column; its columns are: ${headings.join(', ')}`);
+      return readCount(cells[at] ?? '', `the broker panel's ${column} for ${name}`);
+    };
+    return { ready: read('ready'), unacked: read('unacked'), consumers: read('consumers') };
+  }
+  throw new Error(`the broker panel lists no queue ${name}`);
 }
 
 /** Waits until no message dot is moving in the cell's picture, so a screenshot shows where things ended. */
