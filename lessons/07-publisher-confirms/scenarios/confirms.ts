@@ -93,13 +93,20 @@ export default defineScenario({
     /**
      * Gives up on the confirms when messages are outstanding and none has
      * arrived for CONFIRM_STALL_MS, so a broker that never confirms cannot
-     * hold the run; ends when `done()` holds.
+     * hold the run; ends when `done()` holds or the run stops. It never
+     * rejects: it runs beside the publisher, which may be stopped while
+     * waiting for something else.
      */
     const watchForStall = async (tracker: ConfirmTracker, done: () => boolean): Promise<void> => {
       let lastSettled = -1;
       let stalledFor = 0;
       while (!done()) {
-        await sleep(STALL_CHECK_MS);
+        try {
+          await sleep(STALL_CHECK_MS);
+        } catch {
+          // The run's sleep rejects only when the run stops: there is nothing left to watch.
+          return;
+        }
         const settledSoFar = tracker.confirmed + tracker.nacked;
         stalledFor = tracker.outstanding > 0 && settledSoFar === lastSettled ? stalledFor + STALL_CHECK_MS : 0;
         lastSettled = settledSoFar;
@@ -130,17 +137,21 @@ export default defineScenario({
       const waitEvery = strategy === 'individual' ? 1 : strategy === 'batch' ? params.batchSize : params.messages;
       let published = 0;
       const started = performance.now();
-      while (published < params.messages && !tracker.abandoned) {
-        signal.throwIfAborted();
-        published += 1;
-        const keepGoing = channel.sendToQueue(queue, Buffer.from(String(published)), publishOptions, tracker.track());
-        if (published % waitEvery === 0) await tracker.settled();
-        else if (!keepGoing) await once(channel, 'drain', { signal });
+      try {
+        while (published < params.messages && !tracker.abandoned) {
+          signal.throwIfAborted();
+          published += 1;
+          const keepGoing = channel.sendToQueue(queue, Buffer.from(String(published)), publishOptions, tracker.track());
+          if (published % waitEvery === 0) await tracker.settled();
+          else if (!keepGoing) await once(channel, 'drain', { signal });
+        }
+        await tracker.settled();
+      } finally {
+        // Ended on every path, stopped or failed too, so the watch never outlives its strategy.
+        finished = true;
+        await stallWatch;
       }
-      await tracker.settled();
       const elapsedMs = performance.now() - started;
-      finished = true;
-      await stallWatch;
 
       const perSecond = Math.round(published / (elapsedMs / 1000));
       log(actor, ` Published ${published} messages ${how} in ${Math.round(elapsedMs)} ms: ${perSecond} msgs/s`);
