@@ -7,7 +7,7 @@ import { ConfigError, readConfig, type WorkbookConfig } from './config.js';
 import { openBrokerTarget, redactUrl, type BrokerTarget } from './broker-connection.js';
 import { formatBytes } from './broker/memory-limit.js';
 import { loadLessons, type LessonCatalog } from './lessons/index.js';
-import { createRunner } from './runs/index.js';
+import { createRunner, keepServingThroughFaults } from './runs/index.js';
 import { createWorkbookServer } from './web/server.js';
 
 const LESSONS_DIR = fileURLToPath(new URL('../lessons/', import.meta.url));
@@ -16,6 +16,8 @@ const LESSONS_DIR = fileURLToPath(new URL('../lessons/', import.meta.url));
 class StartupError extends Error {}
 
 async function main(): Promise<void> {
+  // A fault in a run fails that run (the runner sees to it); any other is logged, and the workbook goes on serving.
+  keepServingThroughFaults((line) => console.error(line));
   const config = readConfig();
   const lessons = await loadCatalog();
   const broker = await openBroker(config);

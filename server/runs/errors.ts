@@ -28,3 +28,15 @@ export class RunStoppedError extends Error {
     this.name = 'AbortError';
   }
 }
+
+/** A fault of a scenario's own code that nobody awaited or caught: the run fails with it instead of the workbook. */
+export class ScenarioFaultError extends Error {
+  constructor(scenarioTitle: string, fault: string, cause: unknown) {
+    super(
+      `The scenario "${scenarioTitle}" failed in code nobody was waiting for (${fault}), so the run was stopped. ` +
+        'This is a fault in the lesson, not in your parameters; the rest of the workbook goes on.',
+      { cause },
+    );
+    this.name = 'ScenarioFaultError';
+  }
+}

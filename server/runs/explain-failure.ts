@@ -4,7 +4,7 @@
  * learner can act on, keeping the raw error beside it.
  */
 import type { RunFailure } from '../protocol/index.js';
-import { RunLimitError } from './errors.js';
+import { RunLimitError, ScenarioFaultError } from './errors.js';
 
 /** Where the run was talking to, so explanations can name it. */
 export interface FailureContext {
@@ -25,7 +25,7 @@ export function explainFailure(error: unknown, context: FailureContext): RunFail
 }
 
 function explain(error: unknown, raw: string, context: FailureContext): string {
-  if (error instanceof RunLimitError) return error.message;
+  if (error instanceof RunLimitError || error instanceof ScenarioFaultError) return error.message;
   const systemCode = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
   if (typeof systemCode === 'string') {
     const system = explainSocketError(systemCode, context);
@@ -137,6 +137,7 @@ function capitalise(text: string): string {
 }
 
 function rawText(error: unknown): string {
+  if (error instanceof ScenarioFaultError) return rawText(error.cause);
   if (error instanceof Error) return error.message;
   return typeof error === 'string' ? error : (JSON.stringify(error) ?? String(error));
 }

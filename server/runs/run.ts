@@ -12,9 +12,10 @@ import type { Scenario, ScenarioContext } from '../scenario/index.js';
 import { startTap, type Tap } from '../tap/index.js';
 import { createTraceRecorder } from '../trace/recorder.js';
 import { createSummaryCounter } from '../trace/summary.js';
-import { RunLimitError, RunStoppedError } from './errors.js';
+import { RunLimitError, RunStoppedError, ScenarioFaultError } from './errors.js';
 import { explainFailure } from './explain-failure.js';
 import { createPausableClock } from './pausable-clock.js';
+import { describeFault, runAsOwnedBy, type RunOwner } from './run-ownership.js';
 import type { RunBroker } from './run-broker.js';
 import type { RunSpace } from './run-space.js';
 import { createTraceTopology } from './trace-topology.js';
@@ -49,6 +50,8 @@ export interface RunSetup {
   params: Record<string, unknown>;
   mode: 'continuous' | 'step';
   broker: RunBroker;
+  /** Where the faults of the scenario's code that nobody awaited are logged, once each. */
+  log: (line: string) => void;
 }
 
 /** Default bounds of a run, when its scenario sets none. */
@@ -116,6 +119,17 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
   function fail(error: unknown): void {
     if (outcome === undefined) settle({ status: 'failed', failure: explainFailure(error, broker.failureContext) });
   }
+
+  // Everything the run starts runs as its own: a fault nobody awaited or caught fails this run, not the process.
+  const owner: RunOwner = {
+    fault(error, kind) {
+      // The run's own stop reaching a wait nobody awaited any more: nothing went wrong.
+      if (abort.signal.aborted && error instanceof Error && error.name === 'AbortError') return;
+      setup.log(`Run ${setup.id} of "${scenario.title}": ${describeFault(error, kind)}`);
+      fail(new ScenarioFaultError(scenario.title, kind === 'rejection' ? 'a promise was rejected' : 'an exception was thrown', error));
+    },
+  };
+  const owned = <T>(body: () => T): T => runAsOwnedBy(owner, body);
 
   function status(value: RunStatus, failure?: RunFailure): void {
     if (ended) return;
@@ -258,36 +272,39 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
   }
 
   // Started on the next tick, so the caller holds the handle before the first status arrives.
-  const done = Promise.resolve().then(execute);
+  const done = owned(() => Promise.resolve().then(execute));
   return {
     id: setup.id,
     done,
-    pause() {
-      if (outcome !== undefined || scenarioClock.paused) return;
-      scenarioClock.pause();
-      hold();
-    },
-    resume() {
-      if (outcome !== undefined) return;
-      holding = false;
-      stepsOwed = 0;
-      payOwedSteps();
-      scenarioClock.resume();
-      boundClock.resume();
-      tap?.release();
-      status('running');
-    },
-    step() {
-      if (outcome !== undefined) return;
-      // Stepping lets the scenario's own time pass, so a worker's work ends and its ack can be stepped through.
-      scenarioClock.resume();
-      if (!holding) hold();
-      stepsOwed += 1;
-      payOwedSteps();
-      stepTimer ??= stepsOwed > 0 ? setInterval(payOwedSteps, STEP_POLL_MS) : undefined;
-    },
+    pause: () =>
+      owned(() => {
+        if (outcome !== undefined || scenarioClock.paused) return;
+        scenarioClock.pause();
+        hold();
+      }),
+    resume: () =>
+      owned(() => {
+        if (outcome !== undefined) return;
+        holding = false;
+        stepsOwed = 0;
+        payOwedSteps();
+        scenarioClock.resume();
+        boundClock.resume();
+        tap?.release();
+        status('running');
+      }),
+    step: () =>
+      owned(() => {
+        if (outcome !== undefined) return;
+        // Stepping lets the scenario's own time pass, so a worker's work ends and its ack can be stepped through.
+        scenarioClock.resume();
+        if (!holding) hold();
+        stepsOwed += 1;
+        payOwedSteps();
+        stepTimer ??= stepsOwed > 0 ? setInterval(payOwedSteps, STEP_POLL_MS) : undefined;
+      }),
     async stop() {
-      settle({ status: 'stopped' });
+      owned(() => settle({ status: 'stopped' }));
       await done;
     },
   };

@@ -32,7 +32,7 @@ export interface Runner {
 export interface RunnerOptions {
   broker: BrokerTarget;
   lessons: LessonCatalog;
-  /** Where notices about the broker go (once each); console.warn by default. */
+  /** Where notices about the broker and faults of scenarios' code go (once each); console.warn by default. */
   log?: (line: string) => void;
   /** Where RabbitMQ's management API answers, e.g. http://127.0.0.1:15672; beside the AMQP port when left out. */
   managementUrl?: string;
@@ -40,10 +40,8 @@ export interface RunnerOptions {
 
 /** Creates the runner for one broker and one catalog. */
 export function createRunner(options: RunnerOptions): Runner {
-  const broker = createRunBroker(options.broker, {
-    log: options.log ?? ((line) => console.warn(line)),
-    managementUrl: options.managementUrl,
-  });
+  const log = options.log ?? ((line: string) => console.warn(line));
+  const broker = createRunBroker(options.broker, { log, managementUrl: options.managementUrl });
   const running = new Set<RunHandle>();
   let closed = false;
   return {
@@ -71,6 +69,7 @@ export function createRunner(options: RunnerOptions): Runner {
           params: checked.params,
           mode: request.mode ?? 'continuous',
           broker,
+          log,
         },
         listener,
       );
