@@ -18,9 +18,18 @@ export default defineConfig({
     target: 'es2022',
   },
   server: {
+    // The workbook server answers only requests addressed to it from its own pages: the proxy speaks as one.
     proxy: {
-      '/api': workbookServer,
-      '/ws': { target: workbookServer, ws: true },
+      '/api': {
+        target: workbookServer,
+        changeOrigin: true,
+        configure: (proxy) => {
+          proxy.on('proxyReq', (request) => {
+            if (request.getHeader('origin') !== undefined) request.setHeader('origin', workbookServer);
+          });
+        },
+      },
+      '/ws': { target: workbookServer, ws: true, changeOrigin: true, rewriteWsOrigin: true },
     },
   },
 });

@@ -1,4 +1,6 @@
 /** The command line of `npm run scenario`: which cell, which parameters, which broker, which output. */
+import { ownProperty } from '../lessons/own-property.js';
+import { isPlainObject } from '../lessons/params.js';
 
 /** Usage, printed with --help and after a usage mistake. */
 export const USAGE = `Usage: npm run scenario -- <lesson>[/<cell>] [--set name=value ...] [--broker embedded|<amqp-url>] [--json]
@@ -84,11 +86,25 @@ function setParam(params: Record<string, unknown>, assignment: string): void {
     throw new UsageError(`--set: ${JSON.stringify(assignment.slice(0, equals))} is not a parameter name`);
   let target = params;
   for (const part of path.slice(0, -1)) {
-    const inner = target[part];
-    if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) target[part] = {};
-    target = target[part] as Record<string, unknown>;
+    const inner = ownProperty(target, part);
+    if (isPlainObject(inner)) {
+      target = inner;
+    } else {
+      const nested: Record<string, unknown> = {};
+      setOwn(target, part, nested);
+      target = nested;
+    }
   }
-  target[path[path.length - 1] ?? ''] = readValue(assignment.slice(0, equals), assignment.slice(equals + 1));
+  setOwn(target, path[path.length - 1] ?? '', readValue(assignment.slice(0, equals), assignment.slice(equals + 1)));
+}
+
+/**
+ * Sets a name on the object itself: a name like '__proto__' or 'constructor'
+ * stays a name, for the parameter check to refuse, and never reaches what
+ * every object inherits.
+ */
+function setOwn(target: Record<string, unknown>, name: string, value: unknown): void {
+  Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** Text as typed, except JSON objects, lists and quoted strings; numbers and booleans are converted by the parameter check. */

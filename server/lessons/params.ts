@@ -1,12 +1,15 @@
 /**
  * Checking a run's parameters against its scenario's schema: defaults filled
  * in, strings from a command line converted ('3' -> 3, 'true' -> true),
- * unknown names refused, and every problem told as "what, and what is allowed".
+ * unknown names, names every object inherits and values nested too deep
+ * refused, and every problem told as "what, and what is allowed".
  */
 import type { TObject } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { JsonSchema } from '../protocol/index.js';
 import { describeAllowed } from './allowed-values.js';
+import { MAX_PARAM_DEPTH, pathDeeperThan, shortPath } from './nesting.js';
+import { ownProperty } from './own-property.js';
 import { convertTypedText } from './typed-text.js';
 
 /** One parameter that cannot be used, and why. */
@@ -20,14 +23,29 @@ export interface ParamError {
 /** The outcome of validateParams: usable parameters, or every reason they are not. */
 export type ParamsResult = { ok: true; params: Record<string, unknown> } | { ok: false; errors: ParamError[] };
 
+/**
+ * Names every JavaScript object inherits ('constructor', 'toString',
+ * '__proto__', ...): looked up on a plain object they find something that was
+ * never sent, and '__proto__' replaces the object's prototype when assigned.
+ */
+const INHERITED_NAMES: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
 /** Fills defaults, converts strings, refuses unknown names and checks every value against `schema`. */
 export function validateParams(schema: TObject, values: unknown): ParamsResult {
   if (!isPlainObject(values)) {
     return { ok: false, errors: [{ param: '', message: `parameters must be an object of name: value, got ${render(values)}` }] };
   }
-  const unknown: ParamError[] = [];
-  findUnknownNames(schema, values, [], unknown);
-  if (unknown.length > 0) return { ok: false, errors: unknown };
+  const tooDeep = pathDeeperThan(values, MAX_PARAM_DEPTH);
+  if (tooDeep !== undefined) {
+    const param = tooDeep[0] ?? '';
+    const message = `${param} nests more than ${MAX_PARAM_DEPTH} levels deep (at ${shortPath(tooDeep)}): parameters may nest at most ${MAX_PARAM_DEPTH} levels of objects and lists`;
+    return { ok: false, errors: [{ param, message }] };
+  }
+  const badNames: ParamError[] = [];
+  findInheritedNames(schema, values, [], badNames);
+  if (badNames.length > 0) return { ok: false, errors: badNames };
+  findUnknownNames(schema, values, [], badNames);
+  if (badNames.length > 0) return { ok: false, errors: badNames };
 
   const filled = Value.Default(schema, structuredClone(values));
   const converted = convertTypedText(schema, filled) as Record<string, unknown>;
@@ -61,17 +79,45 @@ export function mergeParams(
   base: Record<string, unknown>,
   overrides: Record<string, unknown>,
 ): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...base };
+  // A Map, not assignments: a name like '__proto__' stays a name for validateParams to refuse.
+  const merged = new Map(Object.entries(base));
   const properties = propertySchemas(schema);
   for (const [name, value] of Object.entries(overrides)) {
-    const inner = properties?.[name];
-    const current = merged[name];
-    merged[name] =
+    const inner = properties === undefined ? undefined : ownProperty(properties, name);
+    const current = merged.get(name);
+    merged.set(
+      name,
       inner !== undefined && propertySchemas(inner) !== undefined && isPlainObject(current) && isPlainObject(value)
         ? mergeParams(inner, current, value)
-        : value;
+        : value,
+    );
   }
-  return merged;
+  return Object.fromEntries(merged);
+}
+
+/** Reports every name an object inherits used as a name, at any depth, in fixed-shape objects and free-form maps alike. */
+function findInheritedNames(schema: JsonSchema | undefined, values: unknown, path: string[], errors: ParamError[]): void {
+  if (typeof values !== 'object' || values === null) return;
+  const properties = schema === undefined ? undefined : propertySchemas(schema);
+  for (const [name, value] of Object.entries(values)) {
+    if (INHERITED_NAMES.has(name)) {
+      const param = [...path, name].join('.');
+      const where =
+        properties === undefined
+          ? ''
+          : path.length === 0
+            ? `; the parameters are ${Object.keys(properties).join(', ')}`
+            : `; ${path.join('.')} has ${Object.keys(properties).join(', ')}`;
+      errors.push({
+        param,
+        message: `parameter name '${param}' is not allowed: every JavaScript object already has a '${name}', so it cannot name a parameter or a field${where}`,
+      });
+      continue;
+    }
+    const inner = properties === undefined ? undefined : ownProperty(properties, name);
+    const items = schema !== undefined && Array.isArray(values) && isPlainObject(schema.items) ? (schema.items as JsonSchema) : undefined;
+    findInheritedNames(inner ?? items, value, [...path, name], errors);
+  }
 }
 
 /** Reports every name that is not a parameter, at any depth of fixed-shape objects. */
@@ -80,7 +126,7 @@ function findUnknownNames(schema: JsonSchema, values: Record<string, unknown>, p
   if (properties === undefined) return;
   const opensExtra = path.length > 0 && (schema.additionalProperties === true || isPlainObject(schema.additionalProperties));
   for (const [name, value] of Object.entries(values)) {
-    const inner = properties[name];
+    const inner = ownProperty(properties, name);
     if (inner === undefined) {
       if (opensExtra) continue;
       const param = [...path, name].join('.');

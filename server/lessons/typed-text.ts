@@ -5,6 +5,7 @@
  * '2.5' stays '2.5' for an integer (so it is refused, never rounded).
  */
 import type { JsonSchema } from '../protocol/index.js';
+import { ownProperty } from './own-property.js';
 
 const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -50,7 +51,7 @@ function convertFields(schema: JsonSchema, value: Record<string, unknown>): Reco
   const others = patterns.length === 1 ? patterns[0] : isSchema(schema.additionalProperties) ? schema.additionalProperties : undefined;
   const converted: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(value)) {
-    const fieldSchema = properties[name] ?? others;
+    const fieldSchema = ownProperty(properties, name) ?? others;
     converted[name] = fieldSchema === undefined ? field : convertTypedText(fieldSchema, field);
   }
   return converted;

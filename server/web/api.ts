@@ -1,14 +1,16 @@
 /**
  * The workbook's JSON API: the lessons (each cell's parameters as JSON
  * Schema, for the browser's forms), each cell's programs for given
- * parameters, and which broker runs. Every miss answers in JSON, naming what
- * was not found and what exists.
+ * parameters, and which broker runs. It answers only requests addressed to
+ * this server from its own pages, as the WebSocket does. Every miss and
+ * every refusal answers in JSON, naming what was wrong and what is allowed.
  */
-import express, { type ErrorRequestHandler, type Router } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import type { LessonSummary } from '../protocol/lesson.js';
 import type { LessonCatalog } from '../lessons/index.js';
 import { redactUrl, type BrokerTarget } from '../broker-connection.js';
 import { cellCode } from './cell-code.js';
+import { checkSameServer, type ServerAddress } from './request-guard.js';
 
 /** Request bodies are never large: the API takes at most this much JSON. */
 const JSON_BODY_LIMIT = '16kb';
@@ -21,9 +23,11 @@ export function sortedLessons(lessons: LessonCatalog): LessonSummary[] {
 }
 
 /** The /api router. */
-export function createApiRouter(options: { broker: BrokerTarget; lessons: LessonCatalog }): Router {
+export function createApiRouter(options: { broker: BrokerTarget; lessons: LessonCatalog; address: ServerAddress }): Router {
   const { broker, lessons } = options;
   const api = express.Router();
+  api.use(sameServerOnly(options.address));
+  api.use(jsonBodiesOnly);
   api.use(express.json({ limit: JSON_BODY_LIMIT }));
 
   api.get('/lessons', (_request, response) => {
@@ -61,15 +65,47 @@ export function createApiRouter(options: { broker: BrokerTarget; lessons: Lesson
   return api;
 }
 
-/** Body-parser and unexpected errors, as JSON with the status they carry (500 when none). */
+/** Refuses, before reading its body, a request that is not addressed to this server or comes from another site's page. */
+function sameServerOnly(address: ServerAddress): RequestHandler {
+  return (request, response, next) => {
+    const verdict = checkSameServer(request.headers, address);
+    if (verdict.ok) next();
+    else response.status(verdict.status).json({ error: verdict.reason });
+  };
+}
+
+/** A body in another format would be ignored and the request taken as having none: it is refused instead. */
+const jsonBodiesOnly: RequestHandler = (request, response, next) => {
+  const length = request.headers['content-length'];
+  const hasBody = request.headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) > 0);
+  if (!hasBody || request.is('application/json') !== false) {
+    next();
+    return;
+  }
+  response.status(415).json({
+    error: `the request body must be JSON (Content-Type: application/json), got Content-Type: ${request.headers['content-type'] ?? '(none)'}`,
+  });
+};
+
+/** What the API says for each kind of body it could not read; body-parser names them in `type`. */
+const BODY_PROBLEMS: Record<string, (error: Error) => string> = {
+  'entity.parse.failed': (error) => `the request body is not valid JSON (${error.message}); send { "params": { "name": value, ... } }`,
+  'entity.too.large': () => `the request body is larger than ${JSON_BODY_LIMIT}`,
+  'encoding.unsupported': (error) => `${error.message}; send the body uncompressed`,
+  'charset.unsupported': (error) => `${error.message}; send the body in UTF-8`,
+};
+
+/** Body-parser and unexpected errors, as JSON with the status they carry (500, logged, when none). */
 const apiErrors: ErrorRequestHandler = (error: unknown, _request, response, _next) => {
-  const status = typeof (error as { status?: unknown }).status === 'number' ? (error as { status: number }).status : 500;
+  const { status, type } = error as { status?: unknown; type?: unknown };
+  const code = typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
+  const explain = typeof type === 'string' && Object.hasOwn(BODY_PROBLEMS, type) ? BODY_PROBLEMS[type] : undefined;
   const message =
-    status === 413
-      ? `the request body is larger than ${JSON_BODY_LIMIT}`
-      : status < 500
-        ? (error as Error).message
+    explain !== undefined && error instanceof Error
+      ? explain(error)
+      : code < 500 && error instanceof Error
+        ? error.message
         : 'the server failed to answer this request';
-  if (status >= 500) console.error(error);
-  response.status(status).json({ error: message });
+  if (code >= 500) console.error(error);
+  response.status(code).json({ error: message });
 };

@@ -4,10 +4,17 @@ import type { BrokerTarget } from '../broker-connection.js';
 import type { LessonCatalog } from '../lessons/index.js';
 import { createApiRouter } from './api.js';
 import { createClientRouter } from './client-files.js';
+import type { ServerAddress } from './request-guard.js';
 import { securityHeaders } from './security-headers.js';
 
 /** An express app serving /api and the client (or the status page when the client is not built). */
-export function createWebApp(options: { broker: BrokerTarget; lessons: LessonCatalog; clientDir: string }): Express {
+export function createWebApp(options: {
+  broker: BrokerTarget;
+  lessons: LessonCatalog;
+  clientDir: string;
+  /** Where the server listens: the API answers only requests addressed to it. */
+  address: ServerAddress;
+}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders());

@@ -5,6 +5,7 @@
  */
 import type { CellCode } from '../protocol/lesson.js';
 import { mergeParams, validateParams, type LessonCatalog, type ParamError } from '../lessons/index.js';
+import { ownProperty } from '../lessons/own-property.js';
 import { isPlainObject } from '../lessons/params.js';
 
 /** An HTTP status and the JSON to send with it. */
@@ -31,13 +32,13 @@ export function cellCode(lessons: LessonCatalog, lessonName: string, cellId: str
 
   // No body at all asks for the cell's defaults.
   const sent = body === undefined ? {} : body;
-  if (!isPlainObject(sent) || (sent.params !== undefined && !isPlainObject(sent.params))) {
-    return refuse([{ param: '', message: 'the request body must be { "params": { name: value, ... } }' }]);
-  }
-  const checked = validateParams(
-    scenario.params,
-    mergeParams(scenario.params, cell.defaults, (sent.params ?? {}) as Record<string, unknown>),
-  );
+  const shape = 'the request body must be { "params": { name: value, ... } }';
+  if (!isPlainObject(sent)) return refuse([{ param: '', message: shape }]);
+  const extra = Object.keys(sent).find((name) => name !== 'params');
+  if (extra !== undefined) return refuse([{ param: '', message: `${shape}; '${extra}' is not a field of it` }]);
+  const params = ownProperty(sent, 'params') ?? {};
+  if (!isPlainObject(params)) return refuse([{ param: '', message: `${shape}; "params" is not an object of name: value` }]);
+  const checked = validateParams(scenario.params, mergeParams(scenario.params, cell.defaults, params));
   if (!checked.ok) return refuse(checked.errors);
   try {
     return { status: 200, body: { actors: scenario.code(checked.params) } };

@@ -5,6 +5,7 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value';
+import { MAX_PARAM_DEPTH, pathDeeperThan, shortPath } from '../lessons/nesting.js';
 import { ClientMessage } from '../protocol/messages.js';
 
 /** The outcome of reading one inbound frame. */
@@ -28,6 +29,14 @@ export function parseClientMessage(text: string): ParsedClientMessage {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, error: `the message must be a JSON object with a 'type'; got ${kindOf(value)}` };
+  }
+  // Refused before anything walks it: the message itself is one level above its parameters.
+  const tooDeep = pathDeeperThan(value, MAX_PARAM_DEPTH + 1);
+  if (tooDeep !== undefined) {
+    return {
+      ok: false,
+      error: `the message nests more than ${MAX_PARAM_DEPTH + 1} levels deep (at ${shortPath(tooDeep)}): a run's parameters may nest at most ${MAX_PARAM_DEPTH} levels of objects and lists`,
+    };
   }
   const type = (value as { type?: unknown }).type;
   const known = [...schemaByType.keys()].join(', ');

@@ -12,7 +12,7 @@ import type { Runner } from '../runs/index.js';
 import { createWebApp } from './app.js';
 import { DEFAULT_CLIENT_DIR } from './client-files.js';
 import { createSocketSession, type SocketSession } from './socket-session.js';
-import { checkUpgrade, hostHeader } from './upgrade-guard.js';
+import { checkUpgrade, hostHeader } from './request-guard.js';
 
 /** The largest WebSocket message accepted; a run message with all its parameters is a few KiB. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -43,8 +43,8 @@ export interface WorkbookServerOptions {
 /** Starts listening; rejects with the listen error (EADDRINUSE, EACCES ...) when the port cannot be had. */
 export async function createWorkbookServer(options: WorkbookServerOptions): Promise<WorkbookServer> {
   const { config, broker, lessons, runner } = options;
-  const app = createWebApp({ broker, lessons, clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR });
-  const server = createServer(app);
+  // The app is attached once the port is known: the API answers only requests addressed to it.
+  const server = createServer();
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const sessions = new Set<SocketSession>();
   const hello = { kind: broker.kind, url: redactUrl(broker.url) };
@@ -57,10 +57,12 @@ export async function createWorkbookServer(options: WorkbookServerOptions): Prom
     });
   });
   const { port } = server.address() as AddressInfo;
+  const address = { host: config.host, port };
+  server.on('request', createWebApp({ broker, lessons, clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR, address }));
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    const verdict = checkUpgrade(request, { host: config.host, port });
+    const verdict = checkUpgrade(request, address);
     if (!verdict.ok) {
       refuseUpgrade(socket, verdict.status, verdict.reason);
       return;

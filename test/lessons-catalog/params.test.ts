@@ -113,6 +113,46 @@ describe('validateParams', () => {
   });
 });
 
+describe('names every object inherits, and depth', () => {
+  it('refuses them by name at any depth, listing the names that exist there', () => {
+    const values = JSON.parse('{"toString":1,"properties":{"__proto__":{"priority":300},"headers":{"constructor":"x"}}}') as unknown;
+    expect(validateParams(workQueue, values)).toEqual({
+      ok: false,
+      errors: [
+        {
+          param: 'toString',
+          message:
+            "parameter name 'toString' is not allowed: every JavaScript object already has a 'toString', so it cannot name a parameter or a field; the parameters are workers, ackMode, durable, msPerDot, tasks, name, properties",
+        },
+        { param: 'properties.__proto__', message: expect.stringContaining('; properties has deliveryMode, contentType, headers,') },
+        { param: 'properties.headers.constructor', message: expect.stringMatching(/a field$/) },
+      ],
+    });
+  });
+
+  it("keeps '__proto__' a name through merging, so the check sees it instead of a changed prototype", () => {
+    const overrides = JSON.parse('{"__proto__":{"workers":9}}') as Record<string, unknown>;
+    const merged = mergeParams(workQueue, { workers: 2 }, overrides);
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
+    expect(Object.keys(merged)).toEqual(['workers', '__proto__']);
+    expect(validateParams(workQueue, merged)).toMatchObject({ ok: false, errors: [{ param: '__proto__' }] });
+  });
+
+  it('refuses values nested more than 32 levels deep without walking them', () => {
+    let deep: unknown = 'x';
+    for (let level = 0; level < 100_000; level += 1) deep = [deep];
+    expect(validateParams(workQueue, { tasks: deep })).toEqual({
+      ok: false,
+      errors: [
+        {
+          param: 'tasks',
+          message: 'tasks nests more than 32 levels deep (at tasks.0.0.0...): parameters may nest at most 32 levels of objects and lists',
+        },
+      ],
+    });
+  });
+});
+
 describe('mergeParams', () => {
   it('merges fixed-shape objects field by field and replaces the rest', () => {
     const base = { workers: 2, tasks: ['a', 'b'], properties: { contentType: 'text/plain', headers: { a: 1 } } };

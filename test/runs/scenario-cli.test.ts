@@ -78,6 +78,17 @@ describe('npm run scenario', () => {
     expect(stderr).toContain('there is no parameter colour; the parameters are count, message, pauseMs, properties');
   });
 
+  it('exits 2 naming a parameter called like something every object has, before anything runs', async () => {
+    // '__proto__.count=0' once set count on every object of the process, and the run went ahead with the default count.
+    const proto = await scenario('01-echo', '--broker', 'embedded', '--set', '__proto__.count=0');
+    expect(proto.status).toBe(2);
+    expect(proto.stdout).toBe('');
+    expect(proto.stderr).toContain("parameter name '__proto__' is not allowed: every JavaScript object already has a '__proto__'");
+    const nested = await scenario('01-echo', '--broker', 'embedded', '--set', 'properties.constructor.name=x');
+    expect(nested.status).toBe(2);
+    expect(nested.stderr).toContain("parameter name 'properties.constructor' is not allowed");
+  });
+
   it('exits 2 for an unknown lesson, listing the lessons', async () => {
     const { status, stderr } = await scenario('07-nothing');
     expect(status).toBe(2);

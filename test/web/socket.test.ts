@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ServerMessage } from '../../server/protocol/messages.js';
 import type { FrameEvent, TraceEvent } from '../../server/protocol/trace.js';
 import { ofType, openSocket, refusedUpgrade, type TestSocket } from './socket-client.js';
@@ -199,12 +199,46 @@ describe('the workbook WebSocket', () => {
       ['an unknown cell', { type: 'run', runId: 'x', lesson: '01-echo', cell: 'nope', params: {} }, /nope/],
       ['a control for an unknown run', { type: 'step', runId: 'ghost' }, /no run 'ghost' on this connection/],
       ['a reset for an unknown run', { type: 'reset', runId: 'ghost' }, /no run 'ghost'/],
+      [
+        'a parameter named constructor',
+        { type: 'run', runId: 'x', ...ECHO, params: { constructor: { count: 0 } } },
+        /^parameter name 'constructor' is not allowed: every JavaScript object already has a 'constructor', so it cannot name a parameter or a field; the parameters are count, /,
+      ],
+      [
+        'a parameter named __proto__',
+        '{"type":"run","runId":"x","lesson":"01-echo","cell":"three-messages","params":{"__proto__":{"count":0}}}',
+        /^parameter name '__proto__' is not allowed/,
+      ],
+      [
+        'a parameter named toString in a free-form map',
+        { type: 'run', runId: 'x', ...ECHO, params: { properties: { headers: { toString: 'x' } } } },
+        /^parameter name 'properties.headers.toString' is not allowed/,
+      ],
+      [
+        'parameters nested 2,000 levels deep',
+        `{"type":"run","runId":"x","lesson":"01-echo","cell":"three-messages","params":{"count":${'['.repeat(2000)}${']'.repeat(2000)}}}`,
+        /^the message nests more than 33 levels deep \(at params\.count\.0\.0\.\.\.\): a run's parameters may nest at most 32 levels of objects and lists$/,
+      ],
+      [
+        'a field nested 2,000 levels deep',
+        `{"type":"run","runId":"x","lesson":${'['.repeat(2000)}${']'.repeat(2000)},"cell":"three-messages","params":{}}`,
+        /^the message nests more than 33 levels deep \(at lesson\.0\.0\.0\.\.\.\)/,
+      ],
     ];
     for (const [what, message, expected] of cases) {
       it(what, async () => {
         const socket = await connect();
-        const error = await socket.errorFor(message);
-        expect(error.message).toMatch(expected);
+        const logged = vi.spyOn(console, 'error');
+        const started = workbook.started.length;
+        try {
+          const error = await socket.errorFor(message);
+          expect(error.message).toMatch(expected);
+          // Refused before anything started, and nothing logged: the client's mistake is not the server's failure.
+          expect(workbook.started.length).toBe(started);
+          expect(logged.mock.calls).toEqual([]);
+        } finally {
+          logged.mockRestore();
+        }
         socket.send({ type: 'run', runId: 'after', ...ECHO });
         expect((await socket.take(ofType('summary', 'after'))).summary.published).toBe(3);
       });

@@ -1,10 +1,12 @@
 /**
- * Decides whether an HTTP upgrade may become a workbook WebSocket. The socket
- * can start runs against the broker, so only pages served by this server may
- * open it: the Host header must name this server (which defeats DNS
- * rebinding) and a browser's Origin must be this same server.
+ * Decides whether a request may reach the JSON API or become a workbook
+ * WebSocket. Both answer only pages served by this server: the Host header
+ * must name this server (which defeats DNS rebinding: a page of another site
+ * whose name now points here still sends its own name) and a browser's Origin
+ * must be this same server (which stops other sites' pages, whose requests
+ * the browser would send anyway).
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 
 /** The path the workbook's WebSocket lives at. */
 export const SOCKET_PATH = '/ws';
@@ -21,18 +23,23 @@ export interface ServerAddress {
   port: number;
 }
 
-/** Either the upgrade may go ahead, or the HTTP status and reason to refuse it with. */
-export type UpgradeVerdict = { ok: true } | { ok: false; status: 403 | 404; reason: string };
+/** Either the request may go ahead, or the HTTP status and reason to refuse it with. */
+export type RequestVerdict = { ok: true } | { ok: false; status: 403 | 404; reason: string };
 
 /** Checks path, Host and Origin of an upgrade request. */
-export function checkUpgrade(request: IncomingMessage, server: ServerAddress): UpgradeVerdict {
+export function checkUpgrade(request: IncomingMessage, server: ServerAddress): RequestVerdict {
   const path = (request.url ?? '/').split('?')[0];
   if (path !== SOCKET_PATH) return { ok: false, status: 404, reason: `no WebSocket at ${path}; the workbook's is at ${SOCKET_PATH}` };
-  const host = request.headers.host;
+  return checkSameServer(request.headers, server);
+}
+
+/** Checks that a request names this server in its Host header and, when a browser sent it, comes from this server's pages. */
+export function checkSameServer(headers: IncomingHttpHeaders, server: ServerAddress): RequestVerdict {
+  const host = headers.host;
   if (host === undefined || !isOwnHost(host, server)) {
     return { ok: false, status: 403, reason: `Host ${host ?? '(none)'} is not this server (${hostHeader(server.host, server.port)})` };
   }
-  const origin = request.headers.origin;
+  const origin = headers.origin;
   if (origin !== undefined && origin !== `http://${host.toLowerCase()}`) {
     return { ok: false, status: 403, reason: `Origin ${origin} is not this server (http://${host})` };
   }
