@@ -7,7 +7,7 @@ import { ConfigError, readConfig, type WorkbookConfig } from './config.js';
 import { openBrokerTarget, redactUrl, type BrokerTarget } from './broker-connection.js';
 import { formatBytes } from './broker/memory-limit.js';
 import { loadLessons, type LessonCatalog } from './lessons/index.js';
-import { createRunner, keepServingThroughFaults } from './runs/index.js';
+import { createRunner, describeSweep, keepServingThroughFaults, type Runner } from './runs/index.js';
 import { createWorkbookServer } from './web/server.js';
 
 const LESSONS_DIR = fileURLToPath(new URL('../lessons/', import.meta.url));
@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   console.log(`Lessons: ${lessons.list().length} loaded from ${LESSONS_DIR}`);
   console.log(`Warren is running: open ${server.url}`);
   console.log('Press Ctrl-C to stop.');
+  if (broker.kind === 'rabbitmq') sweepLeftovers(runner);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
@@ -52,6 +53,19 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** Deletes the vhosts runs of an earlier workbook left on RabbitMQ (it was killed mid-run), in the background. */
+function sweepLeftovers(runner: Runner): void {
+  runner.sweepLeftovers().then(
+    (result) => {
+      if (result !== undefined) console.log(describeSweep(result));
+    },
+    (error: unknown) =>
+      console.warn(
+        `RabbitMQ: could not look for vhosts left behind by Warren runs: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+  );
 }
 
 /** The lessons that load; the rest are reported as warnings, because a broken lesson should not stop the others. */

@@ -13,6 +13,8 @@ export interface FailureContext {
   address: string;
   /** The user the run logs in as. */
   user: string;
+  /** On RabbitMQ without its management API: the URL's vhost, which runs share with whatever else is in it. */
+  sharedVhost?: string;
 }
 
 /** An AMQP close as amqplib reports it: "... 404 (NOT-FOUND) with message "NOT_FOUND - no queue 'x' in vhost 'y'"". */

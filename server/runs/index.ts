@@ -3,3 +3,4 @@ export { DEFAULT_LIMITS, type RunHandle, type RunListener } from './run.js';
 export { RunRequestError, RunLimitError, RunStoppedError } from './errors.js';
 export { explainFailure, type FailureContext } from './explain-failure.js';
 export { keepServingThroughFaults } from './run-ownership.js';
+export { describeSweep, type SweepResult } from './run-vhosts.js';

@@ -1,8 +1,13 @@
 /**
- * The few calls of RabbitMQ's management HTTP API a run needs: make and
- * delete its vhost, grant its user access, and list queues, exchanges and
- * bindings. It usually answers at the AMQP host on port 15672 (15671 for
+ * The few calls of RabbitMQ's management HTTP API a run needs: make, mark,
+ * list and delete vhosts, grant its user access, and list queues, exchanges
+ * and bindings. It usually answers at the AMQP host on port 15672 (15671 for
  * amqps), and always takes the AMQP URL's credentials.
+ *
+ * RabbitMQ makes vhosts one at a time, and a PUT it has accepted completes
+ * even when the caller has given up waiting, so vhost calls wait much longer
+ * than the others: giving up early is how a vhost gets made with nobody left
+ * to delete it.
  */
 
 /** A failed call: the HTTP status (0 when nothing answered) and what was said. */
@@ -45,11 +50,20 @@ export interface ManagedBinding {
   arguments: Record<string, unknown>;
 }
 
+/** A vhost as GET /api/vhosts lists it: its name and the description and tags it was made with. */
+export interface ManagedVhost {
+  name: string;
+  description: string;
+  tags: string[];
+}
+
 /** The management API of the RabbitMQ an AMQP URL points at. */
 export interface ManagementApi {
   /** Who the URL's user is, and its tags ('administrator' may create vhosts). */
   whoami(): Promise<{ name: string; tags: string[] }>;
-  createVhost(vhost: string): Promise<void>;
+  /** Makes `vhost`, or changes its description and tags if it exists (RabbitMQ's PUT does both). */
+  createVhost(vhost: string, metadata?: { description: string; tags: string[] }): Promise<void>;
+  vhosts(): Promise<ManagedVhost[]>;
   /** Gives `user` configure, write and read on every name in `vhost`. */
   grantAll(vhost: string, user: string): Promise<void>;
   deleteVhost(vhost: string): Promise<void>;
@@ -58,7 +72,10 @@ export interface ManagementApi {
   bindings(vhost: string): Promise<ManagedBinding[]>;
 }
 
-const TIMEOUT_MS = 3000;
+/** How long a listing or a grant may take. */
+const TIMEOUT_MS = 15_000;
+/** How long making or deleting a vhost may take: RabbitMQ does them one at a time, so a busy one queues them. */
+export const VHOST_TIMEOUT_MS = 60_000;
 
 /** The management API of the RabbitMQ at `amqpUrl`: at `managementUrl` when given, else beside it on port 15672 (15671 for amqps). */
 export function managementApiFor(amqpUrl: string, managementUrl?: string): ManagementApi {
@@ -71,14 +88,14 @@ export function managementApiFor(amqpUrl: string, managementUrl?: string): Manag
   const password = decodeURIComponent(url.password || 'guest');
   const authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
-  async function call(method: string, path: string, body?: unknown): Promise<unknown> {
+  async function call(method: string, path: string, body?: unknown, timeoutMs = TIMEOUT_MS): Promise<unknown> {
     let response: Response;
     try {
       response = await fetch(`${base}${path}`, {
         method,
         headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
       const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
@@ -95,21 +112,41 @@ export function managementApiFor(amqpUrl: string, managementUrl?: string): Manag
   return {
     async whoami() {
       const answer = (await call('GET', '/whoami')) as { name: string; tags: string | string[] };
-      // RabbitMQ 3.x gives tags as a comma-separated string, later versions as a list.
-      const tags = Array.isArray(answer.tags) ? answer.tags : answer.tags.split(',').filter((tag) => tag !== '');
-      return { name: answer.name, tags };
+      return { name: answer.name, tags: tagList(answer.tags) };
     },
-    async createVhost(vhost) {
-      await call('PUT', `/vhosts/${vhostPath(vhost)}`, {});
+    async createVhost(vhost, metadata) {
+      // Tags as a comma-separated string: the form every RabbitMQ 3.x accepts.
+      const body = metadata === undefined ? {} : { description: metadata.description, tags: metadata.tags.join(',') };
+      await call('PUT', `/vhosts/${vhostPath(vhost)}`, body, VHOST_TIMEOUT_MS);
+    },
+    async vhosts() {
+      const listed = (await call('GET', '/vhosts?columns=name,description,tags,metadata')) as Array<{
+        name: string;
+        description?: string;
+        tags?: string | string[];
+        metadata?: { description?: string; tags?: string | string[] };
+      }>;
+      // RabbitMQ 3.10 gives description and tags at the top level (and in metadata); later versions in metadata.
+      return listed.map((vhost) => ({
+        name: vhost.name,
+        description: vhost.description ?? vhost.metadata?.description ?? '',
+        tags: tagList(vhost.tags ?? vhost.metadata?.tags ?? []),
+      }));
     },
     async grantAll(vhost, grantee) {
-      await call('PUT', `/permissions/${vhostPath(vhost)}/${encodeURIComponent(grantee)}`, { configure: '.*', write: '.*', read: '.*' });
+      const everything = { configure: '.*', write: '.*', read: '.*' };
+      await call('PUT', `/permissions/${vhostPath(vhost)}/${encodeURIComponent(grantee)}`, everything, VHOST_TIMEOUT_MS);
     },
     async deleteVhost(vhost) {
-      await call('DELETE', `/vhosts/${vhostPath(vhost)}`);
+      await call('DELETE', `/vhosts/${vhostPath(vhost)}`, undefined, VHOST_TIMEOUT_MS);
     },
     queues: async (vhost) => (await call('GET', `/queues/${vhostPath(vhost)}`)) as ManagedQueue[],
     exchanges: async (vhost) => (await call('GET', `/exchanges/${vhostPath(vhost)}`)) as ManagedExchange[],
     bindings: async (vhost) => (await call('GET', `/bindings/${vhostPath(vhost)}`)) as ManagedBinding[],
   };
+}
+
+/** Tags as a list: RabbitMQ 3.x gives a user's tags as a comma-separated string, later versions and vhosts as a list. */
+function tagList(tags: string | string[]): string[] {
+  return Array.isArray(tags) ? tags : tags.split(',').filter((tag) => tag !== '');
 }

@@ -1,6 +1,6 @@
 /**
  * A run's space on RabbitMQ. With the management API, a vhost of its own,
- * made and deleted over HTTP. Without it, the AMQP URL's own vhost, shared
+ * made and deleted over HTTP (run-vhosts.ts). Without it, the AMQP URL's own vhost, shared
  * (the runner then runs one run at a time) and cleared by deleting what the
  * trace shows the run declared.
  *
@@ -17,6 +17,7 @@ import { connect as openSocket } from 'node:net';
 import type { QueueState } from '../protocol/index.js';
 import type { ManagementApi, ManagedQueue } from './management-api.js';
 import type { BrokerState, RunSpace } from './run-space.js';
+import type { RunVhosts } from './run-vhosts.js';
 import type { DeclaredQueue, TraceTopology } from './trace-topology.js';
 
 /** Where a RabbitMQ is and who the runs log in as, from its AMQP URL. */
@@ -67,20 +68,16 @@ export function checkReachable(host: string, port: number, timeoutMs = 3000): Pr
   });
 }
 
-/** Makes the vhost `vhost` for one run through the management API and gives the URL's user access to it. */
+/** Makes the vhost `vhost` for one run (see run-vhosts.ts); looks into it through the management API. */
 export async function openManagedSpace(
   api: ManagementApi,
+  vhosts: RunVhosts,
   address: RabbitAddress,
   vhost: string,
   topology: TraceTopology,
+  signal?: AbortSignal,
 ): Promise<RunSpace> {
-  await api.createVhost(vhost);
-  try {
-    await api.grantAll(vhost, address.user);
-  } catch (error) {
-    await api.deleteVhost(vhost).catch(() => {});
-    throw error;
-  }
+  await vhosts.open(vhost, signal);
   const direct = directConnection(address, vhost);
   return {
     vhost,
@@ -111,7 +108,7 @@ export async function openManagedSpace(
     },
     async release() {
       await direct.close();
-      await api.deleteVhost(vhost);
+      await vhosts.release(vhost);
     },
   };
 }

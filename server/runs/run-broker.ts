@@ -12,6 +12,8 @@ import type { FailureContext } from './explain-failure.js';
 import { managementApiFor, ManagementApiError, type ManagementApi } from './management-api.js';
 import { amqpUrlFor, checkReachable, openManagedSpace, openSharedSpace, rabbitAddress, type RabbitAddress } from './rabbitmq-space.js';
 import type { RunSpace } from './run-space.js';
+import { createRunVhosts, type RunVhosts, type SweepResult } from './run-vhosts.js';
+import { RUN_VHOST_PREFIX } from './vhost-owner.js';
 import type { TraceTopology } from './trace-topology.js';
 
 /** The broker side of every run of one runner. */
@@ -23,12 +25,22 @@ export interface RunBroker {
   readonly failureContext: FailureContext;
   /** The tap works out routing decisions from the frames (a broker that does not report its own). */
   readonly observeRouting: boolean;
-  /** Gets a space ready for run `runId`: checks the broker answers, makes its vhost (or waits its turn for the shared one). */
-  openSpace(runId: string, topology: TraceTopology): Promise<RunSpace>;
+  /**
+   * Gets a space ready for run `runId`: checks the broker answers, makes its vhost (or waits its turn for the
+   * shared one). Once `signal` fires, it no longer waits to start making one.
+   */
+  openSpace(runId: string, topology: TraceTopology, signal?: AbortSignal): Promise<RunSpace>;
   /** Adds the broker's own decisions about `vhost` to the trace; returns the function that stops it. */
   followDecisions(vhost: string, recorder: TraceRecorder): () => void;
   /** The URL an actor connects with: through the tap, into the run's vhost. */
   actorUrl(tap: { host: string; port: number }, vhost: string): string;
+  /**
+   * On RabbitMQ with its management API: deletes the vhosts Warren runs left behind (this workbook's, and those of
+   * workbooks that have gone) and from then on sweeps every few minutes. Nothing to do elsewhere.
+   */
+  sweepLeftovers(): Promise<SweepResult | undefined>;
+  /** Stops sweeping and deletes any vhost of this workbook's runs still there (call once every run has ended). */
+  close(): Promise<void>;
 }
 
 /** How the broker side finds RabbitMQ's management API and where it says what it found. */
@@ -51,29 +63,48 @@ export function createRunBroker(target: BrokerTarget, options: RunBrokerOptions)
       address,
       failureContext,
       observeRouting: false,
-      openSpace: async (runId) => openEmbeddedSpace(embedded, `warren-${runId}`),
+      openSpace: async (runId) => openEmbeddedSpace(embedded, `${RUN_VHOST_PREFIX}${runId}`),
       followDecisions: (vhost, recorder) => followBrokerDecisions(embedded.events, vhost, recorder),
       actorUrl,
+      sweepLeftovers: async () => undefined,
+      close: async () => {},
     };
   }
-  let management: Promise<ManagementApi | undefined> | undefined;
+  let management: Promise<Managed | undefined> | undefined;
+  let sharedVhost: string | undefined;
   let sharedTurn: Promise<void> = Promise.resolve();
+
+  /** The management API and this workbook's vhosts on it, once it is known to be usable; undefined without it. */
+  function managed(): Promise<Managed | undefined> {
+    management ??= findManagement(managementApiFor(target.url, options.managementUrl), address, target.url, options.log).then(
+      (api) => {
+        if (api === undefined) {
+          sharedVhost = address.vhost;
+          return undefined;
+        }
+        return { api, vhosts: createRunVhosts(api, { user: address.user, log: options.log }) };
+      },
+      (error: unknown) => {
+        // Not settled: the next run asks again (RabbitMQ may have been fixed meanwhile).
+        management = undefined;
+        throw error;
+      },
+    );
+    return management;
+  }
+
   return {
     kind: 'rabbitmq',
     address,
-    failureContext,
+    // Read when a run fails: by then it is known whether runs share the URL's vhost.
+    get failureContext() {
+      return sharedVhost === undefined ? failureContext : { ...failureContext, sharedVhost };
+    },
     observeRouting: true,
-    async openSpace(runId, topology) {
+    async openSpace(runId, topology, signal) {
       await checkReachable(address.host, address.port);
-      management ??= findManagement(managementApiFor(target.url, options.managementUrl), address, target.url, options.log).catch(
-        (error: unknown) => {
-          // Not settled: the next run asks again (RabbitMQ may have been fixed meanwhile).
-          management = undefined;
-          throw error;
-        },
-      );
-      const api = await management;
-      if (api !== undefined) return openManagedSpace(api, address, `warren-${runId}`, topology);
+      const found = await managed();
+      if (found !== undefined) return openManagedSpace(found.api, found.vhosts, address, `${RUN_VHOST_PREFIX}${runId}`, topology, signal);
       // One run at a time in the shared vhost, so two runs' "hello" queues are never the same queue.
       const previous = sharedTurn;
       let endTurn!: () => void;
@@ -90,7 +121,20 @@ export function createRunBroker(target: BrokerTarget, options: RunBrokerOptions)
     },
     followDecisions: () => () => {},
     actorUrl,
+    async sweepLeftovers() {
+      await checkReachable(address.host, address.port);
+      return (await managed())?.vhosts.sweep();
+    },
+    async close() {
+      const found = await management?.catch(() => undefined);
+      await found?.vhosts.close();
+    },
   };
+}
+
+interface Managed {
+  api: ManagementApi;
+  vhosts: RunVhosts;
 }
 
 /** The management API if it answers and may create vhosts; undefined (said once in the log) otherwise. */

@@ -196,7 +196,7 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     status('starting');
     try {
       // A run stopped while it waits for its space (its turn in a shared vhost) must not wait on.
-      const opening = broker.openSpace(setup.id, topology);
+      const opening = broker.openSpace(setup.id, topology, abort.signal);
       space = await Promise.race([opening, ending.then(() => undefined)]);
       if (space === undefined) {
         void opening.then(

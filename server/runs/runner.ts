@@ -9,6 +9,7 @@ import { mergeParams, validateParams, type LessonCatalog } from '../lessons/inde
 import { RunRequestError } from './errors.js';
 import { createRunBroker } from './run-broker.js';
 import { startRun, type RunHandle, type RunListener } from './run.js';
+import type { SweepResult } from './run-vhosts.js';
 
 /** What a client asks to run. */
 export interface RunRequest {
@@ -24,6 +25,11 @@ export interface RunRequest {
 export interface Runner {
   /** Starts a run; throws RunRequestError (unknown lesson or cell, bad parameters) before anything starts. */
   start(request: RunRequest, listener: RunListener): RunHandle;
+  /**
+   * On RabbitMQ: deletes the vhosts Warren runs left behind (a workbook stopped mid-run) and keeps sweeping every
+   * few minutes; undefined on the embedded broker or without RabbitMQ's management API.
+   */
+  sweepLeftovers(): Promise<SweepResult | undefined>;
   /** Stops every run still going and waits for their cleanup. */
   close(): Promise<void>;
 }
@@ -77,9 +83,11 @@ export function createRunner(options: RunnerOptions): Runner {
       void handle.done.finally(() => running.delete(handle));
       return handle;
     },
+    sweepLeftovers: () => broker.sweepLeftovers(),
     async close() {
       closed = true;
       await Promise.all([...running].map((handle) => handle.stop()));
+      await broker.close();
     },
   };
 }

@@ -38,6 +38,7 @@ export async function startWorkbook(options: { lessonsDir: string; clientDir?: s
       started.push(handle);
       return handle;
     },
+    sweepLeftovers: () => runner.sweepLeftovers(),
     close: () => runner.close(),
   };
   const server = await createWorkbookServer({
