@@ -95,7 +95,7 @@ function explainAmqpClose(code: number, name: string, text: string, context: Fai
     case 405:
       return `${capitalise(detail.split('. ')[0] ?? detail)}: an exclusive queue belongs to the connection that declared it, and no other connection may use it.`;
     case 406:
-      return explainPreconditionFailed(text, detail);
+      return explainPreconditionFailed(text, detail, context);
     case 320:
       return 'The broker closed the connection: it is shutting down, or an operator closed the connection.';
     case 530:
@@ -105,17 +105,28 @@ function explainAmqpClose(code: number, name: string, text: string, context: Fai
   }
 }
 
-function explainPreconditionFailed(text: string, detail: string): string {
+function explainPreconditionFailed(text: string, detail: string, context: FailureContext): string {
   const inequivalent =
-    /inequivalent arg '([^']+)' for (queue|exchange) '([^']*)' in vhost '[^']*': received (.+) but current is (.+)$/.exec(text);
+    /inequivalent arg '([^']+)' for (queue|exchange) '([^']*)' in vhost '([^']*)': received (.+) but current is (.+)$/.exec(text);
   if (inequivalent !== null) {
-    const [, arg, kind, name] = inequivalent;
-    const received = unquote(inequivalent[4] ?? '');
-    const current = unquote(inequivalent[5] ?? '');
-    return (
-      `The ${kind} '${name}' already exists with ${arg} = ${current}, and was declared again with ${arg} = ${received}. ` +
-      `A ${kind} keeps the settings it was first declared with: declare it the same way everywhere, or delete it first.`
-    );
+    const [, arg = '', kind = '', name = '', vhost = ''] = inequivalent;
+    const received = argValue(inequivalent[5] ?? '');
+    const current = argValue(inequivalent[6] ?? '');
+    const clash =
+      arg === 'x-queue-type'
+        ? `The queue '${name}' already exists in vhost '${vhost}' as a ${current ?? 'classic'} queue, and was declared again as a ${received ?? 'classic'} queue${received === undefined ? ' (no x-queue-type)' : ''}.`
+        : `The ${kind} '${name}' already exists with ${arg} = ${current ?? 'none'}, and was declared again with ${arg} = ${received ?? 'none'}.`;
+    if (context.sharedVhost !== undefined && kind === 'queue') {
+      const deleteIt = `rabbitmqctl delete_queue${vhost === '/' ? '' : ` -p '${vhost}'`} ${name}`;
+      return (
+        `${clash} A queue keeps the settings it was first declared with, and this one may have been there before the run ` +
+        `(the current RabbitMQ tutorials declare 'hello', 'task_queue' and 'rpc_queue' as quorum queues and leave them behind): ` +
+        `runs share the vhost '${context.sharedVhost}' with whatever is in it, because without RabbitMQ's management plugin ` +
+        `Warren cannot make a vhost per run. Delete the queue if nothing else needs it (${deleteIt}), or turn the management ` +
+        `plugin on (rabbitmq-plugins enable rabbitmq_management, with an administrator in AMQP_URL) so that every run gets a vhost of its own.`
+      );
+    }
+    return `${clash} A ${kind} keeps the settings it was first declared with: declare it the same way everywhere, or delete it first.`;
   }
   const unknownTag = /unknown delivery tag (\d+)/.exec(text);
   if (unknownTag !== null) {
@@ -130,8 +141,10 @@ function explainPreconditionFailed(text: string, detail: string): string {
   return `The broker refused an operation whose conditions do not hold: ${detail}.`;
 }
 
-function unquote(text: string): string {
-  return text.replace(/^'(.*)'$/, '$1');
+/** An argument's value as RabbitMQ quotes it ("none", "'x'", "the value 'quorum' of type 'longstr'"); undefined for none. */
+function argValue(text: string): string | undefined {
+  if (text === 'none') return undefined;
+  return (/^the value '(.*)' of type '[^']*'$/.exec(text)?.[1] ?? text).replace(/^'(.*)'$/, '$1');
 }
 
 function capitalise(text: string): string {

@@ -102,6 +102,20 @@ describe('explainFailure on real errors', () => {
       );
     });
 
+    it('406: a quorum queue declared again as a classic one', async () => {
+      const error = await onChannel(async (channel) => {
+        await channel.assertQueue('tasks', { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+        await channel.assertQueue('tasks');
+      });
+      expect(explainFailure(error, context).explanation).toBe(
+        "The queue 'tasks' already exists in vhost '/' as a quorum queue, and was declared again as a classic queue (no x-queue-type). A queue keeps the settings it was first declared with: declare it the same way everywhere, or delete it first.",
+      );
+      // In a vhost runs share, the queue may be someone else's: the explanation says how to clear it or avoid sharing.
+      expect(explainFailure(error, { ...context, sharedVhost: '/' }).explanation).toMatch(
+        /^The queue 'tasks' already exists in vhost '\/' as a quorum queue, .* Delete the queue if nothing else needs it \(rabbitmqctl delete_queue tasks\), or turn the management plugin on \(rabbitmq-plugins enable rabbitmq_management, /,
+      );
+    });
+
     it('403: a name in the amq. namespace', async () => {
       const error = await onChannel((channel) => channel.assertQueue('amq.mine'));
       expect(explainFailure(error, context).explanation).toBe(
