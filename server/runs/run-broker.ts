@@ -7,6 +7,7 @@ import type { BrokerTarget } from '../broker-connection.js';
 import type { TraceRecorder } from '../trace/recorder.js';
 import amqp from 'amqplib';
 import { followBrokerDecisions } from './broker-decisions.js';
+import { RunStoppedError } from './errors.js';
 import { openEmbeddedSpace } from './embedded-space.js';
 import type { FailureContext } from './explain-failure.js';
 import { managementApiFor, ManagementApiError, type ManagementApi } from './management-api.js';
@@ -27,7 +28,7 @@ export interface RunBroker {
   readonly observeRouting: boolean;
   /**
    * Gets a space ready for run `runId`: checks the broker answers, makes its vhost (or waits its turn for the
-   * shared one). Once `signal` fires, it no longer waits to start making one.
+   * shared one). Once `signal` fires it stops waiting and rejects with RunStoppedError, having deleted whatever it made.
    */
   openSpace(runId: string, topology: TraceTopology, signal?: AbortSignal): Promise<RunSpace>;
   /** Adds the broker's own decisions about `vhost` to the trace; returns the function that stops it. */
@@ -104,14 +105,23 @@ export function createRunBroker(target: BrokerTarget, options: RunBrokerOptions)
     async openSpace(runId, topology, signal) {
       await checkReachable(address.host, address.port);
       const found = await managed();
-      if (found !== undefined) return openManagedSpace(found.api, found.vhosts, address, `${RUN_VHOST_PREFIX}${runId}`, topology, signal);
+      if (found !== undefined) {
+        const space = await openManagedSpace(found.api, found.vhosts, address, `${RUN_VHOST_PREFIX}${runId}`, topology, signal);
+        if (signal?.aborted !== true) return space;
+        await space.release();
+        throw new RunStoppedError();
+      }
       // One run at a time in the shared vhost, so two runs' "hello" queues are never the same queue.
       const previous = sharedTurn;
       let endTurn!: () => void;
       sharedTurn = new Promise((resolve) => {
         endTurn = resolve;
       });
-      await previous;
+      if (!(await turnComes(previous, signal))) {
+        // Its turn passes on to the next run as soon as it would have come.
+        void previous.then(endTurn);
+        throw new RunStoppedError();
+      }
       const space = openSharedSpace(address, topology);
       return {
         vhost: space.vhost,
@@ -130,6 +140,20 @@ export function createRunBroker(target: BrokerTarget, options: RunBrokerOptions)
       await found?.vhosts.close();
     },
   };
+}
+
+/** Resolves true when `turn` comes, false if `signal` fires first. */
+function turnComes(turn: Promise<void>, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal === undefined) return turn.then(() => true);
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const giveUp = (): void => resolve(false);
+    signal.addEventListener('abort', giveUp, { once: true });
+    void turn.then(() => {
+      signal.removeEventListener('abort', giveUp);
+      resolve(true);
+    });
+  });
 }
 
 interface Managed {

@@ -195,16 +195,10 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
   async function execute(): Promise<RunSummary> {
     status('starting');
     try {
-      // A run stopped while it waits for its space (its turn in a shared vhost) must not wait on.
-      const opening = broker.openSpace(setup.id, topology, abort.signal);
-      space = await Promise.race([opening, ending.then(() => undefined)]);
-      if (space === undefined) {
-        void opening.then(
-          (late) => late.release(),
-          () => {},
-        );
-        throw new RunStoppedError();
-      }
+      // Stopped meanwhile, opening gives up waiting (for its turn, for RabbitMQ) and removes what it made, so the
+      // run is over only once its vhost is gone.
+      space = await broker.openSpace(setup.id, topology, abort.signal);
+      if (abort.signal.aborted) throw new RunStoppedError();
       tap = await startTap({
         upstreamHost: broker.address.host,
         upstreamPort: broker.address.port,
