@@ -24,6 +24,8 @@ export class Broker {
   readonly connections = new Set<Connection>();
   readonly users: UserDirectory;
   readonly memory: MemoryAlarm;
+  /** Frames read from clients and acted on since the broker started (see EmbeddedBroker.framesHandled). */
+  framesHandled = 0;
 
   constructor(
     options: { users: User[]; loopbackUsers: string[]; vhosts: string[]; memoryLimit: number },

@@ -253,6 +253,7 @@ export class Connection implements ChannelHost {
   private handleFrame(type: number, channelNumber: number, payload: Buffer): void {
     if (this.state === 'closed') return;
     if (channelNumber === 0) {
+      this.broker.framesHandled += 1;
       if (type === FRAME_HEARTBEAT) return;
       if (type !== FRAME_METHOD) {
         throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, describeFrame(type, payload), { hard: true });
@@ -261,6 +262,9 @@ export class Connection implements ChannelHost {
       return;
     }
     if (this.state === 'closing') return;
+    const channel = this.channels.get(channelNumber);
+    // A closing channel drops most frames unread (handleClosingChannel counts the ones it acts on).
+    if (channel?.state !== 'closing') this.broker.framesHandled += 1;
     if (this.state !== 'open') {
       throw new AmqpError(ReplyCode.CHANNEL_ERROR, `unexpected frame on channel ${channelNumber} in connection state ${this.state}`, {
         hard: true,
@@ -269,7 +273,6 @@ export class Connection implements ChannelHost {
     if (type === FRAME_HEARTBEAT) {
       throw new AmqpError(ReplyCode.UNEXPECTED_FRAME, describeFrame(type, payload), { hard: true });
     }
-    const channel = this.channels.get(channelNumber);
     const classId = type === FRAME_METHOD && payload.length >= 4 ? payload.readUInt16BE(0) : 0;
     const methodId = type === FRAME_METHOD && payload.length >= 4 ? payload.readUInt16BE(2) : 0;
     if (channel === undefined) {
@@ -362,12 +365,13 @@ export class Connection implements ChannelHost {
 
   /** After the broker closed a channel only close-ok (or a crossing close) matters; the rest is dropped. */
   private handleClosingChannel(channel: Channel, type: number, classId: number, methodId: number): void {
-    if (type !== FRAME_METHOD || classId !== 20) return;
+    if (type !== FRAME_METHOD || classId !== 20 || (methodId !== 41 && methodId !== 40 && methodId !== 10)) return;
+    this.broker.framesHandled += 1;
     if (methodId === 41) {
       this.channels.delete(channel.number);
     } else if (methodId === 40) {
       this.send(channel.number, 'channel.close-ok', {});
-    } else if (methodId === 10) {
+    } else {
       throw new AmqpError(ReplyCode.CHANNEL_ERROR, "second 'channel.open' seen", { hard: true, classId, methodId });
     }
   }

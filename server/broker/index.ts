@@ -61,6 +61,12 @@ export interface EmbeddedBroker {
   memory(): MemoryUse;
   /** Changes the memory limit (bytes) and checks at once, like rabbitmqctl set_vm_memory_high_watermark. */
   setMemoryLimit(bytes: number): MemoryUse;
+  /**
+   * How many frames it has read from clients and acted on: applied, answered,
+   * or refused with an error. Bytes after a frame that ended its connection
+   * are never read as frames, and do not count.
+   */
+  framesHandled(): number;
   /** Closes every connection and stops listening. */
   close(): Promise<void>;
 }
@@ -91,6 +97,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Embedded
     deleteVhost: (name) => broker.deleteVhost(name),
     memory: () => broker.memory.check(),
     setMemoryLimit: (bytes) => broker.memory.setLimit(bytes),
+    framesHandled: () => broker.framesHandled,
     snapshot: (vhost = '/') => {
       const found = broker.vhosts.get(vhost);
       if (!found) throw new Error(`no vhost '${vhost}'; vhosts are: ${[...broker.vhosts.keys()].join(', ')}`);
