@@ -38,8 +38,8 @@ interface Trial {
   moment: Moment;
   /** Milliseconds waited before acting, once the moment has come. */
   delayMs: number;
-  /** Steps let through first, for 'after steps'. */
-  steps: number;
+  /** For 'after steps': the pause before each step let through, in milliseconds. */
+  stepPausesMs: number[];
   /** For 'disconnect': the socket is cut (a crashed tab) rather than closed (a closed tab). */
   abrupt: boolean;
 }
@@ -72,7 +72,7 @@ function trialsFor(workbook: TestWorkbook, random: () => number): Trial[] {
         moment,
         action: ACTIONS[(cellIndex + momentIndex + round) % ACTIONS.length] ?? 'stop',
         delayMs: Math.floor(random() * (moment === 'while running' ? 1500 : 40)),
-        steps: 1 + Math.floor(random() * 30),
+        stepPausesMs: Array.from({ length: 1 + Math.floor(random() * 30) }, () => Math.floor(random() * 10)),
         abrupt: random() < 0.5,
       })),
     ).flat(),
@@ -93,7 +93,7 @@ function statusOf(runId: string, wanted: ReadonlySet<RunStatus>) {
 }
 
 /** Runs one trial over a socket of its own; returns what went wrong (nothing, normally) and the socket if it stays open. */
-async function runTrial(workbook: TestWorkbook, trial: Trial, runId: string, random: () => number): Promise<string[]> {
+async function runTrial(workbook: TestWorkbook, trial: Trial, runId: string): Promise<string[]> {
   const problems: string[] = [];
   const socket: TestSocket = await openSocket(workbook.socketUrl);
   const mode = trial.moment === 'after steps' ? 'step' : 'continuous';
@@ -102,9 +102,9 @@ async function runTrial(workbook: TestWorkbook, trial: Trial, runId: string, ran
   if (trial.moment === 'while running') await socket.take(statusOf(runId, new Set(['running'])), 30_000);
   if (trial.moment === 'after steps') {
     await socket.take(statusOf(runId, new Set(['paused'])), 30_000);
-    for (let step = 0; step < trial.steps; step += 1) {
+    for (const pauseMs of trial.stepPausesMs) {
+      await pause(pauseMs);
       socket.send({ type: 'step', runId });
-      await pause(Math.floor(random() * 10));
     }
   }
   await pause(trial.delayMs);
@@ -124,6 +124,8 @@ async function runTrial(workbook: TestWorkbook, trial: Trial, runId: string, ran
   else await socket.close();
   const answer = await fetch(`${workbook.server.url}api/lessons`);
   if (answer.status !== 200) problems.push(`GET /api/lessons answered ${answer.status} afterwards`);
+  const next = await completeRun(workbook, `${runId}-after`);
+  if (next !== 'finished') problems.push(`the next run ended ${next}`);
   return problems;
 }
 
@@ -212,13 +214,13 @@ async function leftovers(workbook: TestWorkbook): Promise<string[]> {
 }
 
 /** A run that must complete: the first cell of the first lesson, over a new socket. */
-async function completeRun(workbook: TestWorkbook): Promise<RunStatus> {
+async function completeRun(workbook: TestWorkbook, runId: string): Promise<RunStatus> {
   const lesson = workbook.lessons.list()[0];
   const cell = workbook.lessons.get(lesson?.id ?? '')?.cells.find((candidate) => candidate.kind === 'run');
   const socket = await openSocket(workbook.socketUrl);
   try {
-    socket.send({ type: 'run', runId: 'after-the-chaos', lesson: lesson?.id, cell: cell?.id, params: {} });
-    return (await socket.take(statusOf('after-the-chaos', new Set()), 30_000)).status;
+    socket.send({ type: 'run', runId, lesson: lesson?.id, cell: cell?.id, params: {} });
+    return (await socket.take(statusOf(runId, new Set()), 30_000)).status;
   } finally {
     await socket.close();
   }
@@ -245,9 +247,9 @@ describe('stopping, resetting or disconnecting at any moment', () => {
               next += 1;
               const trial = trials[index] as Trial;
               const how = trial.action === 'disconnect' && trial.abrupt ? 'cut the socket' : trial.action;
-              const name = `${trial.lesson}/${trial.cell}: ${how} ${trial.moment} (+${trial.delayMs} ms${trial.moment === 'after steps' ? `, ${trial.steps} steps` : ''})`;
+              const name = `${trial.lesson}/${trial.cell}: ${how} ${trial.moment} (+${trial.delayMs} ms${trial.moment === 'after steps' ? `, ${trial.stepPausesMs.length} steps` : ''})`;
               try {
-                for (const problem of await runTrial(workbook, trial, `chaos-${index}`, random)) problems.push(`${name}: ${problem}`);
+                for (const problem of await runTrial(workbook, trial, `chaos-${index}`)) problems.push(`${name}: ${problem}`);
               } catch (error) {
                 problems.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
               }
@@ -264,7 +266,7 @@ describe('stopping, resetting or disconnecting at any moment', () => {
           }
           problems.push(...(await leftovers(workbook)).map((left) => `left behind: ${left}`));
           expect(problems, `seed ${seed}`).toEqual([]);
-          expect(await completeRun(workbook), `seed ${seed}`).toBe('finished');
+          expect(await completeRun(workbook, 'after-all-trials'), `seed ${seed}`).toBe('finished');
           expect(await leftovers(workbook), `seed ${seed}`).toEqual([]);
         } finally {
           await workbook.close();
