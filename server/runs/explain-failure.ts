@@ -5,6 +5,7 @@
  */
 import type { RunFailure } from '../protocol/index.js';
 import { RunLimitError, ScenarioFaultError } from './errors.js';
+import { ManagementApiError } from './management-api.js';
 
 /** Where the run was talking to, so explanations can name it. */
 export interface FailureContext {
@@ -28,6 +29,11 @@ export function explainFailure(error: unknown, context: FailureContext): RunFail
 
 function explain(error: unknown, raw: string, context: FailureContext): string {
   if (error instanceof RunLimitError || error instanceof ScenarioFaultError) return error.message;
+  if (error instanceof ManagementApiError) {
+    return error.status === 0
+      ? `RabbitMQ's management API did not answer in time while preparing this run's vhost (RabbitMQ at ${context.address} may be overloaded). Run it again in a moment.`
+      : `RabbitMQ's management API refused to prepare this run's vhost (HTTP ${error.status}). The user '${context.user}' must be an administrator.`;
+  }
   const systemCode = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
   if (typeof systemCode === 'string') {
     const system = explainSocketError(systemCode, context);

@@ -10,14 +10,14 @@
  * a few in flight at a time, each with a long bounded wait; a vhost is
  * counted as this workbook's from before its PUT is sent until its DELETE is
  * answered, and whatever may have been made is deleted, whatever failed. What
- * still escapes (a DELETE RabbitMQ would not do) is marked as this process's
+ * still escapes (a DELETE RabbitMQ would not do) is marked as this workbook's
  * and not in use, so the next sweep deletes it: sweeps run at start-up, every
  * few minutes, and when the workbook closes. See vhost-owner.ts for how a
  * sweep tells a leftover from a vhost another workbook is using.
  */
 import { RunStoppedError } from './errors.js';
 import { ManagementApiError, type ManagementApi } from './management-api.js';
-import { markedMetadata, ownerHasGone, readMark, thisProcess, type VhostOwner } from './vhost-owner.js';
+import { markedMetadata, newOwner, ownerHasGone, readMark, type VhostOwner } from './vhost-owner.js';
 
 /** Vhost calls in flight at once: RabbitMQ does them one at a time anyway; a second overlaps the HTTP round trip. */
 const IN_FLIGHT = 2;
@@ -56,7 +56,7 @@ export interface RunVhostsOptions {
   user: string;
   /** Where the periodic sweep says what it did or could not do. */
   log: (line: string) => void;
-  /** This process as vhost marks name it (another process in tests). */
+  /** This workbook as vhost marks name it; a new one unless given. */
   owner?: VhostOwner;
 }
 
@@ -72,7 +72,7 @@ interface Call {
 
 /** The run vhosts of one workbook on the RabbitMQ behind `api`. */
 export function createRunVhosts(api: ManagementApi, options: RunVhostsOptions): RunVhosts {
-  const owner = options.owner ?? thisProcess();
+  const owner = options.owner ?? newOwner();
   /** Vhosts of this workbook from before their PUT until their DELETE is answered; a renewal under way for each. */
   const inUse = new Map<string, { open: boolean; renewal: Promise<void> }>();
   const waiting: Call[] = [];
@@ -156,7 +156,7 @@ export function createRunVhosts(api: ManagementApi, options: RunVhostsOptions): 
     for (const vhost of await api.vhosts()) {
       const mark = readMark(vhost);
       if (mark === undefined) continue;
-      const leftover = mark.owner.process === owner.process ? !inUse.has(vhost.name) : ownerHasGone(mark, owner, now);
+      const leftover = mark.owner.workbook === owner.workbook ? !inUse.has(vhost.name) : ownerHasGone(mark, owner, now);
       if (!leftover) continue;
       try {
         await remove(vhost.name);

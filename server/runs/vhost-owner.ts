@@ -1,14 +1,15 @@
 /**
- * Which Warren process made a run's vhost on RabbitMQ, written into the
- * vhost's description, and whether that process has gone, so that a sweep
- * deletes what a stopped workbook left behind and nothing else.
+ * Which workbook made a run's vhost on RabbitMQ, written into the vhost's
+ * description, and whether that workbook has gone, so that a sweep deletes
+ * what a stopped workbook left behind and nothing else.
  *
  * Several workbooks may share one RabbitMQ (a learner's two servers, the
  * test suite's servers in parallel, a classroom's laptops), so a sweep at one
  * workbook's start-up must never delete a vhost another one's run is using.
  * Each vhost Warren makes carries the tag `warren` and a mark naming its maker:
  *
- * - the process's random id, so a process knows its own vhosts exactly;
+ * - the workbook's random id, so a workbook knows its own vhosts exactly
+ *   (a process may hold several: the tests start many);
  * - the pid space it runs in (on Linux the boot id and pid namespace, where
  *   a pid names one process; elsewhere the platform and host name), its pid,
  *   and when it started (on Linux, read from /proc, so a pid the system has
@@ -16,9 +17,8 @@
  * - a lease: a time until which the maker vouches it is alive, renewed while
  *   the vhost is in use.
  *
- * A marked vhost is a leftover when its maker is this process and no run of
- * this process uses it; or its maker ran in this pid space and that process
- * has gone; or, for a maker whose pid means nothing here (another machine or
+ * A marked vhost is a leftover when its maker is this workbook and no run of
+ * it uses it; or its maker ran in this pid space and its process has gone; or, for a maker whose pid means nothing here (another machine or
  * container), its lease ran out. A live maker renews its leases long before
  * they end, so a lease runs out only for a maker that has stopped; it is long
  * enough that clocks disagreeing by minutes do no harm. A vhost without the
@@ -35,10 +35,10 @@ export const RUN_VHOST_PREFIX = 'warren-';
 /** What precedes the machine-readable part of a description. */
 const MARK_START = ' warren-mark:';
 
-/** A Warren process, as its vhosts name it. */
+/** A workbook (its runner) and the process it runs in, as its vhosts name them. */
 export interface VhostOwner {
-  /** Random id of the process, fixed for its life. */
-  process: string;
+  /** Random id of the workbook, fixed for its life. */
+  workbook: string;
   /** Where `pid` names one process: 'linux:<boot id>:<pid namespace>' or '<platform>:<host name>'. */
   pidSpace: string;
   pid: number;
@@ -55,18 +55,17 @@ export interface VhostMark {
   leaseUntil: number;
 }
 
-let self: VhostOwner | undefined;
+let thisProcess: Omit<VhostOwner, 'workbook'> | undefined;
 
-/** This process as its vhosts name it. */
-export function thisProcess(): VhostOwner {
-  self ??= {
-    process: randomBytes(8).toString('hex'),
+/** A new workbook in this process, as its vhosts name it. */
+export function newOwner(): VhostOwner {
+  thisProcess ??= {
     pidSpace: pidSpace(),
     pid: process.pid,
     started: startTime(process.pid) ?? String(Math.round(Date.now() - process.uptime() * 1000)),
     host: hostname(),
   };
-  return self;
+  return { workbook: randomBytes(8).toString('hex'), ...thisProcess };
 }
 
 /** The description and tags of a vhost made by `mark.owner`. */
@@ -90,7 +89,7 @@ export function readMark(vhost: { name: string; description: string; tags: strin
     const owner = mark.owner as Partial<VhostOwner> | undefined;
     const complete =
       typeof mark.leaseUntil === 'number' &&
-      typeof owner?.process === 'string' &&
+      typeof owner?.workbook === 'string' &&
       typeof owner.pidSpace === 'string' &&
       typeof owner.pid === 'number' &&
       typeof owner.started === 'string' &&
@@ -102,7 +101,7 @@ export function readMark(vhost: { name: string; description: string; tags: strin
 }
 
 /**
- * Whether the process that made a vhost has gone, seen from `observer` at `now`. Not for the observer's own
+ * Whether the workbook that made a vhost has gone, seen from `observer` at `now`. Not for the observer's own
  * vhosts: only it knows which of them are in use.
  */
 export function ownerHasGone(mark: VhostMark, observer: VhostOwner, now: number): boolean {

@@ -3,6 +3,7 @@ import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker } from '../../server/broker/index.js';
 import { explainFailure, RunLimitError, type FailureContext } from '../../server/runs/index.js';
+import { ManagementApiError, managementApiFor } from '../../server/runs/management-api.js';
 
 const context: FailureContext = { broker: 'rabbitmq', address: '127.0.0.1:5672', user: 'guest' };
 
@@ -136,6 +137,18 @@ describe('explainFailure on real errors', () => {
         await owner.close();
       }
     });
+  });
+
+  it("RabbitMQ's management API failing to make a run's vhost", async () => {
+    const unanswered = await errorOf(() => managementApiFor('amqp://guest:guest@127.0.0.1:5672', 'http://127.0.0.1:1').createVhost('x'));
+    expect(explainFailure(unanswered, context).explanation).toBe(
+      "RabbitMQ's management API did not answer in time while preparing this run's vhost (RabbitMQ at 127.0.0.1:5672 may be overloaded). Run it again in a moment.",
+    );
+    expect(explainFailure(unanswered, context).raw).toMatch(/^PUT http:\/\/127\.0\.0\.1:1\/api\/vhosts\/x: /);
+    const refused = new ManagementApiError('PUT http://127.0.0.1:15672/api/vhosts/x: 401 Unauthorized', 401);
+    expect(explainFailure(refused, context).explanation).toBe(
+      "RabbitMQ's management API refused to prepare this run's vhost (HTTP 401). The user 'guest' must be an administrator.",
+    );
   });
 
   it("a bound the runner enforced, and a scenario's own error", () => {

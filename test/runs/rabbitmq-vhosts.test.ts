@@ -5,13 +5,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BrokerTarget } from '../../server/broker-connection.js';
 import { loadLessons } from '../../server/lessons/index.js';
 import { createRunner, type Runner } from '../../server/runs/index.js';
 import { managementApiFor } from '../../server/runs/management-api.js';
-import { markedMetadata, readMark, thisProcess, type VhostOwner } from '../../server/runs/vhost-owner.js';
+import { markedMetadata, readMark, type VhostOwner } from '../../server/runs/vhost-owner.js';
 import { FIXTURE_LESSONS, RABBIT_URL, rabbitProblem, waitFor, watchRun, type WatchedRun } from './legs.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -30,9 +32,9 @@ async function leftBehind(runs: WatchedRun[]): Promise<string[]> {
   return runs.map((run) => `warren-${run.handle.id}`).filter((vhost) => names.has(vhost));
 }
 
-/** Vhosts marked as made by this process (the runners in these tests run in it). */
+/** Vhosts marked as made by a workbook in this process (the runners in these tests run in it). */
 async function markedAsOurs(): Promise<string[]> {
-  return (await api.vhosts()).filter((vhost) => readMark(vhost)?.owner.process === thisProcess().process).map((vhost) => vhost.name);
+  return (await api.vhosts()).filter((vhost) => readMark(vhost)?.owner.pid === process.pid).map((vhost) => vhost.name);
 }
 
 describe.skipIf(skip)('run vhosts on RabbitMQ', async () => {
@@ -78,8 +80,19 @@ describe.skipIf(skip)('run vhosts on RabbitMQ', async () => {
     expect(listed?.tags).toEqual(['warren']);
     expect(listed?.description).toMatch(new RegExp(`^Made by the Warren workbook \\(process ${process.pid} on .+\\) for one run`));
     const mark = listed === undefined ? undefined : readMark(listed);
-    expect(mark?.owner).toEqual(thisProcess());
+    expect(mark?.owner).toMatchObject({ workbook: expect.stringMatching(/^[0-9a-f]{16}$/), pid: process.pid });
     expect(mark?.leaseUntil).toBeGreaterThan(Date.now());
+    await run.handle.stop();
+    expect(await leftBehind([run])).toEqual([]);
+  });
+
+  it("a workbook closing leaves another workbook's vhosts alone, in the same process too", async () => {
+    const run = watchRun(runner, { lesson: '01-echo', cell: 'three-messages', params: {}, mode: 'step' });
+    await waitFor(() => run.statuses.includes('paused'), 30_000);
+    const other = createRunner({ broker: rabbit, lessons, log: () => {} });
+    await other.sweepLeftovers();
+    await other.close();
+    expect(await vhostNames()).toContain(`warren-${run.handle.id}`);
     await run.handle.stop();
     expect(await leftBehind([run])).toEqual([]);
   });
@@ -94,10 +107,69 @@ describe.skipIf(skip)('run vhosts on RabbitMQ', async () => {
   });
 });
 
+/**
+ * The management API behind a proxy that lets one vhost PUT or DELETE through at a time, each after `holdMs`,
+ * the way RabbitMQ on a busy machine makes them one by one; a request its caller gave up on still goes through.
+ */
+async function slowManagement(holdMs: number): Promise<{ url: string; close(): Promise<void> }> {
+  let turn = Promise.resolve();
+  const server = createServer((request, response) => {
+    const body: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => body.push(chunk));
+    request.on('end', () => {
+      const forward = async (): Promise<void> => {
+        const answer = await fetch(`http://127.0.0.1:15672${request.url ?? '/'}`, {
+          method: request.method,
+          headers: { authorization: request.headers.authorization ?? '', 'content-type': 'application/json' },
+          body: body.length > 0 ? Buffer.concat(body) : undefined,
+        });
+        const text = await answer.text();
+        if (!response.destroyed) response.writeHead(answer.status, { 'content-type': 'application/json' }).end(text);
+      };
+      const changesVhost = (request.url ?? '').startsWith('/api/vhosts/') && (request.method === 'PUT' || request.method === 'DELETE');
+      if (!changesVhost) {
+        void forward().catch(() => response.destroy());
+        return;
+      }
+      turn = turn.then(async () => {
+        await new Promise((resolve) => setTimeout(resolve, holdMs));
+        await forward().catch(() => response.destroy());
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe.skipIf(skip)('run vhosts on a RabbitMQ that makes them slowly', async () => {
+  const lessons = await loadLessons(FIXTURE_LESSONS);
+
+  it('runs started together all finish however long the vhosts take, and leave none behind', async () => {
+    // 30 vhosts at 150 ms each: the last waits 4.5 s for RabbitMQ, longer than a short timeout would allow.
+    const management = await slowManagement(150);
+    const runner = createRunner({ broker: rabbit, lessons, managementUrl: management.url, log: () => {} });
+    const runs = Array.from({ length: 30 }, () => watchRun(runner, { lesson: '01-echo', cell: 'three-messages', params: {} }));
+    try {
+      await Promise.all(runs.map((run) => run.handle.done));
+      expect(runs.map((run) => run.failure?.explanation).filter((explanation) => explanation !== undefined)).toEqual([]);
+      expect(runs.map((run) => run.statuses.at(-1))).toEqual(runs.map(() => 'finished'));
+      expect(await leftBehind(runs)).toEqual([]);
+    } finally {
+      await runner.close();
+      await management.close();
+      for (const vhost of await leftBehind(runs)) await api.deleteVhost(vhost);
+    }
+  });
+});
+
 /** A process that stands in for another workbook: it works out its identity as a workbook does and prints it. */
 async function startOwner(): Promise<{ child: ChildProcess; owner: VhostOwner }> {
-  const script = `const { thisProcess } = await import(${JSON.stringify(`${ROOT}server/runs/vhost-owner.ts`)});
-console.log(JSON.stringify(thisProcess()));
+  const script = `const { newOwner } = await import(${JSON.stringify(`${ROOT}server/runs/vhost-owner.ts`)});
+console.log(JSON.stringify(newOwner()));
 setInterval(() => {}, 1000);`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
     cwd: ROOT,
