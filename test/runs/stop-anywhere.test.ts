@@ -197,12 +197,12 @@ async function leftovers(workbook: TestWorkbook): Promise<string[]> {
   // Only what this test's runs made: RabbitMQ is shared, and the rest is not ours to judge.
   const left = await untilEmpty(
     async () =>
-      (await management<Array<{ name: string }>>('/vhosts?columns=name')).map((vhost) => vhost.name).filter((name) => vhosts.has(name)),
+      (await management<{ name: string }[]>('/vhosts?columns=name')).map((vhost) => vhost.name).filter((name) => vhosts.has(name)),
     10_000,
   );
   const connections = await untilEmpty(
     async () =>
-      (await management<Array<{ name: string; vhost: string }>>('/connections?columns=name,vhost')).filter((connection) =>
+      (await management<{ name: string; vhost: string }[]>('/connections?columns=name,vhost')).filter((connection) =>
         vhosts.has(connection.vhost),
       ),
     10_000,
@@ -242,10 +242,9 @@ describe('stopping, resetting or disconnecting at any moment', () => {
           const problems: string[] = [];
           let next = 0;
           const worker = async (): Promise<void> => {
-            while (next < trials.length) {
+            for (let trial = trials[next]; trial !== undefined; trial = trials[next]) {
               const index = next;
               next += 1;
-              const trial = trials[index] as Trial;
               const how = trial.action === 'disconnect' && trial.abrupt ? 'cut the socket' : trial.action;
               const name = `${trial.lesson}/${trial.cell}: ${how} ${trial.moment} (+${trial.delayMs} ms${trial.moment === 'after steps' ? `, ${trial.stepPausesMs.length} steps` : ''})`;
               try {

@@ -31,12 +31,15 @@ for (const argument of process.argv.slice(2)) {
   const [action, cell] = argument.startsWith('stop:') ? ['stop', argument.slice('stop:'.length)] : ['run', argument];
   const statuses: RunStatus[] = [];
   let failure: RunFailure | undefined;
-  let connected = false;
+  let connected = (): void => {};
+  const hasConnected = new Promise<void>((resolve) => {
+    connected = resolve;
+  });
   const handle = runner.start(
     { lesson: '01-faults', cell, params: {} },
     {
       onEvent: (event) => {
-        if (event.kind === 'log') connected = true;
+        if (event.kind === 'log') connected();
       },
       onStatus: (status, reported) => {
         statuses.push(status);
@@ -46,7 +49,7 @@ for (const argument of process.argv.slice(2)) {
     },
   );
   if (action === 'stop') {
-    while (!connected) await new Promise((resolve) => setTimeout(resolve, 10));
+    await hasConnected;
     await handle.stop();
   } else {
     await handle.done;
