@@ -49,12 +49,13 @@ function convertFields(schema: JsonSchema, value: Record<string, unknown>): Reco
   const properties = isRecord(schema.properties) ? (schema.properties as Record<string, JsonSchema>) : {};
   const patterns = isRecord(schema.patternProperties) ? Object.values(schema.patternProperties as Record<string, JsonSchema>) : [];
   const others = patterns.length === 1 ? patterns[0] : isSchema(schema.additionalProperties) ? schema.additionalProperties : undefined;
-  const converted: Record<string, unknown> = {};
-  for (const [name, field] of Object.entries(value)) {
-    const fieldSchema = ownProperty(properties, name) ?? others;
-    converted[name] = fieldSchema === undefined ? field : convertTypedText(fieldSchema, field);
-  }
-  return converted;
+  // fromEntries defines each name on the object itself, whatever it is called.
+  return Object.fromEntries(
+    Object.entries(value).map(([name, field]) => {
+      const fieldSchema = ownProperty(properties, name) ?? others;
+      return [name, fieldSchema === undefined ? field : convertTypedText(fieldSchema, field)];
+    }),
+  );
 }
 
 /** Whether `value` already has the type (or is the constant) a schema names, ignoring bounds. */
