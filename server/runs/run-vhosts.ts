@@ -21,12 +21,8 @@ import { markedMetadata, newOwner, ownerHasGone, readMark, type VhostOwner } fro
 
 /** Vhost calls in flight at once: RabbitMQ does them one at a time anyway; a second overlaps the HTTP round trip. */
 const IN_FLIGHT = 2;
-/** How long a mark vouches for its owner. */
-const LEASE_MS = 15 * 60_000;
-/** How often the leases of vhosts in use are renewed. */
-const RENEW_EVERY_MS = 5 * 60_000;
-/** How often leftovers are swept. */
-const SWEEP_EVERY_MS = 5 * 60_000;
+/** How long a mark vouches for its owner, how often the leases of vhosts in use are renewed, how often leftovers are swept. */
+const TIMING = { leaseMs: 15 * 60_000, renewEveryMs: 5 * 60_000, sweepEveryMs: 5 * 60_000 };
 /** Waits before deleting a vhost again after RabbitMQ failed to. */
 const DELETE_RETRY_MS = [1000, 5000];
 
@@ -58,6 +54,8 @@ export interface RunVhostsOptions {
   log: (line: string) => void;
   /** This workbook as vhost marks name it; a new one unless given. */
   owner?: VhostOwner;
+  /** Lease length and how often leases are renewed and leftovers swept, in ms (shorter in tests). */
+  timing?: typeof TIMING;
 }
 
 type Priority = 0 | 1 | 2;
@@ -73,6 +71,7 @@ interface Call {
 /** The run vhosts of one workbook on the RabbitMQ behind `api`. */
 export function createRunVhosts(api: ManagementApi, options: RunVhostsOptions): RunVhosts {
   const owner = options.owner ?? newOwner();
+  const timing = options.timing ?? TIMING;
   /** Vhosts of this workbook from before their PUT until their DELETE is answered; a renewal under way for each. */
   const inUse = new Map<string, { open: boolean; renewal: Promise<void> }>();
   const waiting: Call[] = [];
@@ -122,7 +121,7 @@ export function createRunVhosts(api: ManagementApi, options: RunVhostsOptions): 
     while (inFlight < IN_FLIGHT && waiting.length > 0) waiting.shift()?.start();
   }
 
-  const metadata = (): { description: string; tags: string[] } => markedMetadata({ owner, leaseUntil: Date.now() + LEASE_MS });
+  const metadata = (): { description: string; tags: string[] } => markedMetadata({ owner, leaseUntil: Date.now() + timing.leaseMs });
 
   /** Deletes `vhost`, again after a pause if RabbitMQ fails to; a vhost that is not there counts as deleted. */
   async function remove(vhost: string): Promise<void> {
@@ -175,7 +174,7 @@ export function createRunVhosts(api: ManagementApi, options: RunVhostsOptions): 
     return sweeping;
   }
 
-  const renewTimer = setInterval(() => void renewLeases(), RENEW_EVERY_MS).unref();
+  const renewTimer = setInterval(() => void renewLeases(), timing.renewEveryMs).unref();
   const sweepTimer = setInterval(() => {
     sweep().then(
       (result) => {
@@ -183,7 +182,7 @@ export function createRunVhosts(api: ManagementApi, options: RunVhostsOptions): 
       },
       (error: unknown) => options.log(`Could not look for vhosts left behind by Warren runs: ${messageOf(error)}`),
     );
-  }, SWEEP_EVERY_MS).unref();
+  }, timing.sweepEveryMs).unref();
 
   return {
     async open(vhost, signal) {

@@ -13,7 +13,8 @@ import type { BrokerTarget } from '../../server/broker-connection.js';
 import { loadLessons } from '../../server/lessons/index.js';
 import { createRunner, type Runner } from '../../server/runs/index.js';
 import { managementApiFor } from '../../server/runs/management-api.js';
-import { markedMetadata, readMark, type VhostOwner } from '../../server/runs/vhost-owner.js';
+import { createRunVhosts } from '../../server/runs/run-vhosts.js';
+import { markedMetadata, newOwner, readMark, type VhostOwner } from '../../server/runs/vhost-owner.js';
 import { FIXTURE_LESSONS, RABBIT_URL, rabbitProblem, waitFor, watchRun, type WatchedRun } from './legs.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -162,6 +163,47 @@ describe.skipIf(skip)('run vhosts on a RabbitMQ that makes them slowly', async (
       await runner.close();
       await management.close();
       for (const vhost of await leftBehind(runs)) await api.deleteVhost(vhost);
+    }
+  });
+});
+
+describe.skipIf(skip)("a workbook's vhosts over time", () => {
+  it('renews the lease of a vhost in use, and its periodic sweep deletes a vhost of its own nobody uses', async () => {
+    const owner = newOwner();
+    const lines: string[] = [];
+    const vhosts = createRunVhosts(api, {
+      user: 'guest',
+      log: (line) => lines.push(line),
+      owner,
+      timing: { leaseMs: 60_000, renewEveryMs: 100, sweepEveryMs: 100 },
+    });
+    const tag = randomBytes(4).toString('hex');
+    const inUse = `warren-${tag}-in-use`;
+    // As a DELETE RabbitMQ never did would leave it: marked as this workbook's, used by no run.
+    const forgotten = `warren-${tag}-forgotten`;
+    try {
+      await vhosts.open(inUse);
+      const leaseOf = async (): Promise<number | undefined> => {
+        const listed = (await api.vhosts()).find((vhost) => vhost.name === inUse);
+        return listed === undefined ? undefined : readMark(listed)?.leaseUntil;
+      };
+      const firstLease = (await leaseOf()) ?? 0;
+      expect(firstLease).toBeGreaterThan(Date.now());
+      await api.createVhost(forgotten, markedMetadata({ owner, leaseUntil: Date.now() + 60_000 }));
+      await waitFor(() => lines.some((line) => line.includes(forgotten)), 20_000);
+      expect(lines).toContain(`RabbitMQ: deleted 1 vhost left behind by Warren runs (${forgotten}).`);
+      expect(await vhostNames()).not.toContain(forgotten);
+      let renewed: number | undefined;
+      for (let tries = 0; tries < 200 && (renewed ?? 0) <= firstLease; tries += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        renewed = await leaseOf();
+      }
+      expect(renewed).toBeGreaterThan(firstLease);
+      await vhosts.release(inUse);
+      expect(await vhostNames()).not.toContain(inUse);
+    } finally {
+      await vhosts.close();
+      for (const name of [inUse, forgotten]) await api.deleteVhost(name).catch(() => {});
     }
   });
 });
