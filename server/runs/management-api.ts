@@ -120,12 +120,7 @@ export function managementApiFor(amqpUrl: string, managementUrl?: string): Manag
       await call('PUT', `/vhosts/${vhostPath(vhost)}`, body, VHOST_TIMEOUT_MS);
     },
     async vhosts() {
-      const listed = (await call('GET', '/vhosts?columns=name,description,tags,metadata')) as Array<{
-        name: string;
-        description?: string;
-        tags?: string | string[];
-        metadata?: { description?: string; tags?: string | string[] };
-      }>;
+      const listed = (await call('GET', '/vhosts?columns=name,description,tags,metadata')) as ListedVhost[];
       // RabbitMQ 3.10 gives description and tags at the top level (and in metadata); later versions in metadata.
       return listed.map((vhost) => ({
         name: vhost.name,
@@ -144,6 +139,14 @@ export function managementApiFor(amqpUrl: string, managementUrl?: string): Manag
     exchanges: async (vhost) => (await call('GET', `/exchanges/${vhostPath(vhost)}`)) as ManagedExchange[],
     bindings: async (vhost) => (await call('GET', `/bindings/${vhostPath(vhost)}`)) as ManagedBinding[],
   };
+}
+
+/** A vhost as GET /api/vhosts gives it, in any RabbitMQ version. */
+interface ListedVhost {
+  name: string;
+  description?: string;
+  tags?: string | string[];
+  metadata?: { description?: string; tags?: string | string[] };
 }
 
 /** Tags as a list: RabbitMQ 3.x gives a user's tags as a comma-separated string, later versions and vhosts as a list. */

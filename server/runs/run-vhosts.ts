@@ -125,17 +125,18 @@ export function createRunVhosts(api: ManagementApi, options: RunVhostsOptions): 
 
   /** Deletes `vhost`, again after a pause if RabbitMQ fails to; a vhost that is not there counts as deleted. */
   async function remove(vhost: string): Promise<void> {
-    for (let attempt = 0; ; attempt += 1) {
+    let failure: unknown;
+    for (const pause of [0, ...DELETE_RETRY_MS]) {
+      if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
       try {
         await queue(DELETE, () => api.deleteVhost(vhost));
         return;
       } catch (error) {
         if (error instanceof ManagementApiError && error.status === 404) return;
-        const pause = DELETE_RETRY_MS[attempt];
-        if (pause === undefined) throw error;
-        await new Promise((resolve) => setTimeout(resolve, pause));
+        failure = error;
       }
     }
+    throw failure;
   }
 
   async function renewLeases(): Promise<void> {
@@ -189,12 +190,12 @@ export function createRunVhosts(api: ManagementApi, options: RunVhostsOptions): 
       if (closed) throw new RunStoppedError();
       const state = { open: false, renewal: Promise.resolve() };
       inUse.set(vhost, state);
-      let sent = false;
+      const request = { sent: false };
       try {
         await queue(
           CREATE,
           async () => {
-            sent = true;
+            request.sent = true;
             await api.createVhost(vhost, metadata());
             await api.grantAll(vhost, options.user);
           },
@@ -203,7 +204,7 @@ export function createRunVhosts(api: ManagementApi, options: RunVhostsOptions): 
         state.open = true;
       } catch (error) {
         // A PUT that failed or went unanswered may still have made the vhost.
-        if (sent) await remove(vhost).catch(() => {});
+        if (request.sent) await remove(vhost).catch(() => {});
         inUse.delete(vhost);
         throw error;
       }

@@ -46,8 +46,8 @@ async function startWorkbook(): Promise<Workbook> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const waitFor = async (pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -89,7 +89,10 @@ async function openClient(url: string): Promise<Client> {
   const statuses = new Map<string, RunStatus | 'refused'>();
   const failures = new Map<string, RunFailure>();
   socket.on('message', (data) => {
-    const message = JSON.parse(data.toString()) as ServerMessage;
+    const text = Buffer.isBuffer(data)
+      ? data.toString('utf8')
+      : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8');
+    const message = JSON.parse(text) as ServerMessage;
     if (message.type === 'status') {
       statuses.set(message.runId, message.status);
       if (message.failure !== undefined) failures.set(message.runId, message.failure);
@@ -136,7 +139,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** "finished 118, failed 2" */
-function tally(statuses: Array<string | undefined>): string {
+function tally(statuses: (string | undefined)[]): string {
   const counts = new Map<string, number>();
   for (const status of statuses) counts.set(status ?? 'none', (counts.get(status ?? 'none') ?? 0) + 1);
   return [...counts].map(([status, count]) => `${status} ${count}`).join(', ');

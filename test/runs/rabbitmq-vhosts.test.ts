@@ -219,7 +219,7 @@ setInterval(() => {}, 1000);`;
   });
   const owner = await new Promise<VhostOwner>((resolve, reject) => {
     let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('\n')) resolve(JSON.parse(output) as VhostOwner);
     });
