@@ -21,8 +21,11 @@ import { markedMetadata, newOwner, ownerHasGone, readMark, type VhostOwner } fro
 
 /** Vhost calls in flight at once: RabbitMQ does them one at a time anyway; a second overlaps the HTTP round trip. */
 const IN_FLIGHT = 2;
-/** How long a mark vouches for its owner, how often the leases of vhosts in use are renewed, how often leftovers are swept. */
-const TIMING = { leaseMs: 15 * 60_000, renewEveryMs: 5 * 60_000, sweepEveryMs: 5 * 60_000 };
+/**
+ * How long a mark vouches for its owner, how often the leases of vhosts in use are renewed and leftovers swept,
+ * and how long a run waits for its turn to have its vhost made before it fails saying RabbitMQ is too busy.
+ */
+const TIMING = { leaseMs: 15 * 60_000, renewEveryMs: 5 * 60_000, sweepEveryMs: 5 * 60_000, openWaitMs: 3 * 60_000 };
 /** Waits before deleting a vhost again after RabbitMQ failed to. */
 const DELETE_RETRY_MS = [1000, 5000];
 
@@ -54,7 +57,7 @@ export interface RunVhostsOptions {
   log: (line: string) => void;
   /** This workbook as vhost marks name it; a new one unless given. */
   owner?: VhostOwner;
-  /** Lease length and how often leases are renewed and leftovers swept, in ms (shorter in tests). */
+  /** Lease length, how often leases are renewed and leftovers swept, the longest wait for a turn, in ms (shorter in tests). */
   timing?: typeof TIMING;
 }
 
@@ -80,13 +83,19 @@ export function createRunVhosts(api: ManagementApi, options: RunVhostsOptions): 
   let sweeping: Promise<SweepResult> | undefined;
   let closed = false;
 
-  /** Runs `work` when a slot is free, the highest priority first; never starts it once `signal` has fired. */
-  function queue<T>(priority: Priority, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  /**
+   * Runs `work` when a slot is free, the highest priority first. It never starts once `signal` has fired
+   * (RunStoppedError), nor after waiting `maxWaitMs` for its turn (a ManagementApiError saying so).
+   */
+  function queue<T>(priority: Priority, work: () => Promise<T>, options: { signal?: AbortSignal; maxWaitMs?: number } = {}): Promise<T> {
+    const { signal, maxWaitMs } = options;
     const result = new Promise<T>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
       const call: Call = {
         priority,
         start() {
-          signal?.removeEventListener('abort', withdraw);
+          signal?.removeEventListener('abort', stopped);
+          clearTimeout(timer);
           inFlight += 1;
           work()
             .then(resolve, reject)
@@ -96,17 +105,26 @@ export function createRunVhosts(api: ManagementApi, options: RunVhostsOptions): 
             });
         },
       };
-      const withdraw = (): void => {
+      const withdraw = (error: Error): void => {
         const at = waiting.indexOf(call);
         if (at < 0) return;
         waiting.splice(at, 1);
-        reject(new RunStoppedError());
+        signal?.removeEventListener('abort', stopped);
+        clearTimeout(timer);
+        reject(error);
       };
+      const stopped = (): void => withdraw(new RunStoppedError());
       if (signal?.aborted) {
         reject(new RunStoppedError());
         return;
       }
-      signal?.addEventListener('abort', withdraw, { once: true });
+      signal?.addEventListener('abort', stopped, { once: true });
+      if (maxWaitMs !== undefined) {
+        timer = setTimeout(() => {
+          const ahead = waiting.indexOf(call) + inFlight;
+          withdraw(new ManagementApiError(`waited ${maxWaitMs / 1000} s behind ${ahead} other vhost calls for a turn`, 0));
+        }, maxWaitMs);
+      }
       const at = waiting.findIndex((other) => other.priority > priority);
       waiting.splice(at < 0 ? waiting.length : at, 0, call);
       next();
@@ -199,7 +217,7 @@ export function createRunVhosts(api: ManagementApi, options: RunVhostsOptions): 
             await api.createVhost(vhost, metadata());
             await api.grantAll(vhost, options.user);
           },
-          signal,
+          { signal, maxWaitMs: timing.openWaitMs },
         );
         state.open = true;
       } catch (error) {

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BrokerTarget } from '../../server/broker-connection.js';
 import { loadLessons } from '../../server/lessons/index.js';
 import { createRunner, type Runner } from '../../server/runs/index.js';
-import { managementApiFor } from '../../server/runs/management-api.js';
+import { ManagementApiError, managementApiFor } from '../../server/runs/management-api.js';
 import { createRunVhosts } from '../../server/runs/run-vhosts.js';
 import { markedMetadata, newOwner, readMark, type VhostOwner } from '../../server/runs/vhost-owner.js';
 import { FIXTURE_LESSONS, RABBIT_URL, rabbitProblem, waitFor, watchRun, type WatchedRun } from './legs.js';
@@ -175,7 +175,7 @@ describe.skipIf(skip)("a workbook's vhosts over time", () => {
       user: 'guest',
       log: (line) => lines.push(line),
       owner,
-      timing: { leaseMs: 60_000, renewEveryMs: 100, sweepEveryMs: 100 },
+      timing: { leaseMs: 60_000, renewEveryMs: 100, sweepEveryMs: 100, openWaitMs: 60_000 },
     });
     const tag = randomBytes(4).toString('hex');
     const inUse = `warren-${tag}-in-use`;
@@ -204,6 +204,35 @@ describe.skipIf(skip)("a workbook's vhosts over time", () => {
     } finally {
       await vhosts.close();
       for (const name of [inUse, forgotten]) await api.deleteVhost(name).catch(() => {});
+    }
+  });
+});
+
+describe.skipIf(skip)('a RabbitMQ too busy to make vhosts', () => {
+  it('fails the runs that waited too long for their turn, saying so, and leaves none of the vhosts behind', async () => {
+    const management = await slowManagement(500);
+    const vhosts = createRunVhosts(managementApiFor(RABBIT_URL, management.url), {
+      user: 'guest',
+      log: () => {},
+      timing: { leaseMs: 60_000, renewEveryMs: 60_000, sweepEveryMs: 60_000, openWaitMs: 300 },
+    });
+    const names = Array.from({ length: 4 }, (_, n) => `warren-${randomBytes(4).toString('hex')}-busy-${n}`);
+    try {
+      const opened = await Promise.allSettled(names.map((name) => vhosts.open(name)));
+      // Two calls go at once; the two behind them give up after 300 ms, before RabbitMQ is asked.
+      expect(opened.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
+      const refusal = opened[2]?.status === 'rejected' ? (opened[2].reason as Error) : undefined;
+      expect(refusal).toBeInstanceOf(ManagementApiError);
+      expect(refusal?.message).toMatch(/^waited 0\.3 s behind [1-3] other vhost calls for a turn$/);
+      const present = await vhostNames();
+      expect(names.map((name) => present.has(name))).toEqual([true, true, false, false]);
+      for (const name of names.slice(0, 2)) await vhosts.release(name);
+      const after = await vhostNames();
+      expect(names.filter((name) => after.has(name))).toEqual([]);
+    } finally {
+      await vhosts.close();
+      await management.close();
+      for (const name of names) await api.deleteVhost(name).catch(() => {});
     }
   });
 });
