@@ -12,7 +12,7 @@ import { openBrokerTarget, redactUrl, type BrokerTarget } from '../broker-connec
 import { ConfigError, readConfig } from '../config.js';
 import { loadLessons, type LessonCatalog } from '../lessons/index.js';
 import type { LessonDocument, RunFailure, RunStatus, RunSummary } from '../protocol/index.js';
-import { createRunner, RunRequestError } from '../runs/index.js';
+import { createRunner, keepServingThroughFaults, RunRequestError } from '../runs/index.js';
 import { parseScenarioArgs, USAGE, UsageError, type ScenarioArgs } from './scenario-args.js';
 import { formatEvent, formatSummary } from './trace-text.js';
 
@@ -49,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
     throw new Refusal(`Lesson ${lesson.id} has no cell '${args.cell}'. Its cells are:\n${listCells(lesson)}`, 2);
   }
 
+  // A fault of the scenario's own code fails its run, told like any other failure.
+  keepServingThroughFaults((line) => console.error(line));
   const broker = await openBroker(args.broker);
   const runner = createRunner({ broker, lessons, log: (line) => console.error(line) });
   try {

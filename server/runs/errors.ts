@@ -34,7 +34,7 @@ export class ScenarioFaultError extends Error {
   constructor(scenarioTitle: string, fault: string, cause: unknown) {
     super(
       `The scenario "${scenarioTitle}" failed in code nobody was waiting for (${fault}), so the run was stopped. ` +
-        'This is a fault in the lesson, not in your parameters; the rest of the workbook goes on.',
+        'This is a fault in the lesson, not in your parameters.',
       { cause },
     );
     this.name = 'ScenarioFaultError';

@@ -47,7 +47,7 @@ describe("a fault in a scenario's code that nobody awaits", () => {
     expect(runs[0]?.failure).toEqual({
       explanation:
         'The scenario "Fail where nobody is waiting" failed in code nobody was waiting for (a promise was rejected), so the run was stopped. ' +
-        'This is a fault in the lesson, not in your parameters; the rest of the workbook goes on.',
+        'This is a fault in the lesson, not in your parameters.',
       raw: 'the forgotten promise failed',
     });
     expect(runs[1]?.failure?.explanation).toContain('(an exception was thrown)');
@@ -76,5 +76,24 @@ describe("a fault in a scenario's code that nobody awaits", () => {
       ),
       'stop:abandoned-wait',
     ]);
+  });
+
+  it('fails the run of `npm run scenario` with the explanation, and exits 1', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'server/cli/scenario.ts', '01-faults/thrown-in-callback', '--lessons', 'test/fixtures/faulty-lessons'],
+      { cwd: ROOT, env: { ...process.env, AMQP_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.stdout.resume();
+    const status = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(status).toBe(1);
+    expect(stderr).toContain(
+      'The run failed: The scenario "Fail where nobody is waiting" failed in code nobody was waiting for (an exception was thrown)',
+    );
+    expect(stderr).toContain('(the timer callback failed)');
   });
 });

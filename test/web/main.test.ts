@@ -3,6 +3,8 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ServerMessage } from '../../server/protocol/index.js';
+import { openSocket } from './socket-client.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -46,6 +48,20 @@ function startWorkbookProcess(env: Record<string, string>) {
   };
 }
 
+/** A trace message of run `runId` with a publish in it. */
+function publishing(runId: string) {
+  return (message: ServerMessage): message is Extract<ServerMessage, { type: 'trace' }> =>
+    message.type === 'trace' &&
+    message.runId === runId &&
+    message.events.some((event) => event.kind === 'frame' && event.method === 'basic.publish');
+}
+
+/** The status message saying that run `runId` stopped. */
+function stoppedRun(runId: string) {
+  return (message: ServerMessage): message is Extract<ServerMessage, { type: 'status' }> =>
+    message.type === 'status' && message.runId === runId && message.status === 'stopped';
+}
+
 describe('npm start', () => {
   let blocker: Server | undefined;
   afterEach(async () => {
@@ -60,6 +76,27 @@ describe('npm start', () => {
     expect(workbook.output()).toMatch(/Broker: the embedded broker at amqp:\/\/guest:\*\*\*\*@127\.0\.0\.1:\d+/);
     const lessons = (await (await fetch(`${url}api/lessons`)).json()) as Array<{ id: string }>;
     expect(lessons[0].id).toBe('01-hello-world');
+    workbook.child.kill('SIGTERM');
+    expect(await workbook.exited).toBe(0);
+  });
+
+  it('keeps serving when a publisher confirms run is stopped, reset or left mid-run', async () => {
+    const workbook = startWorkbookProcess({ PORT: '0', HOST: '127.0.0.1', BROKER_PORT: '0' });
+    const [, url = ''] = await workbook.waitFor(/Warren is running: open (http:\/\/127\.0\.0\.1:\d+\/)/);
+    for (const action of ['stop', 'reset', 'close'] as const) {
+      const socket = await openSocket(`${url.replace('http', 'ws')}ws`, { origin: url.slice(0, -1) });
+      socket.send({ type: 'run', runId: action, lesson: '07-publisher-confirms', cell: 'compare', params: { messages: 10_000 } });
+      await socket.take(publishing(action));
+      if (action === 'close') await socket.close();
+      else socket.send({ type: action, runId: action });
+      if (action === 'stop') await socket.take(stoppedRun(action));
+      await socket.close();
+    }
+    // Long enough for a stopped run's abandoned waits to be rejected, and for Node to end the process if nobody handled them.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(workbook.child.exitCode).toBeNull();
+    expect((await fetch(`${url}api/lessons`)).status).toBe(200);
+    expect(workbook.output()).not.toMatch(/nobody awaited|nobody caught|Error/);
     workbook.child.kill('SIGTERM');
     expect(await workbook.exited).toBe(0);
   });
