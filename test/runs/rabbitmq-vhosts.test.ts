@@ -295,6 +295,11 @@ describe.skipIf(skip)('the sweep at start-up', () => {
       `warren-${tag}-expired`,
       markedMetadata({ owner: elsewhere(live.owner), leaseUntil: Date.now() - 1000 }),
     );
+    // Gone too: a workbook whose pid the system has since given to another process (it started at another time).
+    const reused = await makeVhost(
+      `warren-${tag}-reused`,
+      markedMetadata({ owner: { ...live.owner, started: String(Number(live.owner.started) - 1) }, leaseUntil: Date.now() + hour }),
+    );
     // Alive: a running workbook here, even with its lease over; one elsewhere whose lease holds.
     const liveOwners = await makeVhost(`warren-${tag}-live`, markedMetadata({ owner: live.owner, leaseUntil: Date.now() - 1000 }));
     const leased = await makeVhost(
@@ -325,7 +330,7 @@ describe.skipIf(skip)('the sweep at start-up', () => {
     });
 
     const names = await vhostNames();
-    expect([killedOwners, expired].filter((name) => names.has(name))).toEqual([]);
+    expect([killedOwners, expired, reused].filter((name) => names.has(name))).toEqual([]);
     expect([liveOwners, leased, plain, tagOnly, otherName].filter((name) => !names.has(name))).toEqual([]);
     const exited = new Promise((resolve) => workbook.once('exit', resolve));
     workbook.kill('SIGTERM');
