@@ -4,9 +4,9 @@
  * leases renewed while in use, and swept when a workbook left them behind.
  *
  * RabbitMQ makes and deletes vhosts one at a time, and finishes a PUT its
- * caller has stopped waiting for. Sending every run's PUT at once made later
- * ones wait longer than any timeout, fail, and leave their vhost behind. So
- * the calls queue here (deletions first, then creations, then lease renewals),
+ * caller has stopped waiting for. Sent all at once, later PUTs wait behind
+ * the others longer than their caller does, so their runs fail while RabbitMQ
+ * still makes their vhosts, and nobody deletes them. So the calls queue here (deletions first, then creations, then lease renewals),
  * a few in flight at a time, each with a long bounded wait; a vhost is
  * counted as this workbook's from before its PUT is sent until its DELETE is
  * answered, and whatever may have been made is deleted, whatever failed. What
