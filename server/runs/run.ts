@@ -120,6 +120,19 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     if (outcome === undefined) settle({ status: 'failed', failure: explainFailure(error, broker.failureContext) });
   }
 
+  /**
+   * What a wait started after the stop gives. Before the run has ended: a
+   * RunStoppedError on the next turn of the event loop, never at once, so a
+   * loop that swallows it and waits again still lets the server (and this
+   * run's cleanup) go on. Once the run has ended: nothing, ever. Code still
+   * running then is parked where it waits, instead of spinning for good.
+   */
+  function stoppedWait(): Promise<never> {
+    return new Promise((_resolve, reject) => {
+      if (!ended) setImmediate(() => reject(new RunStoppedError()));
+    });
+  }
+
   // Everything the run starts runs as its own: a fault nobody awaited or caught fails this run, not the process.
   const owner: RunOwner = {
     fault(error, kind) {
@@ -146,7 +159,7 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
       params: setup.params,
       signal: abort.signal,
       async connect(actor) {
-        if (abort.signal.aborted) throw new RunStoppedError();
+        if (abort.signal.aborted) return stoppedWait();
         let model: ChannelModel;
         try {
           model = await amqp.connect(broker.actorUrl(openTap, vhost), { clientProperties: { connection_name: actor } });
@@ -165,7 +178,7 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
       log(actor, text) {
         recorder.add({ kind: 'log', actor, text });
       },
-      sleep: (ms) => scenarioClock.sleep(ms, abort.signal),
+      sleep: (ms) => (abort.signal.aborted ? stoppedWait() : scenarioClock.sleep(ms, abort.signal)),
       async snapshot() {
         if (space === undefined) return;
         recorder.add({ kind: 'state', ...(await space.snapshot()) });

@@ -21,7 +21,11 @@ export interface ScenarioContext<Params> {
   connect(actor: string): Promise<ChannelModel>;
   /** Prints a line for an actor, as the tutorials' programs print " [x] Sent 'hello'". */
   log(actor: string, text: string): void;
-  /** Waits, counting only while the run is not paused; rejects when the run is stopped. */
+  /**
+   * Waits, counting only while the run is not paused; rejects when the run is
+   * stopped. Called after the run has ended, it never returns: code still
+   * running then stays where it is.
+   */
   sleep(ms: number): Promise<void>;
   /** Adds a snapshot of broker state to the trace (the `rabbitmqctl list_queues` view). */
   snapshot(): Promise<void>;

@@ -25,7 +25,10 @@ async function faultyWorkbook(...steps: string[]): Promise<{ status: number | nu
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
+  // A workbook that froze is ended, so the test fails instead of waiting for ever.
+  const frozen = setTimeout(() => child.kill('SIGKILL'), 20_000);
   const status = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearTimeout(frozen);
   const lines = stdout
     .split('\n')
     .filter((line) => line.startsWith('{'))
@@ -65,6 +68,16 @@ describe("a fault in a scenario's code that nobody awaits", () => {
     expect(stderr).toBe('');
     expect(status).toBe(0);
     expect(lines).toEqual([{ run: 'stop:abandoned-wait', statuses: ['starting', 'running', 'stopped'] }]);
+  });
+
+  it('that swallows the stop and waits again still lets the run stop, and the workbook go on', async () => {
+    const { status, lines, stderr } = await faultyWorkbook('stop:ignores-stop', 'stop:abandoned-wait');
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(lines).toEqual([
+      { run: 'stop:ignores-stop', statuses: ['starting', 'running', 'stopped'] },
+      { run: 'stop:abandoned-wait', statuses: ['starting', 'running', 'stopped'] },
+    ]);
   });
 
   it('outside any run is logged once, and the workbook keeps serving', async () => {
