@@ -248,6 +248,8 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     const final = outcome ?? { status: 'finished' };
     status(final.status, final.status === 'failed' ? final.failure : undefined);
     ended = true;
+    // Whatever outlives the run (a promise cached by the broker side, a timer) keeps only this, not the run's trace.
+    owner.fault = faultAfterTheRun(setup.id, scenario.title, setup.log);
     return summary;
   }
 
@@ -314,6 +316,14 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
       owned(() => settle({ status: 'stopped' }));
       await done;
     },
+  };
+}
+
+/** How a fault of a run's code is told once the run has ended: logged, the run's own stop aside. */
+function faultAfterTheRun(runId: string, title: string, log: (line: string) => void): RunOwner['fault'] {
+  return (error, kind) => {
+    if (error instanceof Error && error.name === 'AbortError') return;
+    log(`Run ${runId} of "${title}", after it ended: ${describeFault(error, kind)}`);
   };
 }
 
