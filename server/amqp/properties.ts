@@ -172,7 +172,7 @@ export function encodeContentHeader(
         try {
           encodedHeaders = isEmpty(value) ? EMPTY_TABLE : encodeTable(value as FieldTable);
         } catch (error) {
-          if (error instanceof TypeError) throw new TypeError(`basic properties: '${name}': ${error.message}`);
+          if (error instanceof TypeError) throw new TypeError(`basic properties: '${name}': ${error.message}`, { cause: error });
           throw error;
         }
         size += encodedHeaders.length;

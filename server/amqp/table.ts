@@ -77,7 +77,9 @@ export type TypedFieldValue =
 export type FieldValue = string | number | boolean | bigint | null | Buffer | FieldValue[] | FieldTable | TypedFieldValue;
 
 /** A field table as plain JavaScript: keys are short strings (at most 255 UTF-8 bytes). */
-export type FieldTable = { [key: string]: FieldValue };
+export interface FieldTable {
+  [key: string]: FieldValue;
+}
 
 /** Options for decodeTable. */
 export interface DecodeTableOptions {
@@ -181,7 +183,7 @@ function encodeWith(write: (writer: ByteWriter) => void): Buffer {
     writer.buf.copy(out, 0, 0, writer.pos);
     return out;
   } catch (problem) {
-    if (problem instanceof TableProblem) throw new TypeError(`${describePath(problem.path)}: ${problem.reason}`);
+    if (problem instanceof TableProblem) throw new TypeError(`${describePath(problem.path)}: ${problem.reason}`, { cause: problem });
     throw problem;
   } finally {
     if (borrowed) {

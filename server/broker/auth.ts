@@ -35,8 +35,8 @@ export function readCredentials(mechanism: string, response: Buffer): Credential
   } catch {
     return { problem: 'AMQPLAIN response is not a valid field table' };
   }
-  const login = table['LOGIN'];
-  const password = table['PASSWORD'];
+  const login = table.LOGIN;
+  const password = table.PASSWORD;
   if (login === undefined || password === undefined) return { problem: 'AMQPLAIN auth info is missing LOGIN or PASSWORD field' };
   return { username: text(login), password: text(password) };
 }

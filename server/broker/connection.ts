@@ -120,7 +120,7 @@ export class Connection implements ChannelHost {
   private blocked = false;
   private blockedNoticeSent = false;
   private headerBytes: Buffer | undefined;
-  private pendingConfirms: Array<() => void> = [];
+  private pendingConfirms: (() => void)[] = [];
   private handshakeTimer: NodeJS.Timeout | undefined;
   private closeTimer: NodeJS.Timeout | undefined;
   private stopHeartbeats: (() => void) | undefined;
@@ -216,7 +216,8 @@ export class Connection implements ChannelHost {
     try {
       if (this.state === 'awaiting-header') {
         chunk = this.readProtocolHeader(chunk);
-        if (this.state === 'awaiting-header' || chunk.length === 0) return;
+        // Nothing is left while the header is incomplete or was refused.
+        if (chunk.length === 0) return;
       }
       if (this.state === 'closed') return;
       this.input.push(chunk);
@@ -483,14 +484,14 @@ export class Connection implements ChannelHost {
   }
 
   private readClientProperties(properties: FieldTable): void {
-    const capabilities = properties['capabilities'];
+    const capabilities = properties.capabilities;
     if (typeof capabilities === 'object' && capabilities !== null && !Array.isArray(capabilities) && !Buffer.isBuffer(capabilities)) {
       const table = capabilities as FieldTable;
-      this.consumerCancelNotify = table['consumer_cancel_notify'] === true;
-      this.authenticationFailureClose = table['authentication_failure_close'] === true;
+      this.consumerCancelNotify = table.consumer_cancel_notify === true;
+      this.authenticationFailureClose = table.authentication_failure_close === true;
       this.blockedNotifications = table['connection.blocked'] === true;
     }
-    const connectionName = properties['connection_name'];
+    const connectionName = properties.connection_name;
     if (typeof connectionName === 'string' && connectionName !== '') this.name = connectionName;
   }
 

@@ -25,7 +25,7 @@ export interface DeadLetter {
 
 /** The CC header's routing keys (sender-selected distribution), if any. */
 export function ccRoutingKeys(headers: FieldTable | undefined): string[] {
-  const cc = headers?.['CC'];
+  const cc = headers?.CC;
   if (!Array.isArray(cc)) return [];
   const keys: string[] = [];
   for (const item of cc) {
@@ -64,7 +64,7 @@ export function makeDeadLetter(
     for (const death of deaths) {
       const table = asTable(death);
       if (updated === undefined && table !== undefined && sameEvent(table, queueName, reason)) {
-        updated = { ...table, count: long(Number(plainValue(table['count'] ?? 0)) + 1) };
+        updated = { ...table, count: long(Number(plainValue(table.count ?? 0)) + 1) };
       } else {
         others.push(table === undefined ? death : sortedTable(table));
       }
@@ -76,13 +76,13 @@ export function makeDeadLetter(
     headers['x-first-death-exchange'] = original.exchange;
     headers['x-death'] = [entry];
   }
-  if (deadLetterRoutingKey !== undefined) delete headers['CC'];
+  if (deadLetterRoutingKey !== undefined) delete headers.CC;
   const routingKeys = deadLetterRoutingKey !== undefined ? [deadLetterRoutingKey] : originalKeys;
   // RabbitMQ keeps a header table it has changed sorted by key.
   const message = original.withHeader(
     { ...properties, headers: sortedTable(headers), expiration: undefined },
     deadLetterExchange,
-    routingKeys[0]!,
+    routingKeys[0],
   );
   return { message, routingKeys };
 }
@@ -98,8 +98,8 @@ export function isDeadLetterCycle(message: Message, queueName: string): boolean 
   for (const death of deaths) {
     const table = asTable(death);
     if (table === undefined) return false;
-    if (fieldValuesEqual(table['reason'] ?? null, 'rejected')) return false;
-    if (fieldValuesEqual(table['queue'] ?? null, queueName)) return true;
+    if (fieldValuesEqual(table.reason ?? null, 'rejected')) return false;
+    if (fieldValuesEqual(table.queue ?? null, queueName)) return true;
   }
   return false;
 }
@@ -109,9 +109,9 @@ function asTable(value: FieldValue): FieldTable | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || Buffer.isBuffer(value)) return undefined;
   if (Object.hasOwn(value, '!'))
     return (value as { '!': string; value: unknown })['!'] === 'table' ? (value as { value: FieldTable }).value : undefined;
-  return value as FieldTable;
+  return value;
 }
 
 function sameEvent(death: FieldTable, queueName: string, reason: string): boolean {
-  return fieldValuesEqual(death['queue'] ?? null, queueName) && fieldValuesEqual(death['reason'] ?? null, reason);
+  return fieldValuesEqual(death.queue ?? null, queueName) && fieldValuesEqual(death.reason ?? null, reason);
 }

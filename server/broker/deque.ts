@@ -9,7 +9,7 @@ const MIN_CAPACITY = 16;
 
 /** Ring-buffer deque; `at(0)` is the front. */
 export class Deque<T> {
-  private items: Array<T | undefined>;
+  private items: (T | undefined)[];
   private head = 0;
   private size = 0;
   private mask: number;

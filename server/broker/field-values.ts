@@ -44,7 +44,10 @@ const NAME_BY_TYPED: Readonly<Record<string, string>> = {
   table: 'table',
 };
 
-type Typed = { '!': string; value: unknown };
+interface Typed {
+  '!': string;
+  value: unknown;
+}
 
 function isTyped(value: object): value is Typed {
   return Object.hasOwn(value, '!') && Object.hasOwn(value, 'value');
@@ -67,7 +70,7 @@ export function fieldTypeName(value: FieldValue): string {
       if (Array.isArray(value)) return 'array';
       if (isTyped(value)) {
         if (value['!'] === 'number' && typeof value.value === 'number') return fieldTypeName(value.value);
-        if (value['!'] === 'object') return fieldTypeName(value.value as FieldValue);
+        if (value['!'] === 'object') return fieldTypeName(value.value);
         return NAME_BY_TYPED[value['!']] ?? 'table';
       }
       return 'table';
@@ -114,7 +117,7 @@ function equalPlain(a: unknown, b: unknown): boolean {
   if (typeof a === 'string' || Buffer.isBuffer(a)) {
     if (typeof b !== 'string' && !Buffer.isBuffer(b)) return false;
     if (typeof a === 'string' && typeof b === 'string') return a === b;
-    return Buffer.from(a as string | Buffer).equals(Buffer.from(b as string | Buffer));
+    return Buffer.from(a).equals(Buffer.from(b));
   }
   if (Array.isArray(a)) {
     return Array.isArray(b) && a.length === b.length && a.every((item, i) => fieldValuesEqual(item as FieldValue, b[i] as FieldValue));

@@ -28,7 +28,7 @@ export interface BrokerOptions {
   /** Port; default 5673 so it never collides with a RabbitMQ on 5672. 0 picks any free port. */
   port?: number;
   /** Users who may log in; default guest/guest. */
-  users?: Array<{ username: string; password: string }>;
+  users?: { username: string; password: string }[];
   /** Virtual hosts; default ['/']. */
   vhosts?: string[];
   /** Heartbeat interval in seconds proposed in connection.tune; default 60. */

@@ -15,7 +15,7 @@ export function messagePriority(message: Message, maxPriority: number): number {
 
 /** Ready messages ordered by priority, then by arrival. */
 export class PriorityReady {
-  private readonly levels: Array<Deque<Message>>;
+  private readonly levels: Deque<Message>[];
   private size = 0;
 
   constructor(private readonly maxPriority: number) {

@@ -95,7 +95,7 @@ function senderSelectedKeys(headers: FieldTable, name: 'CC' | 'BCC'): string[] {
 /** The message with its BCC header removed: BCC recipients are not told about each other. */
 function withoutBcc(message: Message, headers: FieldTable): Message {
   const rest: FieldTable = { ...headers };
-  delete rest['BCC'];
+  delete rest.BCC;
   return message.withHeader({ ...message.properties(), headers: rest });
 }
 
@@ -256,9 +256,9 @@ export class Publishing {
     let extraKeys: string[] | undefined;
     if (message.hasHeaderEntries()) {
       const headers = message.exactHeaders() ?? {};
-      if (headers['CC'] !== undefined || headers['BCC'] !== undefined) {
+      if (headers.CC !== undefined || headers.BCC !== undefined) {
         extraKeys = [...senderSelectedKeys(headers, 'CC'), ...senderSelectedKeys(headers, 'BCC')];
-        if (headers['BCC'] !== undefined) message = withoutBcc(message, headers);
+        if (headers.BCC !== undefined) message = withoutBcc(message, headers);
       }
     }
     if (this.held !== undefined) {

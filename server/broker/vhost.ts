@@ -8,7 +8,8 @@ import { isDeadLetterCycle, makeDeadLetter } from './dead-lettering.js';
 import { AmqpError, ReplyCode, accessRefused, notFound, preconditionFailed, resourceLocked } from './errors.js';
 import type { BindingInfo, BrokerEventMap, BrokerEvents, DeadLetterReason } from './events.js';
 import { type Binding, type BindingDestination, RouteCollector, type RoutingInput } from './exchanges/binding.js';
-import { createExchange, isExchangeType, PREDECLARED_EXCHANGES, type Exchange, type ExchangeProperties } from './exchanges/index.js';
+import { Exchange } from './exchanges/exchange.js';
+import { createExchange, isExchangeType, PREDECLARED_EXCHANGES, type ExchangeProperties } from './exchanges/index.js';
 import { fieldTypeName, fieldValuesEqual, formatFieldValue, tableKey } from './field-values.js';
 import { PropertyFlag, type Message } from './message.js';
 import { generatedQueueName } from './names.js';
@@ -107,7 +108,7 @@ class PublishInput implements RoutingInput {
     if (!this.decoded) {
       this.decoded = true;
       const message = this.message;
-      this.cachedHeaders = message !== undefined && message.hasProperty(PropertyFlag.headers) ? message.properties().headers : undefined;
+      this.cachedHeaders = message?.hasProperty(PropertyFlag.headers) ? message.properties().headers : undefined;
     }
     return this.cachedHeaders;
   }
@@ -379,7 +380,7 @@ export class VirtualHost implements QueueHost {
   private routedQueues(): Queue[] {
     const queues: Queue[] = [];
     for (const destination of this.collector.destinations) {
-      if (destination.kind === 'queue') queues.push(destination as Queue);
+      if (destination instanceof Queue) queues.push(destination);
     }
     return queues;
   }
@@ -402,7 +403,7 @@ export class VirtualHost implements QueueHost {
     let reachedQueue = false;
     for (let i = start; i < collector.destinations.length; i++) {
       const destination = collector.destinations[i]!;
-      if (destination.kind === 'exchange') (destination as Exchange).route(this.input, collector);
+      if (destination instanceof Exchange) destination.route(this.input, collector);
       else reachedQueue = true;
     }
     if (!reachedQueue) {

@@ -114,7 +114,7 @@ async function loadLesson(folder: string, report: (file: string, message: string
 
   const imported = new Map<string, Promise<ScenarioFileResult>>();
   const scenarios = new Map<string, Scenario>();
-  const cells: Array<ProseCell | RunCell> = [];
+  const cells: (ProseCell | RunCell)[] = [];
   for (const part of text.parts) {
     if (part.kind === 'prose') {
       cells.push(part);

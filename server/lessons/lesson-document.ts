@@ -28,7 +28,7 @@ export interface CellBlock {
 /** A lesson.md taken apart, with what is wrong in it (each problem starts with where). */
 export interface LessonText {
   frontMatter: FrontMatter | undefined;
-  parts: Array<{ kind: 'prose'; markdown: string } | CellBlock>;
+  parts: ({ kind: 'prose'; markdown: string } | CellBlock)[];
   problems: string[];
 }
 
@@ -98,7 +98,7 @@ function splitFrontMatter(source: string, problems: string[]): { frontMatter: Fr
   const { title, minutes, teaches } = data;
   if (!isText(title)) problems.push('front matter needs a title (text)');
   if (typeof minutes !== 'number' || !(minutes > 0))
-    problems.push(`front matter needs minutes (a number above 0), got ${JSON.stringify(minutes) ?? 'nothing'}`);
+    problems.push(`front matter needs minutes (a number above 0), got ${minutes === undefined ? 'nothing' : JSON.stringify(minutes)}`);
   if (!isText(teaches)) problems.push('front matter needs teaches (one line of text saying what the lesson teaches)');
   if (problems.length > before) return { frontMatter: undefined, body, bodyLine };
   return { frontMatter: { title: title as string, minutes: minutes as number, teaches: teaches as string }, body, bodyLine };
@@ -125,7 +125,7 @@ function readCellBlock(yamlText: string, line: number, problems: string[]): Cell
   const { id, title, scenario, defaults } = data;
   if (typeof id !== 'string' || !CELL_ID.test(id)) {
     problems.push(
-      `line ${line}: ${label} needs an id of letters, digits and dashes (like seven-tasks), got ${JSON.stringify(id) ?? 'nothing'}`,
+      `line ${line}: ${label} needs an id of letters, digits and dashes (like seven-tasks), got ${id === undefined ? 'nothing' : JSON.stringify(id)}`,
     );
   }
   if (!isText(title)) problems.push(`line ${line}: ${label} needs a title (text)`);

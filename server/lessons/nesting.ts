@@ -14,7 +14,7 @@ export const MAX_PARAM_DEPTH = 32;
  * depth is safe to measure.
  */
 export function pathDeeperThan(value: unknown, limit: number): string[] | undefined {
-  const pending: Array<{ value: unknown; path: string[] }> = [{ value, path: [] }];
+  const pending: { value: unknown; path: string[] }[] = [{ value, path: [] }];
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     if (typeof next.value !== 'object' || next.value === null) continue;
     if (next.path.length >= limit) return next.path;

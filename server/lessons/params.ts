@@ -60,7 +60,7 @@ export function validateParams(schema: TObject, values: unknown): ParamsResult {
     // ones beneath it (a union's variants, an object's fields) repeat it.
     if (reported.some((done) => done === param || param.startsWith(`${done}.`))) continue;
     reported.push(param);
-    const allowed = describeAllowed(error.schema as JsonSchema);
+    const allowed = describeAllowed(error.schema);
     const name = param === '' ? 'the parameters' : param;
     const message =
       error.value === undefined ? `${name} is missing: it must be ${allowed}` : `${name} must be ${allowed}, got ${render(error.value)}`;
@@ -154,7 +154,8 @@ function pointerSegments(pointer: string): string[] {
 
 /** A value as it appears after "got", short enough for one line. */
 function render(value: unknown): string {
-  const text = typeof value === 'number' || typeof value === 'boolean' ? String(value) : (JSON.stringify(value) ?? String(value));
+  // Parameters are JSON, or missing: JSON.stringify has no text for undefined.
+  const text = typeof value === 'number' || typeof value === 'boolean' || value === undefined ? String(value) : JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 

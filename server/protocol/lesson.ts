@@ -1,7 +1,7 @@
 /** The shapes the JSON API serves for lessons. Shared by the server and the browser; types only. */
 
 /** A JSON Schema object as TypeBox produces it (draft 2019-09 keywords). */
-export type JsonSchema = { [keyword: string]: unknown };
+export type JsonSchema = Record<string, unknown>;
 
 /** An entry of GET /api/lessons. */
 export interface LessonSummary {
@@ -33,14 +33,14 @@ export interface RunCell {
   /** JSON Schema of the parameters (an object schema: properties with defaults, bounds, descriptions). */
   params: JsonSchema;
   /** Parameter values this cell starts with (overriding the scenario's defaults). */
-  defaults: { [name: string]: unknown };
+  defaults: Record<string, unknown>;
   /** The actors the scenario starts with these defaults ("producer", "worker 1", ...). */
   actors: string[];
 }
 
 /** GET /api/lessons/:id. */
 export interface LessonDocument extends LessonSummary {
-  cells: Array<ProseCell | RunCell>;
+  cells: (ProseCell | RunCell)[];
 }
 
 /** One actor's program: a standalone amqplib script that does what the actor does in a cell's run. */

@@ -24,7 +24,7 @@ export interface FrameEvent {
   /** 'basic.publish', 'queue.declare-ok', ... or 'heartbeat' / 'protocol-header'. */
   method: string;
   /** The method's arguments by name (routingKey, deliveryTag, ...). */
-  fields: { [name: string]: JsonValue };
+  fields: Record<string, JsonValue>;
   /** For methods that carry a message (publish, deliver, get-ok, return). */
   message?: MessageView;
 }
@@ -32,7 +32,7 @@ export interface FrameEvent {
 /** A message as a learner sees it in the trace. */
 export interface MessageView {
   /** The 14 basic properties that were set, by amqplib name (deliveryMode, correlationId, ...). */
-  properties: { [name: string]: JsonValue };
+  properties: Record<string, JsonValue>;
   bodySize: number;
   /** The first bytes of the body as text (UTF-8, with a marker when cut). */
   bodyPreview: string;
@@ -92,7 +92,7 @@ export interface BindingState {
   destination: string;
   destinationType: 'queue' | 'exchange';
   routingKey: string;
-  arguments: { [name: string]: JsonValue };
+  arguments: Record<string, JsonValue>;
 }
 
 /** Broker state at one moment of a run. */
@@ -113,7 +113,7 @@ export interface TraceGapEvent {
   /** How many events were summarised away. */
   dropped: number;
   /** Their counts by method or decision, e.g. { 'basic.deliver': 1200 }. */
-  counts: { [what: string]: number };
+  counts: Record<string, number>;
 }
 
 /** Every event a run's trace carries. */
@@ -123,9 +123,9 @@ export type TraceEvent = FrameEvent | BrokerDecisionEvent | ActorLogEvent | Brok
 export interface RunSummary {
   published: number;
   /** Copies routed, per queue. */
-  routed: { [queue: string]: number };
+  routed: Record<string, number>;
   /** Deliveries (basic.deliver and basic.get-ok), per actor. */
-  delivered: { [actor: string]: number };
+  delivered: Record<string, number>;
   acked: number;
   nacked: number;
   requeued: number;

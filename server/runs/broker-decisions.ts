@@ -6,7 +6,7 @@
 import type { BrokerEventMap, BrokerEvents } from '../broker/events.js';
 import type { BrokerDecisionEvent } from '../protocol/index.js';
 import { describeBinding } from '../trace/bindings.js';
-import type { NewTraceEvent, TraceRecorder } from '../trace/recorder.js';
+import type { TraceRecorder } from '../trace/recorder.js';
 
 type Decision = Omit<BrokerDecisionEvent, 'seq' | 'time'>;
 
@@ -26,7 +26,7 @@ const QUEUE_EVENT_REASONS: Record<string, string> = {
 export function followBrokerDecisions(events: BrokerEvents, vhost: string, recorder: TraceRecorder): () => void {
   const record = (decision: Decision, times = 1): void => {
     // One event per message, so the trace and the run's totals count messages, not batches.
-    for (let n = 0; n < times; n += 1) recorder.add(decision as NewTraceEvent);
+    for (let n = 0; n < times; n += 1) recorder.add(decision);
   };
   const handlers: { [E in keyof BrokerEventMap]?: (...args: BrokerEventMap[E]) => void } = {
     routed: (event) => {
@@ -98,9 +98,9 @@ export function followBrokerDecisions(events: BrokerEvents, vhost: string, recor
     },
   };
   const entries = Object.entries(handlers) as [keyof BrokerEventMap, (...args: unknown[]) => void][];
-  for (const [name, handler] of entries) events.on(name, handler as never);
+  for (const [name, handler] of entries) events.on(name, handler);
   return () => {
-    for (const [name, handler] of entries) events.off(name, handler as never);
+    for (const [name, handler] of entries) events.off(name, handler);
   };
 }
 

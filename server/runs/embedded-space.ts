@@ -40,7 +40,7 @@ function embeddedState(broker: EmbeddedBroker, vhost: string): BrokerState {
       destination: binding.destination,
       destinationType: binding.destinationType,
       routingKey: binding.routingKey,
-      arguments: toJson(binding.arguments) as { [name: string]: JsonValue },
+      arguments: toJson(binding.arguments) as Record<string, JsonValue>,
     })),
   };
 }

@@ -44,7 +44,7 @@ function explain(error: unknown, raw: string, context: FailureContext): string {
   if (raw.includes('Expected ConnectionOpenOk')) {
     return `The broker would not open the run's virtual host for user '${context.user}': it does not exist, or the user has no permission on it.`;
   }
-  if (/connect ETIMEDOUT/.test(raw)) return timedOut(context);
+  if (raw.includes('connect ETIMEDOUT')) return timedOut(context);
   if (/Socket closed abruptly|ECONNRESET/.test(raw)) {
     return `The connection to ${context.address} broke during the handshake. Is that an AMQP port? (RabbitMQ takes AMQP on 5672; 15672 is its web interface.)`;
   }
@@ -81,10 +81,10 @@ function explainAmqpClose(code: number, name: string, text: string, context: Fai
   const detail = text.replace(/^[A-Z_]+ - /, '');
   switch (code) {
     case 403:
-      if (/Login was refused/.test(text)) {
+      if (text.includes('Login was refused')) {
         return `The broker refused to log in user '${context.user}' with that password. Check the user and password in AMQP_URL (RabbitMQ's guest user may only log in from localhost).`;
       }
-      if (/reserved prefix/.test(text)) {
+      if (text.includes('reserved prefix')) {
         return `Names starting with amq. belong to the broker: ${detail}. Pick another name.`;
       }
       return `The broker refused user '${context.user}': ${detail}. The user needs configure, write and read permission on the run's virtual host.`;
@@ -160,5 +160,18 @@ function capitalise(text: string): string {
 function rawText(error: unknown): string {
   if (error instanceof ScenarioFaultError) return rawText(error.cause);
   if (error instanceof Error) return error.message;
-  return typeof error === 'string' ? error : (JSON.stringify(error) ?? String(error));
+  // Only data has a JSON text: not undefined, a function, a symbol or a bigint.
+  switch (typeof error) {
+    case 'string':
+      return error;
+    case 'undefined':
+      return 'undefined';
+    case 'bigint':
+    case 'symbol':
+      return error.toString();
+    case 'function':
+      return 'a function';
+    default:
+      return JSON.stringify(error);
+  }
 }

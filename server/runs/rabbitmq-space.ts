@@ -137,7 +137,7 @@ export function openSharedSpace(address: RabbitAddress, topology: TraceTopology)
 }
 
 async function countQueues(
-  queues: Array<DeclaredQueue & Partial<ManagedQueue>>,
+  queues: (DeclaredQueue & Partial<ManagedQueue>)[],
   direct: DirectConnection,
   topology: TraceTopology,
 ): Promise<QueueState[]> {

@@ -95,7 +95,8 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     topology.add(event);
     listener.onEvent(event);
     if (event.kind === 'frame' && event.method === 'broker-unreachable') {
-      unreachable = { code: String(event.fields.code ?? ''), text: String(event.fields.reason ?? '') };
+      const { code, reason } = event.fields;
+      unreachable = { code: typeof code === 'string' ? code : '', text: typeof reason === 'string' ? reason : '' };
     }
     if (event.kind === 'frame' && event.direction === 'to-broker' && event.method === 'basic.publish') {
       published += 1;
@@ -167,6 +168,7 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
           throw unreachable === undefined ? error : Object.assign(new Error(unreachable.text), { code: unreachable.code });
         }
         reportUnheardErrors(model, fail);
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the run may have been stopped during the await
         if (abort.signal.aborted) {
           // Opened while the run was being cleaned up: nobody else will close it.
           void closeWithin(model, CLOSE_TIMEOUT_MS);
@@ -194,7 +196,7 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
   }
 
   function payOwedSteps(): void {
-    while (stepsOwed > 0 && tap !== undefined && tap.step()) stepsOwed -= 1;
+    while (stepsOwed > 0 && tap?.step()) stepsOwed -= 1;
     if (stepsOwed === 0 && stepTimer !== undefined) {
       clearInterval(stepTimer);
       stepTimer = undefined;

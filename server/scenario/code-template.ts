@@ -31,7 +31,7 @@ export function block(opening: string, body: string, closing = '}'): string {
  * An if / else if / else chain: one arm per [condition, body]; a null
  * condition is the final else.
  */
-export function branches(...arms: Array<[condition: string | null, body: string]>): string {
+export function branches(...arms: [condition: string | null, body: string][]): string {
   const written = arms.map(([condition, body], index) => {
     const opening = condition === null ? '} else {' : `${index === 0 ? '' : '} else '}if (${condition}) {`;
     return lines(opening, indent(body));

@@ -9,7 +9,7 @@ import type { ActorCode } from '../protocol/lesson.js';
 
 export type { ActorCode } from '../protocol/lesson.js';
 
-/** What a scenario's run function gets from the runner. */
+/** What a scenario's run function gets from the runner; its functions are bound, so a scenario may destructure them. */
 export interface ScenarioContext<Params> {
   /** The validated parameters, defaults filled in. */
   params: Params;
@@ -18,17 +18,17 @@ export interface ScenarioContext<Params> {
    * named through connection_name and routed through the trace tap, in the
    * run's own vhost. Closed by the runner at the end whatever happens.
    */
-  connect(actor: string): Promise<ChannelModel>;
+  connect: (actor: string) => Promise<ChannelModel>;
   /** Prints a line for an actor, as the tutorials' programs print " [x] Sent 'hello'". */
-  log(actor: string, text: string): void;
+  log: (actor: string, text: string) => void;
   /**
    * Waits, counting only while the run is not paused; rejects when the run is
    * stopped. Called after the run has ended, it never returns: code still
    * running then stays where it is.
    */
-  sleep(ms: number): Promise<void>;
+  sleep: (ms: number) => Promise<void>;
   /** Adds a snapshot of broker state to the trace (the `rabbitmqctl list_queues` view). */
-  snapshot(): Promise<void>;
+  snapshot: () => Promise<void>;
   /** Aborted when the run is stopped, times out or fails. */
   signal: AbortSignal;
 }

@@ -42,7 +42,7 @@ export type PublishProperties = Static<typeof PublishProperties>;
 /** amqplib publish options for these properties (only the ones that are set). */
 export function toPublishOptions(properties: PublishProperties): Options.Publish {
   const options: Options.Publish = {};
-  for (const [name, value] of Object.entries(properties)) {
+  for (const [name, value] of Object.entries(properties) as [string, unknown][]) {
     if (value !== undefined) (options as Record<string, unknown>)[name] = value;
   }
   return options;

@@ -55,7 +55,7 @@ export class ByteQueue {
  */
 export function appendView(into: Buffer[], chunk: Buffer, from: number, to: number): void {
   const last = into[into.length - 1];
-  if (last !== undefined && last.buffer === chunk.buffer && last.byteOffset + last.length === chunk.byteOffset + from) {
+  if (last?.buffer === chunk.buffer && last.byteOffset + last.length === chunk.byteOffset + from) {
     into[into.length - 1] = Buffer.from(last.buffer, last.byteOffset, last.length + (to - from));
     return;
   }

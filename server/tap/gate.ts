@@ -64,6 +64,7 @@ export function createGate(): Gate {
     release() {
       holding = false;
       // A forward may hold again (a listener pausing the run): stop there and keep the rest waiting.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a forward may call hold()
       while (!holding) {
         const unit = takeOldest();
         if (unit === undefined) return;

@@ -33,7 +33,8 @@ export function toJson(value: unknown, depth = 0): JsonValue {
     case 'object':
       break;
     default:
-      return String(value);
+      // A symbol or a function: neither comes off the wire, but the text says what it was.
+      return typeof value === 'symbol' ? value.toString() : 'function';
   }
   if (depth >= MAX_DEPTH) return '(nested too deeply to show)';
   if (Buffer.isBuffer(value)) return { base64: value.toString('base64') };
@@ -43,7 +44,7 @@ export function toJson(value: unknown, depth = 0): JsonValue {
   if ('!' in table && 'value' in table && typeof table['!'] === 'string' && Object.keys(table).length === 2) {
     return toJson(table.value, depth + 1);
   }
-  const out: { [key: string]: JsonValue } = {};
+  const out: Record<string, JsonValue> = {};
   for (const key in table) {
     const json = toJson(table[key], depth + 1);
     // Plain assignment to "__proto__" would set the prototype: a header may well have that name.
@@ -58,8 +59,8 @@ export function toJson(value: unknown, depth = 0): JsonValue {
  * never shown: the trace ends up on screens and projectors. For PLAIN
  * logins the user name stays, since "which user connected" is worth seeing.
  */
-export function methodFieldsToJson(method: string, fields: object): { [name: string]: JsonValue } {
-  const json = toJson(fields) as { [name: string]: JsonValue };
+export function methodFieldsToJson(method: string, fields: object): Record<string, JsonValue> {
+  const json = toJson(fields) as Record<string, JsonValue>;
   switch (method) {
     case 'connection.start-ok':
       json.response = describeCredentials(
@@ -87,8 +88,8 @@ function describeCredentials(mechanism: string, response: unknown): string {
 }
 
 /** The properties that are set, as JSON (absent ones left out). */
-export function propertiesToJson(properties: BasicProperties): { [name: string]: JsonValue } {
-  const out: { [name: string]: JsonValue } = {};
+export function propertiesToJson(properties: BasicProperties): Record<string, JsonValue> {
+  const out: Record<string, JsonValue> = {};
   for (const [name, value] of Object.entries(properties)) {
     if (value !== undefined) out[name] = toJson(value);
   }
@@ -135,6 +136,7 @@ function completeUtf8Length(bytes: Buffer): number {
 
 function hasControlCharacters(text: string): boolean {
   // Tab, newline and carriage return are ordinary in text messages; other C0 controls and DEL are not.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text);
 }
 

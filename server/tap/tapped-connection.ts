@@ -68,7 +68,7 @@ export class TappedConnection implements ObservedConnection {
   /** connection.close-ok went through: the sockets closing is the expected end, not a loss. */
   private closedCleanly = false;
   private lossReported = false;
-  private lastError: Error | undefined;
+  private lastError: NodeJS.ErrnoException | undefined;
   private socketsOpen = 2;
   private resolveClosed!: () => void;
 
@@ -102,7 +102,7 @@ export class TappedConnection implements ObservedConnection {
 
   /** Closes both sockets at once, without waiting for held frames. */
   destroy(reason: string): void {
-    if (!this.lastError) this.lastError = new Error(reason);
+    this.lastError ??= new Error(reason);
     this.client.destroy();
     this.upstream.destroy();
   }
@@ -215,12 +215,12 @@ export class TappedConnection implements ObservedConnection {
 
   private reportUnreachable(): void {
     const { upstreamHost: host, upstreamPort: port, recorder } = this.context;
-    const fields: { [name: string]: JsonValue } = {
+    const fields: Record<string, JsonValue> = {
       host,
       port,
       reason: this.lastError?.message ?? 'the connection closed before it was established',
     };
-    const code = (this.lastError as NodeJS.ErrnoException | undefined)?.code;
+    const code = this.lastError?.code;
     if (code !== undefined) fields.code = code;
     recorder.add({ kind: 'frame', actor: this.actor, direction: 'to-broker', channel: 0, method: 'broker-unreachable', fields });
     this.lossReported = true;
@@ -230,7 +230,7 @@ export class TappedConnection implements ObservedConnection {
   private reportLoss(direction: Direction): void {
     if (this.closedCleanly || this.lossReported) return;
     this.lossReported = true;
-    const fields: { [name: string]: JsonValue } = { closedBy: direction.direction === 'to-broker' ? 'client' : 'broker' };
+    const fields: Record<string, JsonValue> = { closedBy: direction.direction === 'to-broker' ? 'client' : 'broker' };
     if (this.lastError) fields.reason = this.lastError.message;
     this.context.recorder.add({
       kind: 'frame',

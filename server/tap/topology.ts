@@ -14,7 +14,7 @@ import type { FieldTable } from '../amqp/index.js';
 import { RouteCollector } from '../broker/exchanges/binding.js';
 import type { Binding, BindingDestination, RoutingInput } from '../broker/exchanges/binding.js';
 import { PREDECLARED_EXCHANGES, createExchange, isExchangeType } from '../broker/exchanges/index.js';
-import type { Exchange } from '../broker/exchanges/index.js';
+import { Exchange } from '../broker/exchanges/exchange.js';
 import { describeBinding } from '../trace/bindings.js';
 import { toJson } from './render.js';
 
@@ -154,9 +154,9 @@ export class ObservedTopology {
       collector.reset(true);
       exchange.route(input, collector);
       // Exchange-to-exchange bindings: route again through every exchange reached, once each.
-      for (let i = 0; i < collector.destinations.length; i++) {
-        const destination = collector.destinations[i]!;
-        if (destination.kind === 'exchange') (destination as Exchange).route(input, collector);
+      // The loop also visits the destinations it adds.
+      for (const destination of collector.destinations) {
+        if (destination instanceof Exchange) destination.route(input, collector);
       }
       for (const binding of collector.matchedBindings ?? []) matched.push(this.describe(binding));
       const queues = collector.destinations.filter((d) => d.kind === 'queue').map((d) => d.name);

@@ -48,7 +48,7 @@ export interface WireUnit {
   /** Method name, or 'protocol-header' / 'undecodable'. */
   method: string;
   /** What the trace shows as the method's fields. */
-  fields: { [name: string]: JsonValue };
+  fields: Record<string, JsonValue>;
   message?: MessageView;
   /** The decoded method, for the routing observer. */
   decoded?: DecodedMethod;
@@ -238,7 +238,7 @@ function rawUnit(raw: Buffer[], size: number): WireUnit {
 }
 
 /** 'AMQP' 0 0 9 1 reads as { protocol: 'AMQP', version: '0-9-1' }; anything else is shown as it is. */
-function describeProtocolHeader(header: Buffer): { [name: string]: JsonValue } {
+function describeProtocolHeader(header: Buffer): Record<string, JsonValue> {
   const protocol = header
     .subarray(0, 4)
     .toString('latin1')

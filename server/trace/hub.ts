@@ -116,7 +116,7 @@ export function createTraceHub(options: TraceHubOptions = {}): TraceHub {
     const excess = watcher.queue.length - keep;
     if (excess <= 0) return;
     const folded = watcher.queue.splice(0, excess);
-    const gap = (watcher.gap ??= { dropped: 0, counts: new Map(), lastSeq: 0, lastTime: 0 });
+    const gap = (watcher.gap ??= { dropped: 0, counts: new Map<string, number>(), lastSeq: 0, lastTime: 0 });
     let droppedNow = 0;
     for (const event of folded) {
       if (event.kind === 'gap') {

@@ -45,7 +45,7 @@ export function createTraceRecorder(options: TraceRecorderOptions = {}): TraceRe
       // Microsecond resolution is plenty to order and time frames, and keeps the JSON short.
       const time = Math.round((now() - startedAt) * 1000) / 1000;
       // kind, seq and time first, so a JSON line reads naturally.
-      const stamped = Object.assign({ kind: event.kind, seq: count, time }, event) as TraceEvent;
+      const stamped = Object.assign({ kind: event.kind, seq: count, time }, event);
       // A source (the tap's socket handler) must never be broken by a faulty listener.
       for (const listener of listeners) {
         try {

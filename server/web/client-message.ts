@@ -42,7 +42,7 @@ export function parseClientMessage(text: string): ParsedClientMessage {
   const known = [...schemaByType.keys()].join(', ');
   if (type === undefined) return { ok: false, error: `'type' is missing: it must be one of ${known}` };
   const schema = typeof type === 'string' ? schemaByType.get(type) : undefined;
-  if (schema === undefined) return { ok: false, error: `'type' must be one of ${known}; got ${preview(type)}` };
+  if (typeof type !== 'string' || schema === undefined) return { ok: false, error: `'type' must be one of ${known}; got ${preview(type)}` };
   if (Value.Check(ClientMessage, value)) return { ok: true, message: value };
   return { ok: false, error: `bad '${type}' message: ${describeErrors(schema, value)}` };
 }
@@ -116,6 +116,7 @@ function kindOf(value: unknown): string {
 /** A short rendering of a wrong value, cut so an error reply never echoes a large payload. */
 function preview(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? String(value));
+  // The value came from JSON.parse, so it has a JSON text.
+  const text = typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

@@ -49,8 +49,8 @@ export function checkSameServer(headers: IncomingHttpHeaders, server: ServerAddr
 /** True when a Host header names this server's port on its own address or a loopback alias of it. */
 function isOwnHost(header: string, server: ServerAddress): boolean {
   const match = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d+))?$/i.exec(header.trim());
-  if (match === null) return false;
-  const name = match[1].toLowerCase();
+  const name = match?.[1]?.toLowerCase();
+  if (match === null || name === undefined) return false;
   const port = match[2] === undefined ? 80 : Number(match[2]);
   if (port !== server.port) return false;
   const own = bracketed(server.host.toLowerCase());

@@ -9,6 +9,7 @@ import type { ClientMessage, RunStatus, ServerMessage } from '../protocol/messag
 import { RunRequestError, type RunHandle, type Runner } from '../runs/index.js';
 import { createTraceHub } from '../trace/hub.js';
 import { parseClientMessage } from './client-message.js';
+import { messageText } from './message-text.js';
 import { createRateLimit } from './rate-limit.js';
 
 /** Runs one socket may have going at once (a lesson page runs a few cells side by side). */
@@ -91,7 +92,7 @@ export function createSocketSession(options: {
       refuse('binary frames are not understood: send JSON text');
       return;
     }
-    const parsed = parseClientMessage(data.toString());
+    const parsed = parseClientMessage(messageText(data));
     if (!parsed.ok) {
       refuse(parsed.error);
       return;

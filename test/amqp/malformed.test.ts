@@ -25,7 +25,7 @@ function codecError(run: () => unknown): CodecError {
     run();
   } catch (error) {
     if (error instanceof CodecError) return error;
-    throw new Error(`expected a CodecError, got ${String(error)}`);
+    throw new Error(`expected a CodecError, got ${String(error)}`, { cause: error });
   }
   throw new Error('expected a CodecError, nothing was thrown');
 }
@@ -226,7 +226,7 @@ describe('encoders refuse bad values with a TypeError naming the field', () => {
   it('refuses bad channel numbers, unknown method names and non-object fields', () => {
     expect(() => encodeMethod(65536, 'basic.ack', {})).toThrow(/channel must be an integer from 0 to 65535, got 65536/);
     expect(() => encodeMethod(-1, 'basic.ack', {})).toThrow(TypeError);
-    expect(() => encodeMethod(1, 'basic.nonsense' as MethodName, {} as never)).toThrow(/unknown method name "basic.nonsense"/);
+    expect(() => encodeMethod(1, 'basic.nonsense' as MethodName, {})).toThrow(/unknown method name "basic.nonsense"/);
     expect(() => encodeMethod(1, 'basic.ack', null as never)).toThrow(/fields must be an object/);
   });
 

@@ -58,7 +58,10 @@ class RawConnection {
 
   nextFrame(): Promise<Frame> {
     return new Promise((resolve, reject) => {
-      if (this.failure !== null) return reject(this.failure);
+      if (this.failure !== null) {
+        reject(this.failure);
+        return;
+      }
       const timer = setTimeout(() => reject(new Error('no frame from RabbitMQ within 5s')), 5000);
       this.waiting = (frame) => {
         clearTimeout(timer);
@@ -143,7 +146,8 @@ describe.skipIf(!rabbitUp && process.env.CI !== 'true')('the codec against Rabbi
   });
 
   afterAll(async () => {
-    if (connection === undefined) return;
+    // Unset when beforeAll failed.
+    if ((connection as RawConnection | undefined) === undefined) return;
     connection.send(encodeMethod(0, 'connection.close', { replyCode: 200, replyText: 'bye', classId: 0, methodId: 0 }));
     await connection.nextMethod().catch(() => undefined);
     connection.socket.destroy();

@@ -21,7 +21,7 @@ import {
   FrameReader,
   methodEncoder,
 } from '../../server/amqp/index.js';
-import type { Frame, FieldTable, FieldValue, MethodName } from '../../server/amqp/index.js';
+import type { Frame, FieldTable, FieldValue } from '../../server/amqp/index.js';
 import { sampleArguments } from './samples.js';
 
 function readAll(bytes: Buffer, maxFrameSize = 0): Frame[] {
@@ -43,9 +43,7 @@ describe('every method survives encode -> FrameReader -> decode', () => {
         expect(frame!.channel).toBe(513);
         const decoded = decodeMethod(frame!.payload);
         expect(decoded).toEqual({ name: spec.name, classId: spec.classId, methodId: spec.methodId, fields });
-        expect(
-          methodEncoder(spec.name as MethodName)(513, decoded.fields as never).equals(encodeMethod(513, spec.name, fields as never)),
-        ).toBe(true);
+        expect(methodEncoder(spec.name)(513, decoded.fields as never).equals(encodeMethod(513, spec.name, fields as never))).toBe(true);
       }
     });
   }

@@ -23,6 +23,7 @@ describe('types derived from the method table', () => {
       mechanisms: Buffer;
       locales: Buffer;
     }>();
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- a method without fields has exactly this type
     expectTypeOf<MethodFields['tx.select']>().toEqualTypeOf<{}>();
   });
 

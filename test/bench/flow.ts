@@ -170,7 +170,7 @@ async function main(): Promise<void> {
     );
     console.log(`queue when the flood ended: ${queued} messages (${((queued * body.length) / MB).toFixed(0)} MB of bodies)`);
     console.log(
-      `recovery: a consumer (prefetch 1000, acks) unblocked every publisher after ${((allUnblockedAfterMs ?? NaN) / 1000).toFixed(1)} s ` +
+      `recovery: a consumer (prefetch 1000, acks) unblocked every publisher after ${(allUnblockedAfterMs / 1000).toFixed(1)} s ` +
         `and emptied the queue after ${drainedAfterS.toFixed(1)} s (${consumed} messages of ${sent} sent; ` +
         `${publishers.reduce((a, p) => a + p.notices, 0) - floodNotices} more notices as the publishers' held messages came in); ` +
         `broker RSS then ${broker.residentMegabytes().toFixed(0)} MB`,

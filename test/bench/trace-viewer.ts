@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import type { ServerMessage } from '../../server/protocol/messages.js';
+import { messageText } from '../../server/web/message-text.js';
 
 /** Parent -> viewer. */
 export type ViewerCommand =
@@ -63,7 +64,7 @@ process.on('message', (command: ViewerCommand) => {
       ws.on('message', (data) => {
         // Both clocks are wall-clock based (timeOrigin + now), so they compare across processes.
         const now = performance.timeOrigin + performance.now() - command.runStartEpoch;
-        const message = JSON.parse(String(data)) as ServerMessage;
+        const message = JSON.parse(messageText(data)) as ServerMessage;
         if (message.type !== 'trace') return;
         for (const event of message.events) {
           if (event.kind === 'gap') {

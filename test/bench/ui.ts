@@ -103,11 +103,11 @@ interface FrameFigures {
 }
 
 async function stopFrameRecorder(page: Page): Promise<FrameFigures> {
-  return page.evaluate(`(() => {
+  return page.evaluate<FrameFigures>(`(() => {
     const bench = globalThis.__bench;
     bench.recording = false;
     return { frames: Array.from(bench.frames.subarray(0, bench.count)), longTasks: bench.longTasks, longTaskMs: bench.longTaskMs };
-  })()`) as Promise<FrameFigures>;
+  })()`);
 }
 
 function percentile(sorted: number[], share: number): number {

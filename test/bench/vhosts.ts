@@ -22,6 +22,7 @@ import { WebSocket } from 'ws';
 import type { RunFailure, RunStatus, ServerMessage } from '../../server/protocol/messages.js';
 import { managementApiFor } from '../../server/runs/management-api.js';
 import { readMark } from '../../server/runs/vhost-owner.js';
+import { messageText } from '../../server/web/message-text.js';
 
 const AMQP_URL = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -89,10 +90,7 @@ async function openClient(url: string): Promise<Client> {
   const statuses = new Map<string, RunStatus | 'refused'>();
   const failures = new Map<string, RunFailure>();
   socket.on('message', (data) => {
-    const text = Buffer.isBuffer(data)
-      ? data.toString('utf8')
-      : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]).toString('utf8');
-    const message = JSON.parse(text) as ServerMessage;
+    const message = JSON.parse(messageText(data)) as ServerMessage;
     if (message.type === 'status') {
       statuses.set(message.runId, message.status);
       if (message.failure !== undefined) failures.set(message.runId, message.failure);

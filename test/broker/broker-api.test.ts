@@ -152,8 +152,8 @@ describe('embedded broker API', () => {
     await channel.assertQueue('prio-q', { durable: false });
     await channel.prefetch(2);
     const got: string[] = [];
-    await channel.consume('prio-q', (m) => m && got.push(`low:${m.content}`), { priority: 0 });
-    await channel.consume('prio-q', (m) => m && got.push(`high:${m.content}`), { priority: 10 });
+    await channel.consume('prio-q', (m) => m && got.push(`low:${m.content.toString()}`), { priority: 0 });
+    await channel.consume('prio-q', (m) => m && got.push(`high:${m.content.toString()}`), { priority: 10 });
     for (const body of ['1', '2', '3']) channel.sendToQueue('prio-q', Buffer.from(body));
     await channel.checkQueue('prio-q');
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -18,7 +18,7 @@ import { startBroker, type EmbeddedBroker } from '../../server/broker/index.js';
 /** A socket that collects frames, for the cases amqplib cannot produce. */
 class RawClient {
   private buffered = Buffer.alloc(0);
-  readonly frames: Array<{ type: number; channel: number; method?: DecodedMethod }> = [];
+  readonly frames: { type: number; channel: number; method?: DecodedMethod }[] = [];
   closed = false;
   private constructor(readonly socket: Socket) {
     socket.on('data', (chunk: Buffer) => {
@@ -100,7 +100,7 @@ describe('handshake', () => {
     expect(start.name).toBe('connection.start');
     if (start.name !== 'connection.start') return;
     expect(start.fields.mechanisms.toString()).toBe('PLAIN AMQPLAIN');
-    expect(start.fields.serverProperties['capabilities']).toMatchObject({
+    expect(start.fields.serverProperties.capabilities).toMatchObject({
       publisher_confirms: true,
       consumer_cancel_notify: true,
       direct_reply_to: true,

@@ -25,7 +25,7 @@ function bodyOf(m: Message): string {
 
 /** A consumer channel with a fixed number of free slots that records deliveries. */
 class RecordingChannel implements ConsumerChannel {
-  readonly delivered: Array<{ tag: string; body: string; redelivered: boolean; message: Message }> = [];
+  readonly delivered: { tag: string; body: string; redelivered: boolean; message: Message }[] = [];
   readonly cancelled: string[] = [];
   constructor(public room = Infinity) {}
   canDeliver(): boolean {
@@ -120,7 +120,7 @@ describe('queue', () => {
     const headers = moved.properties().headers!;
     expect(headers['x-first-death-reason']).toBe('expired');
     expect(headers['x-first-death-queue']).toBe('q');
-    const [death] = headers['x-death'] as Array<Record<string, unknown>>;
+    const [death] = headers['x-death'] as Record<string, unknown>[];
     expect(death).toMatchObject({ count: 1, reason: 'expired', queue: 'q', exchange: '', 'routing-keys': ['q'] });
   });
 

@@ -42,8 +42,9 @@ describe.skipIf(unavailable !== undefined)('guest from a non-loopback address', 
     });
   });
   afterAll(async () => {
-    await broker?.close();
-    remoteHost?.remove();
+    // Unset when beforeAll failed.
+    await (broker as typeof broker | undefined)?.close();
+    (remoteHost as typeof remoteHost | undefined)?.remove();
   });
 
   test("guest is refused with RabbitMQ's text; the broker's log event gives the real reason", async () => {

@@ -22,7 +22,7 @@ function runUpTo(name: RecordingName, seq: number): RunModel {
 }
 
 /** The list_queues table as rows of name, ready, unacked, consumers. */
-function listQueues(panel: BrokerPanelElement): Array<[string, number, number, number]> {
+function listQueues(panel: BrokerPanelElement): [string, number, number, number][] {
   const count = (row: HTMLElement, column: string): number => Number(textOf(row.querySelector(`.${column}`)!));
   return allInShadow(panel, 'tr[data-queue]').map((row) => [
     row.dataset.queue ?? '',

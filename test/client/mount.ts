@@ -40,8 +40,8 @@ function nextFrame(): Promise<void> {
 }
 
 /** The one element matching `selector` in a component's shadow root; throws when there is none. */
-export function inShadow<T extends Element = HTMLElement>(host: Element, selector: string): T {
-  const found = host.shadowRoot?.querySelector<T>(selector);
+export function inShadow(host: Element, selector: string): HTMLElement {
+  const found = host.shadowRoot?.querySelector<HTMLElement>(selector);
   if (found === null || found === undefined) throw new Error(`<${host.localName}> shows no ${selector}`);
   return found;
 }
@@ -53,6 +53,6 @@ export function allInShadow<T extends Element = HTMLElement>(host: Element, sele
 
 /** The text a user reads in an element, whitespace collapsed. */
 export function textOf(element: Element): string {
-  const text = element instanceof HTMLElement ? element.innerText : (element.textContent ?? '');
+  const text = element instanceof HTMLElement ? element.innerText : element.textContent;
   return text.replace(/\s+/g, ' ').trim();
 }

@@ -12,7 +12,7 @@ import { allInShadow, inShadow, mount, settled, textOf, unmountAll } from './mou
 import { finishedRun, recording } from './recorded-runs.js';
 
 /** The rows drawn now: data-method and seq. */
-function rows(view: SequenceViewElement): Array<[string, number]> {
+function rows(view: SequenceViewElement): [string, number][] {
   return allInShadow(view, '[data-method]').map((row) => [row.dataset.method ?? '', Number(row.dataset.seq)]);
 }
 

@@ -13,7 +13,7 @@ import { allInShadow, inShadow, mount, settled, textOf, unmountAll } from './mou
 import { feed, finishedRun, recording, startedRun } from './recorded-runs.js';
 
 /** The picture's queues: name, then the counts its data attributes carry. */
-function queues(view: TopologyViewElement): Array<{ name: string; received: number; ready: number; unacked: number }> {
+function queues(view: TopologyViewElement): { name: string; received: number; ready: number; unacked: number }[] {
   return allInShadow(view, '[data-queue]').map((queue) => ({
     name: queue.dataset.queue ?? '',
     received: Number(queue.dataset.received),

@@ -67,14 +67,18 @@ export function embeddedLeg(): CodeLeg {
 export function rabbitLeg(): CodeLeg {
   return {
     kind: 'rabbitmq',
-    async start() {},
+    async start() {
+      // RabbitMQ is already running on this machine.
+    },
     async space() {
       const vhost = vhostName();
       await management.createVhost(vhost);
       await management.grantAll(vhost, 'guest');
       return { url: urlIn(RABBIT_URL, vhost), remove: () => management.deleteVhost(vhost) };
     },
-    async close() {},
+    async close() {
+      // Each space removed its own vhost.
+    },
   };
 }
 

@@ -21,6 +21,7 @@ import { AWKWARD_TEXT } from './cases.js';
 
 /** Evaluates a literal as JavaScript, as a program would. */
 function evaluate(source: string): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval, @typescript-eslint/no-unsafe-call -- evaluating the generated literal is the test
   return new Function(`return (${source});`)() as unknown;
 }
 

@@ -88,7 +88,7 @@ async function runCase(leg: CodeLeg, codeCase: CodeCase): Promise<void> {
       }
       codeCase.check(output);
     } catch (error) {
-      if (error instanceof Error) error.message = `[${leg.kind}] ${error.message}\n${output}`;
+      if (error instanceof Error) error.message = `[${leg.kind}] ${error.message}\n${output.toString()}`;
       throw error;
     }
   } finally {

@@ -17,8 +17,8 @@ describeBothBrokers('direct reply-to', (broker) => {
       if (request === null) return;
       requests.push(request);
       const n = Number(request.content.toString());
-      server.sendToQueue(request.properties.replyTo, Buffer.from(String(n * n)), {
-        correlationId: request.properties.correlationId,
+      server.sendToQueue(request.properties.replyTo as string, Buffer.from(String(n * n)), {
+        correlationId: request.properties.correlationId as string,
       });
       server.ack(request);
     });
@@ -29,7 +29,7 @@ describeBothBrokers('direct reply-to', (broker) => {
     client.sendToQueue(rpcQueue, Buffer.from('9'), { replyTo: REPLY_TO, correlationId: 'call-2' });
 
     const [first, second] = await replies.atLeast(2);
-    expect([first, second].map((m) => [m!.content.toString(), m!.properties.correlationId])).toEqual([
+    expect([first, second].map((m) => [m?.content.toString(), m?.properties.correlationId as unknown])).toEqual([
       ['49', 'call-1'],
       ['81', 'call-2'],
     ]);
@@ -62,7 +62,7 @@ describeBothBrokers('direct reply-to', (broker) => {
     const [request] = await (await consumeInto(server, rpcQueue, { noAck: true })).atLeast(1);
     await clientConnection.close();
     const returned = new Promise<Message>((resolve) => server.on('return', resolve));
-    server.sendToQueue(request!.properties.replyTo, Buffer.from('answer'), { mandatory: true });
+    server.sendToQueue(request!.properties.replyTo as string, Buffer.from('answer'), { mandatory: true });
     await server.waitForConfirms();
     expect((await within(1000, 'the return', returned)).fields).toMatchObject({ replyCode: 312, replyText: 'NO_ROUTE' });
   });

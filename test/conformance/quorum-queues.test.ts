@@ -97,7 +97,7 @@ describeBothBrokers('quorum queues', (broker) => {
     client.send(basicReject(1, deliveryTagOf(first), true));
     const second = await rawGet(client, queue);
     expect(typed(second.headers?.['x-delivery-count'])).toEqual({ type: 'l', value: 1 });
-    expect([typed(second.headers?.['wide']), typed(second.headers?.['narrow']), typed(second.headers?.['unsigned'])]).toEqual([
+    expect([typed(second.headers?.wide), typed(second.headers?.narrow), typed(second.headers?.unsigned)]).toEqual([
       { type: 'I', value: 5 },
       { type: 'b', value: 44 },
       { type: 'u', value: 7 },
@@ -168,9 +168,9 @@ describeBothBrokers('quorum queues', (broker) => {
     const [death] = deaths?.value as WireValue[];
     expect(death?.type).toBe('F');
     const entry = death?.value as Record<string, WireValue>;
-    expect(typed(entry['count'])).toEqual({ type: 'l', value: 1 });
-    expect(entry['time']?.type).toBe('T');
-    expect(typed(entry['reason'])).toEqual({ type: 'S', value: 'delivery_limit' });
+    expect(typed(entry.count)).toEqual({ type: 'l', value: 1 });
+    expect(entry.time?.type).toBe('T');
+    expect(typed(entry.reason)).toEqual({ type: 'S', value: 'delivery_limit' });
     expect(entry['routing-keys']).toEqual({ type: 'A', value: [{ type: 'S', value: queue }] });
   });
 });

@@ -19,6 +19,7 @@ async function publishMandatory(
   channel.once('return', onReturn);
   await publishConfirmed(channel, exchange, routingKey, body, { mandatory: true });
   channel.off('return', onReturn);
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the return listener
   return returned ? 'returned' : 'routed';
 }
 
@@ -117,8 +118,8 @@ describeBothBrokers('seed experiments', (broker) => {
     await server.consume(rpcQueue, (request) => {
       if (request === null) return;
       const response = fib(Number(request.content.toString()));
-      server.sendToQueue(request.properties.replyTo, Buffer.from(String(response)), {
-        correlationId: request.properties.correlationId,
+      server.sendToQueue(request.properties.replyTo as string, Buffer.from(String(response)), {
+        correlationId: request.properties.correlationId as string,
       });
       server.ack(request);
     });
@@ -129,7 +130,7 @@ describeBothBrokers('seed experiments', (broker) => {
     client.sendToQueue(rpcQueue, Buffer.from('30'), { replyTo: callbackQueue, correlationId: 'fib-30' });
     client.sendToQueue(rpcQueue, Buffer.from('10'), { replyTo: callbackQueue, correlationId: 'fib-10' });
     const [first, second] = await responses.atLeast(2, 5000);
-    expect([first, second].map((m) => [m!.properties.correlationId, m!.content.toString()])).toEqual([
+    expect([first, second].map((m) => [m?.properties.correlationId as unknown, m?.content.toString()])).toEqual([
       ['fib-30', '832040'],
       ['fib-10', '55'],
     ]);

@@ -20,7 +20,7 @@ function tx(channel: Channel, operation: 'select' | 'commit' | 'rollback'): Prom
 /** confirm.select, which amqplib only sends when it creates a confirm channel. */
 function confirmSelect(channel: Channel): Promise<unknown> {
   const method = (85 << 16) | 10;
-  return (channel as unknown as RpcChannel).rpc(method, {} as Record<string, never>, method + 1);
+  return (channel as unknown as RpcChannel).rpc(method, {}, method + 1);
 }
 
 describeBothBrokers('transactions', (broker) => {

@@ -56,8 +56,9 @@ describe('run controls and the page', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await workbook?.close();
+    // Unset when beforeAll failed.
+    await (browser as Browser | undefined)?.close();
+    await (workbook as BrowserWorkbook | undefined)?.close();
   });
 
   beforeEach(async () => {

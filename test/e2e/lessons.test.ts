@@ -47,8 +47,9 @@ describe('every lesson in the browser', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await workbook?.close();
+    // Unset when beforeAll failed.
+    await (browser as Browser | undefined)?.close();
+    await (workbook as BrowserWorkbook | undefined)?.close();
   });
 
   beforeEach(() => {

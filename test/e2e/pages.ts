@@ -119,7 +119,7 @@ export async function queuesReceived(cell: Locator): Promise<Record<string, numb
     .locator('topology-view')
     .getByRole('img', { name: /^queue / })
     .all();
-  const pairs: Array<[string, number]> = [];
+  const pairs: [string, number][] = [];
   for (const queue of queues) {
     const name = await pictureName(queue);
     pairs.push([name, countOnLine(await pictureLines(queue), /^received (.+)$/, `queue ${name}'s received count`)]);
@@ -187,7 +187,7 @@ export async function showKinds(cell: Locator, kinds: string[]): Promise<void> {
 }
 
 /** The text of every sequence row drawn now, with its data-method. */
-export async function sequenceRows(cell: Locator): Promise<Array<{ method: string; seq: number; text: string }>> {
+export async function sequenceRows(cell: Locator): Promise<{ method: string; seq: number; text: string }[]> {
   return sequence(cell)
     .locator('[data-method]')
     .evaluateAll((rows) =>

@@ -40,8 +40,9 @@ describe('when things go wrong', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await workbook?.close();
+    // Unset when beforeAll failed.
+    await (browser as Browser | undefined)?.close();
+    await (workbook as BrowserWorkbook | undefined)?.close();
   });
 
   beforeEach(async () => {
@@ -102,8 +103,9 @@ describe('when the broker goes away', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await workbook?.close();
+    // Unset when beforeAll failed.
+    await (browser as Browser | undefined)?.close();
+    await (workbook as BrowserWorkbook | undefined)?.close();
   });
 
   it('explains that the embedded broker has stopped', async () => {

@@ -1,7 +1,7 @@
 import type { Random } from './random.js';
 
 /** Ways a well-formed frame gets broken, each a different class of bad input. */
-const mutations: ReadonlyArray<(frame: Buffer, random: Random) => Buffer> = [
+const mutations: readonly ((frame: Buffer, random: Random) => Buffer)[] = [
   // flip a few bytes anywhere, including the header and the frame-end octet
   (frame, random) => {
     const copy = Buffer.from(frame);

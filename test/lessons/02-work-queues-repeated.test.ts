@@ -23,8 +23,8 @@ const LESSON_MS_PER_DOT = 50;
 const MS_PER_DOT = [0, 5, 20, LESSON_MS_PER_DOT];
 
 /** Runs the cell `RUNS` times, `AT_ONCE` at a time, cycling through MS_PER_DOT. */
-async function runMany(runCell: RunCell, overrides: Record<string, unknown>): Promise<Array<{ msPerDot: number; run: CellRun }>> {
-  const runs: Array<{ msPerDot: number; run: CellRun }> = [];
+async function runMany(runCell: RunCell, overrides: Record<string, unknown>): Promise<{ msPerDot: number; run: CellRun }[]> {
+  const runs: { msPerDot: number; run: CellRun }[] = [];
   for (let first = 0; first < RUNS; first += AT_ONCE) {
     const batch = Array.from({ length: AT_ONCE }, (_, i) => MS_PER_DOT[(first + i) % MS_PER_DOT.length]!);
     runs.push(

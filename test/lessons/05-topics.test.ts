@@ -12,7 +12,7 @@ function table(run: CellRun): Record<string, string> {
   expect(start).toBeGreaterThanOrEqual(0);
   return Object.fromEntries(
     lines.slice(start + 1).map((line) => {
-      const [key, where] = line.trim().split(/\s+-> /);
+      const [key = '', where = ''] = line.trim().split(/\s+-> /);
       return [key, where];
     }),
   );
@@ -21,7 +21,10 @@ function table(run: CellRun): Record<string, string> {
 /** From the trace alone: routing key -> receivers whose queue got a copy, and the binding keys that matched. */
 function tableFromTrace(run: CellRun): Record<string, { receivers: string[]; matched: string[] }> {
   const owner = new Map<string, string>();
-  for (const frame of framesOf(run, 'queue.declare-ok')) owner.set(String(frame.fields.queue), frame.actor);
+  for (const frame of framesOf(run, 'queue.declare-ok')) {
+    const queue = frame.fields.queue;
+    if (typeof queue === 'string') owner.set(queue, frame.actor);
+  }
   const decisions = run.events.filter((event): event is BrokerDecisionEvent => event.kind === 'broker' && event.exchange === 'topic_logs');
   return Object.fromEntries(
     decisions.map((decision) => [

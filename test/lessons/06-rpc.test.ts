@@ -27,7 +27,7 @@ describeOnBrokers('lesson 6: RPC', (runCell) => {
     const [request] = framesOf(run, 'basic.publish', 'rpc client');
     const [reply] = framesOf(run, 'basic.publish', 'rpc server 1');
     expect(request?.fields.routingKey).toBe('rpc_queue');
-    expect(String(request?.message?.properties.replyTo)).toMatch(/^amq\.gen-/);
+    expect(request?.message?.properties.replyTo).toMatch(/^amq\.gen-/);
     expect(reply?.fields.routingKey).toBe(request?.message?.properties.replyTo);
     expect(reply?.message?.properties.correlationId).toBe(request?.message?.properties.correlationId);
     expect(framesOf(run, 'basic.qos', 'rpc server 1')[0]?.fields.prefetchCount).toBe(1);
@@ -41,7 +41,7 @@ describeOnBrokers('lesson 6: RPC', (runCell) => {
     const requests = framesOf(run, 'basic.publish', 'rpc client');
     expect(requests.every((frame) => frame.message?.properties.replyTo === 'amq.rabbitmq.reply-to')).toBe(true);
     const delivered = framesOf(run, 'basic.deliver', 'rpc server 1');
-    expect(delivered.every((frame) => String(frame.message?.properties.replyTo).startsWith('amq.rabbitmq.reply-to.'))).toBe(true);
+    for (const frame of delivered) expect(frame.message?.properties.replyTo).toMatch(/^amq\.rabbitmq\.reply-to\./);
   });
 
   it('fib(0), fib(1) and a number past what a double holds come out exact', async () => {

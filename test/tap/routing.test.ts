@@ -46,8 +46,8 @@ describeBothBrokers('tap routing decisions', (broker) => {
     const queues: Record<string, string> = {};
     for (const label of labels) {
       queues[label] = broker.name(label);
-      broker.forgetQueueAfter(queues[label]!);
-      await channel.assertQueue(queues[label]!, { durable: false });
+      broker.forgetQueueAfter(queues[label]);
+      await channel.assertQueue(queues[label], { durable: false });
     }
     return queues;
   }

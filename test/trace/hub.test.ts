@@ -7,6 +7,7 @@ import type { ServerMessage } from '../../server/protocol/messages.js';
 import type { TraceEvent, TraceGapEvent } from '../../server/protocol/trace.js';
 import { createTraceHub } from '../../server/trace/hub.js';
 import { createTraceRecorder, type TraceRecorder } from '../../server/trace/recorder.js';
+import { messageText } from '../../server/web/message-text.js';
 
 /** A browser stand-in: a ws client and every message it got. */
 interface Viewer {
@@ -34,7 +35,7 @@ async function openViewer(): Promise<Viewer> {
   const accepted = once(server, 'connection') as Promise<[WebSocket]>;
   const client = new WebSocket(`ws://127.0.0.1:${port}`);
   const messages: ServerMessage[] = [];
-  client.on('message', (data) => messages.push(JSON.parse(String(data)) as ServerMessage));
+  client.on('message', (data) => messages.push(JSON.parse(messageText(data)) as ServerMessage));
   await once(client, 'open');
   const [socket] = await accepted;
   const viewer = {

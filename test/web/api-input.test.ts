@@ -5,7 +5,7 @@ import { COURSE_LESSONS, startWorkbook, type TestWorkbook } from './workbook.js'
 /** A 400's body: what is wrong, and each problem naming its parameter. */
 interface Refusal {
   error: string;
-  problems?: Array<{ param: string; message: string }>;
+  problems?: { param: string; message: string }[];
 }
 
 const HELLO_CODE = '/api/lessons/01-hello-world/cells/hello/code';

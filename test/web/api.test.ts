@@ -21,7 +21,7 @@ describe('the JSON API and the status page', () => {
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     const lessons = (await response.json()) as LessonSummary[];
     expect(lessons.length).toBeGreaterThan(0);
-    expect(lessons[0].id).toBe('01-hello-world');
+    expect(lessons[0]?.id).toBe('01-hello-world');
     expect(lessons.map((lesson) => lesson.order)).toEqual([...lessons.map((lesson) => lesson.order)].sort((a, b) => a - b));
     for (const lesson of lessons) {
       expect(lesson).toMatchObject({

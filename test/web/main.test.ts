@@ -74,8 +74,8 @@ describe('npm start', () => {
     const workbook = startWorkbookProcess({ PORT: '0', HOST: '127.0.0.1', BROKER_PORT: '0' });
     const [, url] = await workbook.waitFor(/Warren is running: open (http:\/\/127\.0\.0\.1:\d+\/)/);
     expect(workbook.output()).toMatch(/Broker: the embedded broker at amqp:\/\/guest:\*\*\*\*@127\.0\.0\.1:\d+/);
-    const lessons = (await (await fetch(`${url}api/lessons`)).json()) as Array<{ id: string }>;
-    expect(lessons[0].id).toBe('01-hello-world');
+    const lessons = (await (await fetch(`${url}api/lessons`)).json()) as { id: string }[];
+    expect(lessons[0]?.id).toBe('01-hello-world');
     workbook.child.kill('SIGTERM');
     expect(await workbook.exited).toBe(0);
   });

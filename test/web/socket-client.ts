@@ -1,6 +1,7 @@
 /** A WebSocket client for tests: keeps every server message and waits for the ones a test expects. */
 import { WebSocket, type ClientOptions } from 'ws';
 import type { ServerMessage } from '../../server/protocol/messages.js';
+import { messageText } from '../../server/web/message-text.js';
 
 /** One test's connection to /ws. */
 export interface TestSocket {
@@ -31,7 +32,7 @@ export async function openSocket(url: string, options?: ClientOptions): Promise<
   const taken = new Set<number>();
   const waiters = new Set<() => void>();
   socket.on('message', (data) => {
-    received.push(JSON.parse(data.toString()) as ServerMessage);
+    received.push(JSON.parse(messageText(data)) as ServerMessage);
     for (const wake of [...waiters]) wake();
   });
   await new Promise<void>((resolve, reject) => {

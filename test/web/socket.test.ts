@@ -184,7 +184,7 @@ describe('the workbook WebSocket', () => {
   });
 
   describe('answers every bad message with an error naming the problem, and stays usable', () => {
-    const cases: Array<[string, unknown, RegExp]> = [
+    const cases: [string, unknown, RegExp][] = [
       ['not JSON', '{"type": run', /not JSON/],
       ['not an object', '[1, 2]', /must be a JSON object.*got an array/],
       ['no type', { runId: 'x' }, /'type' is missing: it must be one of run, pause, resume, step, stop, reset/],
@@ -271,6 +271,7 @@ describe('the workbook WebSocket', () => {
     socket.send({ type: 'run', runId: 'orphan', lesson: '01-echo', cell: 'slow', params: { count: 500, pauseMs: 20 } });
     await socket.take(ofType('trace', 'orphan'));
     const handle = workbook.started[before];
+    if (handle === undefined) throw new Error('the run was not started');
     await socket.close();
     const summary = await handle.done;
     expect(summary.published).toBeLessThan(500);

@@ -65,7 +65,8 @@ export class ConnectionBanner extends LitElement {
   }
 
   private readonly handleState = (event: Event): void => {
-    const { state, reconnected } = event as ConnectionStateEvent;
+    if (!(event instanceof ConnectionStateEvent)) return;
+    const { state, reconnected } = event;
     if (state === 'reconnecting') {
       this.show({ tone: 'warning', text: 'Lost the connection to the workbook server. Reconnecting…' });
     } else if (state === 'connecting') {
@@ -78,7 +79,8 @@ export class ConnectionBanner extends LitElement {
   };
 
   private readonly handleNotice = (event: Event): void => {
-    this.show({ tone: 'info', text: `The server said: ${(event as ServerNoticeEvent).text}` }, SHOW_MS);
+    if (!(event instanceof ServerNoticeEvent)) return;
+    this.show({ tone: 'info', text: `The server said: ${event.text}` }, SHOW_MS);
   };
 
   /** Shows a banner, optionally for a while only, optionally after a delay. */

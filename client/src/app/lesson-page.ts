@@ -153,8 +153,11 @@ export class LessonPage extends LitElement {
     if (!valid && this.isRunnable(cell, values)) unreadable.add(cell.id);
     else unreadable.delete(cell.id);
     this._unreadable = unreadable;
-    const params = { ...this.params, [cell.id]: changedValues(cell, values) };
-    if (Object.keys(params[cell.id] ?? {}).length === 0) delete params[cell.id];
+    const changes = changedValues(cell, values);
+    const params =
+      Object.keys(changes).length === 0
+        ? Object.fromEntries(Object.entries(this.params).filter(([id]) => id !== cell.id))
+        : { ...this.params, [cell.id]: changes };
     this.dispatchEvent(new CustomEvent<LessonRouteChange>('lesson-route-change', { detail: { cell: cell.id, params, edit: true } }));
   }
 
@@ -216,7 +219,7 @@ export class LessonPage extends LitElement {
   private valuesOf(cell: RunCell): Record<string, unknown> {
     const changes = JSON.stringify(this.params[cell.id] ?? {});
     const known = this._values.get(cell.id);
-    if (known !== undefined && known.changes === changes) return known.values;
+    if (known?.changes === changes) return known.values;
     const values = currentValues(cell, this.params[cell.id]);
     this._values.set(cell.id, { changes, values });
     return values;

@@ -89,15 +89,21 @@ function errorOf(body: unknown): string | undefined {
 function problemsOf(body: unknown): string[] {
   const record = (body ?? {}) as { problems?: unknown; errors?: unknown };
   const list = Array.isArray(record.problems) ? record.problems : Array.isArray(record.errors) ? record.errors : [];
-  const problems = list.map((problem: unknown) =>
-    typeof problem === 'string' ? problem : String((problem as { message?: unknown }).message ?? JSON.stringify(problem)),
-  );
+  const problems = list.map((problem: unknown) => (typeof problem === 'string' ? problem : messageOf(problem)));
   const error = errorOf(body);
   if (problems.length === 0 && error !== undefined) problems.push(error);
   return problems.length === 0 ? ['the server refused these parameters'] : problems;
 }
 
+/** A {message} object's message, or the problem as JSON. */
+function messageOf(problem: unknown): string {
+  const message = (problem as { message?: unknown } | null)?.message;
+  if (message === undefined || message === null) return JSON.stringify(problem);
+  return typeof message === 'string' ? message : JSON.stringify(message);
+}
+
 function isActorCode(value: unknown): value is ActorCode {
+  if (typeof value !== 'object' || value === null) return false;
   const program = value as { actor?: unknown; code?: unknown };
-  return typeof program?.actor === 'string' && typeof program.code === 'string';
+  return typeof program.actor === 'string' && typeof program.code === 'string';
 }

@@ -9,6 +9,7 @@ import { escapeHtml, highlight } from './highlight.js';
 /** Addresses prose may link to: the web, mail, and paths or anchors within the workbook (no scheme). */
 function isSafeAddress(href: string): boolean {
   // Browsers ignore control characters and spaces inside a scheme ("java\tscript:"), so they are ignored here too.
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   const plain = href.replace(/[\u0000-\u0020\u007f]/g, '');
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(plain)?.[1]?.toLowerCase();
   return scheme === undefined || scheme === 'http' || scheme === 'https' || scheme === 'mailto';

@@ -26,7 +26,7 @@ export function findProblems(schema: TSchema, values: unknown): ParamProblems {
       problems.set(path, 'is not a field here: remove it');
       continue;
     }
-    const allowed = describeAllowed(error.schema as JsonSchema);
+    const allowed = describeAllowed(error.schema);
     problems.set(path, error.value === undefined ? `is missing: it must be ${allowed}` : `must be ${allowed}, got ${render(error.value)}`);
   }
   return problems;
@@ -76,7 +76,8 @@ function describeLength(schema: JsonSchema, noun: string, unit: string, suffix =
 function render(value: unknown): string {
   if (value === null) return 'nothing';
   if (typeof value === 'number' && Number.isNaN(value)) return 'not a number';
-  const text = JSON.stringify(value) ?? String(value);
+  // Parameter values are JSON, or missing: JSON.stringify has no text for undefined.
+  const text = value === undefined ? 'undefined' : JSON.stringify(value);
   return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 }
 

@@ -10,7 +10,7 @@ import { icon } from './icons.js';
 import { blankValue, numberKeyword, type Choice, type FieldShape, type FieldSpec } from './param-schema.js';
 
 /** A value's place in the parameters: names and list indexes from the top. */
-export type FieldPath = Array<string | number>;
+export type FieldPath = (string | number)[];
 
 /** Text that did or did not read as a value. */
 export type Parsed = { ok: true; value: unknown } | { ok: false; error: string };
@@ -268,7 +268,7 @@ function renderTextEncoded(
 function renderRows(input: EditorInput, item: FieldShape, itemSchema: JsonSchema): TemplateResult {
   const { field, path, id, context } = input;
   const value = context.valueAt(path);
-  const rows = Array.isArray(value) ? value : [];
+  const rows: unknown[] = Array.isArray(value) ? value : [];
   const minItems = numberKeyword(field.schema, 'minItems') ?? 0;
   const maxItems = numberKeyword(field.schema, 'maxItems') ?? Infinity;
   const columns = item.kind === 'group' ? item.fields : undefined;

@@ -101,19 +101,19 @@ export class ParamForm extends LitElement {
   private handleText(path: FieldPath, text: string, parsed: Parsed): void {
     const drafts = new Map(this._drafts);
     if (parsed.ok) {
-      drafts.set(path.join('/'), { text, basis: JSON.stringify(parsed.value) ?? '', error: undefined });
+      drafts.set(path.join('/'), { text, basis: jsonText(parsed.value), error: undefined });
       this._drafts = drafts;
       this.emit(setAt(this.values, path, parsed.value));
       return;
     }
-    drafts.set(path.join('/'), { text, basis: JSON.stringify(valueAt(this.values, path)) ?? '', error: parsed.error });
+    drafts.set(path.join('/'), { text, basis: jsonText(valueAt(this.values, path)), error: parsed.error });
     this._drafts = drafts;
     this.emit(this.values);
   }
 
   /** A draft stands while the value it was typed over is still the value; an outside change (back, a link) wins. */
   private isCurrent(draft: Draft, path: FieldPath): boolean {
-    return (JSON.stringify(valueAt(this.values, path)) ?? '') === draft.basis;
+    return jsonText(valueAt(this.values, path)) === draft.basis;
   }
 
   private problemsAt(path: FieldPath, childrenWithFields: string[]): string[] {
@@ -133,7 +133,7 @@ export class ParamForm extends LitElement {
 
   private emit(values: Record<string, unknown>): void {
     this.values = values;
-    this._problems = this._checker === undefined ? new Map() : findProblems(this._checker, values);
+    this._problems = this._checker === undefined ? new Map<string, string>() : findProblems(this._checker, values);
     this.dispatchEvent(
       new CustomEvent<ParamsChange>('params-change', {
         detail: { values, valid: this.valid },
@@ -326,6 +326,11 @@ function valueAt(root: unknown, path: FieldPath): unknown {
   return value;
 }
 
+/** The JSON text of a value, '' for no value (JSON.stringify gives undefined then, which its type does not say). */
+function jsonText(value: unknown): string {
+  return value === undefined ? '' : JSON.stringify(value);
+}
+
 /** A copy of `root` with the value at `path` replaced (removed when undefined). */
 function setAt<T>(root: T, path: FieldPath, value: unknown): T {
   const [head, ...rest] = path;
@@ -335,8 +340,9 @@ function setAt<T>(root: T, path: FieldPath, value: unknown): T {
     rest.length === 0
       ? value
       : setAt((copy as Record<string | number, unknown>)[head] ?? (typeof rest[0] === 'number' ? [] : {}), rest, value);
-  if (inner === undefined && !Array.isArray(copy)) delete (copy as Record<string | number, unknown>)[head];
-  else (copy as Record<string | number, unknown>)[head] = inner;
+  if (inner === undefined && !Array.isArray(copy))
+    return Object.fromEntries(Object.entries(copy).filter(([key]) => key !== String(head))) as T;
+  (copy as Record<string | number, unknown>)[head] = inner;
   return copy as T;
 }
 

@@ -117,7 +117,7 @@ export function choicesOf(schema: JsonSchema): Choice[] | undefined {
   if (!Array.isArray(variants) || variants.length === 0) return undefined;
   const choices: Choice[] = [];
   for (const variant of variants) {
-    const inner = isRecord(variant) ? choicesOf(variant as JsonSchema) : undefined;
+    const inner = isRecord(variant) ? choicesOf(variant) : undefined;
     if (inner === undefined) return undefined;
     choices.push(...inner);
   }

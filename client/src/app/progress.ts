@@ -5,7 +5,7 @@
 
 const STORAGE_KEY = 'warren.progress';
 
-type FinishedCells = { [lessonId: string]: string[] };
+type FinishedCells = Record<string, string[]>;
 
 /** Reads and records finished cells; fires 'change' when one is added. */
 export class ProgressStore extends EventTarget {

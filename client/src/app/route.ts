@@ -5,9 +5,7 @@
  */
 
 /** Parameter values a learner changed, by cell id, then parameter name. */
-export interface ParamOverrides {
-  [cellId: string]: { [param: string]: unknown };
-}
+export type ParamOverrides = Record<string, Record<string, unknown>>;
 
 /** A page of the workbook. */
 export type Route =

@@ -182,7 +182,7 @@ export class RunCellElement extends LitElement {
   }
 
   private readonly handleConnection = (event: Event): void => {
-    this._connected = (event as ConnectionStateEvent).state === 'open';
+    if (event instanceof ConnectionStateEvent) this._connected = event.state === 'open';
   };
 
   private readonly handleSettings = (): void => {

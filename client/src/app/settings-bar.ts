@@ -13,7 +13,7 @@ declare global {
   }
 }
 
-const THEMES: Array<{ choice: ThemeChoice; label: string; icon: IconName }> = [
+const THEMES: { choice: ThemeChoice; label: string; icon: IconName }[] = [
   { choice: 'system', label: 'System theme', icon: 'system' },
   { choice: 'light', label: 'Light theme', icon: 'sun' },
   { choice: 'dark', label: 'Dark theme', icon: 'moon' },

@@ -16,7 +16,8 @@ declare global {
  */
 @customElement('shortcut-help')
 export class ShortcutHelp extends LitElement {
-  @query('dialog') private _dialog!: HTMLDialogElement;
+  // Null until the first render.
+  @query('dialog') private _dialog!: HTMLDialogElement | null;
 
   /** Whether the overlay is showing. */
   get open(): boolean {
@@ -25,15 +26,15 @@ export class ShortcutHelp extends LitElement {
 
   /** Shows the overlay, or hides it when it is showing. */
   toggle(): void {
-    if (this.open) this._dialog.close();
-    else this._dialog.showModal();
+    if (this.open) this._dialog?.close();
+    else this._dialog?.showModal();
   }
 
   protected override render() {
     return html`<dialog aria-labelledby="shortcuts-title" @click=${this.handleBackdrop}>
       <div class="head">
         <h2 id="shortcuts-title">${icon('keyboard')}Keyboard shortcuts</h2>
-        <button type="button" class="button ghost" aria-label="Close" @click=${() => this._dialog.close()}>${icon('close')}</button>
+        <button type="button" class="button ghost" aria-label="Close" @click=${() => this._dialog?.close()}>${icon('close')}</button>
       </div>
       <p class="note">They act on the active run cell (the one with the coloured edge), and never while you type in a field.</p>
       <dl>
@@ -50,7 +51,7 @@ export class ShortcutHelp extends LitElement {
 
   /** A click on the backdrop (the dialog itself, outside its content) closes it. */
   private handleBackdrop(event: MouseEvent): void {
-    if (event.target === this._dialog) this._dialog.close();
+    if (event.target === this._dialog) this._dialog?.close();
   }
 
   static override styles = [

@@ -35,7 +35,8 @@ export class WarrenApp extends LitElement {
   @state() private _route: Route = readRoute(location.pathname, location.search);
   @state() private _broker: BrokerInfo | undefined;
   @query('lesson-page') private _lessonPage: LessonPage | null | undefined;
-  @query('shortcut-help') private _help!: ShortcutHelp;
+  // Null until the first render.
+  @query('shortcut-help') private _help!: ShortcutHelp | null;
 
   private readonly _socket = workbookSocket();
   /** When the last parameter edit happened, and which parameters it changed. */
@@ -70,7 +71,7 @@ export class WarrenApp extends LitElement {
   private readonly handleLinkClick = (event: MouseEvent): void => {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     const anchor = event.composedPath().find((target): target is HTMLAnchorElement => target instanceof HTMLAnchorElement);
-    if (anchor === undefined || anchor.target !== '' || anchor.hasAttribute('download')) return;
+    if (anchor?.target !== '' || anchor.hasAttribute('download')) return;
     const url = new URL(anchor.href, location.href);
     if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
     if (url.pathname === location.pathname && url.search === location.search && url.hash !== '') return;
@@ -105,7 +106,7 @@ export class WarrenApp extends LitElement {
     const action = shortcutFor(event);
     if (action === undefined) return;
     event.preventDefault();
-    if (action === 'help') this._help.toggle();
+    if (action === 'help') this._help?.toggle();
     else if (action === 'presenter') settings().update({ presenter: !settings().value.presenter });
     else if (action === 'theme') settings().update({ theme: settings().effectiveTheme === 'dark' ? 'light' : 'dark' });
     else this._lessonPage?.shortcut(action);
@@ -133,7 +134,7 @@ export class WarrenApp extends LitElement {
                 ${icon('plug')}${this._broker.kind === 'embedded' ? 'Embedded broker' : 'RabbitMQ'}</span
               >`
         }
-        <settings-bar @show-shortcuts=${() => this._help.toggle()}></settings-bar>
+        <settings-bar @show-shortcuts=${() => this._help?.toggle()}></settings-bar>
       </header>
       <connection-banner .socket=${this._socket}></connection-banner>
       <main id="main" tabindex="-1">

@@ -83,7 +83,7 @@ export class WorkbookSocket extends EventTarget {
 
   /** Sends a message; false when the connection is not open (the caller says so to the learner). */
   send(message: ClientMessage): boolean {
-    if (this.socket === undefined || this.socket.readyState !== WebSocket.OPEN) return false;
+    if (this.socket?.readyState !== WebSocket.OPEN) return false;
     this.socket.send(JSON.stringify(message));
     return true;
   }

@@ -62,7 +62,7 @@ export class ChannelBook {
   hold(actor: string, channel: number, tag: number, held: HeldDelivery): void {
     const { outstanding } = this.channel(actor, channel);
     outstanding.set(tag, held);
-    if (outstanding.size > MAX_OUTSTANDING) outstanding.delete(outstanding.keys().next().value as number);
+    if (outstanding.size > MAX_OUTSTANDING) outstanding.delete(outstanding.keys().next().value!);
   }
 
   /** Takes the oldest pending request named `method` on a channel, if there is one. */
@@ -107,11 +107,11 @@ export class ChannelBook {
   }
 
   /** An actor's connection closes (`done` at its close-ok or when it is lost): every channel closes with it. */
-  closeConnection(actor: string, done: boolean): { held: HeldDelivery[]; consumerTags: Array<{ channel: number; tag: string }> } {
+  closeConnection(actor: string, done: boolean): { held: HeldDelivery[]; consumerTags: { channel: number; tag: string }[] } {
     if (done) this.closingActors.delete(actor);
     else this.closingActors.add(actor);
     const held: HeldDelivery[] = [];
-    const consumerTags: Array<{ channel: number; tag: string }> = [];
+    const consumerTags: { channel: number; tag: string }[] = [];
     for (const channel of this.channelsOf(actor)) {
       const closed = this.close(actor, channel, done);
       held.push(...closed.held);

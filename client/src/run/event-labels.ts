@@ -100,7 +100,8 @@ export function gapDetail(event: TraceGapEvent): string {
 
 /** The default exchange has an empty name; the trace and RabbitMQ call it this. */
 export function exchangeName(name: JsonValue | undefined): string {
-  return name === '' || name === undefined ? '(AMQP default)' : String(name);
+  if (name === '' || name === undefined) return '(AMQP default)';
+  return typeof name === 'string' ? name : JSON.stringify(name);
 }
 
 /** A JSON value as a short text. */
@@ -120,7 +121,7 @@ function body(event: FrameEvent): string {
   return ` · ${preview.length > 30 ? `${preview.slice(0, 29)}…` : preview}`;
 }
 
-function flags(fields: { [name: string]: JsonValue }, names: string[]): string {
+function flags(fields: Record<string, JsonValue>, names: string[]): string {
   const set = names.filter((name) => fields[name] === true);
   return set.length === 0 ? '' : ` ${set.join(' ')}`;
 }

@@ -210,7 +210,7 @@ function renderGap(event: TraceGapEvent): TemplateResult {
 /** A name/value table; `show` may render a value its own way. */
 function fieldTable(
   caption: string,
-  fields: { [name: string]: JsonValue },
+  fields: Record<string, JsonValue>,
   show: (name: string, value: JsonValue) => string | undefined = () => undefined,
 ): TemplateResult {
   const entries = Object.entries(fields);

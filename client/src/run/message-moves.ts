@@ -52,7 +52,7 @@ export class MoveLog {
 
   /** Records a move and gives it its id. */
   add(move: Omit<MessageMove, 'id'>): MessageMove {
-    const recorded = { ...move, id: this.nextId } as MessageMove;
+    const recorded = { ...move, id: this.nextId };
     this.nextId += 1;
     this.moves.push(recorded);
     return recorded;

@@ -142,7 +142,7 @@ export class MoveAnimator {
   private noteArrival(journey: number, stage: number, at: number): void {
     let stages = this.arrivals.get(journey);
     if (stages === undefined) {
-      if (this.arrivals.size >= MAX_JOURNEYS) this.arrivals.delete(this.arrivals.keys().next().value as number);
+      if (this.arrivals.size >= MAX_JOURNEYS) this.arrivals.delete(this.arrivals.keys().next().value!);
       stages = new Map();
       this.arrivals.set(journey, stages);
     }

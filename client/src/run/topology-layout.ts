@@ -348,7 +348,8 @@ function isDrawn(binding: BindingInfo): boolean {
 function exchangeLevels(exchanges: ExchangeInfo[], bindings: BindingInfo[]): Map<string, number> {
   const levels = new Map(exchanges.map((exchange) => [exchange.name, 0]));
   // Longest path from a source exchange, bounded so a binding loop cannot spin.
-  for (let pass = 0; pass < exchanges.length; pass += 1) {
+  const passes = exchanges.length;
+  for (let pass = 0; pass < passes; pass += 1) {
     let changed = false;
     for (const binding of bindings) {
       if (binding.destinationType !== 'exchange' || binding.source === binding.destination) continue;

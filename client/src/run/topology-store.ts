@@ -162,7 +162,7 @@ export class TopologyStore {
     destination: string,
     destinationType: 'queue' | 'exchange',
     routingKey: string,
-    args: { [name: string]: JsonValue },
+    args: Record<string, JsonValue>,
   ): BindingInfo {
     const key = bindingKey(source, destination, destinationType, routingKey);
     let binding = this.bindings.get(key);

@@ -363,14 +363,14 @@ export class TopologyTracker {
     this.move(copy, 'return', exchangeRef(exchangeName), actorRef(event.actor));
   }
 
-  private acked(actor: string, channel: number, fields: { [name: string]: JsonValue }): void {
+  private acked(actor: string, channel: number, fields: Record<string, JsonValue>): void {
     const settled = this.channels.settle(actor, channel, number(fields.deliveryTag), fields.multiple === true);
     for (const held of settled) this.unheld(held);
     this.counters.acked += settled.length;
     this.store.actor(actor).acked += settled.length;
   }
 
-  private confirmed(actor: string, channel: number, fields: { [name: string]: JsonValue }): void {
+  private confirmed(actor: string, channel: number, fields: Record<string, JsonValue>): void {
     const record = this.channels.channel(actor, channel);
     const tag = number(fields.deliveryTag);
     if (fields.multiple === true) this.counters.confirmed += Math.max(0, tag - record.confirmedUpTo);
@@ -378,7 +378,7 @@ export class TopologyTracker {
     record.confirmedUpTo = Math.max(record.confirmedUpTo, tag);
   }
 
-  private nacked(actor: string, channel: number, fields: { [name: string]: JsonValue }): void {
+  private nacked(actor: string, channel: number, fields: Record<string, JsonValue>): void {
     const settled = this.channels.settle(actor, channel, number(fields.deliveryTag), fields.multiple === true);
     this.counters.nacked += settled.length;
     if (fields.requeue !== false) {
@@ -423,7 +423,7 @@ export class TopologyTracker {
 
   private endConsumer(key: string): void {
     const consumer = this.store.consumers.get(key);
-    if (consumer === undefined || !consumer.active) return;
+    if (!consumer?.active) return;
     consumer.active = false;
     const queue = this.store.queues.get(consumer.queue);
     if (queue !== undefined) queue.consumers = Math.max(0, queue.consumers - 1);
@@ -434,7 +434,7 @@ export class TopologyTracker {
     const base = published.stage + 1;
     // Hops away from the exchange it was published to: exchange-to-exchange bindings route in steps.
     const depth = new Map<string, number>([[event.exchange, 0]]);
-    const matched = event.matchedBindings.flatMap((description) => this.store.bindingsDescribed(description) ?? []);
+    const matched = event.matchedBindings.flatMap((description) => this.store.bindingsDescribed(description));
     for (let changed = true; changed;) {
       changed = false;
       for (const binding of matched) {
@@ -594,7 +594,7 @@ export class TopologyTracker {
   private newCopy(label: string): MessageCopy {
     const journey = this.nextJourney;
     this.nextJourney += 1;
-    if (this.labels.size >= MAX_JOURNEYS) this.labels.delete(this.labels.keys().next().value as number);
+    if (this.labels.size >= MAX_JOURNEYS) this.labels.delete(this.labels.keys().next().value!);
     this.labels.set(journey, label);
     return { journey, stage: -1 };
   }
@@ -641,6 +641,6 @@ function text(value: JsonValue | undefined): string {
   return typeof value === 'string' ? value : '';
 }
 
-function objectOf(value: JsonValue | undefined): { [name: string]: JsonValue } {
+function objectOf(value: JsonValue | undefined): Record<string, JsonValue> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {};
 }

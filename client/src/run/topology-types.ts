@@ -77,7 +77,7 @@ export interface BindingInfo {
   destination: string;
   destinationType: 'queue' | 'exchange';
   routingKey: string;
-  arguments: { [name: string]: JsonValue };
+  arguments: Record<string, JsonValue>;
   /** The default exchange's binding every queue has: drawn only once a message used it. */
   implicit: boolean;
   exists: boolean;

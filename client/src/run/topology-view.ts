@@ -80,17 +80,17 @@ export class TopologyViewElement extends LitElement {
   private nextMoveId = 1;
   private unsubscribe: (() => void) | undefined;
   private frameRequest = 0;
-  private readonly reducedMotion = globalThis.matchMedia?.('(prefers-reduced-motion: reduce)');
+  private readonly reducedMotion = globalThis.matchMedia('(prefers-reduced-motion: reduce)');
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.reducedMotion?.addEventListener('change', this.handleMotionPreference);
+    this.reducedMotion.addEventListener('change', this.handleMotionPreference);
     this.follow();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.reducedMotion?.removeEventListener('change', this.handleMotionPreference);
+    this.reducedMotion.removeEventListener('change', this.handleMotionPreference);
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.throttle.cancel();
@@ -101,7 +101,7 @@ export class TopologyViewElement extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('model')) this.follow();
     this.animator.speed = this.speed;
-    this.animator.reducedMotion = this.reducedMotion?.matches ?? false;
+    this.animator.reducedMotion = this.reducedMotion.matches;
   }
 
   /** Listens to the current model, starting from its present: earlier moves are not replayed. */
@@ -239,7 +239,7 @@ export class TopologyViewElement extends LitElement {
     else if (type === 'headers')
       key =
         Object.entries(binding.arguments)
-          .map(([name, value]) => `${name}=${String(value)}`)
+          .map(([name, value]) => `${name}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
           .join(', ') || 'any';
     else if (key === '') key = '(empty key)';
     // Labels fit the gap between the columns: long keys (a reply queue's name) are cut, in full in the title.

@@ -121,7 +121,8 @@ export default defineScenario({
     let tasksLost = 0;
     // Deliveries marked redelivered, to any worker.
     let redeliveries = 0;
-    let failure: unknown;
+    // The first failure, boxed so that even a rejection without a reason counts.
+    let failure: { error: unknown } | undefined;
 
     // A worker that holds as many unacknowledged tasks as its prefetch allows, and will never
     // acknowledge them, is sent nothing more.
@@ -233,7 +234,7 @@ export default defineScenario({
           backlog = backlog
             .then(() => work(worker, message))
             .catch((error: unknown) => {
-              failure ??= error;
+              failure ??= { error };
             })
             .finally(() => {
               worker.pending -= 1;
@@ -265,7 +266,7 @@ export default defineScenario({
     // Bounded by the most the work could take, in case tasks vanish some other way (an expiration set in properties).
     const mostWork = params.tasks.reduce((sum, task) => sum + dotsIn(task), 0) * params.msPerDot * params.slowdown;
     await waitUntil(sleep, settled, mostWork + SLACK_MS);
-    if (failure !== undefined) throw failure;
+    if (failure !== undefined) throw failure.error;
     // The list_queues view with the workers still connected, then after they leave:
     // whatever they held unacknowledged goes back to the queue.
     await snapshot();

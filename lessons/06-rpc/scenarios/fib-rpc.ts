@@ -75,7 +75,8 @@ export default defineScenario({
   code: fibRpcCode,
   async run({ params, connect, log, sleep, snapshot }) {
     const connections: ChannelModel[] = [];
-    let failure: unknown;
+    // The first failure, boxed so that even a rejection without a reason counts.
+    let failure: { error: unknown } | undefined;
 
     /** What a server sends back for one request body: the result, or the reason it refuses. */
     const answerFor = (body: string): { result: string } | { error: string } => {
@@ -126,7 +127,7 @@ export default defineScenario({
           backlog = backlog
             .then(() => serve(actor, channel, request))
             .catch((error: unknown) => {
-              failure ??= error;
+              failure ??= { error };
             });
         },
         { noAck: false },
@@ -150,7 +151,8 @@ export default defineScenario({
       }
       pending.delete(correlationId as string);
       const error: unknown = reply.properties.headers?.[ERROR_HEADER];
-      if (error !== undefined) log('rpc client', ` [!] fib(${n}) failed on the server: ${String(error)}`);
+      if (error !== undefined)
+        log('rpc client', ` [!] fib(${n}) failed on the server: ${typeof error === 'string' ? error : JSON.stringify(error)}`);
       else log('rpc client', ` [.] Got ${reply.content.toString()}`);
     };
     let replyTo: string;
@@ -184,7 +186,7 @@ export default defineScenario({
     }
 
     await waitUntil(sleep, () => pending.size === 0 || failure !== undefined, params.clientTimeoutMs);
-    if (failure !== undefined) throw failure;
+    if (failure !== undefined) throw failure.error;
     for (const n of pending.values()) {
       log('rpc client', ` [!] fib(${n}): no reply within ${params.clientTimeoutMs} ms. Is any RPC server running?`);
     }

@@ -64,7 +64,9 @@ export abstract class Exchange implements BindingDestination {
   abstract route(message: RoutingInput, into: RouteCollector): void;
 
   /** Validates a new binding's arguments before it is added; throws an AmqpError when they are unacceptable. */
-  validateBinding(_arguments: FieldTable): void {}
+  validateBinding(_arguments: FieldTable): void {
+    // Most exchange types accept any binding arguments; those that do not override this.
+  }
 
   /** Keeps the type's lookup structure in step with `bindings`. */
   protected abstract indexBinding(binding: Binding): void;

@@ -10,6 +10,10 @@ export class FanoutExchange extends Exchange {
     for (const binding of this.bindings) into.add(binding);
   }
 
-  protected indexBinding(_binding: Binding): void {}
-  protected unindexBinding(_binding: Binding): void {}
+  protected indexBinding(_binding: Binding): void {
+    // A fanout exchange routes to every binding: there is nothing to index.
+  }
+  protected unindexBinding(_binding: Binding): void {
+    // As above: nothing is indexed.
+  }
 }

@@ -50,8 +50,12 @@ export class HeadersExchange extends Exchange {
     }
   }
 
-  protected indexBinding(_binding: Binding): void {}
-  protected unindexBinding(_binding: Binding): void {}
+  protected indexBinding(_binding: Binding): void {
+    // Every message is matched against every binding's pattern: there is nothing to index.
+  }
+  protected unindexBinding(_binding: Binding): void {
+    // As above: nothing is indexed.
+  }
 }
 
 function matchKindOf(pattern: FieldTable): MatchKind {
@@ -68,12 +72,11 @@ export function headersMatch(pattern: FieldTable, headers: FieldTable): boolean 
   const withX = kind === 'all-with-x' || kind === 'any-with-x';
   const wantAll = kind === 'all' || kind === 'all-with-x';
   let anyMatched = false;
-  for (const key of Object.keys(pattern)) {
+  for (const [key, expected] of Object.entries(pattern)) {
     if (key === 'x-match') continue;
     if (!withX && key.startsWith('x-')) continue;
-    const expected = pattern[key]!;
-    const present = Object.hasOwn(headers, key);
-    const matched = present && (expected === null || fieldValuesEqual(expected, headers[key]!));
+    const actual = Object.hasOwn(headers, key) ? headers[key] : undefined;
+    const matched = actual !== undefined && (expected === null || fieldValuesEqual(expected, actual));
     if (matched) {
       if (!wantAll) return true;
       anyMatched = true;

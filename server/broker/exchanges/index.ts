@@ -31,7 +31,7 @@ export function createExchange(name: string, type: ExchangeType, properties: Exc
  * exchange ('', direct; every queue is bound to it by its name) and the
  * amq.* ones. amq.rabbitmq.trace is internal, as in RabbitMQ.
  */
-export const PREDECLARED_EXCHANGES: ReadonlyArray<{ name: string; type: ExchangeType; internal: boolean }> = [
+export const PREDECLARED_EXCHANGES: readonly { name: string; type: ExchangeType; internal: boolean }[] = [
   { name: '', type: 'direct', internal: false },
   { name: 'amq.direct', type: 'direct', internal: false },
   { name: 'amq.fanout', type: 'fanout', internal: false },
