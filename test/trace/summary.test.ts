@@ -26,7 +26,7 @@ const REDELIVERED = /\(redelivered\)$/;
 /** Per actor, how many messages it printed as received: what the programs themselves saw. */
 function receivedByActor(run: CellRun): Record<string, number> {
   const counts: Record<string, number> = {};
-  for (const { actor, text } of run.logs) if (RECEIVED.test(text)) counts[actor] = (counts[actor] ?? 0) + 1;
+  for (const { actor, text } of run.logs) if (text.startsWith(' [x] Received ')) counts[actor] = (counts[actor] ?? 0) + 1;
   return counts;
 }
 
