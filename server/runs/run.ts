@@ -182,6 +182,8 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
       },
       sleep: (ms) => (abort.signal.aborted ? stoppedWait() : scenarioClock.sleep(ms, abort.signal)),
       async snapshot() {
+        // A stopped run's last snapshot is the runner's own, taken before its space goes.
+        if (abort.signal.aborted) return stoppedWait();
         if (space === undefined) return;
         recorder.add({ kind: 'state', ...(await space.snapshot()) });
       },
