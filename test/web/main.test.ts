@@ -101,6 +101,18 @@ describe('npm start', () => {
     expect(await workbook.exited).toBe(0);
   });
 
+  it('goes on serving, and stops on SIGTERM, once nobody reads its output', async () => {
+    const workbook = startWorkbookProcess({ PORT: '0', HOST: '127.0.0.1', BROKER_PORT: '0' });
+    const [, url] = await workbook.waitFor(/Warren is running: open (http:\/\/127\.0\.0\.1:\d+\/)/);
+    // As when the terminal is closed or `npm start | head` has had its lines: every later write fails.
+    workbook.child.stdout.destroy();
+    workbook.child.stderr.destroy();
+    expect((await fetch(`${url}api/lessons`)).status).toBe(200);
+    // Its goodbye line fails to be written; it stops all the same.
+    workbook.child.kill('SIGTERM');
+    expect(await workbook.exited).toBe(0);
+  });
+
   it('says which port is taken and how to pick another, and exits 1', async () => {
     const taken = createServer();
     blocker = taken;
