@@ -18,9 +18,6 @@ class StartupError extends Error {}
 async function main(): Promise<void> {
   // A fault in a run fails that run (the runner sees to it); any other is logged, and the workbook goes on serving.
   keepServingThroughFaults((line) => console.error(line));
-  // Once nobody reads the output (a closed terminal, `npm start | head`), a line written is a failed write: dropped,
-  // not a fault, whose logging would fail in turn, and again, with the workbook busy doing nothing else.
-  for (const output of [process.stdout, process.stderr]) output.on('error', () => {});
   const config = readConfig();
   const lessons = await loadCatalog();
   const broker = await openBroker(config);

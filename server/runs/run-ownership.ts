@@ -42,6 +42,9 @@ export function keepServingThroughFaults(log: (line: string) => void): void {
   };
   process.on('unhandledRejection', (reason) => heard(reason, 'rejection'));
   process.on('uncaughtException', (error) => heard(error, 'exception'));
+  // Once nobody reads the output (a closed terminal, `| head`), a line written is a failed write: dropped, not a
+  // fault, whose logging would fail in turn, and again, keeping the process busy doing nothing else.
+  for (const output of [process.stdout, process.stderr]) output.on('error', () => {});
 }
 
 /** The words of a fault for a log line. */

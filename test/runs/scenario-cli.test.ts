@@ -24,6 +24,23 @@ function scenario(...args: string[]): Promise<{ status: number | null; stdout: s
 }
 
 describe('npm run scenario', () => {
+  it('runs to its end and exits once nobody reads its output (`| head`)', async () => {
+    const child = spawn(TSX, ['server/cli/scenario.ts', '01-echo/slow', '--broker', 'embedded', '--lessons', FIXTURE_LESSONS], {
+      cwd: ROOT,
+      env: { ...process.env, AMQP_URL: '' },
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      // Like head -1: take the first output, then stop reading, so every later write fails.
+      await new Promise((resolve) => child.stdout.once('data', resolve));
+      child.stdout.destroy();
+      child.stderr.destroy();
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
   it('prints every trace event as a JSON line, then the summary', async () => {
     const { status, stdout, stderr } = await scenario(
       '01-echo/three-messages',
