@@ -129,6 +129,16 @@ export class Connection implements ChannelHost {
   private cleanedUp = false;
   private closeReason = 'client closed the socket';
 
+  /** The port of the client's end of the socket. */
+  get clientPort(): number | undefined {
+    return this.socket.remotePort;
+  }
+
+  /** Bytes read from the client so far; each chunk is handled as it is read. */
+  get bytesRead(): number {
+    return this.socket.bytesRead;
+  }
+
   constructor(
     private readonly socket: Socket,
     private readonly broker: Broker,

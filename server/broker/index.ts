@@ -67,6 +67,8 @@ export interface EmbeddedBroker {
    * are never read as frames, and do not count.
    */
   framesHandled(): number;
+  /** Bytes read (and handled) so far from the client connected from `port` on this machine; undefined if none is. */
+  bytesReadFrom(port: number): number | undefined;
   /** Closes every connection and stops listening. */
   close(): Promise<void>;
 }
@@ -98,6 +100,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Embedded
     memory: () => broker.memory.check(),
     setMemoryLimit: (bytes) => broker.memory.setLimit(bytes),
     framesHandled: () => broker.framesHandled,
+    bytesReadFrom: (port) => [...broker.connections].find((connection) => connection.clientPort === port)?.bytesRead,
     snapshot: (vhost = '/') => {
       const found = broker.vhosts.get(vhost);
       if (!found) throw new Error(`no vhost '${vhost}'; vhosts are: ${[...broker.vhosts.keys()].join(', ')}`);

@@ -16,6 +16,7 @@ import type { RunSpace } from './run-space.js';
 import { createRunVhosts, type RunVhosts, type SweepResult } from './run-vhosts.js';
 import { RUN_VHOST_PREFIX } from './vhost-owner.js';
 import type { TraceTopology } from './trace-topology.js';
+import type { BrokerReadCount } from '../tap/catch-up.js';
 
 /** The broker side of every run of one runner. */
 export interface RunBroker {
@@ -31,6 +32,8 @@ export interface RunBroker {
    * shared one). Once `signal` fires it stops waiting and rejects with RunStoppedError, having deleted whatever it made.
    */
   openSpace(runId: string, topology: TraceTopology, signal?: AbortSignal): Promise<RunSpace>;
+  /** How many bytes the broker has read from a connection, by its client's port, where the broker can say (in-process). */
+  readonly bytesReadFrom: BrokerReadCount | undefined;
   /** Adds the broker's own decisions about `vhost` to the trace; returns the function that stops it. */
   followDecisions(vhost: string, recorder: TraceRecorder): () => void;
   /** The URL an actor connects with: through the tap, into the run's vhost. */
@@ -64,6 +67,7 @@ export function createRunBroker(target: BrokerTarget, options: RunBrokerOptions)
       address,
       failureContext,
       observeRouting: false,
+      bytesReadFrom: (port) => embedded.bytesReadFrom(port),
       openSpace: async (runId) => openEmbeddedSpace(embedded, `${RUN_VHOST_PREFIX}${runId}`),
       followDecisions: (vhost, recorder) => followBrokerDecisions(embedded.events, vhost, recorder),
       actorUrl,
@@ -102,6 +106,7 @@ export function createRunBroker(target: BrokerTarget, options: RunBrokerOptions)
       return sharedVhost === undefined ? failureContext : { ...failureContext, sharedVhost };
     },
     observeRouting: true,
+    bytesReadFrom: undefined,
     async openSpace(runId, topology, signal) {
       await checkReachable(address.host, address.port);
       const found = await managed();

@@ -7,6 +7,7 @@
  */
 import amqp from 'amqplib';
 import type { ChannelModel } from 'amqplib';
+import { Socket } from 'node:net';
 import type { RunFailure, RunStatus, RunSummary, TraceEvent } from '../protocol/index.js';
 import type { Scenario, ScenarioContext } from '../scenario/index.js';
 import { startTap, type Tap } from '../tap/index.js';
@@ -185,6 +186,8 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
         // A stopped run's last snapshot is the runner's own, taken before its space goes.
         if (abort.signal.aborted) return stoppedWait();
         if (space === undefined) return;
+        // What the programs sent just before (a last ack, say) is counted in what the broker shows.
+        await openTap.catchUp(socketsOf(connections), broker.bytesReadFrom);
         recorder.add({ kind: 'state', ...(await space.snapshot()) });
       },
     };
@@ -347,4 +350,14 @@ async function settledWithin(promise: Promise<unknown>, ms: number): Promise<voi
     }),
   ]);
   clearTimeout(timer);
+}
+
+/** The sockets under the run's amqplib connections (amqplib keeps each as `connection.stream`, outside its types). */
+function socketsOf(models: Iterable<ChannelModel>): Socket[] {
+  const sockets: Socket[] = [];
+  for (const model of models) {
+    const stream: unknown = (model.connection as unknown as { stream?: unknown }).stream;
+    if (stream instanceof Socket) sockets.push(stream);
+  }
+  return sockets;
 }

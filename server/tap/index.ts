@@ -10,6 +10,7 @@
  */
 import { createServer, type Socket } from 'node:net';
 import type { TraceRecorder } from '../trace/recorder.js';
+import { catchUp, type BrokerReadCount } from './catch-up.js';
 import { createGate } from './gate.js';
 import { createRoutingObserver } from './routing-observer.js';
 import { TappedConnection } from './tapped-connection.js';
@@ -27,6 +28,12 @@ export interface Tap {
   step(): boolean;
   /** Frames waiting to be stepped or released. */
   readonly waiting: number;
+  /**
+   * Resolves once every byte the clients' sockets have written so far has passed through the tap (frames held
+   * at the gate excepted) and, where `brokerRead` can tell, been read by the broker: a snapshot taken then
+   * includes everything the programs did before it. Bounded: after two seconds it resolves anyway.
+   */
+  catchUp(clients: readonly Socket[], brokerRead?: BrokerReadCount): Promise<void>;
   /** Closes the listener and every proxied connection. */
   close(): Promise<void>;
 }
@@ -82,6 +89,7 @@ export async function startTap(options: TapOptions): Promise<Tap> {
     get waiting() {
       return gate.waiting;
     },
+    catchUp: (clients, brokerRead) => catchUp(() => connections, clients, brokerRead),
     async close() {
       const closing = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const connection of connections) connection.destroy('the tap was closed');

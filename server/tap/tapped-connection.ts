@@ -100,6 +100,30 @@ export class TappedConnection implements ObservedConnection {
     }
   }
 
+  /** The port of the client's own socket: how the client's end names this connection. */
+  get clientPort(): number | undefined {
+    return this.client.remotePort;
+  }
+
+  /** The port of the tap's socket to the broker: how the broker's end names this connection. */
+  get upstreamPort(): number | undefined {
+    return this.upstream.localPort;
+  }
+
+  /** Bytes written towards the broker so far, including any still in the socket's buffer. */
+  get bytesToBroker(): number {
+    return this.upstream.bytesWritten;
+  }
+
+  /**
+   * Whether the client's first `bytes` bytes have been read and handed to the broker's socket, except
+   * frames the gate holds (those wait for the learner, not for the network).
+   */
+  hasPassedOn(bytes: number): boolean {
+    if (this.client.bytesRead < bytes) return false;
+    return (this.toBroker.heldBytes === 0 || this.context.gate.holding) && this.upstream.writableLength === 0;
+  }
+
   /** Closes both sockets at once, without waiting for held frames. */
   destroy(reason: string): void {
     this.lastError ??= new Error(reason);
