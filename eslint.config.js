@@ -33,8 +33,6 @@ export default defineConfig(
       ],
       // An async function that does not await still turns a throw into a rejection, which Promise-returning interfaces rely on.
       '@typescript-eslint/require-await': 'off',
-      // Off until every index access is checked (noUncheckedIndexedAccess).
-      '@typescript-eslint/no-non-null-assertion': 'off',
       // It asks for the `!` that no-non-null-assertion forbids: a value that may be absent is checked instead.
       '@typescript-eslint/non-nullable-type-assertion-style': 'off',
     },

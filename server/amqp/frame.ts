@@ -114,18 +114,18 @@ export class FrameReader {
   /** Returns the next complete frame, or null if more bytes are needed. Throws FrameError on a malformed frame. */
   next(): Frame | null {
     if (this.available < FRAME_HEADER_SIZE) return null;
-    const head = this.chunks[0]!;
+    const head = this.oldestChunk();
     let type: number;
     let channel: number;
     let size: number;
     if (head.length - this.headOffset >= FRAME_HEADER_SIZE) {
       const o = this.headOffset;
-      type = head[o]!;
-      channel = (head[o + 1]! << 8) | head[o + 2]!;
+      type = head.readUInt8(o);
+      channel = head.readUInt16BE(o + 1);
       size = head.readUInt32BE(o + 3);
     } else {
       const header = this.peek(FRAME_HEADER_SIZE);
-      type = header[0]!;
+      type = header.readUInt8(0);
       channel = header.readUInt16BE(1);
       size = header.readUInt32BE(3);
     }
@@ -144,7 +144,7 @@ export class FrameReader {
     const total = size + FRAME_OVERHEAD;
     if (this.available < total) return null;
     const frame = this.take(total);
-    const end = frame[total - 1]!;
+    const end = frame.readUInt8(total - 1);
     if (end !== FRAME_END) {
       throw new FrameError(
         FRAME_ERROR,
@@ -167,9 +167,16 @@ export class FrameReader {
     return out;
   }
 
+  /** The oldest chunk with unread bytes; callers have checked that enough bytes are available. */
+  private oldestChunk(): Buffer {
+    const chunk = this.chunks[0];
+    if (chunk === undefined) throw new Error('FrameReader: bytes were counted as available but no chunk holds them');
+    return chunk;
+  }
+
   /** Consumes n unread bytes (n <= available), as a view when they sit in one chunk. */
   private take(n: number): Buffer {
-    const head = this.chunks[0]!;
+    const head = this.oldestChunk();
     const start = this.headOffset;
     this.available -= n;
     if (head.length - start >= n) {
@@ -183,7 +190,7 @@ export class FrameReader {
     const out = Buffer.allocUnsafe(n);
     let filled = 0;
     while (filled < n) {
-      const chunk = this.chunks[0]!;
+      const chunk = this.oldestChunk();
       const from = this.headOffset;
       const count = Math.min(chunk.length - from, n - filled);
       chunk.copy(out, filled, from, from + count);

@@ -85,21 +85,23 @@ const NUMBER_RULES: Record<string, { check: (v: string) => string; expected: str
   },
 };
 
+/** Bit fields that share one octet: one to eight of them. */
+type BitGroup = [FieldSpec, ...FieldSpec[]];
+
 /** Groups consecutive bit fields, since they share octets (at most 8 per octet). */
-function layout(fields: readonly FieldSpec[]): (FieldSpec | FieldSpec[])[] {
-  const groups: (FieldSpec | FieldSpec[])[] = [];
-  let bits: FieldSpec[] | null = null;
+function layout(fields: readonly FieldSpec[]): (FieldSpec | BitGroup)[] {
+  const groups: (FieldSpec | BitGroup)[] = [];
+  let bits: BitGroup | null = null;
   for (const field of fields) {
     if (field.type !== 'bit') {
       bits = null;
       groups.push(field);
-      continue;
-    }
-    if (bits === null || bits.length === 8) {
-      bits = [];
+    } else if (bits === null || bits.length === 8) {
+      bits = [field];
       groups.push(bits);
+    } else {
+      bits.push(field);
     }
-    bits.push(field);
   }
   return groups;
 }
@@ -111,7 +113,7 @@ function decoderSource(spec: MethodSpec): string {
     `if (o + ${count} > end) throw e.truncated(${JSON.stringify(field.name)}, ${count}, end - o);`;
   for (const group of layout(spec.fields)) {
     if (Array.isArray(group)) {
-      lines.push(need(group[0]!, '1'), 'bits = buf[o]; o += 1;');
+      lines.push(need(group[0], '1'), 'bits = buf[o]; o += 1;');
       group.forEach((field, bit) => lines.push(`const v${indexOf(field)} = (bits & ${1 << bit}) !== 0;`));
       continue;
     }
@@ -343,8 +345,8 @@ export function decodeMethod(payload: Buffer, tableOptions?: DecodeTableOptions)
   if (payload.length < 4) {
     throw new CodecError(SYNTAX_ERROR, `method frame payload is ${payload.length} bytes; it needs at least 4 for the class and method ids`);
   }
-  const classId = (payload[0]! << 8) | payload[1]!;
-  const methodId = (payload[2]! << 8) | payload[3]!;
+  const classId = payload.readUInt16BE(0);
+  const methodId = payload.readUInt16BE(2);
   const compiled = byId.get(classId * 0x10000 + methodId);
   if (compiled === undefined) {
     const known = className(classId);

@@ -76,13 +76,12 @@ export function decodeContentHeader(payload: Buffer, tableOptions?: DecodeTableO
     return { classId, weight, bodySize, properties };
   }
   const target = properties as Record<string, unknown>;
-  for (let i = 0; i < BASIC_PROPERTIES.length; i++) {
+  for (const [i, { name, type }] of BASIC_PROPERTIES.entries()) {
     if ((flags & (FIRST_FLAG >>> i)) === 0) continue;
-    const { name, type } = BASIC_PROPERTIES[i]!;
     switch (type) {
       case 'shortstr': {
         if (o + 1 > end) throw headerError(`property '${name}' needs 1 byte but none are left`);
-        const stringEnd = o + 1 + payload[o]!;
+        const stringEnd = o + 1 + payload.readUInt8(o);
         if (stringEnd > end) throw headerError(`property '${name}' needs ${stringEnd - o} bytes but only ${end - o} are left`);
         target[name] = readUtf8(payload, o + 1, stringEnd);
         o = stringEnd;
@@ -90,7 +89,7 @@ export function decodeContentHeader(payload: Buffer, tableOptions?: DecodeTableO
       }
       case 'octet':
         if (o + 1 > end) throw headerError(`property '${name}' needs 1 byte but none are left`);
-        target[name] = payload[o]!;
+        target[name] = payload.readUInt8(o);
         o += 1;
         break;
       case 'timestamp':
@@ -143,8 +142,7 @@ export function encodeContentHeader(
   const given = properties as Record<string, unknown>;
   let flags = 0;
   let size = FRAME_OVERHEAD + FIXED_HEADER_SIZE;
-  for (let i = 0; i < BASIC_PROPERTIES.length; i++) {
-    const { name, type } = BASIC_PROPERTIES[i]!;
+  for (const [i, { name, type }] of BASIC_PROPERTIES.entries()) {
     const value = given[name];
     if (value === undefined || value === null) continue;
     flags |= FIRST_FLAG >>> i;
@@ -189,15 +187,17 @@ export function encodeContentHeader(
   writeUInt64(frame, 11, bodySize);
   frame.writeUInt16BE(flags, 19);
   let o = 21;
-  for (let i = 0; i < BASIC_PROPERTIES.length; i++) {
+  for (const [i, { name, type }] of BASIC_PROPERTIES.entries()) {
     if ((flags & (FIRST_FLAG >>> i)) === 0) continue;
-    const { name, type } = BASIC_PROPERTIES[i]!;
     const value = given[name];
     switch (type) {
-      case 'shortstr':
-        frame[o] = stringLengths[i]!;
-        o = writeUtf8(frame, o + 1, value as string, stringLengths[i]!);
+      case 'shortstr': {
+        // Measured while sizing the frame.
+        const length = stringLengths[i] ?? utf8Length(value as string);
+        frame[o] = length;
+        o = writeUtf8(frame, o + 1, value as string, length);
         break;
+      }
       case 'octet':
         frame[o++] = value as number;
         break;

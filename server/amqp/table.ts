@@ -456,7 +456,9 @@ function writeNumber(writer: ByteWriter, tag: number, value: unknown): void {
 }
 
 function checkInteger(tag: number, value: unknown): void {
-  const [min, max, name] = INTEGER_RANGES[tag]!;
+  const range = INTEGER_RANGES[tag];
+  if (range === undefined) throw new TypeError(`field type tag ${tag} is not an integer type`);
+  const [min, max, name] = range;
   const wide = tag === TAG.int64 || tag === TAG.timestamp;
   const isInteger = typeof value === 'number' ? Number.isInteger(value) : wide && typeof value === 'bigint';
   if (!isInteger || (value as number) < min || (value as number) > max) {
@@ -542,7 +544,7 @@ function readEntries(cursor: Cursor, end: number, depth: number): FieldTable {
   const table: FieldTable = {};
   const buf = cursor.buf;
   while (cursor.pos < end) {
-    const keyEnd = cursor.pos + 1 + buf[cursor.pos]!;
+    const keyEnd = cursor.pos + 1 + buf.readUInt8(cursor.pos);
     if (keyEnd > end) throw new TableProblem(`key says it is ${buf[cursor.pos]} bytes long but only ${end - cursor.pos - 1} are left`);
     const key = readUtf8(buf, cursor.pos + 1, keyEnd);
     cursor.pos = keyEnd;
@@ -583,7 +585,7 @@ function keepType(cursor: Cursor, tag: number, type: NumericTypeName, value: num
 function readValue(cursor: Cursor, end: number, depth: number): FieldValue {
   need(cursor, 1, end, 'type tag');
   const buf = cursor.buf;
-  const tag = buf[cursor.pos++]!;
+  const tag = buf.readUInt8(cursor.pos++);
   const o = cursor.pos;
   switch (tag) {
     case TAG.longstr: {
@@ -612,7 +614,7 @@ function readValue(cursor: Cursor, end: number, depth: number): FieldValue {
     case TAG.uint8:
       need(cursor, 1, end, 'uint8');
       cursor.pos += 1;
-      return keepType(cursor, tag, 'uint8', buf[o]!);
+      return keepType(cursor, tag, 'uint8', buf.readUInt8(o));
     case TAG.int16:
       need(cursor, 2, end, 'int16');
       cursor.pos += 2;
@@ -644,7 +646,7 @@ function readValue(cursor: Cursor, end: number, depth: number): FieldValue {
     case TAG.decimal:
       need(cursor, 5, end, 'decimal');
       cursor.pos += 5;
-      return { '!': 'decimal', value: { places: buf[o]!, digits: buf.readUInt32BE(o + 1) } };
+      return { '!': 'decimal', value: { places: buf.readUInt8(o), digits: buf.readUInt32BE(o + 1) } };
     case TAG.timestamp: {
       need(cursor, 8, end, 'timestamp');
       cursor.pos += 8;

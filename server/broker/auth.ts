@@ -22,9 +22,12 @@ export type Credentials = { username: string; password: string } | { problem: st
 /** Reads the username and password from a PLAIN or AMQPLAIN response. */
 export function readCredentials(mechanism: string, response: Buffer): Credentials {
   if (mechanism === 'PLAIN') {
-    const parts = response.toString('utf8').split('\0');
-    if (parts.length !== 3) return { problem: `response ${JSON.stringify(response.toString('latin1'))} invalid` };
-    return { username: parts[1]!, password: parts[2]! };
+    // authzid NUL authcid NUL password: exactly three parts.
+    const [, username, password, ...extra] = response.toString('utf8').split('\0');
+    if (username === undefined || password === undefined || extra.length > 0) {
+      return { problem: `response ${JSON.stringify(response.toString('latin1'))} invalid` };
+    }
+    return { username, password };
   }
   let table: FieldTable;
   try {

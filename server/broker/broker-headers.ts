@@ -24,7 +24,7 @@ export function timestampNow(): FieldValue {
 /** The table with its keys in sorted order. */
 export function sortedTable(table: FieldTable): FieldTable {
   const sorted: FieldTable = {};
-  for (const key of Object.keys(table).sort()) sorted[key] = table[key]!;
+  for (const [key, value] of Object.entries(table).sort(([a], [b]) => (a < b ? -1 : 1))) sorted[key] = value;
   return sorted;
 }
 

@@ -165,7 +165,8 @@ export class Connection implements ChannelHost {
 
   /** The virtual host opened by connection.open (channels only exist after it). */
   get vhost(): VirtualHost {
-    return this.openedVhost!;
+    if (this.openedVhost === undefined) throw new Error('no virtual host is open: channels exist only after connection.open');
+    return this.openedVhost;
   }
 
   /** The broker's event emitter. */

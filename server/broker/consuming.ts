@@ -298,9 +298,9 @@ export class Consuming implements ConsumerChannel, DirectReplyTarget {
 
   /** Frees the deliveries' prefetch slots, then acks, requeues or discards their messages. */
   private release(deliveries: Delivery[], kind: PendingSettlement['kind'], reason: 'nack' | 'recover' | 'channel-closed'): void {
-    if (deliveries.length === 1) {
+    const [delivery] = deliveries;
+    if (deliveries.length === 1 && delivery !== undefined) {
       // The common case (one ack per message) without the grouping below.
-      const delivery = deliveries[0]!;
       this.freeSlot(delivery);
       if (kind === 'ack') delivery.queue.settle(1);
       else if (kind === 'requeue') delivery.queue.requeue([delivery.message], reason === 'nack' ? 'nack' : reason);

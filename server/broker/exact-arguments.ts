@@ -17,6 +17,6 @@ const SHORT_STRINGS_BEFORE_TABLE = {
 /** The method's arguments table decoded with wire types kept. */
 export function exactArguments(payload: Buffer, method: keyof typeof SHORT_STRINGS_BEFORE_TABLE): FieldTable {
   let offset = 4 + 2;
-  for (let i = 0; i < SHORT_STRINGS_BEFORE_TABLE[method]; i++) offset += 1 + payload[offset]!;
+  for (let i = 0; i < SHORT_STRINGS_BEFORE_TABLE[method]; i++) offset += 1 + payload.readUInt8(offset);
   return decodeTable(payload, offset + 1, { exact: true }).value;
 }

@@ -126,8 +126,14 @@ function equalPlain(a: unknown, b: unknown): boolean {
     if (typeof b !== 'object' || b === null || Array.isArray(b) || Buffer.isBuffer(b)) return false;
     const left = a as FieldTable;
     const right = b as FieldTable;
-    const keys = Object.keys(left);
-    return keys.length === Object.keys(right).length && keys.every((key) => key in right && fieldValuesEqual(left[key]!, right[key]!));
+    const entries = Object.entries(left);
+    return (
+      entries.length === Object.keys(right).length &&
+      entries.every(([key, value]) => {
+        const other = Object.hasOwn(right, key) ? right[key] : undefined;
+        return other !== undefined && fieldValuesEqual(value, other);
+      })
+    );
   }
   return a === b;
 }
@@ -148,8 +154,8 @@ export function formatFieldValue(value: FieldValue): string {
 
 /** A stable text form of a table, used to tell bindings apart by their arguments. */
 export function tableKey(table: FieldTable): string {
-  const keys = Object.keys(table).sort();
-  return keys.length === 0 ? '' : JSON.stringify(keys.map((key) => [key, fieldTypeClass(table[key]!), formatFieldValue(table[key]!)]));
+  const entries = Object.entries(table).sort(([a], [b]) => (a < b ? -1 : 1));
+  return entries.length === 0 ? '' : JSON.stringify(entries.map(([key, value]) => [key, fieldTypeClass(value), formatFieldValue(value)]));
 }
 
 /** A table with every `{ '!': type }` wrapper removed, for showing to people. */

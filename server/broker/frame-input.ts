@@ -61,8 +61,8 @@ export class FrameInput {
     let offset = 0;
     const length = data.length;
     while (!this.stopped && !this.paused && length - offset >= FRAME_HEADER_SIZE) {
-      const type = data[offset]!;
-      const channel = (data[offset + 1]! << 8) | data[offset + 2]!;
+      const type = data.readUInt8(offset);
+      const channel = data.readUInt16BE(offset + 1);
       const size = data.readUInt32BE(offset + 3);
       if (this.frameMax !== 0 && size > this.frameMax) {
         throw new FrameSyncLost(`type ${type}, all octets = <<>>: {frame_too_large,${size},${this.frameMax - EMPTY_FRAME_SIZE}}`);

@@ -162,8 +162,9 @@ export class FrameOutput {
     if (chunks.length > 0) {
       this.full = [];
       this.fullBytes = 0;
-      if (chunks.length === 1) {
-        this.socket.write(chunks[0]!);
+      const [only] = chunks;
+      if (chunks.length === 1 && only !== undefined) {
+        this.socket.write(only);
       } else {
         this.socket.cork();
         for (const chunk of chunks) this.socket.write(chunk);

@@ -129,8 +129,8 @@ export class Message {
     const flags = this.propertyFlags();
     if ((flags & PropertyFlag.headers) === 0) return -1;
     let at = this.offset + FIRST_PROPERTY_OFFSET;
-    if (flags & CONTENT_TYPE_FLAG) at += 1 + this.data[at]!;
-    if (flags & CONTENT_ENCODING_FLAG) at += 1 + this.data[at]!;
+    if (flags & CONTENT_TYPE_FLAG) at += 1 + this.data.readUInt8(at);
+    if (flags & CONTENT_ENCODING_FLAG) at += 1 + this.data.readUInt8(at);
     return at;
   }
 }

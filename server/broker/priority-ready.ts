@@ -29,14 +29,14 @@ export class PriorityReady {
 
   /** Adds a message behind the others of its priority. */
   push(message: Message): void {
-    this.levels[messagePriority(message, this.maxPriority)]!.push(message);
+    this.level(messagePriority(message, this.maxPriority)).push(message);
     this.size++;
   }
 
   /** Takes the oldest message of the highest priority present. */
   shift(): Message | undefined {
     for (let priority = this.maxPriority; priority >= 0; priority--) {
-      const level = this.levels[priority]!;
+      const level = this.level(priority);
       if (level.length > 0) {
         this.size--;
         return level.shift();
@@ -48,7 +48,7 @@ export class PriorityReady {
   /** The message shift() would take. */
   peek(): Message | undefined {
     for (let priority = this.maxPriority; priority >= 0; priority--) {
-      const head = this.levels[priority]!.peek();
+      const head = this.level(priority).peek();
       if (head !== undefined) return head;
     }
     return undefined;
@@ -56,7 +56,9 @@ export class PriorityReady {
 
   /** The line of one priority, for putting requeued messages back in place; the caller keeps the count right. */
   level(priority: number): Deque<Message> {
-    return this.levels[priority]!;
+    const level = this.levels[priority];
+    if (level === undefined) throw new RangeError(`priority ${priority} is outside 0..${this.maxPriority}`);
+    return level;
   }
 
   /** Adjusts the count after messages were put into a level directly. */
@@ -75,7 +77,7 @@ export class PriorityReady {
   /** Everything in delivery order, as a new array. */
   toArray(): Message[] {
     const all: Message[] = [];
-    for (let priority = this.maxPriority; priority >= 0; priority--) all.push(...this.levels[priority]!.toArray());
+    for (let priority = this.maxPriority; priority >= 0; priority--) all.push(...this.level(priority).toArray());
     return all;
   }
 }

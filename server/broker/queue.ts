@@ -218,8 +218,8 @@ export class Queue implements BindingDestination {
 
   /** Adds a consumer and starts delivering to it. */
   addConsumer(consumer: Consumer): void {
-    let at = this.consumers.length;
-    while (at > 0 && this.consumers[at - 1]!.priority < consumer.priority) at--;
+    // After every consumer of the same or a higher priority.
+    const at = this.consumers.findLastIndex((other) => other.priority >= consumer.priority) + 1;
     this.consumers.splice(at, 0, consumer);
     this.hadConsumers = true;
     this.stopIdleTimer();
@@ -288,10 +288,11 @@ export class Queue implements BindingDestination {
     const { maxLength, maxLengthBytes } = this.settings;
     let dropped: Message[] | undefined;
     while (
-      this.ready.length > 0 &&
-      ((maxLength !== undefined && this.ready.length > maxLength) || (maxLengthBytes !== undefined && this.readyBytes > maxLengthBytes))
+      (maxLength !== undefined && this.ready.length > maxLength) ||
+      (maxLengthBytes !== undefined && this.readyBytes > maxLengthBytes)
     ) {
-      const head = this.ready.shift()!;
+      const head = this.ready.shift();
+      if (head === undefined) break;
       this.uncountReady(head);
       (dropped ??= []).push(head);
     }
@@ -326,8 +327,8 @@ export class Queue implements BindingDestination {
     const consumers = this.consumers;
     const candidates = this.settings.singleActiveConsumer ? Math.min(1, consumers.length) : consumers.length;
     for (let i = 0; i < candidates; i++) {
-      const consumer = consumers[i]!;
-      if (consumer.channel.canDeliver(consumer)) return consumer;
+      const consumer = consumers[i];
+      if (consumer?.channel.canDeliver(consumer)) return consumer;
     }
     return undefined;
   }
@@ -347,8 +348,8 @@ export class Queue implements BindingDestination {
     if (consumers.length < 2 || this.settings.singleActiveConsumer) return;
     const at = consumers.indexOf(consumer);
     let end = at;
-    while (end + 1 < consumers.length && consumers[end + 1]!.priority === consumer.priority) {
-      consumers[end] = consumers[end + 1]!;
+    for (let next = consumers[end + 1]; next?.priority === consumer.priority; next = consumers[end + 1]) {
+      consumers[end] = next;
       end++;
     }
     consumers[end] = consumer;
@@ -438,11 +439,15 @@ function clampDelay(ms: number): number {
  * ready message and simply go in front.
  */
 function mergeAtFront(ready: Deque<Message>, returning: Message[]): void {
-  const newest = returning[returning.length - 1]!.seq;
+  const newest = returning.at(-1)?.seq;
+  if (newest === undefined) return;
   const older: Message[] = [];
-  while (ready.length > 0 && ready.peek()!.seq < newest) older.push(ready.shift()!);
+  for (let head = ready.peek(); head !== undefined && head.seq < newest; head = ready.peek()) {
+    older.push(head);
+    ready.shift();
+  }
   const merged = older.length === 0 ? returning : mergeBySeq(returning, older);
-  for (let i = merged.length - 1; i >= 0; i--) ready.unshift(merged[i]!);
+  for (const message of merged.toReversed()) ready.unshift(message);
 }
 
 /** Merges two lists already sorted by seq. */
@@ -450,8 +455,17 @@ function mergeBySeq(a: Message[], b: Message[]): Message[] {
   const out: Message[] = [];
   let i = 0;
   let j = 0;
-  while (i < a.length && j < b.length) out.push(a[i]!.seq <= b[j]!.seq ? a[i++]! : b[j++]!);
-  while (i < a.length) out.push(a[i++]!);
-  while (j < b.length) out.push(b[j++]!);
-  return out;
+  for (;;) {
+    const left = a[i];
+    const right = b[j];
+    if (left === undefined) return out.concat(b.slice(j));
+    if (right === undefined) return out.concat(a.slice(i));
+    if (left.seq <= right.seq) {
+      out.push(left);
+      i++;
+    } else {
+      out.push(right);
+      j++;
+    }
+  }
 }

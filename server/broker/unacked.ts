@@ -60,14 +60,15 @@ export class UnackedMessages {
     if (index < 0) return undefined;
     let taken: Delivery[];
     if (!multiple) {
-      const delivery = this.deliveries.at(index)!;
+      const delivery = this.deliveries.at(index);
+      if (delivery === undefined) return undefined;
       delivery.settled = true;
       taken = [delivery];
     } else {
       taken = [];
       for (let i = 0; i <= index; i++) {
-        const delivery = this.deliveries.at(i)!;
-        if (delivery.settled) continue;
+        const delivery = this.deliveries.at(i);
+        if (delivery === undefined || delivery.settled) continue;
         delivery.settled = true;
         taken.push(delivery);
       }
@@ -106,7 +107,8 @@ export class UnackedMessages {
     let high = this.deliveries.length - 1;
     while (low <= high) {
       const middle = (low + high) >>> 1;
-      const delivery = this.deliveries.at(middle)!;
+      const delivery = this.deliveries.at(middle);
+      if (delivery === undefined) return -1;
       if (delivery.tag === tag) return delivery.settled ? -1 : middle;
       if (delivery.tag < tag) low = middle + 1;
       else high = middle - 1;
@@ -116,8 +118,8 @@ export class UnackedMessages {
 
   private compact(): void {
     const deliveries = this.deliveries;
-    while (deliveries.length > 0 && deliveries.peek()!.settled) deliveries.shift();
-    while (deliveries.length > 0 && deliveries.peekBack()!.settled) deliveries.pop();
+    while (deliveries.peek()?.settled) deliveries.shift();
+    while (deliveries.peekBack()?.settled) deliveries.pop();
     if (deliveries.length > 64 && deliveries.length > this.live * 4) {
       const keep = deliveries.drain().filter((delivery) => !delivery.settled);
       for (const delivery of keep) deliveries.push(delivery);

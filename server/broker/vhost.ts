@@ -131,7 +131,9 @@ export class VirtualHost implements QueueHost {
     for (const { name: exchangeName, type, internal } of PREDECLARED_EXCHANGES) {
       this.exchanges.set(exchangeName, createExchange(exchangeName, type, { durable: true, autoDelete: false, internal, arguments: {} }));
     }
-    this.defaultExchange = this.exchanges.get('')!;
+    const defaultExchange = this.exchanges.get('');
+    if (defaultExchange === undefined) throw new Error('the predeclared exchanges must include the default exchange');
+    this.defaultExchange = defaultExchange;
   }
 
   // ------------------------------------------------------------ exchanges
@@ -357,8 +359,8 @@ export class VirtualHost implements QueueHost {
     const queues = this.routedQueues();
     const routedEvent = recording && queues.length > 0 ? this.routedEvent(exchange.name, message.routingKey, queues) : undefined;
     let result = queues.length > 0 ? Routed.SOME : 0;
-    for (let i = 0; i < queues.length; i++) {
-      if (!queues[i]!.accept(i === 0 ? message : message.copy(), messageTtl)) result |= Routed.REJECTED;
+    for (const [i, queue] of queues.entries()) {
+      if (!queue.accept(i === 0 ? message : message.copy(), messageTtl)) result |= Routed.REJECTED;
     }
     if (routedEvent !== undefined) this.events.emit('routed', routedEvent);
     return result;
@@ -401,8 +403,10 @@ export class VirtualHost implements QueueHost {
       exchange.route(this.input, collector);
     }
     let reachedQueue = false;
-    for (let i = start; i < collector.destinations.length; i++) {
-      const destination = collector.destinations[i]!;
+    // The loop also visits the destinations it adds.
+    for (let i = start; ; i++) {
+      const destination = collector.destinations[i];
+      if (destination === undefined) break;
       if (destination instanceof Exchange) destination.route(this.input, collector);
       else reachedQueue = true;
     }

@@ -24,7 +24,7 @@ export class ByteQueue {
 
   /** The first byte waiting, or undefined when none is. */
   peekByte(): number | undefined {
-    return this.available === 0 ? undefined : this.chunks[0]![this.headOffset];
+    return this.available === 0 ? undefined : this.chunks[0]?.[this.headOffset];
   }
 
   /** Removes the next n bytes (n <= length) and appends them to `into` as views of the received chunks. */
@@ -33,7 +33,8 @@ export class ByteQueue {
     this.available -= n;
     let left = n;
     while (left > 0) {
-      const chunk = this.chunks[0]!;
+      const chunk = this.chunks[0];
+      if (chunk === undefined) throw new Error('bytes were counted as waiting but no chunk holds them');
       const from = this.headOffset;
       const count = Math.min(chunk.length - from, left);
       appendView(into, chunk, from, from + count);

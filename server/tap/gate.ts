@@ -38,8 +38,8 @@ export function createGate(): Gate {
   let head = 0;
 
   function takeOldest(): HeldUnit | undefined {
-    if (head >= queue.length) return undefined;
-    const unit = queue[head]!;
+    const unit = queue[head];
+    if (unit === undefined) return undefined;
     head += 1;
     if (head === queue.length) {
       queue = [];

@@ -127,9 +127,9 @@ function readableText(bytes: Buffer, cut: boolean): string {
 function completeUtf8Length(bytes: Buffer): number {
   let start = bytes.length - 1;
   // Walk back over at most three continuation bytes (10xxxxxx) to the byte that starts the last character.
-  while (start >= 0 && bytes.length - start <= 4 && (bytes[start]! & 0xc0) === 0x80) start -= 1;
+  while (start >= 0 && bytes.length - start <= 4 && (bytes.readUInt8(start) & 0xc0) === 0x80) start -= 1;
   if (start < 0) return bytes.length;
-  const lead = bytes[start]!;
+  const lead = bytes.readUInt8(start);
   const needed = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
   return bytes.length - start < needed ? start : bytes.length;
 }

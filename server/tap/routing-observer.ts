@@ -150,8 +150,8 @@ export function createRoutingObserver(): RoutingObserver {
   function removeConsumer(state: ConnectionState, channel: number, tag: string): void {
     const consumers = state.consumers.get(channel);
     const queue = consumers?.get(tag);
-    if (queue === undefined) return;
-    consumers!.delete(tag);
+    if (consumers === undefined || queue === undefined) return;
+    consumers.delete(tag);
     topologyOf(state.vhost).consumerRemoved(queue);
   }
 

@@ -173,7 +173,8 @@ export class TappedConnection implements ObservedConnection {
   private write(direction: Direction, raw: Buffer[]): void {
     const { target } = direction;
     if (raw.length === 0 || target.destroyed || target.writableEnded) return;
-    const roomLeft = target.write(raw.length === 1 ? raw[0]! : Buffer.concat(raw));
+    const [only] = raw;
+    const roomLeft = target.write(raw.length === 1 && only !== undefined ? only : Buffer.concat(raw));
     if (!roomLeft && !direction.waitingForDrain) {
       direction.waitingForDrain = true;
       target.once('drain', () => {

@@ -80,8 +80,8 @@ export function createSummaryCounter(): SummaryCounter {
       outstanding.splice(at, 1);
       return 1;
     }
-    let upTo = 0;
-    while (upTo < outstanding.length && (tag === 0 || outstanding[upTo]! <= tag)) upTo += 1;
+    const firstLater = tag === 0 ? -1 : outstanding.findIndex((pending) => pending > tag);
+    const upTo = firstLater < 0 ? outstanding.length : firstLater;
     outstanding.splice(0, upTo);
     return upTo;
   }
@@ -93,7 +93,7 @@ export function createSummaryCounter(): SummaryCounter {
     requeued += acks.outstanding.length;
     acks.outstanding.length = 0;
     acks.closing = true;
-    if (done) actors.get(actor)!.delete(channel);
+    if (done) actors.get(actor)?.delete(channel);
   }
 
   function closeConnection(actor: string, done: boolean): void {

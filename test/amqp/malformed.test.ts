@@ -17,6 +17,7 @@ import {
 } from '../../server/amqp/index.js';
 import type { BasicProperties, FieldTable, MethodName } from '../../server/amqp/index.js';
 import { sampleArguments } from './samples.js';
+import { present } from '../support/present.js';
 
 const payloadOf = (frame: Buffer) => frame.subarray(7, frame.length - 1);
 
@@ -44,7 +45,7 @@ describe('decodeMethod on malformed payloads', () => {
         const error = codecError(() => decodeMethod(payload.subarray(0, length)));
         expect(error.code, `${name} cut to ${length}`).toBe(502);
         expect(error.message).toMatch(new RegExp(`^${name.replace('.', '\\.')}: field '\\w+'`));
-        const spec = allMethodSpecs().find((s) => s.name === name)!;
+        const spec = present(allMethodSpecs().find((s) => s.name === name));
         expect([error.classId, error.methodId]).toEqual([spec.classId, spec.methodId]);
       }
     }
@@ -96,7 +97,7 @@ describe('decodeMethod on malformed payloads', () => {
     let decoded = 0;
     let refused = 0;
     for (let round = 0; round < 5000; round++) {
-      const { payload } = PAYLOADS[random(PAYLOADS.length)]!;
+      const { payload } = present(PAYLOADS[random(PAYLOADS.length)]);
       const mutated = Buffer.from(payload);
       const edits = 1 + random(4);
       for (let i = 0; i < edits && mutated.length > 0; i++) {

@@ -23,6 +23,7 @@ import {
   PROTOCOL_HEADER,
 } from '../../server/amqp/index.js';
 import type { BasicProperties, DecodedMethod, FieldTable, Frame } from '../../server/amqp/index.js';
+import { present } from '../support/present.js';
 
 const url = new URL(process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672');
 const FRAME_MAX = 4096;
@@ -81,7 +82,7 @@ class RawConnection {
     if (this.waiting === null || this.frames.length === 0) return;
     const waiting = this.waiting;
     this.waiting = null;
-    waiting(this.frames.shift()!);
+    waiting(present(this.frames.shift()));
   }
 }
 

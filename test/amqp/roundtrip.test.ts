@@ -23,6 +23,7 @@ import {
 } from '../../server/amqp/index.js';
 import type { Frame, FieldTable, FieldValue } from '../../server/amqp/index.js';
 import { sampleArguments } from './samples.js';
+import { present } from '../support/present.js';
 
 function readAll(bytes: Buffer, maxFrameSize = 0): Frame[] {
   const reader = new FrameReader({ maxFrameSize });
@@ -39,9 +40,9 @@ describe('every method survives encode -> FrameReader -> decode', () => {
       for (const { fields } of sampleArguments(spec)) {
         const [frame, ...rest] = readAll(encodeMethod(513, spec.name, fields as never));
         expect(rest).toEqual([]);
-        expect(frame!.type).toBe(FRAME_METHOD);
-        expect(frame!.channel).toBe(513);
-        const decoded = decodeMethod(frame!.payload);
+        expect(frame?.type).toBe(FRAME_METHOD);
+        expect(frame?.channel).toBe(513);
+        const decoded = decodeMethod(present(frame).payload);
         expect(decoded).toEqual({ name: spec.name, classId: spec.classId, methodId: spec.methodId, fields });
         expect(methodEncoder(spec.name)(513, decoded.fields as never).equals(encodeMethod(513, spec.name, fields as never))).toBe(true);
       }
@@ -60,8 +61,8 @@ describe('content', () => {
     ]);
     const frames = readAll(stream, frameMax);
     expect(frames.map((f) => f.type)).toEqual([FRAME_METHOD, FRAME_HEADER, FRAME_BODY, FRAME_BODY, FRAME_BODY]);
-    expect(decodeMethod(frames[0]!.payload).name).toBe('basic.publish');
-    expect(decodeContentHeader(frames[1]!.payload)).toEqual({
+    expect(decodeMethod(present(frames[0]).payload).name).toBe('basic.publish');
+    expect(decodeContentHeader(present(frames[1]).payload)).toEqual({
       classId: 60,
       weight: 0,
       bodySize: 10_000,
@@ -95,7 +96,12 @@ describe('content', () => {
 
   it('content headers carry other class ids and large body sizes', () => {
     const [frame] = readAll(encodeContentHeader(2, 2 ** 50 + 1, { priority: 1 }, 61));
-    expect(decodeContentHeader(frame!.payload)).toEqual({ classId: 61, weight: 0, bodySize: 2 ** 50 + 1, properties: { priority: 1 } });
+    expect(decodeContentHeader(present(frame).payload)).toEqual({
+      classId: 61,
+      weight: 0,
+      bodySize: 2 ** 50 + 1,
+      properties: { priority: 1 },
+    });
   });
 });
 

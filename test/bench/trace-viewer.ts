@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import type { ServerMessage } from '../../server/protocol/messages.js';
 import { messageText } from '../../server/web/message-text.js';
+import { present } from '../support/present.js';
 
 /** Parent -> viewer. */
 export type ViewerCommand =
@@ -52,7 +53,7 @@ function readSlowly(on: boolean): void {
 }
 
 function percentile(sorted: Float64Array, p: number): number {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return sorted.length === 0 ? NaN : present(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]);
 }
 
 process.on('message', (command: ViewerCommand) => {

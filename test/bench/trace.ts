@@ -19,6 +19,7 @@ import { startTap } from '../../server/tap/index.js';
 import { createTraceHub } from '../../server/trace/hub.js';
 import { createTraceRecorder } from '../../server/trace/recorder.js';
 import type { ViewerCommand, ViewerReport } from './trace-viewer.js';
+import { present } from '../support/present.js';
 
 interface Options {
   broker: string;
@@ -34,7 +35,7 @@ const BODY = Buffer.alloc(100, 'x');
 function parseArgs(argv: string[]): Options {
   const options: Options = { broker: defaultBroker(), rate: 24_000, seconds: 5, slow: false };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = present(argv[i]);
     const value = () => {
       const next = argv[++i];
       if (next === undefined) throw new Error(`${arg} needs a value`);

@@ -21,6 +21,7 @@ import { buildClient } from '../e2e/client-build.js';
 import { chromiumAvailable, launchChromium } from '../e2e/chromium.js';
 import { cellSection, counter, runButton, screenshotRun, statusOf } from '../e2e/pages.js';
 import { startBrowserWorkbook } from '../e2e/workbook.js';
+import { present } from '../support/present.js';
 
 const LOAD_LESSONS = fileURLToPath(new URL('../e2e/load-lessons/', import.meta.url));
 const LESSON = '02-work-queue-load';
@@ -112,7 +113,7 @@ async function stopFrameRecorder(page: Page): Promise<FrameFigures> {
 
 function percentile(sorted: number[], share: number): number {
   if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))]!;
+  return present(sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))]);
 }
 
 const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;

@@ -14,6 +14,7 @@ import {
   type DecodedMethod,
 } from '../../server/amqp/index.js';
 import { startBroker, type EmbeddedBroker } from '../../server/broker/index.js';
+import { present } from '../support/present.js';
 
 /** A socket that collects frames, for the cases amqplib cannot produce. */
 class RawClient {
@@ -26,7 +27,7 @@ class RawClient {
       while (this.buffered.length >= 8) {
         const size = this.buffered.readUInt32BE(3);
         if (this.buffered.length < size + 8) break;
-        const type = this.buffered[0]!;
+        const type = present(this.buffered[0]);
         const payload = this.buffered.subarray(7, 7 + size);
         this.frames.push({
           type,
@@ -96,7 +97,7 @@ describe('handshake', () => {
     const client = await RawClient.open(broker.port);
     client.socket.write(PROTOCOL_HEADER);
     await client.waitFor(() => client.frames.length > 0);
-    const start = client.frames[0]!.method!;
+    const start = present(present(client.frames[0]).method);
     expect(start.name).toBe('connection.start');
     if (start.name !== 'connection.start') return;
     expect(start.fields.mechanisms.toString()).toBe('PLAIN AMQPLAIN');
@@ -119,7 +120,7 @@ describe('handshake', () => {
   test('the broker proposes the configured tuning; heartbeats flow, and silence closes the socket', async () => {
     const client = await RawClient.open(broker.port);
     await client.handshake({ heartbeat: 1 });
-    const tune = client.frames.find((frame) => frame.method?.name === 'connection.tune')!.method!;
+    const tune = present(present(client.frames.find((frame) => frame.method?.name === 'connection.tune')).method);
     expect(tune.fields).toMatchObject({ channelMax: 2047, frameMax: 131072, heartbeat: 1 });
     await client.waitFor(() => client.frames.some((frame) => frame.type === FRAME_HEARTBEAT), 3000);
     // The client sends nothing more: after two intervals the broker hangs up.

@@ -9,6 +9,7 @@ import { Message } from '../../server/broker/message.js';
 import { UnackedMessages, Delivery } from '../../server/broker/unacked.js';
 import { VirtualHost } from '../../server/broker/vhost.js';
 import type { Queue } from '../../server/broker/queue.js';
+import { present } from '../support/present.js';
 
 const owner = {};
 
@@ -73,11 +74,11 @@ describe('queue', () => {
   test('requeued messages go back to their original position, marked redelivered', () => {
     const { vhost, queue } = setup();
     publish(vhost, queue, ['1', '2', '3', '4', '5']);
-    const taken = [queue.get()!, queue.get()!, queue.get()!];
+    const taken = [present(queue.get()), present(queue.get()), present(queue.get())];
     queue.unackedCount += 3;
-    queue.requeue([taken[2]!, taken[0]!], 'nack');
+    queue.requeue([present(taken[2]), present(taken[0])], 'nack');
     expect(queue.ready.toArray().map((m) => `${bodyOf(m)}${m.redelivered ? '*' : ''}`)).toEqual(['1*', '3*', '4', '5']);
-    queue.requeue([taken[1]!], 'nack');
+    queue.requeue([present(taken[1])], 'nack');
     expect(queue.ready.toArray().map(bodyOf)).toEqual(['1', '2', '3', '4', '5']);
     expect(queue.unackedCount).toBe(0);
   });
@@ -115,9 +116,9 @@ describe('queue', () => {
     publish(vhost, queue, ['old']);
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(queue.messageCount).toBe(0);
-    const moved = dead.get()!;
+    const moved = present(dead.get());
     expect(bodyOf(moved)).toBe('old');
-    const headers = moved.properties().headers!;
+    const headers = present(moved.properties().headers);
     expect(headers['x-first-death-reason']).toBe('expired');
     expect(headers['x-first-death-queue']).toBe('q');
     const [death] = headers['x-death'] as Record<string, unknown>[];
@@ -166,8 +167,8 @@ describe('queue', () => {
     send('e');
     send('f', 3);
     expect(queue.ready.toArray().map(bodyOf)).toEqual(['b', 'd', 'c', 'f', 'a', 'e']);
-    const first = queue.get()!;
-    const second = queue.get()!;
+    const first = present(queue.get());
+    const second = present(queue.get());
     queue.unackedCount += 2;
     queue.requeue([second, first], 'nack');
     expect(queue.ready.toArray().map((m) => `${bodyOf(m)}${m.redelivered ? '*' : ''}`)).toEqual(['b*', 'd*', 'c', 'f', 'a', 'e']);
@@ -204,10 +205,10 @@ describe('unacked deliveries', () => {
   test('acks by tag, multiple up to a tag, and tag 0 with multiple for all', () => {
     const unacked = new UnackedMessages();
     for (const d of deliveries([1, 2, 3, 4, 5])) unacked.add(d);
-    expect(unacked.take(3, false)!.map((d) => d.tag)).toEqual([3]);
+    expect(unacked.take(3, false)?.map((d) => d.tag)).toEqual([3]);
     expect(unacked.take(3, false)).toBeUndefined();
-    expect(unacked.take(4, true)!.map((d) => d.tag)).toEqual([1, 2, 4]);
-    expect(unacked.take(0, true)!.map((d) => d.tag)).toEqual([5]);
+    expect(unacked.take(4, true)?.map((d) => d.tag)).toEqual([1, 2, 4]);
+    expect(unacked.take(0, true)?.map((d) => d.tag)).toEqual([5]);
     expect(unacked.count).toBe(0);
   });
 
@@ -222,7 +223,7 @@ describe('unacked deliveries', () => {
   test('restore puts settled deliveries back in tag order', () => {
     const unacked = new UnackedMessages();
     for (const d of deliveries([1, 2, 3])) unacked.add(d);
-    const taken = unacked.take(2, true)!;
+    const taken = present(unacked.take(2, true));
     unacked.restore(taken);
     expect(unacked.takeAll().map((d) => d.tag)).toEqual([1, 2, 3]);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Binding, BindingDestination } from '../../server/broker/exchanges/binding.js';
 import { TopicExchange, topicWords } from '../../server/broker/exchanges/topic.js';
+import { present } from '../support/present.js';
 
 function destination(name: string): BindingDestination {
   return { name, kind: 'queue', routeMark: 0 };
@@ -69,9 +70,9 @@ describe('topic matching', () => {
   test('unbinding removes the match and prunes the trie; cached results are dropped', () => {
     const exchange = exchangeWith(['a.*', 'a.b']);
     expect(matches(exchange, 'a.b')).toEqual(['a.*', 'a.b']);
-    exchange.removeBinding(exchange.bindings[0]!.destination, 'a.*', '');
+    exchange.removeBinding(present(exchange.bindings[0]).destination, 'a.*', '');
     expect(matches(exchange, 'a.b')).toEqual(['a.b']);
-    exchange.removeBinding(exchange.bindings[0]!.destination, 'a.b', '');
+    exchange.removeBinding(present(exchange.bindings[0]).destination, 'a.b', '');
     expect(matches(exchange, 'a.b')).toEqual([]);
     expect(exchange.bindings).toEqual([]);
   });

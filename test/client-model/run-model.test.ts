@@ -8,6 +8,7 @@ import { RunModel } from '../../client/src/run/run-model.js';
 import type { MessageMove } from '../../client/src/run/message-moves.js';
 import type { FrameEvent, QueueState, RunSummary, ServerMessage, TraceEvent } from '../../server/protocol/index.js';
 import { createSummaryCounter } from '../../server/trace/summary.js';
+import { present } from '../support/present.js';
 
 interface Recording {
   events: TraceEvent[];
@@ -57,7 +58,7 @@ function queueNamed(model: RunModel, name: string) {
 describe.each(['embedded', 'rabbitmq'])('Topics on %s', (broker) => {
   const { model, summary } = modelOf(`05-topics.${broker}`);
   const topology = model.topology();
-  const receiverQueue = (receiver: string): string => topology.consumers.find((consumer) => consumer.actor === receiver)!.queue;
+  const receiverQueue = (receiver: string): string => present(topology.consumers.find((consumer) => consumer.actor === receiver)).queue;
 
   it('draws the producer, the topic exchange, both queues with their bindings, and both receivers', () => {
     expect(topology.actors.filter((actor) => actor.publishes).map((actor) => actor.name)).toEqual(['producer']);
@@ -101,8 +102,8 @@ describe.each(['embedded', 'rabbitmq'])('Topics on %s', (broker) => {
   it('drops quick.brown.fox at the exchange and returns it to the producer', () => {
     const fox = moves(model).filter((move) => move.label === 'quick.brown.fox');
     expect(fox.map((move) => move.kind)).toEqual(['publish', 'unroutable', 'return']);
-    expect(fox[1]!.to).toBeUndefined();
-    const exchange = topology.exchanges.find((candidate) => candidate.name === 'topic_logs')!;
+    expect(fox[1]?.to).toBeUndefined();
+    const exchange = present(topology.exchanges.find((candidate) => candidate.name === 'topic_logs'));
     expect(exchange.unroutable).toBe(2);
     expect(exchange.recentUnroutable).toEqual(['quick.brown.fox', 'quick.orange.male.rabbit']);
   });
@@ -127,7 +128,7 @@ describe.each(['embedded', 'rabbitmq'])('Topics on %s', (broker) => {
 
   it('puts each connection under the name it gave itself', () => {
     expect(model.actors()).toEqual(['receiver 1', 'receiver 2', 'producer']);
-    const header = model.rowAt(0)!.event;
+    const header = present(model.rowAt(0)).event;
     expect(header.kind === 'frame' && header.method).toBe('protocol-header');
     expect(header.kind === 'frame' && model.laneOf(header.actor)).toBe('receiver 1');
   });
@@ -137,7 +138,7 @@ describe.each(['embedded', 'rabbitmq'])('Work queues, seven tasks, on %s', (brok
   const { model, summary, events } = modelOf(`02-work-queues.seven-tasks.${broker}`);
 
   it('shows worker 1 stopping and its four tasks going back to the queue, then to worker 2, redelivered', () => {
-    const worker1 = model.topology().actors.find((actor) => actor.name === 'worker 1')!;
+    const worker1 = present(model.topology().actors.find((actor) => actor.name === 'worker 1'));
     expect(worker1.connection).toBe('closed');
     const requeues = moves(model).filter((move) => move.kind === 'requeue');
     expect(requeues.map((move) => move.label).sort()).toEqual(['Task 1......', 'Task 3......', 'Task 5......', 'Task 7......']);
@@ -219,7 +220,7 @@ describe('Dead letters, requeues and exchange-to-exchange bindings (embedded)', 
   });
 
   it('shows the nacked message going back to its queue and redelivered', () => {
-    const requeue = moves(model).find((move) => move.kind === 'requeue')!;
+    const requeue = present(moves(model).find((move) => move.kind === 'requeue'));
     expect(requeue).toMatchObject({ from: { name: 'consumer' }, to: { name: 'work' } });
     expect(moves(model).find((move) => move.journey === requeue.journey && move.stage === requeue.stage + 1)).toMatchObject({
       kind: 'deliver',
@@ -243,9 +244,9 @@ describe('RPC (embedded)', () => {
   const { model } = modelOf('06-rpc.embedded');
 
   it('has the client both publishing requests and consuming replies', () => {
-    const client = model.topology().actors.find((actor) => actor.name === 'rpc client')!;
+    const client = present(model.topology().actors.find((actor) => actor.name === 'rpc client'));
     expect(client).toMatchObject({ publishes: true, consumes: true, published: 1, delivered: 1 });
-    const server = model.topology().actors.find((actor) => actor.name === 'rpc server 1')!;
+    const server = present(model.topology().actors.find((actor) => actor.name === 'rpc server 1'));
     expect(server).toMatchObject({ publishes: true, consumes: true, prefetch: 1, acked: 1 });
     const reply = moves(model)
       .filter((move) => move.kind === 'deliver')
@@ -295,7 +296,7 @@ describe('Rows, bounds and notifications', () => {
     expect(model.olderRowCount).toBe(0);
     const kinds = new Map<string, number>();
     for (let index = 0; index < model.rowCount; index += 1) {
-      const row = model.rowAt(index)!;
+      const row = present(model.rowAt(index));
       kinds.set(row.kind, (kinds.get(row.kind) ?? 0) + 1);
     }
     expect(kinds.get('acks')).toBe(7);
@@ -309,8 +310,8 @@ describe('Rows, bounds and notifications', () => {
     replay(model, events);
     expect(model.rowCount).toBe(10);
     expect(model.olderRowCount).toBe(rowEvents.length - 10);
-    expect(model.rowAt(9)!.event.seq).toBe(rowEvents.at(-1)!.seq);
-    expect(model.rowAt(0)!.event.seq).toBe(rowEvents.at(-10)!.seq);
+    expect(model.rowAt(9)?.event.seq).toBe(present(rowEvents.at(-1)).seq);
+    expect(model.rowAt(0)?.event.seq).toBe(present(rowEvents.at(-10)).seq);
   });
 
   it('stays bounded over a long run: 500 runs of the trace in one model', () => {

@@ -11,6 +11,7 @@ import { MovePaths } from '../../client/src/run/move-paths.js';
 import { RunModel } from '../../client/src/run/run-model.js';
 import { layoutTopology, nameCharsFitting, nodeId, type LaidNode, type TopologyLayout } from '../../client/src/run/topology-layout.js';
 import type { FrameEvent, TraceEvent } from '../../server/protocol/index.js';
+import { present } from '../support/present.js';
 
 function recorded(name: string): TraceEvent[] {
   return readFileSync(new URL(`../fixtures/traces/${name}.jsonl`, import.meta.url), 'utf8')
@@ -39,7 +40,7 @@ describe('layout', () => {
     const x = (id: string): number => node(layout, id).x;
     expect(x(nodeId('producer', 'producer'))).toBeLessThan(x(nodeId('exchange', 'topic_logs')));
     for (const queue of queues) expect(x(nodeId('exchange', 'topic_logs'))).toBeLessThan(x(nodeId('queue', queue)));
-    expect(x(nodeId('queue', queues[0]!))).toBeLessThan(x(nodeId('consumer', 'receiver 1')));
+    expect(x(nodeId('queue', present(queues[0])))).toBeLessThan(x(nodeId('consumer', 'receiver 1')));
     // Three bindings, each its own labelled curve, the two into one queue fanned apart.
     const bindings = layout.edges.filter((edge) => edge.kind === 'binding');
     expect(bindings.map((edge) => edge.binding?.routingKey).sort()).toEqual(['*.*.rabbit', '*.orange.*', 'lazy.#']);
@@ -139,7 +140,7 @@ describe('dots', () => {
     const paths = new MovePaths(layoutTopology(model.topology()));
     const animator = new MoveAnimator();
     for (const move of model.movesSince(0).moves) {
-      const path = paths.pathOf(move)!;
+      const path = present(paths.pathOf(move));
       animator.add(move, path.curve, path.lane, 0);
     }
     expect(animator.notDrawn).toBe(0);
@@ -153,7 +154,7 @@ describe('dots', () => {
     }
     const task1 = [0, 1, 2, 3, 4].map((stage) => starts.get(`1:${stage}`));
     expect(task1.every((start) => start !== undefined)).toBe(true);
-    for (let stage = 1; stage < task1.length; stage += 1) expect(task1[stage]!).toBeGreaterThan(task1[stage - 1]!);
+    for (let stage = 1; stage < task1.length; stage += 1) expect(task1[stage]).toBeGreaterThan(present(task1[stage - 1]));
   });
 
   it('caps the dots in a flood and counts the rest on their edges', () => {
@@ -163,7 +164,7 @@ describe('dots', () => {
     const moves = model.movesSince(0).moves;
     for (let round = 0; round < 200; round += 1) {
       for (const move of moves) {
-        const path = paths.pathOf(move)!;
+        const path = present(paths.pathOf(move));
         animator.add({ ...move, journey: move.journey + round * 100 }, path.curve, path.lane, round);
       }
     }
@@ -179,8 +180,8 @@ describe('dots', () => {
     const animator = new MoveAnimator();
     animator.reducedMotion = true;
     const [publish] = model.movesSince(0).moves;
-    const path = paths.pathOf(publish!)!;
-    animator.add(publish!, path.curve, path.lane, 0);
+    const path = present(paths.pathOf(present(publish)));
+    animator.add(present(publish), path.curve, path.lane, 0);
     const [dot] = animator.frame(1, (move) => paths.pathOf(move)?.curve).dots;
     expect(dot).toMatchObject({ progress: 1, still: true, at: path.curve[3] });
   });
@@ -189,7 +190,7 @@ describe('dots', () => {
 describe('sequence labels', () => {
   const events = recorded('05-topics.embedded');
   const frame = (method: string): FrameEvent =>
-    events.find((event): event is FrameEvent => event.kind === 'frame' && event.method === method)!;
+    present(events.find((event): event is FrameEvent => event.kind === 'frame' && event.method === method));
 
   it('names a frame by its key fields', () => {
     expect(frameDetail(frame('basic.publish'))).toBe('topic_logs ← "quick.orange.rabbit" mandatory · Hello World!');
@@ -199,8 +200,8 @@ describe('sequence labels', () => {
 
   it('says where a routed message went and why an unroutable one did not', () => {
     const decisions = events.filter((event) => event.kind === 'broker');
-    expect(decisionDetail(decisions[1]!)).toBe('"lazy.orange.elephant" → 2 queues via lazy.#, *.orange.*');
-    const unroutable = decisions.find((event) => event.decision === 'unroutable')!;
+    expect(decisionDetail(present(decisions[1]))).toBe('"lazy.orange.elephant" → 2 queues via lazy.#, *.orange.*');
+    const unroutable = present(decisions.find((event) => event.decision === 'unroutable'));
     expect(decisionDetail(unroutable)).toBe('"quick.brown.fox" matched no binding of topic_logs');
   });
 });

@@ -10,6 +10,7 @@ import '../../client/src/run/broker-panel.js';
 import type { RunModel } from '../../client/src/run/run-model.js';
 import { allInShadow, inShadow, mount, settled, textOf, unmountAll } from './mount.js';
 import { feed, recording, startedRun, type RecordingName } from './recorded-runs.js';
+import { present } from '../support/present.js';
 
 /** A model that has heard a recorded run up to and including event `seq`. */
 function runUpTo(name: RecordingName, seq: number): RunModel {
@@ -23,7 +24,7 @@ function runUpTo(name: RecordingName, seq: number): RunModel {
 
 /** The list_queues table as rows of name, ready, unacked, consumers. */
 function listQueues(panel: BrokerPanelElement): [string, number, number, number][] {
-  const count = (row: HTMLElement, column: string): number => Number(textOf(row.querySelector(`.${column}`)!));
+  const count = (row: HTMLElement, column: string): number => Number(textOf(present(row.querySelector(`.${column}`), `a ${column} cell`)));
   return allInShadow(panel, 'tr[data-queue]').map((row) => [
     row.dataset.queue ?? '',
     count(row, 'ready'),
@@ -76,7 +77,9 @@ describe('<broker-panel>', () => {
     expect(allInShadow(panel, 'tr[data-queue]').every((row) => textOf(row).includes('(exclusive)'))).toBe(true);
 
     expect(allInShadow(panel, 'tr[data-exchange]').map(textOf)).toEqual(['topic_logs topic', '(AMQP default) direct']);
-    expect(textOf(allInShadow(panel, '.as-of').at(-1)!)).toMatch(/^Also there, unused: amq\.direct, amq\.fanout, amq\.topic/);
+    expect(textOf(present(allInShadow(panel, '.as-of').at(-1), 'an as-of line'))).toMatch(
+      /^Also there, unused: amq\.direct, amq\.fanout, amq\.topic/,
+    );
 
     const [first, second] = queues.map(([name]) => name);
     const bindings = allInShadow(panel, 'tr[data-binding]').map((row) => [

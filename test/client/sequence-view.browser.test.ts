@@ -10,6 +10,7 @@ import type { SequenceViewElement } from '../../client/src/run/sequence-view.js'
 import '../../client/src/run/sequence-view.js';
 import { allInShadow, inShadow, mount, settled, textOf, unmountAll } from './mount.js';
 import { finishedRun, recording } from './recorded-runs.js';
+import { present } from '../support/present.js';
 
 /** The rows drawn now: data-method and seq. */
 function rows(view: SequenceViewElement): [string, number][] {
@@ -68,7 +69,7 @@ describe('<sequence-view>', () => {
   it('shows a selected row in the frame inspector: fields, properties and body', async () => {
     const view = await mount<SequenceViewElement>(html`<sequence-view .model=${finishedRun('topics')}></sequence-view>`);
     await showOnly(view, ['Messages']);
-    const deliver = allInShadow(view, '[data-method="basic.deliver"]')[0]!;
+    const deliver = inShadow(view, '[data-method="basic.deliver"]');
     await userEvent.click(deliver);
     await settled(view);
     expect(deliver.getAttribute('aria-selected')).toBe('true');
@@ -82,7 +83,7 @@ describe('<sequence-view>', () => {
   it('lets the selection go when the filter hides its row', async () => {
     const view = await mount<SequenceViewElement>(html`<sequence-view .model=${finishedRun('topics')}></sequence-view>`);
     await showOnly(view, ['Messages']);
-    await userEvent.click(allInShadow(view, '[data-method="basic.deliver"]')[0]!);
+    await userEvent.click(inShadow(view, '[data-method="basic.deliver"]'));
     await settled(view);
     expect(inspector(view)).toMatch(/^basic\.deliver/);
     await showOnly(view, ['Broker decisions']);
@@ -112,11 +113,11 @@ describe('<sequence-view>', () => {
     await userEvent.keyboard('{Home}');
     await settled(view);
     const [first, second] = rows(view);
-    expect(list.getAttribute('aria-activedescendant')).toBe(`row-${first![1]}`);
+    expect(list.getAttribute('aria-activedescendant')).toBe(`row-${present(first)[1]}`);
     expect(inspector(view)).toMatch(/^Broker: routed/);
     await userEvent.keyboard('{ArrowDown}');
     await settled(view);
-    expect(list.getAttribute('aria-activedescendant')).toBe(`row-${second![1]}`);
+    expect(list.getAttribute('aria-activedescendant')).toBe(`row-${present(second)[1]}`);
     await userEvent.keyboard('{Escape}');
     await settled(view);
     expect(list.hasAttribute('aria-activedescendant')).toBe(false);

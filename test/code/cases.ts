@@ -5,6 +5,7 @@
  */
 import { expect } from 'vitest';
 import type { CellOutput } from './output.js';
+import { present } from '../support/present.js';
 
 /** A cell to run, with the learner's edits (none: the cell's defaults), and what its programs must print. */
 export interface CodeCase {
@@ -100,8 +101,8 @@ const workQueues: CodeCase[] = [
     cell: 'seven-tasks',
     check(output) {
       expect(output.of('worker 1').slice(1)).toEqual([
-        received(TASK_7[0]!),
-        ` [!] Stopped halfway through '${TASK_7[0]!}': its connection is closed`,
+        received(present(TASK_7[0])),
+        ` [!] Stopped halfway through '${present(TASK_7[0])}': its connection is closed`,
       ]);
       expect(output.count('worker 2', DONE)).toBe(7);
       expect(output.starting('worker 2', ' [x] Received').filter((line) => line.endsWith(' (redelivered)'))).toHaveLength(4);
@@ -115,7 +116,7 @@ const workQueues: CodeCase[] = [
       expect(output.count('worker 1', DONE)).toBe(1);
       expect(output.count('worker 2', DONE)).toBe(6);
       expect(output.starting('worker 2', ' [x] Received').filter((line) => line.endsWith(' (redelivered)'))).toEqual(
-        [TASK_7[2], TASK_7[4], TASK_7[6]].map((task) => `${received(task!)} (redelivered)`),
+        [TASK_7[2], TASK_7[4], TASK_7[6]].map((task) => `${received(present(task))} (redelivered)`),
       );
     },
   },
@@ -304,7 +305,7 @@ const rpc: CodeCase[] = [
     check(output) {
       expect(output.starting('rpc client', ' [.] Got').sort()).toEqual([got(10), got(20), got(30), got(40), got(50), got(60)].sort());
       const served = ['rpc server 1', 'rpc server 2'].map((actor) => output.starting(actor, ' [.] fib(').length);
-      expect(served[0]! + served[1]!).toBe(6);
+      expect(present(served[0]) + present(served[1])).toBe(6);
       expect(Math.min(...served)).toBeGreaterThan(0);
     },
   },
@@ -347,8 +348,8 @@ function confirmedAll(output: CellOutput, actor: string, how: string, messages: 
   expect(published).toMatch(new RegExp(`^ Published ${messages} messages ${how} in \\d+ ms: \\d+ msgs/s$`));
   const counted = / (\d+) confirmed, 0 nacked, in (\d+) basic\.ack frames \((\d+) with multiple=true\)$/.exec(confirms ?? '');
   expect(counted, confirms).not.toBeNull();
-  expect(Number(counted![1])).toBe(messages);
-  return Number(counted![2]);
+  expect(Number(present(counted)[1])).toBe(messages);
+  return Number(present(counted)[2]);
 }
 
 const publisherConfirms: CodeCase[] = [

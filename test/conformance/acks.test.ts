@@ -4,6 +4,7 @@ import type { Channel, Message } from 'amqplib';
 import { expect, test } from 'vitest';
 import { describeBothBrokers } from './brokers.js';
 import { bodiesOf, channelClosedWith, consumeInto, drainBodies, fillQueue, getOne } from './observe.js';
+import { present } from '../support/present.js';
 
 /** A stand-in for a delivery the channel never made, to ack by tag alone. */
 function deliveryTagged(deliveryTag: number): Message {
@@ -74,7 +75,7 @@ describeBothBrokers('acknowledgements', (broker) => {
     for (let i = 0; i < 5; i++) got.push(await getOne(channel, queue));
     expect(got.map((m) => m.fields.deliveryTag)).toEqual([1, 2, 3, 4, 5]);
 
-    channel.nack(got[2]!, true, true);
+    channel.nack(present(got[2]), true, true);
     const again: Message[] = [];
     for (let i = 0; i < 3; i++) again.push(await getOne(channel, queue));
     expect(again.map(seen)).toEqual([
@@ -86,7 +87,7 @@ describeBothBrokers('acknowledgements', (broker) => {
     expect(again.map((m) => m.fields.deliveryTag)).toEqual([6, 7, 8]);
 
     // Multiple covers every outstanding tag up to 7: m4 and m5 (tags 4, 5) too.
-    channel.ack(again[1]!, true);
+    channel.ack(present(again[1]), true);
     await channel.close();
     const after = await broker.channel();
     expect(await drainBodies(after, queue)).toEqual(['m3']);
@@ -161,7 +162,7 @@ describeBothBrokers('acknowledgements', (broker) => {
       { body: 'm2', redelivered: true },
     ]);
     // The first deliveries' tags are void after recover; the new ones settle.
-    channel.ack(all[3]!, true);
+    channel.ack(present(all[3]), true);
     await inbox.staysAt(4);
     await channel.close();
     expect((await (await broker.channel()).checkQueue(queue)).messageCount).toBe(0);
@@ -174,12 +175,12 @@ describeBothBrokers('acknowledgements', (broker) => {
     const inbox = await consumeInto(channel, queue);
     const [m1, m2] = await inbox.atLeast(2);
     await channel.cancel(inbox.consumerTag);
-    channel.ack(m1!);
+    channel.ack(present(m1));
     expect((await channel.checkQueue(queue)).messageCount).toBe(0);
     await channel.close();
     const after = await broker.channel();
     const back = await getOne(after, queue, { noAck: true });
-    expect([back.content.toString(), back.fields.redelivered, back.fields.messageCount]).toEqual([m2!.content.toString(), true, 0]);
+    expect([back.content.toString(), back.fields.redelivered, back.fields.messageCount]).toEqual([present(m2).content.toString(), true, 0]);
   });
 
   test('no-ack deliveries are settled on delivery and never come back', async () => {

@@ -43,13 +43,13 @@ describeBothBrokers('dead-lettering', (broker) => {
     await publishConfirmed(channel, source, 'order.new', 'bad order', { messageId: 'o-1', headers: { kept: 'yes' } });
     channel.reject(await getOne(channel, queue), false);
 
-    const [dead] = await sink.inbox.atLeast(1);
-    expect(dead!.content.toString()).toBe('bad order');
-    expect(dead!.fields).toMatchObject({ exchange: sink.exchange, routingKey: 'order.new', redelivered: false });
-    expect(dead!.properties.messageId).toBe('o-1');
-    expect(dead!.properties.headers?.kept).toBe('yes');
-    expect(deathsWithoutTime(dead!)).toEqual([{ count: 1, reason: 'rejected', queue, exchange: source, 'routing-keys': ['order.new'] }]);
-    expect(firstDeath(dead!)).toEqual({ reason: 'rejected', queue, exchange: source });
+    const dead = await sink.inbox.nth(1);
+    expect(dead.content.toString()).toBe('bad order');
+    expect(dead.fields).toMatchObject({ exchange: sink.exchange, routingKey: 'order.new', redelivered: false });
+    expect(dead.properties.messageId).toBe('o-1');
+    expect(dead.properties.headers?.kept).toBe('yes');
+    expect(deathsWithoutTime(dead)).toEqual([{ count: 1, reason: 'rejected', queue, exchange: source, 'routing-keys': ['order.new'] }]);
+    expect(firstDeath(dead)).toEqual({ reason: 'rejected', queue, exchange: source });
   });
 
   test('nack without requeue dead-letters too; requeue does not', async () => {
@@ -59,8 +59,8 @@ describeBothBrokers('dead-lettering', (broker) => {
     await publishConfirmed(channel, '', queue, 'twice');
     channel.nack(await getOne(channel, queue), false, true);
     channel.nack(await getOne(channel, queue), false, false);
-    const [dead] = await sink.inbox.atLeast(1);
-    expect(deathsWithoutTime(dead!)).toEqual([{ count: 1, reason: 'rejected', queue, exchange: '', 'routing-keys': [queue] }]);
+    const dead = await sink.inbox.nth(1);
+    expect(deathsWithoutTime(dead)).toEqual([{ count: 1, reason: 'rejected', queue, exchange: '', 'routing-keys': [queue] }]);
     await sink.inbox.staysAt(1);
   });
 
@@ -69,10 +69,10 @@ describeBothBrokers('dead-lettering', (broker) => {
     const queue = await broker.queue('waiting', { deadLetterExchange: sink.exchange, messageTtl: 30 });
     const channel = await broker.confirmChannel();
     await publishConfirmed(channel, '', queue, 'too late');
-    const [dead] = await sink.inbox.atLeast(1);
-    expect(dead!.content.toString()).toBe('too late');
-    expect(deathsWithoutTime(dead!)).toEqual([{ count: 1, reason: 'expired', queue, exchange: '', 'routing-keys': [queue] }]);
-    expect(firstDeath(dead!)).toEqual({ reason: 'expired', queue, exchange: '' });
+    const dead = await sink.inbox.nth(1);
+    expect(dead.content.toString()).toBe('too late');
+    expect(deathsWithoutTime(dead)).toEqual([{ count: 1, reason: 'expired', queue, exchange: '', 'routing-keys': [queue] }]);
+    expect(firstDeath(dead)).toEqual({ reason: 'expired', queue, exchange: '' });
   });
 
   test('per-message expiration: x-death keeps the original expiration and the property is removed', async () => {
@@ -80,9 +80,9 @@ describeBothBrokers('dead-lettering', (broker) => {
     const queue = await broker.queue('waiting', { deadLetterExchange: sink.exchange });
     const channel = await broker.confirmChannel();
     await publishConfirmed(channel, '', queue, 'too late', { expiration: '30' });
-    const [dead] = await sink.inbox.atLeast(1);
-    expect(dead!.properties.expiration).toBeUndefined();
-    expect(deathsWithoutTime(dead!)).toEqual([
+    const dead = await sink.inbox.nth(1);
+    expect(dead.properties.expiration).toBeUndefined();
+    expect(deathsWithoutTime(dead)).toEqual([
       { count: 1, reason: 'expired', queue, exchange: '', 'routing-keys': [queue], 'original-expiration': '30' },
     ]);
   });
@@ -93,9 +93,9 @@ describeBothBrokers('dead-lettering', (broker) => {
     const channel = await broker.confirmChannel();
     await publishConfirmed(channel, '', queue, 'oldest');
     await publishConfirmed(channel, '', queue, 'newest');
-    const [dead] = await sink.inbox.atLeast(1);
-    expect(dead!.content.toString()).toBe('oldest');
-    expect(deathsWithoutTime(dead!)).toEqual([{ count: 1, reason: 'maxlen', queue, exchange: '', 'routing-keys': [queue] }]);
+    const dead = await sink.inbox.nth(1);
+    expect(dead.content.toString()).toBe('oldest');
+    expect(deathsWithoutTime(dead)).toEqual([{ count: 1, reason: 'maxlen', queue, exchange: '', 'routing-keys': [queue] }]);
     expect((await channel.checkQueue(queue)).messageCount).toBe(1);
   });
 
@@ -111,9 +111,9 @@ describeBothBrokers('dead-lettering', (broker) => {
     channel.reject(await getOne(channel, queue), false);
 
     const inbox = await consumeInto(channel, parking, { noAck: true });
-    const [dead] = await inbox.atLeast(1);
-    expect(dead!.fields.routingKey).toBe('parked');
-    expect(deathsWithoutTime(dead!)).toEqual([{ count: 1, reason: 'rejected', queue, exchange: '', 'routing-keys': [queue] }]);
+    const dead = await inbox.nth(1);
+    expect(dead.fields.routingKey).toBe('parked');
+    expect(deathsWithoutTime(dead)).toEqual([{ count: 1, reason: 'rejected', queue, exchange: '', 'routing-keys': [queue] }]);
     expect(await channel.get(elsewhere)).toBe(false);
   });
 
@@ -127,21 +127,21 @@ describeBothBrokers('dead-lettering', (broker) => {
 
     const bounce = async (queue: string) => {
       const inbox = await consumeInto(channel, queue);
-      const [message] = await inbox.atLeast(1);
+      const message = await inbox.nth(1);
       await channel.cancel(inbox.consumerTag);
-      channel.reject(message!, false);
-      return message!;
+      channel.reject(message, false);
+      return message;
     };
     await bounce(first);
     await bounce(second);
     await bounce(first);
     const landed = await consumeInto(channel, second, { noAck: true });
-    const [ball] = await landed.atLeast(1);
-    expect(deathsWithoutTime(ball!)).toEqual([
+    const ball = await landed.nth(1);
+    expect(deathsWithoutTime(ball)).toEqual([
       { count: 2, reason: 'rejected', queue: first, exchange: '', 'routing-keys': [first] },
       { count: 1, reason: 'rejected', queue: second, exchange: '', 'routing-keys': [second] },
     ]);
-    expect(firstDeath(ball!)).toEqual({ reason: 'rejected', queue: first, exchange: '' });
+    expect(firstDeath(ball)).toEqual({ reason: 'rejected', queue: first, exchange: '' });
   });
 
   test('a dead-letter exchange that does not exist drops the message silently', async () => {

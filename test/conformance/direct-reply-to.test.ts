@@ -4,6 +4,7 @@ import type { ConsumeMessage, Message } from 'amqplib';
 import { expect, test } from 'vitest';
 import { describeBothBrokers } from './brokers.js';
 import { consumeInto, failureOf, within } from './observe.js';
+import { present } from '../support/present.js';
 
 const REPLY_TO = 'amq.rabbitmq.reply-to';
 
@@ -33,10 +34,10 @@ describeBothBrokers('direct reply-to', (broker) => {
       ['49', 'call-1'],
       ['81', 'call-2'],
     ]);
-    const replyTo = requests[0]!.properties.replyTo as string;
+    const replyTo = present(requests[0]).properties.replyTo as string;
     expect(replyTo.startsWith(`${REPLY_TO}.`)).toBe(true);
-    expect(requests[1]!.properties.replyTo).toBe(replyTo);
-    expect(first!.fields).toMatchObject({ exchange: '', routingKey: replyTo, consumerTag: replies.consumerTag, redelivered: false });
+    expect(requests[1]?.properties.replyTo).toBe(replyTo);
+    expect(first?.fields).toMatchObject({ exchange: '', routingKey: replyTo, consumerTag: replies.consumerTag, redelivered: false });
   });
 
   test('the reply consumer must be no-ack (406)', async () => {
@@ -62,7 +63,7 @@ describeBothBrokers('direct reply-to', (broker) => {
     const [request] = await (await consumeInto(server, rpcQueue, { noAck: true })).atLeast(1);
     await clientConnection.close();
     const returned = new Promise<Message>((resolve) => server.on('return', resolve));
-    server.sendToQueue(request!.properties.replyTo as string, Buffer.from('answer'), { mandatory: true });
+    server.sendToQueue(present(request).properties.replyTo as string, Buffer.from('answer'), { mandatory: true });
     await server.waitForConfirms();
     expect((await within(1000, 'the return', returned)).fields).toMatchObject({ replyCode: 312, replyText: 'NO_ROUTE' });
   });

@@ -4,6 +4,7 @@
 import { expect, test } from 'vitest';
 import { describeBothBrokers } from './brokers.js';
 import { Args, FrameType, basicPublish, contentHeader, frame, methodFrame } from './raw-amqp.js';
+import { present } from '../support/present.js';
 
 const MAX_MESSAGE_SIZE = 128 * 1024 * 1024;
 
@@ -19,7 +20,7 @@ describeBothBrokers('message size', (broker) => {
     const openOk = await client.nextMethod();
     expect(openOk && [openOk.channel, openOk.classId, openOk.methodId]).toEqual([2, 20, 11]);
 
-    const framePayload = client.tuning!.frameMax - 8;
+    const framePayload = present(client.tuning).frameMax - 8;
     const fullFrame = frame(FrameType.body, 1, Buffer.alloc(framePayload, 0x2a));
     let left = tooLarge;
     for (; left >= framePayload; left -= framePayload) client.send(fullFrame);

@@ -102,6 +102,13 @@ export class Inbox {
     return this.messages;
   }
 
+  /** Waits for the delivery at this position (1 for the first) and returns it. */
+  async nth(position: number, ms = 2000): Promise<ConsumeMessage> {
+    const message = (await this.atLeast(position, ms))[position - 1];
+    if (message === undefined) throw new Error(`expected a delivery at position ${position}`);
+    return message;
+  }
+
   /** Waits `ms` and fails if the delivery count moved past `count` meanwhile. */
   async staysAt(count: number, ms = 150): Promise<void> {
     await pause(ms);

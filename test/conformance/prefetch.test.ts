@@ -5,6 +5,7 @@ import { describeBothBrokers } from './brokers.js';
 import type { Channel } from 'amqplib';
 import type { BrokerUnderTest } from './brokers.js';
 import { bodiesOf, consumeInto, eventually, fillQueue, getOne, numbered, pause } from './observe.js';
+import { present } from '../support/present.js';
 
 /**
  * Two queues of ten messages each, consumed (without acking) by two
@@ -33,12 +34,12 @@ describeBothBrokers('prefetch', (broker) => {
     await inbox.staysAt(3);
     expect((await channel.checkQueue(queue)).messageCount).toBe(7);
 
-    channel.ack(inbox.messages[0]!);
+    channel.ack(present(inbox.messages[0]));
     await inbox.atLeast(4);
     await inbox.staysAt(4);
 
     // Acking several at once opens as many slots.
-    channel.ack(inbox.messages[3]!, true);
+    channel.ack(present(inbox.messages[3]), true);
     expect(bodiesOf(await inbox.atLeast(7))).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7']);
     await inbox.staysAt(7);
   });
@@ -144,7 +145,7 @@ describeBothBrokers('prefetch', (broker) => {
     await acking.atLeast(2);
     const autoAck = await consumeInto(channel, second, { noAck: true });
     await autoAck.staysAt(0);
-    channel.ack(acking.messages[0]!);
+    channel.ack(present(acking.messages[0]));
     await eventually('the freed slot to be used', async () => acking.messages.length + autoAck.messages.length > 2);
   });
 
@@ -177,7 +178,7 @@ describeBothBrokers('prefetch', (broker) => {
     // The idle worker acks each task as it arrives; the busy one never acks.
     const acked: string[] = [];
     while (acked.length < 5) {
-      const next = (await idleInbox.atLeast(acked.length + 1))[acked.length]!;
+      const next = await idleInbox.nth(acked.length + 1);
       acked.push(next.content.toString());
       idle.ack(next);
     }

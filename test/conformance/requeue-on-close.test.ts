@@ -4,6 +4,7 @@ import type { Channel } from 'amqplib';
 import { expect, test } from 'vitest';
 import { describeBothBrokers } from './brokers.js';
 import { consumeInto, eventually, fillQueue, numbered } from './observe.js';
+import { present } from '../support/present.js';
 
 /** The ready messages of a queue, taken with basic.get, as body and redelivered flag. */
 async function readyMessages(channel: Channel, queue: string): Promise<[string, boolean][]> {
@@ -23,8 +24,8 @@ describeBothBrokers('unacked messages on close', (broker) => {
     const worker = await (await broker.connect()).createChannel();
     const inbox = await consumeInto(worker, queue);
     const delivered = await inbox.atLeast(5);
-    worker.ack(delivered[1]!);
-    worker.ack(delivered[3]!);
+    worker.ack(present(delivered[1]));
+    worker.ack(present(delivered[3]));
     await worker.close();
 
     expect(await readyMessages(observer, queue)).toEqual([

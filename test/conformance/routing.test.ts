@@ -4,6 +4,7 @@ import { expect, test } from 'vitest';
 import { describeBothBrokers } from './brokers.js';
 import type { BrokerUnderTest } from './brokers.js';
 import { closeReason, connectionClosedWith, drainBodies, failureOf, publishConfirmed, within } from './observe.js';
+import { present } from '../support/present.js';
 
 /**
  * Publishes one message (confirmed, so routing is over) and returns the labels
@@ -29,8 +30,8 @@ async function destinations(
 }
 
 /** Declares one queue per label, returning label -> queue name. */
-async function queuesFor(broker: BrokerUnderTest, labels: string[]): Promise<Record<string, string>> {
-  const queues: Record<string, string> = {};
+async function queuesFor<Label extends string>(broker: BrokerUnderTest, labels: readonly Label[]): Promise<Record<Label, string>> {
+  const queues = {} as Record<Label, string>;
   for (const label of labels) queues[label] = await broker.queue(label);
   return queues;
 }
@@ -39,20 +40,20 @@ describeBothBrokers('routing', (broker) => {
   test('the default exchange routes by queue name and refuses bindings', async () => {
     const queues = await queuesFor(broker, ['hello']);
     const channel = await broker.confirmChannel();
-    expect(await destinations(channel, queues, '', queues.hello!)).toEqual(['hello']);
+    expect(await destinations(channel, queues, '', queues.hello)).toEqual(['hello']);
     expect(await destinations(channel, queues, '', broker.name('nobody'))).toEqual([]);
 
     const other = await broker.channel();
-    expect(await failureOf(other.bindQueue(queues.hello!, '', 'x'))).toEqual({ code: 403, classId: 50, methodId: 20 });
+    expect(await failureOf(other.bindQueue(queues.hello, '', 'x'))).toEqual({ code: 403, classId: 50, methodId: 20 });
   });
 
   test('direct: exact key match; one key bound to two queues acts like fanout', async () => {
     const queues = await queuesFor(broker, ['Q1', 'Q2']);
     const direct = await broker.exchange('direct_logs', 'direct');
     const channel = await broker.confirmChannel();
-    await channel.bindQueue(queues.Q1!, direct, 'orange');
-    await channel.bindQueue(queues.Q2!, direct, 'black');
-    await channel.bindQueue(queues.Q2!, direct, 'green');
+    await channel.bindQueue(queues.Q1, direct, 'orange');
+    await channel.bindQueue(queues.Q2, direct, 'black');
+    await channel.bindQueue(queues.Q2, direct, 'green');
 
     expect(await destinations(channel, queues, direct, 'orange')).toEqual(['Q1']);
     expect(await destinations(channel, queues, direct, 'black')).toEqual(['Q2']);
@@ -60,10 +61,10 @@ describeBothBrokers('routing', (broker) => {
     expect(await destinations(channel, queues, direct, 'Orange')).toEqual([]);
     expect(await destinations(channel, queues, direct, '')).toEqual([]);
 
-    await channel.bindQueue(queues.Q1!, direct, 'black');
+    await channel.bindQueue(queues.Q1, direct, 'black');
     expect(await destinations(channel, queues, direct, 'black')).toEqual(['Q1', 'Q2']);
 
-    await channel.unbindQueue(queues.Q2!, direct, 'black');
+    await channel.unbindQueue(queues.Q2, direct, 'black');
     expect(await destinations(channel, queues, direct, 'black')).toEqual(['Q1']);
   });
 
@@ -71,10 +72,10 @@ describeBothBrokers('routing', (broker) => {
     const queues = await queuesFor(broker, ['A', 'B']);
     const fanout = await broker.exchange('logs', 'fanout');
     const channel = await broker.confirmChannel();
-    await channel.bindQueue(queues.A!, fanout, '');
-    await channel.bindQueue(queues.B!, fanout, 'ignored');
+    await channel.bindQueue(queues.A, fanout, '');
+    await channel.bindQueue(queues.B, fanout, 'ignored');
     // A second binding of the same queue still yields one copy.
-    await channel.bindQueue(queues.B!, fanout, 'another');
+    await channel.bindQueue(queues.B, fanout, 'another');
 
     expect(await destinations(channel, queues, fanout, '')).toEqual(['A', 'B']);
     expect(await destinations(channel, queues, fanout, 'anything.at.all')).toEqual(['A', 'B']);
@@ -96,7 +97,7 @@ describeBothBrokers('routing', (broker) => {
     const queues = await queuesFor(broker, Object.keys(patterns));
     const topic = await broker.exchange('topic', 'topic');
     const channel = await broker.confirmChannel();
-    for (const [label, pattern] of Object.entries(patterns)) await channel.bindQueue(queues[label]!, topic, pattern);
+    for (const [label, pattern] of Object.entries(patterns)) await channel.bindQueue(present(queues[label]), topic, pattern);
 
     const table: [string, string[]][] = [
       ['a..rabbit', ['P1', 'P2', 'P3', 'P5']],
@@ -121,11 +122,11 @@ describeBothBrokers('routing', (broker) => {
     const queues = await queuesFor(broker, ['all', 'any', 'implicitAll', 'withXKey', 'matchEverything']);
     const headers = await broker.exchange('headers', 'headers');
     const channel = await broker.confirmChannel();
-    await channel.bindQueue(queues.all!, headers, '', { 'x-match': 'all', format: 'pdf', type: 'report' });
-    await channel.bindQueue(queues.any!, headers, '', { 'x-match': 'any', format: 'pdf', type: 'log' });
-    await channel.bindQueue(queues.implicitAll!, headers, '', { format: 'zip' });
-    await channel.bindQueue(queues.withXKey!, headers, '', { 'x-match': 'all', format: 'pdf', 'x-note': 'ignored' });
-    await channel.bindQueue(queues.matchEverything!, headers, '', { 'x-match': 'all' });
+    await channel.bindQueue(queues.all, headers, '', { 'x-match': 'all', format: 'pdf', type: 'report' });
+    await channel.bindQueue(queues.any, headers, '', { 'x-match': 'any', format: 'pdf', type: 'log' });
+    await channel.bindQueue(queues.implicitAll, headers, '', { format: 'zip' });
+    await channel.bindQueue(queues.withXKey, headers, '', { 'x-match': 'all', format: 'pdf', 'x-note': 'ignored' });
+    await channel.bindQueue(queues.matchEverything, headers, '', { 'x-match': 'all' });
 
     const send = (h: Record<string, unknown> | undefined) => destinations(channel, queues, headers, 'key is ignored', { headers: h });
     expect(await send({ format: 'pdf', type: 'report' })).toEqual(['all', 'any', 'matchEverything', 'withXKey']);
@@ -139,12 +140,12 @@ describeBothBrokers('routing', (broker) => {
   test('amq.match is a headers exchange too', async () => {
     const queues = await queuesFor(broker, ['Q']);
     const channel = await broker.confirmChannel();
-    await channel.bindQueue(queues.Q!, 'amq.match', '', { 'x-match': 'any', [broker.name('h')]: 'yes' });
+    await channel.bindQueue(queues.Q, 'amq.match', '', { 'x-match': 'any', [broker.name('h')]: 'yes' });
     try {
       expect(await destinations(channel, queues, 'amq.match', '', { headers: { [broker.name('h')]: 'yes' } })).toEqual(['Q']);
       expect(await destinations(channel, queues, 'amq.match', '', { headers: { [broker.name('h')]: 'no' } })).toEqual([]);
     } finally {
-      await channel.unbindQueue(queues.Q!, 'amq.match', '', { 'x-match': 'any', [broker.name('h')]: 'yes' });
+      await channel.unbindQueue(queues.Q, 'amq.match', '', { 'x-match': 'any', [broker.name('h')]: 'yes' });
     }
   });
 
@@ -154,10 +155,10 @@ describeBothBrokers('routing', (broker) => {
     const middle = await broker.exchange('middle', 'fanout');
     const channel = await broker.confirmChannel();
     await channel.bindExchange(middle, source, 'orders.*');
-    await channel.bindQueue(queues.Q!, middle, '');
+    await channel.bindQueue(queues.Q, middle, '');
     // Q is also reachable straight from the source: it still gets one copy.
-    await channel.bindQueue(queues.Q!, source, 'orders.new');
-    await channel.bindQueue(queues.direct!, source, 'orders.new');
+    await channel.bindQueue(queues.Q, source, 'orders.new');
+    await channel.bindQueue(queues.direct, source, 'orders.new');
 
     expect(await destinations(channel, queues, source, 'orders.paid')).toEqual(['Q']);
     expect(await destinations(channel, queues, source, 'orders.new')).toEqual(['Q', 'direct']);
@@ -172,13 +173,13 @@ describeBothBrokers('routing', (broker) => {
     const front = await broker.exchange('front', 'direct');
     const internal = await broker.exchange('internal', 'fanout', { internal: true });
     const channel = await broker.confirmChannel();
-    await channel.bindQueue(queues.Q!, internal, '');
+    await channel.bindQueue(queues.Q, internal, '');
     await channel.bindExchange(internal, front, 'in');
     expect(await destinations(channel, queues, front, 'in')).toEqual(['Q']);
 
     const publisher = await broker.channel();
     publisher.publish(internal, '', Buffer.from('direct to internal'));
-    expect(await failureOf(publisher.checkQueue(queues.Q!))).toEqual({ code: 403, classId: 60, methodId: 40 });
+    expect(await failureOf(publisher.checkQueue(queues.Q))).toEqual({ code: 403, classId: 60, methodId: 40 });
   });
 
   test('amq.* exchanges are predeclared with their types; new amq. names are refused (403)', async () => {
@@ -226,16 +227,16 @@ describeBothBrokers('routing', (broker) => {
     const queues = await queuesFor(broker, ['Q']);
     const temporary = await broker.exchange('temporary', 'fanout', { autoDelete: true });
     const channel = await broker.channel();
-    await channel.bindQueue(queues.Q!, temporary, 'a');
-    await channel.bindQueue(queues.Q!, temporary, 'b');
-    await channel.unbindQueue(queues.Q!, temporary, 'a');
+    await channel.bindQueue(queues.Q, temporary, 'a');
+    await channel.bindQueue(queues.Q, temporary, 'b');
+    await channel.unbindQueue(queues.Q, temporary, 'a');
     await channel.checkExchange(temporary);
-    await channel.unbindQueue(queues.Q!, temporary, 'b');
+    await channel.unbindQueue(queues.Q, temporary, 'b');
     expect(await failureOf(channel.checkExchange(temporary))).toEqual({ code: 404, classId: 40, methodId: 10 });
 
     const bound = await broker.exchange('bound', 'direct');
     const other = await broker.channel();
-    await other.bindQueue(queues.Q!, bound, 'k');
+    await other.bindQueue(queues.Q, bound, 'k');
     expect(await failureOf(other.deleteExchange(bound, { ifUnused: true }))).toEqual({ code: 406, classId: 40, methodId: 20 });
   });
 
@@ -243,7 +244,7 @@ describeBothBrokers('routing', (broker) => {
     const queues = await queuesFor(broker, ['Q']);
     const exchange = await broker.exchange('recreated', 'direct');
     const channel = await broker.confirmChannel();
-    await channel.bindQueue(queues.Q!, exchange, 'k');
+    await channel.bindQueue(queues.Q, exchange, 'k');
     await channel.deleteExchange(exchange);
     await channel.assertExchange(exchange, 'direct');
     expect(await destinations(channel, queues, exchange, 'k')).toEqual([]);

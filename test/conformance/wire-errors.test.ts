@@ -21,6 +21,7 @@ import {
   passiveExchangeDeclare,
 } from './raw-amqp.js';
 import type { RawAmqpClient } from './raw-amqp.js';
+import { present } from '../support/present.js';
 
 /** A raw client past the handshake, with channel 1 open. */
 async function openClient(broker: BrokerUnderTest): Promise<RawAmqpClient> {
@@ -57,7 +58,7 @@ describeBothBrokers('wire errors', (broker) => {
     const client = await broker.raw();
     const refused = await client.handshake({ ...broker.credentials(), password: 'wrong' });
     expect(refused).toMatchObject({ code: 403, classId: 0, methodId: 0, channel: 0 });
-    expect(refused!.replyText).toMatch(/^ACCESS_REFUSED - /);
+    expect(refused?.replyText).toMatch(/^ACCESS_REFUSED - /);
     // The client answered with close-ok, so the broker resets the socket at once (no silent-close pause).
     expect(await client.socketEnd(1000)).toBe('reset');
   });
@@ -72,7 +73,7 @@ describeBothBrokers('wire errors', (broker) => {
     const client = await broker.raw();
     const refused = await client.handshake({ ...broker.credentials(), vhost: broker.name('no-such-vhost') });
     expect(refused).toMatchObject({ code: 530, classId: 10, methodId: 40, channel: 0 });
-    expect(refused!.replyText).toMatch(/^NOT_ALLOWED - /);
+    expect(refused?.replyText).toMatch(/^NOT_ALLOWED - /);
   });
 
   test('amqplib sees the refused login and the unknown vhost as failed connects', async () => {
@@ -133,7 +134,7 @@ describeBothBrokers('wire errors', (broker) => {
   test('a frame it cannot delimit (bad frame-end, over frame-max): connection.close 501, then nothing read, a reset after a pause', async () => {
     const inputs = {
       'bad frame-end': () => frame(FrameType.method, 1, Buffer.from([0, 20, 0, 10, 0]), 0x00),
-      'over frame-max': (client: RawAmqpClient) => frame(FrameType.method, 1, Buffer.alloc(client.tuning!.frameMax + 100)),
+      'over frame-max': (client: RawAmqpClient) => frame(FrameType.method, 1, Buffer.alloc(present(client.tuning).frameMax + 100)),
     };
     const outcomes: Record<string, unknown> = {};
     for (const [what, input] of Object.entries(inputs)) {
@@ -171,7 +172,7 @@ describeBothBrokers('wire errors', (broker) => {
 
   test('a frame larger than the negotiated frame-max is 501 FRAME_ERROR', async () => {
     const outcome = await connectionCloseAfter(broker, (client) =>
-      client.send(frame(FrameType.method, 1, Buffer.alloc(client.tuning!.frameMax + 100))),
+      client.send(frame(FrameType.method, 1, Buffer.alloc(present(client.tuning).frameMax + 100))),
     );
     expect(outcome).toEqual({ code: 501, classId: 0, methodId: 0, channel: 0 });
   });

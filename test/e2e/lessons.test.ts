@@ -30,6 +30,7 @@ import {
   waitForStillPicture,
 } from './pages.js';
 import { startBrowserWorkbook, type BrowserWorkbook } from './workbook.js';
+import { present } from '../support/present.js';
 
 describe('every lesson in the browser', () => {
   let workbook: BrowserWorkbook;
@@ -155,7 +156,9 @@ describe('every lesson in the browser', () => {
     await sequence(cell).getByLabel('Show the rows of one actor').selectOption('worker 2');
     const deliveries = (await sequenceRows(cell)).filter((row) => row.method === 'basic.deliver');
     expect(deliveries).toHaveLength(7);
-    await sequence(cell).locator(`[data-seq="${deliveries[6]!.seq}"]`).click();
+    await sequence(cell)
+      .locator(`[data-seq="${present(deliveries[6]).seq}"]`)
+      .click();
     const inspected = await inspectorText(cell);
     expect(inspected).toContain('broker → worker 2');
     expect(inspected).toMatch(/redelivered\s*true/);
@@ -228,7 +231,9 @@ describe('every lesson in the browser', () => {
     const fox = rows.find((row) => row.text.includes('quick.brown.fox'));
     expect(elephant?.method).toBe('broker.routed');
     expect(fox?.method).toBe('broker.unroutable');
-    await sequence(cell).locator(`[data-seq="${elephant!.seq}"]`).click();
+    await sequence(cell)
+      .locator(`[data-seq="${present(elephant).seq}"]`)
+      .click();
     const inspected = await inspectorText(cell);
     expect(inspected).toContain('*.orange.*');
     expect(inspected).toContain('lazy.#');

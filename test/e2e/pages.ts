@@ -9,6 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
+import { present } from '../support/present.js';
 
 /** Where screenshots go, from the repository root. */
 const SCREENSHOTS_DIR = 'test-results/screenshots';
@@ -149,9 +150,9 @@ export async function consumerInPicture(cell: Locator, name: string): Promise<{ 
   const counts = lines.find((line) => line.startsWith('got '));
   const match = counts === undefined ? null : /^got (.+) · (?:acked (.+)|auto-ack)$/.exec(counts);
   if (match === null) throw new Error(`consumer ${name} shows no "got N · acked M" line; its lines are: ${JSON.stringify(lines)}`);
-  const got = readCount(match[1]!, `consumer ${name}'s got count`);
+  const got = readCount(present(match[1]), `consumer ${name}'s got count`);
   const acked = match[2] === undefined ? 'auto' : readCount(match[2], `consumer ${name}'s acked count`);
-  return { got, acked, status: lines[lines.indexOf(counts!) + 1] ?? '' };
+  return { got, acked, status: lines[lines.indexOf(present(counts)) + 1] ?? '' };
 }
 
 /**
@@ -233,7 +234,9 @@ export async function screenshotRun(page: Page, cell: Locator, name: string): Pr
   mkdirSync(SCREENSHOTS_DIR, { recursive: true });
   const path = join(SCREENSHOTS_DIR, `${name}.png`);
   await cell.locator('run-cell').evaluate((runCell) => {
-    const view = runCell.ownerDocument.defaultView!;
+    // This runs in the page, where only what the page itself defines can be used.
+    const view = runCell.ownerDocument.defaultView;
+    if (view === null) throw new Error('the run cell is not in a window');
     const header = runCell.ownerDocument.querySelector('warren-app')?.shadowRoot?.querySelector('header');
     view.scrollBy(0, runCell.getBoundingClientRect().top - (header?.getBoundingClientRect().height ?? 0) - 8);
   });

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { cellsOf, countLines, describeOnBrokers, expectCleanEnd, framesOf, linesOf, queueIn } from './harness.js';
+import { present } from '../support/present.js';
 
 const LESSON = '01-hello-world';
 
@@ -38,7 +39,7 @@ describeOnBrokers('lesson 1: Hello World', (runCell) => {
     expect(order.lastIndexOf('producer')).toBeLessThan(order.indexOf('consumer'));
     expect(countLines(run, /^ \[x\] Received 'Hello World!'$/, 'consumer')).toBe(3);
     const [afterPublishing, atTheEnd] = run.states;
-    expect(queueIn(afterPublishing!, 'hello')).toEqual({ ready: 3, unacked: 0, consumers: 0 });
-    expect(queueIn(atTheEnd!, 'hello')?.ready).toBe(0);
+    expect(queueIn(present(afterPublishing), 'hello')).toEqual({ ready: 3, unacked: 0, consumers: 0 });
+    expect(queueIn(present(atTheEnd), 'hello')?.ready).toBe(0);
   });
 });

@@ -7,6 +7,7 @@
 import { expect, it } from 'vitest';
 import { RunModel } from '../../client/src/run/run-model.js';
 import { countLines, describeOnBrokers, expectCleanEnd, linesOf, queueIn, type CellRun, type RunCell } from './harness.js';
+import { present } from '../support/present.js';
 
 const LESSON = '02-work-queues';
 const QUEUE = 'task_queue';
@@ -26,7 +27,7 @@ const MS_PER_DOT = [0, 5, 20, LESSON_MS_PER_DOT];
 async function runMany(runCell: RunCell, overrides: Record<string, unknown>): Promise<{ msPerDot: number; run: CellRun }[]> {
   const runs: { msPerDot: number; run: CellRun }[] = [];
   for (let first = 0; first < RUNS; first += AT_ONCE) {
-    const batch = Array.from({ length: AT_ONCE }, (_, i) => MS_PER_DOT[(first + i) % MS_PER_DOT.length]!);
+    const batch = Array.from({ length: AT_ONCE }, (_, i) => present(MS_PER_DOT[(first + i) % MS_PER_DOT.length]));
     runs.push(
       ...(await Promise.all(
         batch.map(async (msPerDot) => ({ msPerDot, run: await runCell(LESSON, 'seven-tasks', { ...overrides, msPerDot }) })),
@@ -40,7 +41,7 @@ async function runMany(runCell: RunCell, overrides: Record<string, unknown>): Pr
 function received(run: CellRun, actor: string): { all: string[]; redelivered: string[] } {
   const lines = linesOf(run, actor).flatMap((line) => {
     const match = /^ \[x\] Received '(.*)'( \(redelivered\))?$/.exec(line);
-    return match === null ? [] : [{ task: match[1]!, redelivered: match[2] !== undefined }];
+    return match === null ? [] : [{ task: present(match[1]), redelivered: match[2] !== undefined }];
   });
   return { all: lines.map((line) => line.task), redelivered: lines.filter((line) => line.redelivered).map((line) => line.task) };
 }
@@ -76,11 +77,11 @@ function expectPromise(run: CellRun, msPerDot: number, started: string[], moved:
 
   // The list_queues views: every task dealt out after publishing; right after the stop, worker 1 gone and, with the
   // lesson's timing (worker 2 halfway through its first task), all seven still counted; nothing at the end.
-  expect(queueIn(run.states[0]!, QUEUE), label).toEqual({ ready: 0, unacked: 7, consumers: 2 });
-  const afterStop = queueIn(run.states[1]!, QUEUE);
+  expect(queueIn(present(run.states[0]), QUEUE), label).toEqual({ ready: 0, unacked: 7, consumers: 2 });
+  const afterStop = queueIn(present(run.states[1]), QUEUE);
   expect(afterStop?.consumers, label).toBe(1);
   if (msPerDot === LESSON_MS_PER_DOT && started.length === 1) expect((afterStop?.ready ?? 0) + (afterStop?.unacked ?? 0), label).toBe(7);
-  expect(queueIn(run.states.at(-1)!, QUEUE), label).toMatchObject({ ready: 0, unacked: 0 });
+  expect(queueIn(present(run.states.at(-1)), QUEUE), label).toMatchObject({ ready: 0, unacked: 0 });
 
   const model = picture(run);
   expect(model.counters, label).toMatchObject({ acked: run.summary.acked, requeued: run.summary.requeued });

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { cellsOf, countLines, describeOnBrokers, expectCleanEnd, framesOf, linesOf, queueIn, type CellRun } from './harness.js';
+import { present } from '../support/present.js';
 
 const LESSON = '02-work-queues';
 const QUEUE = 'task_queue';
@@ -13,7 +14,7 @@ function received(run: CellRun, actor: string): string[] {
 
 /** ready + unacknowledged of task_queue in the n-th snapshot. */
 function messagesIn(run: CellRun, snapshot: number): number {
-  const queue = queueIn(run.states[snapshot]!, QUEUE);
+  const queue = queueIn(present(run.states[snapshot]), QUEUE);
   return (queue?.ready ?? 0) + (queue?.unacked ?? 0);
 }
 
@@ -40,7 +41,7 @@ describeOnBrokers('lesson 2: Work queues', (runCell) => {
     expect(received(run, 'worker 2')).toEqual(['Second message..', 'Fourth message....']);
     expect(countLines(run, DONE)).toBe(5);
     expect(framesOf(run, 'basic.qos')).toHaveLength(0);
-    expect(queueIn(run.states[0]!, QUEUE)).toEqual({ ready: 0, unacked: 5, consumers: 2 });
+    expect(queueIn(present(run.states[0]), QUEUE)).toEqual({ ready: 0, unacked: 5, consumers: 2 });
     expect(run.summary).toMatchObject({ published: 5, acked: 5, delivered: { 'worker 1': 3, 'worker 2': 2 } });
   });
 
@@ -62,10 +63,10 @@ describeOnBrokers('lesson 2: Work queues', (runCell) => {
     expect(redeliveries).toHaveLength(4);
     expect(run.summary).toMatchObject({ published: 7, acked: 7, requeued: 4, delivered: { 'worker 1': 4, 'worker 2': 7 } });
     // The list_queues view: all 7 held after publishing, still 7 in the queue after the stop, none at the end.
-    expect(queueIn(run.states[0]!, QUEUE)).toEqual({ ready: 0, unacked: 7, consumers: 2 });
+    expect(queueIn(present(run.states[0]), QUEUE)).toEqual({ ready: 0, unacked: 7, consumers: 2 });
     expect(messagesIn(run, 1)).toBe(7);
-    expect(queueIn(run.states[1]!, QUEUE)?.consumers).toBe(1);
-    expect(queueIn(run.states[2]!, QUEUE)).toEqual({ ready: 0, unacked: 0, consumers: 1 });
+    expect(queueIn(present(run.states[1]), QUEUE)?.consumers).toBe(1);
+    expect(queueIn(present(run.states[2]), QUEUE)).toEqual({ ready: 0, unacked: 0, consumers: 1 });
   });
 
   it('seven-tasks, stopped in its second task: only the unfinished ones move', async () => {
@@ -81,7 +82,7 @@ describeOnBrokers('lesson 2: Work queues', (runCell) => {
     const run = await runCell(LESSON, 'seven-tasks', { workers: 1 });
     expectCleanEnd(run);
     expect(countLines(run, DONE)).toBe(0);
-    expect(queueIn(run.states.at(-1)!, QUEUE)?.ready).toBe(7);
+    expect(queueIn(present(run.states.at(-1)), QUEUE)?.ready).toBe(7);
   });
 
   it("auto-ack-loses-tasks: with automatic acknowledgement the stopped worker's tasks are lost", async () => {
@@ -91,7 +92,7 @@ describeOnBrokers('lesson 2: Work queues', (runCell) => {
     expect(countLines(run, DONE, 'worker 2')).toBe(3);
     expect(countLines(run, REDELIVERED)).toBe(0);
     expect(run.summary).toMatchObject({ acked: 0, requeued: 0, delivered: { 'worker 1': 4, 'worker 2': 3 } });
-    expect(queueIn(run.states.at(-1)!, QUEUE)?.ready).toBe(0);
+    expect(queueIn(present(run.states.at(-1)), QUEUE)?.ready).toBe(0);
   });
 
   it('forgotten-ack: every task is done but none acknowledged; they go back to the queue when the workers leave', async () => {
@@ -100,8 +101,8 @@ describeOnBrokers('lesson 2: Work queues', (runCell) => {
     expect(countLines(run, DONE)).toBe(5);
     expect(framesOf(run, 'basic.ack')).toHaveLength(0);
     const [, withWorkers, afterWorkers] = run.states;
-    expect(queueIn(withWorkers!, QUEUE)).toEqual({ ready: 0, unacked: 5, consumers: 2 });
-    expect(queueIn(afterWorkers!, QUEUE)).toEqual({ ready: 5, unacked: 0, consumers: 0 });
+    expect(queueIn(present(withWorkers), QUEUE)).toEqual({ ready: 0, unacked: 5, consumers: 2 });
+    expect(queueIn(present(afterWorkers), QUEUE)).toEqual({ ready: 5, unacked: 0, consumers: 0 });
   });
 
   it('forgotten-ack with prefetch 1: each worker gets one task and then nothing; the run ends by itself', async () => {
@@ -109,7 +110,7 @@ describeOnBrokers('lesson 2: Work queues', (runCell) => {
     expectCleanEnd(run);
     expect(countLines(run, DONE, 'worker 1')).toBe(1);
     expect(countLines(run, DONE, 'worker 2')).toBe(1);
-    expect(queueIn(run.states[1]!, QUEUE)).toEqual({ ready: 3, unacked: 2, consumers: 2 });
+    expect(queueIn(present(run.states[1]), QUEUE)).toEqual({ ready: 3, unacked: 2, consumers: 2 });
   });
 
   it('a forgetful worker that stops: its finished tasks come back and are done again by the other', async () => {
@@ -125,7 +126,7 @@ describeOnBrokers('lesson 2: Work queues', (runCell) => {
     expect(countLines(run, DONE)).toBe(5);
     expect(framesOf(run, 'queue.declare', 'producer')[0]?.fields.durable).toBe(true);
     expect(framesOf(run, 'basic.publish').every((frame) => frame.message?.properties.deliveryMode === 2)).toBe(true);
-    expect(run.states[0]!.queues.find((queue) => queue.name === QUEUE)?.durable).toBe(true);
+    expect(run.states[0]?.queues.find((queue) => queue.name === QUEUE)?.durable).toBe(true);
 
     const transient = await runCell(LESSON, 'durable-tasks', { properties: { deliveryMode: 1 }, msPerDot: 10 });
     expectCleanEnd(transient);
@@ -140,7 +141,7 @@ describeOnBrokers('lesson 2: Work queues', (runCell) => {
     expect(slow + fast).toBe(8);
     expect(slow).toBeLessThan(fast);
     expect(framesOf(run, 'basic.qos').map((frame) => frame.fields.prefetchCount)).toEqual([1, 1]);
-    expect(queueIn(run.states[0]!, QUEUE)).toEqual({ ready: 6, unacked: 2, consumers: 2 });
+    expect(queueIn(present(run.states[0]), QUEUE)).toEqual({ ready: 6, unacked: 2, consumers: 2 });
   });
 
   it('fair-dispatch with prefetch 0: round-robin gives the slow worker as many as the fast one', async () => {

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { cellsOf, countLines, describeOnBrokers, expectCleanEnd, framesOf, linesOf } from './harness.js';
+import { present } from '../support/present.js';
 
 const LESSON = '03-publish-subscribe';
 const RECEIVED = /^ \[x\] Received /;
@@ -28,7 +29,7 @@ describeOnBrokers('lesson 3: Publish/Subscribe', (runCell) => {
     const run = await runCell(LESSON, 'receivers-first');
     expectCleanEnd(run);
     expect(countLines(run, /^ \[x\] Received 'info: Hello World!'$/)).toBe(2);
-    const logsBindings = run.states[0]!.bindings.filter((binding) => binding.source === 'logs');
+    const logsBindings = present(run.states[0]).bindings.filter((binding) => binding.source === 'logs');
     expect(logsBindings).toHaveLength(2);
     expect(logsBindings.every((binding) => binding.destination.startsWith('amq.gen-') && binding.routingKey === '')).toBe(true);
   });

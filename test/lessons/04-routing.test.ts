@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { cellsOf, describeOnBrokers, expectCleanEnd, linesOf, type CellRun } from './harness.js';
+import { present } from '../support/present.js';
 
 const LESSON = '04-routing';
 
@@ -27,7 +28,7 @@ describeOnBrokers('lesson 4: Routing', (runCell) => {
       " [x] warning: 'Disk almost full'",
       " [x] error: 'Run. Run. Or it will explode.'",
     ]);
-    const bindings = run.states[0]!.bindings.filter((binding) => binding.source === 'direct_logs');
+    const bindings = present(run.states[0]).bindings.filter((binding) => binding.source === 'direct_logs');
     expect(bindings.map((binding) => binding.routingKey).sort()).toEqual(['error', 'error', 'info', 'warning']);
   });
 

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { cellsOf, describeOnBrokers, expectCleanEnd, framesOf, linesOf, queueIn, type CellRun } from './harness.js';
+import { present } from '../support/present.js';
 
 const LESSON = '06-rpc';
 
@@ -58,7 +59,7 @@ describeOnBrokers('lesson 6: RPC', (runCell) => {
     expect(served('rpc server 2')).toBeGreaterThan(0);
     expect(served('rpc server 1') + served('rpc server 2')).toBe(6);
     expect(replies(run)).toHaveLength(6);
-    expect(queueIn(run.states[0]!, 'rpc_queue')).toMatchObject({ ready: 0, consumers: 2 });
+    expect(queueIn(present(run.states[0]), 'rpc_queue')).toMatchObject({ ready: 0, consumers: 2 });
   });
 
   it('no-server: the request is unroutable, and the client times out and says so, without crashing', async () => {

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { cellsOf, describeOnBrokers, expectCleanEnd, framesOf, linesOf, type CellRun } from './harness.js';
+import { present } from '../support/present.js';
 
 const LESSON = '07-publisher-confirms';
 
@@ -14,12 +15,12 @@ function report(
   expect(rate, throughput).not.toBeNull();
   expect(counts, confirms).not.toBeNull();
   return {
-    messages: Number(rate![1]),
-    perSecond: Number(rate![2]),
-    confirmed: Number(counts![1]),
-    nacked: Number(counts![2]),
-    ackFrames: Number(counts![3]),
-    multipleAcks: Number(counts![4]),
+    messages: Number(present(rate)[1]),
+    perSecond: Number(present(rate)[2]),
+    confirmed: Number(present(counts)[1]),
+    nacked: Number(present(counts)[2]),
+    ackFrames: Number(present(counts)[3]),
+    multipleAcks: Number(present(counts)[4]),
   };
 }
 

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunCell } from '../../server/protocol/index.js';
 import { lessons } from './catalog.js';
+import { present } from '../support/present.js';
 
 const COURSE = ['01-hello-world', '02-work-queues', '03-publish-subscribe', '04-routing', '05-topics', '06-rpc', '07-publisher-confirms'];
 
@@ -22,7 +23,7 @@ describe('the lessons', () => {
   it('explain every cell in prose before and after it', async () => {
     const catalog = await lessons();
     for (const id of COURSE) {
-      const parts = catalog.get(id)!.cells;
+      const parts = present(catalog.get(id)).cells;
       parts.forEach((part, index) => {
         if (part.kind !== 'run') return;
         const before = parts[index - 1];
@@ -36,7 +37,7 @@ describe('the lessons', () => {
   it('give every cell distinct, named actors and the publish properties', async () => {
     const catalog = await lessons();
     for (const id of COURSE) {
-      const cells = catalog.get(id)!.cells.filter((part): part is RunCell => part.kind === 'run');
+      const cells = present(catalog.get(id)).cells.filter((part): part is RunCell => part.kind === 'run');
       expect(cells.length).toBeGreaterThan(0);
       for (const cell of cells) {
         expect(cell.actors.length, `${id}/${cell.id}`).toBeGreaterThan(0);
@@ -50,7 +51,7 @@ describe('the lessons', () => {
   it('describe every parameter with a default and, for numbers, bounds', async () => {
     const catalog = await lessons();
     for (const id of COURSE) {
-      for (const cell of catalog.get(id)!.cells.filter((part): part is RunCell => part.kind === 'run')) {
+      for (const cell of present(catalog.get(id)).cells.filter((part): part is RunCell => part.kind === 'run')) {
         const params = cell.params.properties as Record<string, Record<string, unknown>>;
         for (const [name, schema] of Object.entries(params)) {
           expect(schema.default, `${id}/${cell.id} ${name}`).toBeDefined();

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, expect, test } from 'vitest';
 import type { BrokerDecisionEvent } from '../../server/protocol/trace.js';
 import { describeBothBrokers } from '../conformance/brokers.js';
 import { tapBroker, type Tapped } from './tapped.js';
+import { present } from '../support/present.js';
 
 describeBothBrokers('tap routing decisions', (broker) => {
   let tapped: Tapped;
@@ -39,7 +40,13 @@ describeBothBrokers('tap routing decisions', (broker) => {
       }
     }
     const byName = Object.fromEntries(Object.entries(queues).map(([label, queue]) => [queue, label]));
-    return { decision: decisions[0]!, predicted: decisions[0]!.queues.map((q) => byName[q] ?? q).sort(), reached: reached.sort() };
+    return {
+      decision: present(decisions[0]),
+      predicted: present(decisions[0])
+        .queues.map((q) => byName[q] ?? q)
+        .sort(),
+      reached: reached.sort(),
+    };
   }
 
   async function declareQueues(...labels: string[]): Promise<Record<string, string>> {
@@ -57,9 +64,9 @@ describeBothBrokers('tap routing decisions', (broker) => {
     broker.forgetExchangeAfter(exchange);
     await channel.assertExchange(exchange, 'topic', { durable: false });
     const queues = await declareQueues('Q1', 'Q2');
-    await channel.bindQueue(queues.Q1!, exchange, '*.orange.*');
-    await channel.bindQueue(queues.Q2!, exchange, '*.*.rabbit');
-    await channel.bindQueue(queues.Q2!, exchange, 'lazy.#');
+    await channel.bindQueue(present(queues.Q1), exchange, '*.orange.*');
+    await channel.bindQueue(present(queues.Q2), exchange, '*.*.rabbit');
+    await channel.bindQueue(present(queues.Q2), exchange, 'lazy.#');
 
     const table: [string, string[]][] = [
       ['quick.orange.rabbit', ['Q1', 'Q2']],
@@ -128,15 +135,15 @@ describeBothBrokers('tap routing decisions', (broker) => {
       broker.forgetExchangeAfter(name);
       await channel.assertExchange(name, type, { durable: false });
     }
-    await channel.bindQueue(queues.A!, direct, 'black');
-    await channel.bindQueue(queues.B!, direct, 'black');
+    await channel.bindQueue(present(queues.A), direct, 'black');
+    await channel.bindQueue(present(queues.B), direct, 'black');
     await channel.bindExchange(direct, upstream, '');
-    await channel.bindQueue(queues.A!, headers, '', { 'x-match': 'any', format: 'pdf', type: 'report' });
+    await channel.bindQueue(present(queues.A), headers, '', { 'x-match': 'any', format: 'pdf', type: 'report' });
 
     const cases: [string, string, Record<string, unknown> | undefined, string[]][] = [
       [direct, 'black', undefined, ['A', 'B']],
       [direct, 'white', undefined, []],
-      ['', queues.B!, undefined, ['B']],
+      ['', present(queues.B), undefined, ['B']],
       ['', broker.name('nobody'), undefined, []],
       [upstream, 'black', undefined, ['A', 'B']],
       [upstream, 'green', undefined, []],
@@ -150,11 +157,11 @@ describeBothBrokers('tap routing decisions', (broker) => {
     }
     const viaUpstream = (await publish(queues, upstream, 'black')).decision.matchedBindings;
     expect(viaUpstream).toContain(`${upstream} -> ${direct}`);
-    const viaDefault = (await publish(queues, '', queues.B!)).decision.matchedBindings;
+    const viaDefault = (await publish(queues, '', present(queues.B))).decision.matchedBindings;
     expect(viaDefault).toEqual([`(AMQP default) -> ${queues.B} (${queues.B})`]);
 
     // Unbinding is seen too.
-    await channel.unbindQueue(queues.B!, direct, 'black');
+    await channel.unbindQueue(present(queues.B), direct, 'black');
     expect((await publish(queues, direct, 'black')).predicted).toEqual(['A']);
   });
 
@@ -166,7 +173,7 @@ describeBothBrokers('tap routing decisions', (broker) => {
     broker.forgetExchangeAfter(main);
     await channel.assertExchange(alternate, 'fanout', { durable: false });
     await channel.assertExchange(main, 'direct', { durable: false, alternateExchange: alternate });
-    await channel.bindQueue(queues.unrouted!, alternate, '');
+    await channel.bindQueue(present(queues.unrouted), alternate, '');
     const caught = await publish(queues, main, 'nobody-binds-this');
     expect(caught.reached).toEqual(['unrouted']);
     expect(caught.predicted).toEqual(['unrouted']);

@@ -4,6 +4,7 @@
 import { expect, test } from 'vitest';
 import { HEARTBEAT_FRAME, PROTOCOL_HEADER, encodeBodyFrames, encodeContentHeader, encodeMethod } from '../../server/amqp/index.js';
 import { WireReader, type WireUnit } from '../../server/tap/wire-reader.js';
+import { present } from '../support/present.js';
 
 /** A client's side of a short session: header, a publish split over body frames, a heartbeat in between, an ack. */
 function clientStream(): Buffer {
@@ -50,13 +51,13 @@ test('every chunking gives the same units and passes the exact bytes on', () => 
     ['report', 'basic.publish'],
     ['report', 'basic.ack'],
   ]);
-  const publish = whole[4]!;
+  const publish = present(whole[4]);
   expect(publish.fields).toMatchObject({ exchange: 'logs', routingKey: 'info' });
-  expect(publish.message!.bodySize).toBe(Buffer.byteLength('héllo wörld, '.repeat(40)));
-  expect(publish.message!.bodyPreview.endsWith('…')).toBe(true);
-  expect(publish.message!.properties).toEqual({ contentType: 'text/plain', headers: { n: 1 } });
-  expect(whole[5]!.message).toEqual({ properties: {}, bodySize: 0, bodyPreview: '' });
-  expect(whole[6]!.fields).toEqual({ deliveryTag: 7, multiple: true });
+  expect(publish.message?.bodySize).toBe(Buffer.byteLength('héllo wörld, '.repeat(40)));
+  expect(publish.message?.bodyPreview.endsWith('…')).toBe(true);
+  expect(publish.message?.properties).toEqual({ contentType: 'text/plain', headers: { n: 1 } });
+  expect(whole[5]?.message).toEqual({ properties: {}, bodySize: 0, bodyPreview: '' });
+  expect(whole[6]?.fields).toEqual({ deliveryTag: 7, multiple: true });
 
   // Units with their bytes in stream order (the heartbeat overtakes the message it interrupted).
   const inOrder = (units: WireUnit[]) => units.map((u) => `${u.method}:${u.size}`);
@@ -82,7 +83,7 @@ test('a payload that does not decode is reported and passed on; the stream goes 
     ['undecodable', 2],
     ['channel.close-ok', 2],
   ]);
-  expect(units[0]!.fields.reason).toMatch(/unknown class id 39321/);
+  expect(units[0]?.fields.reason).toMatch(/unknown class id 39321/);
   expect(forwarded(units).equals(stream)).toBe(true);
 });
 
@@ -94,8 +95,8 @@ test('a body frame with no message before it, and a message cut short, are repor
   ]);
   const units = readAll(stream, () => stream.length);
   expect(units.map((u) => u.method)).toEqual(['undecodable', 'undecodable', 'basic.qos']);
-  expect(units[0]!.fields.reason).toMatch(/no message was expected/);
-  expect(units[1]!.fields.reason).toMatch(/basic.publish on channel 1: basic.qos arrived before the message was complete/);
+  expect(units[0]?.fields.reason).toMatch(/no message was expected/);
+  expect(units[1]?.fields.reason).toMatch(/basic.publish on channel 1: basic.qos arrived before the message was complete/);
   expect(forwarded(units).equals(stream)).toBe(true);
 });
 
@@ -110,7 +111,7 @@ test('a stream that can no longer be cut into frames is reported once, then pass
     ['report', 'channel.open'],
     ['report', 'undecodable'],
   ]);
-  expect(first[1]!.fields.reason).toMatch(/could not be cut into frames/);
+  expect(first[1]?.fields.reason).toMatch(/could not be cut into frames/);
   expect(later.map((u) => u.kind)).toEqual(['raw']);
   expect(forwarded([...first, ...later]).equals(Buffer.concat([good, broken, Buffer.from('more bytes')]))).toBe(true);
 });

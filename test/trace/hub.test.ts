@@ -8,6 +8,7 @@ import type { TraceEvent, TraceGapEvent } from '../../server/protocol/trace.js';
 import { createTraceHub } from '../../server/trace/hub.js';
 import { createTraceRecorder, type TraceRecorder } from '../../server/trace/recorder.js';
 import { messageText } from '../../server/web/message-text.js';
+import { present } from '../support/present.js';
 
 /** A browser stand-in: a ws client and every message it got. */
 interface Viewer {
@@ -80,7 +81,7 @@ test('a single event arrives within about a frame', async () => {
   hub.attach('run-1', viewer.socket);
   const started = performance.now();
   const [event] = logEvents(createTraceRecorder(), 1);
-  hub.publish('run-1', event!);
+  hub.publish('run-1', present(event));
   await until(() => viewer.events().length === 1);
   expect(performance.now() - started).toBeLessThan(200);
   hub.close();
@@ -99,7 +100,7 @@ test('runs stay apart, and a viewer joining late gets no history', async () => {
   hub.attach('run-1', late.socket);
   for (const event of logEvents(recorder, 1)) hub.publish('run-1', event);
   await until(() => early.events().length === 6 && late.events().length === 1);
-  expect(late.events()[0]!.seq).toBe(6);
+  expect(late.events()[0]?.seq).toBe(6);
   expect(other.messages).toEqual([]);
   hub.close();
 });

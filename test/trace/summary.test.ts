@@ -10,6 +10,7 @@ import { createSummaryCounter } from '../../server/trace/summary.js';
 import { describeBothBrokers } from '../conformance/brokers.js';
 import { countLines, describeOnBrokers, expectCleanEnd, linesOf, type CellRun } from '../lessons/harness.js';
 import { tapBroker, type Tapped } from '../tap/tapped.js';
+import { present } from '../support/present.js';
 
 /** The summary of a recorded trace, counted afresh from its events. */
 function summaryOf(events: readonly TraceEvent[]): RunSummary {
@@ -178,9 +179,9 @@ describeBothBrokers('the summary of a tapped session', (broker) => {
     const worker = await (await tapped.connect('worker')).createChannel();
     const got: GetMessage[] = [];
     for (let i = 0; i < 5; i++) got.push((await worker.get(queue)) as GetMessage);
-    worker.ack(got[2]!, true); // tags 1-3
-    worker.nack(got[3]!, false, true); // tag 4, back to the queue
-    worker.reject(got[4]!, false); // tag 5, gone
+    worker.ack(present(got[2]), true); // tags 1-3
+    worker.nack(present(got[3]), false, true); // tag 4, back to the queue
+    worker.reject(present(got[4]), false); // tag 5, gone
     // A requeued message goes back to its place at the head of the queue.
     const again = (await worker.get(queue, { noAck: true })) as GetMessage; // never outstanding
     expect([again.content.toString(), again.fields.redelivered]).toEqual(['task 4', true]);

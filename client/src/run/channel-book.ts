@@ -9,6 +9,7 @@
  */
 import type { FrameEvent } from '../../../server/protocol/index.js';
 import type { MessageCopy } from './message-moves.js';
+import { forgetOldest } from './forget-oldest.js';
 
 /** A delivery not yet acknowledged, and where it came from. */
 export interface HeldDelivery {
@@ -62,7 +63,7 @@ export class ChannelBook {
   hold(actor: string, channel: number, tag: number, held: HeldDelivery): void {
     const { outstanding } = this.channel(actor, channel);
     outstanding.set(tag, held);
-    if (outstanding.size > MAX_OUTSTANDING) outstanding.delete(outstanding.keys().next().value!);
+    if (outstanding.size > MAX_OUTSTANDING) forgetOldest(outstanding);
   }
 
   /** Takes the oldest pending request named `method` on a channel, if there is one. */
@@ -102,7 +103,7 @@ export class ChannelBook {
     record.outstanding.clear();
     record.consumerTags.clear();
     record.closing = true;
-    if (done) this.actors.get(actor)!.delete(channel);
+    if (done) this.actors.get(actor)?.delete(channel);
     return closed;
   }
 

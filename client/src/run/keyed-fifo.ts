@@ -50,8 +50,9 @@ export class KeyedFifo<K, V> {
     if (list === undefined) return undefined;
     const end = Math.min(list.length, lookAhead);
     for (let index = 0; index < end; index += 1) {
-      if (!accept(list[index]!)) continue;
-      const [value] = list.splice(index, 1);
+      const value = list[index];
+      if (value === undefined || !accept(value)) continue;
+      list.splice(index, 1);
       if (list.length === 0) this.lists.delete(key);
       return value;
     }

@@ -69,8 +69,8 @@ export class MoveLog {
     const oldestKept = this.moves.at(0)?.id ?? this.nextId;
     const missed = Math.max(0, oldestKept - afterId);
     for (let index = this.moves.length - 1; index >= 0; index -= 1) {
-      const move = this.moves.at(index)!;
-      if (move.id < afterId) break;
+      const move = this.moves.at(index);
+      if (move === undefined || move.id < afterId) break;
       moves.push(move);
     }
     moves.reverse();

@@ -7,6 +7,7 @@
  */
 import type { MessageMove } from './message-moves.js';
 import { pointOn, type Curve, type Point } from './topology-layout.js';
+import { forgetOldest } from './forget-oldest.js';
 
 /** How long one hop takes at speed 1. */
 const TRAVEL_MS = 600;
@@ -142,7 +143,7 @@ export class MoveAnimator {
   private noteArrival(journey: number, stage: number, at: number): void {
     let stages = this.arrivals.get(journey);
     if (stages === undefined) {
-      if (this.arrivals.size >= MAX_JOURNEYS) this.arrivals.delete(this.arrivals.keys().next().value!);
+      if (this.arrivals.size >= MAX_JOURNEYS) forgetOldest(this.arrivals);
       stages = new Map();
       this.arrivals.set(journey, stages);
     }

@@ -23,16 +23,15 @@ export class RateWindow {
       this.slots[slot] = bucket;
       this.counts[slot] = 0;
     }
-    this.counts[slot]! += n;
+    this.counts[slot] = (this.counts[slot] ?? 0) + n;
   }
 
   /** Events per second in the window that ends at `now`. */
   perSecond(now: number): number {
     const newest = Math.floor(now / this.bucketMs);
     let total = 0;
-    for (let slot = 0; slot < this.bucketCount; slot += 1) {
-      const bucket = this.slots[slot]!;
-      if (bucket > newest - this.bucketCount && bucket <= newest) total += this.counts[slot]!;
+    for (const [slot, bucket] of this.slots.entries()) {
+      if (bucket > newest - this.bucketCount && bucket <= newest) total += this.counts[slot] ?? 0;
     }
     // The newest bucket is only partly over, so the window spans the older
     // full buckets plus the part of the newest up to `now`; early in a run

@@ -227,8 +227,12 @@ export class RunModel {
       this.unnamed.push(actor);
     } else if (method === 'connection.start-ok') {
       const own = this.unnamed.indexOf(actor);
-      if (own >= 0) this.unnamed.splice(own, 1);
-      else if (this.unnamed.length > 0) this.aliases.set(this.unnamed.shift()!, actor);
+      if (own >= 0) {
+        this.unnamed.splice(own, 1);
+      } else {
+        const unnamed = this.unnamed.shift();
+        if (unnamed !== undefined) this.aliases.set(unnamed, actor);
+      }
     }
   }
 

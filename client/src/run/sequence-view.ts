@@ -148,11 +148,11 @@ export class SequenceViewElement extends LitElement {
     if (rebuild) this.rows = [];
     // Rows only ever come at the end and leave at the front: take the new ones, let the old ones go.
     let start = model.rowCount;
-    while (start > 0 && model.rowAt(start - 1)!.event.seq > this.newestSeq) start -= 1;
+    while (start > 0 && (model.rowAt(start - 1)?.event.seq ?? 0) > this.newestSeq) start -= 1;
     if (rebuild) start = 0;
     for (let index = start; index < model.rowCount; index += 1) {
-      const row = model.rowAt(index)!;
-      if (this._kinds.has(row.kind) && this.matchesActor(row, model)) this.rows.push(row);
+      const row = model.rowAt(index);
+      if (row !== undefined && this._kinds.has(row.kind) && this.matchesActor(row, model)) this.rows.push(row);
     }
     const oldest = model.rowAt(0)?.event.seq ?? 0;
     const gone = firstAtOrAfter(this.rows, oldest);
@@ -203,6 +203,7 @@ export class SequenceViewElement extends LitElement {
     const last = Math.min(this.rows.length, Math.ceil((this._scrollTop + this._viewportHeight) / ROW_HEIGHT) + OVERSCAN);
     const visible = this.rows.slice(first, last);
     const selectedIndex = this._selected === undefined ? -1 : this.rows.indexOf(this._selected);
+    const selectedRow = selectedIndex >= 0 ? this._selected : undefined;
     return html`
       <div class="filters">
         <label
@@ -242,7 +243,7 @@ export class SequenceViewElement extends LitElement {
             tabindex="0"
             role="listbox"
             aria-label="Protocol events, newest last"
-            aria-activedescendant=${selectedIndex >= 0 ? `row-${this.rows[selectedIndex]!.event.seq}` : nothing}
+            aria-activedescendant=${selectedRow === undefined ? nothing : `row-${selectedRow.event.seq}`}
             @scroll=${this.handleScroll}
             @keydown=${this.handleKeydown}
           >
@@ -686,7 +687,7 @@ function firstAtOrAfter(rows: SequenceRow[], seq: number): number {
   let high = rows.length;
   while (low < high) {
     const middle = (low + high) >> 1;
-    if (rows[middle]!.event.seq < seq) low = middle + 1;
+    if ((rows[middle]?.event.seq ?? seq) < seq) low = middle + 1;
     else high = middle;
   }
   return low;

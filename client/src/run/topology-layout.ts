@@ -132,7 +132,7 @@ export function layoutTopology(topology: Topology): TopologyLayout {
     ...exchanges.filter((e) => !deadLetterOnly.has(e.name)),
     ...exchanges.filter((e) => deadLetterOnly.has(e.name)),
   ]) {
-    (exchangeColumns[levels.get(exchange.name)!] ??= []).push(exchange);
+    (exchangeColumns[levels.get(exchange.name) ?? 0] ??= []).push(exchange);
   }
   const order = new Map<string, number>();
   const place = (id: string, index: number, count: number): void => {
@@ -324,7 +324,10 @@ function spreadParallelEdges(edges: LaidEdge[], byId: Map<string, LaidNode>): vo
     if (group.length < 2) continue;
     group.forEach((edge, index) => {
       const spread = (index - (group.length - 1) / 2) * 34;
-      edge.curve = forwardCurve(byId.get(edge.from)!, byId.get(edge.to)!, spread);
+      const from = byId.get(edge.from);
+      const to = byId.get(edge.to);
+      if (from === undefined || to === undefined) return;
+      edge.curve = forwardCurve(from, to, spread);
       edge.labelAt = pointOn(edge.curve, 0.5);
     });
   }

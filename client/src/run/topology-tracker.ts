@@ -24,6 +24,7 @@ import { KeyedFifo } from './keyed-fifo.js';
 import { MoveLog, type MessageCopy, type MessageMove, type NodeRef } from './message-moves.js';
 import { bindingKey, TopologyStore } from './topology-store.js';
 import { RECENT_ARRIVALS, RECENT_UNROUTABLE, zeroCounters, type ConsumerInfo, type RunCounters, type Topology } from './topology-types.js';
+import { forgetOldest } from './forget-oldest.js';
 
 /** Requests whose effect waits for their -ok (a refused request changes nothing). */
 const REQUESTS: ReadonlySet<string> = new Set([
@@ -594,7 +595,7 @@ export class TopologyTracker {
   private newCopy(label: string): MessageCopy {
     const journey = this.nextJourney;
     this.nextJourney += 1;
-    if (this.labels.size >= MAX_JOURNEYS) this.labels.delete(this.labels.keys().next().value!);
+    if (this.labels.size >= MAX_JOURNEYS) forgetOldest(this.labels);
     this.labels.set(journey, label);
     return { journey, stage: -1 };
   }

@@ -82,7 +82,7 @@ export default defineScenario({
   code: topicLogsCode,
   async run({ params, connect, log, sleep, snapshot }) {
     const connections: ChannelModel[] = [];
-    const receivers = params.bindings.map((_, i) => `receiver ${i + 1}`);
+    const receivers = params.bindings.map((_, index) => `receiver ${index + 1}`);
     /** Copies received per "receiver|key". */
     const copies = new Tally();
     const returned = new Tally();
@@ -111,7 +111,7 @@ export default defineScenario({
       );
     };
 
-    for (const [index, patterns] of params.bindings.entries()) await startReceiver(receivers[index]!, patterns);
+    for (const [index, patterns] of params.bindings.entries()) await startReceiver(`receiver ${index + 1}`, patterns);
     await snapshot();
 
     const producer = await connect('producer');

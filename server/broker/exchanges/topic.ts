@@ -66,19 +66,20 @@ export class TopicExchange extends Exchange {
 
   protected unindexBinding(binding: Binding): void {
     const words = topicWords(binding.routingKey);
-    const path: TrieNode[] = [this.root];
+    let leaf = this.root;
+    // Each step: the node, the word that leads to it and its parent.
+    const steps: { node: TrieNode; word: string; parent: TrieNode }[] = [];
     for (const word of words) {
-      const child = path[path.length - 1]!.children.get(word);
+      const child = leaf.children.get(word);
       if (!child) return;
-      path.push(child);
+      steps.push({ node: child, word, parent: leaf });
+      leaf = child;
     }
-    const leaf = path[path.length - 1]!;
     leaf.bindings.splice(leaf.bindings.indexOf(binding), 1);
     // Prune branches that no longer lead to any binding, so the trie does not grow forever.
-    for (let depth = words.length; depth > 0; depth--) {
-      const node = path[depth]!;
+    for (const { node, word, parent } of steps.reverse()) {
       if (node.bindings.length > 0 || node.children.size > 0) break;
-      path[depth - 1]!.children.delete(words[depth - 1]!);
+      parent.children.delete(word);
     }
     this.cache.clear();
   }
@@ -98,11 +99,12 @@ function collect(node: TrieNode, words: string[], index: number, found: Set<Bind
     // `#` swallows zero or more words: try every possible remainder.
     for (let rest = index; rest <= words.length; rest++) collect(hash, words, rest, found, visited);
   }
-  if (index === words.length) {
+  const word = words[index];
+  if (word === undefined) {
+    // Every word is matched.
     for (const binding of node.bindings) found.add(binding);
     return;
   }
-  const word = words[index]!;
   const exact = node.children.get(word);
   if (exact) collect(exact, words, index + 1, found, visited);
   if (word !== '*') {
