@@ -115,17 +115,17 @@ export class FrameReader {
   next(): Frame | null {
     if (this.available < FRAME_HEADER_SIZE) return null;
     const head = this.oldestChunk();
-    let type: number;
+    let type: number | undefined;
     let channel: number;
     let size: number;
     if (head.length - this.headOffset >= FRAME_HEADER_SIZE) {
       const o = this.headOffset;
-      type = head.readUInt8(o);
+      type = head[o];
       channel = head.readUInt16BE(o + 1);
       size = head.readUInt32BE(o + 3);
     } else {
       const header = this.peek(FRAME_HEADER_SIZE);
-      type = header.readUInt8(0);
+      type = header[0];
       channel = header.readUInt16BE(1);
       size = header.readUInt32BE(3);
     }
@@ -144,11 +144,11 @@ export class FrameReader {
     const total = size + FRAME_OVERHEAD;
     if (this.available < total) return null;
     const frame = this.take(total);
-    const end = frame.readUInt8(total - 1);
+    const end = frame[total - 1];
     if (end !== FRAME_END) {
       throw new FrameError(
         FRAME_ERROR,
-        `${frameTypeName(type)} frame on channel ${channel} with payload size ${size} ends with 0x${end.toString(16).padStart(2, '0')} instead of frame-end 0xce`,
+        `${frameTypeName(type)} frame on channel ${channel} with payload size ${size} ends with ${end === undefined ? 'nothing' : `0x${end.toString(16).padStart(2, '0')}`} instead of frame-end 0xce`,
       );
     }
     return { type, channel, payload: frame.subarray(FRAME_HEADER_SIZE, total - 1) };

@@ -342,11 +342,15 @@ export function className(classId: number): string | undefined {
  * `tableOptions` applies to table arguments ({ exact: true } keeps wire types).
  */
 export function decodeMethod(payload: Buffer, tableOptions?: DecodeTableOptions): DecodedMethod {
-  if (payload.length < 4) {
+  const classHigh = payload[0];
+  const classLow = payload[1];
+  const methodHigh = payload[2];
+  const methodLow = payload[3];
+  if (classHigh === undefined || classLow === undefined || methodHigh === undefined || methodLow === undefined) {
     throw new CodecError(SYNTAX_ERROR, `method frame payload is ${payload.length} bytes; it needs at least 4 for the class and method ids`);
   }
-  const classId = payload.readUInt16BE(0);
-  const methodId = payload.readUInt16BE(2);
+  const classId = (classHigh << 8) | classLow;
+  const methodId = (methodHigh << 8) | methodLow;
   const compiled = byId.get(classId * 0x10000 + methodId);
   if (compiled === undefined) {
     const known = className(classId);

@@ -32,8 +32,9 @@ export function readUtf8(buf: Buffer, start: number, end: number): string {
   if (length > SHORT_ASCII_SCAN) return buf.toString('utf8', start, end);
   let hash = length;
   for (let i = start; i < end; i++) {
-    const byte = buf.readUInt8(i);
-    if (byte >= 0x80) return buf.toString('utf8', start, end);
+    const byte = buf[i];
+    // Past the end or not ASCII: Buffer decodes it (and bounds it) the usual way.
+    if (byte === undefined || byte >= 0x80) return buf.toString('utf8', start, end);
     hash = Math.imul(hash ^ byte, 0x01000193);
   }
   const slot = (hash ^ (hash >>> 15)) & (RECENT_STRINGS_SIZE - 1);
@@ -87,8 +88,9 @@ export function writeUInt64(buf: Buffer, offset: number, value: number): void {
 
 /** A short string (1-byte length, then UTF-8) and the offset after it; context names the field for errors. */
 export function decodeShortString(buf: Buffer, offset: number, context = 'short string'): { value: string; offset: number } {
-  if (offset >= buf.length) throw truncated(context, 1, buf.length - offset);
-  const end = offset + 1 + buf.readUInt8(offset);
+  const length = buf[offset];
+  if (length === undefined) throw truncated(context, 1, buf.length - offset);
+  const end = offset + 1 + length;
   if (end > buf.length) throw truncated(context, end - offset, buf.length - offset);
   return { value: readUtf8(buf, offset + 1, end), offset: end };
 }

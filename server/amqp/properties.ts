@@ -76,22 +76,28 @@ export function decodeContentHeader(payload: Buffer, tableOptions?: DecodeTableO
     return { classId, weight, bodySize, properties };
   }
   const target = properties as Record<string, unknown>;
-  for (const [i, { name, type }] of BASIC_PROPERTIES.entries()) {
+  for (let i = 0; i < BASIC_PROPERTIES.length; i++) {
+    const property = BASIC_PROPERTIES[i];
+    if (property === undefined) break;
     if ((flags & (FIRST_FLAG >>> i)) === 0) continue;
+    const { name, type } = property;
     switch (type) {
       case 'shortstr': {
-        if (o + 1 > end) throw headerError(`property '${name}' needs 1 byte but none are left`);
-        const stringEnd = o + 1 + payload.readUInt8(o);
+        const length = o < end ? payload[o] : undefined;
+        if (length === undefined) throw headerError(`property '${name}' needs 1 byte but none are left`);
+        const stringEnd = o + 1 + length;
         if (stringEnd > end) throw headerError(`property '${name}' needs ${stringEnd - o} bytes but only ${end - o} are left`);
         target[name] = readUtf8(payload, o + 1, stringEnd);
         o = stringEnd;
         break;
       }
-      case 'octet':
-        if (o + 1 > end) throw headerError(`property '${name}' needs 1 byte but none are left`);
-        target[name] = payload.readUInt8(o);
+      case 'octet': {
+        const octet = o < end ? payload[o] : undefined;
+        if (octet === undefined) throw headerError(`property '${name}' needs 1 byte but none are left`);
+        target[name] = octet;
         o += 1;
         break;
+      }
       case 'timestamp':
         if (o + 8 > end) throw headerError(`property '${name}' needs 8 bytes but only ${end - o} are left`);
         target[name] = readUInt64(payload, o);
@@ -142,7 +148,10 @@ export function encodeContentHeader(
   const given = properties as Record<string, unknown>;
   let flags = 0;
   let size = FRAME_OVERHEAD + FIXED_HEADER_SIZE;
-  for (const [i, { name, type }] of BASIC_PROPERTIES.entries()) {
+  for (let i = 0; i < BASIC_PROPERTIES.length; i++) {
+    const property = BASIC_PROPERTIES[i];
+    if (property === undefined) break;
+    const { name, type } = property;
     const value = given[name];
     if (value === undefined || value === null) continue;
     flags |= FIRST_FLAG >>> i;
@@ -187,8 +196,11 @@ export function encodeContentHeader(
   writeUInt64(frame, 11, bodySize);
   frame.writeUInt16BE(flags, 19);
   let o = 21;
-  for (const [i, { name, type }] of BASIC_PROPERTIES.entries()) {
+  for (let i = 0; i < BASIC_PROPERTIES.length; i++) {
+    const property = BASIC_PROPERTIES[i];
+    if (property === undefined) break;
     if ((flags & (FIRST_FLAG >>> i)) === 0) continue;
+    const { name, type } = property;
     const value = given[name];
     switch (type) {
       case 'shortstr': {
