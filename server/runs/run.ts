@@ -7,9 +7,9 @@
  */
 import amqp from 'amqplib';
 import type { ChannelModel } from 'amqplib';
-import { Socket } from 'node:net';
 import type { RunFailure, RunStatus, RunSummary, TraceEvent } from '../protocol/index.js';
 import type { Scenario, ScenarioContext } from '../scenario/index.js';
+import { socketsOf } from '../tap/catch-up.js';
 import { startTap, type Tap } from '../tap/index.js';
 import { createTraceRecorder } from '../trace/recorder.js';
 import { createSummaryCounter } from '../trace/summary.js';
@@ -350,14 +350,4 @@ async function settledWithin(promise: Promise<unknown>, ms: number): Promise<voi
     }),
   ]);
   clearTimeout(timer);
-}
-
-/** The sockets under the run's amqplib connections (amqplib keeps each as `connection.stream`, outside its types). */
-function socketsOf(models: Iterable<ChannelModel>): Socket[] {
-  const sockets: Socket[] = [];
-  for (const model of models) {
-    const stream: unknown = (model.connection as unknown as { stream?: unknown }).stream;
-    if (stream instanceof Socket) sockets.push(stream);
-  }
-  return sockets;
 }

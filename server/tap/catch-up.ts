@@ -7,7 +7,8 @@
  * here is one process talking over loopback, so the byte counts of each hop
  * say exactly when the frames have arrived.
  */
-import type { Socket } from 'node:net';
+import type { ChannelModel } from 'amqplib';
+import { Socket } from 'node:net';
 
 /** One proxied connection, as catching up needs to see it. */
 export interface PassingConnection {
@@ -67,4 +68,14 @@ function caughtUp(
     if (read !== undefined && read < connection.bytesToBroker) return false;
   }
   return true;
+}
+
+/** The sockets under amqplib connections (amqplib keeps each as `connection.stream`, outside its types). */
+export function socketsOf(models: Iterable<ChannelModel>): Socket[] {
+  const sockets: Socket[] = [];
+  for (const model of models) {
+    const stream: unknown = (model.connection as unknown as { stream?: unknown }).stream;
+    if (stream instanceof Socket) sockets.push(stream);
+  }
+  return sockets;
 }

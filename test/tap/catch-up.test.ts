@@ -2,10 +2,10 @@
 // makes sure what they just sent (acks still in their sockets) has reached
 // the broker and the trace before the look.
 import amqp from 'amqplib';
-import { Socket } from 'node:net';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startBroker, type EmbeddedBroker } from '../../server/broker/index.js';
 import type { TraceEvent } from '../../server/protocol/trace.js';
+import { socketsOf } from '../../server/tap/catch-up.js';
 import { startTap, type Tap } from '../../server/tap/index.js';
 import { createTraceRecorder } from '../../server/trace/recorder.js';
 
@@ -18,12 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await broker.close();
 });
-
-function socketOf(model: amqp.ChannelModel): Socket {
-  const stream: unknown = (model.connection as unknown as { stream?: unknown }).stream;
-  if (!(stream instanceof Socket)) throw new Error('amqplib keeps no socket as connection.stream');
-  return stream;
-}
 
 test('acks sent a moment before are counted by the broker and in the trace once the tap has caught up', async () => {
   const events: TraceEvent[] = [];
@@ -45,7 +39,7 @@ test('acks sent a moment before are counted by the broker and in the trace once 
         if (held.length < MESSAGES) return;
         for (const each of held) channel.ack(each);
         tap
-          .catchUp([socketOf(connection)], (port) => broker.bytesReadFrom(port))
+          .catchUp(socketsOf([connection]), (port) => broker.bytesReadFrom(port))
           .then(() => {
             const queue = broker.snapshot('/').queues.find((found) => found.name === 'catch-up');
             const acksInTrace = events.filter((event) => event.kind === 'frame' && event.method === 'basic.ack').length;
@@ -69,11 +63,11 @@ test('frames the gate holds stay held: the broker is shown without them', async 
     await channel.assertQueue('held', { exclusive: true });
     tap.hold();
     channel.sendToQueue('held', Buffer.from('waits for a step'));
-    await tap.catchUp([socketOf(connection)], (port) => broker.bytesReadFrom(port));
+    await tap.catchUp(socketsOf([connection]), (port) => broker.bytesReadFrom(port));
     expect(tap.waiting).toBe(1);
     expect(broker.snapshot('/').queues.find((queue) => queue.name === 'held')?.messagesReady).toBe(0);
     tap.release();
-    await tap.catchUp([socketOf(connection)], (port) => broker.bytesReadFrom(port));
+    await tap.catchUp(socketsOf([connection]), (port) => broker.bytesReadFrom(port));
     expect(broker.snapshot('/').queues.find((queue) => queue.name === 'held')?.messagesReady).toBe(1);
   } finally {
     await connection.close();
