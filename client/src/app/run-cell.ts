@@ -1,6 +1,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { RunFailure, ServerMessage } from '../../../server/protocol/messages.js';
+import { ActorOutput } from '../run/actor-output.js';
+import '../run/actor-terminals.js';
 import { RunModel } from '../run/run-model.js';
 import '../run/run-output.js';
 import { baseStyles, buttonStyles, inputStyles, srOnlyStyles } from '../styles/controls.js';
@@ -39,7 +41,7 @@ let runCount = 0;
  * A run cell's controls and output: Run, Step, Pause/Resume, Stop and Reset
  * over the page's WebSocket, the run's status (a word and an icon, announced
  * to screen readers), a failure's explanation with the raw error beneath,
- * and `<run-output>` showing the run.
+ * each program's output in `<actor-terminals>` and `<run-output>` showing the run.
  *
  * Attribute `data-status` mirrors the status (idle, starting, running, paused,
  * finished, stopped, failed, interrupted).
@@ -70,6 +72,8 @@ export class RunCellElement extends LitElement {
 
   /** The views' model: one per cell, emptied for each run. */
   readonly model = new RunModel();
+  /** What each of the run's programs printed. */
+  readonly output = new ActorOutput();
   private _runId: string | undefined;
   private _stopListening: (() => void) | undefined;
 
@@ -105,6 +109,7 @@ export class RunCellElement extends LitElement {
     const runId = `${this.cell.slice(0, 40)}-${Date.now().toString(36)}-${runCount}`;
     this._stopListening?.();
     this.model.reset();
+    this.output.reset();
     this._runId = runId;
     this._stopListening = this.socket.listen(runId, {
       message: (message) => this.handleMessage(message),
@@ -144,6 +149,7 @@ export class RunCellElement extends LitElement {
     this._stopListening?.();
     this._runId = undefined;
     this.model.reset();
+    this.output.reset();
     this._failure = undefined;
     this._notice = '';
     this.setStatus('idle');
@@ -160,6 +166,7 @@ export class RunCellElement extends LitElement {
 
   private handleMessage(message: ServerMessage): void {
     this.model.apply(message);
+    this.output.apply(message);
     if (message.type === 'status') {
       this._failure = message.failure;
       this.setStatus(message.status);
@@ -306,7 +313,8 @@ export class RunCellElement extends LitElement {
                 <strong>Step</strong> starts it paused and lets one protocol event through at a time.
               </p>
             </div>`
-          : html`<run-output .model=${this.model} .speed=${this._speed} ?presenter=${this._presenter}></run-output>`
+          : html`<actor-terminals .output=${this.output}></actor-terminals>
+              <run-output .model=${this.model} .speed=${this._speed} ?presenter=${this._presenter}></run-output>`
       }
     `;
   }
