@@ -3,6 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { BusyThrottle } from './busy-throttle.js';
 import { decisionDetail, frameDetail, gapDetail } from './event-labels.js';
 import './frame-inspector.js';
+import { logNote } from './log-notes.js';
 import { formatCount } from './number-format.js';
 import type { RunModel } from './run-model.js';
 import { runTheme } from './run-styles.js';
@@ -279,11 +280,11 @@ export class SequenceViewElement extends LitElement {
       @click=${() => this.select(row)}
     >
       <span class="gutter"><span class="seq">#${event.seq}</span><span class="time">${formatTime(event.time)}</span></span>
-      <span class="lanes">${this.renderEvent(row)}</span>
+      <span class="lanes">${this.renderEvent(row, index)}</span>
     </div>`;
   }
 
-  private renderEvent(row: SequenceRow): TemplateResult {
+  private renderEvent(row: SequenceRow, index: number): TemplateResult {
     const event = row.event;
     const brokerLane = this.lanes.indexOf(BROKER);
     switch (event.kind) {
@@ -314,9 +315,15 @@ export class SequenceViewElement extends LitElement {
         >`;
       }
       case 'log': {
-        const lane = this.lanes.indexOf(this.model?.laneOf(event.actor) ?? event.actor);
-        return html`<span class="note" style="left:${this.laneCentre(lane)}%" title="${event.actor}: ${event.text}"
-          >✎ ${event.text.trim()}</span
+        const laneName = this.model?.laneOf(event.actor) ?? event.actor;
+        const note = logNote(this.rows, index, (other) => (this.model?.laneOf(other.actor) ?? other.actor) === laneName);
+        // In its actor's lane, moved left as far as its block's widest line needs to be read whole; wrapped when even the whole width is too narrow.
+        const room = `calc(100% - ${note.width + 2}ch - 0.8rem - 2px)`;
+        return html`<span
+          class="note"
+          style="left:max(0px, min(calc(${this.laneCentre(this.lanes.indexOf(laneName))}% - 0.5rem), ${room}))"
+          title="${event.actor}: ${event.text}"
+          >✎ ${note.text}</span
         >`;
       }
       case 'gap':
@@ -623,8 +630,7 @@ export class SequenceViewElement extends LitElement {
       .kind-messages .label b {
         color: var(--_accent);
       }
-      .decision,
-      .note {
+      .decision {
         position: absolute;
         top: 4px;
         height: 22px;
@@ -636,8 +642,6 @@ export class SequenceViewElement extends LitElement {
         text-overflow: ellipsis;
         font-size: 0.78rem;
         max-width: 48%;
-      }
-      .decision {
         transform: translateX(-50%);
         border: 1px solid currentColor;
         background: var(--_bg);
@@ -652,7 +656,19 @@ export class SequenceViewElement extends LitElement {
         color: var(--_bad);
       }
       .note {
-        transform: translateX(-0.5rem);
+        /* A line longer than the row is wide takes two lines of the row's height. */
+        position: absolute;
+        top: 50%;
+        transform: translateY(-50%);
+        max-width: 100%;
+        max-height: ${ROW_HEIGHT - 2}px;
+        padding: 1px 0.4rem;
+        border-radius: 4px;
+        overflow: hidden;
+        white-space: pre-wrap;
+        overflow-wrap: anywhere;
+        font-size: 0.75rem;
+        line-height: 12px;
         font-family: var(--_mono);
         background: color-mix(in srgb, var(--_warn) 12%, var(--_bg));
         border: 1px solid color-mix(in srgb, var(--_warn) 35%, transparent);
