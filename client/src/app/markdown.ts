@@ -24,7 +24,8 @@ const markdown = new Marked({
     },
     code({ text, lang }: Tokens.Code): string {
       const language = (lang ?? '').trim().split(/\s+/)[0] ?? '';
-      return `<pre class="code-block"><code class="hljs">${highlight(text, language || 'plaintext')}</code></pre>`;
+      // Focusable, so a keyboard can scroll a block wider than the page (presenter mode's large type makes more of them).
+      return `<pre class="code-block" tabindex="0"><code class="hljs">${highlight(text, language || 'plaintext')}</code></pre>`;
     },
     link(token: Tokens.Link): string | false {
       if (!isSafeAddress(token.href)) return this.parser.parseInline(token.tokens);

@@ -72,7 +72,7 @@ export class ParamForm extends LitElement {
     const changed = !sameValue(this.values, this.defaults);
     const context = this.fieldContext();
     return html`
-      <form class="fields" @submit=${(event: Event) => event.preventDefault()} aria-label="Parameters">
+      <form class="fields" @submit=${(event: Event) => event.preventDefault()}>
         ${this._fields.map((field) => renderField(field, [field.name], context))}
       </form>
       ${

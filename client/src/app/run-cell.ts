@@ -224,7 +224,6 @@ export class RunCellElement extends LitElement {
         <button
           type="button"
           class="button primary"
-          aria-label="Run"
           aria-keyshortcuts="r"
           title="Run (r)"
           ?disabled=${!this.canStart}
@@ -236,7 +235,6 @@ export class RunCellElement extends LitElement {
         <button
           type="button"
           class="button"
-          aria-label="Step"
           aria-keyshortcuts="s"
           title="Step: one protocol event (s)"
           ?disabled=${!(stepping || this.canStart)}
@@ -246,20 +244,12 @@ export class RunCellElement extends LitElement {
         </button>
         ${
           status === 'paused'
-            ? html`<button
-                type="button"
-                class="button"
-                aria-label="Resume"
-                aria-keyshortcuts="p"
-                title="Resume (p)"
-                @click=${() => this.togglePause()}
-              >
+            ? html`<button type="button" class="button" aria-keyshortcuts="p" title="Resume (p)" @click=${() => this.togglePause()}>
                 ${icon('play')}Resume${this.renderKey('P')}
               </button>`
             : html`<button
                 type="button"
                 class="button"
-                aria-label="Pause"
                 aria-keyshortcuts="p"
                 title="Pause (p)"
                 ?disabled=${status !== 'running'}
@@ -268,15 +258,7 @@ export class RunCellElement extends LitElement {
                 ${icon('pause')}Pause${this.renderKey('P')}
               </button>`
         }
-        <button
-          type="button"
-          class="button"
-          aria-label="Stop"
-          aria-keyshortcuts="x"
-          title="Stop (x)"
-          ?disabled=${!going}
-          @click=${() => this.stop()}
-        >
+        <button type="button" class="button" aria-keyshortcuts="x" title="Stop (x)" ?disabled=${!going} @click=${() => this.stop()}>
           ${icon('stop')}Stop${this.renderKey('X')}
         </button>
         <button

@@ -1,8 +1,8 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, css, html, nothing, render } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { baseStyles } from '../styles/controls.js';
 import { icon } from './icons.js';
-import type { LessonPage, LessonRouteChange } from './lesson-page.js';
+import type { LessonRouteChange } from './lesson-page.js';
 import { changedParams, readRoute, routeUrl, type Route } from './route.js';
 import { settings } from './settings.js';
 import type { ShortcutHelp } from './shortcut-help.js';
@@ -34,16 +34,25 @@ declare global {
 export class WarrenApp extends LitElement {
   @state() private _route: Route = readRoute(location.pathname, location.search);
   @state() private _broker: BrokerInfo | undefined;
-  @query('lesson-page') private _lessonPage: LessonPage | null | undefined;
   // Null until the first render.
   @query('shortcut-help') private _help!: ShortcutHelp | null;
 
+  /**
+   * The skip link and the page's content live in the document itself rather
+   * than the shadow root, so #main is an address the browser (and assistive
+   * technology) can follow, and the link comes first in the document.
+   */
+  private readonly _skipLink = skipLink();
+  private readonly _main = mainLandmark();
   private readonly _socket = workbookSocket();
   /** When the last parameter edit happened, and which parameters it changed. */
   private _lastEdit = { at: 0, params: '' };
 
   override connectedCallback(): void {
     super.connectedCallback();
+    if (this._skipLink.parentNode !== this) this.prepend(this._skipLink);
+    if (this._main.parentNode !== this) this.append(this._main);
+    this._skipLink.addEventListener('click', this.handleSkip);
     addEventListener('popstate', this.handlePopState);
     addEventListener('keydown', this.handleKey);
     this.addEventListener('click', this.handleLinkClick);
@@ -53,6 +62,7 @@ export class WarrenApp extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this._skipLink.removeEventListener('click', this.handleSkip);
     removeEventListener('popstate', this.handlePopState);
     removeEventListener('keydown', this.handleKey);
     this.removeEventListener('click', this.handleLinkClick);
@@ -79,7 +89,7 @@ export class WarrenApp extends LitElement {
     history.pushState(null, '', url.pathname + url.search);
     this._route = readRoute(url.pathname, url.search);
     scrollTo({ top: 0 });
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('main')?.focus({ preventScroll: true }));
+    void this.updateComplete.then(() => this._main.focus({ preventScroll: true }));
   };
 
   private handleRouteChange(event: CustomEvent<LessonRouteChange>): void {
@@ -109,14 +119,13 @@ export class WarrenApp extends LitElement {
     if (action === 'help') this._help?.toggle();
     else if (action === 'presenter') settings().update({ presenter: !settings().value.presenter });
     else if (action === 'theme') settings().update({ theme: settings().effectiveTheme === 'dark' ? 'light' : 'dark' });
-    else this._lessonPage?.shortcut(action);
+    else this._main.querySelector('lesson-page')?.shortcut(action);
   };
 
   protected override render() {
-    const route = this._route;
     return html`
-      <a class="skip" href="#main" @click=${this.handleSkip}>Skip to content</a>
       <header class="top">
+        <slot name="skip"></slot>
         <a class="brand" href="/" aria-label="Warren, all lessons">
           <span class="logo" aria-hidden="true"
             ><svg viewBox="0 0 32 32" width="28" height="28">
@@ -137,36 +146,47 @@ export class WarrenApp extends LitElement {
         <settings-bar @show-shortcuts=${() => this._help?.toggle()}></settings-bar>
       </header>
       <connection-banner .socket=${this._socket}></connection-banner>
-      <main id="main" tabindex="-1">
-        ${route.page === 'lessons' ? html`<lesson-list .broker=${this._broker}></lesson-list>` : nothing}
-        ${
-          route.page === 'lesson'
-            ? html`<lesson-page
-                .lesson=${route.lesson}
-                .activeCell=${route.cell}
-                .params=${route.params}
-                @lesson-route-change=${this.handleRouteChange}
-              ></lesson-page>`
-            : nothing
-        }
-        ${
-          route.page === 'not-found'
-            ? html`<div class="not-found">
-                <h1>Nothing here</h1>
-                <p>There is no page at <code>${route.path}</code>.</p>
-                <p><a href="/">See all lessons</a></p>
-              </div>`
-            : nothing
-        }
-      </main>
+      <slot></slot>
       <shortcut-help></shortcut-help>
     `;
   }
 
-  private handleSkip(event: Event): void {
-    event.preventDefault();
-    this.renderRoot.querySelector<HTMLElement>('main')?.focus();
+  protected override updated(): void {
+    render(this.renderPage(), this._main, { host: this });
   }
+
+  /** The page the address names, drawn into the main landmark. */
+  private renderPage() {
+    const route = this._route;
+    return html`
+      ${route.page === 'lessons' ? html`<lesson-list .broker=${this._broker}></lesson-list>` : nothing}
+      ${
+        route.page === 'lesson'
+          ? html`<lesson-page
+              .lesson=${route.lesson}
+              .activeCell=${route.cell}
+              .params=${route.params}
+              @lesson-route-change=${this.handleRouteChange}
+            ></lesson-page>`
+          : nothing
+      }
+      ${
+        route.page === 'not-found'
+          ? html`<div class="not-found">
+              <h1>Nothing here</h1>
+              <p>There is no page at <code>${route.path}</code>.</p>
+              <p><a href="/">See all lessons</a></p>
+            </div>`
+          : nothing
+      }
+    `;
+  }
+
+  /** Moves focus to the content without writing #main into the address, which holds the lesson's setup. */
+  private readonly handleSkip = (event: Event): void => {
+    event.preventDefault();
+    this._main.focus();
+  };
 
   static override styles = [
     baseStyles,
@@ -174,19 +194,6 @@ export class WarrenApp extends LitElement {
       :host {
         display: block;
         min-height: 100vh;
-      }
-      .skip {
-        position: absolute;
-        left: var(--space-3);
-        top: -4rem;
-        z-index: 10;
-        padding: var(--space-2) var(--space-3);
-        background: var(--surface-raised);
-        color: var(--text);
-        border-radius: var(--radius-sm);
-      }
-      .skip:focus {
-        top: var(--space-2);
       }
       .top {
         position: sticky;
@@ -233,14 +240,6 @@ export class WarrenApp extends LitElement {
         padding: var(--space-1) var(--space-2);
         border-radius: var(--radius-sm);
       }
-      main:focus {
-        outline: none;
-      }
-      .not-found {
-        max-width: var(--content-width);
-        margin: 0 auto;
-        padding: var(--space-7) var(--space-6);
-      }
       a {
         color: var(--link);
       }
@@ -256,4 +255,22 @@ export class WarrenApp extends LitElement {
       }
     `,
   ];
+}
+
+/** The document's main landmark, the skip link's target. */
+function mainLandmark(): HTMLElement {
+  const main = document.createElement('main');
+  main.id = 'main';
+  main.tabIndex = -1;
+  return main;
+}
+
+/** The first thing a keyboard reaches: a link past the header to the content. */
+function skipLink(): HTMLAnchorElement {
+  const link = document.createElement('a');
+  link.className = 'skip-link';
+  link.slot = 'skip';
+  link.href = '#main';
+  link.textContent = 'Skip to content';
+  return link;
 }

@@ -35,7 +35,7 @@ export class FrameInspectorElement extends LitElement {
   protected override render() {
     const event = this.row?.event;
     if (event === undefined) {
-      return html`<section aria-label="Frame inspector">
+      return html`<section role="group" aria-label="Frame inspector">
         <p class="hint">Select a row to see its fields, properties and body. Arrow keys move through the rows.</p>
       </section>`;
     }
@@ -45,7 +45,7 @@ export class FrameInspectorElement extends LitElement {
       case 'broker':
         return renderDecision(event);
       case 'log':
-        return html`<section aria-label="Frame inspector">
+        return html`<section role="group" aria-label="Frame inspector">
           <h3>Log line <span class="where">#${event.seq} · ${formatTime(event.time)} · ${event.actor}</span></h3>
           <pre class="body">${event.text}</pre>
         </section>`;
@@ -59,7 +59,7 @@ export class FrameInspectorElement extends LitElement {
     const direction = event.direction === 'to-broker' ? `${actor} → broker` : `broker → ${actor}`;
     const consumerTag = event.fields.consumerTag;
     const queue = typeof consumerTag === 'string' ? this.model?.consumerQueue(event.actor, event.channel, consumerTag) : undefined;
-    return html`<section aria-label="Frame inspector">
+    return html`<section role="group" aria-label="Frame inspector">
       <h3 class="mono">${event.method}</h3>
       <p class="where">
         #${event.seq} · ${formatTime(event.time)} · ${direction} · channel ${event.channel}
@@ -145,7 +145,7 @@ function renderMessage(message: MessageView): TemplateResult {
 
 function renderDecision(event: BrokerDecisionEvent): TemplateResult {
   const tone = event.decision === 'routed' ? 'ok' : event.decision === 'requeued' ? 'warn' : 'bad';
-  return html`<section aria-label="Frame inspector">
+  return html`<section role="group" aria-label="Frame inspector">
     <h3 class="decision-${tone}">Broker: ${event.decision}</h3>
     <p class="where">#${event.seq} · ${formatTime(event.time)}</p>
     <table>
@@ -200,7 +200,7 @@ function renderDecision(event: BrokerDecisionEvent): TemplateResult {
 }
 
 function renderGap(event: TraceGapEvent): TemplateResult {
-  return html`<section aria-label="Frame inspector">
+  return html`<section role="group" aria-label="Frame inspector">
     <h3>${formatCount(event.dropped)} events not shown</h3>
     <p class="where">The page could not keep up, so the server summarised them. They still count in the totals.</p>
     ${fieldTable('By method or decision', event.counts)}

@@ -59,7 +59,7 @@ export class RunOutputElement extends LitElement {
     const speed = this.speed ?? this._inheritedSpeed;
     return html`
       <run-counters .model=${this.model}></run-counters>
-      <section class="picture" aria-label="Topology">
+      <section class="picture" role="group" aria-label="Topology">
         <topology-view .model=${this.model} .speed=${speed}></topology-view>
       </section>
       <details class="panel" open>
