@@ -1,0 +1,100 @@
+/**
+ * Accessibility, checked by axe-core in Chromium against the real workbook:
+ * the lesson list, and every lesson page after its first run cell has run,
+ * each in the light theme, the dark theme and presenter mode, with no
+ * serious or critical violation. Presenter mode must also
+ * reach WCAG's enhanced contrast: a projector washes colours out.
+ *
+ * One browser page serves every check; each lesson's first cell runs once
+ * and the page is then checked in each mode.
+ */
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { loadLessons } from '../../server/lessons/index.js';
+import { describeViolations, seriousViolations } from './axe.js';
+import { launchChromium } from './chromium.js';
+import { cellSection, openLesson, runButton, waitForStatus } from './pages.js';
+import { startBrowserWorkbook, type BrowserWorkbook } from './workbook.js';
+import { present } from '../support/present.js';
+
+const COURSE_LESSONS = fileURLToPath(new URL('../../lessons/', import.meta.url));
+const lessons = (await loadLessons(COURSE_LESSONS)).list();
+
+/** A way the page can look, and how a person gets there from the header. */
+interface DisplayMode {
+  name: string;
+  theme: 'Light theme' | 'Dark theme';
+  presenter: boolean;
+}
+
+const MODES: readonly DisplayMode[] = [
+  { name: 'the light theme', theme: 'Light theme', presenter: false },
+  { name: 'the dark theme', theme: 'Dark theme', presenter: false },
+  // The light theme, as projectors usually show: their washed-out light colours are where contrast is hardest.
+  { name: 'presenter mode', theme: 'Light theme', presenter: true },
+];
+
+describe('accessibility, checked by axe-core', () => {
+  let workbook: BrowserWorkbook;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    workbook = await startBrowserWorkbook({ clientDir: inject('clientDir') });
+    browser = await launchChromium();
+    // axe is added as a script, which the workbook's Content Security Policy forbids; reduced motion
+    // makes colour changes take effect at once (no transitions) and keeps moving dots out of the way.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, bypassCSP: true, reducedMotion: 'reduce' });
+    page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  afterAll(async () => {
+    // Unset when beforeAll failed.
+    await (browser as Browser | undefined)?.close();
+    await (workbook as BrowserWorkbook | undefined)?.close();
+  });
+
+  beforeEach(() => {
+    pageErrors.length = 0;
+  });
+
+  /** Puts the page in a mode with the header's buttons, as a person would. */
+  async function showIn(mode: DisplayMode): Promise<void> {
+    await page.getByRole('button', { name: mode.theme, exact: true }).click();
+    const presenter = page.getByRole('button', { name: 'Presenter', exact: true });
+    if ((await presenter.getAttribute('aria-pressed')) !== String(mode.presenter)) await presenter.click();
+    expect(await presenter.getAttribute('aria-pressed')).toBe(String(mode.presenter));
+  }
+
+  /** Checks the page as it is in every mode; fails with every violation found, mode by mode. */
+  async function expectAccessibleInEveryMode(what: string): Promise<void> {
+    const found: string[] = [];
+    for (const mode of MODES) {
+      await showIn(mode);
+      const report = describeViolations(await seriousViolations(page, { enhancedContrast: mode.presenter }));
+      if (report !== '') found.push(`${what}, in ${mode.name}:\n${report}`);
+    }
+    expect(found.join('\n\n'), 'serious or critical accessibility violations').toBe('');
+    expect(pageErrors).toEqual([]);
+  }
+
+  it('the lesson list', async () => {
+    await page.goto(workbook.url);
+    await page.locator('lesson-list .lessons a').first().waitFor();
+    await expectAccessibleInEveryMode('the lesson list');
+  });
+
+  for (const lesson of lessons) {
+    it(`${lesson.title}, after its first run`, async () => {
+      await openLesson(page, workbook.url, `/lessons/${lesson.id}`);
+      const first = present(await page.locator('lesson-page section[data-cell]').first().getAttribute('data-cell'), 'a run cell');
+      const cell = cellSection(page, first);
+      await runButton(cell, 'Run').click();
+      await waitForStatus(cell, 'finished');
+      await expectAccessibleInEveryMode(`${lesson.title} after running ${first}`);
+    });
+  }
+});
