@@ -6,13 +6,23 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { Options } from 'amqplib';
 
-/** The 12 publish-time basic properties, all optional, with what each one does. */
+/**
+ * The basic properties a publisher can set, all optional, with what each one
+ * does: 13 of AMQP 0-9-1's 14. The 14th, cluster-id, is reserved by the
+ * specification ("must be empty") and amqplib always sends it empty.
+ */
 export const PublishProperties = Type.Object(
   {
     deliveryMode: Type.Optional(
       Type.Union([Type.Literal(1), Type.Literal(2)], { description: '1 = transient, 2 = persistent (written to disk by a durable queue)' }),
     ),
     contentType: Type.Optional(Type.String({ maxLength: 255, description: 'MIME type of the body, e.g. text/plain' })),
+    contentEncoding: Type.Optional(
+      Type.String({
+        maxLength: 255,
+        description: 'how the body is encoded on top of its type, e.g. gzip or utf-8; the broker passes it on untouched',
+      }),
+    ),
     headers: Type.Optional(
       Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean()]), {
         description: 'application headers (a headers exchange routes on these)',
@@ -34,7 +44,12 @@ export const PublishProperties = Type.Object(
     ),
     appId: Type.Optional(Type.String({ maxLength: 255, description: 'the name of the sending application' })),
   },
-  { additionalProperties: false, default: {}, description: 'basic properties sent with every published message' },
+  {
+    additionalProperties: false,
+    default: {},
+    description:
+      'basic properties sent with every published message: 13 of the 14 AMQP defines. The 14th, cluster-id, cannot be set: AMQP 0-9-1 reserves it (it must be empty; it was an old cluster id) and amqplib always sends it empty.',
+  },
 );
 
 export type PublishProperties = Static<typeof PublishProperties>;

@@ -62,6 +62,7 @@ const helloWorld: CodeCase[] = [
       count: 2,
       properties: {
         contentType: 'text/plain',
+        contentEncoding: 'utf-8',
         headers: { 'x-lesson': 'hello', attempt: 1, "it's": true },
         priority: 3,
         correlationId: 'c-1',

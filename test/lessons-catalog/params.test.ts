@@ -92,7 +92,7 @@ describe('validateParams', () => {
         {
           param: 'properties.colour',
           message:
-            'there is no parameter properties.colour; properties has deliveryMode, contentType, headers, priority, correlationId, replyTo, expiration, messageId, timestamp, type, userId, appId',
+            'there is no parameter properties.colour; properties has deliveryMode, contentType, contentEncoding, headers, priority, correlationId, replyTo, expiration, messageId, timestamp, type, userId, appId',
         },
       ],
     });
@@ -124,7 +124,10 @@ describe('names every object inherits, and depth', () => {
           message:
             "parameter name 'toString' is not allowed: every JavaScript object already has a 'toString', so it cannot name a parameter or a field; the parameters are workers, ackMode, durable, msPerDot, tasks, name, properties",
         },
-        { param: 'properties.__proto__', message: expect.stringContaining('; properties has deliveryMode, contentType, headers,') },
+        {
+          param: 'properties.__proto__',
+          message: expect.stringContaining('; properties has deliveryMode, contentType, contentEncoding, headers,'),
+        },
         { param: 'properties.headers.constructor', message: expect.stringMatching(/a field$/) },
       ],
     });

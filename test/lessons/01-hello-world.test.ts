@@ -23,13 +23,17 @@ describeOnBrokers('lesson 1: Hello World', (runCell) => {
     const run = await runCell(LESSON, 'hello', {
       message: 'hi there',
       count: 5,
-      properties: { contentType: 'text/plain', headers: { lesson: 1 } },
+      properties: { contentType: 'text/plain', contentEncoding: 'utf-8', headers: { lesson: 1 } },
     });
     expectCleanEnd(run);
     expect(countLines(run, /^ \[x\] Received 'hi there'$/, 'consumer')).toBe(5);
     const deliveries = framesOf(run, 'basic.deliver', 'consumer');
     expect(deliveries).toHaveLength(5);
-    expect(deliveries[0]?.message?.properties).toMatchObject({ contentType: 'text/plain', headers: { lesson: 1 } });
+    expect(deliveries[0]?.message?.properties).toMatchObject({
+      contentType: 'text/plain',
+      contentEncoding: 'utf-8',
+      headers: { lesson: 1 },
+    });
   });
 
   it('producer-first: the queue keeps the messages until the consumer comes', async () => {

@@ -130,7 +130,7 @@ describe('what the JSON API refuses', () => {
       const nested = await refusalOf('{"params":{"properties":{"constructor":{}}}}');
       expect(nested.problems?.[0]?.param).toBe('properties.constructor');
       expect(nested.error).toContain("parameter name 'properties.constructor' is not allowed");
-      expect(nested.error).toContain('properties has deliveryMode, contentType, headers');
+      expect(nested.error).toContain('properties has deliveryMode, contentType, contentEncoding, headers');
 
       const header = await refusalOf('{"params":{"properties":{"headers":{"__proto__":"x","toString":"y"}}}}');
       expect(header.problems?.map((problem) => problem.param)).toEqual(['properties.headers.__proto__', 'properties.headers.toString']);

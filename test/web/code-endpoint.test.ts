@@ -57,11 +57,14 @@ describe('POST /api/lessons/:lesson/cells/:cell/code', () => {
   });
 
   it("merges partial parameters over the cell's defaults the way a run does", async () => {
-    const answer = await programs('02-work-queues/cells/seven-tasks', { workers: 3, properties: { appId: 'tasks' } });
+    const answer = await programs('02-work-queues/cells/seven-tasks', {
+      workers: 3,
+      properties: { appId: 'tasks', contentEncoding: 'gzip' },
+    });
     expect(answer.actors.map((program) => program.actor)).toEqual(['worker 1', 'worker 2', 'worker 3', 'producer']);
     // From the cell: seven six-dot tasks, 50 ms per dot, worker 1 stopping in its first task.
     expect(codeOf(answer, 'producer')).toContain("'Task 7......'");
-    expect(codeOf(answer, 'producer')).toContain("{ persistent: true, appId: 'tasks' }");
+    expect(codeOf(answer, 'producer')).toMatch(/\{\s+persistent: true,\s+appId: 'tasks',\s+contentEncoding: 'gzip',\s+\}/);
     expect(codeOf(answer, 'worker 1')).toContain('const stopAfter = 1;');
     expect(codeOf(answer, 'worker 3')).toContain('const msPerDot = 50;');
     expect(codeOf(answer, 'worker 3')).not.toContain('stopAfter');
