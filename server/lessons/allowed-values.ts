@@ -77,14 +77,23 @@ function describeRange(schema: JsonSchema): string {
 }
 
 function describeString(schema: JsonSchema): string {
+  if (typeof schema.pattern === 'string') return patternInWords(schema);
   const min = numberKeyword(schema, 'minLength');
   const max = numberKeyword(schema, 'maxLength');
   let phrase = 'a string';
   if (min !== undefined && max !== undefined) phrase += ` of ${min} to ${max} characters`;
   else if (min !== undefined) phrase += ` of at least ${min} character${min === 1 ? '' : 's'}`;
   else if (max !== undefined) phrase += ` of at most ${max} characters`;
-  if (typeof schema.pattern === 'string') phrase += ` matching ${schema.pattern}`;
   return phrase;
+}
+
+/**
+ * What a string with a pattern allows: its patternInWords, which a scenario
+ * must give (scenario files are checked for it). A learner is never shown
+ * the regular expression itself.
+ */
+export function patternInWords(schema: JsonSchema): string {
+  return typeof schema.patternInWords === 'string' ? schema.patternInWords : 'a string in the form the description gives';
 }
 
 function describeArray(schema: JsonSchema): string {
@@ -94,6 +103,7 @@ function describeArray(schema: JsonSchema): string {
   if (min !== undefined && max !== undefined) phrase += ` of ${min} to ${max} items`;
   else if (min !== undefined) phrase += ` of at least ${min} item${min === 1 ? '' : 's'}`;
   else if (max !== undefined) phrase += ` of at most ${max} items`;
+  if (schema.uniqueItems === true) phrase += ' with no repeats';
   const items = schema.items;
   if (items !== undefined && typeof items === 'object' && !Array.isArray(items)) {
     phrase += `, each ${describeAllowed(items as JsonSchema)}`;

@@ -1,7 +1,8 @@
 /**
  * Loads a lesson's scenario file and checks that it is one: a default export
  * made with defineScenario, whose every parameter has a default and a
- * description (the browser's forms and the server's checks are built from them).
+ * description, and every pattern says in words what it allows (the
+ * browser's forms and the server's checks are built from them).
  */
 import { access } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
@@ -47,9 +48,37 @@ export function checkScenario(candidate: unknown): string[] {
       if (typeof property.description !== 'string' || property.description.trim() === '') {
         problems.push(`parameter ${name} has no description`);
       }
+      problems.push(...patternsWithoutWords(property, name));
     }
   }
   if (candidate.limits !== undefined) problems.push(...checkLimits(candidate.limits));
+  return problems;
+}
+
+/** A problem for every pattern in `schema` (at any depth) without patternInWords: its error message would show the regular expression. */
+function patternsWithoutWords(schema: Record<string, unknown>, path: string): string[] {
+  const problems: string[] = [];
+  if (typeof schema.pattern === 'string' && (typeof schema.patternInWords !== 'string' || schema.patternInWords.trim() === '')) {
+    problems.push(
+      `parameter ${path} has a pattern but no patternInWords: say in words what it allows, e.g. patternInWords: 'a string of 1 to 10 digits'`,
+    );
+  }
+  const inner: [string, unknown][] = [
+    ...Object.entries(isPlainObject(schema.properties) ? schema.properties : {}).map(([name, value]): [string, unknown] => [
+      `${path}.${name}`,
+      value,
+    ]),
+    ...Object.values(isPlainObject(schema.patternProperties) ? schema.patternProperties : {}).map((value): [string, unknown] => [
+      `${path}.*`,
+      value,
+    ]),
+    [`${path}[]`, schema.items],
+    [`${path}.*`, schema.additionalProperties],
+    ...[schema.anyOf, schema.oneOf, schema.allOf]
+      .flatMap((variants): unknown[] => (Array.isArray(variants) ? variants : []))
+      .map((value): [string, unknown] => [path, value]),
+  ];
+  for (const [innerPath, value] of inner) if (isPlainObject(value)) problems.push(...patternsWithoutWords(value, innerPath));
   return problems;
 }
 

@@ -1,6 +1,11 @@
 /** The shapes the JSON API serves for lessons. Shared by the server and the browser; types only. */
 
-/** A JSON Schema object as TypeBox produces it (draft 2019-09 keywords). */
+/**
+ * A JSON Schema object as TypeBox produces it (draft 2019-09 keywords). A
+ * string with a `pattern` also carries `patternInWords`: what the pattern
+ * allows, as a phrase completing "must be ..." ("a string of 1 to 10
+ * digits"), so no learner is ever shown a regular expression.
+ */
 export type JsonSchema = Record<string, unknown>;
 
 /** An entry of GET /api/lessons. */

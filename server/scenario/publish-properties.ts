@@ -34,7 +34,11 @@ export const PublishProperties = Type.Object(
     correlationId: Type.Optional(Type.String({ maxLength: 255, description: 'ties a reply to its request (RPC)' })),
     replyTo: Type.Optional(Type.String({ maxLength: 255, description: 'queue the reply should go to (RPC)' })),
     expiration: Type.Optional(
-      Type.String({ pattern: '^[0-9]{1,10}$', description: 'per-message TTL in milliseconds, as a string of digits' }),
+      Type.String({
+        pattern: '^[0-9]{1,10}$',
+        patternInWords: 'a string of 1 to 10 digits (a number of milliseconds, such as 60000)',
+        description: 'per-message TTL in milliseconds, as a string of digits',
+      }),
     ),
     messageId: Type.Optional(Type.String({ maxLength: 255, description: 'an id the application gives the message' })),
     timestamp: Type.Optional(Type.Integer({ minimum: 0, description: 'seconds since 1970' })),

@@ -84,6 +84,7 @@ describe('loadLessons on the fixture lessons', async () => {
     expect(problemsOf(catalog, 'lessons/04-bad-scenarios/scenarios/incomplete.ts')).toEqual([
       'parameter workers has no default',
       'parameter tasks has no description',
+      "parameter codes[] has a pattern but no patternInWords: say in words what it allows, e.g. patternInWords: 'a string of 1 to 10 digits'",
     ]);
     expect(problemsOf(catalog, 'lessons/04-bad-scenarios/scenarios/no-export.ts')).toEqual([
       'it has no default export made with defineScenario({ title, params, actors, run })',

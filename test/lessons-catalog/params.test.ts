@@ -76,7 +76,10 @@ describe('validateParams', () => {
         { param: 'durable', message: 'durable must be true or false, got "maybe"' },
         { param: 'tasks.0', message: `tasks.0 must be a string of at most 20 characters, got "${'x'.repeat(30)}"` },
         { param: 'name', message: 'name must be a string of 1 to 255 characters, got ""' },
-        { param: 'properties.expiration', message: 'properties.expiration must be a string matching ^[0-9]{1,10}$, got "soon"' },
+        {
+          param: 'properties.expiration',
+          message: 'properties.expiration must be a string of 1 to 10 digits (a number of milliseconds, such as 60000), got "soon"',
+        },
       ],
     });
   });

@@ -44,7 +44,10 @@ export function describeAllowed(schema: JsonSchema): string {
     case 'boolean':
       return 'on or off';
     case 'string':
-      return describeLength(schema, 'text', 'character') + (typeof schema.pattern === 'string' ? ` matching ${schema.pattern}` : '');
+      // A pattern is told in the words its scenario gives (JsonSchema's patternInWords), never as the regular expression.
+      if (typeof schema.pattern === 'string')
+        return typeof schema.patternInWords === 'string' ? schema.patternInWords : 'text in the form the description gives';
+      return describeLength(schema, 'text', 'character');
     case 'array':
       return describeLength(schema, 'a list', 'item', 'Items') + (schema.uniqueItems === true ? ' with no repeats' : '');
     case 'object':
