@@ -199,7 +199,8 @@ describe('run controls and the page', () => {
     expect(await statusOf(cell)).toBe('idle');
     expect(await paramInput(cell, /^tasks/).inputValue()).toMatch(/\nrsx$/);
 
-    await page.locator('lesson-page h1').first().click();
+    // Out of the field, the cell on the screen is the one the keys act on.
+    await paramInput(cell, /^tasks/).blur();
     await page.keyboard.press('r');
     await waitForStatus(cell, 'running');
     await page.keyboard.press('p');
@@ -213,14 +214,14 @@ describe('run controls and the page', () => {
     await page.keyboard.press('?');
     const help = page.locator('shortcut-help dialog');
     await help.waitFor();
-    expect(await help.innerText()).toContain('Run the active cell');
+    expect(await help.innerText()).toContain('Run the cell you are at');
     await page.keyboard.press('Escape');
     await help.waitFor({ state: 'hidden' });
 
     // Another cell becomes active when the learner works in it: the shortcut follows.
     const other = cellSection(page, 'round-robin');
     await paramInput(other, 'msPerDot').focus();
-    await page.locator('lesson-page h1').first().click();
+    await paramInput(other, 'msPerDot').blur();
     await page.keyboard.press('r');
     await waitForStatus(other, 'finished');
     expect(await statusOf(cell)).toBe('stopped');

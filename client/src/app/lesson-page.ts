@@ -10,9 +10,10 @@ import { fetchLesson, fetchLessons } from './lessons-api.js';
 import type { ParamsChange } from './param-form.js';
 import { toTypeBox } from './param-schema.js';
 import { progress } from './progress.js';
+import { settings } from './settings.js';
 import type { ParamOverrides } from './route.js';
 import { lessonUrl } from './route.js';
-import type { RunCellElement, RunStatusChange } from './run-cell.js';
+import type { RunStatusChange } from './run-cell.js';
 import type { CellStatus } from './run-status.js';
 import './code-cell.js';
 import './param-form.js';
@@ -68,15 +69,21 @@ export class LessonPage extends LitElement {
   /** Set when a lesson arrives: a shared link opens at its cell, once. */
   private _scrollPending = false;
   private _loading: AbortController | undefined;
+  /** The cell in view and where in it the view was, while the display settings change. */
+  private _anchor: { section: HTMLElement; through: number; offset: number } | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
     progress().addEventListener('change', this.handleProgress);
+    settings().addEventListener('willchange', this.handleSettingsWillChange);
+    settings().addEventListener('change', this.handleSettingsChange);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     progress().removeEventListener('change', this.handleProgress);
+    settings().removeEventListener('willchange', this.handleSettingsWillChange);
+    settings().removeEventListener('change', this.handleSettingsChange);
     this._loading?.abort();
   }
 
@@ -97,28 +104,65 @@ export class LessonPage extends LitElement {
     this.renderRoot.querySelector(`#cell-${CSS.escape(cell)}`)?.scrollIntoView({ block: 'start' });
   }
 
-  /** Carries out a keyboard shortcut on the active run cell, or the first one in view. */
+  /** Carries out a keyboard shortcut on the run cell the learner is at (see shortcutTarget). */
   shortcut(action: RunShortcut): void {
     const target = this.shortcutTarget();
     if (target === undefined) return;
-    if (action === 'run') target.run();
-    else if (action === 'step') target.step();
-    else if (action === 'pause') target.togglePause();
-    else target.stop();
-    if (target.cell !== this.activeCell) this.activate(target.cell);
+    const runCell = target.querySelector('run-cell');
+    if (runCell === null) return;
+    if (action === 'run') runCell.run();
+    else if (action === 'step') runCell.step();
+    else if (action === 'pause') runCell.togglePause();
+    else runCell.stop();
+    if (runCell.cell !== this.activeCell) this.activate(runCell.cell);
   }
 
-  private shortcutTarget(): RunCellElement | undefined {
-    const cells = [...this.renderRoot.querySelectorAll('run-cell')];
-    const active = cells.find((cell) => cell.cell === this.activeCell);
-    if (active !== undefined) return active;
-    return (
-      cells.find((cell) => {
-        const box = cell.closest('section')?.getBoundingClientRect();
-        return box !== undefined && box.bottom > 0 && box.top < innerHeight;
-      }) ?? cells[0]
+  /**
+   * The cell a shortcut acts on, as the learner sees the page: the cell that
+   * holds the keyboard focus; otherwise the active cell while at least half
+   * as much of it shows as of any other; otherwise the cell most in view. A
+   * cell scrolled off the screen is never run from the keyboard.
+   */
+  private shortcutTarget(): HTMLElement | undefined {
+    const sections = [...this.renderRoot.querySelectorAll<HTMLElement>('section[data-cell]')];
+    // The page's own shadow root names the element of its tree that holds the focus (a run cell's part, say).
+    const focused = this.shadowRoot?.activeElement?.closest<HTMLElement>('section[data-cell]');
+    if (focused !== null && focused !== undefined) return focused;
+    const shown = sections.map((section) => ({ section, height: heightInView(section) }));
+    const most = shown.reduce<(typeof shown)[number] | undefined>(
+      (best, next) => (next.height > (best?.height ?? 0) ? next : best),
+      undefined,
     );
+    if (most === undefined) return undefined;
+    const active = shown.find(({ section }) => section.dataset.cell === this.activeCell);
+    return active !== undefined && active.height > 0 && active.height >= most.height / 2 ? active.section : most.section;
   }
+
+  /** Before the display settings change: where the learner is, in the cell they are at. */
+  private readonly handleSettingsWillChange = (): void => {
+    const section = this.shortcutTarget();
+    if (section === undefined) return;
+    const box = section.getBoundingClientRect();
+    const top = viewTop(section);
+    // How far through the cell the top of the view is (0 when the cell's top shows), kept across the change.
+    this._anchor = { section, through: box.height > 0 ? Math.max(0, (top - box.top) / box.height) : 0, offset: Math.max(0, box.top - top) };
+  };
+
+  /** After they changed (presenter mode's larger type moves everything): that same place back in view. */
+  private readonly handleSettingsChange = (): void => {
+    const anchor = this._anchor;
+    this._anchor = undefined;
+    if (anchor === undefined) return;
+    // Two frames: the cell's parts re-render for the new settings, then the page is laid out again.
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        if (!anchor.section.isConnected) return;
+        const box = anchor.section.getBoundingClientRect();
+        const top = viewTop(anchor.section);
+        scrollBy({ top: box.top + anchor.through * box.height - anchor.offset - top, behavior: 'instant' });
+      }),
+    );
+  };
 
   private async load(): Promise<void> {
     this._loading?.abort();
@@ -488,6 +532,17 @@ export class LessonPage extends LitElement {
       }
     `,
   ];
+}
+
+/** Where the view starts for a cell: under the sticky header, as the cell's scroll margin says. */
+function viewTop(section: HTMLElement): number {
+  return Number.parseFloat(getComputedStyle(section).scrollMarginTop) || 0;
+}
+
+/** How many pixels of a cell show in the window, under the header. */
+function heightInView(section: HTMLElement): number {
+  const box = section.getBoundingClientRect();
+  return Math.max(0, Math.min(box.bottom, innerHeight) - Math.max(box.top, viewTop(section)));
 }
 
 function runCells(lesson: LessonDocument): RunCell[] {

@@ -22,7 +22,7 @@ export const ANIMATION_SPEEDS: readonly number[] = [0.25, 0.5, 1, 2, 4];
 const STORAGE_KEY = 'warren.settings';
 const DEFAULTS: Settings = { theme: 'system', presenter: false, speed: 1 };
 
-/** Holds the settings, saves them, applies them; fires 'change' after each update. */
+/** Holds the settings, saves them, applies them; fires 'willchange' before each update and 'change' after it. */
 export class SettingsStore extends EventTarget {
   private current: Settings;
   private readonly darkQuery = matchMedia('(prefers-color-scheme: dark)');
@@ -47,6 +47,7 @@ export class SettingsStore extends EventTarget {
 
   /** Changes some settings, saves and applies them. */
   update(changes: Partial<Settings>): void {
+    this.dispatchEvent(new Event('willchange'));
     this.current = { ...this.current, ...changes };
     try {
       localStorage.setItem(STORAGE_KEY, JSON.stringify(this.current));

@@ -36,7 +36,10 @@ export class ShortcutHelp extends LitElement {
         <h2 id="shortcuts-title">${icon('keyboard')}Keyboard shortcuts</h2>
         <button type="button" class="button ghost" aria-label="Close" @click=${() => this._dialog?.close()}>${icon('close')}</button>
       </div>
-      <p class="note">They act on the active run cell (the one with the coloured edge), and never while you type in a field.</p>
+      <p class="note">
+        They act on the run cell you are at: the one you are working in, or else the one on the screen (its edge is coloured). Never while
+        you type in a field.
+      </p>
       <dl>
         ${SHORTCUTS.map(
           (shortcut) =>

@@ -1,6 +1,8 @@
 /**
  * The workbook's keyboard shortcuts: what each key does, and when a key press
  * is one. Keys typed into a field are the learner's text, never a shortcut.
+ * Run shortcuts act on the cell the learner is at: the one holding the focus,
+ * else the one in view (lesson-page.ts decides).
  */
 
 /** What a shortcut does. */
@@ -15,7 +17,7 @@ export interface Shortcut {
 
 /** Every shortcut, in the order the help lists them. */
 export const SHORTCUTS: readonly Shortcut[] = [
-  { key: 'r', action: 'run', description: 'Run the active cell' },
+  { key: 'r', action: 'run', description: 'Run the cell you are at' },
   { key: 's', action: 'step', description: 'Step: let one protocol event through (starts a run paused if none is going)' },
   { key: 'p', action: 'pause', description: 'Pause or resume the run' },
   { key: 'x', action: 'stop', description: 'Stop the run' },

@@ -1,0 +1,117 @@
+/**
+ * Presenter mode on a 1280x720 projector, in Chromium against the real
+ * server: the keyboard acts on the cell the presenter is showing. Turning
+ * presenter mode on or off (f) keeps that cell on the screen, and r runs it,
+ * never a cell scrolled out of sight; a cell holding the focus comes first.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { launchChromium } from './chromium.js';
+import { cellSection, openLesson, screenshotRun, statusOf } from './pages.js';
+import { startBrowserWorkbook, type BrowserWorkbook } from './workbook.js';
+
+/** Whether a person sees this element: inside the window and not under anything else (the sticky header, say). */
+async function onScreen(target: Locator): Promise<boolean> {
+  return target.evaluate((element) => {
+    const box = element.getBoundingClientRect();
+    const view = element.ownerDocument.defaultView;
+    if (view === null || box.bottom <= 0 || box.top >= view.innerHeight) return false;
+    // Near the element's start (a wide title's middle may be empty space) and halfway down.
+    const x = Number(box.left) + Math.min(Number(box.width) / 2, 20);
+    const y = Number(box.top) + Number(box.height) / 2;
+    // The topmost element there, looked for through the shadow roots on the way down.
+    let hit = element.ownerDocument.elementFromPoint(x, y);
+    while (hit?.shadowRoot) {
+      const inner = hit.shadowRoot.elementFromPoint(x, y);
+      if (inner === null || inner === hit) break;
+      hit = inner;
+    }
+    // Up from there, out of shadow roots too: is it the element or inside it?
+    let node = hit;
+    while (node !== null && node !== element) node = node.parentElement ?? (node.getRootNode() as { host?: typeof node }).host ?? null;
+    return node === element;
+  });
+}
+
+/** A cell's title, as the page writes it above the cell. */
+function titleOf(cell: Locator): Locator {
+  return cell.locator('.cell-head h3');
+}
+
+/** What a cell's run status says. */
+async function statusText(cell: Locator): Promise<string> {
+  return cell.locator('run-cell [role="status"]').innerText();
+}
+
+describe('presenter mode and the keyboard', () => {
+  let workbook: BrowserWorkbook;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    workbook = await startBrowserWorkbook({ clientDir: inject('clientDir') });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    // Unset when beforeAll failed.
+    await (browser as Browser | undefined)?.close();
+    await (workbook as BrowserWorkbook | undefined)?.close();
+  });
+
+  beforeEach(async () => {
+    context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    page = await context.newPage();
+    pageErrors.length = 0;
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  afterEach(async () => {
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('f keeps the cell on the screen in view, and r runs that cell rather than the one the address named', async () => {
+    // The address makes the first cell active; the presenter scrolls on to the next one.
+    await openLesson(page, workbook.url, '/lessons/02-work-queues?cell=round-robin');
+    const named = cellSection(page, 'round-robin');
+    const shown = cellSection(page, 'seven-tasks');
+    await shown.evaluate((section) => section.scrollIntoView({ block: 'start' }));
+    expect(await onScreen(titleOf(shown))).toBe(true);
+    expect(await onScreen(titleOf(named))).toBe(false);
+
+    await page.keyboard.press('f');
+    const presenter = page.getByRole('button', { name: 'Presenter', exact: true });
+    expect(await presenter.getAttribute('aria-pressed')).toBe('true');
+    // The larger type moves everything down the page: the cell is brought back to where it was.
+    await expect.poll(() => onScreen(titleOf(shown))).toBe(true);
+
+    await page.keyboard.press('r');
+    await expect.poll(() => statusText(shown)).toMatch(/^(Starting|Running|Finished)/);
+    expect(await statusText(named)).toBe('Not run yet');
+    expect(await statusOf(named)).toBe('idle');
+    expect(await onScreen(titleOf(shown))).toBe(true);
+    await screenshotRun(page, shown, 'presenter-shortcuts');
+
+    // Further down the cell, at its picture, and out of presenter mode: the picture stays on the screen.
+    const picture = shown.locator('topology-view');
+    await picture.evaluate((view) => view.scrollIntoView({ block: 'center' }));
+    await page.keyboard.press('f');
+    expect(await presenter.getAttribute('aria-pressed')).toBe('false');
+    await expect.poll(() => onScreen(picture)).toBe(true);
+  });
+
+  it('r runs the cell holding the focus', async () => {
+    await openLesson(page, workbook.url, '/lessons/02-work-queues?cell=seven-tasks');
+    await page.getByRole('button', { name: 'Presenter', exact: true }).click();
+    const focused = cellSection(page, 'round-robin');
+    const other = cellSection(page, 'seven-tasks');
+    // The program's code block takes the focus (a keyboard user can scroll it); r typed there is a shortcut, not text.
+    await focused.locator('code-cell pre').focus();
+    await page.keyboard.press('r');
+    await expect.poll(() => statusText(focused)).toMatch(/^(Starting|Running|Finished)/);
+    expect(await statusOf(other)).toBe('idle');
+  });
+});
