@@ -77,6 +77,9 @@ describe('run controls and the page', () => {
   it('Step lets one protocol event through at a time, and every view follows', async () => {
     await openLesson(page, workbook.url, '/lessons/01-hello-world');
     const cell = cellSection(page, 'hello');
+    const says = (text: string) => cell.locator('run-cell').getByText(text, { exact: false });
+    // Before the run, the cell says what Step does with a connection's handshake.
+    await expect.poll(() => says("Step groups each connection's opening handshake").isVisible()).toBe(true);
     await runButton(cell, 'Step').click();
     await waitForStatus(cell, 'paused');
     // The connection's handshake is never held (the broker would time it out): it shows without a step.
@@ -90,6 +93,10 @@ describe('run controls and the page', () => {
       'connection.open-ok',
     ];
     await expect.poll(() => frameRows(cell)).toEqual(handshake);
+    // And, now that one went through, whose handshake it was and why it did not wait for Step.
+    await expect
+      .poll(() => says('frames, from protocol-header to connection.open-ok, went through together without waiting for Step').innerText())
+      .toMatch(/^Step groups each connection's opening handshake: (consumer|producer)'s frames/);
 
     const expected = [...handshake, 'channel.open', 'channel.open-ok', 'queue.declare', 'queue.declare-ok'];
     for (let step = handshake.length + 1; step <= expected.length; step += 1) {

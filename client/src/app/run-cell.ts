@@ -10,6 +10,7 @@ import { icon } from './icons.js';
 import { progress } from './progress.js';
 import { ACTIVE_STATUSES, statusLook, type CellStatus } from './run-status.js';
 import { ANIMATION_SPEEDS, settings } from './settings.js';
+import { STEP_GROUPS_HANDSHAKES, handshakeNote, handshakesEnded } from './step-handshakes.js';
 import { ConnectionStateEvent, workbookSocket, type WorkbookSocket } from './workbook-socket.js';
 
 /** What a run cell reports when its status changes. */
@@ -66,6 +67,8 @@ export class RunCellElement extends LitElement {
   @state() private _status: CellStatus = 'idle';
   @state() private _failure: RunFailure | undefined;
   @state() private _notice = '';
+  /** Actors whose opening handshake went through while the run was held. */
+  @state() private _heldHandshakes: string[] = [];
   @state() private _connected = false;
   @state() private _speed = settings().value.speed;
   @state() private _presenter = settings().value.presenter;
@@ -123,6 +126,7 @@ export class RunCellElement extends LitElement {
     }
     this._failure = undefined;
     this._notice = '';
+    this._heldHandshakes = [];
     this.setStatus('starting');
   }
 
@@ -152,6 +156,7 @@ export class RunCellElement extends LitElement {
     this.output.reset();
     this._failure = undefined;
     this._notice = '';
+    this._heldHandshakes = [];
     this.setStatus('idle');
   }
 
@@ -167,6 +172,10 @@ export class RunCellElement extends LitElement {
   private handleMessage(message: ServerMessage): void {
     this.model.apply(message);
     this.output.apply(message);
+    if (message.type === 'trace' && this._status === 'paused') {
+      const ended = handshakesEnded(message.events);
+      if (ended.length > 0) this._heldHandshakes = [...this._heldHandshakes, ...ended];
+    }
     if (message.type === 'status') {
       this._failure = message.failure;
       this.setStatus(message.status);
@@ -285,6 +294,11 @@ export class RunCellElement extends LitElement {
         </label>
       </div>
       ${blocked && !going ? html`<p class="blocked" id="blocked">${blocked}</p>` : nothing}
+      ${
+        status === 'paused' && this._heldHandshakes.length > 0
+          ? html`<p class="step-note">${icon('step')}<span>${handshakeNote(this._heldHandshakes)}</span></p>`
+          : nothing
+      }
       ${this._notice ? html`<p class="notice" role="alert">${icon('warning')}<span>${this._notice}</span></p>` : nothing}
       ${this._failure !== undefined && (status === 'failed' || status === 'interrupted') ? this.renderFailure(this._failure) : nothing}
       ${
@@ -292,7 +306,7 @@ export class RunCellElement extends LitElement {
           ? html`<div class="empty">
               <p>
                 <strong>Run</strong> starts the scenario against the broker and draws every message as it moves.
-                <strong>Step</strong> starts it paused and lets one protocol event through at a time.
+                <strong>Step</strong> starts it paused and lets one protocol event through at a time. ${STEP_GROUPS_HANDSHAKES}
               </p>
             </div>`
           : html`<actor-terminals .output=${this.output}></actor-terminals>
@@ -401,6 +415,14 @@ export class RunCellElement extends LitElement {
         min-width: 4.5rem;
       }
       .blocked {
+        margin: 0;
+        font-size: var(--text-sm);
+        color: var(--text-muted);
+      }
+      .step-note {
+        display: flex;
+        gap: var(--space-2);
+        align-items: center;
         margin: 0;
         font-size: var(--text-sm);
         color: var(--text-muted);
