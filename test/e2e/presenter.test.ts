@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium } from './chromium.js';
-import { cellSection, openLesson, screenshotRun, statusOf } from './pages.js';
+import { cellSection, openLesson, screenshotRun, sequence, statusOf, waitForStatus } from './pages.js';
 import { startBrowserWorkbook, type BrowserWorkbook } from './workbook.js';
 
 /** Whether a person sees this element: inside the window and not under anything else (the sticky header, say). */
@@ -31,6 +31,23 @@ async function onScreen(target: Locator): Promise<boolean> {
     while (node !== null && node !== element) node = node.parentElement ?? (node.getRootNode() as { host?: typeof node }).host ?? null;
     return node === element;
   });
+}
+
+/** The rows of a cell's sequence list whose writing sticks out of the row, into the rows around it. */
+async function overlappingRows(cell: Locator): Promise<string[]> {
+  return sequence(cell)
+    .locator('[data-method]')
+    .evaluateAll((rows) =>
+      rows.flatMap((row) => {
+        const box = row.getBoundingClientRect();
+        const parts = [...row.querySelectorAll('.seq, .time, .label, .decision, .note, .gap')];
+        const sticksOut = parts.some((part) => {
+          const partBox = part.getBoundingClientRect();
+          return Number(partBox.top) < Number(box.top) - 1 || Number(partBox.bottom) > Number(box.bottom) + 1;
+        });
+        return sticksOut ? [(row.textContent ?? '').replace(/\s+/g, ' ').trim()] : [];
+      }),
+    );
 }
 
 /** A cell's title, as the page writes it above the cell. */
@@ -93,6 +110,10 @@ describe('presenter mode and the keyboard', () => {
     expect(await statusText(named)).toBe('Not run yet');
     expect(await statusOf(named)).toBe('idle');
     expect(await onScreen(titleOf(shown))).toBe(true);
+    await waitForStatus(shown, 'finished');
+    // The large type fits the list's rows: none writes over its neighbours.
+    expect(await sequence(shown).locator('[data-method]').count()).toBeGreaterThan(10);
+    expect(await overlappingRows(shown)).toEqual([]);
     await screenshotRun(page, shown, 'presenter-shortcuts');
 
     // Further down the cell, at its picture, and out of presenter mode: the picture stays on the screen.

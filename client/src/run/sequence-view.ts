@@ -15,8 +15,12 @@ declare global {
   }
 }
 
-/** Every row is this tall, so the list can draw only the rows in view. */
-const ROW_HEIGHT = 30;
+/**
+ * Every row is this tall, in rem, so the list can draw only the rows in view;
+ * in rem so that presenter mode's larger type gets taller rows, never rows
+ * that overlap.
+ */
+const ROW_REMS = 1.875;
 /** Rows drawn above and below the visible ones, so fast scrolling shows no blanks. */
 const OVERSCAN = 8;
 /** The broker's lane. */
@@ -63,7 +67,9 @@ export class SequenceViewElement extends LitElement {
   @state() private _selected: SequenceRow | undefined;
   @state() private _following = true;
   @state() private _scrollTop = 0;
-  @state() private _viewportHeight = 12 * ROW_HEIGHT;
+  /** A row's height in pixels: ROW_REMS at the page's type size. */
+  @state() private _rowHeight = 30;
+  @state() private _viewportHeight = 12 * 30;
 
   @query('.scroller') private scroller?: HTMLElement;
 
@@ -105,14 +111,23 @@ export class SequenceViewElement extends LitElement {
     }
     this.refreshRows();
     // Following the newest row: the list's bottom, computed from the row count rather than read from the page (a read would cost a reflow per frame).
-    if (this._following) this._scrollTop = Math.max(0, this.rows.length * ROW_HEIGHT - this._viewportHeight);
+    if (this._following) this._scrollTop = Math.max(0, this.rows.length * this._rowHeight - this._viewportHeight);
   }
 
   protected override firstUpdated(): void {
+    // The list's height is in rem too: a change of type size (presenter mode) resizes it, and the rows with it.
     this.resizeObserver = new ResizeObserver(() => {
       if (this.scroller !== undefined) this._viewportHeight = this.scroller.clientHeight;
+      this.measureRows();
     });
+    this.measureRows();
     if (this.scroller !== undefined) this.resizeObserver.observe(this.scroller);
+  }
+
+  private measureRows(): void {
+    const rem = Number.parseFloat(getComputedStyle(document.documentElement).fontSize);
+    const height = Math.round(ROW_REMS * (Number.isFinite(rem) && rem > 0 ? rem : 16));
+    if (height !== this._rowHeight) this._rowHeight = height;
   }
 
   protected override updated(): void {
@@ -140,7 +155,7 @@ export class SequenceViewElement extends LitElement {
       return;
     }
     if (model.version === this.rowsVersion && filter === this.rowsFilter) return;
-    const anchor = this._following ? undefined : this.rows[Math.floor(this._scrollTop / ROW_HEIGHT)]?.event.seq;
+    const anchor = this._following ? undefined : this.rows[Math.floor(this._scrollTop / this._rowHeight)]?.event.seq;
     const newest = model.rowAt(model.rowCount - 1)?.event.seq ?? 0;
     const rebuild = filter !== this.rowsFilter || newest < this.newestSeq || model.generation !== this.rowsGeneration;
     this.rowsGeneration = model.generation;
@@ -168,7 +183,7 @@ export class SequenceViewElement extends LitElement {
     this.lanes = this.laneOrder(model);
     if (anchor !== undefined && this.scroller !== undefined) {
       // Older rows fall off the front as new ones come: keep the same rows in view.
-      const top = firstAtOrAfter(rows, anchor) * ROW_HEIGHT + (this._scrollTop % ROW_HEIGHT);
+      const top = firstAtOrAfter(rows, anchor) * this._rowHeight + (this._scrollTop % this._rowHeight);
       if (top !== this._scrollTop) {
         this._scrollTop = top;
         this.ownScrollTop = top;
@@ -200,8 +215,8 @@ export class SequenceViewElement extends LitElement {
   protected override render() {
     const model = this.model;
     const older = model?.olderRowCount ?? 0;
-    const first = Math.max(0, Math.floor(this._scrollTop / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(this.rows.length, Math.ceil((this._scrollTop + this._viewportHeight) / ROW_HEIGHT) + OVERSCAN);
+    const first = Math.max(0, Math.floor(this._scrollTop / this._rowHeight) - OVERSCAN);
+    const last = Math.min(this.rows.length, Math.ceil((this._scrollTop + this._viewportHeight) / this._rowHeight) + OVERSCAN);
     const visible = this.rows.slice(first, last);
     const selectedIndex = this._selected === undefined ? -1 : this.rows.indexOf(this._selected);
     const selectedRow = selectedIndex >= 0 ? this._selected : undefined;
@@ -248,7 +263,7 @@ export class SequenceViewElement extends LitElement {
             @scroll=${this.handleScroll}
             @keydown=${this.handleKeydown}
           >
-            <div class="content" style="height:${this.rows.length * ROW_HEIGHT}px">
+            <div class="content" style="height:${this.rows.length * this._rowHeight}px;--row-height:${this._rowHeight}px">
               <div class="lane-lines" aria-hidden="true">
                 ${this.lanes.map(
                   (lane, index) =>
@@ -276,7 +291,7 @@ export class SequenceViewElement extends LitElement {
       aria-selected=${selected ? 'true' : 'false'}
       data-method=${method}
       data-seq=${event.seq}
-      style="top:${index * ROW_HEIGHT}px"
+      style="top:${index * this._rowHeight}px"
       @click=${() => this.select(row)}
     >
       <span class="gutter"><span class="seq">#${event.seq}</span><span class="time">${formatTime(event.time)}</span></span>
@@ -359,7 +374,7 @@ export class SequenceViewElement extends LitElement {
     if (Math.abs(top - this.ownScrollTop) < 2) return;
     this.ownScrollTop = -1;
     this._scrollTop = top;
-    this._following = top + this._viewportHeight >= this.rows.length * ROW_HEIGHT - ROW_HEIGHT;
+    this._following = top + this._viewportHeight >= this.rows.length * this._rowHeight - this._rowHeight;
   }
 
   private handleJumpToLatest(): void {
@@ -370,9 +385,9 @@ export class SequenceViewElement extends LitElement {
   private handleKeydown(event: KeyboardEvent): void {
     const count = this.rows.length;
     if (count === 0) return;
-    const page = Math.max(1, Math.floor(this._viewportHeight / ROW_HEIGHT) - 1);
+    const page = Math.max(1, Math.floor(this._viewportHeight / this._rowHeight) - 1);
     const current = this._selected === undefined ? -1 : this.rows.indexOf(this._selected);
-    const topRow = Math.floor(this._scrollTop / ROW_HEIGHT);
+    const topRow = Math.floor(this._scrollTop / this._rowHeight);
     let next: number;
     switch (event.key) {
       case 'ArrowDown':
@@ -417,9 +432,10 @@ export class SequenceViewElement extends LitElement {
   private scrollToRow(index: number): void {
     const scroller = this.scroller;
     if (scroller === undefined) return;
-    const top = index * ROW_HEIGHT;
+    const top = index * this._rowHeight;
     if (top < scroller.scrollTop) scroller.scrollTop = top;
-    else if (top + ROW_HEIGHT > scroller.scrollTop + scroller.clientHeight) scroller.scrollTop = top + ROW_HEIGHT - scroller.clientHeight;
+    else if (top + this._rowHeight > scroller.scrollTop + scroller.clientHeight)
+      scroller.scrollTop = top + this._rowHeight - scroller.clientHeight;
     this._following = index === this.rows.length - 1;
     this._scrollTop = scroller.scrollTop;
   }
@@ -485,6 +501,10 @@ export class SequenceViewElement extends LitElement {
         .body {
           grid-template-columns: minmax(0, 1fr);
         }
+      }
+      /* Presenter mode: the list takes the whole width, the inspector goes under it. */
+      :host-context(html[data-presenter]) .body {
+        grid-template-columns: minmax(0, 1fr);
       }
       .list {
         min-width: 0;
@@ -575,7 +595,7 @@ export class SequenceViewElement extends LitElement {
         position: absolute;
         left: 0;
         right: 0;
-        height: ${ROW_HEIGHT}px;
+        height: var(--row-height, 30px);
         cursor: pointer;
       }
       .row:hover {
@@ -585,9 +605,10 @@ export class SequenceViewElement extends LitElement {
         background: color-mix(in srgb, var(--_accent) 16%, transparent);
         box-shadow: inset 3px 0 0 var(--_accent);
       }
+      /* Inside a row, lengths are in rem like the row's height, so everything grows with presenter mode's type. */
       .arrow {
         position: absolute;
-        top: 22px;
+        top: 1.375rem;
         height: 0;
         border-top: 2px solid var(--_fg);
       }
@@ -615,7 +636,7 @@ export class SequenceViewElement extends LitElement {
       }
       .label {
         position: absolute;
-        top: 2px;
+        top: 0.125rem;
         padding-left: 6px;
         white-space: nowrap;
         overflow: hidden;
@@ -632,9 +653,9 @@ export class SequenceViewElement extends LitElement {
       }
       .decision {
         position: absolute;
-        top: 4px;
-        height: 22px;
-        line-height: 20px;
+        top: 0.25rem;
+        height: 1.375rem;
+        line-height: 1.25rem;
         padding: 0 0.4rem;
         border-radius: 4px;
         white-space: nowrap;
@@ -661,21 +682,21 @@ export class SequenceViewElement extends LitElement {
         top: 50%;
         transform: translateY(-50%);
         max-width: 100%;
-        max-height: ${ROW_HEIGHT - 2}px;
+        max-height: calc(var(--row-height, 30px) - 2px);
         padding: 1px 0.4rem;
         border-radius: 4px;
         overflow: hidden;
         white-space: pre-wrap;
         overflow-wrap: anywhere;
         font-size: 0.75rem;
-        line-height: 12px;
+        line-height: 0.75rem;
         font-family: var(--_mono);
         background: color-mix(in srgb, var(--_warn) 12%, var(--_bg));
         border: 1px solid color-mix(in srgb, var(--_warn) 35%, transparent);
       }
       .gap {
         position: absolute;
-        inset: 4px 0.5rem;
+        inset: 0.25rem 0.5rem;
         font-style: italic;
         color: var(--_warn);
         white-space: nowrap;
