@@ -62,6 +62,14 @@ export function encodeFrame(type: number, channel: number, payload: Buffer): Buf
   return frame;
 }
 
+function checkFrameEnd(end: number | undefined, type: number, channel: number, size: number): void {
+  if (end === FRAME_END) return;
+  throw new FrameError(
+    FRAME_ERROR,
+    `${frameTypeName(type)} frame on channel ${channel} with payload size ${size} ends with ${end === undefined ? 'nothing' : `0x${end.toString(16).padStart(2, '0')}`} instead of frame-end 0xce`,
+  );
+}
+
 /**
  * Incremental frame reader: push socket chunks in, pull whole frames out.
  *
@@ -143,15 +151,26 @@ export class FrameReader {
     }
     const total = size + FRAME_OVERHEAD;
     if (this.available < total) return null;
-    const frame = this.take(total);
-    const end = frame[total - 1];
-    if (end !== FRAME_END) {
-      throw new FrameError(
-        FRAME_ERROR,
-        `${frameTypeName(type)} frame on channel ${channel} with payload size ${size} ends with ${end === undefined ? 'nothing' : `0x${end.toString(16).padStart(2, '0')}`} instead of frame-end 0xce`,
-      );
+    const start = this.headOffset;
+    if (head.length - start >= total) {
+      // The whole frame is in one chunk: its payload is a view of it, the only Buffer made.
+      this.consume(total);
+      checkFrameEnd(head[start + total - 1], type, channel, size);
+      return { type, channel, payload: head.subarray(start + FRAME_HEADER_SIZE, start + total - 1) };
     }
+    const frame = this.take(total);
+    checkFrameEnd(frame[total - 1], type, channel, size);
     return { type, channel, payload: frame.subarray(FRAME_HEADER_SIZE, total - 1) };
+  }
+
+  /** Drops n unread bytes that lie in the oldest chunk. */
+  private consume(n: number): void {
+    this.available -= n;
+    this.headOffset += n;
+    if (this.headOffset === this.oldestChunk().length) {
+      this.chunks.shift();
+      this.headOffset = 0;
+    }
   }
 
   /** Copies the first n unread bytes without consuming them (n is small). */
@@ -178,15 +197,11 @@ export class FrameReader {
   private take(n: number): Buffer {
     const head = this.oldestChunk();
     const start = this.headOffset;
-    this.available -= n;
     if (head.length - start >= n) {
-      this.headOffset += n;
-      if (this.headOffset === head.length) {
-        this.chunks.shift();
-        this.headOffset = 0;
-      }
+      this.consume(n);
       return head.subarray(start, start + n);
     }
+    this.available -= n;
     const out = Buffer.allocUnsafe(n);
     let filled = 0;
     while (filled < n) {

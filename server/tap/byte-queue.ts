@@ -1,9 +1,64 @@
 /**
  * The bytes a tap has received on one side and not yet passed on. The tap
  * forwards exactly what it received, a whole frame (or message) at a time,
- * so this hands out the received bytes again by length, as views of the
- * original chunks: nothing is re-encoded and, mostly, nothing is copied.
+ * so this hands out the received bytes again by length, as ranges of the
+ * original chunks: nothing is re-encoded or copied, and no Buffer is made
+ * until the bytes are written (a frame cut from a chunk costs a few numbers,
+ * not a Buffer view, and a chunk passed on whole is written as it came).
  */
+
+/** Bytes [from, to) of one received chunk. */
+interface ChunkRange {
+  readonly chunk: Buffer;
+  readonly from: number;
+  to: number;
+}
+
+/** Received bytes in order, as ranges of the chunks they arrived in; ranges that follow on in one chunk merge. */
+export class WireBytes {
+  private readonly ranges: ChunkRange[] = [];
+  private total = 0;
+
+  /** A chunk's bytes [from, to), or all of it. */
+  static of(chunk: Buffer, from = 0, to = chunk.length): WireBytes {
+    const bytes = new WireBytes();
+    bytes.append(chunk, from, to);
+    return bytes;
+  }
+
+  /** Total bytes held. */
+  get length(): number {
+    return this.total;
+  }
+
+  /** Appends chunk[from, to), extending the last range when the new bytes follow it directly in the same chunk. */
+  append(chunk: Buffer, from: number, to: number): void {
+    if (to <= from) return;
+    this.total += to - from;
+    const last = this.ranges[this.ranges.length - 1];
+    if (last?.chunk === chunk && last.to === from) last.to = to;
+    else this.ranges.push({ chunk, from, to });
+  }
+
+  /** Appends every byte of other, in order. */
+  appendAll(other: WireBytes): void {
+    for (const range of other.ranges) this.append(range.chunk, range.from, range.to);
+  }
+
+  /** The bytes as Buffers to write, one per range: a range that is a whole chunk is the chunk itself. */
+  buffers(): Buffer[] {
+    return this.ranges.map(({ chunk, from, to }) => (from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to)));
+  }
+
+  /** The bytes as one Buffer (copied only when they span more than one range). */
+  toBuffer(): Buffer {
+    const buffers = this.buffers();
+    const [only] = buffers;
+    return buffers.length === 1 && only !== undefined ? only : Buffer.concat(buffers, this.total);
+  }
+}
+
+/** Received bytes waiting to be cut into frames, handed out by length. */
 export class ByteQueue {
   private readonly chunks: Buffer[] = [];
   /** Read position inside chunks[0]. */
@@ -27,8 +82,8 @@ export class ByteQueue {
     return this.available === 0 ? undefined : this.chunks[0]?.[this.headOffset];
   }
 
-  /** Removes the next n bytes (n <= length) and appends them to `into` as views of the received chunks. */
-  takeInto(n: number, into: Buffer[]): void {
+  /** Removes the next n bytes (n <= length) and appends them to `into`. */
+  takeInto(n: number, into: WireBytes): void {
     if (n > this.available) throw new RangeError(`asked for ${n} bytes but only ${this.available} are waiting`);
     this.available -= n;
     let left = n;
@@ -37,7 +92,7 @@ export class ByteQueue {
       if (chunk === undefined) throw new Error('bytes were counted as waiting but no chunk holds them');
       const from = this.headOffset;
       const count = Math.min(chunk.length - from, left);
-      appendView(into, chunk, from, from + count);
+      into.append(chunk, from, from + count);
       left -= count;
       if (from + count === chunk.length) {
         this.chunks.shift();
@@ -47,23 +102,4 @@ export class ByteQueue {
       }
     }
   }
-}
-
-/**
- * Appends chunk[from, to) to a list of views, extending the last view when
- * the new bytes follow it directly in the same chunk, so consecutive frames
- * of one received chunk go out as one write.
- */
-export function appendView(into: Buffer[], chunk: Buffer, from: number, to: number): void {
-  const last = into[into.length - 1];
-  if (last?.buffer === chunk.buffer && last.byteOffset + last.length === chunk.byteOffset + from) {
-    into[into.length - 1] = Buffer.from(last.buffer, last.byteOffset, last.length + (to - from));
-    return;
-  }
-  into.push(chunk.subarray(from, to));
-}
-
-/** Appends every view of `views` to `into`, merging neighbours as appendView does. */
-export function appendViews(into: Buffer[], views: readonly Buffer[]): void {
-  for (const view of views) appendView(into, view, 0, view.length);
 }

@@ -90,7 +90,8 @@ function describeCredentials(mechanism: string, response: unknown): string {
 /** The properties that are set, as JSON (absent ones left out). */
 export function propertiesToJson(properties: BasicProperties): Record<string, JsonValue> {
   const out: Record<string, JsonValue> = {};
-  for (const [name, value] of Object.entries(properties)) {
+  for (const name in properties) {
+    const value = properties[name as keyof BasicProperties];
     if (value !== undefined) out[name] = toJson(value);
   }
   return out;
@@ -115,7 +116,13 @@ export function bodyPreview(firstBytes: Buffer, bodySize: number): string {
   return cut ? text + CUT_MARKER : text;
 }
 
+/** Only printable ASCII, tabs, newlines and carriage returns (bytes read as latin1, one character each). */
+const PLAIN_ASCII = /^[\t\n\r\x20-\x7e]*$/;
+
 function readableText(bytes: Buffer, cut: boolean): string {
+  // The usual body, plain ASCII text, needs none of the checks below.
+  const ascii = bytes.toString('latin1');
+  if (PLAIN_ASCII.test(ascii)) return ascii;
   // A cut may fall inside a multi-byte character: leave its first bytes out rather than show them as binary.
   const whole = cut ? bytes.subarray(0, completeUtf8Length(bytes)) : bytes;
   const text = whole.toString('utf8');

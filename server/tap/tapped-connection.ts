@@ -17,7 +17,7 @@ import type { FrameDirection, JsonValue } from '../protocol/trace.js';
 import type { NewTraceEvent, TraceRecorder } from '../trace/recorder.js';
 import type { Gate } from './gate.js';
 import type { ObservedConnection, RoutingObserver } from './routing-observer.js';
-import { appendViews } from './byte-queue.js';
+import { WireBytes } from './byte-queue.js';
 import { WireReader, type WireUnit } from './wire-reader.js';
 
 /** Held bytes per direction beyond which the tap stops reading from that side. */
@@ -45,7 +45,7 @@ interface Direction {
   /** The source has closed; the target is ended once nothing of this direction waits at the gate. */
   sourceClosed: boolean;
   /** While a received chunk is being handled: the bytes to write when it is done. */
-  outgoing: Buffer[] | undefined;
+  outgoing: WireBytes | undefined;
 }
 
 /** A client connection proxied to the broker. */
@@ -141,10 +141,10 @@ export class TappedConnection implements ObservedConnection {
       return;
     }
     // Frames that pass at once are collected and written together: usually the received chunk itself, in one write.
-    direction.outgoing = [];
+    direction.outgoing = new WireBytes();
     for (const unit of units) {
       if (unit.kind === 'heartbeat') {
-        appendViews(direction.outgoing, unit.raw);
+        direction.outgoing.appendAll(unit.raw);
         continue;
       }
       direction.heldBytes += unit.size;
@@ -163,18 +163,17 @@ export class TappedConnection implements ObservedConnection {
     direction.heldBytes -= unit.size;
     // Frames for a socket that has gone were never delivered, so they are not reported either.
     if (direction.target.destroyed) return;
-    if (direction.outgoing) appendViews(direction.outgoing, unit.raw);
+    if (direction.outgoing) direction.outgoing.appendAll(unit.raw);
     else this.write(direction, unit.raw);
     if (unit.kind === 'report') this.report(direction.direction, unit);
     if (direction.sourceClosed && direction.heldBytes === 0) direction.target.end();
     else this.updateFlow(direction);
   }
 
-  private write(direction: Direction, raw: Buffer[]): void {
+  private write(direction: Direction, raw: WireBytes): void {
     const { target } = direction;
     if (raw.length === 0 || target.destroyed || target.writableEnded) return;
-    const [only] = raw;
-    const roomLeft = target.write(raw.length === 1 && only !== undefined ? only : Buffer.concat(raw));
+    const roomLeft = target.write(raw.toBuffer());
     if (!roomLeft && !direction.waitingForDrain) {
       direction.waitingForDrain = true;
       target.once('drain', () => {

@@ -30,7 +30,7 @@ import {
 } from '../amqp/index.js';
 import type { BasicProperties, DecodedMethod } from '../amqp/index.js';
 import type { JsonValue, MessageView } from '../protocol/trace.js';
-import { ByteQueue, appendViews } from './byte-queue.js';
+import { ByteQueue, WireBytes } from './byte-queue.js';
 import { BODY_PREVIEW_BYTES, messageView, methodFieldsToJson } from './render.js';
 
 /** One thing the tap forwards as a whole. */
@@ -40,8 +40,8 @@ export interface WireUnit {
    * 'heartbeat': passes at once, never reported; 'raw': unreadable bytes after the stream broke, passed on unreported.
    */
   kind: 'report' | 'heartbeat' | 'raw';
-  /** The bytes exactly as received, as views of the received chunks. */
-  raw: Buffer[];
+  /** The bytes exactly as received, as ranges of the received chunks. */
+  raw: WireBytes;
   /** Total length of raw. */
   size: number;
   channel: number;
@@ -59,7 +59,7 @@ export interface WireUnit {
 /** A message whose header or body frames have not all arrived yet. */
 interface PartialMessage {
   method: DecodedMethod;
-  raw: Buffer[];
+  raw: WireBytes;
   size: number;
   properties: BasicProperties | undefined;
   bodySize: number;
@@ -84,7 +84,7 @@ export class WireReader {
   push(chunk: Buffer): WireUnit[] {
     const units: WireUnit[] = [];
     if (this.broken) {
-      units.push(rawUnit([chunk], chunk.length));
+      units.push(rawUnit(WireBytes.of(chunk), chunk.length));
       return units;
     }
     this.frames.push(chunk);
@@ -96,7 +96,7 @@ export class WireReader {
         frame = this.frames.next();
       } catch (error) {
         this.broken = true;
-        const raw: Buffer[] = [];
+        const raw = new WireBytes();
         const size = this.bytes.length;
         this.bytes.takeInto(size, raw);
         units.push({
@@ -108,7 +108,9 @@ export class WireReader {
       }
       if (frame === null) return units;
       const size = frame.payload.length + FRAME_OVERHEAD;
-      const raw: Buffer[] = [];
+      // The frames of a message go straight into the message's bytes.
+      const raw =
+        (frame.type === FRAME_HEADER || frame.type === FRAME_BODY ? this.partial.get(frame.channel)?.raw : undefined) ?? new WireBytes();
       this.bytes.takeInto(size, raw);
       this.readFrame(frame.type, frame.channel, frame.payload, raw, size, units);
     }
@@ -124,14 +126,14 @@ export class WireReader {
     const header = this.frames.takeProtocolHeader();
     if (header === null) return false;
     this.atStart = false;
-    const raw: Buffer[] = [];
+    const raw = new WireBytes();
     this.bytes.takeInto(header.length, raw);
     units.push({ kind: 'report', raw, size: header.length, channel: 0, method: 'protocol-header', fields: describeProtocolHeader(header) });
     return true;
   }
 
-  /** Reads one frame; pushes the units it completes (none while a message is still arriving). */
-  private readFrame(type: number, channel: number, payload: Buffer, raw: Buffer[], size: number, units: WireUnit[]): void {
+  /** Reads one frame, whose bytes are in raw (a message's own bytes, for its content frames); pushes the units it completes. */
+  private readFrame(type: number, channel: number, payload: Buffer, raw: WireBytes, size: number, units: WireUnit[]): void {
     if (type === FRAME_HEARTBEAT) {
       units.push({ kind: 'heartbeat', raw, size, channel, method: 'heartbeat', fields: {} });
       return;
@@ -149,7 +151,6 @@ export class WireReader {
       });
       return;
     }
-    appendViews(partial.raw, raw);
     partial.size += size;
     if (type === FRAME_HEADER) {
       if (partial.properties !== undefined) {
@@ -171,8 +172,8 @@ export class WireReader {
       }
       partial.received += payload.length;
       if (partial.previewBytes < BODY_PREVIEW_BYTES + 3) {
-        // Copied: the preview outlives the received chunk, which should not be kept alive for a few bytes.
-        const part = Buffer.from(payload.subarray(0, BODY_PREVIEW_BYTES + 3 - partial.previewBytes));
+        // A view, not a copy: the message's bytes keep its chunks alive until it has passed on anyway.
+        const part = payload.subarray(0, BODY_PREVIEW_BYTES + 3 - partial.previewBytes);
         partial.preview.push(part);
         partial.previewBytes += part.length;
       }
@@ -186,13 +187,13 @@ export class WireReader {
       channel,
       method: partial.method.name,
       fields: methodFieldsToJson(partial.method.name, partial.method.fields),
-      message: messageView(partial.properties, partial.bodySize, Buffer.concat(partial.preview)),
+      message: messageView(partial.properties, partial.bodySize, joined(partial.preview)),
       decoded: partial.method,
       properties: partial.properties,
     });
   }
 
-  private readMethod(channel: number, payload: Buffer, raw: Buffer[], size: number, units: WireUnit[]): void {
+  private readMethod(channel: number, payload: Buffer, raw: WireBytes, size: number, units: WireUnit[]): void {
     let method: DecodedMethod;
     try {
       method = decodeMethod(payload);
@@ -225,7 +226,13 @@ export class WireReader {
   }
 }
 
-function newPartial(method: DecodedMethod, raw: Buffer[], size: number): PartialMessage {
+/** Buffers as one, copied only when there are several. */
+function joined(buffers: Buffer[]): Buffer {
+  const [only] = buffers;
+  return buffers.length === 1 && only !== undefined ? only : Buffer.concat(buffers);
+}
+
+function newPartial(method: DecodedMethod, raw: WireBytes, size: number): PartialMessage {
   return { method, raw, size, properties: undefined, bodySize: 0, received: 0, preview: [], previewBytes: 0 };
 }
 
@@ -233,7 +240,7 @@ function undecodable(channel: number, reason: string): Omit<WireUnit, 'raw' | 's
   return { kind: 'report', channel, method: 'undecodable', fields: { reason } };
 }
 
-function rawUnit(raw: Buffer[], size: number): WireUnit {
+function rawUnit(raw: WireBytes, size: number): WireUnit {
   return { kind: 'raw', raw, size, channel: 0, method: 'undecodable', fields: {} };
 }
 
