@@ -3,11 +3,12 @@
  * server: the keyboard acts on the cell the presenter is showing. Turning
  * presenter mode on or off (f) keeps that cell on the screen, and r runs it,
  * never a cell scrolled out of sight; a cell holding the focus comes first.
+ * In a narrow window, the picture says that part of it is out of sight.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium } from './chromium.js';
-import { cellSection, openLesson, screenshotRun, sequence, statusOf, waitForStatus } from './pages.js';
+import { cellSection, openLesson, runButton, screenshotRun, sequence, statusOf, waitForStatus } from './pages.js';
 import { startBrowserWorkbook, type BrowserWorkbook } from './workbook.js';
 
 /** Whether a person sees this element: inside the window and not under anything else (the sticky header, say). */
@@ -122,6 +123,23 @@ describe('presenter mode and the keyboard', () => {
     await page.keyboard.press('f');
     expect(await presenter.getAttribute('aria-pressed')).toBe('false');
     await expect.poll(() => onScreen(picture)).toBe(true);
+  });
+
+  it('in a window 800 pixels wide, the picture says part of it is out of sight, and scrolls to the consumers', async () => {
+    await page.setViewportSize({ width: 800, height: 720 });
+    await openLesson(page, workbook.url, '/lessons/02-work-queues');
+    const cell = cellSection(page, 'round-robin');
+    await runButton(cell, 'Run').click();
+    await waitForStatus(cell, 'finished');
+    const picture = cell.locator('topology-view');
+    const worker = picture.getByRole('img', { name: /^consumer worker 2/ });
+    expect(await onScreen(worker)).toBe(false);
+    expect(await picture.getByText('Part of the picture is out of sight').innerText()).toContain('scroll it sideways');
+    // The keyboard scrolls it: the picture takes the focus, and the arrow keys move it along.
+    await picture.locator('.scroller').focus();
+    for (let press = 0; press < 20; press += 1) await page.keyboard.press('ArrowRight');
+    await expect.poll(() => onScreen(worker)).toBe(true);
+    await screenshotRun(page, cell, 'narrow-window-picture');
   });
 
   it('r runs the cell holding the focus', async () => {

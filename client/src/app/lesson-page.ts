@@ -481,6 +481,13 @@ export class LessonPage extends LitElement {
       :host-context([data-presenter]) .setup {
         grid-template-columns: minmax(0, 1fr);
       }
+      /* Presenter mode: the run's views take the whole width of the screen, with only a small margin. */
+      :host-context([data-presenter]) .page {
+        padding-inline: var(--space-2);
+      }
+      :host-context([data-presenter]) .cell {
+        padding-inline: var(--space-2);
+      }
       :host-context([data-presenter]) code-cell.pane {
         position: static;
       }

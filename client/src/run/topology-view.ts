@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing, svg, type PropertyValues, type SVGTemplateResult } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { BusyThrottle } from './busy-throttle.js';
 import { MoveAnimator, type FlightPosition, type OverflowCount } from './move-animator.js';
@@ -81,6 +81,10 @@ export class TopologyViewElement extends LitElement {
   private unsubscribe: (() => void) | undefined;
   private frameRequest = 0;
   private readonly reducedMotion = globalThis.matchMedia('(prefers-reduced-motion: reduce)');
+  /** Whether the picture is wider than the view and part of it is out of sight until scrolled to. */
+  @state() private _cutOff = false;
+  private readonly sizeObserver = new ResizeObserver(() => this.checkCutOff());
+  private observed: Element | undefined;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -96,6 +100,25 @@ export class TopologyViewElement extends LitElement {
     this.throttle.cancel();
     cancelAnimationFrame(this.frameRequest);
     this.frameRequest = 0;
+    this.sizeObserver.disconnect();
+    this.observed = undefined;
+  }
+
+  /** Watches the scroller and the picture in it, once they are drawn, for a picture wider than its view. */
+  protected override updated(): void {
+    const stage = this.renderRoot.querySelector('.stage');
+    if (stage === null || stage === this.observed) return;
+    this.sizeObserver.disconnect();
+    this.observed = stage;
+    this.sizeObserver.observe(stage);
+    const scroller = stage.parentElement;
+    if (scroller !== null) this.sizeObserver.observe(scroller);
+  }
+
+  private checkCutOff(): void {
+    const scroller = this.observed?.parentElement;
+    const cutOff = scroller !== null && scroller !== undefined && scroller.scrollWidth > scroller.clientWidth + 1;
+    if (cutOff !== this._cutOff) this._cutOff = cutOff;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -174,8 +197,21 @@ export class TopologyViewElement extends LitElement {
     const named = overflow.length > 0 ? new Set<FlightPosition>() : namedDots(dots);
     const viewBox = `0 0 ${layout.width} ${layout.height}`;
     // The picture redraws when the run changes (a few times a second in a flood); the dots every frame, on a layer of their own.
+    // A picture wider than its view says so, and can be scrolled from the keyboard.
     return html`
-      <div class="scroller">
+      ${
+        this._cutOff
+          ? html`<p class="cut-off" id="cut-off">
+              <span aria-hidden="true">⇆</span> Part of the picture is out of sight: scroll it sideways, or widen the window, to see all of
+              it.
+            </p>`
+          : nothing
+      }
+      <div
+        class="scroller ${this._cutOff ? 'cut-off' : ''}"
+        tabindex=${this._cutOff ? '0' : nothing}
+        aria-describedby=${this._cutOff ? 'cut-off' : nothing}
+      >
         <div
           class="stage"
           style="aspect-ratio: ${layout.width} / ${layout.height}; max-width: calc(var(--topology-max-scale, 1.25) * ${layout.width}px);
@@ -288,6 +324,28 @@ export class TopologyViewElement extends LitElement {
       }
       .scroller {
         overflow-x: auto;
+      }
+      /*
+       * A picture cut off at the side: shadows at the edges that hide more
+       * (a background that scrolls with the picture covers each shadow once
+       * its edge is reached), and a bold scrollbar.
+       */
+      .scroller.cut-off {
+        background:
+          linear-gradient(to right, var(--_bg) 40%, transparent) left / 2.5rem 100% no-repeat local,
+          linear-gradient(to left, var(--_bg) 40%, transparent) right / 2.5rem 100% no-repeat local,
+          linear-gradient(to right, color-mix(in srgb, var(--_fg) 30%, transparent), transparent) left / 1rem 100% no-repeat scroll,
+          linear-gradient(to left, color-mix(in srgb, var(--_fg) 30%, transparent), transparent) right / 1rem 100% no-repeat scroll;
+        scrollbar-color: var(--_muted) var(--_sunken);
+        padding-bottom: 0.25rem;
+      }
+      p.cut-off {
+        display: flex;
+        gap: 0.5rem;
+        align-items: baseline;
+        margin: 0.25rem 0.5rem 0.5rem;
+        font-size: 0.875rem;
+        font-weight: 600;
       }
       /* A small topology is not blown up past --topology-max-scale times its size. */
       .stage {
@@ -431,14 +489,23 @@ export class TopologyViewElement extends LitElement {
       .dot.warn .dot-label {
         fill: var(--_warn);
       }
-      /* Presenter mode: the small print a projector would lose grows a little (box sizes keep room for it). */
+      /*
+       * Presenter mode: the small print a projector would lose grows to the
+       * size of the names (the boxes keep room for it). A binding's label
+       * grows with its background, about its own centre.
+       */
       :host-context(html[data-presenter]) .small,
+      :host-context(html[data-presenter]) .count-label {
+        font-size: 16px;
+      }
       :host-context(html[data-presenter]) .warn-text,
       :host-context(html[data-presenter]) .bad-text {
-        font-size: 14.5px;
+        font-size: 15.5px;
       }
-      :host-context(html[data-presenter]) .count-label {
-        font-size: 13.5px;
+      :host-context(html[data-presenter]) .edge-label {
+        transform-box: fill-box;
+        transform-origin: center;
+        transform: scale(1.2);
       }
       .overflow text {
         font-weight: 800;
