@@ -200,6 +200,41 @@ export async function sequenceRows(cell: Locator): Promise<{ method: string; seq
     );
 }
 
+/**
+ * The lines a program's terminal shows, read as a learner reads them: the
+ * window titled with the actor's name, its screen's visible text line by line.
+ */
+export async function terminalLines(cell: Locator, actor: string): Promise<string[]> {
+  const window = cell.locator('actor-terminals').getByRole('region', { name: `Terminal of ${actor}`, exact: true });
+  if ((await window.count()) === 0) {
+    const titles = await cell.locator('actor-terminals .title').allInnerTexts();
+    throw new Error(`no terminal is titled ${actor}; the terminals are: ${titles.join(', ')}`);
+  }
+  const title = await window.locator('.title').innerText();
+  if (title !== actor) throw new Error(`the terminal of ${actor} is titled ${title}`);
+  return (await window.locator('.screen').innerText()).split('\n');
+}
+
+/**
+ * The actors' printed lines the sequence list shows as notes now, each with
+ * whether all of its text can be seen: not cut off by its box or the list.
+ */
+export async function sequenceNotes(cell: Locator): Promise<{ text: string; whole: boolean }[]> {
+  return sequence(cell)
+    .locator('[data-method="log"] .note')
+    .evaluateAll((notes) =>
+      notes.map((note) => {
+        const box = note.getBoundingClientRect();
+        const list = note.closest('.scroller')?.getBoundingClientRect();
+        // A pixel either way is rounding, not text out of sight.
+        const inList = list !== undefined && list.left - box.left <= 1 && box.right - list.right <= 1;
+        const unclipped = note.scrollWidth - note.clientWidth <= 1 && note.scrollHeight - note.clientHeight <= 1;
+        // The note keeps its spaces as it shows them (white-space: pre-wrap), so its text content is what is read.
+        return { text: note.textContent ?? '', whole: inList && unclipped };
+      }),
+    );
+}
+
 /** The frame inspector's text. */
 export async function inspectorText(cell: Locator): Promise<string> {
   return (await sequence(cell).locator('frame-inspector section').innerText()).replace(/\s+/g, ' ');

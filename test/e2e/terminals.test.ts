@@ -1,0 +1,100 @@
+/**
+ * The programs' terminals and their lines in the sequence list, in Chromium
+ * against the real workbook server and the embedded broker: Hello World's
+ * two terminals side by side, as the tutorial shows them, and the publisher
+ * confirms comparison's throughput lines, whole in each publisher's terminal
+ * and in the sequence list. Screenshots go to test-results/screenshots/.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium.js';
+import {
+  cellSection,
+  openLesson,
+  runButton,
+  screenshotRun,
+  sequenceNotes,
+  showKinds,
+  terminalLines,
+  typeParam,
+  waitForStatus,
+} from './pages.js';
+import { startBrowserWorkbook, type BrowserWorkbook } from './workbook.js';
+
+/** A publisher's throughput line, as the tutorial's program prints it. */
+const THROUGHPUT = /^ Published 200 messages (.+) in \d+ ms: \d+ msgs\/s$/;
+
+describe("the programs' terminals", () => {
+  let workbook: BrowserWorkbook;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    workbook = await startBrowserWorkbook({ clientDir: inject('clientDir') });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  afterAll(async () => {
+    // Unset when beforeAll failed.
+    await (browser as Browser | undefined)?.close();
+    await (workbook as BrowserWorkbook | undefined)?.close();
+  });
+
+  beforeEach(() => {
+    pageErrors.length = 0;
+  });
+
+  it("Hello World: the producer's terminal says it sent the message, the consumer's that it received it", async () => {
+    await openLesson(page, workbook.url, '/lessons/01-hello-world');
+    const cell = cellSection(page, 'hello');
+    await runButton(cell, 'Run').click();
+    await waitForStatus(cell, 'finished');
+
+    expect(await terminalLines(cell, 'producer')).toEqual([" [x] Sent 'Hello World!'"]);
+    expect(await terminalLines(cell, 'consumer')).toEqual([
+      ' [*] Waiting for messages in hello. To exit press CTRL+C',
+      " [x] Received 'Hello World!'",
+    ]);
+    // Side by side, as two terminal windows.
+    const producer = await cell.getByRole('region', { name: 'Terminal of producer' }).boundingBox();
+    const consumer = await cell.getByRole('region', { name: 'Terminal of consumer' }).boundingBox();
+    expect(producer?.y).toBe(consumer?.y);
+    expect(pageErrors).toEqual([]);
+    await screenshotRun(page, cell, 'terminals-hello-world');
+  });
+
+  it('Publisher confirms, all three: each throughput line is whole in its terminal and in the sequence list', async () => {
+    await openLesson(page, workbook.url, '/lessons/07-publisher-confirms');
+    const cell = cellSection(page, 'compare');
+    // Few enough that the sequence list keeps every row of the run.
+    await typeParam(cell, 'messages', '200');
+    await runButton(cell, 'Run').click();
+    await waitForStatus(cell, 'finished', 60_000);
+
+    const throughputs: string[] = [];
+    for (const [actor, how] of [
+      ['individual publisher', 'individually'],
+      ['batch publisher', 'in batches'],
+      ['async publisher', 'handling confirms asynchronously'],
+    ] as const) {
+      const lines = await terminalLines(cell, actor);
+      const throughput = lines.find((line) => THROUGHPUT.test(line));
+      expect(throughput, `${actor}'s terminal: ${JSON.stringify(lines)}`).toBeDefined();
+      expect(THROUGHPUT.exec(throughput ?? '')?.[1]).toBe(how);
+      expect(lines.filter((line) => /^ 200 confirmed, 0 nacked, in \d+ basic\.ack frames/.test(line))).toHaveLength(1);
+      throughputs.push(throughput ?? '');
+    }
+
+    await showKinds(cell, ['Logs']);
+    const notes = await sequenceNotes(cell);
+    for (const line of throughputs) {
+      expect(notes).toContainEqual({ text: `✎${line}`, whole: true });
+    }
+    expect(notes.filter((note) => !note.whole)).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    await screenshotRun(page, cell, 'terminals-publisher-confirms');
+  });
+});
