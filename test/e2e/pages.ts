@@ -205,7 +205,7 @@ export async function sequenceRows(cell: Locator): Promise<{ method: string; seq
  * window titled with the actor's name, its screen's visible text line by line.
  */
 export async function terminalLines(cell: Locator, actor: string): Promise<string[]> {
-  const window = cell.locator('actor-terminals').getByRole('region', { name: `Terminal of ${actor}`, exact: true });
+  const window = cell.locator('actor-terminals').getByRole('group', { name: `Terminal of ${actor}`, exact: true });
   if ((await window.count()) === 0) {
     const titles = await cell.locator('actor-terminals .title').allInnerTexts();
     throw new Error(`no terminal is titled ${actor}; the terminals are: ${titles.join(', ')}`);

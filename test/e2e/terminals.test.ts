@@ -59,8 +59,8 @@ describe("the programs' terminals", () => {
       " [x] Received 'Hello World!'",
     ]);
     // Side by side, as two terminal windows.
-    const producer = await cell.getByRole('region', { name: 'Terminal of producer' }).boundingBox();
-    const consumer = await cell.getByRole('region', { name: 'Terminal of consumer' }).boundingBox();
+    const producer = await cell.getByRole('group', { name: 'Terminal of producer' }).boundingBox();
+    const consumer = await cell.getByRole('group', { name: 'Terminal of consumer' }).boundingBox();
     expect(producer?.y).toBe(consumer?.y);
     expect(pageErrors).toEqual([]);
     await screenshotRun(page, cell, 'terminals-hello-world');

@@ -81,7 +81,8 @@ export class ActorTerminalsElement extends LitElement {
 
   private renderPane(terminal: TerminalView) {
     const { actor, lines } = terminal;
-    return html`<section class="pane" data-actor=${actor} aria-label=${`Terminal of ${actor}`}>
+    // A named group, not a landmark: a page of several run cells would repeat the same landmarks.
+    return html`<div class="pane" role="group" data-actor=${actor} aria-label=${`Terminal of ${actor}`}>
       <div class="title-bar">
         <span class="lights" aria-hidden="true"><i></i><i></i><i></i></span>
         <span class="title">${actor}</span>
@@ -94,7 +95,7 @@ ${lines.length === 0 ? html`<span class="quiet">(nothing printed yet)</span>` : 
           ? html`<button type="button" class="newest" @click=${() => this.handleFollow(actor)}>↓ Newest line</button>`
           : nothing
       }
-    </section>`;
+    </div>`;
   }
 
   private renderLetGo(terminal: TerminalView) {
