@@ -8,7 +8,11 @@
 // sustained when every event of the step reached the viewer, none in gaps,
 // at 95% of the offered rate or better. The highest sustained rate is the
 // ceiling; the benchmark then runs once more at that rate with the profiler
-// on and prints where the workbook process spent its time.
+// on and prints where the workbook process spent its time. Each step also
+// says how much of the time tasks on the machine waited for a core: on a
+// shared machine that, not the trace path, may be what sets the ceiling, so
+// the CPU time each process spent per event is printed too, with the rate a
+// core to itself would carry.
 //
 //   npm run bench:trace                      embedded broker when there is one, else RabbitMQ
 //   npm run bench:trace -- --broker rabbitmq (or an amqp:// URL; AMQP_URL is the default RabbitMQ)
@@ -16,7 +20,7 @@
 //   npm run bench:trace -- --rate 30000      one step at that rate, no search
 //   npm run bench:trace -- --slow            one step with a viewer that reads slowly: gaps, and memory stays bounded
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
@@ -55,7 +59,7 @@ function parseArgs(argv: string[]): Options {
   const options: Options = {
     broker: defaultBroker(),
     rate: undefined,
-    from: 20_000,
+    from: 10_000,
     max: 400_000,
     seconds: 3,
     slow: false,
@@ -181,6 +185,20 @@ function startLoad() {
   };
 }
 
+/**
+ * Microseconds so far in which some task on this machine waited for a core (Linux's pressure stall
+ * information), or undefined where the kernel does not say. On a shared machine this, not the trace
+ * path, may be what stops a step.
+ */
+function cpuWaitedMicros(): number | undefined {
+  try {
+    const some = /^some .*total=(\d+)/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+    return some?.[1] === undefined ? undefined : Number(some[1]);
+  } catch {
+    return undefined;
+  }
+}
+
 function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
@@ -206,7 +224,16 @@ interface Step {
   accounted: boolean;
   latency: { p50: number; p99: number; max: number };
   /** CPU used over the step, as a share of one core. */
-  cpu: { workbook: number; actors: number; viewer: number; workbookMicrosPerEvent: number };
+  cpu: {
+    workbook: number;
+    actors: number;
+    viewer: number;
+    workbookMicrosPerEvent: number;
+    actorsMicrosPerEvent: number;
+    viewerMicrosPerEvent: number;
+  };
+  /** Share of the step in which some task on the machine waited for a core, when the kernel says. */
+  machineBusy: number | undefined;
   sustained: boolean;
 }
 
@@ -225,6 +252,7 @@ function describeStep(step: Step): string {
     `${step.received} received, ${step.droppedInGaps} dropped in gaps`,
     `latency p50 ${step.latency.p50.toFixed(1)} ms, p99 ${step.latency.p99.toFixed(1)} ms`,
     `CPU workbook ${percent(step.cpu.workbook)} (${step.cpu.workbookMicrosPerEvent.toFixed(1)} µs an event), actors ${percent(step.cpu.actors)}, viewer ${percent(step.cpu.viewer)}`,
+    ...(step.machineBusy === undefined ? [] : [`tasks waited for a core ${percent(step.machineBusy)} of the time`]),
     verdict,
   ].join('; ');
 }
@@ -286,6 +314,7 @@ async function main(): Promise<void> {
     viewer.command({ type: 'mark' });
     await load.ask({ type: 'cpu' }, 'cpu');
     const cpuAtStart = process.cpuUsage();
+    const waitedAtStart = cpuWaitedMicros();
     const started = performance.timeOrigin + performance.now();
     recordTarget = eventsAtStart + total * EVENTS_PER_MESSAGE;
     recordedAt = 0;
@@ -306,6 +335,7 @@ async function main(): Promise<void> {
     ]);
     const ended = reached?.at ?? performance.timeOrigin + performance.now();
     const cpuUsed = process.cpuUsage(cpuAtStart);
+    const waitedAtEnd = cpuWaitedMicros();
     const [report, actorsCpu] = await Promise.all([viewer.ask({ type: 'report' }, 'report'), load.ask({ type: 'cpu' }, 'cpu')]);
     const events = target - eventsAtStart;
     const seconds = (ended - started) / 1000;
@@ -329,7 +359,11 @@ async function main(): Promise<void> {
         actors: cpuShare(actorsCpu.micros),
         viewer: cpuShare(report.cpuMicros),
         workbookMicrosPerEvent: (cpuUsed.user + cpuUsed.system) / events,
+        actorsMicrosPerEvent: actorsCpu.micros / events,
+        viewerMicrosPerEvent: report.cpuMicros / events,
       },
+      machineBusy:
+        waitedAtStart === undefined || waitedAtEnd === undefined ? undefined : Math.min(1, (waitedAtEnd - waitedAtStart) / 1e6 / seconds),
       sustained: stepAccounted && droppedInGaps === 0 && delivered >= SUSTAINED_SHARE * offered && recorded >= SUSTAINED_SHARE * offered,
     };
   }
@@ -374,6 +408,15 @@ async function main(): Promise<void> {
     else if (failedAt === undefined)
       console.log(`ceiling: above ${perSecond(best.offered)} events/s (--max ${perSecond(options.max)} reached)`);
     else console.log(`ceiling: ${perSecond(best.offered)} events/s sustained, ${perSecond(failedAt)} events/s not`);
+  }
+
+  if (best !== undefined) {
+    const { workbookMicrosPerEvent, actorsMicrosPerEvent, viewerMicrosPerEvent } = best.cpu;
+    const perCore = (micros: number) => perSecond(1e6 / micros);
+    console.log(
+      `CPU time an event at ${perSecond(best.offered)} events/s: workbook ${workbookMicrosPerEvent.toFixed(1)} µs, actors ${actorsMicrosPerEvent.toFixed(1)} µs, viewer ${viewerMicrosPerEvent.toFixed(1)} µs; ` +
+        `a core to itself would carry the workbook's part to ${perCore(workbookMicrosPerEvent)} events/s, the actors' to ${perCore(actorsMicrosPerEvent)}, the viewer's to ${perCore(viewerMicrosPerEvent)}`,
+    );
   }
 
   if (options.profile && best !== undefined && !lostSilently()) {
