@@ -28,6 +28,9 @@ declare global {
 /** The picture is never drawn smaller than this (its text would be unreadable): a narrow page scrolls it sideways instead. */
 const MIN_SCALE = 0.75;
 
+/** A consumer's status line longer than this (in characters) would spill past the picture's edge if centred under its box. */
+const STATUS_CENTRED_CHARS = 20;
+
 /** At most this many dots carry their message's name at once, so names stay readable. */
 const NAMED_DOTS = 8;
 /** Room a dot's name takes beside it (up to 22 characters, small type). */
@@ -498,6 +501,10 @@ export class TopologyViewElement extends LitElement {
       :host-context(html[data-presenter]) .count-label {
         font-size: 16px;
       }
+      /* A deleted queue's reason is a whole sentence: it keeps the normal size, to fit its box. */
+      :host-context(html[data-presenter]) .gone .count-label {
+        font-size: 12px;
+      }
       :host-context(html[data-presenter]) .warn-text,
       :host-context(html[data-presenter]) .bad-text {
         font-size: 15.5px;
@@ -540,18 +547,21 @@ function renderConsumer(node: LaidNode, actor: ActorInfo, consumers: ConsumerInf
   const counts = autoAck
     ? `got ${formatCount(actor.delivered)} · auto-ack`
     : `got ${formatCount(actor.delivered)} · acked ${formatCount(actor.acked)}`;
-  const statusY = node.y + node.height + LINE_HEIGHT;
-  let status: SVGTemplateResult;
+  let status: { className: string; text: string };
   if (actor.connection === 'lost') {
-    status = svg`<text class="bad-text" x=${cx} y=${statusY} text-anchor="middle">✕ connection lost${actor.gaveBack > 0 ? ` · ↺ ${formatCount(actor.gaveBack)} back` : ''}</text>`;
+    status = { className: 'bad-text', text: `✕ connection lost${actor.gaveBack > 0 ? ` · ↺ ${formatCount(actor.gaveBack)} back` : ''}` };
   } else if (actor.connection === 'closed' && actor.gaveBack > 0) {
-    status = svg`<text class="warn-text" x=${cx} y=${statusY} text-anchor="middle">■ stopped · ↺ ${formatCount(actor.gaveBack)} back to queue</text>`;
+    status = { className: 'warn-text', text: `■ stopped · ↺ ${formatCount(actor.gaveBack)} back to queue` };
   } else if (actor.connection === 'closed') {
-    status = svg`<text class="small" x=${cx} y=${statusY} text-anchor="middle">connection closed</text>`;
+    status = { className: 'small', text: 'connection closed' };
   } else {
     const acking = actor.prefetch ? `prefetch ${actor.prefetch}` : autoAck ? 'no acks' : 'acks each message';
-    status = svg`<text class="small" x=${cx} y=${statusY} text-anchor="middle">${actor.gaveBack > 0 ? `↺ ${formatCount(actor.gaveBack)} given back · ` : ''}${acking}</text>`;
+    status = { className: 'small', text: `${actor.gaveBack > 0 ? `↺ ${formatCount(actor.gaveBack)} given back · ` : ''}${acking}` };
   }
+  // Consumers are the picture's last column: a status wider than the box ends at its edge rather than past the picture's.
+  const wide = status.text.length > STATUS_CENTRED_CHARS;
+  const statusLine = svg`<text class=${status.className} x=${wide ? node.x + node.width + 12 : cx} y=${node.y + node.height + LINE_HEIGHT}
+    text-anchor=${wide ? 'end' : 'middle'}>${status.text}</text>`;
   return svg`<g class="actor consumer ${actor.connection !== 'open' ? 'stopped' : ''}" data-actor=${actor.name} data-role="consumer"
       data-delivered=${actor.delivered} data-connection=${actor.connection} role="img"
       aria-label="consumer ${actor.name}: got ${actor.delivered}, acked ${actor.acked}${actor.connection === 'open' ? '' : ', connection ' + actor.connection}">
@@ -559,7 +569,7 @@ function renderConsumer(node: LaidNode, actor: ActorInfo, consumers: ConsumerInf
     <rect class="box" x=${node.x} y=${node.y} width=${node.width} height=${node.height} rx="30"></rect>
     <text class="name" x=${cx} y=${node.y + 27} text-anchor="middle">${shorten(actor.name, nameCharsFitting(node.width))}</text>
     <text class="small" x=${cx} y=${node.y + 47} text-anchor="middle">${counts}</text>
-    ${status}
+    ${statusLine}
   </g>`;
 }
 
