@@ -159,3 +159,66 @@ describe('<param-form>', () => {
     expect(unnamed.map((input) => input.outerHTML)).toEqual([]);
   });
 });
+
+describe('<param-form> for a set of choices that run in order', () => {
+  afterEach(unmountAll);
+
+  const strategiesSchema = Type.Object({
+    strategies: Type.Array(Type.Union([Type.Literal('individual'), Type.Literal('batch'), Type.Literal('async')]), {
+      default: ['individual', 'batch', 'async'],
+      minItems: 1,
+      uniqueItems: true,
+      description: 'the strategies to run, in this order',
+    }),
+  }) as unknown as JsonSchema;
+  const start = { strategies: ['individual', 'batch', 'async'] };
+
+  /** The list as a learner reads it, one line per choice: its place when ticked, and its name. */
+  function readOrder(form: ParamForm): string[] {
+    return allInShadow(form, '.choice-set li').map(textOf);
+  }
+
+  it('lets the learner put the choices in any order, and shows that order', async () => {
+    const changes: ParamsChange[] = [];
+    const form = await mount<ParamForm>(
+      html`<param-form
+        .schema=${strategiesSchema}
+        .values=${start}
+        .defaults=${start}
+        @params-change=${(event: CustomEvent<ParamsChange>) => changes.push(event.detail)}
+      ></param-form>`,
+    );
+    expect(readOrder(form)).toEqual(['1. individual', '2. batch', '3. async']);
+    await expect.element(page.getByRole('button', { name: 'Move individual earlier' })).toBeDisabled();
+
+    await userEvent.click(page.getByRole('button', { name: 'Move async earlier' }));
+    await userEvent.click(page.getByRole('button', { name: 'Move async earlier' }));
+    await settled(form);
+    expect(readOrder(form)).toEqual(['1. async', '2. individual', '3. batch']);
+    expect(changes.at(-1)).toEqual({ valid: true, values: { strategies: ['async', 'individual', 'batch'] } });
+
+    await userEvent.click(page.getByRole('button', { name: 'Move individual later' }));
+    await settled(form);
+    expect(changes.at(-1)?.values).toEqual({ strategies: ['async', 'batch', 'individual'] });
+    expect(readOrder(form)).toEqual(['1. async', '2. batch', '3. individual']);
+  });
+
+  it('puts a choice ticked again at the end, and an unticked one after the ticked ones', async () => {
+    const changes: ParamsChange[] = [];
+    const form = await mount<ParamForm>(
+      html`<param-form
+        .schema=${strategiesSchema}
+        .values=${start}
+        .defaults=${start}
+        @params-change=${(event: CustomEvent<ParamsChange>) => changes.push(event.detail)}
+      ></param-form>`,
+    );
+    await userEvent.click(page.getByRole('checkbox', { name: 'individual' }));
+    await settled(form);
+    expect(readOrder(form)).toEqual(['1. batch', '2. async', 'individual']);
+    await userEvent.click(page.getByRole('checkbox', { name: 'individual' }));
+    await settled(form);
+    expect(readOrder(form)).toEqual(['1. batch', '2. async', '3. individual']);
+    expect(changes.at(-1)).toEqual({ valid: true, values: { strategies: ['batch', 'async', 'individual'] } });
+  });
+});

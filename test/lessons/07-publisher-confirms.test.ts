@@ -92,4 +92,13 @@ describeOnBrokers('lesson 7: Publisher confirms', (runCell) => {
     expect(publishedAfterWaiting(run, 'batch publisher')).toEqual(expect.arrayContaining(batchStarts));
     expect(run.summary.published).toBe(3000);
   });
+
+  it('compare in the order the prose suggests: async first, individual last', async () => {
+    const run = await runCell(LESSON, 'compare', { strategies: ['async', 'batch', 'individual'], messages: 100 });
+    expectCleanEnd(run);
+    const order = ['async publisher', 'batch publisher', 'individual publisher'];
+    expect(framesOf(run, 'connection.start-ok').map((frame) => frame.actor)).toEqual(order);
+    expect([...new Set(run.logs.map((line) => line.actor))]).toEqual(order);
+    for (const actor of order) expect(report(run, actor).confirmed).toBe(100);
+  });
 });

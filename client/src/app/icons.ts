@@ -30,6 +30,8 @@ const shapes = {
   copy: svg`<rect x="8.5" y="8.5" width="12" height="12" rx="2"/><path d="M15.5 8.5V5.5a2 2 0 0 0-2-2h-8a2 2 0 0 0-2 2v8a2 2 0 0 0 2 2h3"/>`,
   back: svg`<path d="M15 5l-7 7 7 7"/>`,
   forward: svg`<path d="M9 5l7 7-7 7"/>`,
+  up: svg`<path d="M5 15l7-7 7 7"/>`,
+  down: svg`<path d="M5 9l7 7 7-7"/>`,
   clock: svg`<circle cx="12" cy="12" r="9"/><path d="M12 7v5l3 2"/>`,
   book: svg`<path d="M4 5.5A2.5 2.5 0 0 1 6.5 3H20v15H6.5A2.5 2.5 0 0 0 4 20.5z"/><path d="M4 20.5A2.5 2.5 0 0 0 6.5 23H20v-5"/>`,
   sliders: svg`<path d="M4 7h10M18 7h2M4 17h4M12 17h8"/><circle cx="16" cy="7" r="2"/><circle cx="10" cy="17" r="2"/>`,

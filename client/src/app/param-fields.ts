@@ -5,6 +5,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
+import { repeat } from 'lit/directives/repeat.js';
 import type { JsonSchema } from '../../../server/protocol/index.js';
 import { icon } from './icons.js';
 import { blankValue, numberKeyword, type Choice, type FieldShape, type FieldSpec } from './param-schema.js';
@@ -55,7 +56,7 @@ export function renderField(field: FieldSpec, path: FieldPath, context: FieldCon
   }
   if (field.shape.kind === 'choice-set') {
     return html`<fieldset class="field wide" aria-describedby=${described || nothing}>
-      <legend class="label">${field.name}</legend>
+      <legend class="label">${field.name} <span class="hint">ticked ones in the order they run</span></legend>
       ${renderChoiceSet(input, field.shape.options)}${help}${problem}
     </fieldset>`;
   }
@@ -202,29 +203,71 @@ function renderChoice(input: EditorInput, options: Choice[]): TemplateResult {
   </select>`;
 }
 
+/**
+ * A set of literals as a list in order: the ticked ones first, in the order
+ * the scenario gets them (a run goes through them in that order), each with
+ * buttons to move it earlier or later; ticking one adds it at the end.
+ */
 function renderChoiceSet(input: EditorInput, options: Choice[]): TemplateResult {
   const { path, id, context } = input;
   const value = context.valueAt(path);
-  const chosen = Array.isArray(value) ? value : [];
+  const chosen = Array.isArray(value) ? value.filter((item): item is Choice => options.includes(item as Choice)) : [];
+  const shown = [...chosen, ...options.filter((option) => !chosen.includes(option))];
   const toggle = (option: Choice, on: boolean): void => {
-    context.set(
-      path,
-      options.filter((candidate) => (candidate === option ? on : chosen.includes(candidate))),
-    );
+    context.set(path, on ? [...chosen, option] : chosen.filter((kept) => kept !== option));
   };
-  return html`<div class="choice-set">
-    ${options.map(
-      (option, index) =>
-        html` <label class="check"
-          ><input
-            type="checkbox"
-            id="${id}-${index}"
-            .checked=${chosen.includes(option)}
-            @change=${(event: Event) => toggle(option, (event.target as HTMLInputElement).checked)}
-          />${String(option)}</label
-        >`,
+  const move = (from: number, to: number): void => {
+    const moved = [...chosen];
+    const [option] = moved.splice(from, 1);
+    if (option === undefined) return;
+    moved.splice(to, 0, option);
+    context.set(path, moved);
+  };
+  return html`<ol class="choice-set">
+    ${repeat(
+      shown,
+      (option) => String(option),
+      (option) => {
+        const index = options.indexOf(option);
+        const place = chosen.indexOf(option);
+        const name = String(option);
+        return html`<li class="choice ${place < 0 ? 'unchosen' : ''}">
+          <span class="place" aria-hidden="true">${place < 0 ? '' : `${place + 1}.`}</span>
+          <label class="check"
+            ><input
+              type="checkbox"
+              id="${id}-${index}"
+              .checked=${place >= 0}
+              @change=${(event: Event) => toggle(option, (event.target as HTMLInputElement).checked)}
+            />${name}</label
+          >
+          ${
+            place < 0
+              ? nothing
+              : html`<button
+                    type="button"
+                    class="button ghost icon-only"
+                    aria-label="Move ${name} earlier"
+                    title="Move ${name} earlier"
+                    ?disabled=${place === 0}
+                    @click=${() => move(place, place - 1)}
+                  >
+                    ${icon('up')}</button
+                  ><button
+                    type="button"
+                    class="button ghost icon-only"
+                    aria-label="Move ${name} later"
+                    title="Move ${name} later"
+                    ?disabled=${place === chosen.length - 1}
+                    @click=${() => move(place, place + 1)}
+                  >
+                    ${icon('down')}
+                  </button>`
+          }
+        </li>`;
+      },
     )}
-  </div>`;
+  </ol>`;
 }
 
 function renderTextEncoded(

@@ -225,8 +225,29 @@ export class ParamForm extends LitElement {
       }
       .choice-set {
         display: flex;
-        flex-wrap: wrap;
-        gap: var(--space-2) var(--space-4);
+        flex-direction: column;
+        gap: var(--space-1);
+        margin: 0;
+        padding: 0;
+        list-style: none;
+      }
+      .choice {
+        display: flex;
+        align-items: center;
+        gap: var(--space-2);
+      }
+      .choice .place {
+        min-width: 1.5em;
+        font-family: var(--font-mono);
+        font-size: var(--text-sm);
+        color: var(--text-muted);
+        text-align: right;
+      }
+      .choice .check {
+        min-width: 8em;
+      }
+      .choice.unchosen .check {
+        color: var(--text-muted);
       }
       .check {
         display: inline-flex;

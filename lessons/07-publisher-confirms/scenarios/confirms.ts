@@ -66,7 +66,7 @@ const confirmsParams = Type.Object({
     maxItems: 3,
     uniqueItems: true,
     description:
-      'the strategies to run, one after the other: individual waits for each confirm, batch waits once per batch, async only counts confirms as they come',
+      'the strategies to run, one after the other in this order: individual waits for each confirm, batch waits once per batch, async only counts confirms as they come',
   }),
   messages: Type.Integer({ default: 500, minimum: 1, maximum: 10_000, description: 'how many messages each strategy publishes' }),
   batchSize: Type.Integer({
