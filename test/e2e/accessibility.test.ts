@@ -87,6 +87,21 @@ describe('accessibility, checked by axe-core', () => {
     await expectAccessibleInEveryMode('the lesson list');
   });
 
+  it('the first Tab reaches a skip link, which moves the focus past the header to the content', async () => {
+    await page.goto(workbook.url);
+    await page.locator('lesson-list .lessons a').first().waitFor();
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to content', exact: true });
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
+    const box = await skip.boundingBox();
+    expect(box !== null && box.y >= 0 && box.height > 0).toBe(true);
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('main');
+    // The next Tab goes into the lessons, not back to the header's controls.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement?.tagName')).toBe('LESSON-LIST');
+  });
+
   for (const lesson of lessons) {
     it(`${lesson.title}, after its first run`, async () => {
       await openLesson(page, workbook.url, `/lessons/${lesson.id}`);
