@@ -125,6 +125,13 @@ describe('<actor-terminals>', () => {
     );
     await settled(terminals);
     const screen = inShadow(terminals, '.screen');
+    // The screen's own scrolling, heard after more lines came in, is not the learner scrolling up.
+    screen.style.paddingBottom = '20rem';
+    screen.dispatchEvent(new Event('scroll'));
+    await settled(terminals);
+    expect(allInShadow(terminals, 'button.newest')).toEqual([]);
+    screen.style.paddingBottom = '';
+
     screen.scrollTop = 0;
     screen.dispatchEvent(new Event('scroll'));
     await settled(terminals);

@@ -34,6 +34,8 @@ export class ActorTerminalsElement extends LitElement {
   /** Actors whose pane the learner scrolled up: those stay where they are. */
   @state() private _scrolledUp: ReadonlySet<string> = new Set();
 
+  /** Where each screen last scrolled itself to following the newest line: that scrolling is not the learner's. */
+  private readonly ownScrollTops = new WeakMap<HTMLElement, number>();
   private unsubscribe: (() => void) | undefined;
   private watched: ActorOutput | undefined;
   private readonly throttle = new BusyThrottle(
@@ -63,7 +65,9 @@ export class ActorTerminalsElement extends LitElement {
 
   protected override updated(): void {
     for (const screen of this.renderRoot.querySelectorAll<HTMLElement>('.screen')) {
-      if (!this._scrolledUp.has(screen.dataset.screenOf ?? '')) screen.scrollTop = screen.scrollHeight;
+      if (this._scrolledUp.has(screen.dataset.screenOf ?? '')) continue;
+      screen.scrollTop = screen.scrollHeight;
+      this.ownScrollTops.set(screen, screen.scrollTop);
     }
   }
 
@@ -109,6 +113,9 @@ ${lines.length === 0 ? html`<span class="quiet">(nothing printed yet)</span>` : 
 
   private handleScroll(actor: string, event: Event): void {
     const screen = event.currentTarget as HTMLElement;
+    // Lines that came after the screen scrolled itself make it look scrolled up; only a move of the learner's counts.
+    if (Math.abs(screen.scrollTop - (this.ownScrollTops.get(screen) ?? -1)) < 2) return;
+    this.ownScrollTops.delete(screen);
     const atBottom = screen.scrollTop + screen.clientHeight >= screen.scrollHeight - FOLLOW_SLACK;
     if (atBottom === !this._scrolledUp.has(actor)) return;
     const scrolledUp = new Set(this._scrolledUp);
