@@ -9,4 +9,5 @@ export * from './primitives.js';
 export * from './properties.js';
 export * from './reply-codes.js';
 export * from './spec.js';
+export * from './decoded-types.js';
 export * from './table.js';

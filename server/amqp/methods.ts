@@ -17,7 +17,8 @@ import { NOT_IMPLEMENTED, SYNTAX_ERROR } from './reply-codes.js';
 import { FRAME_END, FRAME_METHOD } from './frame.js';
 import { readUtf8, utf8Length, writeUInt64, writeUtf8 } from './primitives.js';
 import { CLASSES, METHODS } from './spec.js';
-import type { DecodedMethod, FieldSpec, MethodArgs, MethodName, MethodSpec } from './spec.js';
+import type { FieldSpec, MethodName, MethodSpec } from './spec.js';
+import type { DecodedMethod, MethodArgs } from './decoded-types.js';
 import { decodeTable, encodeTable } from './table.js';
 import type { DecodeTableOptions, FieldTable } from './table.js';
 

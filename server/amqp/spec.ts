@@ -14,7 +14,6 @@
  * the spec's, as amqplib applies it); a field without one is mandatory.
  * Everything else in this folder is derived from this table.
  */
-import type { FieldTable } from './table.js';
 
 /** Wire types of method arguments and properties. */
 export type FieldType = 'bit' | 'octet' | 'short' | 'long' | 'longlong' | 'timestamp' | 'shortstr' | 'longstr' | 'table';
@@ -773,7 +772,7 @@ export interface FieldSpec {
   readonly name: string;
   readonly type: FieldType;
   /** Value used when the field is left out when encoding; absent means the field is mandatory. */
-  readonly default?: boolean | number | string | FieldTable;
+  readonly default?: boolean | number | string | { readonly [key: string]: unknown };
 }
 
 /** The shape every METHODS entry satisfies (replies checked as strings, since MethodName comes from the table). */
@@ -798,55 +797,17 @@ export interface MethodSpec extends MethodSpecEntry {
   readonly replies: readonly MethodName[];
 }
 
-type MethodEntry = (typeof METHODS)[number];
+/** One entry of the METHODS table, with its literal types. */
+export type MethodEntry = (typeof METHODS)[number];
 
 /** Every method name, e.g. 'basic.publish' or 'queue.declare-ok'. */
 export type MethodName = MethodEntry['name'];
 
-/** JavaScript type of each wire type as decoded (amqplib's choices: longstr is a Buffer, 64-bit values are numbers). */
-export interface DecodedTypes {
-  bit: boolean;
-  octet: number;
-  short: number;
-  long: number;
-  longlong: number;
-  timestamp: number;
-  shortstr: string;
-  longstr: Buffer;
-  table: FieldTable;
-}
-
-/** What encodeMethod accepts per wire type: a longstr may also be given as a string. */
-interface EncodableTypes extends Omit<DecodedTypes, 'longstr'> {
-  longstr: Buffer | string;
-}
-
-type Simplify<T> = { -readonly [K in keyof T]: T[K] } & {};
-type FieldsOf<N extends MethodName> = Extract<MethodEntry, { name: N }>['fields'][number];
-
-/** Decoded arguments of each method, e.g. MethodFields['basic.ack'] is { deliveryTag: number; multiple: boolean }. */
-export type MethodFields = {
-  [N in MethodName]: Simplify<{ [F in FieldsOf<N> as F['name']]: DecodedTypes[F['type']] }>;
-};
-
-/** Arguments encodeMethod accepts: like MethodFields, but fields that have a default may be left out. */
-export type MethodArgs = {
-  [N in MethodName]: Simplify<
-    { [F in FieldsOf<N> as F extends { default: unknown } ? never : F['name']]: EncodableTypes[F['type']] } & {
-      [F in FieldsOf<N> as F extends { default: unknown } ? F['name'] : never]?: EncodableTypes[F['type']];
-    }
-  >;
-};
-
-/** A decoded method frame payload; switch on `name` to get typed fields. */
-export type DecodedMethod = {
-  [N in MethodName]: {
-    name: N;
-    classId: Extract<MethodEntry, { name: N }>['classId'];
-    methodId: Extract<MethodEntry, { name: N }>['methodId'];
-    fields: MethodFields[N];
-  };
-}[MethodName];
-
 /** Methods that are followed by a content header and body. */
 export type ContentMethodName = Extract<MethodEntry, { content: true }>['name'];
+
+/** Makes a mapped type read as a plain object in editor hints. */
+export type Simplify<T> = { -readonly [K in keyof T]: T[K] } & {};
+
+/** The field specs of one method, as a union. */
+export type FieldsOf<N extends MethodName> = Extract<MethodEntry, { name: N }>['fields'][number];

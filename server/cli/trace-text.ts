@@ -94,7 +94,7 @@ export function formatSummary(summary: RunSummary): string {
   };
   return [
     `published ${summary.published}; routed: ${perName(summary.routed)}; delivered: ${perName(summary.delivered)}`,
-    `acked ${summary.acked}, nacked ${summary.nacked}, requeued ${summary.requeued}, returned ${summary.returned}, dropped ${summary.dropped}, dead-lettered ${summary.deadLettered}`,
+    `acked ${summary.acked}, nacked ${summary.nacked}, requeued ${summary.requeued}, returned ${summary.returned}, dropped ${summary.dropped}, dead-lettered ${summary.deadLettered}, lost ${summary.lost}`,
     'list_queues:',
     formatQueueTable(summary.queues),
   ].join('\n');
@@ -103,7 +103,8 @@ export function formatSummary(summary: RunSummary): string {
 function describeFrame(event: FrameEvent): string {
   const parts = [event.channel > 0 ? `${event.method} [ch ${event.channel}]` : event.method];
   for (const name of KEY_FIELDS) {
-    const value = event.fields[name];
+    // Any method's fields, looked up by name: each of these names means the same wherever it occurs.
+    const value = (event.fields as Record<string, JsonValue | undefined>)[name];
     if (value === undefined || (value === '' && name !== 'exchange' && name !== 'routingKey')) continue;
     if (value === false && name !== 'redelivered') continue;
     parts.push(`${name}=${render(value)}`);

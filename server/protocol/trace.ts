@@ -3,6 +3,7 @@
  * decided, what the actors said, and snapshots of broker state. Shared by the
  * server and the browser; types only.
  */
+import type { FieldsOf, MethodName, Simplify } from '../amqp/spec.js';
 
 /** Which way a frame went through the tap. */
 export type FrameDirection = 'to-broker' | 'to-client';
@@ -10,24 +11,74 @@ export type FrameDirection = 'to-broker' | 'to-client';
 /** A plain-JSON rendering of an AMQP field value (Buffers as {base64}, bigints as strings). */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
-/** One AMQP frame decoded by the tap. */
-export interface FrameEvent {
+/** A field table as the trace shows it. */
+export type JsonTable = { [key: string]: JsonValue };
+
+/**
+ * A long string argument as the trace shows it: its bytes as base64, or a
+ * few words instead where the value is a secret ("(hidden)").
+ */
+export type JsonLongString = { base64: string } | string;
+
+/** How each wire type of a method argument reads in the trace. */
+interface TraceFieldTypes {
+  bit: boolean;
+  octet: number;
+  short: number;
+  long: number;
+  longlong: number;
+  timestamp: number;
+  shortstr: string;
+  longstr: JsonLongString;
+  table: JsonTable;
+}
+
+/** Each method's arguments as the trace shows them, typed from the codec's method table: FrameFields['basic.ack'] is { deliveryTag: number; multiple: boolean }. */
+export type FrameFields = {
+  [N in MethodName]: Simplify<{ [F in FieldsOf<N> as F['name']]: TraceFieldTypes[F['type']] }>;
+};
+
+/** What every frame event carries, whatever the frame. */
+interface FrameBase {
   kind: 'frame';
   /** Position in the run's trace, from 1. */
   seq: number;
   /** Milliseconds since the run started. */
   time: number;
-  /** The actor whose connection carried the frame ("producer", "worker 1"). */
+  /** The actor whose connection carried the frame ("producer", "worker 1"; "connection 3" until it names itself). */
   actor: string;
+  /** The tap's number for the connection that carried it: unique within the run, while names may repeat. */
+  connection: number;
   direction: FrameDirection;
   channel: number;
-  /** 'basic.publish', 'queue.declare-ok', ... or 'heartbeat' / 'protocol-header'. */
-  method: string;
-  /** The method's arguments by name (routingKey, deliveryTag, ...). */
-  fields: Record<string, JsonValue>;
   /** For methods that carry a message (publish, deliver, get-ok, return). */
   message?: MessageView;
 }
+
+/** One AMQP method frame decoded by the tap; switch on `method` for its typed fields. */
+export type MethodFrameEvent = {
+  [N in MethodName]: FrameBase & { method: N; fields: FrameFields[N] };
+}[MethodName];
+
+/** What the tap reports besides method frames: the protocol header, heartbeats, and what happened to the connection. */
+export type WireFrameEvent =
+  | (FrameBase & { method: 'protocol-header'; fields: { protocol: string; version: string } })
+  | (FrameBase & { method: 'heartbeat'; fields: Record<string, never> })
+  /** Bytes that are not a frame the codec can read; the broker closes the connection over them. */
+  | (FrameBase & { method: 'undecodable'; fields: { reason?: string } })
+  /** The tap could not reach the broker for this connection. */
+  | (FrameBase & { method: 'broker-unreachable'; fields: { host: string; port: number; reason: string; code?: string } })
+  /** The connection ended without the close handshake. */
+  | (FrameBase & { method: 'connection-lost'; fields: { closedBy: 'client' | 'broker'; reason?: string } });
+
+/** One frame (or wire happening) the tap saw. */
+export type FrameEvent = MethodFrameEvent | WireFrameEvent;
+
+/** Every name a frame event's `method` may have. */
+export type FrameMethod = FrameEvent['method'];
+
+/** The frame event of one method, e.g. FrameOf<'basic.deliver'>. */
+export type FrameOf<M extends FrameMethod> = Extract<FrameEvent, { method: M }>;
 
 /** A message as a learner sees it in the trace. */
 export interface MessageView {
@@ -55,6 +106,14 @@ export interface BrokerDecisionEvent {
   reason?: string;
   /** Where a dead-lettered message went. */
   to?: string;
+  /** The queue a dead-lettered message left. */
+  from?: string;
+  /**
+   * The broker's own word for why (rejected, expired, maxlen, delivery_limit,
+   * reject-publish, nack, reject, recover, channel-closed), for requeued,
+   * dropped and dead-lettered messages.
+   */
+  cause?: string;
 }
 
 /** A line an actor printed, like the tutorials' " [x] Received 'Hello World!'". */
@@ -64,6 +123,12 @@ export interface ActorLogEvent {
   time: number;
   actor: string;
   text: string;
+  /**
+   * Deliveries the program had in hand and lost, unfinished (it stopped
+   * halfway): with automatic acknowledgement the broker had already
+   * forgotten them, so they are gone.
+   */
+  lost?: { channel: number; deliveryTag: number }[];
 }
 
 /** One queue as `rabbitmqctl list_queues name messages_ready messages_unacknowledged consumers` shows it. */
@@ -132,6 +197,8 @@ export interface RunSummary {
   returned: number;
   dropped: number;
   deadLettered: number;
+  /** Delivered with automatic acknowledgement to a program that stopped before it was done with them: gone. */
+  lost: number;
   /** Every queue's final ready, unacked and consumer counts. */
   queues: QueueState[];
 }

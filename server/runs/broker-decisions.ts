@@ -5,7 +5,9 @@
  */
 import type { BrokerEventMap, BrokerEvents } from '../broker/events.js';
 import type { BrokerDecisionEvent } from '../protocol/index.js';
-import { describeBinding } from '../trace/bindings.js';
+import { describeBinding } from '../model/describe.js';
+import type { JsonTable } from '../protocol/index.js';
+import { toJson } from '../tap/render.js';
 import type { TraceRecorder } from '../trace/recorder.js';
 
 type Decision = Omit<BrokerDecisionEvent, 'seq' | 'time'>;
@@ -34,8 +36,8 @@ export function followBrokerDecisions(events: BrokerEvents, vhost: string, recor
       // The default exchange's bindings are implicit; RabbitMQ lists them, so the trace names them as the tap does for RabbitMQ.
       const matched =
         event.exchange === '' && event.matchedBindings.length === 0
-          ? event.queues.map((queue) => describeBinding({ source: '', destination: queue, routingKey: queue }))
-          : event.matchedBindings.map(describeBinding);
+          ? event.queues.map((queue) => describeBinding({ source: '', destination: queue, routingKey: queue, arguments: {} }))
+          : event.matchedBindings.map((binding) => describeBinding({ ...binding, arguments: toJson(binding.arguments) as JsonTable }));
       record({
         kind: 'broker',
         decision: 'routed',
@@ -60,14 +62,24 @@ export function followBrokerDecisions(events: BrokerEvents, vhost: string, recor
     dropped: (event) => {
       if (event.vhost !== vhost) return;
       record(
-        queueDecision('dropped', event.queue, `dropped from ${event.queue}: ${QUEUE_EVENT_REASONS[event.reason] ?? event.reason}`),
+        queueDecision(
+          'dropped',
+          event.queue,
+          `dropped from ${event.queue}: ${QUEUE_EVENT_REASONS[event.reason] ?? event.reason}`,
+          event.reason,
+        ),
         event.count,
       );
     },
     'publish-rejected': (event) => {
       if (event.vhost !== vhost) return;
       record(
-        queueDecision('dropped', event.queue, `${event.queue} refused it: the queue is full and its overflow setting is reject-publish`),
+        queueDecision(
+          'dropped',
+          event.queue,
+          `${event.queue} refused it: the queue is full and its overflow setting is reject-publish`,
+          'reject-publish',
+        ),
       );
     },
     requeued: (event) => {
@@ -85,8 +97,14 @@ export function followBrokerDecisions(events: BrokerEvents, vhost: string, recor
       if (event.vhost !== vhost) return;
       record(
         {
-          ...queueDecision('dead-lettered', event.queue, `left ${event.queue}: ${QUEUE_EVENT_REASONS[event.reason] ?? event.reason}`),
+          ...queueDecision(
+            'dead-lettered',
+            event.queue,
+            `left ${event.queue}: ${QUEUE_EVENT_REASONS[event.reason] ?? event.reason}`,
+            event.reason,
+          ),
           queues: event.queues,
+          from: event.queue,
           to: event.to,
         },
         event.count,
@@ -94,7 +112,7 @@ export function followBrokerDecisions(events: BrokerEvents, vhost: string, recor
     },
     expired: (event) => {
       if (event.vhost !== vhost) return;
-      record(queueDecision('expired', event.queue, `expired in ${event.queue}: its time to live ran out`), event.count);
+      record(queueDecision('expired', event.queue, `expired in ${event.queue}: its time to live ran out`, 'expired'), event.count);
     },
   };
   const entries = Object.entries(handlers) as [keyof BrokerEventMap, (...args: unknown[]) => void][];
@@ -104,6 +122,15 @@ export function followBrokerDecisions(events: BrokerEvents, vhost: string, recor
   };
 }
 
-function queueDecision(decision: Decision['decision'], queue: string, reason: string): Decision {
-  return { kind: 'broker', decision, exchange: '', routingKey: '', matchedBindings: [], queues: [queue], reason };
+function queueDecision(decision: Decision['decision'], queue: string, reason: string, cause?: string): Decision {
+  return {
+    kind: 'broker',
+    decision,
+    exchange: '',
+    routingKey: '',
+    matchedBindings: [],
+    queues: [queue],
+    reason,
+    ...(cause === undefined ? {} : { cause }),
+  };
 }

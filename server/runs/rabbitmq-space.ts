@@ -15,10 +15,11 @@ import amqp from 'amqplib';
 import type { Channel, ChannelModel } from 'amqplib';
 import { connect as openSocket } from 'node:net';
 import type { QueueState } from '../protocol/index.js';
-import type { ManagementApi, ManagedQueue } from './management-api.js';
+import type { ManagementApi } from './management-api.js';
 import type { BrokerState, RunSpace } from './run-space.js';
 import type { RunVhosts } from './run-vhosts.js';
-import type { DeclaredQueue, TraceTopology } from './trace-topology.js';
+import { listBindings, listExchanges, listQueues, type QueueRow } from '../model/rabbitmqctl.js';
+import type { RunModel } from '../model/run-model.js';
 
 /** Where a RabbitMQ is and who the runs log in as, from its AMQP URL. */
 export interface RabbitAddress {
@@ -74,7 +75,7 @@ export async function openManagedSpace(
   vhosts: RunVhosts,
   address: RabbitAddress,
   vhost: string,
-  topology: TraceTopology,
+  model: RunModel,
   signal?: AbortSignal,
 ): Promise<RunSpace> {
   await vhosts.open(vhost, signal);
@@ -83,13 +84,11 @@ export async function openManagedSpace(
     vhost,
     async snapshot() {
       const [listed, exchanges, bindings] = await Promise.all([api.queues(vhost), api.exchanges(vhost), api.bindings(vhost)]);
-      const known = new Map<string, DeclaredQueue & Partial<ManagedQueue>>();
-      for (const queue of topology.queues()) known.set(queue.name, queue);
-      for (const queue of listed) {
-        known.set(queue.name, { ...queue, autoDelete: queue.auto_delete, exclusive: queue.exclusive === true });
-      }
+      const known = new Map<string, KnownQueue>();
+      for (const queue of listQueues(model.state)) known.set(queue.name, queue);
+      for (const queue of listed) known.set(queue.name, { ...queue, exclusive: queue.exclusive === true });
       return {
-        queues: await countQueues([...known.values()], direct, topology),
+        queues: await countQueues([...known.values()], direct, model),
         exchanges: exchanges.map((exchange) => ({
           name: exchange.name,
           type: exchange.type,
@@ -114,33 +113,50 @@ export async function openManagedSpace(
 }
 
 /** Uses the URL's own vhost, shared with whatever else is there; cleans up by name. */
-export function openSharedSpace(address: RabbitAddress, topology: TraceTopology): RunSpace {
+export function openSharedSpace(address: RabbitAddress, model: RunModel): RunSpace {
   const direct = directConnection(address, address.vhost);
   return {
     vhost: address.vhost,
     async snapshot() {
       return {
-        queues: await countQueues(topology.queues(), direct, topology),
-        exchanges: topology.exchanges(),
-        bindings: topology.bindings(),
+        queues: await countQueues(listQueues(model.state), direct, model),
+        exchanges: listExchanges(model.state)
+          .filter((exchange) => !model.state.exchanges.get(exchange.name)?.predeclared)
+          .map((exchange) => ({
+            name: exchange.name,
+            type: exchange.type,
+            durable: exchange.durable,
+            autoDelete: exchange.auto_delete,
+            internal: exchange.internal,
+          })),
+        bindings: listBindings(model.state)
+          .filter((binding) => binding.source_name !== '')
+          .map((binding) => ({
+            source: binding.source_name,
+            destination: binding.destination_name,
+            destinationType: binding.destination_kind,
+            routingKey: binding.routing_key,
+            arguments: binding.arguments,
+          })),
       };
     },
     async release() {
       // Connections are closed by now, so exclusive queues are already gone; the rest go here.
-      for (const queue of topology.queues()) await direct.use((channel) => channel.deleteQueue(queue.name));
-      for (const exchange of topology.exchanges()) {
-        if (exchange.name !== '' && !exchange.name.startsWith('amq.')) await direct.use((channel) => channel.deleteExchange(exchange.name));
+      for (const queue of listQueues(model.state)) await direct.use((channel) => channel.deleteQueue(queue.name));
+      for (const exchange of model.state.exchanges.values()) {
+        if (exchange.exists && !exchange.predeclared && !exchange.name.startsWith('amq.')) {
+          await direct.use((channel) => channel.deleteExchange(exchange.name));
+        }
       }
       await direct.close();
     },
   };
 }
 
-async function countQueues(
-  queues: (DeclaredQueue & Partial<ManagedQueue>)[],
-  direct: DirectConnection,
-  topology: TraceTopology,
-): Promise<QueueState[]> {
+/** A queue the run declared (as the model lists it) or the management API lists. */
+type KnownQueue = Pick<QueueRow, 'name' | 'durable' | 'auto_delete' | 'exclusive'> & { messages_ready?: number; consumers?: number };
+
+async function countQueues(queues: KnownQueue[], direct: DirectConnection, model: RunModel): Promise<QueueState[]> {
   const checked = new Map<string, { messageCount: number; consumerCount: number } | undefined>();
   for (const queue of queues) {
     if (!queue.exclusive) checked.set(queue.name, await direct.use((channel) => channel.checkQueue(queue.name)));
@@ -155,11 +171,11 @@ async function countQueues(
     counted.push({
       name: queue.name,
       messagesReady: check?.messageCount ?? queue.messages_ready ?? 0,
-      messagesUnacknowledged: topology.unacked(queue.name),
+      messagesUnacknowledged: model.state.queues.get(queue.name)?.unacked ?? 0,
       consumers: check?.consumerCount ?? queue.consumers ?? 0,
       durable: queue.durable,
       exclusive: queue.exclusive,
-      autoDelete: queue.autoDelete,
+      autoDelete: queue.auto_delete,
     });
   }
   return counted.sort((a, b) => a.name.localeCompare(b.name));

@@ -15,7 +15,7 @@ import { amqpUrlFor, checkReachable, openManagedSpace, openSharedSpace, rabbitAd
 import type { RunSpace } from './run-space.js';
 import { createRunVhosts, type RunVhosts, type SweepResult } from './run-vhosts.js';
 import { RUN_VHOST_PREFIX } from './vhost-owner.js';
-import type { TraceTopology } from './trace-topology.js';
+import type { RunModel } from '../model/run-model.js';
 import type { BrokerReadCount } from '../tap/catch-up.js';
 
 /** The broker side of every run of one runner. */
@@ -31,7 +31,7 @@ export interface RunBroker {
    * Gets a space ready for run `runId`: checks the broker answers, makes its vhost (or waits its turn for the
    * shared one). Once `signal` fires it stops waiting and rejects with RunStoppedError, having deleted whatever it made.
    */
-  openSpace(runId: string, topology: TraceTopology, signal?: AbortSignal): Promise<RunSpace>;
+  openSpace(runId: string, model: RunModel, signal?: AbortSignal): Promise<RunSpace>;
   /** How many bytes the broker has read from a connection, by its client's port, where the broker can say (in-process). */
   readonly bytesReadFrom: BrokerReadCount | undefined;
   /** Adds the broker's own decisions about `vhost` to the trace; returns the function that stops it. */
@@ -107,11 +107,11 @@ export function createRunBroker(target: BrokerTarget, options: RunBrokerOptions)
     },
     observeRouting: true,
     bytesReadFrom: undefined,
-    async openSpace(runId, topology, signal) {
+    async openSpace(runId, model, signal) {
       await checkReachable(address.host, address.port);
       const found = await managed();
       if (found !== undefined) {
-        const space = await openManagedSpace(found.api, found.vhosts, address, `${RUN_VHOST_PREFIX}${runId}`, topology, signal);
+        const space = await openManagedSpace(found.api, found.vhosts, address, `${RUN_VHOST_PREFIX}${runId}`, model, signal);
         if (signal?.aborted !== true) return space;
         await space.release();
         throw new RunStoppedError();
@@ -127,7 +127,7 @@ export function createRunBroker(target: BrokerTarget, options: RunBrokerOptions)
         void previous.then(endTurn);
         throw new RunStoppedError();
       }
-      const space = openSharedSpace(address, topology);
+      const space = openSharedSpace(address, model);
       return {
         vhost: space.vhost,
         snapshot: () => space.snapshot(),

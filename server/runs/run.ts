@@ -12,14 +12,15 @@ import type { Scenario, ScenarioContext } from '../scenario/index.js';
 import { socketsOf } from '../tap/catch-up.js';
 import { startTap, type Tap } from '../tap/index.js';
 import { createTraceRecorder } from '../trace/recorder.js';
-import { createSummaryCounter } from '../trace/summary.js';
+import { NO_JOURNEYS } from '../model/journeys.js';
+import { RunModel } from '../model/run-model.js';
+import { summaryOf } from '../model/summary.js';
 import { RunLimitError, RunStoppedError, ScenarioFaultError } from './errors.js';
 import { explainFailure } from './explain-failure.js';
 import { createPausableClock } from './pausable-clock.js';
 import { describeFault, runAsOwnedBy, type RunOwner } from './run-ownership.js';
 import type { RunBroker } from './run-broker.js';
 import type { RunSpace } from './run-space.js';
-import { createTraceTopology } from './trace-topology.js';
 import { reportUnheardErrors } from './unheard-errors.js';
 
 /** Who hears about a run: every trace event, each status change, the totals at the end. */
@@ -69,8 +70,8 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
   const { scenario, broker } = setup;
   const limits = { ...DEFAULT_LIMITS, ...scenario.limits };
   const recorder = createTraceRecorder();
-  const counter = createSummaryCounter();
-  const topology = createTraceTopology();
+  // The one reading of the trace: totals, what to clean up, and on RabbitMQ where each publish goes.
+  const model = new RunModel({ journeys: NO_JOURNEYS });
   const abort = new AbortController();
   // The scenario's sleeps stop only when paused; the time bound also stops while frames wait for steps.
   const scenarioClock = createPausableClock();
@@ -92,8 +93,7 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
 
   if (holding) boundClock.pause();
   recorder.subscribe((event) => {
-    counter.add(event);
-    topology.add(event);
+    model.apply(event);
     listener.onEvent(event);
     if (event.kind === 'frame' && event.method === 'broker-unreachable') {
       const { code, reason } = event.fields;
@@ -217,13 +217,13 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     try {
       // Stopped meanwhile, opening gives up waiting (for its turn, for RabbitMQ) and removes what it made, so the
       // run is over only once its vhost is gone.
-      space = await broker.openSpace(setup.id, topology, abort.signal);
+      space = await broker.openSpace(setup.id, model, abort.signal);
       if (abort.signal.aborted) throw new RunStoppedError();
       tap = await startTap({
         upstreamHost: broker.address.host,
         upstreamPort: broker.address.port,
         recorder,
-        observeRouting: broker.observeRouting,
+        ...(broker.observeRouting ? { routing: model } : {}),
       });
       stopFollowing = broker.followDecisions(space.vhost, recorder);
       if (holding) tap.hold();
@@ -246,7 +246,7 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
       if (!(error instanceof RunStoppedError)) fail(error);
     }
     await cleanUp();
-    const summary = counter.summary();
+    const summary = summaryOf(model.state);
     try {
       listener.onSummary(summary);
     } catch (error) {

@@ -12,8 +12,9 @@ import { createServer, type Socket } from 'node:net';
 import type { TraceRecorder } from '../trace/recorder.js';
 import { catchUp, type BrokerReadCount } from './catch-up.js';
 import { createGate } from './gate.js';
-import { createRoutingObserver } from './routing-observer.js';
-import { TappedConnection } from './tapped-connection.js';
+import { TappedConnection, type PublishRouting } from './tapped-connection.js';
+
+export type { PublishRouting } from './tapped-connection.js';
 
 /** A running tap. */
 export interface Tap {
@@ -45,8 +46,11 @@ export interface TapOptions {
   upstreamPort: number;
   /** The run's trace, which gets one event per frame. */
   recorder: TraceRecorder;
-  /** Also report routing decisions computed from the declares and binds seen (for brokers that do not report their own). */
-  observeRouting?: boolean;
+  /**
+   * Also report where each publish goes, as `routing` works it out from the declares and binds seen so far (the
+   * run model, for brokers that do not report their own decisions).
+   */
+  routing?: PublishRouting;
 }
 
 /** Starts a tap listening on 127.0.0.1 at a free port. */
@@ -57,7 +61,7 @@ export async function startTap(options: TapOptions): Promise<Tap> {
     upstreamPort: options.upstreamPort,
     gate,
     recorder: options.recorder,
-    routing: options.observeRouting ? createRoutingObserver() : undefined,
+    routing: options.routing,
   };
   const connections = new Set<TappedConnection>();
   let nextId = 1;

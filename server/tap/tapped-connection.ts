@@ -13,10 +13,9 @@
  * a fast publisher slows down instead of filling the tap's memory.
  */
 import { connect, type Socket } from 'node:net';
-import type { FrameDirection, JsonValue } from '../protocol/trace.js';
+import type { FrameDirection, JsonTable, JsonValue } from '../protocol/trace.js';
 import type { NewTraceEvent, TraceRecorder } from '../trace/recorder.js';
 import type { Gate } from './gate.js';
-import type { ObservedConnection, RoutingObserver } from './routing-observer.js';
 import { WireBytes } from './byte-queue.js';
 import { WireReader, type WireUnit } from './wire-reader.js';
 
@@ -29,7 +28,12 @@ export interface TapContext {
   readonly upstreamPort: number;
   readonly gate: Gate;
   readonly recorder: TraceRecorder;
-  readonly routing: RoutingObserver | undefined;
+  readonly routing: PublishRouting | undefined;
+}
+
+/** Where a publish goes, worked out from what the tap has seen (the run model); undefined when that cannot tell. */
+export interface PublishRouting {
+  route(exchange: string, routingKey: string, headers: JsonTable | undefined): { queues: string[]; matchedBindings: string[] } | undefined;
 }
 
 /** One direction: bytes read from `source`, cut into units, written to `target`. */
@@ -49,7 +53,7 @@ interface Direction {
 }
 
 /** A client connection proxied to the broker. */
-export class TappedConnection implements ObservedConnection {
+export class TappedConnection {
   /** Shown until the client names itself in connection.start-ok. */
   actor: string;
   /** Resolves once both sockets have closed. */
@@ -192,19 +196,23 @@ export class TappedConnection implements ObservedConnection {
     } else if (method?.name === 'connection.close-ok') {
       this.closedCleanly = true;
     }
-    const event: NewTraceEvent = {
+    // The wire reader renders each method's fields from the codec's own decoding, so they have the shape the
+    // method table gives them; the cast names that shape for the trace.
+    const event = {
       kind: 'frame',
       actor: this.actor,
+      connection: this.id,
       direction,
       channel: unit.channel,
       method: unit.method,
       fields: unit.fields,
       ...(unit.message ? { message: unit.message } : {}),
-    };
+    } as NewTraceEvent;
     recorder.add(event);
-    if (routing && method) {
+    if (routing && direction === 'to-broker' && method?.name === 'basic.publish') {
       try {
-        for (const decision of routing.observe(this, direction, unit.channel, method, unit.properties?.headers)) recorder.add(decision);
+        const decision = routingDecision(routing, method.fields.exchange, method.fields.routingKey, unit.message?.properties.headers);
+        if (decision !== undefined) recorder.add(decision);
       } catch (error) {
         // The frame has passed already; a flaw in following the topology costs a decision, never the connection.
         console.error('the tap could not follow the routing of a frame:', error);
@@ -239,14 +247,22 @@ export class TappedConnection implements ObservedConnection {
 
   private reportUnreachable(): void {
     const { upstreamHost: host, upstreamPort: port, recorder } = this.context;
-    const fields: Record<string, JsonValue> = {
+    const code = this.lastError?.code;
+    const fields = {
       host,
       port,
       reason: this.lastError?.message ?? 'the connection closed before it was established',
+      ...(code === undefined ? {} : { code }),
     };
-    const code = this.lastError?.code;
-    if (code !== undefined) fields.code = code;
-    recorder.add({ kind: 'frame', actor: this.actor, direction: 'to-broker', channel: 0, method: 'broker-unreachable', fields });
+    recorder.add({
+      kind: 'frame',
+      actor: this.actor,
+      connection: this.id,
+      direction: 'to-broker',
+      channel: 0,
+      method: 'broker-unreachable',
+      fields,
+    });
     this.lossReported = true;
   }
 
@@ -254,11 +270,14 @@ export class TappedConnection implements ObservedConnection {
   private reportLoss(direction: Direction): void {
     if (this.closedCleanly || this.lossReported) return;
     this.lossReported = true;
-    const fields: Record<string, JsonValue> = { closedBy: direction.direction === 'to-broker' ? 'client' : 'broker' };
-    if (this.lastError) fields.reason = this.lastError.message;
+    const fields = {
+      closedBy: direction.direction === 'to-broker' ? ('client' as const) : ('broker' as const),
+      ...(this.lastError ? { reason: this.lastError.message } : {}),
+    };
     this.context.recorder.add({
       kind: 'frame',
       actor: this.actor,
+      connection: this.id,
       direction: direction.direction,
       channel: 0,
       method: 'connection-lost',
@@ -268,7 +287,6 @@ export class TappedConnection implements ObservedConnection {
 
   private finish(): void {
     this.context.gate.forget(this);
-    this.context.routing?.connectionClosed(this);
     this.resolveClosed();
   }
 }
@@ -292,4 +310,32 @@ function connectionName(value: unknown): string | undefined {
   if (typeof value === 'string' && value !== '') return value;
   if (Buffer.isBuffer(value) && value.length > 0) return value.toString('utf8');
   return undefined;
+}
+
+/** The routing decision for a publish, as the tap reports it; undefined when the routing cannot tell. */
+function routingDecision(
+  routing: PublishRouting,
+  exchange: string,
+  routingKey: string,
+  headers: JsonValue | undefined,
+): NewTraceEvent | undefined {
+  const table = headers !== null && typeof headers === 'object' && !Array.isArray(headers) ? headers : undefined;
+  const result = routing.route(exchange, routingKey, table);
+  if (result === undefined) return undefined;
+  if (result.queues.length > 0) {
+    return { kind: 'broker', decision: 'routed', exchange, routingKey, matchedBindings: result.matchedBindings, queues: result.queues };
+  }
+  const where =
+    exchange === ''
+      ? `there is no queue named "${routingKey}"`
+      : `no binding of exchange "${exchange}" matches routing key "${routingKey}"`;
+  return {
+    kind: 'broker',
+    decision: 'unroutable',
+    exchange,
+    routingKey,
+    matchedBindings: result.matchedBindings,
+    queues: [],
+    reason: `${where}, so the message is dropped (or returned, if it was published as mandatory)`,
+  };
 }
