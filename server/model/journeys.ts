@@ -52,12 +52,18 @@ export interface JourneyLog {
 /** Journeys kept unless told otherwise. */
 export const DEFAULT_MAX_JOURNEYS = 100_000;
 
+/** Steps kept in order of happening, for animating what happened between two moments. */
+const STEP_LOG = 8192;
+
 /** Steps kept per journey (a message requeued forever would otherwise grow without end). */
 const MAX_STEPS = 64;
 
 /** The journeys of one run, oldest let go first. */
 export class Journeys implements JourneyLog {
   private readonly byId = new Map<number, Journey>();
+  /** The newest steps of every message, in the order they happened (a ring of STEP_LOG entries). */
+  private readonly log: { message: number; step: JourneyStep }[] = [];
+  private logStart = 0;
   /** How many journeys were let go to keep memory bounded. */
   forgotten = 0;
 
@@ -77,6 +83,32 @@ export class Journeys implements JourneyLog {
     if (journey === undefined) return;
     if (journey.steps.length >= MAX_STEPS) journey.steps.splice(1, 1);
     journey.steps.push(step);
+    if (this.log.length < STEP_LOG) this.log.push({ message, step });
+    else {
+      this.log[this.logStart] = { message, step };
+      this.logStart = (this.logStart + 1) % STEP_LOG;
+    }
+  }
+
+  /**
+   * The steps that happened after `afterSeq` and up to `uptoSeq`, in order, with
+   * their messages (the newest STEP_LOG steps are kept for this), and whether
+   * older ones in that span were let go.
+   */
+  stepsBetween(afterSeq: number, uptoSeq: number): { steps: { message: number; step: JourneyStep }[]; complete: boolean } {
+    const steps: { message: number; step: JourneyStep }[] = [];
+    const count = this.log.length;
+    let complete = false;
+    for (let back = 1; back <= count; back += 1) {
+      const entry = this.log[(this.logStart + count - back) % count];
+      if (entry === undefined) continue;
+      if (entry.step.seq <= afterSeq) {
+        complete = true;
+        break;
+      }
+      if (entry.step.seq <= uptoSeq) steps.push(entry);
+    }
+    return { steps: steps.reverse(), complete: complete || count < STEP_LOG };
   }
 
   /** A message's journey as it stood at `seq` (its whole journey when seq is left out). */

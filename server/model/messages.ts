@@ -22,6 +22,10 @@ export interface Fold {
 /** How many deliveries the matching looks through for the message a delivery carries. */
 const MATCH_WINDOW = 64;
 
+/** How many arrivals a queue remembers the names of, and how many unroutable keys an exchange remembers. */
+const RECENT = 5;
+const RECENT_UNROUTABLE = 3;
+
 /** Bound on publishes waiting for a decision or a return: a broker that never answers must not grow them forever. */
 const MAX_AWAITING = 10_000;
 
@@ -77,6 +81,7 @@ export function published(
   state.awaitingDecision.push({
     message: id,
     body: publish.message?.bodyPreview ?? '',
+    label: messageLabel(publish.exchange, publish.routingKey, publish.message),
     exchange: publish.exchange,
     routingKey: publish.routingKey,
     mandatory: publish.mandatory,
@@ -102,7 +107,7 @@ export function routed(fold: Fold, exchange: string, routingKey: string, queues:
   const bindings = matched?.matchedBindings ?? [];
   countMatchedBindings(state, exchange, routingKey, headers);
   step(fold, id, { kind: 'routed', exchange, bindings, queues: queues.map(queueName) });
-  for (const name of queues) enqueue(fold, queueName(name), id, waiting?.body ?? '');
+  for (const name of queues) enqueue(fold, queueName(name), id, waiting?.body ?? '', waiting?.label ?? routingKey);
 }
 
 /** Counts a message on each binding that matched it (the default exchange's implicit binding included). */
@@ -131,7 +136,10 @@ export function unroutable(fold: Fold, exchange: string, routingKey: string, rea
   const waiting = takeAwaiting(state, exchange, routingKey);
   const id = waiting?.message ?? newMessage(fold, { exchange, routingKey, message: undefined, publishedBy: undefined });
   const found = state.exchanges.get(exchange);
-  if (found !== undefined) found.unroutable += 1;
+  if (found !== undefined) {
+    found.unroutable += 1;
+    found.recentUnroutable = [...found.recentUnroutable.filter((key) => key !== routingKey), routingKey].slice(-RECENT_UNROUTABLE);
+  }
   state.counts.dropped += 1;
   step(fold, id, { kind: 'unroutable', exchange, reason });
   if (waiting?.mandatory === true) {
@@ -160,10 +168,14 @@ export function returned(
 }
 
 /** A copy of a message joins a queue's ready messages. */
-export function enqueue(fold: Fold, name: string, message: number, body: string): void {
+export function enqueue(fold: Fold, name: string, message: number, body: string, label: string): void {
   const queue = fold.state.queues.get(name);
   if (queue === undefined) return;
   queue.received += 1;
+  if (label !== '') {
+    queue.recent.push(label);
+    if (queue.recent.length > RECENT) queue.recent.shift();
+  }
   fold.state.counts.routed.set(name, (fold.state.counts.routed.get(name) ?? 0) + 1);
   queue.ready.push({ message, body, order: queue.nextOrder, redelivered: false });
   queue.nextOrder += 1;

@@ -30,7 +30,7 @@ import type {
   MethodFrameEvent,
   TraceEvent,
 } from '../protocol/trace.js';
-import { Journeys, type JourneyLog } from './journeys.js';
+import { Journeys, messageLabel, type JourneyLog } from './journeys.js';
 import type { Fold } from './messages.js';
 import {
   enqueue,
@@ -60,6 +60,13 @@ import {
   queuePurged,
   unbound,
 } from './topology.js';
+
+/** A channel number opened again: a new channel, with the old one's ended consumers kept for the picture. */
+function reopen(connection: ConnectionState, old: ChannelState): void {
+  connection.channels.delete(old.number);
+  const channel = channelOf(connection, old.number);
+  for (const [tag, consumer] of old.consumers) channel.consumers.set(tag, { ...consumer, active: false });
+}
 
 /** Requests whose effect waits for the broker's reply. */
 const REQUESTS: ReadonlySet<string> = new Set([
@@ -159,6 +166,13 @@ function connectionOf(fold: Fold, event: FrameEvent): ConnectionState {
       blocked: false,
       channels: new Map(),
       error: undefined,
+      published: 0,
+      delivered: 0,
+      acked: 0,
+      gaveBack: 0,
+      publishedTo: new Map(),
+      consumes: false,
+      prefetch: undefined,
       openedAt: event.seq,
       endedAt: undefined,
     };
@@ -255,7 +269,7 @@ function frame(fold: Fold, event: FrameEvent): void {
   }
   switch (event.method) {
     case 'channel.open':
-      channel.state = 'open';
+      if (channel.state === 'closed') reopen(connection, channel);
       return;
     case 'channel.close':
       if (!fromClient && event.fields.replyCode !== 200) {
@@ -279,6 +293,8 @@ function frame(fold: Fold, event: FrameEvent): void {
           mandatory: event.fields.mandatory,
           message: event.message,
         });
+        connection.published += 1;
+        publishedTo(connection, event.fields.exchange).published += 1;
       }
       return;
     case 'basic.return':
@@ -290,6 +306,7 @@ function frame(fold: Fold, event: FrameEvent): void {
         `${event.fields.replyCode} ${event.fields.replyText}`,
         event.message,
       );
+      publishedTo(connection, event.fields.exchange).returned += 1;
       return;
     case 'basic.deliver': {
       const consumer = channel.consumers.get(event.fields.consumerTag);
@@ -384,6 +401,7 @@ function applyRequest(
       return;
     case 'basic.qos':
       channel.prefetch = request.fields.prefetchCount;
+      connection.prefetch = request.fields.prefetchCount;
       return;
     case 'confirm.select':
       channel.confirming = true;
@@ -396,6 +414,7 @@ function applyRequest(
         queue = newQueue(DIRECT_REPLY_TO, { exclusive: true, autoDelete: true, owner: connection.id });
         state.queues.set(DIRECT_REPLY_TO, queue);
       }
+      connection.consumes = true;
       channel.consumers.set(tag, {
         tag,
         queue: name,
@@ -415,6 +434,7 @@ function applyRequest(
       endConsumer(fold, channel, request.fields.consumerTag);
       return;
     case 'basic.get':
+      connection.consumes = true;
       if (reply?.method === 'basic.get-ok') delivered(fold, connection, channel, reply, request.fields.queue, request.fields.noAck);
       return;
     default:
@@ -433,6 +453,7 @@ function delivered(
 ): void {
   const { state } = fold;
   state.counts.delivered.set(connection.actor, (state.counts.delivered.get(connection.actor) ?? 0) + 1);
+  connection.delivered += 1;
   const queue = state.queues.get(name);
   const copy =
     queue === undefined
@@ -506,6 +527,7 @@ function settle(
   for (const held of takeHeld(channel, deliveryTag, multiple)) {
     if (how === 'ack') {
       state.counts.acked += 1;
+      connection.acked += 1;
       unheld(fold, held);
       const queue = state.queues.get(held.queue);
       if (queue !== undefined) queue.acked += 1;
@@ -515,6 +537,7 @@ function settle(
     state.counts.nacked += 1;
     step(fold, held.message, { kind: 'nacked', actor: connection.actor, queue: held.queue, requeue: how === 'requeue' });
     if (how === 'requeue') {
+      connection.gaveBack += 1;
       giveBack(fold, held, `${connection.actor} gave it back (requeue)`);
       continue;
     }
@@ -551,7 +574,8 @@ function deadLettered(fold: Fold, from: string, message: number, body: string, e
   const target = state.exchanges.get(exchange);
   if (target !== undefined) target.received += 1;
   step(fold, message, { kind: 'dead-lettered', queue: from, exchange, queues, reason });
-  for (const name of queues) enqueue(fold, name, message, body);
+  for (const name of queues)
+    enqueue(fold, name, message, body, messageLabel(exchange, '', { properties: {}, bodySize: body.length, bodyPreview: body }));
 }
 
 /** Publisher confirms: the broker acked (or nacked) publishes up to a tag. */
@@ -583,7 +607,10 @@ function endConsumer(fold: Fold, channel: ChannelState, tag: string): void {
 
 /** channel.close (done: false) or its close-ok (done: true). */
 function closeChannel(fold: Fold, connection: ConnectionState, channel: ChannelState, done: boolean): void {
-  for (const held of takeHeld(channel, 0, true)) giveBack(fold, held, 'the channel or connection holding it unacknowledged closed');
+  for (const held of takeHeld(channel, 0, true)) {
+    connection.gaveBack += 1;
+    giveBack(fold, held, 'the channel or connection holding it unacknowledged closed');
+  }
   channel.pending = [];
   if (!done) {
     if (channel.state === 'open') channel.state = 'closing';
@@ -591,14 +618,15 @@ function closeChannel(fold: Fold, connection: ConnectionState, channel: ChannelS
   }
   channel.state = 'closed';
   for (const tag of channel.consumers.keys()) endConsumer(fold, channel, tag);
-  // The channel number may be opened again: a new channel, the old one forgotten (its no-ack deliveries too).
-  if (channel.error === undefined) connection.channels.delete(channel.number);
 }
 
 /** connection.close (done: false), or its close-ok or the connection breaking (done: true). */
 function closeConnection(fold: Fold, connection: ConnectionState, done: boolean): void {
   for (const channel of connection.channels.values()) {
-    for (const held of takeHeld(channel, 0, true)) giveBack(fold, held, 'the channel or connection holding it unacknowledged closed');
+    for (const held of takeHeld(channel, 0, true)) {
+      connection.gaveBack += 1;
+      giveBack(fold, held, 'the channel or connection holding it unacknowledged closed');
+    }
     if (channel.state === 'open') channel.state = 'closing';
   }
   if (!done) {
@@ -699,6 +727,15 @@ function leaving(state: RunState, queue: string): number[] {
     state.leaving.set(queue, ids);
   }
   return ids;
+}
+
+function publishedTo(connection: ConnectionState, exchange: string): { published: number; returned: number } {
+  let counts = connection.publishedTo.get(exchange);
+  if (counts === undefined) {
+    counts = { published: 0, returned: 0 };
+    connection.publishedTo.set(exchange, counts);
+  }
+  return counts;
 }
 
 /** The client library, from connection.start-ok's client properties. */

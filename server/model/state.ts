@@ -84,6 +84,17 @@ export interface ConnectionState {
   blocked: boolean;
   channels: Map<number, ChannelState>;
   error: ClosedWithError | undefined;
+  /** It started a consumer or asked with basic.get. */
+  consumes: boolean;
+  /** The prefetch count it set last with basic.qos, if it set one. */
+  prefetch: number | undefined;
+  /** Messages it published, delivered to it, acked by it, and given back by it (nack, reject, or closing with them). */
+  published: number;
+  delivered: number;
+  acked: number;
+  gaveBack: number;
+  /** What it published to each exchange, and how many of those came back to it (basic.return). */
+  publishedTo: Map<string, { published: number; returned: number }>;
   /** Where in the trace it opened and ended (seq). */
   openedAt: number;
   endedAt: number | undefined;
@@ -107,6 +118,8 @@ export interface ExchangeState {
   received: number;
   /** Messages that matched no binding. */
   unroutable: number;
+  /** The routing keys of the last few unroutable messages, newest last. */
+  recentUnroutable: string[];
 }
 
 /** A message waiting in a queue (never changed once made: a requeue makes a new one). */
@@ -149,6 +162,8 @@ export interface QueueState {
   dropped: number;
   /** No-ack deliveries lost in a program that stopped before it was done with them. */
   lost: number;
+  /** What the last few messages to arrive were called, newest last. */
+  recent: string[];
   /** The next order number for a message joining it. */
   nextOrder: number;
 }
@@ -194,6 +209,8 @@ export interface RunCounts {
 export interface AwaitingDecision {
   message: number;
   body: string;
+  /** What to call it on screen. */
+  label: string;
   exchange: string;
   routingKey: string;
   mandatory: boolean;
@@ -250,6 +267,7 @@ export function emptyState(): RunState {
       exists: true,
       received: 0,
       unroutable: 0,
+      recentUnroutable: [],
     });
   }
   return {
@@ -320,12 +338,14 @@ export function cloneState(state: RunState): RunState {
         inHand: new Map(channel.inHand),
       });
     }
-    connections.set(id, { ...connection, channels });
+    const publishedTo = new Map<string, { published: number; returned: number }>();
+    for (const [exchange, counts] of connection.publishedTo) publishedTo.set(exchange, { ...counts });
+    connections.set(id, { ...connection, channels, publishedTo });
   }
   const exchanges = new Map<string, ExchangeState>();
-  for (const [name, exchange] of state.exchanges) exchanges.set(name, { ...exchange });
+  for (const [name, exchange] of state.exchanges) exchanges.set(name, { ...exchange, recentUnroutable: [...exchange.recentUnroutable] });
   const queues = new Map<string, QueueState>();
-  for (const [name, queue] of state.queues) queues.set(name, { ...queue, ready: [...queue.ready] });
+  for (const [name, queue] of state.queues) queues.set(name, { ...queue, ready: [...queue.ready], recent: [...queue.recent] });
   const bindings = new Map<string, BindingState>();
   for (const [key, binding] of state.bindings) bindings.set(key, { ...binding });
   return {

@@ -39,6 +39,7 @@ export function newQueue(
     expired: 0,
     dropped: 0,
     lost: 0,
+    recent: [],
     nextOrder: 1,
   };
 }
@@ -73,7 +74,7 @@ function newExchange(
   type: string,
   flags: { durable: boolean; autoDelete: boolean; internal: boolean; arguments: JsonTable },
 ) {
-  return { name, type, ...flags, predeclared: false, exists: true, received: 0, unroutable: 0 };
+  return { name, type, ...flags, predeclared: false, exists: true, received: 0, unroutable: 0, recentUnroutable: [] };
 }
 
 /** exchange.delete-ok: the exchange and every binding from or to it are gone. */

@@ -8,67 +8,66 @@ import { formatCount } from './number-format.js';
 
 /** The key fields of a frame, in a few words. */
 export function frameDetail(event: FrameEvent): string {
-  const f = event.fields;
   switch (event.method) {
     case 'basic.publish':
-      return `${exchangeName(f.exchange)} ← ${quoted(f.routingKey)}${f.mandatory === true ? ' mandatory' : ''}${body(event)}`;
+      return `${exchangeName(event.fields.exchange)} ← ${quoted(event.fields.routingKey)}${event.fields.mandatory === true ? ' mandatory' : ''}${body(event)}`;
     case 'basic.deliver':
-      return `#${value(f.deliveryTag)} ${quoted(f.routingKey)}${f.redelivered === true ? ' ↻ redelivered' : ''}${body(event)}`;
+      return `#${value(event.fields.deliveryTag)} ${quoted(event.fields.routingKey)}${event.fields.redelivered === true ? ' ↻ redelivered' : ''}${body(event)}`;
     case 'basic.get-ok':
-      return `#${value(f.deliveryTag)} ${quoted(f.routingKey)}, ${value(f.messageCount)} left${body(event)}`;
+      return `#${value(event.fields.deliveryTag)} ${quoted(event.fields.routingKey)}, ${value(event.fields.messageCount)} left${body(event)}`;
     case 'basic.return':
-      return `${value(f.replyCode)} ${value(f.replyText)}: ${exchangeName(f.exchange)} ← ${quoted(f.routingKey)}${body(event)}`;
+      return `${value(event.fields.replyCode)} ${value(event.fields.replyText)}: ${exchangeName(event.fields.exchange)} ← ${quoted(event.fields.routingKey)}${body(event)}`;
     case 'basic.ack':
-      return `#${value(f.deliveryTag)}${f.multiple === true ? ' and all before' : ''}${event.direction === 'to-client' ? ' (confirm)' : ''}`;
+      return `#${value(event.fields.deliveryTag)}${event.fields.multiple === true ? ' and all before' : ''}${event.direction === 'to-client' ? ' (confirm)' : ''}`;
     case 'basic.nack':
-      return `#${value(f.deliveryTag)}${f.multiple === true ? ' and all before' : ''}${f.requeue === false ? ', no requeue' : ', requeue'}`;
+      return `#${value(event.fields.deliveryTag)}${event.fields.multiple === true ? ' and all before' : ''}${event.fields.requeue === false ? ', no requeue' : ', requeue'}`;
     case 'basic.reject':
-      return `#${value(f.deliveryTag)}${f.requeue === false ? ', no requeue' : ', requeue'}`;
+      return `#${value(event.fields.deliveryTag)}${event.fields.requeue === false ? ', no requeue' : ', requeue'}`;
     case 'basic.consume':
-      return `${quoted(f.queue)}${f.noAck === true ? ' noAck' : ''}${f.exclusive === true ? ' exclusive' : ''}`;
+      return `${quoted(event.fields.queue)}${event.fields.noAck === true ? ' noAck' : ''}${event.fields.exclusive === true ? ' exclusive' : ''}`;
     case 'basic.consume-ok':
     case 'basic.cancel':
     case 'basic.cancel-ok':
-      return value(f.consumerTag);
+      return value(event.fields.consumerTag);
     case 'basic.get':
-      return `${quoted(f.queue)}${f.noAck === true ? ' noAck' : ''}`;
+      return `${quoted(event.fields.queue)}${event.fields.noAck === true ? ' noAck' : ''}`;
     case 'basic.qos':
-      return `prefetch ${value(f.prefetchCount)}${f.global === true ? ' (global)' : ''}`;
+      return `prefetch ${value(event.fields.prefetchCount)}${event.fields.global === true ? ' (global)' : ''}`;
     case 'basic.recover':
     case 'basic.recover-async':
-      return f.requeue === true ? 'requeue' : 'redeliver to me';
+      return event.fields.requeue === true ? 'requeue' : 'redeliver to me';
     case 'exchange.declare':
-      return `${quoted(f.exchange)} ${value(f.type)}${flags(f, ['durable', 'autoDelete', 'internal', 'passive'])}`;
+      return `${quoted(event.fields.exchange)} ${value(event.fields.type)}${flags(event.fields, ['durable', 'autoDelete', 'internal', 'passive'])}`;
     case 'exchange.delete':
-      return quoted(f.exchange);
+      return quoted(event.fields.exchange);
     case 'queue.declare':
-      return `${f.queue === '' ? '(server names it)' : quoted(f.queue)}${flags(f, ['durable', 'exclusive', 'autoDelete', 'passive'])}${args(f.arguments)}`;
+      return `${event.fields.queue === '' ? '(server names it)' : quoted(event.fields.queue)}${flags(event.fields, ['durable', 'exclusive', 'autoDelete', 'passive'])}${args(event.fields.arguments)}`;
     case 'queue.declare-ok':
-      return `${quoted(f.queue)}, ${value(f.messageCount)} messages, ${value(f.consumerCount)} consumers`;
+      return `${quoted(event.fields.queue)}, ${value(event.fields.messageCount)} messages, ${value(event.fields.consumerCount)} consumers`;
     case 'queue.bind':
     case 'queue.unbind':
-      return `${quoted(f.queue)} ← ${exchangeName(f.exchange)} key ${quoted(f.routingKey)}${args(f.arguments)}`;
+      return `${quoted(event.fields.queue)} ← ${exchangeName(event.fields.exchange)} key ${quoted(event.fields.routingKey)}${args(event.fields.arguments)}`;
     case 'exchange.bind':
     case 'exchange.unbind':
-      return `${quoted(f.destination)} ← ${exchangeName(f.source)} key ${quoted(f.routingKey)}${args(f.arguments)}`;
+      return `${quoted(event.fields.destination)} ← ${exchangeName(event.fields.source)} key ${quoted(event.fields.routingKey)}${args(event.fields.arguments)}`;
     case 'queue.purge':
     case 'queue.delete':
-      return quoted(f.queue);
+      return quoted(event.fields.queue);
     case 'queue.purge-ok':
     case 'queue.delete-ok':
-      return `${value(f.messageCount)} messages`;
+      return `${value(event.fields.messageCount)} messages`;
     case 'channel.close':
     case 'connection.close':
-      return `${value(f.replyCode)} ${value(f.replyText)}`;
+      return `${value(event.fields.replyCode)} ${value(event.fields.replyText)}`;
     case 'connection.start-ok':
-      return `as ${value(f.mechanism)}`;
+      return `as ${value(event.fields.mechanism)}`;
     case 'connection.tune':
     case 'connection.tune-ok':
-      return `heartbeat ${value(f.heartbeat)} s, frame max ${value(f.frameMax)}`;
+      return `heartbeat ${value(event.fields.heartbeat)} s, frame max ${value(event.fields.frameMax)}`;
     case 'connection.open':
-      return `vhost ${quoted(f.virtualHost)}`;
+      return `vhost ${quoted(event.fields.virtualHost)}`;
     case 'protocol-header':
-      return `${value(f.protocol)} ${value(f.version)}`;
+      return `${value(event.fields.protocol)} ${value(event.fields.version)}`;
     default:
       return '';
   }
@@ -121,7 +120,7 @@ function body(event: FrameEvent): string {
   return ` · ${preview.length > 30 ? `${preview.slice(0, 29)}…` : preview}`;
 }
 
-function flags(fields: Record<string, JsonValue>, names: string[]): string {
+function flags<F extends object>(fields: F, names: (keyof F & string)[]): string {
   const set = names.filter((name) => fields[name] === true);
   return set.length === 0 ? '' : ` ${set.join(' ')}`;
 }

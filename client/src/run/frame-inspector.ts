@@ -57,8 +57,8 @@ export class FrameInspectorElement extends LitElement {
   private renderFrame(event: FrameEvent): TemplateResult {
     const actor = this.model?.laneOf(event.actor) ?? event.actor;
     const direction = event.direction === 'to-broker' ? `${actor} → broker` : `broker → ${actor}`;
-    const consumerTag = event.fields.consumerTag;
-    const queue = typeof consumerTag === 'string' ? this.model?.consumerQueue(event.actor, event.channel, consumerTag) : undefined;
+    const consumerTag = event.method === 'basic.deliver' ? event.fields.consumerTag : undefined;
+    const queue = consumerTag !== undefined ? this.model?.consumerQueue(event.actor, event.channel, consumerTag) : undefined;
     return html`<section role="group" aria-label="Frame inspector">
       <h3 class="mono">${event.method}</h3>
       <p class="where">

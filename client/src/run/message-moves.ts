@@ -13,7 +13,7 @@ export interface NodeRef {
 }
 
 /** What happened on a move; the view shows each with its own shape and words. */
-export type MoveKind = 'publish' | 'route' | 'deliver' | 'return' | 'unroutable' | 'requeue' | 'dead-letter' | 'expire' | 'drop';
+export type MoveKind = 'publish' | 'route' | 'deliver' | 'return' | 'unroutable' | 'requeue' | 'dead-letter' | 'expire' | 'drop' | 'lost';
 
 /** One copy of a message on its way: a fanout makes several copies of one journey. */
 export interface MessageCopy {

@@ -25,7 +25,7 @@ const OVERFLOW_MS = 1200;
 const MAX_JOURNEYS = 2000;
 
 /** Moves whose dot falls off the picture instead of reaching a box. */
-const FALLING: ReadonlySet<MessageMove['kind']> = new Set(['unroutable', 'expire', 'drop']);
+const FALLING: ReadonlySet<MessageMove['kind']> = new Set(['unroutable', 'expire', 'drop', 'lost']);
 
 /** One planned dot. Its way is looked up each frame, so it follows the picture if boxes move. */
 export interface Flight {

@@ -70,6 +70,7 @@ export class MovePaths {
       case 'unroutable':
       case 'expire':
       case 'drop':
+      case 'lost':
         return from === undefined ? undefined : { curve: fallCurve(from), lane: `fall:${from.id}` };
     }
   }

@@ -1,18 +1,27 @@
 /**
  * Everything a run cell shows, derived from the server's messages about one
- * run: status, topology, sequence rows, totals and rates, broker state and
- * the moves to animate. Plain TypeScript, no DOM, so it runs in Node tests.
+ * run: status, and at the timeline's cursor the topology, the sequence rows,
+ * the totals, the broker's lists and the moves to animate. Every view reads
+ * the state at the same cursor, from the one run model (server/model), so
+ * they always show the same moment. Plain TypeScript, no DOM, so it runs in
+ * Node tests.
  *
- * Memory stays flat however long the run: rows, moves and every matching
- * table are bounded. Listeners hear about changes at most once per animation
+ * The cursor follows the newest event ("live") until it is moved; then every
+ * view shows that moment until it is moved again or set back to live.
+ *
+ * Memory stays flat however long the run: the timeline, the rows and the
+ * moves are bounded. Listeners hear about changes at most once per animation
  * frame, however many events a frame brings.
  */
+import type { RunState } from '../../../server/model/state.js';
+import { Timeline } from '../../../server/model/timeline.js';
 import type { BrokerStateEvent, RunFailure, RunStatus, RunSummary, ServerMessage, TraceEvent } from '../../../server/protocol/index.js';
-import type { MessageMove } from './message-moves.js';
+import { recordMoves } from './journey-moves.js';
+import { MoveLog, type MessageMove } from './message-moves.js';
 import { RateWindow } from './rate-window.js';
 import { RingBuffer } from './ring-buffer.js';
 import { rowFor, type SequenceRow } from './sequence-rows.js';
-import { TopologyTracker } from './topology-tracker.js';
+import { countersOf, topologyOf } from './topology-of-state.js';
 import type { RunCounters, Topology } from './topology-types.js';
 
 /** How many sequence rows a model keeps unless told otherwise. */
@@ -33,6 +42,8 @@ export interface RunModelOptions {
   runId?: string;
   /** How many sequence rows to keep (the newest); older ones are counted. */
   maxRows?: number;
+  /** How many events the timeline keeps (the newest). */
+  maxEvents?: number;
 }
 
 type Schedule = (callback: () => void) => void;
@@ -45,8 +56,6 @@ export class RunModel {
   failure: RunFailure | undefined;
   /** The run's totals, once it ended. */
   summary: RunSummary | undefined;
-  /** The newest broker snapshot. */
-  brokerState: BrokerStateEvent | undefined;
   /** seq and time (ms since the run started) of the newest event. */
   lastSeq = 0;
   lastTime = 0;
@@ -57,15 +66,21 @@ export class RunModel {
 
   private readonly runId: string | undefined;
   private readonly rows: RingBuffer<SequenceRow>;
-  private tracker = new TopologyTracker();
+  private readonly maxEvents: number | undefined;
+  private timeline: Timeline;
+  /** The seq the views show; undefined follows the newest event. */
+  private cursorSeq: number | undefined;
+  /** The state at the cursor, until the cursor or the timeline changes. */
+  private cursorState: { seq: number; events: number; state: RunState } | undefined;
+  private readonly moves = new MoveLog();
+  /** The seq up to which moves were recorded. */
+  private movesUpTo = 0;
   private readonly publishRate = new RateWindow();
   private readonly deliverRate = new RateWindow();
   /** Actors in the order they first appeared, for the sequence view's lanes. */
   private readonly actorOrder = new Set<string>();
   /** "connection 3" -> the name that connection gave itself once it said it. */
   private readonly aliases = new Map<string, string>();
-  /** Connections that sent their protocol header and have not named themselves yet, oldest first. */
-  private readonly unnamed: string[] = [];
   private readonly listeners = new Set<() => void>();
   private notifyScheduled = false;
   private readonly schedule: Schedule;
@@ -73,6 +88,8 @@ export class RunModel {
   constructor(options: RunModelOptions = {}) {
     this.runId = options.runId;
     this.rows = new RingBuffer(options.maxRows ?? DEFAULT_MAX_ROWS);
+    this.maxEvents = options.maxEvents;
+    this.timeline = this.newTimeline();
     this.schedule = frameScheduler();
   }
 
@@ -90,7 +107,6 @@ export class RunModel {
         break;
       case 'summary':
         this.summary = message.summary;
-        this.takeSummary(message.summary);
         break;
     }
     this.changed();
@@ -109,16 +125,18 @@ export class RunModel {
     this.status = 'idle';
     this.failure = undefined;
     this.summary = undefined;
-    this.brokerState = undefined;
     this.lastSeq = 0;
     this.lastTime = 0;
     this.rows.clear();
-    this.tracker = new TopologyTracker();
+    this.timeline = this.newTimeline();
+    this.cursorSeq = undefined;
+    this.cursorState = undefined;
+    this.moves.clear();
+    this.movesUpTo = 0;
     this.publishRate.clear();
     this.deliverRate.clear();
     this.actorOrder.clear();
     this.aliases.clear();
-    this.unnamed.length = 0;
     this.generation += 1;
     this.changed();
   }
@@ -128,9 +146,71 @@ export class RunModel {
     return this.status !== 'idle' && ENDED.has(this.status);
   }
 
-  /** The totals so far. */
+  /** The totals at the cursor. */
   get counters(): RunCounters {
-    return this.tracker.counters;
+    return countersOf(this.state);
+  }
+
+  /** The run's state at the cursor: read it, never change it. */
+  get state(): RunState {
+    const seq = this.cursor;
+    const cached = this.cursorState;
+    if (cached?.seq === seq && cached.events === this.timeline.length + this.timeline.forgotten) return cached.state;
+    const state = this.timeline.stateAt(seq);
+    this.cursorState = { seq, events: this.timeline.length + this.timeline.forgotten, state };
+    return state;
+  }
+
+  /** The seq the views show: the newest event's, unless the cursor was moved. */
+  get cursor(): number {
+    return this.cursorSeq ?? this.lastSeq;
+  }
+
+  /** True while the cursor follows the newest event. */
+  get live(): boolean {
+    return this.cursorSeq === undefined;
+  }
+
+  /**
+   * Moves the cursor to the moment after the event with this seq (or the
+   * last one before it); 'live' follows the newest event again.
+   */
+  moveCursor(seq: number | 'live'): void {
+    const target = seq === 'live' || seq >= this.lastSeq ? undefined : Math.max(this.firstSeq - 1, Math.floor(seq));
+    if (target === this.cursorSeq) return;
+    const from = this.cursor;
+    this.cursorSeq = target;
+    this.followMoves(from);
+    this.changed();
+  }
+
+  /** The seq of the oldest event the timeline still holds (events before it were let go). */
+  get firstSeq(): number {
+    return this.timeline.at(0)?.seq ?? 1;
+  }
+
+  /** How many events the timeline holds, and how many older ones it let go. */
+  get eventCount(): number {
+    return this.timeline.length;
+  }
+
+  get forgottenEvents(): number {
+    return this.timeline.forgotten;
+  }
+
+  /** The timeline's event at an index (0 the oldest kept). */
+  eventAt(index: number): TraceEvent | undefined {
+    return this.timeline.at(index);
+  }
+
+  /** The index in the timeline of the last event at or before a seq. */
+  eventIndexAt(seq: number): number {
+    return this.timeline.indexAt(seq);
+  }
+
+  /** The newest broker snapshot at the cursor. */
+  get brokerState(): BrokerStateEvent | undefined {
+    return this.state.snapshot;
   }
 
   /** Messages per second now; zero while paused and once the run has ended. */
@@ -139,14 +219,22 @@ export class RunModel {
     return { published: this.publishRate.perSecond(this.lastTime), delivered: this.deliverRate.perSecond(this.lastTime) };
   }
 
-  /** Actors, exchanges, queues, bindings and consumers, with what went through each. */
+  /** Actors, exchanges, queues, bindings and consumers at the cursor, with what went through each. */
   topology(): Topology {
-    return this.tracker.topology();
+    return topologyOf(this.state);
   }
 
-  /** How many sequence rows are kept. */
+  /** How many sequence rows are kept, up to the cursor. */
   get rowCount(): number {
-    return this.rows.length;
+    if (this.cursorSeq === undefined) return this.rows.length;
+    let low = 0;
+    let high = this.rows.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.rows.at(middle)?.event.seq ?? Infinity) <= this.cursorSeq) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   }
 
   /** How many older rows were let go to keep memory flat. */
@@ -171,83 +259,74 @@ export class RunModel {
 
   /** The queue a consumer tag consumes from, as far as the trace told. */
   consumerQueue(actor: string, channel: number, tag: string): string | undefined {
-    return this.tracker.consumerQueue(actor, channel, tag);
+    for (const connection of this.timeline.current.connections.values()) {
+      if (connection.actor !== actor) continue;
+      const queue = connection.channels.get(channel)?.consumers.get(tag)?.queue;
+      if (queue !== undefined) return queue;
+    }
+    return undefined;
   }
 
   /** Moves with an id of `fromId` or more that are still kept, and how many were let go before them. */
   movesSince(fromId: number): { moves: MessageMove[]; missed: number } {
-    return this.tracker.moves.since(fromId);
+    return this.moves.since(fromId);
   }
 
   /** The id the next move will get. */
   get nextMoveId(): number {
-    return this.tracker.moves.nextMoveId;
+    return this.moves.nextMoveId;
+  }
+
+  /** Records the moves between the moment the cursor was at and where it is now; starts over when it went back. */
+  private followMoves(from: number): void {
+    const to = this.cursor;
+    if (to < from || to < this.movesUpTo) {
+      this.moves.clear();
+      this.movesUpTo = to;
+      return;
+    }
+    recordMoves(this.timeline.journeys, this.moves, Math.max(from, this.movesUpTo), to);
+    this.movesUpTo = to;
+  }
+
+  private newTimeline(): Timeline {
+    return new Timeline(this.maxEvents === undefined ? {} : { capacity: this.maxEvents });
   }
 
   private take(event: TraceEvent): void {
+    const before = this.lastSeq;
     this.lastSeq = Math.max(this.lastSeq, event.seq);
     this.lastTime = Math.max(this.lastTime, event.time);
+    this.timeline.add(event);
     const row = rowFor(event);
     if (row !== undefined) this.rows.push(row);
+    if (this.cursorSeq === undefined) this.followMoves(before);
     switch (event.kind) {
       case 'frame':
-        this.noteActor(event.actor, event.method);
+        this.noteActor(event.actor, event.connection);
         if (event.method === 'basic.publish' && event.direction === 'to-broker') this.publishRate.add(event.time);
         if ((event.method === 'basic.deliver' || event.method === 'basic.get-ok') && event.direction === 'to-client') {
           this.deliverRate.add(event.time);
         }
-        this.tracker.frame(event);
-        break;
-      case 'broker':
-        this.tracker.decision(event);
         break;
       case 'log':
         this.noteActor(event.actor, undefined);
         break;
+      case 'broker':
       case 'state':
-        this.brokerState = event;
-        this.tracker.snapshot(event);
         break;
       case 'gap':
-        this.tracker.gap(event);
         this.publishRate.add(event.time, event.counts['basic.publish'] ?? 0);
         this.deliverRate.add(event.time, (event.counts['basic.deliver'] ?? 0) + (event.counts['basic.get-ok'] ?? 0));
         break;
     }
   }
 
-  /**
-   * A connection is called "connection N" until its connection.start-ok names
-   * it; connections name themselves in the order they connected, so the
-   * oldest unnamed one takes the name.
-   */
-  private noteActor(actor: string, method: string | undefined): void {
+  /** A connection is called "connection N" (N its number at the tap) until its connection.start-ok names it. */
+  private noteActor(actor: string, connection: number | undefined): void {
     this.actorOrder.add(actor);
-    if (method === 'protocol-header') {
-      this.unnamed.push(actor);
-    } else if (method === 'connection.start-ok') {
-      const own = this.unnamed.indexOf(actor);
-      if (own >= 0) {
-        this.unnamed.splice(own, 1);
-      } else {
-        const unnamed = this.unnamed.shift();
-        if (unnamed !== undefined) this.aliases.set(unnamed, actor);
-      }
-    }
-  }
-
-  private takeSummary(summary: RunSummary): void {
-    const counters = this.tracker.counters;
-    Object.assign(counters, {
-      published: summary.published,
-      delivered: Object.values(summary.delivered).reduce((total, count) => total + count, 0),
-      acked: summary.acked,
-      nacked: summary.nacked,
-      requeued: summary.requeued,
-      returned: summary.returned,
-      dropped: summary.dropped,
-      deadLettered: summary.deadLettered,
-    });
+    const unnamed = `connection ${connection}`;
+    if (connection !== undefined && actor !== unnamed && this.actorOrder.has(unnamed)) this.aliases.set(unnamed, actor);
   }
 
   private changed(): void {

@@ -54,6 +54,8 @@ export interface QueueInfo {
   durable: boolean;
   exclusive: boolean;
   autoDelete: boolean;
+  /** amq.rabbitmq.reply-to: not a queue; replies go straight to the consumer that asked. */
+  pseudo: boolean;
   /** Messages waiting to be delivered. */
   ready: number;
   /** Messages delivered and not yet acknowledged. */
@@ -65,6 +67,8 @@ export interface QueueInfo {
   deadLettered: number;
   expired: number;
   dropped: number;
+  /** Delivered with automatic acknowledgement to a program that stopped before it was done with them. */
+  lost: number;
   /** x-dead-letter-exchange, when the queue has one. */
   deadLetterExchange: string | undefined;
   /** What the last few messages routed to it were called (routing key or body), newest last. */
@@ -119,6 +123,8 @@ export interface RunCounters {
   deadLettered: number;
   /** Publishes the broker confirmed (publisher confirms). */
   confirmed: number;
+  /** Messages lost in a program that stopped before it was done with them (automatic acknowledgement). */
+  lost: number;
 }
 
 /** The whole picture at one moment. */
@@ -139,5 +145,5 @@ export const RECENT_ARRIVALS = 5;
 
 /** A counter set with every count at zero. */
 export function zeroCounters(): RunCounters {
-  return { published: 0, delivered: 0, acked: 0, nacked: 0, requeued: 0, returned: 0, dropped: 0, deadLettered: 0, confirmed: 0 };
+  return { published: 0, delivered: 0, acked: 0, nacked: 0, requeued: 0, returned: 0, dropped: 0, deadLettered: 0, confirmed: 0, lost: 0 };
 }

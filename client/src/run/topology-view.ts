@@ -47,6 +47,7 @@ const MOVE_LOOK: Record<MessageMove['kind'], { mark: string; words: string; tone
   'dead-letter': { mark: '☠', words: 'dead-lettered', tone: 'bad' },
   expire: { mark: '◷', words: 'expired', tone: 'bad' },
   drop: { mark: '✕', words: 'dropped', tone: 'bad' },
+  lost: { mark: '✕', words: 'lost', tone: 'bad' },
 };
 
 /**
