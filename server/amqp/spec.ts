@@ -772,7 +772,7 @@ export interface FieldSpec {
   readonly name: string;
   readonly type: FieldType;
   /** Value used when the field is left out when encoding; absent means the field is mandatory. */
-  readonly default?: boolean | number | string | { readonly [key: string]: unknown };
+  readonly default?: boolean | number | string | Readonly<Record<string, unknown>>;
 }
 
 /** The shape every METHODS entry satisfies (replies checked as strings, since MethodName comes from the table). */

@@ -56,7 +56,7 @@ export function newMessage(
 
 /** Writes a step of a message's journey, at the event being folded. */
 export function step(fold: Fold, message: number, what: DistributiveOmitSeq<JourneyStep>): void {
-  fold.journeys.step(message, { ...what, seq: fold.seq } as JourneyStep);
+  fold.journeys.step(message, { ...what, seq: fold.seq });
 }
 
 type DistributiveOmitSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
@@ -169,6 +169,7 @@ export function returned(
 
 /** A copy of a message joins a queue's ready messages. */
 export function enqueue(fold: Fold, name: string, message: number, body: string, label: string): void {
+  fold.state.counts.routed.set(name, (fold.state.counts.routed.get(name) ?? 0) + 1);
   const queue = fold.state.queues.get(name);
   if (queue === undefined) return;
   queue.received += 1;
@@ -176,7 +177,6 @@ export function enqueue(fold: Fold, name: string, message: number, body: string,
     queue.recent.push(label);
     if (queue.recent.length > RECENT) queue.recent.shift();
   }
-  fold.state.counts.routed.set(name, (fold.state.counts.routed.get(name) ?? 0) + 1);
   queue.ready.push({ message, body, order: queue.nextOrder, redelivered: false });
   queue.nextOrder += 1;
 }

@@ -40,10 +40,10 @@ export function route(state: RunState, exchange: string, routingKey: string, hea
     // Exchange-to-exchange bindings: each exchange reached routes too, once.
     const reached = [name];
     const visited = new Set(reached);
-    for (let i = 0; i < reached.length; i += 1) {
-      const from = reached[i];
-      const fromExchange = from === undefined ? undefined : state.exchanges.get(from);
-      if (from === undefined || fromExchange === undefined) continue;
+    // An array's iterator also visits what is pushed onto it meanwhile: every exchange reached gets its turn.
+    for (const from of reached) {
+      const fromExchange = state.exchanges.get(from);
+      if (fromExchange === undefined) continue;
       for (const binding of matchingBindings(state, fromExchange.name, fromExchange.type, routingKey, headers)) {
         matched.push(describeBinding(binding));
         if (binding.destinationType === 'queue') {

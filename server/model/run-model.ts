@@ -23,6 +23,7 @@
 import { METHODS } from '../amqp/spec.js';
 import type {
   ActorLogEvent,
+  BrokerStateEvent,
   BrokerDecisionEvent,
   FrameEvent,
   JsonLongString,
@@ -62,10 +63,11 @@ import {
 } from './topology.js';
 
 /** A channel number opened again: a new channel, with the old one's ended consumers kept for the picture. */
-function reopen(connection: ConnectionState, old: ChannelState): void {
+function reopen(connection: ConnectionState, old: ChannelState): ChannelState {
   connection.channels.delete(old.number);
   const channel = channelOf(connection, old.number);
   for (const [tag, consumer] of old.consumers) channel.consumers.set(tag, { ...consumer, active: false });
+  return channel;
 }
 
 /** Requests whose effect waits for the broker's reply. */
@@ -141,10 +143,12 @@ export class RunModel {
         break;
       case 'state':
         this.state.snapshot = event;
+        reconcile(fold, event);
         break;
       case 'gap':
         this.state.missedEvents += event.dropped;
         this.state.counts.published += event.counts['basic.publish'] ?? 0;
+        this.state.counts.unseenDeliveries += (event.counts['basic.deliver'] ?? 0) + (event.counts['basic.get-ok'] ?? 0);
         this.state.counts.returned += event.counts['basic.return'] ?? 0;
         this.state.counts.dropped += (event.counts.unroutable ?? 0) + (event.counts.dropped ?? 0);
         this.state.counts.deadLettered += event.counts['dead-lettered'] ?? 0;
@@ -249,7 +253,10 @@ function frame(fold: Fold, event: FrameEvent): void {
     case 'undecodable':
       return;
   }
-  const channel = channelOf(connection, event.channel);
+  let channel = channelOf(connection, event.channel);
+  // A closed channel's number used again (its channel.open may not be in the trace): a new channel.
+  if (channel.state === 'closed' && event.method !== 'channel.close' && event.method !== 'channel.close-ok')
+    channel = reopen(connection, channel);
   if (fromClient && REQUESTS.has(event.method)) {
     if ('nowait' in event.fields && event.fields.nowait) applyRequest(fold, connection, channel, event, undefined);
     else channel.pending.push(event);
@@ -269,7 +276,6 @@ function frame(fold: Fold, event: FrameEvent): void {
   }
   switch (event.method) {
     case 'channel.open':
-      if (channel.state === 'closed') reopen(connection, channel);
       return;
     case 'channel.close':
       if (!fromClient && event.fields.replyCode !== 200) {
@@ -410,9 +416,13 @@ function applyRequest(
       const tag = reply?.method === 'basic.consume-ok' ? reply.fields.consumerTag : request.fields.consumerTag;
       const name = queueName(request.fields.queue);
       let queue = state.queues.get(name);
-      if (name === DIRECT_REPLY_TO && queue?.exists !== true) {
-        queue = newQueue(DIRECT_REPLY_TO, { exclusive: true, autoDelete: true, owner: connection.id });
-        state.queues.set(DIRECT_REPLY_TO, queue);
+      if (queue?.exists !== true) {
+        // The broker said consume-ok: the queue exists, though the run did not declare it (it was there before).
+        queue =
+          name === DIRECT_REPLY_TO
+            ? newQueue(DIRECT_REPLY_TO, { exclusive: true, autoDelete: true, owner: connection.id })
+            : newQueue(name, {});
+        state.queues.set(name, queue);
       }
       connection.consumes = true;
       channel.consumers.set(tag, {
@@ -424,10 +434,8 @@ function applyRequest(
         active: true,
         delivered: 0,
       });
-      if (queue !== undefined) {
-        queue.consumers += 1;
-        queue.hadConsumer = true;
-      }
+      queue.consumers += 1;
+      queue.hadConsumer = true;
       return;
     }
     case 'basic.cancel':
@@ -481,8 +489,10 @@ function delivered(
   channel.unacked.set(event.fields.deliveryTag, held);
   // The channel is closing: the broker sent this before it read the close, and takes it back.
   if (channel.state !== 'open') {
-    for (const back of takeHeld(channel, event.fields.deliveryTag, false))
+    for (const back of takeHeld(channel, event.fields.deliveryTag, false)) {
+      connection.gaveBack += 1;
       giveBack(fold, back, 'the channel or connection holding it unacknowledged closed');
+    }
   }
 }
 
@@ -710,6 +720,42 @@ function decision(fold: Fold, event: BrokerDecisionEvent): void {
       state.counts.dropped += 1;
       step(fold, copy.message, { kind: 'dropped', queue: name, reason });
       return;
+    }
+  }
+}
+
+/**
+ * The broker's own snapshot is the truth at its moment: a queue it no longer
+ * has is gone (deleted in a way the trace did not show), and its ready
+ * counts stand where the trace could not follow (an expiry RabbitMQ does
+ * not announce, messages left from before the run).
+ */
+function reconcile(fold: Fold, snapshot: BrokerStateEvent): void {
+  const listed = new Map(snapshot.queues.map((queue) => [queue.name, queue]));
+  for (const seen of snapshot.queues) {
+    if (fold.state.queues.get(seen.name)?.exists === true) continue;
+    // A queue the trace never showed being made: there before the run, or made outside it.
+    const queue = newQueue(seen.name, { durable: seen.durable, exclusive: seen.exclusive, autoDelete: seen.autoDelete });
+    queue.unacked = seen.messagesUnacknowledged;
+    queue.consumers = seen.consumers;
+    fold.state.queues.set(seen.name, queue);
+  }
+  for (const queue of fold.state.queues.values()) {
+    if (!queue.exists || queue.pseudo) continue;
+    const seen = listed.get(queue.name);
+    if (seen === undefined) {
+      queueDeleted(fold, queue.name, `the broker no longer has ${queue.name}`);
+      continue;
+    }
+    while (queue.ready.length > seen.messagesReady) {
+      const copy = queue.ready.shift();
+      if (copy !== undefined && copy.message !== 0)
+        step(fold, copy.message, { kind: 'dropped', queue: queue.name, reason: `the broker no longer has it in ${queue.name}` });
+      queue.dropped += 1;
+    }
+    while (queue.ready.length < seen.messagesReady) {
+      queue.ready.push({ message: 0, body: '', order: queue.nextOrder, redelivered: false });
+      queue.nextOrder += 1;
     }
   }
 }

@@ -189,6 +189,8 @@ export interface RunCounts {
   routed: Map<string, number>;
   /** Deliveries (basic.deliver and basic.get-ok), per actor. */
   delivered: Map<string, number>;
+  /** Deliveries a viewer was too slow to see, counted by a gap: to whom is not known. */
+  unseenDeliveries: number;
   acked: number;
   nacked: number;
   requeued: number;
@@ -281,6 +283,7 @@ export function emptyState(): RunState {
       published: 0,
       routed: new Map(),
       delivered: new Map(),
+      unseenDeliveries: 0,
       acked: 0,
       nacked: 0,
       requeued: 0,

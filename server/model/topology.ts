@@ -148,6 +148,8 @@ export function queueDeleted(fold: Fold, name: string, reason: string): void {
   queue.dropped += queue.ready.length;
   queue.ready = [];
   queue.consumers = 0;
+  // Its unacknowledged messages went with it: acks for them no longer matter.
+  queue.unacked = 0;
   for (const binding of state.bindings.values()) {
     if (binding.exists && binding.destinationType === 'queue' && binding.destination === name) {
       binding.exists = false;

@@ -12,7 +12,7 @@ export type FrameDirection = 'to-broker' | 'to-client';
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 /** A field table as the trace shows it. */
-export type JsonTable = { [key: string]: JsonValue };
+export type JsonTable = Record<string, JsonValue>;
 
 /**
  * A long string argument as the trace shows it: its bytes as base64, or a

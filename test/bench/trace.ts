@@ -25,6 +25,8 @@ import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { NO_JOURNEYS } from '../../server/model/journeys.js';
+import { RunModel } from '../../server/model/run-model.js';
 import { startTap } from '../../server/tap/index.js';
 import { createTraceHub } from '../../server/trace/hub.js';
 import { createTraceRecorder } from '../../server/trace/recorder.js';
@@ -272,7 +274,10 @@ async function main(): Promise<void> {
   recorder.subscribe((event) => {
     if (event.seq === recordTarget) recordedAt = performance.timeOrigin + performance.now();
   });
-  const tap = await startTap({ upstreamHost: broker.host, upstreamPort: broker.port, recorder, observeRouting: true });
+  // Routing worked out by the run model, as for runs on RabbitMQ: part of the cost being measured.
+  const routing = new RunModel({ journeys: NO_JOURNEYS });
+  recorder.subscribe((event) => routing.apply(event));
+  const tap = await startTap({ upstreamHost: broker.host, upstreamPort: broker.port, recorder, routing });
 
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await once(wss, 'listening');

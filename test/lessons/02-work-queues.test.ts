@@ -59,7 +59,7 @@ describeOnBrokers('lesson 2: Work queues', (runCell) => {
       'Task 7......',
     ]);
     expect(new Set(received(run, 'worker 2'))).toEqual(new Set(SEVEN_TASKS));
-    const redeliveries = framesOf(run, 'basic.deliver', 'worker 2').filter((frame) => frame.fields.redelivered === true);
+    const redeliveries = framesOf(run, 'basic.deliver', 'worker 2').filter((frame) => frame.fields.redelivered);
     expect(redeliveries).toHaveLength(4);
     expect(run.summary).toMatchObject({ published: 7, acked: 7, requeued: 4, delivered: { 'worker 1': 4, 'worker 2': 7 } });
     // The list_queues view: all 7 held after publishing, still 7 in the queue after the stop, none at the end.

@@ -39,8 +39,8 @@ function publishedAfterWaiting(run: CellRun, actor: string): number[] {
       if (unconfirmed.size === 0) waited.push(published);
       unconfirmed.add(published);
     } else if (event.method === 'basic.ack' || event.method === 'basic.nack') {
-      const tag = Number(event.fields.deliveryTag);
-      if (event.fields.multiple === true) {
+      const tag = event.fields.deliveryTag;
+      if (event.fields.multiple) {
         for (const each of unconfirmed) if (each <= tag) unconfirmed.delete(each);
       } else unconfirmed.delete(tag);
     }

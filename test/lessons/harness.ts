@@ -9,7 +9,7 @@
 import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { openBrokerTarget, type BrokerTarget } from '../../server/broker-connection.js';
-import type { BrokerStateEvent, FrameEvent, RunFailure, RunStatus, RunSummary, TraceEvent } from '../../server/protocol/index.js';
+import type { BrokerStateEvent, FrameMethod, FrameOf, RunFailure, RunStatus, RunSummary, TraceEvent } from '../../server/protocol/index.js';
 import { createRunner, type Runner } from '../../server/runs/index.js';
 import { lessons } from './catalog.js';
 
@@ -156,9 +156,9 @@ export function countLines(run: CellRun, pattern: RegExp, actor?: string): numbe
 }
 
 /** The frames of one method (and actor, if given), in order. */
-export function framesOf(run: CellRun, method: string, actor?: string): FrameEvent[] {
+export function framesOf<M extends FrameMethod>(run: CellRun, method: M, actor?: string): FrameOf<M>[] {
   return run.events.filter(
-    (event): event is FrameEvent => event.kind === 'frame' && event.method === method && (actor === undefined || event.actor === actor),
+    (event): event is FrameOf<M> => event.kind === 'frame' && event.method === method && (actor === undefined || event.actor === actor),
   );
 }
 

@@ -8,7 +8,7 @@ import amqp from 'amqplib';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { openBrokerTarget, type BrokerTarget } from '../../server/broker-connection.js';
 import { loadLessons, type LessonCatalog } from '../../server/lessons/index.js';
-import type { RunFailure, RunStatus, RunSummary, TraceEvent } from '../../server/protocol/index.js';
+import type { FrameMethod, FrameOf, RunFailure, RunStatus, RunSummary, TraceEvent } from '../../server/protocol/index.js';
 import { createRunner, type RunHandle, type Runner, type RunRequest } from '../../server/runs/index.js';
 
 export const FIXTURE_LESSONS = fileURLToPath(new URL('../fixtures/lessons', import.meta.url));
@@ -101,7 +101,7 @@ export interface WatchedRun {
   summaries: RunSummary[];
   /** The actors' lines, as "actor: text". */
   logs(): string[];
-  frames(method?: string): Extract<TraceEvent, { kind: 'frame' }>[];
+  frames<M extends FrameMethod>(method?: M): FrameOf<M>[];
 }
 
 /** Starts a run and records what it reports. */
@@ -112,8 +112,8 @@ export function watchRun(runner: Runner, request: RunRequest): WatchedRun {
     failure: undefined,
     summaries: [],
     logs: () => run.events.flatMap((event) => (event.kind === 'log' ? [`${event.actor}: ${event.text}`] : [])),
-    frames: (method) =>
-      run.events.flatMap((event) => (event.kind === 'frame' && (method === undefined || event.method === method) ? [event] : [])),
+    frames: <M extends FrameMethod>(method?: M) =>
+      run.events.filter((event): event is FrameOf<M> => event.kind === 'frame' && (method === undefined || event.method === method)),
   };
   const handle = runner.start(request, {
     onEvent: (event) => run.events.push(event),

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import amqp from 'amqplib';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import type { FrameEvent } from '../../server/protocol/trace.js';
+import type { FrameEvent, FrameOf } from '../../server/protocol/trace.js';
 import { startTap } from '../../server/tap/index.js';
 import { createTraceRecorder } from '../../server/trace/recorder.js';
 import { describeBothBrokers } from '../conformance/brokers.js';
@@ -179,7 +179,7 @@ describeBothBrokers('tap', (broker) => {
     raw.write(Buffer.from([1, 0, 1, 0, 0, 0, 4, 0x99, 0x99, 0, 1, 0xce]));
     const undecodable = await tapped.waitFor('the undecodable frame', (e) => e.kind === 'frame' && e.method === 'undecodable');
     expect(undecodable).toMatchObject({ direction: 'to-broker', channel: 1 });
-    expect((undecodable as FrameEvent).fields.reason).toMatch(/unknown class id 39321/);
+    expect((undecodable as FrameOf<'undecodable'>).fields.reason).toMatch(/unknown class id 39321/);
     // The broker saw the bytes: it reacts by closing the connection.
     await tapped.waitFor(
       'the broker closing',

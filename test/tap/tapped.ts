@@ -2,7 +2,9 @@
 // clients that connect through it under an actor's name.
 import amqp from 'amqplib';
 import type { ChannelModel } from 'amqplib';
-import type { FrameEvent, TraceEvent } from '../../server/protocol/trace.js';
+import type { FrameMethod, FrameOf, TraceEvent } from '../../server/protocol/trace.js';
+import { NO_JOURNEYS } from '../../server/model/journeys.js';
+import { RunModel } from '../../server/model/run-model.js';
 import { startTap, type Tap } from '../../server/tap/index.js';
 import { createTraceRecorder, type TraceRecorder } from '../../server/trace/recorder.js';
 import { amqpUrl, type BrokerUnderTest } from '../conformance/brokers.js';
@@ -16,7 +18,7 @@ export interface Tapped {
   /** Connects through the tap with connection_name = actor; closed by close(). */
   connect(actor: string): Promise<ChannelModel>;
   /** Frame events, optionally only those of one method. */
-  frames(method?: string): FrameEvent[];
+  frames<M extends FrameMethod>(method?: M): FrameOf<M>[];
   /** Resolves once an event satisfying test has been recorded (looking at past events too). */
   waitFor(what: string, test: (event: TraceEvent) => boolean, ms?: number): Promise<TraceEvent>;
   /** Closes the actors' connections, then the tap. */
@@ -26,6 +28,9 @@ export interface Tapped {
 /** Starts a tap in front of the broker of the current case. */
 export async function tapBroker(broker: BrokerUnderTest, options: { observeRouting?: boolean } = {}): Promise<Tapped> {
   const recorder = createTraceRecorder();
+  // The run model works out where each publish goes, as it does for runs on RabbitMQ.
+  const routing = options.observeRouting === true ? new RunModel({ journeys: NO_JOURNEYS }) : undefined;
+  if (routing !== undefined) recorder.subscribe((event) => routing.apply(event));
   const events: TraceEvent[] = [];
   const waiters: { test: (event: TraceEvent) => boolean; resolve: (event: TraceEvent) => void }[] = [];
   recorder.subscribe((event) => {
@@ -41,7 +46,7 @@ export async function tapBroker(broker: BrokerUnderTest, options: { observeRouti
     upstreamHost: broker.host,
     upstreamPort: broker.port,
     recorder,
-    observeRouting: options.observeRouting ?? false,
+    ...(routing === undefined ? {} : { routing }),
   });
   const { username, password, vhost } = broker.credentials();
   const connections: ChannelModel[] = [];
@@ -60,7 +65,7 @@ export async function tapBroker(broker: BrokerUnderTest, options: { observeRouti
       return connection;
     },
     frames(method) {
-      return events.filter((e): e is FrameEvent => e.kind === 'frame' && (method === undefined || e.method === method));
+      return events.filter((e): e is FrameOf<never> => e.kind === 'frame' && (method === undefined || e.method === method));
     },
     waitFor(what, test, ms = 5000) {
       const seen = events.find(test);

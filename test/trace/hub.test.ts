@@ -1,5 +1,6 @@
 // The trace hub over real WebSockets on loopback: batching, order, late
 // joiners, and a client too slow to keep up, whose losses are reported.
+import { frame } from '../support/frames.js';
 import { once } from 'node:events';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -146,11 +147,7 @@ test('a viewer that cannot keep up gets gap events counting what it missed: noth
   let maxBuffered = 0;
   for (let sent = 0; sent < produced; sent += 500) {
     for (const event of logEvents(recorder, 500, text)) hub.publish('run-1', event);
-    if (sent % 5000 === 0)
-      hub.publish(
-        'run-1',
-        recorder.add({ kind: 'frame', actor: 'producer', direction: 'to-broker', channel: 1, method: 'basic.publish', fields: {} }),
-      );
+    if (sent % 5000 === 0) hub.publish('run-1', recorder.add(frame('producer', 'to-broker', 1, 'basic.publish')));
     maxBuffered = Math.max(maxBuffered, slow.socket.bufferedAmount);
     await new Promise((resolve) => setImmediate(resolve));
   }

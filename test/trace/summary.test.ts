@@ -4,9 +4,11 @@
 // rules one by one.
 import type { GetMessage } from 'amqplib';
 import { afterEach, beforeEach, expect, it, test } from 'vitest';
-import type { FrameEvent, RunSummary, TraceEvent } from '../../server/protocol/trace.js';
+import type { RunSummary, TraceEvent } from '../../server/protocol/trace.js';
 import { createTraceRecorder, type NewTraceEvent } from '../../server/trace/recorder.js';
-import { createSummaryCounter } from '../../server/trace/summary.js';
+import { RunModel } from '../../server/model/run-model.js';
+import { summaryOf as summaryOfState } from '../../server/model/summary.js';
+import { frame } from '../support/frames.js';
 import { describeBothBrokers } from '../conformance/brokers.js';
 import { countLines, describeOnBrokers, expectCleanEnd, linesOf, type CellRun } from '../lessons/harness.js';
 import { tapBroker, type Tapped } from '../tap/tapped.js';
@@ -14,9 +16,9 @@ import { present } from '../support/present.js';
 
 /** The summary of a recorded trace, counted afresh from its events. */
 function summaryOf(events: readonly TraceEvent[]): RunSummary {
-  const counter = createSummaryCounter();
-  for (const event of events) counter.add(event);
-  return counter.summary();
+  const model = new RunModel();
+  for (const event of events) model.apply(event);
+  return summaryOfState(model.state);
 }
 
 const SENT = /^ \[x\] Sent /;
@@ -164,8 +166,8 @@ describeBothBrokers('the summary of a tapped session', (broker) => {
   });
 
   test('published, routed, delivered, acked (multiple), nacked, requeued, returned, dropped', async () => {
-    const counter = createSummaryCounter();
-    tapped.recorder.subscribe((event) => counter.add(event));
+    const model = new RunModel();
+    tapped.recorder.subscribe((event) => model.apply(event));
     const queue = broker.name('tasks');
     broker.forgetQueueAfter(queue);
 
@@ -194,7 +196,8 @@ describeBothBrokers('the summary of a tapped session', (broker) => {
     );
     await tapped.waitFor('the return', (e) => e.kind === 'frame' && e.method === 'basic.return');
 
-    expect(counter.summary()).toEqual({
+    expect(summaryOfState(model.state)).toEqual({
+      lost: 0,
       published: 7,
       routed: { [queue]: 6 },
       delivered: { worker: 7 },
@@ -202,7 +205,8 @@ describeBothBrokers('the summary of a tapped session', (broker) => {
       nacked: 2,
       requeued: 2,
       returned: 1,
-      dropped: 1,
+      // The unroutable message, and task 5, rejected without requeue by a queue with no dead-letter exchange.
+      dropped: 2,
       deadLettered: 0,
       // Queue figures come only from the broker's snapshots, which a bare session does not take.
       queues: [],
@@ -216,20 +220,10 @@ describeBothBrokers('the summary of a tapped session', (broker) => {
 /** Feeds events through a recorder (for seq and time) into a fresh counter. */
 function summarise(events: NewTraceEvent[]) {
   const recorder = createTraceRecorder();
-  const counter = createSummaryCounter();
-  recorder.subscribe((event: TraceEvent) => counter.add(event));
+  const model = new RunModel();
+  recorder.subscribe((event: TraceEvent) => model.apply(event));
   for (const event of events) recorder.add(event);
-  return counter.summary();
-}
-
-function frame(
-  actor: string,
-  direction: FrameEvent['direction'],
-  channel: number,
-  method: string,
-  fields: FrameEvent['fields'] = {},
-): NewTraceEvent {
-  return { kind: 'frame', actor, direction, channel, method, fields };
+  return summaryOfState(model.state);
 }
 
 const deliver = (actor: string, channel: number, tag: number, consumerTag = 'c1') =>

@@ -10,32 +10,32 @@ import { formatCount } from './number-format.js';
 export function frameDetail(event: FrameEvent): string {
   switch (event.method) {
     case 'basic.publish':
-      return `${exchangeName(event.fields.exchange)} ← ${quoted(event.fields.routingKey)}${event.fields.mandatory === true ? ' mandatory' : ''}${body(event)}`;
+      return `${exchangeName(event.fields.exchange)} ← ${quoted(event.fields.routingKey)}${event.fields.mandatory ? ' mandatory' : ''}${body(event)}`;
     case 'basic.deliver':
-      return `#${value(event.fields.deliveryTag)} ${quoted(event.fields.routingKey)}${event.fields.redelivered === true ? ' ↻ redelivered' : ''}${body(event)}`;
+      return `#${value(event.fields.deliveryTag)} ${quoted(event.fields.routingKey)}${event.fields.redelivered ? ' ↻ redelivered' : ''}${body(event)}`;
     case 'basic.get-ok':
       return `#${value(event.fields.deliveryTag)} ${quoted(event.fields.routingKey)}, ${value(event.fields.messageCount)} left${body(event)}`;
     case 'basic.return':
       return `${value(event.fields.replyCode)} ${value(event.fields.replyText)}: ${exchangeName(event.fields.exchange)} ← ${quoted(event.fields.routingKey)}${body(event)}`;
     case 'basic.ack':
-      return `#${value(event.fields.deliveryTag)}${event.fields.multiple === true ? ' and all before' : ''}${event.direction === 'to-client' ? ' (confirm)' : ''}`;
+      return `#${value(event.fields.deliveryTag)}${event.fields.multiple ? ' and all before' : ''}${event.direction === 'to-client' ? ' (confirm)' : ''}`;
     case 'basic.nack':
-      return `#${value(event.fields.deliveryTag)}${event.fields.multiple === true ? ' and all before' : ''}${event.fields.requeue === false ? ', no requeue' : ', requeue'}`;
+      return `#${value(event.fields.deliveryTag)}${event.fields.multiple ? ' and all before' : ''}${!event.fields.requeue ? ', no requeue' : ', requeue'}`;
     case 'basic.reject':
-      return `#${value(event.fields.deliveryTag)}${event.fields.requeue === false ? ', no requeue' : ', requeue'}`;
+      return `#${value(event.fields.deliveryTag)}${!event.fields.requeue ? ', no requeue' : ', requeue'}`;
     case 'basic.consume':
-      return `${quoted(event.fields.queue)}${event.fields.noAck === true ? ' noAck' : ''}${event.fields.exclusive === true ? ' exclusive' : ''}`;
+      return `${quoted(event.fields.queue)}${event.fields.noAck ? ' noAck' : ''}${event.fields.exclusive ? ' exclusive' : ''}`;
     case 'basic.consume-ok':
     case 'basic.cancel':
     case 'basic.cancel-ok':
       return value(event.fields.consumerTag);
     case 'basic.get':
-      return `${quoted(event.fields.queue)}${event.fields.noAck === true ? ' noAck' : ''}`;
+      return `${quoted(event.fields.queue)}${event.fields.noAck ? ' noAck' : ''}`;
     case 'basic.qos':
-      return `prefetch ${value(event.fields.prefetchCount)}${event.fields.global === true ? ' (global)' : ''}`;
+      return `prefetch ${value(event.fields.prefetchCount)}${event.fields.global ? ' (global)' : ''}`;
     case 'basic.recover':
     case 'basic.recover-async':
-      return event.fields.requeue === true ? 'requeue' : 'redeliver to me';
+      return event.fields.requeue ? 'requeue' : 'redeliver to me';
     case 'exchange.declare':
       return `${quoted(event.fields.exchange)} ${value(event.fields.type)}${flags(event.fields, ['durable', 'autoDelete', 'internal', 'passive'])}`;
     case 'exchange.delete':

@@ -16,7 +16,7 @@
 import type { RunState } from '../../../server/model/state.js';
 import { Timeline } from '../../../server/model/timeline.js';
 import type { BrokerStateEvent, RunFailure, RunStatus, RunSummary, ServerMessage, TraceEvent } from '../../../server/protocol/index.js';
-import { recordMoves } from './journey-moves.js';
+import { MoveRecorder } from './journey-moves.js';
 import { MoveLog, type MessageMove } from './message-moves.js';
 import { RateWindow } from './rate-window.js';
 import { RingBuffer } from './ring-buffer.js';
@@ -72,7 +72,7 @@ export class RunModel {
   private cursorSeq: number | undefined;
   /** The state at the cursor, until the cursor or the timeline changes. */
   private cursorState: { seq: number; events: number; state: RunState } | undefined;
-  private readonly moves = new MoveLog();
+  private readonly moves = new MoveRecorder(new MoveLog());
   /** The seq up to which moves were recorded. */
   private movesUpTo = 0;
   private readonly publishRate = new RateWindow();
@@ -269,12 +269,12 @@ export class RunModel {
 
   /** Moves with an id of `fromId` or more that are still kept, and how many were let go before them. */
   movesSince(fromId: number): { moves: MessageMove[]; missed: number } {
-    return this.moves.since(fromId);
+    return this.moves.log.since(fromId);
   }
 
   /** The id the next move will get. */
   get nextMoveId(): number {
-    return this.moves.nextMoveId;
+    return this.moves.log.nextMoveId;
   }
 
   /** Records the moves between the moment the cursor was at and where it is now; starts over when it went back. */
@@ -285,7 +285,7 @@ export class RunModel {
       this.movesUpTo = to;
       return;
     }
-    recordMoves(this.timeline.journeys, this.moves, Math.max(from, this.movesUpTo), to);
+    this.moves.record(this.timeline.journeys, Math.max(from, this.movesUpTo), to);
     this.movesUpTo = to;
   }
 

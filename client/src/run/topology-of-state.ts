@@ -114,7 +114,7 @@ export function topologyOf(state: RunState): Topology {
 /** The run's totals at the moment `state` is of. */
 export function countersOf(state: RunState): RunCounters {
   const { counts } = state;
-  let delivered = 0;
+  let delivered = counts.unseenDeliveries;
   for (const count of counts.delivered.values()) delivered += count;
   return {
     published: counts.published,
