@@ -160,11 +160,21 @@ export interface BindingState {
   arguments: Record<string, JsonValue>;
 }
 
+/** A moment of a run the lesson's prose refers to by name ("while worker 1 is stopped"). */
+export interface NamedMoment {
+  /** Unique within the cell, e.g. 'worker-stopped'; prose links to it as #moment-worker-stopped. */
+  id: string;
+  /** How the timeline and the prose call it. */
+  title: string;
+}
+
 /** Broker state at one moment of a run. */
 export interface BrokerStateEvent {
   kind: 'state';
   seq: number;
   time: number;
+  /** The moment of the lesson this snapshot marks, when it marks one. */
+  moment?: NamedMoment;
   queues: QueueState[];
   exchanges: ExchangeState[];
   bindings: BindingState[];

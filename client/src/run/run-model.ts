@@ -15,7 +15,15 @@
  */
 import type { RunState } from '../../../server/model/state.js';
 import { Timeline } from '../../../server/model/timeline.js';
-import type { BrokerStateEvent, RunFailure, RunStatus, RunSummary, ServerMessage, TraceEvent } from '../../../server/protocol/index.js';
+import type {
+  BrokerStateEvent,
+  NamedMoment,
+  RunFailure,
+  RunStatus,
+  RunSummary,
+  ServerMessage,
+  TraceEvent,
+} from '../../../server/protocol/index.js';
 import { MoveRecorder } from './journey-moves.js';
 import { MoveLog, type MessageMove } from './message-moves.js';
 import { RateWindow } from './rate-window.js';
@@ -73,6 +81,7 @@ export class RunModel {
   /** The state at the cursor, until the cursor or the timeline changes. */
   private cursorState: { seq: number; events: number; state: RunState } | undefined;
   private readonly moves = new MoveRecorder(new MoveLog());
+  private namedMoments: (NamedMoment & { seq: number })[] = [];
   /** The seq up to which moves were recorded. */
   private movesUpTo = 0;
   private readonly publishRate = new RateWindow();
@@ -133,6 +142,7 @@ export class RunModel {
     this.cursorState = undefined;
     this.moves.clear();
     this.movesUpTo = 0;
+    this.namedMoments = [];
     this.publishRate.clear();
     this.deliverRate.clear();
     this.actorOrder.clear();
@@ -206,6 +216,11 @@ export class RunModel {
   /** The index in the timeline of the last event at or before a seq. */
   eventIndexAt(seq: number): number {
     return this.timeline.indexAt(seq);
+  }
+
+  /** The lesson's named moments this run reached so far, in order, with the seq of each. */
+  moments(): (NamedMoment & { seq: number })[] {
+    return this.namedMoments;
   }
 
   /** The newest broker snapshot at the cursor. */
@@ -312,8 +327,10 @@ export class RunModel {
       case 'log':
         this.noteActor(event.actor, undefined);
         break;
-      case 'broker':
       case 'state':
+        if (event.moment !== undefined) this.namedMoments = [...this.namedMoments, { ...event.moment, seq: event.seq }];
+        break;
+      case 'broker':
         break;
       case 'gap':
         this.publishRate.add(event.time, event.counts['basic.publish'] ?? 0);
