@@ -10,7 +10,7 @@ import type { ActorTerminalsElement } from '../../client/src/run/actor-terminals
 import '../../client/src/run/actor-terminals.js';
 import type { TraceEvent } from '../../server/protocol/index.js';
 import { allInShadow, inShadow, mount, settled, textOf, unmountAll } from './mount.js';
-import { recording } from './recorded-runs.js';
+import { firstSeq, recording } from './recorded-runs.js';
 
 /** Hands an output events the way the server sends them: a few per trace message. */
 function feed(output: ActorOutput, events: TraceEvent[]): void {
@@ -66,14 +66,18 @@ describe('<actor-terminals>', () => {
   it('shows only what was printed up to the cursor, and everything again when the cursor is unset', async () => {
     const output = new ActorOutput();
     feed(output, recording('seven-tasks').events);
-    const terminals = await mount<ActorTerminalsElement>(html`<actor-terminals .output=${output} .cursor=${50}></actor-terminals>`);
+    const received = firstSeq(
+      'seven-tasks',
+      (event) => event.kind === 'log' && event.actor === 'worker 1' && event.text.includes('Received'),
+    );
+    const terminals = await mount<ActorTerminalsElement>(html`<actor-terminals .output=${output} .cursor=${received}></actor-terminals>`);
 
-    // Event #50: worker 1 has just received the first task; worker 2 is still waiting.
+    // Worker 1 has just received the first task; worker 2 is still waiting.
     expect(windowOf(terminals, 'worker 1').lines.at(-1)).toBe(" [x] Received 'Task 1......'");
     expect(windowOf(terminals, 'worker 2').lines).toEqual([' [*] Waiting for messages in task_queue. To exit press CTRL+C']);
     expect(windowOf(terminals, 'producer').lines).toHaveLength(7);
 
-    terminals.cursor = 20;
+    terminals.cursor = firstSeq('seven-tasks', (event) => event.kind === 'log') - 1;
     await settled(terminals);
     expect(windowOf(terminals, 'worker 2').lines).toEqual(['(nothing printed yet)']);
     expect(windowOf(terminals, 'producer').lines).toEqual(['(nothing printed yet)']);

@@ -9,7 +9,7 @@ import type { BrokerPanelElement } from '../../client/src/run/broker-panel.js';
 import '../../client/src/run/broker-panel.js';
 import type { RunModel } from '../../client/src/run/run-model.js';
 import { allInShadow, inShadow, mount, settled, textOf, unmountAll } from './mount.js';
-import { feed, recording, startedRun, type RecordingName } from './recorded-runs.js';
+import { feed, firstSeq, recording, snapshotSeqs, startedRun, type RecordingName } from './recorded-runs.js';
 import { present } from '../support/present.js';
 
 /** A model that has heard a recorded run up to and including event `seq`. */
@@ -38,6 +38,7 @@ describe('<broker-panel>', () => {
 
   it('lists the queues with ready, unacked and consumer counts, updating as the run goes', async () => {
     const { events } = recording('seven-tasks');
+    const [first = 0, afterStop = 0] = snapshotSeqs('seven-tasks');
     const model = startedRun();
     const panel = await mount<BrokerPanelElement>(html`<broker-panel .model=${model}></broker-panel>`);
     expect(textOf(inShadow(panel, 'table.queues tbody'))).toBe('No queues.');
@@ -45,30 +46,34 @@ describe('<broker-panel>', () => {
     // The broker's first snapshot: all seven tasks handed out to the two workers.
     feed(
       model,
-      events.filter((event) => event.seq <= 74),
+      events.filter((event) => event.seq <= first),
     );
     await settled(panel);
     expect(listQueues(panel)).toEqual([['task_queue', 0, 7, 2]]);
-    expect(textOf(inShadow(panel, '.as-of'))).toContain('snapshot at #74');
+    expect(textOf(inShadow(panel, '.as-of'))).toContain(`snapshot at #${first}`);
 
     // Worker 1 has stopped: its four tasks went back and on to worker 2, still unacknowledged.
     feed(
       model,
-      events.filter((event) => event.seq > 74 && event.seq <= 86),
+      events.filter((event) => event.seq > first && event.seq <= afterStop),
     );
     await settled(panel);
     expect(listQueues(panel)).toEqual([['task_queue', 0, 7, 1]]);
 
     feed(
       model,
-      events.filter((event) => event.seq > 86),
+      events.filter((event) => event.seq > afterStop),
     );
     await settled(panel);
     expect(listQueues(panel)).toEqual([['task_queue', 0, 0, 0]]);
   });
 
   it('lists the exchanges in use and every binding with its routing key, as list_bindings does', async () => {
-    const panel = await mount<BrokerPanelElement>(html`<broker-panel .model=${runUpTo('topics', 45)}></broker-panel>`);
+    const panel = await mount<BrokerPanelElement>(
+      html`<broker-panel
+        .model=${runUpTo('topics', firstSeq('topics', (event) => event.kind === 'frame' && event.method === 'basic.publish') - 1)}
+      ></broker-panel>`,
+    );
     const queues = listQueues(panel);
     expect(queues.map(([, ready, unacked, consumers]) => [ready, unacked, consumers])).toEqual([
       [0, 0, 1],

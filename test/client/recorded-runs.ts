@@ -58,3 +58,15 @@ export function finishedRun(name: RecordingName): RunModel {
   model.apply({ type: 'status', runId: RUN_ID, status: 'finished' });
   return model;
 }
+
+/** The seq of each broker snapshot of a recording, in order. */
+export function snapshotSeqs(name: RecordingName): number[] {
+  return recording(name).events.flatMap((event) => (event.kind === 'state' ? [event.seq] : []));
+}
+
+/** The seq of the first event that passes `test`; throws when there is none. */
+export function firstSeq(name: RecordingName, test: (event: TraceEvent) => boolean): number {
+  const found = recording(name).events.find(test);
+  if (found === undefined) throw new Error(`the ${name} recording has no such event`);
+  return found.seq;
+}

@@ -10,7 +10,7 @@ import '../../client/src/run/run-output.js';
 import type { TopologyViewElement } from '../../client/src/run/topology-view.js';
 import '../../client/src/run/topology-view.js';
 import { allInShadow, inShadow, mount, settled, textOf, unmountAll } from './mount.js';
-import { feed, finishedRun, recording, startedRun } from './recorded-runs.js';
+import { feed, finishedRun, recording, snapshotSeqs, startedRun } from './recorded-runs.js';
 
 /** The picture's queues: name, then the counts its data attributes carry. */
 function queues(view: TopologyViewElement): { name: string; received: number; ready: number; unacked: number }[] {
@@ -69,18 +69,25 @@ describe('<topology-view>', () => {
     expect(textOf(inShadow(view, '.empty'))).toMatch(/appear here as the run declares them/);
 
     // Up to the first snapshot: every task published and handed out, none acknowledged yet.
+    const [first = 0, afterStop = 0] = snapshotSeqs('seven-tasks');
     feed(
       model,
-      events.filter((event) => event.seq <= 74),
+      events.filter((event) => event.seq <= first),
     );
     await settled(view);
     expect(queues(view)).toEqual([{ name: 'task_queue', received: 7, ready: 0, unacked: 7 }]);
 
-    feed(
-      model,
-      events.filter((event) => event.seq > 74),
-    );
-    await settled(view);
+    // A few events at a time, as a run sends them: a flood would be drawn a few times a second instead.
+    for (const [after, upTo] of [
+      [first, afterStop],
+      [afterStop, Infinity],
+    ] as const) {
+      feed(
+        model,
+        events.filter((event) => event.seq > after && event.seq <= upTo),
+      );
+      await settled(view);
+    }
     expect(queues(view)).toEqual([{ name: 'task_queue', received: 7, ready: 0, unacked: 0 }]);
     const stopped = inShadow(view, '[data-actor="worker 1"]');
     expect(stopped.dataset.connection).toBe('closed');

@@ -63,6 +63,8 @@ export function topologyOf(state: RunState): Topology {
   }
   const boundExchanges = new Set<string>();
   for (const binding of state.bindings.values()) {
+    // The default exchange is bound to every queue: it is in use as soon as a queue is.
+    if (binding.implicit && binding.exists) boundExchanges.add('');
     if (binding.implicit) continue;
     boundExchanges.add(binding.source);
     if (binding.destinationType === 'exchange') boundExchanges.add(binding.destination);
@@ -82,7 +84,8 @@ export function topologyOf(state: RunState): Topology {
         unroutable: exchange.unroutable,
         recentUnroutable: exchange.recentUnroutable,
       }))
-      .filter((exchange) => exchange.used),
+      // The run's own exchanges first, in the order it declared them; then the broker's own that it used.
+      .sort((a, b) => Number(state.exchanges.get(a.name)?.predeclared) - Number(state.exchanges.get(b.name)?.predeclared)),
     queues: [...state.queues.values()].map((queue) => {
       const deadLetterExchange = queue.arguments['x-dead-letter-exchange'];
       return {
