@@ -282,6 +282,16 @@ export class Publishing {
     let result: number;
     if (exchange.name === '' && message.routingKey.startsWith(REPLY_TO_PREFIX)) {
       const target = vhost.replyTargets.get(message.routingKey.slice(REPLY_TO_PREFIX.length));
+      // RabbitMQ reports a reply as routed to the pseudo-queue amq.rabbitmq.reply-to: so does this broker.
+      if (target !== undefined && this.host.events.wants('routed')) {
+        this.host.events.emit('routed', {
+          vhost: vhost.name,
+          exchange: '',
+          routingKey: message.routingKey,
+          matchedBindings: [],
+          queues: [REPLY_TO_QUEUE],
+        });
+      }
       target?.deliverReply(message);
       result = target === undefined ? 0 : Routed.SOME;
     } else {

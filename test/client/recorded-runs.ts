@@ -7,8 +7,9 @@ import type { RunSummary, TraceEvent } from '../../server/protocol/index.js';
 import topics from '../fixtures/traces/05-topics.embedded.jsonl?raw';
 import sevenTasks from '../fixtures/traces/02-work-queues.seven-tasks.embedded.jsonl?raw';
 import rpc from '../fixtures/traces/06-rpc.embedded.jsonl?raw';
+import directReplyTo from '../fixtures/traces/06-rpc.direct-reply-to.embedded.jsonl?raw';
 
-const RECORDINGS = { topics, 'seven-tasks': sevenTasks, rpc };
+const RECORDINGS = { topics, 'seven-tasks': sevenTasks, rpc, 'direct-reply-to': directReplyTo };
 
 /** The name of a recorded run. */
 export type RecordingName = keyof typeof RECORDINGS;

@@ -38,4 +38,5 @@ export const LESSON_RECORDINGS = [
   { name: '02-work-queues.seven-tasks.embedded', lesson: '02-work-queues', cell: 'seven-tasks', broker: 'embedded' },
   { name: '02-work-queues.seven-tasks.rabbitmq', lesson: '02-work-queues', cell: 'seven-tasks', broker: 'rabbitmq' },
   { name: '06-rpc.embedded', lesson: '06-rpc', cell: 'fib-30', broker: 'embedded' },
+  { name: '06-rpc.direct-reply-to.embedded', lesson: '06-rpc', cell: 'direct-reply-to', broker: 'embedded' },
 ] as const;
