@@ -240,22 +240,43 @@ export async function inspectorText(cell: Locator): Promise<string> {
   return (await sequence(cell).locator('frame-inspector section').innerText()).replace(/\s+/g, ' ');
 }
 
-/** A row of the broker panel's list_queues table (the one headed name, ready, unacked, consumers), read by its column headings. */
-export async function brokerQueue(cell: Locator, name: string): Promise<{ ready: number; unacked: number; consumers: number }> {
-  const table = cell.locator('broker-panel table').filter({ has: cell.page().getByRole('columnheader', { name: 'unacked', exact: true }) });
+/** Shows one of the broker panel's lists (list_queues, list_bindings, ...), as a learner clicks its tab. */
+export async function showBrokerList(cell: Locator, list: string): Promise<void> {
+  await cell
+    .locator('broker-panel')
+    .getByRole('tab', { name: new RegExp(`^${list} `) })
+    .click();
+}
+
+/** The broker panel's list shown now: the command it is titled with, and each row as column heading -> cell text. */
+export async function brokerList(cell: Locator): Promise<{ command: string; rows: Record<string, string>[]; notes: string }> {
+  const panel = cell.locator('broker-panel');
+  const table = panel.getByRole('tabpanel');
+  const command = (await table.locator('.command').innerText()).trim();
   const headings = (await table.getByRole('columnheader').allInnerTexts()).map((heading) => heading.trim());
+  const rows: Record<string, string>[] = [];
   for (const row of await table.locator('tbody tr').all()) {
     const cells = (await row.getByRole('cell').allInnerTexts()).map((text) => text.trim());
-    // The name cell may add "(exclusive)" after the name.
-    if (cells[0] !== name && !cells[0]?.startsWith(`${name} `)) continue;
-    const read = (column: string): number => {
-      const at = headings.indexOf(column);
-      if (at < 0) throw new Error(`the broker panel has no ${column} column; its columns are: ${headings.join(', ')}`);
-      return readCount(cells[at] ?? '', `the broker panel's ${column} for ${name}`);
-    };
-    return { ready: read('ready'), unacked: read('unacked'), consumers: read('consumers') };
+    if (cells.length !== headings.length) continue;
+    rows.push(Object.fromEntries(cells.map((text, index) => [headings[index] ?? `column ${index}`, text])));
   }
-  throw new Error(`the broker panel lists no queue ${name}`);
+  const notes = (await table.locator('.notes li').allInnerTexts()).join(' ').replace(/\s+/g, ' ');
+  return { command, rows, notes };
+}
+
+/** A queue's row of the broker panel's list_queues, read by rabbitmqctl's column headings. */
+export async function brokerQueue(cell: Locator, name: string): Promise<{ ready: number; unacked: number; consumers: number }> {
+  await showBrokerList(cell, 'list_queues');
+  const { rows } = await brokerList(cell);
+  const row = rows.find((candidate) => candidate.name === name);
+  if (row === undefined)
+    throw new Error(`the broker panel lists no queue ${name}; it lists: ${rows.map((other) => other.name).join(', ')}`);
+  const read = (column: string): number => {
+    const text = row[column];
+    if (text === undefined) throw new Error(`the broker panel has no ${column} column; its columns are: ${Object.keys(row).join(', ')}`);
+    return readCount(text, `the broker panel's ${column} for ${name}`);
+  };
+  return { ready: read('messages_ready'), unacked: read('messages_unacknowledged'), consumers: read('consumers') };
 }
 
 /** Waits until no message dot is moving in the cell's picture, so a screenshot shows where things ended. */

@@ -1,9 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { ModelWatcher } from './model-watcher.js';
+import { ctlRowCount, ctlTable, LIST_NAMES, type CtlTable, type ListName } from './rabbitmqctl-tables.js';
 import type { RunModel } from './run-model.js';
 import { runTheme, tableStyles } from './run-styles.js';
-import type { BindingInfo, ExchangeInfo, QueueInfo } from './topology-types.js';
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -12,19 +12,20 @@ declare global {
 }
 
 /**
- * What the broker holds now, as rabbitmqctl would list it: queues with ready,
- * unacked and consumer counts (`list_queues name messages_ready
- * messages_unacknowledged consumers`), exchanges (`list_exchanges name type`)
- * and bindings (`list_bindings`). Counts follow the trace live and are set
- * right by each snapshot the broker sends.
- *
- * Stable hooks: queue rows are `tr[data-queue]` with cells `.ready`,
- * `.unacked`, `.consumers`; binding rows `tr[data-binding]`.
+ * What `rabbitmqctl` would have printed at the moment the run cell shows
+ * (the timeline's cursor): list_queues, list_exchanges, list_bindings,
+ * list_consumers and list_connections, one at a time behind tabs, each
+ * titled with the command a learner would type and with rabbitmqctl's
+ * column names. Notes under a table say what the list leaves out: queues
+ * already gone, and direct reply-to, which is not a queue.
  */
 @customElement('broker-panel')
 export class BrokerPanelElement extends LitElement {
   /** The run whose broker to show. */
   @property({ attribute: false }) model?: RunModel;
+
+  /** The list shown. */
+  @state() private list: ListName = 'list_queues';
 
   constructor() {
     super();
@@ -34,85 +35,47 @@ export class BrokerPanelElement extends LitElement {
   protected override render() {
     const model = this.model;
     if (model === undefined) return nothing;
-    const topology = model.topology();
-    const queues = topology.queues.filter((queue) => queue.exists);
-    const exchanges = topology.exchanges.filter((exchange) => exchange.exists);
-    const builtIn = exchanges.filter((exchange) => exchange.name.startsWith('amq.') && !exchange.used);
-    const shown = exchanges.filter((exchange) => !builtIn.includes(exchange));
-    const bindings = topology.bindings.filter((binding) => binding.exists);
+    const runState = model.state;
+    const atEnd = model.ended && model.cursor >= model.lastSeq;
+    const table = ctlTable(this.list, runState, { atEnd });
     const snapshot = model.brokerState;
     return html`
-      <p class="as-of">
-        ${
-          snapshot === undefined
-            ? 'Counted from the trace; the broker has not sent a snapshot yet.'
-            : html`Counted from the trace live, checked against the broker's snapshot at #${snapshot.seq}.`
-        }
+      <p class="moment">
+        ${momentWords(model, atEnd)}${snapshot === undefined ? '' : ` The broker's own snapshot before it: #${snapshot.seq}.`}
       </p>
-      <div class="tables">
-        <table class="queues">
-          <caption>
-            Queues
-            <code>list_queues</code>
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">name</th>
-              <th scope="col" class="number">ready</th>
-              <th scope="col" class="number">unacked</th>
-              <th scope="col" class="number">consumers</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${
-              queues.length === 0
-                ? html`<tr>
-                    <td colspan="4" class="none">No queues.</td>
-                  </tr>`
-                : queues.map(renderQueue)
-            }
-          </tbody>
-        </table>
-        <table class="exchanges">
-          <caption>
-            Exchanges
-            <code>list_exchanges</code>
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">name</th>
-              <th scope="col">type</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${shown.map(renderExchange)}
-          </tbody>
-        </table>
-        <table class="bindings">
-          <caption>
-            Bindings
-            <code>list_bindings</code>
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">source</th>
-              <th scope="col">destination</th>
-              <th scope="col">routing key</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${
-              bindings.length === 0
-                ? html`<tr>
-                    <td colspan="3" class="none">No bindings.</td>
-                  </tr>`
-                : bindings.map(renderBinding)
-            }
-          </tbody>
-        </table>
+      <div class="tabs" role="tablist" aria-label="rabbitmqctl lists" @keydown=${this.onTabKey}>
+        ${LIST_NAMES.map((list) => {
+          const selected = list === this.list;
+          return html`<button
+            type="button"
+            role="tab"
+            id="tab-${list}"
+            aria-selected=${selected ? 'true' : 'false'}
+            aria-controls="list"
+            tabindex=${selected ? 0 : -1}
+            @click=${() => {
+              this.list = list;
+            }}
+          >
+            ${list} <span class="count">${ctlRowCount(list, runState)}</span>
+          </button>`;
+        })}
       </div>
-      ${builtIn.length > 0 ? html`<p class="as-of">Also there, unused: ${builtIn.map((exchange) => exchange.name).join(', ')}.</p>` : nothing}
+      <div id="list" role="tabpanel" aria-labelledby="tab-${this.list}">${renderTable(table)}</div>
     `;
+  }
+
+  /** Left and right arrows move between the tabs, as in any tab list. */
+  private onTabKey(event: KeyboardEvent): void {
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (step === 0) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const at = LIST_NAMES.indexOf(this.list);
+    const next = LIST_NAMES[(at + step + LIST_NAMES.length) % LIST_NAMES.length];
+    if (next === undefined) return;
+    this.list = next;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#tab-${next}`)?.focus());
   }
 
   static override styles = [
@@ -121,63 +84,143 @@ export class BrokerPanelElement extends LitElement {
     css`
       :host {
         display: block;
-        container-type: inline-size;
         min-width: 0;
       }
-      .tables {
-        display: grid;
-        grid-template-columns: minmax(0, 1.3fr) minmax(0, 0.8fr) minmax(0, 1.3fr);
-        gap: 1rem;
-        align-items: start;
-      }
-      @container (max-width: 900px) {
-        .tables {
-          grid-template-columns: minmax(0, 1fr);
-        }
-      }
-      caption code {
-        font-weight: 400;
+      .moment {
         color: var(--_muted);
-        font-size: 0.75rem;
-      }
-      .as-of,
-      .none {
-        color: var(--_muted);
-        font-size: 0.8rem;
         margin: 0 0 0.5rem;
       }
-      td.number {
-        font-size: 1rem;
+      .tabs {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.25rem;
+        border-bottom: 2px solid var(--_line);
+      }
+      [role='tab'] {
+        font: inherit;
+        font-family: var(--_mono);
+        font-size: 0.95rem;
+        padding: 0.35rem 0.7rem;
+        border: 1px solid var(--_line);
+        border-bottom: none;
+        border-radius: 6px 6px 0 0;
+        background: var(--_sunken);
+        color: var(--_fg);
+        cursor: pointer;
+        margin-bottom: -2px;
+      }
+      [role='tab'][aria-selected='true'] {
+        background: var(--_bg);
+        border-color: var(--_fg);
+        border-bottom: 2px solid var(--_bg);
         font-weight: 700;
       }
-      tr.gone td {
+      [role='tab'] .count {
+        display: inline-block;
+        min-width: 1.4em;
+        padding: 0 0.3em;
+        border-radius: 0.7em;
+        background: var(--_faint-line);
+        text-align: center;
+        font-weight: 600;
+      }
+      [role='tabpanel'] {
+        padding-top: 0.5rem;
+        overflow-x: auto;
+      }
+      .command {
+        font-family: var(--_mono);
+        font-size: 0.95rem;
+        font-weight: 700;
+        margin: 0 0 0.5rem;
+        overflow-wrap: anywhere;
+      }
+      .command::before {
+        content: '$ ';
         color: var(--_muted);
+      }
+      table {
+        font-size: 1rem;
+        font-family: var(--_mono);
+      }
+      th {
+        font-size: 0.85rem;
+        white-space: nowrap;
+      }
+      td.number {
+        font-weight: 700;
+      }
+      .stand-in,
+      .none {
+        color: var(--_muted);
+      }
+      .notes {
+        margin: 0.5rem 0 0;
+        padding-left: 1.2rem;
+      }
+      .notes li {
+        margin: 0.25rem 0;
+      }
+      :host-context(html[data-presenter]) table,
+      :host-context(html[data-presenter]) .command,
+      :host-context(html[data-presenter]) [role='tab'] {
+        font-size: 1.15rem;
+      }
+      :host-context(html[data-presenter]) th {
+        font-size: 1rem;
       }
     `,
   ];
 }
 
-function renderQueue(queue: QueueInfo) {
-  return html`<tr data-queue=${queue.name}>
-    <td class="mono" title=${queue.name}>${queue.name}${queue.exclusive ? html` <span class="tag">(exclusive)</span>` : nothing}</td>
-    <td class="number ready">${queue.ready}</td>
-    <td class="number unacked">${queue.unacked}</td>
-    <td class="number consumers">${queue.consumers}</td>
-  </tr>`;
+/** Which moment the lists are of, in words. */
+function momentWords(model: RunModel, atEnd: boolean): string {
+  if (model.lastSeq === 0) return 'What rabbitmqctl would print, once the run starts.';
+  if (atEnd) return `What rabbitmqctl would have printed at the end of the run (event #${model.cursor}).`;
+  if (model.live) return `What rabbitmqctl would print now (event #${model.cursor}).`;
+  return `What rabbitmqctl would have printed at event #${model.cursor}, where the timeline is.`;
 }
 
-function renderExchange(exchange: ExchangeInfo) {
-  return html`<tr data-exchange=${exchange.name}>
-    <td class="mono">${exchange.name === '' ? '(AMQP default)' : exchange.name}</td>
-    <td>${exchange.type}</td>
-  </tr>`;
-}
-
-function renderBinding(binding: BindingInfo) {
-  const args = Object.keys(binding.arguments).length > 0 ? ` ${JSON.stringify(binding.arguments)}` : '';
-  return html`<tr data-binding=${binding.routingKey} data-source=${binding.source} data-destination=${binding.destination}>
-    <td class="mono">${binding.source === '' ? '(AMQP default)' : binding.source}</td>
-    <td class="mono">${binding.destination}${binding.destinationType === 'exchange' ? ' (exchange)' : ''}</td>
-    <td class="mono">${binding.routingKey}${args}</td>
-  </tr>`;
+function renderTable(table: CtlTable) {
+  return html`
+    <p class="command">${table.command}</p>
+    <table>
+      <caption class="sr-only">
+        ${table.list}
+      </caption>
+      <thead>
+        <tr>
+          ${table.columns.map((column) => html`<th scope="col" class=${column.number ? 'number' : ''} title=${column.meaning}>${column.name}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${
+          table.rows.length === 0
+            ? html`<tr>
+                <td colspan=${table.columns.length} class="none">${table.empty}</td>
+              </tr>`
+            : table.rows.map(
+                (row) =>
+                  html`<tr>
+                    ${row.map(
+                      (cell, index) =>
+                        html`<td
+                          class="${table.columns[index]?.number === true ? 'number' : ''} ${cell.standIn === true ? 'stand-in' : ''}"
+                        >
+                          ${cell.text}
+                        </td>`,
+                    )}
+                  </tr>`,
+              )
+        }
+      </tbody>
+    </table>
+    ${
+      table.notes.length > 0
+        ? html`<ul class="notes">
+            ${table.notes.map((note) => html`<li>${note}</li>`)}
+          </ul>`
+        : nothing
+    }
+  `;
 }

@@ -67,7 +67,7 @@ export class RunOutputElement extends LitElement {
         <sequence-view .model=${this.model}></sequence-view>
       </details>
       <details class="panel" open>
-        <summary>Broker now</summary>
+        <summary>Broker at this moment (rabbitmqctl)</summary>
         <broker-panel .model=${this.model}></broker-panel>
       </details>
     `;
