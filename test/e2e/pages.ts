@@ -299,3 +299,40 @@ export async function screenshotRun(page: Page, cell: Locator, name: string): Pr
   await page.screenshot({ path });
   return path;
 }
+
+/**
+ * Moves a cell's timeline cursor to just after the first event of the run that is this frame (and from this
+ * actor, when given), through the run cell's model: what dragging the scrubber to that event does.
+ */
+export async function moveTimelineToFrame(cell: Locator, method: string, actor?: string): Promise<number> {
+  return cell.locator('run-cell').evaluate(
+    (runCell, wanted) => {
+      interface Timeline {
+        eventCount: number;
+        eventAt(index: number): { seq: number; kind: string; method?: string; actor?: string } | undefined;
+        moveCursor(seq: number | 'live'): void;
+      }
+      const model = (runCell as unknown as { model: Timeline }).model;
+      for (let index = 0; index < model.eventCount; index += 1) {
+        const event = model.eventAt(index);
+        if (event?.kind !== 'frame' || event.method !== wanted.method) continue;
+        if (wanted.actor !== undefined && event.actor !== wanted.actor) continue;
+        model.moveCursor(event.seq);
+        return event.seq;
+      }
+      throw new Error(`the run has no ${wanted.method} frame${wanted.actor === undefined ? '' : ` from ${wanted.actor}`}`);
+    },
+    { method, actor },
+  );
+}
+
+/** Scrolls a cell's broker panel to the middle of the window and saves a 1280x720 screenshot as <name>.png. */
+export async function screenshotBrokerPanel(page: Page, cell: Locator, name: string): Promise<string> {
+  mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+  const path = join(SCREENSHOTS_DIR, `${name}.png`);
+  await cell.locator('broker-panel').evaluate((panel) => {
+    panel.scrollIntoView({ block: 'center' });
+  });
+  await page.screenshot({ path });
+  return path;
+}

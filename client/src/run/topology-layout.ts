@@ -61,6 +61,8 @@ const MARGIN = 24;
 const ROW_GAP = 30;
 /** Height of one line of text under a box. */
 export const LINE_HEIGHT = 18;
+/** A queue's box: its name, ready and unacked, what it received, and what kind of queue it is (durable, exclusive, auto-delete). */
+export const QUEUE_HEIGHT = 110;
 const WIDTH: Record<NodeRole, number> = { producer: 150, exchange: 170, queue: 210, consumer: 160 };
 /** Space after a column, for the edges and their labels. */
 const GAP_AFTER: Record<NodeRole, number> = { producer: 120, exchange: 190, queue: 130, consumer: 0 };
@@ -184,7 +186,7 @@ export function layoutTopology(topology: Topology): TopologyLayout {
         role: 'exchange' as const,
         boxes: column.map((exchange) => ({ name: exchange.name, height: 64, below: LINES_BELOW.exchange })),
       })),
-      { role: 'queue', boxes: queues.map((queue) => ({ name: queue.name, height: 92, below: LINES_BELOW.queue })) },
+      { role: 'queue', boxes: queues.map((queue) => ({ name: queue.name, height: QUEUE_HEIGHT, below: LINES_BELOW.queue })) },
       { role: 'consumer', boxes: sortedConsumers.map((actor) => ({ name: actor.name, height: 64, below: LINES_BELOW.consumer })) },
     ] satisfies Column[]
   ).filter((column) => column.boxes.length > 0);

@@ -4,8 +4,9 @@
  * what went through it so far, and the totals. The views draw this; they
  * never read frames themselves.
  */
+import { DIRECT_REPLY_TO } from '../../../server/model/routing.js';
 import type { RunState } from '../../../server/model/state.js';
-import type { ActorInfo, ConsumerInfo, PublishInfo, RunCounters, Topology } from './topology-types.js';
+import type { ActorInfo, BindingInfo, ConsumerInfo, PublishInfo, RunCounters, Topology } from './topology-types.js';
 
 /** The actors, exchanges, queues, bindings, consumers and publishers of a run at the moment `state` is of. */
 export function topologyOf(state: RunState): Topology {
@@ -108,10 +109,32 @@ export function topologyOf(state: RunState): Topology {
         recent: queue.recent,
       };
     }),
-    bindings: [...state.bindings.values()].map((binding) => ({ ...binding })),
+    bindings: [...[...state.bindings.values()].map((binding) => ({ ...binding })), ...replyRoute(state)],
     consumers,
     publishes: [...publishes.values()],
   };
+}
+
+/**
+ * The way replies take to direct reply-to: the default exchange hands a reply
+ * published to amq.rabbitmq.reply-to.<token> to the pseudo-queue (no binding
+ * RabbitMQ lists, like a queue's default binding), drawn once a reply took it.
+ */
+function replyRoute(state: RunState): BindingInfo[] {
+  const replyTo = state.queues.get(DIRECT_REPLY_TO);
+  if (replyTo === undefined || replyTo.received === 0) return [];
+  return [
+    {
+      source: '',
+      destination: DIRECT_REPLY_TO,
+      destinationType: 'queue',
+      routingKey: DIRECT_REPLY_TO,
+      arguments: {},
+      implicit: true,
+      exists: replyTo.exists,
+      matched: replyTo.received,
+    },
+  ];
 }
 
 /** The run's totals at the moment `state` is of. */

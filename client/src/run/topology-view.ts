@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing, svg, type PropertyValues, type SVGTemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
+import { DIRECT_REPLY_TO } from '../../../server/model/routing.js';
 import { BusyThrottle } from './busy-throttle.js';
 import { MoveAnimator, type FlightPosition, type OverflowCount } from './move-animator.js';
 import { MovePaths } from './move-paths.js';
@@ -282,6 +283,7 @@ export class TopologyViewElement extends LitElement {
           .map(([name, value]) => `${name}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
           .join(', ') || 'any';
     else if (key === '') key = '(empty key)';
+    else if (binding.destination === DIRECT_REPLY_TO) key = 'replies';
     // Labels fit the gap between the columns: long keys (a reply queue's name) are cut, in full in the title.
     const text = binding.matched > 0 ? `${shorten(key, 12)} · ${formatCount(binding.matched)}` : shorten(key, 20);
     return svg`<g data-binding=${binding.routingKey} data-source=${binding.source} data-destination=${binding.destination}
@@ -314,7 +316,7 @@ export class TopologyViewElement extends LitElement {
       }
       case 'queue': {
         const queue = byName.queues.get(node.name);
-        return queue === undefined ? nothing : renderQueue(node, queue);
+        return queue === undefined ? nothing : renderQueue(node, queue, topology);
       }
     }
   }
@@ -405,6 +407,19 @@ export class TopologyViewElement extends LitElement {
       .gone .box {
         stroke-dasharray: 6 5;
         opacity: 0.7;
+      }
+      /* Direct reply-to is no queue: a dashed outline, nothing inside. */
+      .pseudo .box {
+        fill: var(--_bg);
+        stroke-dasharray: 10 5;
+      }
+      .divider {
+        stroke: var(--_faint-line);
+        stroke-width: 1;
+      }
+      .kind {
+        font-size: 13px;
+        font-weight: 700;
       }
       .stopped .box {
         stroke-dasharray: 4 4;
@@ -506,6 +521,7 @@ export class TopologyViewElement extends LitElement {
       :host-context(html[data-presenter]) .gone .count-label {
         font-size: 12px;
       }
+      :host-context(html[data-presenter]) .kind,
       :host-context(html[data-presenter]) .warn-text,
       :host-context(html[data-presenter]) .bad-text {
         font-size: 15.5px;
@@ -610,7 +626,8 @@ function renderExchange(node: LaidNode, exchange: ExchangeInfo): SVGTemplateResu
   </g>`;
 }
 
-function renderQueue(node: LaidNode, queue: QueueInfo): SVGTemplateResult {
+function renderQueue(node: LaidNode, queue: QueueInfo, topology: Topology): SVGTemplateResult {
+  if (queue.pseudo) return renderReplyTo(node, queue, topology);
   const { x, y, width, height } = node;
   const cx = x + width / 2;
   const badges = [
@@ -622,9 +639,10 @@ function renderQueue(node: LaidNode, queue: QueueInfo): SVGTemplateResult {
   const hasBadges = badges.length > 0;
   const below = y + height + LINE_HEIGHT;
   const quarter = width / 4;
+  const kind = queueKind(queue);
   return svg`<g class="queue ${queue.exists ? '' : 'gone'}" data-queue=${queue.name} data-received=${queue.received}
       data-ready=${queue.ready} data-unacked=${queue.unacked} data-consumers=${queue.consumers} role="img"
-      aria-label="queue ${queue.name}: ${queue.ready} ready, ${queue.unacked} unacked, ${queue.consumers} consumers, ${queue.received} received${hasBadges ? ', ' + badges.join(', ') : ''}${queue.exists ? '' : ', deleted'}">
+      aria-label="queue ${queue.name} (${kind.words}): ${queue.ready} ready, ${queue.unacked} unacked, ${queue.consumers} consumers, ${queue.received} received${hasBadges ? ', ' + badges.join(', ') : ''}${queue.exists ? '' : ', deleted'}">
     <title>${queue.name}</title>
     <rect class="box" x=${x} y=${y} width=${width} height=${height} rx="6"></rect>
     <text class="name mono" x=${cx} y=${y + 22} text-anchor="middle">${shorten(queue.name, 20)}</text>
@@ -638,11 +656,57 @@ function renderQueue(node: LaidNode, queue: QueueInfo): SVGTemplateResult {
         <text class="count-label" x=${cx} y=${y + 67} text-anchor="middle">${deletedBecause(queue)}</text>`
     }
     <text class="small" x=${cx} y=${y + 84} text-anchor="middle">received ${formatCount(queue.received)}</text>
+    <line class="divider" x1=${x + 10} x2=${x + width - 10} y1=${y + 91} y2=${y + 91}></line>
+    <text class="kind" x=${cx} y=${y + 104} text-anchor="middle">${kind.marks}</text>
     ${hasBadges ? svg`<text class="warn-text" x=${cx} y=${below} text-anchor="middle">${badges.join('  ')}</text>` : nothing}
     ${queue.recent.map(
       (name, index) => svg`<text class="small mono" x=${cx} y=${below + LINE_HEIGHT * (index + (hasBadges ? 1 : 0))}
       text-anchor="middle">→ ${shorten(name, 24)}</text>`,
     )}
+  </g>`;
+}
+
+/**
+ * What kind of queue it is, as the box writes it ("durable · exclusive") and in
+ * words for a screen reader: durable survives a broker restart, exclusive
+ * belongs to one connection, auto-delete goes with its last consumer.
+ */
+function queueKind(queue: QueueInfo): { marks: string; words: string } {
+  const marks = [
+    queue.durable ? 'durable' : 'not durable',
+    queue.exclusive ? 'exclusive' : '',
+    queue.autoDelete ? 'auto-delete' : '',
+  ].filter((mark) => mark !== '');
+  const words = [
+    queue.durable ? 'durable: survives a broker restart' : 'not durable: gone if the broker restarts',
+    queue.exclusive ? 'exclusive: only its connection may use it, and it goes with that connection' : '',
+    queue.autoDelete ? 'auto-delete: it goes when its last consumer does' : '',
+  ].filter((word) => word !== '');
+  return { marks: marks.join(' · '), words: words.join('; ') };
+}
+
+/**
+ * Direct reply-to (amq.rabbitmq.reply-to): not a queue. Nothing waits in it;
+ * the broker hands each reply straight to the consumer that asked. Drawn as
+ * a pass-through, with how many replies went through it and to whom.
+ */
+function renderReplyTo(node: LaidNode, queue: QueueInfo, topology: Topology): SVGTemplateResult {
+  const { x, y, width, height } = node;
+  const cx = x + width / 2;
+  const askers = [...new Set(topology.consumers.filter((consumer) => consumer.queue === queue.name).map((consumer) => consumer.actor))];
+  const to = askers.length > 0 ? askers.join(', ') : 'the client';
+  const replies = `${formatCount(queue.received)} repl${queue.received === 1 ? 'y' : 'ies'}`;
+  const state = queue.exists ? 'nothing waits here' : 'its consumer has gone';
+  return svg`<g class="queue pseudo" data-queue=${queue.name} data-received=${queue.received} role="img"
+      aria-label="queue ${queue.name}: direct reply-to, a pseudo-queue, not a queue: nothing waits in it, each reply goes straight to the consumer that asked; ${replies} passed straight to ${to}${queue.exists ? '' : '; its consumer has gone'}">
+    <title>${queue.name}</title>
+    <rect class="box" x=${x} y=${y} width=${width} height=${height} rx="6"></rect>
+    <text class="name" x=${cx} y=${y + 24} text-anchor="middle">direct reply-to</text>
+    <text class="small mono" x=${cx} y=${y + 44} text-anchor="middle">amq.rabbitmq.reply-to</text>
+    <text class="count-label" x=${cx} y=${y + 63} text-anchor="middle">pseudo-queue</text>
+    <text class="count-label" x=${cx} y=${y + 80} text-anchor="middle">${state}</text>
+    <line class="divider" x1=${x + 10} x2=${x + width - 10} y1=${y + 91} y2=${y + 91}></line>
+    <text class="kind" x=${cx} y=${y + 104} text-anchor="middle">${replies} → ${shorten(to, 14)}</text>
   </g>`;
 }
 
