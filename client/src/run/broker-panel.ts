@@ -61,7 +61,7 @@ export class BrokerPanelElement extends LitElement {
           </button>`;
         })}
       </div>
-      <div id="list" role="tabpanel" aria-labelledby="tab-${this.list}">${renderTable(table)}</div>
+      <div id="list" role="tabpanel" tabindex="0" aria-labelledby="tab-${this.list}">${renderTable(table)}</div>
     `;
   }
 
