@@ -5,9 +5,10 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
-import type { JsonSchema, LessonDocument, LessonSummary, ProseCell, RunCell } from '../protocol/index.js';
-import type { Scenario } from '../scenario/index.js';
+import type { JsonSchema, LessonDocument, LessonSummary, NamedMoment, ProseCell, RunCell } from '../protocol/index.js';
+import { momentListProblems, type Scenario } from '../scenario/index.js';
 import { readLessonText } from './lesson-document.js';
+import { momentLinkProblems, type ProseInPlace } from './moment-links.js';
 import { mergeParams, validateParams } from './params.js';
 import { importScenario, type ScenarioFileResult } from './scenario-file.js';
 
@@ -115,11 +116,16 @@ async function loadLesson(folder: string, report: (file: string, message: string
   const imported = new Map<string, Promise<ScenarioFileResult>>();
   const scenarios = new Map<string, Scenario>();
   const cells: (ProseCell | RunCell)[] = [];
+  const proses: ProseInPlace[] = [];
+  const cellMoments = new Map<string, NamedMoment[]>();
+  let cellAbove: string | undefined;
   for (const part of text.parts) {
     if (part.kind === 'prose') {
-      cells.push(part);
+      cells.push({ kind: 'prose', markdown: part.markdown });
+      proses.push({ prose: part, cellAbove });
       continue;
     }
+    cellAbove = part.id;
     const scenarioFile = join(folder, 'scenarios', `${part.scenario}.ts`);
     let loading = imported.get(part.scenario);
     if (loading === undefined) {
@@ -144,6 +150,17 @@ async function loadLesson(folder: string, report: (file: string, message: string
       report(scenarioFile, `actors() failed for cell '${part.id}': ${error instanceof Error ? error.message : String(error)}`);
       continue;
     }
+    let moments: NamedMoment[];
+    try {
+      moments = result.scenario.moments?.(checked.params) ?? [];
+    } catch (error) {
+      report(scenarioFile, `moments() failed for cell '${part.id}': ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
+    const momentProblems = momentListProblems(moments);
+    for (const problem of momentProblems) report(scenarioFile, `moments() for cell '${part.id}': ${problem}`);
+    if (momentProblems.length > 0) continue;
+    cellMoments.set(part.id, moments);
     scenarios.set(part.scenario, result.scenario);
     cells.push({
       kind: 'run',
@@ -156,6 +173,7 @@ async function loadLesson(folder: string, report: (file: string, message: string
       actors,
     });
   }
+  for (const problem of momentLinkProblems(proses, cellMoments)) report(documentFile, problem);
   return {
     document: { id, order: Number(name[1]), ...text.frontMatter, cells },
     slug: name[2] ?? '',

@@ -25,10 +25,18 @@ export interface CellBlock {
   defaults: Record<string, unknown>;
 }
 
+/** Prose between cells, as written. */
+export interface ProseBlock {
+  kind: 'prose';
+  /** The line of lesson.md the prose starts on, for problem reports. */
+  line: number;
+  markdown: string;
+}
+
 /** A lesson.md taken apart, with what is wrong in it (each problem starts with where). */
 export interface LessonText {
   frontMatter: FrontMatter | undefined;
-  parts: ({ kind: 'prose'; markdown: string } | CellBlock)[];
+  parts: (ProseBlock | CellBlock)[];
   problems: string[];
 }
 
@@ -44,10 +52,11 @@ export function readLessonText(source: string): LessonText {
   const parts: LessonText['parts'] = [];
   let prose = '';
   let line = bodyLine;
+  let proseLine = bodyLine;
   const seenIds = new Set<string>();
   for (const token of marked.lexer(body)) {
     if (token.type === 'code' && token.lang === 'cell') {
-      pushProse(parts, prose);
+      pushProse(parts, prose, proseLine);
       prose = '';
       const cell = readCellBlock(String(token.text), line, problems);
       if (cell !== undefined) {
@@ -56,18 +65,19 @@ export function readLessonText(source: string): LessonText {
         parts.push(cell);
       }
     } else {
+      if (prose.trim() === '') proseLine = line + leadingNewlines(token.raw);
       prose += token.raw;
     }
     line += countNewlines(token.raw);
   }
-  pushProse(parts, prose);
+  pushProse(parts, prose, proseLine);
   if (!parts.some((part) => part.kind === 'cell')) problems.push('the lesson has no ```cell block to run');
   return { frontMatter, parts, problems };
 }
 
-function pushProse(parts: LessonText['parts'], markdown: string): void {
+function pushProse(parts: LessonText['parts'], markdown: string, line: number): void {
   const trimmed = markdown.trim();
-  if (trimmed !== '') parts.push({ kind: 'prose', markdown: trimmed });
+  if (trimmed !== '') parts.push({ kind: 'prose', line, markdown: trimmed });
 }
 
 function splitFrontMatter(source: string, problems: string[]): { frontMatter: FrontMatter | undefined; body: string; bodyLine: number } {
@@ -148,6 +158,10 @@ function readCellBlock(yamlText: string, line: number, problems: string[]): Cell
 
 function isText(value: unknown): value is string {
   return typeof value === 'string' && value.trim() !== '';
+}
+
+function leadingNewlines(text: string): number {
+  return countNewlines(/^\s*/.exec(text)?.[0] ?? '');
 }
 
 function countNewlines(text: string): number {

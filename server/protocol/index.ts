@@ -1,3 +1,4 @@
 export * from './trace.js';
 export * from './lesson.js';
 export * from './messages.js';
+export * from './moment-link.js';

@@ -162,7 +162,7 @@ export interface BindingState {
 
 /** A moment of a run the lesson's prose refers to by name ("while worker 1 is stopped"). */
 export interface NamedMoment {
-  /** Unique within the cell, e.g. 'worker-stopped'; prose links to it as #moment-worker-stopped. */
+  /** Unique within the cell, e.g. 'worker-stopped'; prose links to it as #moment:seven-tasks/worker-stopped. */
   id: string;
   /** How the timeline and the prose call it. */
   title: string;

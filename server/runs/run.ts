@@ -8,7 +8,7 @@
 import amqp from 'amqplib';
 import type { ChannelModel } from 'amqplib';
 import type { RunFailure, RunStatus, RunSummary, TraceEvent } from '../protocol/index.js';
-import type { Scenario, ScenarioContext } from '../scenario/index.js';
+import { createMomentBook, type Scenario, type ScenarioContext } from '../scenario/index.js';
 import { socketsOf } from '../tap/catch-up.js';
 import { startTap, type Tap } from '../tap/index.js';
 import { createTraceRecorder } from '../trace/recorder.js';
@@ -157,6 +157,7 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
   }
 
   function context(vhost: string, openTap: Tap): ScenarioContext<Record<string, unknown>> {
+    const moments = createMomentBook(scenario.moments?.(setup.params) ?? []);
     return {
       params: setup.params,
       signal: abort.signal,
@@ -182,13 +183,15 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
         recorder.add({ kind: 'log', actor, text });
       },
       sleep: (ms) => (abort.signal.aborted ? stoppedWait() : scenarioClock.sleep(ms, abort.signal)),
-      async snapshot() {
+      async snapshot(moment) {
+        const marked = moment === undefined ? undefined : moments.mark(moment);
         // A stopped run's last snapshot is the runner's own, taken before its space goes.
         if (abort.signal.aborted) return stoppedWait();
         if (space === undefined) return;
         // What the programs sent just before (a last ack, say) is counted in what the broker shows.
         await openTap.catchUp(socketsOf(connections), broker.bytesReadFrom);
-        recorder.add({ kind: 'state', ...(await space.snapshot()) });
+        const state = await space.snapshot();
+        recorder.add({ kind: 'state', ...state, ...(marked === undefined ? {} : { moment: marked }) });
       },
     };
   }

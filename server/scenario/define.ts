@@ -6,8 +6,10 @@
 import type { Static, TObject } from '@sinclair/typebox';
 import type { ChannelModel } from 'amqplib';
 import type { ActorCode } from '../protocol/lesson.js';
+import type { NamedMoment } from '../protocol/trace.js';
 
 export type { ActorCode } from '../protocol/lesson.js';
+export type { NamedMoment } from '../protocol/trace.js';
 
 /** What a scenario's run function gets from the runner; its functions are bound, so a scenario may destructure them. */
 export interface ScenarioContext<Params> {
@@ -27,8 +29,11 @@ export interface ScenarioContext<Params> {
    * running then stays where it is.
    */
   sleep: (ms: number) => Promise<void>;
-  /** Adds a snapshot of broker state to the trace (the `rabbitmqctl list_queues` view). */
-  snapshot: () => Promise<void>;
+  /**
+   * Adds a snapshot of broker state to the trace (the `rabbitmqctl list_queues` view). Given a moment, the
+   * snapshot marks it: one of those moments() declares, each at most once a run, so the prose can link to it.
+   */
+  snapshot: (moment?: NamedMoment) => Promise<void>;
   /** Aborted when the run is stopped, times out or fails. */
   signal: AbortSignal;
 }
@@ -49,6 +54,12 @@ export interface Scenario<Schema extends TObject = TObject> {
    * without it shows no code.
    */
   code?(params: Static<Schema>): ActorCode[];
+  /**
+   * The named moments a run with these parameters marks, in the order it reaches them: the snapshots the
+   * lesson's prose links to (`[while worker 1 is stopped](#moment:seven-tasks/worker-stopped)`). Ids are
+   * letters, digits and dashes; the lesson loader checks every link against this list.
+   */
+  moments?(params: Static<Schema>): NamedMoment[];
   /** Bounds of one run: wall-clock seconds and messages published (defaults 60 s, 10,000). */
   limits?: { seconds?: number; messages?: number };
 }

@@ -94,6 +94,23 @@ describe('loadLessons on the fixture lessons', async () => {
     ]);
   });
 
+  it('reports moments a scenario cannot declare, naming each', () => {
+    expect(problemsOf(catalog, 'lessons/06-bad-moments/scenarios/bad-moments.ts')).toEqual([
+      `moments() for cell 'badly-marked': the moment id "Worker Stopped" is not allowed: use lowercase letters, digits and dashes, like worker-stopped`,
+      "moments() for cell 'badly-marked': the moment id 'twice' is used twice; each moment of a cell needs its own",
+      "moments() for cell 'badly-marked': the moment 'untitled' needs a title (text)",
+    ]);
+  });
+
+  it('reports prose links to moments no cell of the lesson reaches, with their line', () => {
+    expect(problemsOf(catalog, 'lessons/06-bad-moments/lesson.md')).toEqual([
+      "line 7: the link [this link](#moment:all-sent) names no cell and has no run cell above it; write #moment:<cell>/<moment>, with a cell of 'marked'",
+      "line 20: the link [a moment the cell lacks](#moment:worker-stopped) names the moment 'worker-stopped', which cell 'marked' does not reach; its moments are 'queue-declared', 'all-sent'",
+      "line 21: the link [a cell the lesson lacks](#moment:seven-tasks/worker-stopped) names the cell 'seven-tasks', which this lesson does not have; its run cells are 'marked'",
+    ]);
+    expect(catalog.get('06-bad-moments')).toBeUndefined();
+  });
+
   it('reports folders that are not lessons', () => {
     expect(problemsOf(catalog, 'lessons/05-no-document/lesson.md')).toEqual(['the lesson has no lesson.md']);
     expect(problemsOf(catalog, 'lessons/Not A Lesson')).toEqual([

@@ -4,7 +4,14 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { ChannelModel } from 'amqplib';
-import { defineScenario, PublishProperties, toPublishOptions, closeConnections, waitUntil } from '../../../server/scenario/index.js';
+import {
+  defineScenario,
+  PublishProperties,
+  toPublishOptions,
+  closeConnections,
+  waitUntil,
+  type NamedMoment,
+} from '../../../server/scenario/index.js';
 import { QUEUE, QUEUE_OPTIONS, sendReceiveCode } from './send-receive.code.js';
 
 /** How long the consumer waits for the messages before the run gives up on them. */
@@ -23,10 +30,17 @@ const sendReceiveParams = Type.Object({
 /** The parameters of a send-and-receive cell. */
 export type SendReceiveParams = Static<typeof sendReceiveParams>;
 
+/** The moments the lesson links to: the list_queues view once the producer has gone, and once every message arrived. */
+const MOMENTS = {
+  producerLeft: { id: 'producer-left', title: 'right after the producer left' },
+  allReceived: { id: 'all-received', title: 'once the consumer has every message' },
+} satisfies Record<string, NamedMoment>;
+
 export default defineScenario({
   title: 'Send and receive on the queue hello',
   params: sendReceiveParams,
   actors: ({ start }) => (start === 'consumer-first' ? ['consumer', 'producer'] : ['producer', 'consumer']),
+  moments: () => [MOMENTS.producerLeft, MOMENTS.allReceived],
   code: sendReceiveCode,
   async run({ params, connect, log, sleep, snapshot }) {
     const connections: ChannelModel[] = [];
@@ -63,7 +77,7 @@ export default defineScenario({
       // out: a connection's close may overtake frames still queued on a channel.
       await channel.close();
       await producer.close();
-      await snapshot();
+      await snapshot(MOMENTS.producerLeft);
     };
 
     if (params.start === 'consumer-first') {
@@ -74,7 +88,7 @@ export default defineScenario({
       await startConsumer();
     }
     await waitUntil(sleep, () => received >= params.count, RECEIVE_TIMEOUT_MS);
-    await snapshot();
+    await snapshot(MOMENTS.allReceived);
     await closeConnections(connections);
   },
 });

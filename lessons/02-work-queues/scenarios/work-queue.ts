@@ -7,7 +7,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { defineScenario, PublishProperties, closeConnections, waitUntil } from '../../../server/scenario/index.js';
+import { defineScenario, PublishProperties, closeConnections, waitUntil, type NamedMoment } from '../../../server/scenario/index.js';
 import { QUEUE, taskPublishOptions, workQueueCode } from './work-queue.code.js';
 
 /** The tasks the tutorial sends: one dot is one unit of work. */
@@ -95,6 +95,16 @@ function dotsIn(task: string): number {
   return task.split('.').length - 1;
 }
 
+/** The moments of a run the lesson links to, each the `list_queues` view at that moment. */
+function workQueueMoments(params: WorkQueueParams) {
+  return {
+    dealtOut: { id: 'tasks-dealt-out', title: 'once the tasks are dealt out, before any work starts' },
+    workerStopped: params.stopWorker > 0 ? { id: 'worker-stopped', title: `while worker ${params.stopWorker} is stopped` } : undefined,
+    workDone: { id: 'work-done', title: 'the work done, the workers still connected' },
+    workersGone: { id: 'workers-gone', title: 'after the workers disconnect' },
+  } satisfies Record<string, NamedMoment | undefined>;
+}
+
 /** Refuses worker numbers the run does not have, naming the parameter and what is allowed. */
 function checkWorkerNumbers(values: WorkQueueParams): void {
   for (const name of ['stopWorker', 'slowWorker'] as const) {
@@ -109,12 +119,14 @@ export default defineScenario({
   params: workQueueParams,
   actors: ({ workers }) => [...Array.from({ length: workers }, (_, i) => `worker ${i + 1}`), 'producer'],
   limits: { seconds: 120 },
+  moments: (params) => Object.values(workQueueMoments(params)).filter((moment) => moment !== undefined),
   code: (params) => {
     checkWorkerNumbers(params);
     return workQueueCode(params);
   },
   async run({ params, connect, log, sleep, snapshot }) {
     checkWorkerNumbers(params);
+    const moment = workQueueMoments(params);
     const workers: Worker[] = [];
     let tasksDone = 0;
     // Tasks the broker forgot as it sent them (automatic acknowledgement) to a worker that then stopped.
@@ -174,7 +186,7 @@ export default defineScenario({
       if (params.prefetch === 0 && workers.some((other) => !other.stopped)) {
         await waitUntil(sleep, () => redeliveries >= redeliveredBefore + moving, SLACK_MS);
       }
-      await snapshot();
+      await snapshot(moment.workerStopped);
     };
 
     const work = async (worker: Worker, message: ConsumeMessage): Promise<void> => {
@@ -260,7 +272,7 @@ export default defineScenario({
     await channel.close();
     await producer.close();
     await waitUntil(sleep, allDealtOut, SLACK_MS);
-    await snapshot();
+    await snapshot(moment.dealtOut);
     firstLookTaken();
 
     // Bounded by the most the work could take, in case tasks vanish some other way (an expiration set in properties).
@@ -269,8 +281,8 @@ export default defineScenario({
     if (failure !== undefined) throw failure.error;
     // The list_queues view with the workers still connected, then after they leave:
     // whatever they held unacknowledged goes back to the queue.
-    await snapshot();
+    await snapshot(moment.workDone);
     await Promise.all(workers.filter((worker) => !worker.stopped).map(leave));
-    await snapshot();
+    await snapshot(moment.workersGone);
   },
 });

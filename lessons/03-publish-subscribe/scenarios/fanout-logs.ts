@@ -6,7 +6,14 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { ChannelModel } from 'amqplib';
-import { defineScenario, PublishProperties, toPublishOptions, closeConnections, waitUntilSettled } from '../../../server/scenario/index.js';
+import {
+  defineScenario,
+  PublishProperties,
+  toPublishOptions,
+  closeConnections,
+  waitUntilSettled,
+  type NamedMoment,
+} from '../../../server/scenario/index.js';
 import { RECEIVER_QUEUE_OPTIONS } from '../../log-receiver.code.js';
 import { EXCHANGE, fanoutLogsCode } from './fanout-logs.code.js';
 
@@ -34,6 +41,12 @@ const fanoutLogsParams = Type.Object({
 /** The parameters of a fanout cell. */
 export type FanoutLogsParams = Static<typeof fanoutLogsParams>;
 
+/** The moments the lesson links to: the list_bindings view once the receivers are in, and where the messages are after publishing. */
+const MOMENTS = {
+  receiversConnected: { id: 'receivers-connected', title: 'while the receivers are connected' },
+  published: { id: 'published', title: 'right after publishing' },
+} satisfies Record<string, NamedMoment>;
+
 export default defineScenario({
   title: 'A fanout exchange copies every message to every bound queue',
   params: fanoutLogsParams,
@@ -41,6 +54,8 @@ export default defineScenario({
     const receiverNames = Array.from({ length: receivers }, (_, i) => `receiver ${i + 1}`);
     return startOrder === 'receivers-first' ? [...receiverNames, 'producer'] : ['producer', ...receiverNames];
   },
+  moments: ({ startOrder }) =>
+    startOrder === 'receivers-first' ? [MOMENTS.receiversConnected, MOMENTS.published] : [MOMENTS.published, MOMENTS.receiversConnected],
   code: fanoutLogsCode,
   async run({ params, connect, log, sleep, snapshot }) {
     const connections: ChannelModel[] = [];
@@ -86,11 +101,14 @@ export default defineScenario({
       await producer.close();
     };
 
-    const steps = params.startOrder === 'receivers-first' ? [startReceivers, publish] : [publish, startReceivers];
-    for (const step of steps) {
+    const steps = [
+      { step: startReceivers, moment: MOMENTS.receiversConnected },
+      { step: publish, moment: MOMENTS.published },
+    ];
+    if (params.startOrder === 'publish-first') steps.reverse();
+    for (const { step, moment } of steps) {
       await step();
-      // After the receivers: the list_bindings view; after publishing: where the messages are.
-      await snapshot();
+      await snapshot(moment);
     }
     await waitUntilSettled(sleep, {
       finished: () => deliveries >= params.receivers * params.messages.length,

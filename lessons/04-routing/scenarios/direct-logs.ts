@@ -6,7 +6,14 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 import type { ChannelModel } from 'amqplib';
-import { defineScenario, PublishProperties, toPublishOptions, closeConnections, waitUntil } from '../../../server/scenario/index.js';
+import {
+  defineScenario,
+  PublishProperties,
+  toPublishOptions,
+  closeConnections,
+  waitUntil,
+  type NamedMoment,
+} from '../../../server/scenario/index.js';
 import { RECEIVER_QUEUE_OPTIONS } from '../../log-receiver.code.js';
 import { EXCHANGE, directLogsCode } from './direct-logs.code.js';
 
@@ -47,10 +54,17 @@ const directLogsParams = Type.Object({
 /** The parameters of a direct exchange cell. */
 export type DirectLogsParams = Static<typeof directLogsParams>;
 
+/** The moments the lesson links to: the list_bindings view before anything is sent, and the end. */
+const MOMENTS = {
+  receiversBound: { id: 'receivers-bound', title: 'once every receiver is bound' },
+  allDelivered: { id: 'all-delivered', title: 'once every copy is delivered' },
+} satisfies Record<string, NamedMoment>;
+
 export default defineScenario({
   title: 'A direct exchange routes each message by its exact routing key',
   params: directLogsParams,
   actors: ({ bindings }) => [...bindings.map((_, i) => `receiver ${i + 1}`), 'producer'],
+  moments: () => [MOMENTS.receiversBound, MOMENTS.allDelivered],
   code: directLogsCode,
   async run({ params, connect, log, sleep, snapshot }) {
     const connections: ChannelModel[] = [];
@@ -79,7 +93,7 @@ export default defineScenario({
 
     for (const [index, severities] of params.bindings.entries()) await startReceiver(`receiver ${index + 1}`, severities);
     // The list_bindings view: one binding per receiver and severity.
-    await snapshot();
+    await snapshot(MOMENTS.receiversBound);
 
     const producer = await connect('producer');
     connections.push(producer);
@@ -97,7 +111,7 @@ export default defineScenario({
     const boundKeys = params.bindings.map((severities) => new Set(severities));
     const expected = params.messages.reduce((sum, { severity }) => sum + boundKeys.filter((keys) => keys.has(severity)).length, 0);
     await waitUntil(sleep, () => deliveries >= expected, RECEIVE_TIMEOUT_MS);
-    await snapshot();
+    await snapshot(MOMENTS.allDelivered);
     await closeConnections(connections);
   },
 });

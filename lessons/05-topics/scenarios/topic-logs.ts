@@ -14,6 +14,7 @@ import {
   closeConnections,
   returnReason,
   waitUntilSettled,
+  type NamedMoment,
 } from '../../../server/scenario/index.js';
 import { RECEIVER_QUEUE_OPTIONS } from '../../log-receiver.code.js';
 import { EXCHANGE, topicLogsCode } from './topic-logs.code.js';
@@ -75,10 +76,14 @@ const topicLogsParams = Type.Object({
 /** The parameters of a topic exchange cell. */
 export type TopicLogsParams = Static<typeof topicLogsParams>;
 
+/** The moment the lesson links to: the list_bindings view, every pattern bound, before anything is sent. */
+const RECEIVERS_BOUND: NamedMoment = { id: 'receivers-bound', title: 'once every receiver is bound' };
+
 export default defineScenario({
   title: 'A topic exchange routes by patterns over dotted routing keys',
   params: topicLogsParams,
   actors: ({ bindings }) => [...bindings.map((_, i) => `receiver ${i + 1}`), 'producer'],
+  moments: () => [RECEIVERS_BOUND],
   code: topicLogsCode,
   async run({ params, connect, log, sleep, snapshot }) {
     const connections: ChannelModel[] = [];
@@ -112,7 +117,7 @@ export default defineScenario({
     };
 
     for (const [index, patterns] of params.bindings.entries()) await startReceiver(`receiver ${index + 1}`, patterns);
-    await snapshot();
+    await snapshot(RECEIVERS_BOUND);
 
     const producer = await connect('producer');
     connections.push(producer);

@@ -16,6 +16,7 @@ import {
   closeConnections,
   returnReason,
   waitUntil,
+  type NamedMoment,
 } from '../../../server/scenario/index.js';
 import { DIRECT_REPLY_TO, ERROR_HEADER, QUEUE, fibRpcCode } from './fib-rpc.code.js';
 
@@ -68,10 +69,14 @@ const fibRpcParams = Type.Object({
 /** The parameters of an RPC cell. */
 export type FibRpcParams = Static<typeof fibRpcParams>;
 
+/** The moment the lesson links to: the broker once the client has every reply, or has given up waiting. */
+const CLIENT_DONE: NamedMoment = { id: 'client-done', title: 'when the client is done waiting' };
+
 export default defineScenario({
   title: 'Remote procedure calls: Fibonacci servers and a client',
   params: fibRpcParams,
   actors: ({ servers }) => [...Array.from({ length: servers }, (_, i) => `rpc server ${i + 1}`), 'rpc client'],
+  moments: () => [CLIENT_DONE],
   code: fibRpcCode,
   async run({ params, connect, log, sleep, snapshot }) {
     const connections: ChannelModel[] = [];
@@ -190,7 +195,7 @@ export default defineScenario({
     for (const n of pending.values()) {
       log('rpc client', ` [!] fib(${n}): no reply within ${params.clientTimeoutMs} ms. Is any RPC server running?`);
     }
-    await snapshot();
+    await snapshot(CLIENT_DONE);
     await client.close();
     await closeConnections(connections);
   },
