@@ -17,6 +17,7 @@ import type { RunStatusChange } from './run-cell.js';
 import type { CellStatus } from './run-status.js';
 import './code-cell.js';
 import './param-form.js';
+import type { MomentRequest } from './prose-cell.js';
 import './prose-cell.js';
 import './run-cell.js';
 
@@ -215,6 +216,23 @@ export class LessonPage extends LitElement {
     return checker !== undefined && Value.Check(checker, values);
   }
 
+  /** A prose link to a named moment: that cell's views go to the moment, and the page to the cell. */
+  private readonly handleMomentRequest = (event: CustomEvent<MomentRequest>): void => {
+    const { cell, moment, title } = event.detail;
+    const target = [...this.renderRoot.querySelectorAll('run-cell')].find((runCell) => runCell.cell === cell);
+    if (target === undefined) return;
+    this.activate(cell);
+    target.showMoment(moment, title);
+    void this.scrollToRun(cell);
+  };
+
+  /** Scrolls a cell's run (its controls and views) to the top of the window. */
+  private async scrollToRun(cell: string): Promise<void> {
+    const runCell = [...this.renderRoot.querySelectorAll('run-cell')].find((candidate) => candidate.cell === cell);
+    await runCell?.updateComplete;
+    runCell?.scrollIntoView({ block: 'start' });
+  }
+
   private handleRunStatus(event: CustomEvent<RunStatusChange>): void {
     const status: CellStatus = event.detail.status;
     if (status === 'running' || status === 'paused') this.activate(event.detail.cell);
@@ -252,8 +270,14 @@ export class LessonPage extends LitElement {
             >
           </p>
         </div>
-        ${lesson.cells.map((cell) =>
-          cell.kind === 'prose' ? html`<prose-cell .markdown=${cell.markdown}></prose-cell>` : this.renderRunCell(lesson, cell),
+        ${lesson.cells.map((cell, index) =>
+          cell.kind === 'prose'
+            ? html`<prose-cell
+                .markdown=${cell.markdown}
+                .cellAbove=${runCellAbove(lesson, index)}
+                @moment-request=${this.handleMomentRequest}
+              ></prose-cell>`
+            : this.renderRunCell(lesson, cell),
         )}
         ${this.renderPager(position)}
       </div>
@@ -554,4 +578,9 @@ function heightInView(section: HTMLElement): number {
 
 function runCells(lesson: LessonDocument): RunCell[] {
   return lesson.cells.filter((cell): cell is RunCell => cell.kind === 'run');
+}
+
+/** The id of the nearest run cell before the part at `index`: the cell a short moment link in that prose means. */
+function runCellAbove(lesson: LessonDocument, index: number): string | undefined {
+  return lesson.cells.slice(0, index).findLast((cell): cell is RunCell => cell.kind === 'run')?.id;
 }

@@ -4,6 +4,7 @@
  * point to the web or the workbook itself, so prose can never run script.
  */
 import { Marked, type Tokens } from 'marked';
+import { parseMomentLink } from '../../../server/protocol/moment-link.js';
 import { escapeHtml, highlight } from './highlight.js';
 
 /** Addresses prose may link to: the web, mail, and paths or anchors within the workbook (no scheme). */
@@ -28,6 +29,12 @@ const markdown = new Marked({
       return `<pre class="code-block" tabindex="0"><code class="hljs">${highlight(text, language || 'plaintext')}</code></pre>`;
     },
     link(token: Tokens.Link): string | false {
+      const moment = parseMomentLink(token.href);
+      if (moment !== undefined) {
+        // A button, not a link: it moves a run cell's timeline rather than going anywhere.
+        const cell = moment.cell === undefined ? '' : ` data-cell="${escapeHtml(moment.cell)}"`;
+        return `<button type="button" class="moment-link"${cell} data-moment="${escapeHtml(moment.moment)}">${this.parser.parseInline(token.tokens)}</button>`;
+      }
       if (!isSafeAddress(token.href)) return this.parser.parseInline(token.tokens);
       return false;
     },
@@ -38,7 +45,7 @@ const markdown = new Marked({
   },
 });
 
-/** Markdown as safe HTML. */
+/** Markdown as safe HTML. A link to a named moment (#moment:cell/id) becomes a button with data-cell and data-moment. */
 export function renderMarkdown(source: string): string {
   return markdown.parse(source, { async: false });
 }

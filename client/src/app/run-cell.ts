@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { RunFailure, ServerMessage } from '../../../server/protocol/messages.js';
+import type { NamedMoment } from '../../../server/protocol/trace.js';
 import { ActorOutput } from '../run/actor-output.js';
 import '../run/actor-terminals.js';
 import { RunModel } from '../run/run-model.js';
@@ -73,10 +74,23 @@ export class RunCellElement extends LitElement {
   @state() private _speed = settings().value.speed;
   @state() private _presenter = settings().value.presenter;
 
+  /** The named moment the views show, while the cursor stays on it. */
+  @state() private _momentShown: (NamedMoment & { seq: number }) | undefined;
+  /** A moment the prose asked for that this run has not reached yet: shown once the run has ended. */
+  private _momentAwaited: NamedMoment | undefined;
+
   /** The views' model: one per cell, emptied for each run. */
   readonly model = new RunModel();
   /** What each of the run's programs printed. */
   readonly output = new ActorOutput();
+
+  constructor() {
+    super();
+    // The model lives as long as the cell, so this listener needs no unsubscribing.
+    this.model.subscribe(() => {
+      if (this._momentShown !== undefined && this.model.cursor !== this._momentShown.seq) this._momentShown = undefined;
+    });
+  }
   private _runId: string | undefined;
   private _stopListening: (() => void) | undefined;
 
@@ -136,6 +150,49 @@ export class RunCellElement extends LitElement {
     else this.run('step');
   }
 
+  /**
+   * Moves the views to a named moment of the run (the prose's "while worker 1 is stopped"). A cell that has not
+   * run is run first, and one that is running gets there once it has ended; a run that never reached the moment
+   * says so.
+   */
+  showMoment(id: string, title: string): void {
+    const reached = this.model.moments().find((moment) => moment.id === id);
+    if (reached !== undefined && !ACTIVE_STATUSES.has(this._status)) {
+      this.moveToMoment(reached);
+      return;
+    }
+    this._momentAwaited = { id, title };
+    if (ACTIVE_STATUSES.has(this._status)) {
+      this.say(`Showing “${title}” once this run has ended.`);
+    } else if (this._status === 'idle') {
+      this.run();
+    } else {
+      this.showAwaitedMoment();
+    }
+  }
+
+  private moveToMoment(moment: NamedMoment & { seq: number }): void {
+    this._momentAwaited = undefined;
+    if (this._notice.startsWith('Showing “') || this._notice.startsWith('This run did not reach')) this._notice = '';
+    this.model.moveCursor(moment.seq);
+    this._momentShown = moment;
+  }
+
+  /** At the end of a run: the moment the prose asked for, or why it cannot be shown. */
+  private showAwaitedMoment(): void {
+    const awaited = this._momentAwaited;
+    if (awaited === undefined) return;
+    const reached = this.model.moments().find((moment) => moment.id === awaited.id);
+    if (reached !== undefined) {
+      this.moveToMoment(reached);
+      return;
+    }
+    this._momentAwaited = undefined;
+    this.say(
+      `This run did not reach the moment “${awaited.title}”: with these parameters it never happens. Restore the lesson's values and run the cell again to see it.`,
+    );
+  }
+
   /** Pauses a running run, resumes a paused one. */
   togglePause(): void {
     if (this._status === 'running') this.control('pause');
@@ -180,6 +237,7 @@ export class RunCellElement extends LitElement {
       this._failure = message.failure;
       this.setStatus(message.status);
       if (message.status === 'finished') progress().markFinished(this.lesson, this.cell);
+      if (!ACTIVE_STATUSES.has(message.status)) this.showAwaitedMoment();
     } else if (message.type === 'error') {
       // A refused start is the run's failure; a refused control (a race with the run's end) is only worth a word.
       if (this._status === 'starting') {
@@ -299,6 +357,14 @@ export class RunCellElement extends LitElement {
           ? html`<p class="step-note">${icon('step')}<span>${handshakeNote(this._heldHandshakes)}</span></p>`
           : nothing
       }
+      ${
+        this._momentShown !== undefined
+          ? html`<p class="moment-shown" role="status">
+              <span>Showing the moment <strong>${this._momentShown.title}</strong>.</span>
+              <button type="button" class="button" @click=${() => this.model.moveCursor('live')}>Show the end of the run</button>
+            </p>`
+          : nothing
+      }
       ${this._notice ? html`<p class="notice" role="alert">${icon('warning')}<span>${this._notice}</span></p>` : nothing}
       ${this._failure !== undefined && (status === 'failed' || status === 'interrupted') ? this.renderFailure(this._failure) : nothing}
       ${
@@ -342,6 +408,18 @@ export class RunCellElement extends LitElement {
         flex-direction: column;
         gap: var(--space-3);
         min-width: 0;
+        scroll-margin-top: calc(var(--header-height) + var(--space-3));
+      }
+      .moment-shown {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: var(--space-2);
+        margin: 0;
+        padding: var(--space-2) var(--space-3);
+        border-left: 4px solid var(--accent);
+        background: var(--surface-2, var(--surface));
+        border-radius: var(--radius);
       }
       .toolbar {
         /* The controls stay in reach while the learner scrolls through the run's views. */

@@ -1,0 +1,106 @@
+/**
+ * The prose's links to named moments, in Chromium against the embedded
+ * broker: a learner clicks "while worker 1 is stopped" in the text, the cell
+ * runs, and its views stop at that moment. Every figure is read from what the
+ * page shows there. Screenshots go to test-results/screenshots/moment-*.png.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchChromium } from './chromium.js';
+import { brokerQueue, cellSection, consumerInPicture, counter, openLesson, screenshotRun, waitForStatus } from './pages.js';
+import { startBrowserWorkbook, type BrowserWorkbook } from './workbook.js';
+
+describe('links from the prose to named moments', () => {
+  let workbook: BrowserWorkbook;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    workbook = await startBrowserWorkbook({ clientDir: inject('clientDir') });
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  afterAll(async () => {
+    // Unset when beforeAll failed.
+    await (browser as Browser | undefined)?.close();
+    await (workbook as BrowserWorkbook | undefined)?.close();
+  });
+
+  /** The link in the prose that follows a cell, by the words it shows. */
+  function momentLink(proseText: string, name: string): Locator {
+    return page.locator('lesson-page prose-cell').filter({ hasText: proseText }).getByRole('button', { name, exact: true });
+  }
+
+  /** Clicks a moment link of a cell that has not run: the cell runs, and its views stop at the moment. */
+  async function clickToMoment(cell: Locator, link: Locator, title: string): Promise<void> {
+    await link.click();
+    await waitForStatus(cell, 'finished');
+    await expect
+      .poll(() => cell.locator('run-cell [role="status"]').filter({ hasText: 'Showing the moment' }).innerText())
+      .toBe(`Showing the moment ${title}.\nShow the end of the run`);
+  }
+
+  /** The rows of the broker panel's list_bindings table, as "source destination routing-key". */
+  async function bindingRows(cell: Locator): Promise<string[]> {
+    const table = cell.locator('broker-panel table').filter({ hasText: 'list_bindings' });
+    const rows = await table.locator('tbody tr').allInnerTexts();
+    return rows.map((row) => row.replace(/\s+/g, ' ').trim());
+  }
+
+  it('seven-tasks: "while worker 1 is stopped" shows the seven tasks unacknowledged', async () => {
+    await openLesson(page, workbook.url, '/lessons/02-work-queues');
+    const cell = cellSection(page, 'seven-tasks');
+    await clickToMoment(cell, momentLink('Look at the queue', 'while worker 1 is stopped'), 'while worker 1 is stopped');
+    expect(await brokerQueue(cell, 'task_queue')).toEqual({ ready: 0, unacked: 7, consumers: 1 });
+    expect(await counter(cell, 'published')).toBe(7);
+    await screenshotRun(page, cell, 'moment-seven-tasks-worker-stopped');
+
+    await cell.getByRole('button', { name: 'Show the end of the run' }).click();
+    await expect
+      .poll(() => brokerQueue(cell, 'task_queue').catch((error: unknown) => String(error)))
+      .not.toEqual({
+        ready: 0,
+        unacked: 7,
+        consumers: 1,
+      });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('auto-ack: "when worker 1 stops" shows the queue empty, the tasks worker 1 got gone with it', async () => {
+    await openLesson(page, workbook.url, '/lessons/02-work-queues');
+    const cell = cellSection(page, 'auto-ack-loses-tasks');
+    await clickToMoment(cell, momentLink('Count the', 'when worker 1 stops'), 'while worker 1 is stopped');
+    // Nothing is held for the workers: every task left the queue as it was sent, worker 1's four with it.
+    expect(await brokerQueue(cell, 'task_queue')).toEqual({ ready: 0, unacked: 0, consumers: 1 });
+    expect(await consumerInPicture(cell, 'worker 1')).toEqual({ got: 4, acked: 'auto', status: 'connection closed' });
+    expect(await consumerInPicture(cell, 'worker 2')).toMatchObject({ got: 3, acked: 'auto' });
+    expect(await counter(cell, 'requeued')).toBe(0);
+    await screenshotRun(page, cell, 'moment-auto-ack-worker-stopped');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('publish-first: "while the receivers are connected" shows the two amq.gen bindings', async () => {
+    await openLesson(page, workbook.url, '/lessons/03-publish-subscribe');
+    const cell = cellSection(page, 'publish-first');
+    await clickToMoment(
+      cell,
+      momentLink('Right after publishing', 'while the receivers are connected'),
+      'while the receivers are connected',
+    );
+    const fromLogs = (await bindingRows(cell)).filter((row) => row.startsWith('logs '));
+    expect(fromLogs).toEqual([expect.stringMatching(/^logs amq\.gen-\S+/), expect.stringMatching(/^logs amq\.gen-\S+/)]);
+    await screenshotRun(page, cell, 'moment-publish-first-receivers-connected');
+
+    await momentLink('Right after publishing', 'Right after publishing').click();
+    await expect
+      .poll(() => cell.locator('run-cell [role="status"]').filter({ hasText: 'Showing the moment' }).innerText())
+      .toContain('right after publishing');
+    expect((await bindingRows(cell)).filter((row) => row.startsWith('logs '))).toEqual([]);
+    await screenshotRun(page, cell, 'moment-publish-first-published');
+    expect(pageErrors).toEqual([]);
+  });
+});
