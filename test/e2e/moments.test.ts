@@ -7,7 +7,17 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium } from './chromium.js';
-import { brokerQueue, cellSection, consumerInPicture, counter, openLesson, screenshotRun, waitForStatus } from './pages.js';
+import {
+  brokerList,
+  brokerQueue,
+  cellSection,
+  consumerInPicture,
+  counter,
+  openLesson,
+  screenshotRun,
+  showBrokerList,
+  waitForStatus,
+} from './pages.js';
 import { startBrowserWorkbook, type BrowserWorkbook } from './workbook.js';
 
 describe('links from the prose to named moments', () => {
@@ -44,11 +54,11 @@ describe('links from the prose to named moments', () => {
       .toBe(`Showing the moment ${title}.\nShow the end of the run`);
   }
 
-  /** The rows of the broker panel's list_bindings table, as "source destination routing-key". */
+  /** The rows of the broker panel's list_bindings, each as its cells' text joined by spaces, in the panel's column order. */
   async function bindingRows(cell: Locator): Promise<string[]> {
-    const table = cell.locator('broker-panel table').filter({ hasText: 'list_bindings' });
-    const rows = await table.locator('tbody tr').allInnerTexts();
-    return rows.map((row) => row.replace(/\s+/g, ' ').trim());
+    await showBrokerList(cell, 'list_bindings');
+    const { rows } = await brokerList(cell);
+    return rows.map((row) => Object.values(row).join(' ').replace(/\s+/g, ' ').trim());
   }
 
   it('seven-tasks: "while worker 1 is stopped" shows the seven tasks unacknowledged', async () => {
@@ -92,7 +102,10 @@ describe('links from the prose to named moments', () => {
       'while the receivers are connected',
     );
     const fromLogs = (await bindingRows(cell)).filter((row) => row.startsWith('logs '));
-    expect(fromLogs).toEqual([expect.stringMatching(/^logs amq\.gen-\S+/), expect.stringMatching(/^logs amq\.gen-\S+/)]);
+    expect(fromLogs).toEqual([
+      expect.stringMatching(/^logs exchange amq\.gen-\S+ queue /),
+      expect.stringMatching(/^logs exchange amq\.gen-\S+ queue /),
+    ]);
     await screenshotRun(page, cell, 'moment-publish-first-receivers-connected');
 
     await momentLink('Right after publishing', 'Right after publishing').click();
