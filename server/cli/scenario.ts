@@ -104,6 +104,10 @@ async function runCell(
     console.error(`\nThe run failed: ${final.failure?.explanation ?? 'no reason given'}\n(${final.failure?.raw ?? ''})`);
     return 1;
   }
+  if (final.status === 'ended-with-error') {
+    console.error(`\nThe run ended with an error: ${final.failure?.explanation ?? 'no reason given'}`);
+    return 1;
+  }
   if (final.status === 'stopped') return 130;
   return 0;
 }

@@ -47,7 +47,7 @@ import {
   unroutable,
 } from './messages.js';
 import { DIRECT_REPLY_TO, route, type Route } from './routing.js';
-import { cloneState, emptyState } from './state.js';
+import { RECENT_LOST, cloneState, emptyState } from './state.js';
 import type { ChannelState, ConnectionState, HeldDelivery, RunState } from './state.js';
 import {
   bound,
@@ -174,6 +174,8 @@ function connectionOf(fold: Fold, event: FrameEvent): ConnectionState {
       delivered: 0,
       acked: 0,
       gaveBack: 0,
+      lost: 0,
+      recentLost: [],
       publishedTo: new Map(),
       consumes: false,
       prefetch: undefined,
@@ -664,6 +666,8 @@ function lostInProgram(fold: Fold, event: ActorLogEvent): void {
     if (channel === undefined || held === undefined) continue;
     channel.inHand.delete(deliveryTag);
     fold.state.counts.lost += 1;
+    connection.lost += 1;
+    connection.recentLost = [...connection.recentLost, held.body].slice(-RECENT_LOST);
     const queue = fold.state.queues.get(held.queue);
     if (queue !== undefined) queue.lost += 1;
     step(fold, held.message, {
@@ -806,6 +810,6 @@ function userOf(response: JsonLongString): string {
 const METHOD_NAMES = new Map<number, string>(METHODS.map((method) => [method.classId * 0x10000 + method.methodId, method.name]));
 
 /** The method a close names as the one refused ('basic.publish' for class 60, method 40); undefined for none. */
-function methodName(classId: number, methodId: number): string | undefined {
+export function methodName(classId: number, methodId: number): string | undefined {
   return classId === 0 ? undefined : METHOD_NAMES.get(classId * 0x10000 + methodId);
 }

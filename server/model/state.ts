@@ -20,6 +20,9 @@ export interface ClosedWithError {
   seq: number;
 }
 
+/** How many bodies of the messages it lost a connection remembers. */
+export const RECENT_LOST = 5;
+
 /** One consumer (basic.consume) on a channel. */
 export interface ConsumerState {
   tag: string;
@@ -93,6 +96,10 @@ export interface ConnectionState {
   delivered: number;
   acked: number;
   gaveBack: number;
+  /** No-ack deliveries it lost: it stopped before it was done with them, and the broker had already forgotten them. */
+  lost: number;
+  /** The bodies of the last few it lost, newest last. */
+  recentLost: string[];
   /** What it published to each exchange, and how many of those came back to it (basic.return). */
   publishedTo: Map<string, { published: number; returned: number }>;
   /** Where in the trace it opened and ended (seq). */
@@ -343,7 +350,7 @@ export function cloneState(state: RunState): RunState {
     }
     const publishedTo = new Map<string, { published: number; returned: number }>();
     for (const [exchange, counts] of connection.publishedTo) publishedTo.set(exchange, { ...counts });
-    connections.set(id, { ...connection, channels, publishedTo });
+    connections.set(id, { ...connection, channels, publishedTo, recentLost: [...connection.recentLost] });
   }
   const exchanges = new Map<string, ExchangeState>();
   for (const [name, exchange] of state.exchanges) exchanges.set(name, { ...exchange, recentUnroutable: [...exchange.recentUnroutable] });

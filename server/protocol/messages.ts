@@ -42,8 +42,11 @@ export const ResetMessage = Type.Object(
 export const ClientMessage = Type.Union([RunMessage, ControlMessage, ResetMessage]);
 export type ClientMessage = Static<typeof ClientMessage>;
 
-/** Where a run is. */
-export type RunStatus = 'starting' | 'running' | 'paused' | 'finished' | 'stopped' | 'failed';
+/**
+ * Where a run is. 'ended-with-error': the programs ended by themselves, but
+ * the broker closed a channel or a connection with an error on the way.
+ */
+export type RunStatus = 'starting' | 'running' | 'paused' | 'finished' | 'ended-with-error' | 'stopped' | 'failed';
 
 /** A failure told in a learner's words, with the raw error for those who want it. */
 export interface RunFailure {

@@ -16,7 +16,9 @@ import { NO_JOURNEYS } from '../model/journeys.js';
 import { RunModel } from '../model/run-model.js';
 import { summaryOf } from '../model/summary.js';
 import { RunLimitError, RunStoppedError, ScenarioFaultError } from './errors.js';
+import { brokerErrorsOf } from './broker-errors.js';
 import { explainFailure } from './explain-failure.js';
+import { lostDeliveries } from './lost-deliveries.js';
 import { createPausableClock } from './pausable-clock.js';
 import { describeFault, runAsOwnedBy, type RunOwner } from './run-ownership.js';
 import type { RunBroker } from './run-broker.js';
@@ -179,8 +181,9 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
         connections.add(model);
         return model;
       },
-      log(actor, text) {
-        recorder.add({ kind: 'log', actor, text });
+      log(actor, text, details) {
+        const lost = details?.lost === undefined ? undefined : lostDeliveries(model.state, actor, details.lost);
+        recorder.add({ kind: 'log', actor, text, ...(lost === undefined ? {} : { lost }) });
       },
       sleep: (ms) => (abort.signal.aborted ? stoppedWait() : scenarioClock.sleep(ms, abort.signal)),
       async snapshot(moment) {
@@ -256,7 +259,10 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
       console.error('run listener failed:', error);
     }
     const final = outcome ?? { status: 'finished' };
-    status(final.status, final.status === 'failed' ? final.failure : undefined);
+    // Programs that ended by themselves after the broker refused something did not run cleanly.
+    const brokerError = final.status === 'finished' ? brokerErrorsOf(model.state) : undefined;
+    if (brokerError !== undefined) status('ended-with-error', brokerError);
+    else status(final.status, final.status === 'failed' ? final.failure : undefined);
     ended = true;
     // Whatever outlives the run (a promise cached by the broker side, a timer) keeps only this, not the run's trace.
     owner.fault = faultAfterTheRun(setup.id, scenario.title, setup.log);

@@ -4,7 +4,7 @@
  * descriptions) and runs real amqplib clients, one connection per actor.
  */
 import type { Static, TObject } from '@sinclair/typebox';
-import type { ChannelModel } from 'amqplib';
+import type { ChannelModel, ConsumeMessage } from 'amqplib';
 import type { ActorCode } from '../protocol/lesson.js';
 import type { NamedMoment } from '../protocol/trace.js';
 
@@ -21,8 +21,13 @@ export interface ScenarioContext<Params> {
    * run's own vhost. Closed by the runner at the end whatever happens.
    */
   connect: (actor: string) => Promise<ChannelModel>;
-  /** Prints a line for an actor, as the tutorials' programs print " [x] Sent 'hello'". */
-  log: (actor: string, text: string) => void;
+  /**
+   * Prints a line for an actor, as the tutorials' programs print " [x] Sent 'hello'".
+   * `lost` names deliveries the actor had in hand, received with automatic
+   * acknowledgement, and will never finish (it stops): the broker has already
+   * forgotten them, so the run counts them as lost.
+   */
+  log: (actor: string, text: string, details?: LogDetails) => void;
   /**
    * Waits, counting only while the run is not paused; rejects when the run is
    * stopped. Called after the run has ended, it never returns: code still
@@ -36,6 +41,12 @@ export interface ScenarioContext<Params> {
   snapshot: (moment?: NamedMoment) => Promise<void>;
   /** Aborted when the run is stopped, times out or fails. */
   signal: AbortSignal;
+}
+
+/** What a log line says besides its text. */
+export interface LogDetails {
+  /** Deliveries (to one of the actor's consumers) it lost unfinished. */
+  lost?: readonly ConsumeMessage[];
 }
 
 /** A scenario: its parameters and how to run it. */

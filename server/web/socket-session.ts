@@ -28,7 +28,7 @@ const MAX_REFUSALS_PER_SECOND = 100;
 /** WebSocket close code for "policy violation". */
 const POLICY_VIOLATION = 1008;
 
-const FINAL_STATUSES: ReadonlySet<RunStatus> = new Set(['finished', 'stopped', 'failed']);
+const FINAL_STATUSES: ReadonlySet<RunStatus> = new Set(['finished', 'ended-with-error', 'stopped', 'failed']);
 
 interface RunProgress {
   status: RunStatus | undefined;

@@ -36,6 +36,16 @@ describeOnBrokers('lesson 1: Hello World', (runCell) => {
     });
   });
 
+  it("hello with userId bob: the broker closes the producer's channel with 406 and the run ends with that error", async () => {
+    const run = await runCell(LESSON, 'hello', { properties: { userId: 'bob' } });
+    expect(run.status).toBe('ended-with-error');
+    expect(run.failure?.explanation).toMatch(
+      /^The broker closed producer's channel 1 with 406 PRECONDITION_FAILED when it refused basic\.publish: user_id property set to 'bob' but authenticated user was 'guest'\./,
+    );
+    expect(run.summary).toMatchObject({ published: 1, delivered: {} });
+    expect(countLines(run, /Received/, 'consumer')).toBe(0);
+  });
+
   it('producer-first: the queue keeps the messages until the consumer comes', async () => {
     const run = await runCell(LESSON, 'producer-first');
     expectCleanEnd(run);

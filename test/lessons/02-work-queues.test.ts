@@ -61,7 +61,7 @@ describeOnBrokers('lesson 2: Work queues', (runCell) => {
     expect(new Set(received(run, 'worker 2'))).toEqual(new Set(SEVEN_TASKS));
     const redeliveries = framesOf(run, 'basic.deliver', 'worker 2').filter((frame) => frame.fields.redelivered);
     expect(redeliveries).toHaveLength(4);
-    expect(run.summary).toMatchObject({ published: 7, acked: 7, requeued: 4, delivered: { 'worker 1': 4, 'worker 2': 7 } });
+    expect(run.summary).toMatchObject({ published: 7, acked: 7, requeued: 4, lost: 0, delivered: { 'worker 1': 4, 'worker 2': 7 } });
     // The list_queues view: all 7 held after publishing, still 7 in the queue after the stop, none at the end.
     expect(queueIn(present(run.states[0]), QUEUE)).toEqual({ ready: 0, unacked: 7, consumers: 2 });
     expect(messagesIn(run, 1)).toBe(7);
@@ -91,8 +91,14 @@ describeOnBrokers('lesson 2: Work queues', (runCell) => {
     expect(countLines(run, DONE)).toBe(3);
     expect(countLines(run, DONE, 'worker 2')).toBe(3);
     expect(countLines(run, REDELIVERED)).toBe(0);
-    expect(run.summary).toMatchObject({ acked: 0, requeued: 0, delivered: { 'worker 1': 4, 'worker 2': 3 } });
+    expect(run.summary).toMatchObject({ acked: 0, requeued: 0, lost: 4, delivered: { 'worker 1': 4, 'worker 2': 3 } });
     expect(queueIn(present(run.states.at(-1)), QUEUE)?.ready).toBe(0);
+    // Worker 1 names each task it lost: the one it was working on, then the three waiting their turn.
+    const lost = linesOf(run, 'worker 1')
+      .map((line) => /^ \[!\] Lost '(.*)': it was delivered with automatic acknowledgement$/.exec(line)?.[1])
+      .filter((task): task is string => task !== undefined);
+    expect(lost).toEqual(['Task 1......', 'Task 3......', 'Task 5......', 'Task 7......']);
+    expect(run.events.filter((event) => event.kind === 'log' && event.lost !== undefined)).toHaveLength(4);
   });
 
   it('forgotten-ack: every task is done but none acknowledged; they go back to the queue when the workers leave', async () => {

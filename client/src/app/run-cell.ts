@@ -366,7 +366,7 @@ export class RunCellElement extends LitElement {
           : nothing
       }
       ${this._notice ? html`<p class="notice" role="alert">${icon('warning')}<span>${this._notice}</span></p>` : nothing}
-      ${this._failure !== undefined && (status === 'failed' || status === 'interrupted') ? this.renderFailure(this._failure) : nothing}
+      ${this._failure !== undefined && (status === 'failed' || status === 'ended-with-error' || status === 'interrupted') ? this.renderFailure(this._failure) : nothing}
       ${
         status === 'idle'
           ? html`<div class="empty">
@@ -386,7 +386,12 @@ export class RunCellElement extends LitElement {
   }
 
   private renderFailure(failure: RunFailure) {
-    const title = this._status === 'interrupted' ? 'The run was interrupted' : 'The run failed';
+    const title =
+      this._status === 'interrupted'
+        ? 'The run was interrupted'
+        : this._status === 'ended-with-error'
+          ? 'The broker closed a channel or connection with an error'
+          : 'The run failed';
     return html`<div class="failure" role="alert">
       <div class="failure-head">${icon(this._status === 'interrupted' ? 'unplugged' : 'warning')}<strong>${title}</strong></div>
       <p class="explanation">${failure.explanation}</p>

@@ -25,6 +25,7 @@ const LOOKS: Record<CellStatus, StatusLook> = {
   paused: { label: 'Paused', icon: 'paused', tone: 'paused' },
   finished: { label: 'Finished', icon: 'checkCircle', tone: 'finished' },
   stopped: { label: 'Stopped', icon: 'stopped', tone: 'stopped' },
+  'ended-with-error': { label: 'Ended with an error', icon: 'failed', tone: 'failed' },
   failed: { label: 'Failed', icon: 'failed', tone: 'failed' },
   interrupted: { label: 'Interrupted', icon: 'unplugged', tone: 'failed' },
 };

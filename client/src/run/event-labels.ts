@@ -4,6 +4,7 @@
  * in the words a learner meets in the tutorials.
  */
 import type { BrokerDecisionEvent, FrameEvent, JsonValue, TraceGapEvent } from '../../../server/protocol/index.js';
+import { methodName } from '../../../server/model/run-model.js';
 import { formatCount } from './number-format.js';
 
 /** The key fields of a frame, in a few words. */
@@ -57,8 +58,10 @@ export function frameDetail(event: FrameEvent): string {
     case 'queue.delete-ok':
       return `${value(event.fields.messageCount)} messages`;
     case 'channel.close':
-    case 'connection.close':
-      return `${value(event.fields.replyCode)} ${value(event.fields.replyText)}`;
+    case 'connection.close': {
+      const refused = methodName(event.fields.classId, event.fields.methodId);
+      return `${value(event.fields.replyCode)} ${value(event.fields.replyText)}${refused === undefined ? '' : ` (refused ${refused})`}`;
+    }
     case 'connection.start-ok':
       return `as ${value(event.fields.mechanism)}`;
     case 'connection.tune':
@@ -134,4 +137,13 @@ function args(field: JsonValue | undefined): string {
 function bindingKeyOf(description: string): string {
   const open = description.lastIndexOf(' (');
   return open >= 0 && description.endsWith(')') ? description.slice(open + 2, -1) : description.slice(description.indexOf('-> ') + 3);
+}
+
+/** A close the broker sent with an error code: the channel or connection ends because the broker refused something. */
+export function isBrokerError(event: FrameEvent): boolean {
+  return (
+    event.direction === 'to-client' &&
+    (event.method === 'channel.close' || event.method === 'connection.close') &&
+    event.fields.replyCode !== 200
+  );
 }

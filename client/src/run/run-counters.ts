@@ -13,8 +13,9 @@ declare global {
 
 /**
  * The run's totals and rates: published, delivered, acked, requeued,
- * dropped, and messages per second; nacked, returned, dead-lettered and
- * confirmed appear once they happen.
+ * dropped, and messages per second; nacked, returned, dead-lettered,
+ * confirmed and lost (with automatic acknowledgement, in a program that
+ * stopped) appear once they happen.
  *
  * Stable hooks: each figure is `[data-counter]` (published, delivered, ...,
  * rate) with its number in `data-value`.
@@ -39,13 +40,14 @@ export class RunCountersElement extends LitElement {
       ['returned', '↩ returned', counters.returned],
       ['deadLettered', '☠ dead-lettered', counters.deadLettered],
       ['confirmed', 'confirmed', counters.confirmed],
+      ['lost', '✕ lost', counters.lost],
     ];
     return html`<dl>
       ${figure('published', 'published', counters.published)} ${figure('delivered', 'delivered', counters.delivered)}
       ${figure('acked', '✓ acked', counters.acked)}
       ${figure('requeued', '↺ requeued', counters.requeued, counters.requeued > 0 ? 'warn' : '')}
       ${figure('dropped', '✕ dropped', counters.dropped, counters.dropped > 0 ? 'bad' : '')}
-      ${optional.filter(([, , count]) => count > 0).map(([name, label, count]) => figure(name, label, count, name === 'deadLettered' ? 'bad' : ''))}
+      ${optional.filter(([, , count]) => count > 0).map(([name, label, count]) => figure(name, label, count, name === 'deadLettered' || name === 'lost' ? 'bad' : ''))}
       <div class="figure rate" data-counter="rate" data-value=${Math.round(rates.published)}>
         <dt>msgs/s</dt>
         <dd>${formatRate(rates.published)} <span class="unit">in</span> · ${formatRate(rates.delivered)} <span class="unit">out</span></dd>

@@ -36,7 +36,7 @@ import type { RunCounters, Topology } from './topology-types.js';
 export const DEFAULT_MAX_ROWS = 5000;
 
 /** Statuses after which a run sends nothing more. */
-const ENDED: ReadonlySet<RunStatus> = new Set(['finished', 'stopped', 'failed']);
+const ENDED: ReadonlySet<RunStatus> = new Set(['finished', 'ended-with-error', 'stopped', 'failed']);
 
 /** Messages per second, published and delivered, over the last two seconds of the run. */
 export interface RunRates {

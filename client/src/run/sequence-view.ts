@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { BusyThrottle } from './busy-throttle.js';
-import { decisionDetail, frameDetail, gapDetail } from './event-labels.js';
+import { decisionDetail, frameDetail, gapDetail, isBrokerError } from './event-labels.js';
 import './frame-inspector.js';
 import { logNote } from './log-notes.js';
 import { formatCount } from './number-format.js';
@@ -319,7 +319,9 @@ export class SequenceViewElement extends LitElement {
             ? `left:${left}%;max-width:calc(${roomRight}% - 0.5rem)`
             : `right:${100 - roomLeft}%;max-width:calc(${roomLeft}% - 0.5rem);text-align:right;padding-right:6px`;
         return html`<span class="arrow ${to > from ? 'rightward' : 'leftward'}" style="left:${left}%;width:${width}%"></span>
-          <span class="label" style=${place} title=${title}><b>${event.method}</b> ${detail}</span>`;
+          <span class="label ${isBrokerError(event) ? 'error' : ''}" style=${place} title=${title}
+            >${isBrokerError(event) ? '✕ error: ' : ''}<b>${event.method}</b> ${detail}</span
+          >`;
       }
       case 'broker': {
         const mark = DECISION_MARKS[event.decision] ?? '•';
@@ -332,13 +334,15 @@ export class SequenceViewElement extends LitElement {
       case 'log': {
         const laneName = this.model?.laneOf(event.actor) ?? event.actor;
         const note = logNote(this.rows, index, (other) => (this.model?.laneOf(other.actor) ?? other.actor) === laneName);
+        const lost = event.lost?.length ?? 0;
+        const mark = lost > 0 ? `✕ ${lost} lost:` : '✎';
         // In its actor's lane, moved left as far as its block's widest line needs to be read whole; wrapped when even the whole width is too narrow.
-        const room = `calc(100% - ${note.width + 2}ch - 0.8rem - 2px)`;
+        const room = `calc(100% - ${note.width + mark.length + 1}ch - 0.8rem - 2px)`;
         return html`<span
-          class="note"
+          class="note ${lost > 0 ? 'lost' : ''}"
           style="left:max(0px, min(calc(${this.laneCentre(this.lanes.indexOf(laneName))}% - 0.5rem), ${room}))"
           title="${event.actor}: ${event.text}"
-          >✎ ${note.text}</span
+          >${mark} ${note.text}</span
         >`;
       }
       case 'gap':
@@ -693,6 +697,14 @@ export class SequenceViewElement extends LitElement {
         font-family: var(--_mono);
         background: color-mix(in srgb, var(--_warn) 12%, var(--_bg));
         border: 1px solid color-mix(in srgb, var(--_warn) 35%, transparent);
+      }
+      .note.lost {
+        color: var(--_bad);
+        background: color-mix(in srgb, var(--_bad) 10%, var(--_bg));
+        border-color: color-mix(in srgb, var(--_bad) 45%, transparent);
+      }
+      .label.error {
+        color: var(--_bad);
       }
       .gap {
         position: absolute;

@@ -6,7 +6,15 @@
  * message's position is a formula, not a DOM measurement.
  */
 import type { NodeRef } from './message-moves.js';
-import { RECENT_ARRIVALS, RECENT_UNROUTABLE, type BindingInfo, type ExchangeInfo, type Topology } from './topology-types.js';
+import { RECENT_LOST } from '../../../server/model/state.js';
+import {
+  RECENT_ARRIVALS,
+  RECENT_UNROUTABLE,
+  type ActorInfo,
+  type BindingInfo,
+  type ExchangeInfo,
+  type Topology,
+} from './topology-types.js';
 
 /** A point in the picture's coordinates. */
 export interface Point {
@@ -71,7 +79,21 @@ const GAP_AFTER: Record<NodeRole, number> = { producer: 120, exchange: 190, queu
  * count and keys; badges and latest arrivals; status). Room for them is kept
  * from the start, so boxes stay put while a run fills them in.
  */
-const LINES_BELOW: Record<NodeRole, number> = { producer: 1, exchange: 1 + RECENT_UNROUTABLE, queue: 1 + RECENT_ARRIVALS, consumer: 1 };
+const LINES_BELOW: Record<NodeRole, number> = { producer: 1, exchange: 1 + RECENT_UNROUTABLE, queue: 1 + RECENT_ARRIVALS, consumer: 2 };
+/** Lines a channel or connection error takes under its actor: what closed with which code, and the method refused. */
+const ERROR_LINES = 2;
+
+/**
+ * Lines under an actor's box: its status, and room kept for an error once it
+ * has one, and for what an auto-ack consumer loses.
+ */
+function actorLinesBelow(actor: ActorInfo, role: 'producer' | 'consumer', topology: Topology): number {
+  const errorLines = actor.error === undefined ? 0 : ERROR_LINES;
+  if (role === 'producer') return LINES_BELOW.producer + errorLines;
+  const autoAck = topology.consumers.some((consumer) => consumer.actor === actor.name && consumer.noAck);
+  return LINES_BELOW.consumer + (autoAck ? 1 + RECENT_LOST : 0) + errorLines;
+}
+
 /** Widest an actor's box grows to fit its name; longer names are cut. */
 const MAX_ACTOR_WIDTH = 240;
 /** Rough width of one character of a box's bold 16px name, and the box's padding around it. */
@@ -181,13 +203,19 @@ export function layoutTopology(topology: Topology): TopologyLayout {
   }
   const columns: Column[] = (
     [
-      { role: 'producer', boxes: sortedProducers.map((actor) => ({ name: actor.name, height: 64, below: LINES_BELOW.producer })) },
+      {
+        role: 'producer',
+        boxes: sortedProducers.map((actor) => ({ name: actor.name, height: 64, below: actorLinesBelow(actor, 'producer', topology) })),
+      },
       ...exchangeColumns.map((column) => ({
         role: 'exchange' as const,
         boxes: column.map((exchange) => ({ name: exchange.name, height: 64, below: LINES_BELOW.exchange })),
       })),
       { role: 'queue', boxes: queues.map((queue) => ({ name: queue.name, height: QUEUE_HEIGHT, below: LINES_BELOW.queue })) },
-      { role: 'consumer', boxes: sortedConsumers.map((actor) => ({ name: actor.name, height: 64, below: LINES_BELOW.consumer })) },
+      {
+        role: 'consumer',
+        boxes: sortedConsumers.map((actor) => ({ name: actor.name, height: 64, below: actorLinesBelow(actor, 'consumer', topology) })),
+      },
     ] satisfies Column[]
   ).filter((column) => column.boxes.length > 0);
 
@@ -242,15 +270,19 @@ function usedBelow(topology: Topology): Map<string, { lines: number; falls: bool
   const used = new Map<string, { lines: number; falls: boolean }>();
   for (const actor of topology.actors) {
     const returned = topology.publishes.some((publish) => publish.actor === actor.name && publish.returned > 0);
-    used.set(nodeId('producer', actor.name), { lines: returned ? 1 : 0, falls: false });
-    used.set(nodeId('consumer', actor.name), { lines: LINES_BELOW.consumer, falls: false });
+    const errorLines = actor.error === undefined ? 0 : ERROR_LINES;
+    used.set(nodeId('producer', actor.name), { lines: (returned ? 1 : 0) + errorLines, falls: false });
+    used.set(nodeId('consumer', actor.name), {
+      lines: LINES_BELOW.consumer + (actor.lost > 0 ? 1 + actor.recentLost.length : 0) + errorLines,
+      falls: false,
+    });
   }
   for (const exchange of topology.exchanges) {
     const falls = exchange.unroutable > 0;
     used.set(nodeId('exchange', exchange.name), { lines: falls ? 1 + exchange.recentUnroutable.length : 0, falls });
   }
   for (const queue of topology.queues) {
-    const badges = queue.requeued + queue.deadLettered + queue.expired + queue.dropped > 0 ? 1 : 0;
+    const badges = queue.requeued + queue.deadLettered + queue.expired + queue.dropped + queue.lost > 0 ? 1 : 0;
     used.set(nodeId('queue', queue.name), { lines: badges + queue.recent.length, falls: queue.expired + queue.dropped > 0 });
   }
   return used;

@@ -5,8 +5,8 @@
  * never read frames themselves.
  */
 import { DIRECT_REPLY_TO } from '../../../server/model/routing.js';
-import type { RunState } from '../../../server/model/state.js';
-import type { ActorInfo, BindingInfo, ConsumerInfo, PublishInfo, RunCounters, Topology } from './topology-types.js';
+import { RECENT_LOST, type ConnectionState, type RunState } from '../../../server/model/state.js';
+import type { ActorError, ActorInfo, BindingInfo, ConsumerInfo, PublishInfo, RunCounters, Topology } from './topology-types.js';
 
 /** The actors, exchanges, queues, bindings, consumers and publishers of a run at the moment `state` is of. */
 export function topologyOf(state: RunState): Topology {
@@ -25,6 +25,10 @@ export function topologyOf(state: RunState): Topology {
       prefetch: undefined,
       connection: 'open',
       gaveBack: 0,
+      holding: 0,
+      lost: 0,
+      recentLost: [],
+      error: undefined,
     };
     actor.publishes ||= connection.published > 0;
     actor.consumes ||= connection.consumes;
@@ -32,6 +36,9 @@ export function topologyOf(state: RunState): Topology {
     actor.delivered += connection.delivered;
     actor.acked += connection.acked;
     actor.gaveBack += connection.gaveBack;
+    actor.lost += connection.lost;
+    actor.recentLost = [...actor.recentLost, ...connection.recentLost].slice(-RECENT_LOST);
+    actor.error = errorOf(connection) ?? actor.error;
     actor.prefetch = connection.prefetch ?? actor.prefetch;
     actor.connection =
       connection.state === 'lost' || connection.state === 'unreachable' ? 'lost' : connection.state === 'closed' ? 'closed' : 'open';
@@ -44,6 +51,7 @@ export function topologyOf(state: RunState): Topology {
       publishes.set(key, publish);
     }
     for (const channel of connection.channels.values()) {
+      actor.holding += channel.unacked.size;
       for (const consumer of channel.consumers.values()) {
         consumers.push({
           tag: consumer.tag,
@@ -154,4 +162,13 @@ export function countersOf(state: RunState): RunCounters {
     confirmed: counts.confirmed,
     lost: counts.lost,
   };
+}
+
+/** The error the broker closed a connection, or the first of its channels, with. */
+function errorOf(connection: ConnectionState): ActorError | undefined {
+  if (connection.error !== undefined) return { where: 'connection', ...connection.error };
+  for (const channel of connection.channels.values()) {
+    if (channel.error !== undefined) return { where: `channel ${channel.number}`, ...channel.error };
+  }
+  return undefined;
 }

@@ -24,6 +24,26 @@ export interface ActorInfo {
   connection: 'open' | 'closed' | 'lost';
   /** Deliveries it held unacknowledged and gave back (nack, reject or closing with them): the broker requeues those. */
   gaveBack: number;
+  /** Deliveries it holds unacknowledged now. */
+  holding: number;
+  /** Deliveries it lost: received with automatic acknowledgement, and it stopped before it was done with them. */
+  lost: number;
+  /** What the last few it lost were (their bodies), newest last. */
+  recentLost: string[];
+  /** The broker closed its connection, or one of its channels, with an error. */
+  error: ActorError | undefined;
+}
+
+/** A channel or connection error, as the broker said it. */
+export interface ActorError {
+  /** Where: 'connection', or 'channel 1'. */
+  where: string;
+  /** The reply code and its name, e.g. 406 PRECONDITION_FAILED. */
+  code: number;
+  /** The broker's text. */
+  text: string;
+  /** The method the broker refused, e.g. 'basic.publish', when it said. */
+  method: string | undefined;
 }
 
 /** An exchange the run declared, published to, bound or named as a dead-letter exchange. */

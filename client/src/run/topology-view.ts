@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing, svg, type PropertyValues, type SVGTemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
+import { REPLY_CODE_NAMES } from '../../../server/amqp/reply-codes.js';
 import { DIRECT_REPLY_TO } from '../../../server/model/routing.js';
 import { BusyThrottle } from './busy-throttle.js';
 import { MoveAnimator, type FlightPosition, type OverflowCount } from './move-animator.js';
@@ -548,13 +549,21 @@ function renderProducer(node: LaidNode, actor: ActorInfo, topology: Topology): S
     .filter((publish) => publish.actor === actor.name)
     .reduce((total, publish) => total + publish.returned, 0);
   const cx = node.x + node.width / 2;
+  const lines: LineBelow[] = [
+    ...(returned > 0 ? [{ text: `↩ ${formatCount(returned)} returned`, tone: 'warn-text' as const }] : []),
+    ...errorLines(actor),
+  ];
   return svg`<g class="actor producer ${actor.connection !== 'open' ? 'stopped' : ''}" data-actor=${actor.name} data-role="producer"
-      data-published=${actor.published} role="img" aria-label="producer ${actor.name}: sent ${formatCount(actor.published)}${returned > 0 ? `, ${returned} returned` : ''}">
+      data-published=${actor.published} role="img" aria-label="producer ${actor.name}: sent ${formatCount(actor.published)}${returned > 0 ? `, ${returned} returned` : ''}${errorLines(
+        actor,
+      )
+        .map((line) => `; ${line.text}`)
+        .join('')}">
     <title>${actor.name}</title>
     <rect class="box" x=${node.x} y=${node.y} width=${node.width} height=${node.height} rx="30"></rect>
     <text class="name" x=${cx} y=${node.y + 27} text-anchor="middle">${shorten(actor.name, nameCharsFitting(node.width))}</text>
     <text class="small" x=${cx} y=${node.y + 47} text-anchor="middle">sent ${formatCount(actor.published)}</text>
-    ${returned > 0 ? svg`<text class="warn-text" x=${cx} y=${node.y + node.height + LINE_HEIGHT} text-anchor="middle">↩ ${formatCount(returned)} returned</text>` : nothing}
+    ${renderLinesBelow(node, lines)}
   </g>`;
 }
 
@@ -564,30 +573,74 @@ function renderConsumer(node: LaidNode, actor: ActorInfo, consumers: ConsumerInf
   const counts = autoAck
     ? `got ${formatCount(actor.delivered)} · auto-ack`
     : `got ${formatCount(actor.delivered)} · acked ${formatCount(actor.acked)}`;
-  let status: { className: string; text: string };
-  if (actor.connection === 'lost') {
-    status = { className: 'bad-text', text: `✕ connection lost${actor.gaveBack > 0 ? ` · ↺ ${formatCount(actor.gaveBack)} back` : ''}` };
-  } else if (actor.connection === 'closed' && actor.gaveBack > 0) {
-    status = { className: 'warn-text', text: `■ stopped · ↺ ${formatCount(actor.gaveBack)} back to queue` };
-  } else if (actor.connection === 'closed') {
-    status = { className: 'small', text: 'connection closed' };
-  } else {
-    const acking = actor.prefetch ? `prefetch ${actor.prefetch}` : autoAck ? 'no acks' : 'acks each message';
-    status = { className: 'small', text: `${actor.gaveBack > 0 ? `↺ ${formatCount(actor.gaveBack)} given back · ` : ''}${acking}` };
-  }
-  // Consumers are the picture's last column: a status wider than the box ends at its edge rather than past the picture's.
-  const wide = status.text.length > STATUS_CENTRED_CHARS;
-  const statusLine = svg`<text class=${status.className} x=${wide ? node.x + node.width + 12 : cx} y=${node.y + node.height + LINE_HEIGHT}
-    text-anchor=${wide ? 'end' : 'middle'}>${status.text}</text>`;
+  const lines = [...consumerStatus(actor, autoAck), ...lostLines(actor), ...errorLines(actor)];
   return svg`<g class="actor consumer ${actor.connection !== 'open' ? 'stopped' : ''}" data-actor=${actor.name} data-role="consumer"
       data-delivered=${actor.delivered} data-connection=${actor.connection} role="img"
-      aria-label="consumer ${actor.name}: got ${actor.delivered}, acked ${actor.acked}${actor.connection === 'open' ? '' : ', connection ' + actor.connection}">
+      aria-label="consumer ${actor.name}: got ${actor.delivered}, acked ${actor.acked}${actor.connection === 'open' ? '' : ', connection ' + actor.connection}${lines.length > 0 ? '; ' + lines.map((line) => line.text).join('; ') : ''}">
     <title>${actor.name}</title>
     <rect class="box" x=${node.x} y=${node.y} width=${node.width} height=${node.height} rx="30"></rect>
     <text class="name" x=${cx} y=${node.y + 27} text-anchor="middle">${shorten(actor.name, nameCharsFitting(node.width))}</text>
     <text class="small" x=${cx} y=${node.y + 47} text-anchor="middle">${counts}</text>
-    ${statusLine}
+    ${renderLinesBelow(node, lines, true)}
   </g>`;
+}
+
+/** A line of text under a box, in a tone. */
+interface LineBelow {
+  text: string;
+  tone: 'small' | 'warn-text' | 'bad-text' | 'struck';
+}
+
+/** The lines under a box; in the picture's last column, a line wider than the box ends at its edge rather than past the picture's. */
+function renderLinesBelow(node: LaidNode, lines: LineBelow[], lastColumn = false): SVGTemplateResult[] {
+  const cx = node.x + node.width / 2;
+  const below = node.y + node.height + LINE_HEIGHT;
+  return lines.map((line, index) => {
+    const wide = lastColumn && line.text.length > STATUS_CENTRED_CHARS;
+    return svg`<text class=${line.tone === 'struck' ? 'small mono' : line.tone} x=${wide ? node.x + node.width + 12 : cx}
+      y=${below + LINE_HEIGHT * index} text-anchor=${wide ? 'end' : 'middle'}
+      text-decoration=${line.tone === 'struck' ? 'line-through' : 'none'}>${line.text}</text>`;
+  });
+}
+
+/** How a consumer stands: its connection, what it gave back, and how it acknowledges, as far as the run shows. */
+function consumerStatus(actor: ActorInfo, autoAck: boolean): LineBelow[] {
+  const back = actor.gaveBack > 0 ? ` · ↺ ${formatCount(actor.gaveBack)} back to queue` : '';
+  if (actor.connection === 'lost') return [{ text: `✕ connection lost${back}`, tone: 'bad-text' }];
+  if (actor.connection === 'closed') return [{ text: `■ stopped${back}`, tone: back === '' ? 'small' : 'warn-text' }];
+  const acking: LineBelow = autoAck
+    ? { text: 'no acks', tone: 'small' }
+    : actor.acked > 0
+      ? { text: `acks by hand · holds ${formatCount(actor.holding)}`, tone: 'small' }
+      : actor.holding > 0
+        ? { text: `⚠ holds ${formatCount(actor.holding)}, acked none`, tone: 'warn-text' }
+        : { text: 'manual acks', tone: 'small' };
+  const more = [
+    actor.prefetch ? `prefetch ${formatCount(actor.prefetch)}` : '',
+    actor.gaveBack > 0 ? `↺ ${formatCount(actor.gaveBack)} given back` : '',
+  ]
+    .filter((part) => part !== '')
+    .join(' · ');
+  return more === '' ? [acking] : [acking, { text: more, tone: actor.gaveBack > 0 ? 'warn-text' : 'small' }];
+}
+
+/** What a consumer lost: the count and the last few by name. */
+function lostLines(actor: ActorInfo): LineBelow[] {
+  if (actor.lost === 0) return [];
+  return [
+    { text: `✕ ${formatCount(actor.lost)} lost (auto-ack)`, tone: 'bad-text' },
+    ...actor.recentLost.map((body): LineBelow => ({ text: shorten(body, 22), tone: 'struck' })),
+  ];
+}
+
+/** The error the broker closed the actor's connection or channel with. */
+function errorLines(actor: ActorInfo): LineBelow[] {
+  const error = actor.error;
+  if (error === undefined) return [];
+  return [
+    { text: `✕ ${error.where} closed: ${error.code} ${replyCodeName(error.code)}`, tone: 'bad-text' },
+    ...(error.method === undefined ? [] : [{ text: `refused ${error.method}`, tone: 'bad-text' as const }]),
+  ];
 }
 
 function renderExchange(node: LaidNode, exchange: ExchangeInfo): SVGTemplateResult {
@@ -635,6 +688,7 @@ function renderQueue(node: LaidNode, queue: QueueInfo, topology: Topology): SVGT
     queue.deadLettered > 0 ? `☠ ${formatCount(queue.deadLettered)} dead-lettered` : '',
     queue.expired > 0 ? `◷ ${formatCount(queue.expired)} expired` : '',
     queue.dropped > 0 ? `✕ ${formatCount(queue.dropped)} dropped` : '',
+    queue.lost > 0 ? `✕ ${formatCount(queue.lost)} lost` : '',
   ].filter((badge) => badge !== '');
   const hasBadges = badges.length > 0;
   const below = y + height + LINE_HEIGHT;
@@ -765,6 +819,11 @@ function deletedBecause(queue: QueueInfo): string {
   if (queue.exclusive) return 'exclusive: went with its connection';
   if (queue.autoDelete) return 'auto-delete: its last consumer left';
   return 'its messages went with it';
+}
+
+/** A reply code as the spec names it (406 -> PRECONDITION_FAILED). */
+function replyCodeName(code: number): string {
+  return REPLY_CODE_NAMES[code] ?? 'error';
 }
 
 /** Cuts long names (amq.gen-… queues) to fit their box; the full name is in the box's title. */

@@ -87,8 +87,21 @@ function workerProgram(params: WorkQueueParams, number: number): string {
     block(
       'async function work(message) {',
       lines(
-        stops && '// A task that was waiting its turn when the worker stopped: nothing to do.',
-        stops && 'if (stopped) return;',
+        stops &&
+          params.ackMode !== 'automatic' &&
+          '// A task that was waiting its turn when the worker stopped: the broker gives it to another.',
+        stops && params.ackMode !== 'automatic' && 'if (stopped) return;',
+        stops &&
+          params.ackMode === 'automatic' &&
+          block(
+            'if (stopped) {',
+            lines(
+              '// A task that was waiting its turn when the worker stopped: with noAck the broker forgot it as it sent it.',
+              LOST,
+              'return;',
+            ),
+            '}',
+          ),
         stops && 'tasksStarted += 1;',
         'const task = message.content.toString();',
         "console.log(\" [x] Received '%s'%s\", task, message.fields.redelivered ? ' (redelivered)' : '');",
@@ -101,6 +114,7 @@ function workerProgram(params: WorkQueueParams, number: number): string {
               'await sleep(workMs / 2);',
               'stopped = true;',
               'console.log(" [!] Stopped halfway through \'%s\': its connection is closed", task);',
+              params.ackMode === 'automatic' && LOST,
               'await leave();',
               'return;',
             ),
@@ -121,6 +135,9 @@ function workerProgram(params: WorkQueueParams, number: number): string {
     ),
   );
 }
+
+/** What a worker with automatic acknowledgement prints for a task it will never finish. */
+const LOST = 'console.log(" [!] Lost \'%s\': it was delivered with automatic acknowledgement", message.content.toString());';
 
 /** What a worker does with a finished task, for each acknowledgement mode. */
 function acknowledge(ackMode: WorkQueueParams['ackMode']): string {

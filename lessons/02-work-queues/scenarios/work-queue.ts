@@ -173,13 +173,14 @@ export default defineScenario({
       await closeConnections([worker.connection]);
     };
 
-    const stop = async (worker: Worker, task: string): Promise<void> => {
+    const stop = async (worker: Worker, task: string, lostTask: ConsumeMessage | undefined): Promise<void> => {
       // What goes back to the queue: every task it holds unacknowledged, finished or not.
       const moving = holding(worker);
       const redeliveredBefore = redeliveries;
       worker.stopped = true;
       tasksDone -= worker.doneUnacknowledged;
       log(worker.actor, ` [!] Stopped halfway through '${task}': its connection is closed`);
+      if (lostTask !== undefined) lose(worker, lostTask);
       await leave(worker);
       // The list_queues view right after: what the stopped worker held is back in the queue or, with no prefetch
       // limit, already with another worker. It is taken once they got there, so it counts every one of them.
@@ -189,10 +190,16 @@ export default defineScenario({
       await snapshot(moment.workerStopped);
     };
 
+    // With automatic acknowledgement the broker forgot a task as it sent it: one the worker stops holding is gone.
+    const lose = (worker: Worker, message: ConsumeMessage): void => {
+      tasksLost += 1;
+      log(worker.actor, ` [!] Lost '${message.content.toString()}': it was delivered with automatic acknowledgement`, { lost: [message] });
+    };
+
     const work = async (worker: Worker, message: ConsumeMessage): Promise<void> => {
       if (worker.stopped) {
         // A task that was waiting its turn: requeued by the broker, unless it was already forgotten.
-        if (params.ackMode === 'automatic') tasksLost += 1;
+        if (params.ackMode === 'automatic') lose(worker, message);
         return;
       }
       worker.tasksStarted += 1;
@@ -205,8 +212,7 @@ export default defineScenario({
         // What the stop shows (which tasks move to whom) must not depend on how fast the broker deals them out:
         // the worker stops only once it holds every task it is going to be dealt.
         await waitUntil(sleep, allDealtOut, SLACK_MS);
-        await stop(worker, task);
-        if (params.ackMode === 'automatic') tasksLost += 1;
+        await stop(worker, task, params.ackMode === 'automatic' ? message : undefined);
         return;
       }
       await sleep(workMs);

@@ -1,0 +1,36 @@
+/**
+ * The errors the broker closed channels and connections with during a run,
+ * told in a learner's words: a run whose programs ended by themselves after
+ * the broker refused something ended with an error, not cleanly.
+ */
+import { REPLY_CODE_NAMES } from '../amqp/reply-codes.js';
+import type { ClosedWithError, RunState } from '../model/state.js';
+import type { RunFailure } from '../protocol/index.js';
+
+/** Why the run ended with an error, or undefined when the broker closed nothing with one. */
+export function brokerErrorsOf(state: RunState): RunFailure | undefined {
+  const told: string[] = [];
+  const raw: string[] = [];
+  for (const connection of state.connections.values()) {
+    const errors: [string, ClosedWithError][] = [];
+    for (const channel of connection.channels.values()) {
+      if (channel.error !== undefined) errors.push([`channel ${channel.number}`, channel.error]);
+    }
+    if (connection.error !== undefined) errors.push(['connection', connection.error]);
+    for (const [where, error] of errors) {
+      const name = REPLY_CODE_NAMES[error.code] ?? 'error';
+      const refused = error.method === undefined ? '' : ` when it refused ${error.method}`;
+      told.push(
+        `The broker closed ${connection.actor}'s ${where} with ${error.code} ${name}${refused}: ${withoutCodeName(error.text, name)}.`,
+      );
+      raw.push(`${connection.actor} ${where}: ${error.code} ${error.text}`);
+    }
+  }
+  if (told.length === 0) return undefined;
+  return { explanation: `${told.join(' ')} What the program did after that did not reach the broker.`, raw: raw.join('\n') };
+}
+
+/** RabbitMQ's reply texts start with the code's name ("PRECONDITION_FAILED - ..."): said once is enough. */
+function withoutCodeName(text: string, name: string): string {
+  return text.startsWith(`${name} - `) ? text.slice(name.length + 3) : text;
+}
