@@ -6,7 +6,6 @@
  * message's position is a formula, not a DOM measurement.
  */
 import type { NodeRef } from './message-moves.js';
-import { RECENT_LOST } from '../../../server/model/state.js';
 import {
   RECENT_ARRIVALS,
   RECENT_UNROUTABLE,
@@ -83,15 +82,11 @@ const LINES_BELOW: Record<NodeRole, number> = { producer: 1, exchange: 1 + RECEN
 /** Lines a channel or connection error takes under its actor: what closed with which code, and the method refused. */
 const ERROR_LINES = 2;
 
-/**
- * Lines under an actor's box: its status, and room kept for an error once it
- * has one, and for what an auto-ack consumer loses.
- */
-function actorLinesBelow(actor: ActorInfo, role: 'producer' | 'consumer', topology: Topology): number {
+/** Lines under an actor's box: its status, and once it has them, an error and what it lost (a count and their names). */
+function actorLinesBelow(actor: ActorInfo, role: 'producer' | 'consumer'): number {
   const errorLines = actor.error === undefined ? 0 : ERROR_LINES;
   if (role === 'producer') return LINES_BELOW.producer + errorLines;
-  const autoAck = topology.consumers.some((consumer) => consumer.actor === actor.name && consumer.noAck);
-  return LINES_BELOW.consumer + (autoAck ? 1 + RECENT_LOST : 0) + errorLines;
+  return LINES_BELOW.consumer + (actor.lost > 0 ? 1 + actor.recentLost.length : 0) + errorLines;
 }
 
 /** Widest an actor's box grows to fit its name; longer names are cut. */
@@ -205,7 +200,7 @@ export function layoutTopology(topology: Topology): TopologyLayout {
     [
       {
         role: 'producer',
-        boxes: sortedProducers.map((actor) => ({ name: actor.name, height: 64, below: actorLinesBelow(actor, 'producer', topology) })),
+        boxes: sortedProducers.map((actor) => ({ name: actor.name, height: 64, below: actorLinesBelow(actor, 'producer') })),
       },
       ...exchangeColumns.map((column) => ({
         role: 'exchange' as const,
@@ -214,7 +209,7 @@ export function layoutTopology(topology: Topology): TopologyLayout {
       { role: 'queue', boxes: queues.map((queue) => ({ name: queue.name, height: QUEUE_HEIGHT, below: LINES_BELOW.queue })) },
       {
         role: 'consumer',
-        boxes: sortedConsumers.map((actor) => ({ name: actor.name, height: 64, below: actorLinesBelow(actor, 'consumer', topology) })),
+        boxes: sortedConsumers.map((actor) => ({ name: actor.name, height: 64, below: actorLinesBelow(actor, 'consumer') })),
       },
     ] satisfies Column[]
   ).filter((column) => column.boxes.length > 0);
