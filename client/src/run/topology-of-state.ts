@@ -72,8 +72,6 @@ export function topologyOf(state: RunState): Topology {
   }
   const boundExchanges = new Set<string>();
   for (const binding of state.bindings.values()) {
-    // The default exchange is bound to every queue: it is in use as soon as a queue is.
-    if (binding.implicit && binding.exists) boundExchanges.add('');
     if (binding.implicit) continue;
     boundExchanges.add(binding.source);
     if (binding.destinationType === 'exchange') boundExchanges.add(binding.destination);
