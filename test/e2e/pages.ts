@@ -336,3 +336,42 @@ export async function screenshotBrokerPanel(page: Page, cell: Locator, name: str
   await page.screenshot({ path });
   return path;
 }
+
+/** A run cell's timeline: the scrubber under its run controls. */
+export function timeline(cell: Locator): Locator {
+  return cell.locator('run-timeline');
+}
+
+/** What the timeline says under its track: "Event 57 of 120: basic.ack from worker 2". */
+export async function timelineSays(cell: Locator): Promise<string> {
+  return (await timeline(cell).locator('.where').innerText()).trim();
+}
+
+/** Presses a key on the timeline's slider, as a keyboard user moves the cursor. */
+export async function pressOnTimeline(cell: Locator, key: string): Promise<void> {
+  await timeline(cell).getByRole('slider', { name: 'Run timeline' }).press(key);
+}
+
+/** Drags the timeline's cursor to a fraction of the track (0 the first event, 1 the newest), with the mouse. */
+export async function dragTimeline(cell: Locator, from: number, to: number): Promise<void> {
+  const box = await timeline(cell).getByRole('slider', { name: 'Run timeline' }).boundingBox();
+  if (box === null) throw new Error('the timeline is not on the screen');
+  const mouse = cell.page().mouse;
+  const y = box.y + box.height / 2;
+  await mouse.move(box.x + from * box.width, y);
+  await mouse.down();
+  await mouse.move(box.x + (from + to) * 0.5 * box.width, y, { steps: 4 });
+  await mouse.move(box.x + to * box.width, y, { steps: 4 });
+  await mouse.up();
+}
+
+/** Waits until the timeline shows the run's newest event: a finished run's replay has caught up. */
+export async function waitForReplayEnd(cell: Locator, timeout = 20_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const match = /^Event ([\d,]+) of ([\d,]+)/.exec(await timelineSays(cell));
+    if (match !== null && match[1] === match[2]) return;
+    if (Date.now() > deadline) throw new Error(`the replay did not reach the newest event in ${timeout} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

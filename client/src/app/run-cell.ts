@@ -4,8 +4,11 @@ import type { RunFailure, ServerMessage } from '../../../server/protocol/message
 import type { NamedMoment } from '../../../server/protocol/trace.js';
 import { ActorOutput } from '../run/actor-output.js';
 import '../run/actor-terminals.js';
+import { CursorPacer } from '../run/cursor-pacer.js';
+import { ModelWatcher } from '../run/model-watcher.js';
 import { RunModel } from '../run/run-model.js';
 import '../run/run-output.js';
+import '../run/run-timeline.js';
 import { baseStyles, buttonStyles, inputStyles, srOnlyStyles } from '../styles/controls.js';
 import { icon } from './icons.js';
 import { progress } from './progress.js';
@@ -23,6 +26,8 @@ export interface RunStatusChange {
 declare global {
   interface HTMLElementEventMap {
     'run-status-change': CustomEvent<RunStatusChange>;
+    /** A view asks the cell to move its cursor to the event with this seq. */
+    'cursor-request': CustomEvent<{ seq: number }>;
   }
   interface HTMLElementTagNameMap {
     'run-cell': RunCellElement;
@@ -83,6 +88,8 @@ export class RunCellElement extends LitElement {
   readonly model = new RunModel();
   /** What each of the run's programs printed. */
   readonly output = new ActorOutput();
+  /** Moves the model's cursor at the animation speed, so every view shows the moment the dots draw. */
+  readonly pacer = new CursorPacer(this.model);
 
   constructor() {
     super();
@@ -90,7 +97,10 @@ export class RunCellElement extends LitElement {
     this.model.subscribe(() => {
       if (this._momentShown !== undefined && this.model.cursor !== this._momentShown.seq) this._momentShown = undefined;
     });
+    // Redraws the cell when the model changes: its terminals show the output up to the cursor.
+    new ModelWatcher(this);
   }
+
   private _runId: string | undefined;
   private _stopListening: (() => void) | undefined;
 
@@ -104,12 +114,15 @@ export class RunCellElement extends LitElement {
     this._connected = this.socket.state === 'open';
     this.socket.addEventListener('connection-state', this.handleConnection);
     settings().addEventListener('change', this.handleSettings);
+    this.addEventListener('cursor-request', this.handleCursorRequest);
+    this.pacer.speed = this._speed;
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.socket.removeEventListener('connection-state', this.handleConnection);
     settings().removeEventListener('change', this.handleSettings);
+    this.removeEventListener('cursor-request', this.handleCursorRequest);
     // Leaving the page ends its runs: the server would otherwise run them for no one.
     if (this._runId !== undefined && ACTIVE_STATUSES.has(this._status)) this.socket.send({ type: 'reset', runId: this._runId });
     this._stopListening?.();
@@ -127,6 +140,7 @@ export class RunCellElement extends LitElement {
     this._stopListening?.();
     this.model.reset();
     this.output.reset();
+    this.pacer.restart();
     this._runId = runId;
     this._stopListening = this.socket.listen(runId, {
       message: (message) => this.handleMessage(message),
@@ -174,7 +188,7 @@ export class RunCellElement extends LitElement {
   private moveToMoment(moment: NamedMoment & { seq: number }): void {
     this._momentAwaited = undefined;
     if (this._notice.startsWith('Showing “') || this._notice.startsWith('This run did not reach')) this._notice = '';
-    this.model.moveCursor(moment.seq);
+    this.pacer.hold(moment.seq);
     this._momentShown = moment;
   }
 
@@ -211,6 +225,7 @@ export class RunCellElement extends LitElement {
     this._runId = undefined;
     this.model.reset();
     this.output.reset();
+    this.pacer.restart();
     this._failure = undefined;
     this._notice = '';
     this._heldHandshakes = [];
@@ -262,6 +277,12 @@ export class RunCellElement extends LitElement {
   private readonly handleSettings = (): void => {
     this._speed = settings().value.speed;
     this._presenter = settings().value.presenter;
+    this.pacer.speed = this._speed;
+  };
+
+  /** A view (the sequence list) asks to show the moment of one event. */
+  private readonly handleCursorRequest = (event: CustomEvent<{ seq: number }>): void => {
+    this.pacer.hold(event.detail.seq);
   };
 
   private setStatus(status: CellStatus): void {
@@ -351,6 +372,7 @@ export class RunCellElement extends LitElement {
           </select>
         </label>
       </div>
+      ${status === 'idle' ? nothing : html`<run-timeline .model=${this.model} .pacer=${this.pacer}></run-timeline>`}
       ${blocked && !going ? html`<p class="blocked" id="blocked">${blocked}</p>` : nothing}
       ${
         status === 'paused' && this._heldHandshakes.length > 0
@@ -361,7 +383,7 @@ export class RunCellElement extends LitElement {
         this._momentShown !== undefined
           ? html`<p class="moment-shown" role="status">
               <span>Showing the moment <strong>${this._momentShown.title}</strong>.</span>
-              <button type="button" class="button" @click=${() => this.model.moveCursor('live')}>Show the end of the run</button>
+              <button type="button" class="button" @click=${() => this.pacer.follow()}>Show the end of the run</button>
             </p>`
           : nothing
       }
@@ -375,7 +397,7 @@ export class RunCellElement extends LitElement {
                 <strong>Step</strong> starts it paused and lets one protocol event through at a time. ${STEP_GROUPS_HANDSHAKES}
               </p>
             </div>`
-          : html`<actor-terminals .output=${this.output}></actor-terminals>
+          : html`<actor-terminals .output=${this.output} .cursor=${this.model.cursor}></actor-terminals>
               <run-output .model=${this.model} .speed=${this._speed} ?presenter=${this._presenter}></run-output>`
       }
     `;

@@ -183,14 +183,18 @@ export class RunModel {
 
   /**
    * Moves the cursor to the moment after the event with this seq (or the
-   * last one before it); 'live' follows the newest event again.
+   * last one before it), and holds it there even as newer events come;
+   * 'live' follows the newest event again. A move 'play'ed forward records
+   * the moves of the events passed, for the picture to animate; a 'jump'
+   * (the default) shows the moment as it is, with no dots on their way.
    */
-  moveCursor(seq: number | 'live'): void {
-    const target = seq === 'live' || seq >= this.lastSeq ? undefined : Math.max(this.firstSeq - 1, Math.floor(seq));
+  moveCursor(seq: number | 'live', how: 'jump' | 'play' = 'jump'): void {
+    const target = seq === 'live' ? undefined : Math.max(this.firstSeq - 1, Math.min(this.lastSeq, Math.floor(seq)));
     if (target === this.cursorSeq) return;
     const from = this.cursor;
     this.cursorSeq = target;
-    this.followMoves(from);
+    if (how === 'jump') this.restartMoves();
+    else this.followMoves(from);
     this.changed();
   }
 
@@ -296,12 +300,17 @@ export class RunModel {
   private followMoves(from: number): void {
     const to = this.cursor;
     if (to < from || to < this.movesUpTo) {
-      this.moves.clear();
-      this.movesUpTo = to;
+      this.restartMoves();
       return;
     }
     this.moves.record(this.timeline.journeys, Math.max(from, this.movesUpTo), to);
     this.movesUpTo = to;
+  }
+
+  /** Forgets the moves recorded: the picture shows the cursor's moment with nothing on its way. */
+  private restartMoves(): void {
+    this.moves.clear();
+    this.movesUpTo = this.cursor;
   }
 
   private newTimeline(): Timeline {

@@ -284,8 +284,10 @@ export class SequenceViewElement extends LitElement {
     const event = row.event;
     const method = event.kind === 'frame' ? event.method : event.kind === 'broker' ? `broker.${event.decision}` : event.kind;
     const selected = row === this._selected;
+    // The rows run up to the cursor: the last one is the moment every view shows.
+    const atCursor = index === this.rows.length - 1;
     return html`<div
-      class="row kind-${row.kind} ${selected ? 'selected' : ''}"
+      class="row kind-${row.kind} ${selected ? 'selected' : ''} ${atCursor ? 'at-cursor' : ''}"
       id="row-${event.seq}"
       role="option"
       aria-selected=${selected ? 'true' : 'false'}
@@ -355,8 +357,11 @@ export class SequenceViewElement extends LitElement {
     return ((index + 0.5) / Math.max(1, this.lanes.length)) * 100;
   }
 
+  /** Selects a row for the inspector, and asks for the cursor at its event: every view then shows that moment. */
   private select(row: SequenceRow | undefined): void {
     this._selected = row;
+    if (row === undefined) return;
+    this.dispatchEvent(new CustomEvent('cursor-request', { detail: { seq: row.event.seq }, bubbles: true, composed: true }));
   }
 
   private handleActorChange(event: Event): void {
@@ -604,6 +609,10 @@ export class SequenceViewElement extends LitElement {
       }
       .row:hover {
         background: color-mix(in srgb, var(--_fg) 5%, transparent);
+      }
+      .row.at-cursor {
+        background: color-mix(in srgb, var(--_warn) 12%, transparent);
+        box-shadow: inset 3px 0 0 var(--_warn);
       }
       .row.selected {
         background: color-mix(in srgb, var(--_accent) 16%, transparent);

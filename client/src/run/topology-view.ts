@@ -149,9 +149,9 @@ export class TopologyViewElement extends LitElement {
     const model = this.model;
     if (model === undefined) return;
     if (model.nextMoveId < this.nextMoveId) {
-      // The model was reset for a new run.
+      // The model started its moves over (a new run, or the cursor jumped): the dots on their way go, the new moves play.
       this.animator.clear();
-      this.nextMoveId = model.nextMoveId;
+      this.nextMoveId = 1;
     }
     // Redraws the picture (now, or soon in a flood) before placing dots on it.
     this.throttle.changed();
