@@ -49,8 +49,14 @@ export async function waitForStatus(cell: Locator, status: CellStatus, timeout =
   if (status !== 'starting' && status !== 'running') await waitForStillViews(cell);
 }
 
-/** Waits until the counters, the picture's counts, the sequence's row count and the broker panel stay the same for a moment. */
+/**
+ * Waits until the replay of the run has reached its newest event (the
+ * views follow the dots at the animation speed), then until the counters,
+ * the picture's counts, the sequence's row count and the broker panel stay
+ * the same for a moment.
+ */
 async function waitForStillViews(cell: Locator, timeout = 10_000): Promise<void> {
+  if (await timeline(cell).isVisible()) await waitForReplayEnd(cell);
   const deadline = Date.now() + timeout;
   let before = await viewsNow(cell);
   for (;;) {
@@ -369,8 +375,9 @@ export async function dragTimeline(cell: Locator, from: number, to: number): Pro
 export async function waitForReplayEnd(cell: Locator, timeout = 20_000): Promise<void> {
   const deadline = Date.now() + timeout;
   for (;;) {
-    const match = /^Event ([\d,]+) of ([\d,]+)/.exec(await timelineSays(cell));
-    if (match !== null && match[1] === match[2]) return;
+    const says = await timelineSays(cell);
+    const match = /^Event ([\d,]+) of ([\d,]+)/.exec(says);
+    if (says === 'No events yet.' || (match !== null && match[1] === match[2])) return;
     if (Date.now() > deadline) throw new Error(`the replay did not reach the newest event in ${timeout} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

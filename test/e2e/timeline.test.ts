@@ -109,7 +109,12 @@ describe('the timeline of a run', () => {
     expect(await consumerInPicture(cell, 'worker 2')).toMatchObject({ acked: 1 });
     // The list runs up to the cursor: the selected ack is its last row.
     expect((await sequenceRows(cell)).filter((row) => row.method === 'basic.ack')).toHaveLength(1);
-    await screenshotRun(page, cell, 'timeline-first-ack');
+    // The scrubber at a past moment, in both themes.
+    for (const theme of ['Light', 'Dark']) {
+      await page.getByRole('button', { name: `${theme} theme` }).click();
+      await screenshotRun(page, cell, `timeline-first-ack-${theme.toLowerCase()}`);
+    }
+    await page.getByRole('button', { name: 'System theme' }).click();
     expect(pageErrors).toEqual([]);
   });
 });

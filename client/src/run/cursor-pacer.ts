@@ -6,9 +6,12 @@
  * While it follows the run, the cursor advances event by event at the
  * animation speed: an event that moves a message takes a beat (the time a
  * dot needs to leave, at speed 1), any other event a short tick. A run
- * often ends before its replay does: the replay then catches up at the same
- * pace. When events come faster than they can be drawn, the cursor skips
- * ahead to the newest event in one jump and counts the events it skipped.
+ * often ends before its replay does: the replay then catches up, at that
+ * pace while few events wait, faster in proportion when many do (the
+ * picture then counts on its edges the messages it cannot draw), so it
+ * never lags far behind. When events come faster than even that, the cursor
+ * skips ahead to the newest event in one jump and counts the events it
+ * skipped.
  *
  * Once the learner moves the cursor (the scrubber, a sequence row), the
  * pacer holds it there until told to follow again.
@@ -19,6 +22,8 @@ import type { RunModel } from './run-model.js';
 export const BEAT_MS = 110;
 /** Time any other event takes at speed 1. */
 export const TICK_MS = 12;
+/** Up to this many events behind, the replay goes at the animation speed; with more, proportionally faster. */
+export const CALM_BEHIND_EVENTS = 60;
 /** More events behind than this cannot be drawn in good time: the cursor skips to the newest. */
 export const MAX_BEHIND_EVENTS = 400;
 /** Time the pacer may save up between frames (a hidden tab gets no frames). */
@@ -47,7 +52,7 @@ export class CursorPacer {
     readonly model: RunModel,
     requestFrame?: FrameRequest,
   ) {
-    this.requestFrame = requestFrame ?? ((callback) => requestAnimationFrame(callback));
+    this.requestFrame = requestFrame ?? pageFrames();
     this.generation = model.generation;
     model.subscribe(() => this.modelChanged());
     this.restart();
@@ -129,9 +134,10 @@ export class CursorPacer {
     const elapsed = this.lastFrame === undefined ? 16 : now - this.lastFrame;
     this.lastFrame = now;
     const speed = this.speed > 0 ? this.speed : 1;
-    this.budget = Math.min(MAX_BUDGET_MS, this.budget + elapsed * speed);
     let index = model.eventIndexAt(model.cursor);
     const last = model.eventCount - 1;
+    const hurry = Math.max(1, (last - index) / CALM_BEHIND_EVENTS);
+    this.budget = Math.min(MAX_BUDGET_MS * hurry, this.budget + elapsed * speed * hurry);
     if (last - index > MAX_BEHIND_EVENTS) {
       this.skipped += last - index;
       this.budget = 0;
@@ -160,4 +166,11 @@ export class CursorPacer {
   private told(): void {
     for (const listener of [...this.listeners]) listener();
   }
+}
+
+/** requestAnimationFrame in a page; a timer of a frame's length where there is none (Node). */
+function pageFrames(): FrameRequest {
+  const page = globalThis as { requestAnimationFrame?: (callback: (now: number) => void) => number };
+  if (typeof page.requestAnimationFrame === 'function') return page.requestAnimationFrame.bind(globalThis);
+  return (callback) => setTimeout(() => callback(performance.now()), 16);
 }
