@@ -256,6 +256,11 @@ export class RunModel {
     return low;
   }
 
+  /** How many sequence rows are kept in all, the cursor aside. */
+  get keptRowCount(): number {
+    return this.rows.length;
+  }
+
   /** How many older rows were let go to keep memory flat. */
   get olderRowCount(): number {
     return this.rows.dropped;

@@ -253,7 +253,7 @@ export class SequenceViewElement extends LitElement {
               )}</span
             >
           </div>
-          ${older > 0 ? html`<p class="older">${formatCount(older)} older rows not shown (only the newest ${formatCount(model?.rowCount ?? 0)} are kept)</p>` : nothing}
+          ${older > 0 ? html`<p class="older">${formatCount(older)} older rows not shown (only the newest ${formatCount(model?.keptRowCount ?? 0)} are kept)</p>` : nothing}
           <div
             class="scroller"
             tabindex="0"
