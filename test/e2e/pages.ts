@@ -360,7 +360,12 @@ export async function pressOnTimeline(cell: Locator, key: string): Promise<void>
 
 /** Drags the timeline's cursor to a fraction of the track (0 the first event, 1 the newest), with the mouse. */
 export async function dragTimeline(cell: Locator, from: number, to: number): Promise<void> {
-  const box = await timeline(cell).getByRole('slider', { name: 'Run timeline' }).boundingBox();
+  const slider = timeline(cell).getByRole('slider', { name: 'Run timeline' });
+  // In the middle of the window, clear of the sticky header and run controls.
+  await slider.evaluate((element) => {
+    element.scrollIntoView({ block: 'center' });
+  });
+  const box = await slider.boundingBox();
   if (box === null) throw new Error('the timeline is not on the screen');
   const mouse = cell.page().mouse;
   const y = box.y + box.height / 2;
