@@ -384,7 +384,7 @@ export async function waitForReplayEnd(cell: Locator, timeout = 20_000): Promise
     const match = /^Event ([\d,]+) of ([\d,]+)/.exec(says);
     if (says === 'No events yet.' || (match !== null && match[1] === match[2])) return;
     // The cursor was put at a moment (Live is off): there is no replay to wait for.
-    if ((await timeline(cell).getByRole('button', { name: 'Live' }).getAttribute('aria-pressed')) === 'false') return;
+    if ((await timeline(cell).getByRole('button', { name: 'Live', exact: true }).getAttribute('aria-pressed')) === 'false') return;
     if (Date.now() > deadline) throw new Error(`the replay did not reach the newest event in ${timeout} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

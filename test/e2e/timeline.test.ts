@@ -83,7 +83,7 @@ describe('the timeline of a run', () => {
     expect(await brokerQueue(cell, 'task_queue')).toEqual({ ready: 0, unacked: 7, consumers: 2 });
     expect(await consumerInPicture(cell, 'worker 1')).toMatchObject({ got: 4, acked: 0 });
     expect(await consumerInPicture(cell, 'worker 2')).toMatchObject({ got: 3, acked: 0 });
-    expect(await timeline(cell).getByRole('button', { name: 'Live' }).getAttribute('aria-pressed')).toBe('false');
+    expect(await timeline(cell).getByRole('button', { name: 'Live', exact: true }).getAttribute('aria-pressed')).toBe('false');
   });
 
   it('drags back to the start, where nothing was published, and Live returns to the end', async () => {
@@ -92,7 +92,7 @@ describe('the timeline of a run', () => {
     expect(await counter(cell, 'published')).toBe(0);
     await expect(brokerQueue(cell, 'task_queue')).rejects.toThrow('lists no queue task_queue');
 
-    await timeline(cell).getByRole('button', { name: 'Live' }).click();
+    await timeline(cell).getByRole('button', { name: 'Live', exact: true }).click();
     await waitForReplayEnd(cell);
     await expectEndFigures();
   });

@@ -607,7 +607,9 @@ function renderLinesBelow(node: LaidNode, lines: LineBelow[], lastColumn = false
 function consumerStatus(actor: ActorInfo, autoAck: boolean): LineBelow[] {
   const back = actor.gaveBack > 0 ? ` · ↺ ${formatCount(actor.gaveBack)} back to queue` : '';
   if (actor.connection === 'lost') return [{ text: `✕ connection lost${back}`, tone: 'bad-text' }];
-  if (actor.connection === 'closed') return [{ text: `■ stopped${back}`, tone: back === '' ? 'small' : 'warn-text' }];
+  // A program that left holding nothing simply closed its connection; one that gave work back was stopped.
+  if (actor.connection === 'closed')
+    return [back === '' ? { text: 'connection closed', tone: 'small' } : { text: `■ stopped${back}`, tone: 'warn-text' }];
   const acking: LineBelow = autoAck
     ? { text: 'no acks', tone: 'small' }
     : actor.acked > 0
