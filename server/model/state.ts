@@ -251,7 +251,7 @@ export interface RunState {
 }
 
 /** The exchanges every virtual host has from the start, as RabbitMQ declares them. */
-export const PREDECLARED: readonly { name: string; type: string; internal: boolean }[] = [
+export const PREDECLARED: readonly { name: string; type: 'direct' | 'fanout' | 'topic' | 'headers'; internal: boolean }[] = [
   { name: '', type: 'direct', internal: false },
   { name: 'amq.direct', type: 'direct', internal: false },
   { name: 'amq.fanout', type: 'fanout', internal: false },

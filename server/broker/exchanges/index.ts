@@ -1,6 +1,7 @@
 /**
  * Exchange types by name, and the exchanges every virtual host starts with.
  */
+import { PREDECLARED } from '../../model/state.js';
 import { DirectExchange } from './direct.js';
 import type { Exchange, ExchangeProperties, ExchangeType } from './exchange.js';
 import { FanoutExchange } from './fanout.js';
@@ -29,14 +30,7 @@ export function createExchange(name: string, type: ExchangeType, properties: Exc
 /**
  * The exchanges RabbitMQ declares in every virtual host: the default
  * exchange ('', direct; every queue is bound to it by its name) and the
- * amq.* ones. amq.rabbitmq.trace is internal, as in RabbitMQ.
+ * amq.* ones. amq.rabbitmq.trace is internal, as in RabbitMQ. One list,
+ * shared with the run model, which starts every run's state with them.
  */
-export const PREDECLARED_EXCHANGES: readonly { name: string; type: ExchangeType; internal: boolean }[] = [
-  { name: '', type: 'direct', internal: false },
-  { name: 'amq.direct', type: 'direct', internal: false },
-  { name: 'amq.fanout', type: 'fanout', internal: false },
-  { name: 'amq.topic', type: 'topic', internal: false },
-  { name: 'amq.headers', type: 'headers', internal: false },
-  { name: 'amq.match', type: 'headers', internal: false },
-  { name: 'amq.rabbitmq.trace', type: 'topic', internal: true },
-];
+export const PREDECLARED_EXCHANGES: readonly { name: string; type: ExchangeType; internal: boolean }[] = PREDECLARED;
