@@ -171,6 +171,7 @@ async function loadLesson(folder: string, report: (file: string, message: string
       params: JSON.parse(JSON.stringify(schema)) as JsonSchema,
       defaults: checked.params,
       actors,
+      moments,
     });
   }
   for (const problem of momentLinkProblems(proses, cellMoments)) report(documentFile, problem);

@@ -1,4 +1,5 @@
 /** The shapes the JSON API serves for lessons. Shared by the server and the browser; types only. */
+import type { NamedMoment } from './trace.js';
 
 /**
  * A JSON Schema object as TypeBox produces it (draft 2019-09 keywords). A
@@ -41,6 +42,8 @@ export interface RunCell {
   defaults: Record<string, unknown>;
   /** The actors the scenario starts with these defaults ("producer", "worker 1", ...). */
   actors: string[];
+  /** The named moments a run with these defaults reaches, in order: what the prose's moment links point at before any run. */
+  moments: NamedMoment[];
 }
 
 /** GET /api/lessons/:id. */

@@ -17,6 +17,8 @@ import {
   pictureBox,
   screenshotRun,
   showBrokerList,
+  statusOf,
+  typeParam,
   waitForStatus,
 } from './pages.js';
 import { startBrowserWorkbook, type BrowserWorkbook } from './workbook.js';
@@ -49,6 +51,11 @@ describe('links from the prose to named moments', () => {
   /** Clicks a moment link of a cell that has not run: the cell runs, and its views stop at the moment. */
   async function clickToMoment(cell: Locator, link: Locator, title: string): Promise<void> {
     await link.click();
+    await waitAtMoment(cell, title);
+  }
+
+  /** Waits for the run to finish with its views at the moment. */
+  async function waitAtMoment(cell: Locator, title: string): Promise<void> {
     await waitForStatus(cell, 'finished');
     await expect
       .poll(() => cell.locator('run-cell [role="status"]').filter({ hasText: 'Showing the moment' }).innerText())
@@ -62,10 +69,46 @@ describe('links from the prose to named moments', () => {
     return rows.map((row) => Object.values(row).join(' ').replace(/\s+/g, ' ').trim());
   }
 
+  it('before a run, a cell lists the moments it will reach, and a link it cannot run for says what to do', async () => {
+    await openLesson(page, workbook.url, '/lessons/02-work-queues');
+    const cell = cellSection(page, 'seven-tasks');
+    const ahead = cell.locator('run-cell').getByRole('list', { name: 'This run reaches these moments:' });
+    expect(await ahead.getByRole('listitem').allInnerTexts()).toEqual([
+      'once the tasks are dealt out, before any work starts (upcoming)',
+      'while worker 1 is stopped (upcoming)',
+      'the work done, the workers still connected (upcoming)',
+      'after the workers disconnect (upcoming)',
+    ]);
+
+    await typeParam(cell, 'workers', '9');
+    await expect
+      .poll(() => cell.locator('run-cell').getByText("With the lesson's values, this run reaches these moments:").count())
+      .toBe(1);
+    await momentLink('Look at the queue', 'while worker 1 is stopped').click();
+    await expect
+      .poll(() => cell.locator('run-cell [role="alert"]').innerText())
+      .toBe('Run this cell first to reach “while worker 1 is stopped”: fix its parameters, then press Run.');
+    expect(await statusOf(cell)).toBe('idle');
+    await screenshotRun(page, cell, 'moment-seven-tasks-before-run');
+
+    expect(pageErrors).toEqual([]);
+  });
+
   it('seven-tasks: "while worker 1 is stopped" shows the seven tasks unacknowledged', async () => {
     await openLesson(page, workbook.url, '/lessons/02-work-queues');
     const cell = cellSection(page, 'seven-tasks');
-    await clickToMoment(cell, momentLink('Look at the queue', 'while worker 1 is stopped'), 'while worker 1 is stopped');
+    const link = momentLink('Look at the queue', 'while worker 1 is stopped');
+    await link.click();
+    // The run takes seconds (the workers sleep a second a dot): the note is there while it goes.
+    expect(await cell.locator('run-cell [role="alert"]').innerText()).toBe('Showing “while worker 1 is stopped” once this run has ended.');
+    await waitAtMoment(cell, 'while worker 1 is stopped');
+    expect(await cell.locator('run-cell [role="alert"]').count()).toBe(0);
+    expect(
+      await cell
+        .locator('run-cell')
+        .getByRole('list', { name: /this run reaches these moments/ })
+        .count(),
+    ).toBe(0);
     expect(await brokerQueue(cell, 'task_queue')).toEqual({ ready: 0, unacked: 7, consumers: 1 });
     expect(await counter(cell, 'published')).toBe(7);
     await screenshotRun(page, cell, 'moment-seven-tasks-worker-stopped');

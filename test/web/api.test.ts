@@ -52,6 +52,17 @@ describe('the JSON API and the status page', () => {
     }
   });
 
+  it("serves each run cell's named moments for its defaults, so the page knows them before any run", async () => {
+    const lesson = (await (await fetch(`${base}/api/lessons/02-work-queues`)).json()) as LessonDocument;
+    const sevenTasks = lesson.cells.find((cell): cell is RunCell => cell.kind === 'run' && cell.id === 'seven-tasks');
+    expect(sevenTasks?.moments).toEqual([
+      { id: 'tasks-dealt-out', title: 'once the tasks are dealt out, before any work starts' },
+      { id: 'worker-stopped', title: 'while worker 1 is stopped' },
+      { id: 'work-done', title: 'the work done, the workers still connected' },
+      { id: 'workers-gone', title: 'after the workers disconnect' },
+    ]);
+  });
+
   it('finds a lesson by its number or slug too', async () => {
     for (const name of ['01', 'hello-world']) {
       const response = await fetch(`${base}/api/lessons/${name}`);

@@ -331,6 +331,8 @@ export class LessonPage extends LitElement {
           .params=${values}
           ?valid=${valid}
           ?active=${active}
+          .moments=${cell.moments}
+          ?edited=${this.params[cell.id] !== undefined}
           @run-status-change=${this.handleRunStatus}
         ></run-cell>
       </section>

@@ -65,6 +65,10 @@ export class RunCellElement extends LitElement {
   @property({ attribute: false }) params: Record<string, unknown> = {};
   /** False while the parameters cannot be run. */
   @property({ type: Boolean }) valid = true;
+  /** The named moments a run with the lesson's values reaches, in order: listed before and during a run. */
+  @property({ attribute: false }) moments: NamedMoment[] = [];
+  /** True when the parameters differ from the lesson's, so the run may not reach every moment listed. */
+  @property({ type: Boolean }) edited = false;
   /** Whether keyboard shortcuts act on this cell (it shows their keys). */
   @property({ type: Boolean, reflect: true }) active = false;
   /** The socket runs go over; the page's own unless a test gives another. */
@@ -178,8 +182,14 @@ export class RunCellElement extends LitElement {
     this._momentAwaited = { id, title };
     if (ACTIVE_STATUSES.has(this._status)) {
       this.say(`Showing “${title}” once this run has ended.`);
-    } else if (this._status === 'idle') {
+    } else if (this._status === 'idle' && this.canStart) {
       this.run();
+      this.say(`Showing “${title}” once this run has ended.`);
+    } else if (this._status === 'idle') {
+      this._momentAwaited = undefined;
+      this.say(
+        `Run this cell first to reach “${title}”: ${this.valid ? 'it can run once the page is connected to the server again.' : 'fix its parameters, then press Run.'}`,
+      );
     } else {
       this.showAwaitedMoment();
     }
@@ -187,7 +197,7 @@ export class RunCellElement extends LitElement {
 
   private moveToMoment(moment: NamedMoment & { seq: number }): void {
     this._momentAwaited = undefined;
-    if (this._notice.startsWith('Showing “') || this._notice.startsWith('This run did not reach')) this._notice = '';
+    if (['Showing “', 'This run did not reach', 'Run this cell first'].some((start) => this._notice.startsWith(start))) this._notice = '';
     this.pacer.hold(moment.seq);
     this._momentShown = moment;
   }
@@ -374,6 +384,7 @@ export class RunCellElement extends LitElement {
       </div>
       ${status === 'idle' ? nothing : html`<run-timeline .model=${this.model} .pacer=${this.pacer}></run-timeline>`}
       ${blocked && !going ? html`<p class="blocked" id="blocked">${blocked}</p>` : nothing}
+      ${status === 'idle' || going ? this.renderMomentsAhead() : nothing}
       ${
         status === 'paused' && this._heldHandshakes.length > 0
           ? html`<p class="step-note">${icon('step')}<span>${handshakeNote(this._heldHandshakes)}</span></p>`
@@ -401,6 +412,28 @@ export class RunCellElement extends LitElement {
               <run-output .model=${this.model} .speed=${this._speed} ?presenter=${this._presenter}></run-output>`
       }
     `;
+  }
+
+  /** Before and during a run: the moments it will reach, greyed until it has; a reached one is a button to it. */
+  private renderMomentsAhead() {
+    if (this.moments.length === 0) return nothing;
+    const reached = this.model.moments();
+    return html`<div class="moments-ahead">
+      <span id="moments-ahead-title"
+        >${this.edited ? "With the lesson's values, this run reaches these moments:" : 'This run reaches these moments:'}</span
+      >
+      <ul aria-labelledby="moments-ahead-title">
+        ${this.moments.map((moment) => {
+          const mark = reached.find((candidate) => candidate.id === moment.id);
+          return mark === undefined
+            ? html`<li class="upcoming">${moment.title} <span class="when">(upcoming)</span></li>`
+            : html`<li>
+                <button type="button" class="link" @click=${() => this.pacer.hold(mark.seq)}>${moment.title}</button>
+                <span class="when">(reached)</span>
+              </li>`;
+        })}
+      </ul>
+    </div>`;
   }
 
   private renderKey(key: string) {
@@ -447,6 +480,40 @@ export class RunCellElement extends LitElement {
         border-left: 4px solid var(--accent);
         background: var(--surface-2, var(--surface));
         border-radius: var(--radius);
+      }
+      .moments-ahead {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: baseline;
+        gap: var(--space-1) var(--space-3);
+        margin: 0;
+        font-size: var(--text-sm);
+        color: var(--text-muted);
+      }
+      .moments-ahead ul {
+        display: flex;
+        flex-wrap: wrap;
+        gap: var(--space-1) var(--space-3);
+        margin: 0;
+        padding: 0;
+        list-style: none;
+      }
+      .moments-ahead li::before {
+        content: '◆ ';
+        color: var(--accent);
+      }
+      .moments-ahead li.upcoming::before {
+        content: '◇ ';
+        color: inherit;
+      }
+      .moments-ahead .link {
+        padding: 0;
+        border: none;
+        border-bottom: 2px dotted currentColor;
+        background: none;
+        color: var(--link);
+        font: inherit;
+        cursor: pointer;
       }
       .toolbar {
         /* The controls stay in reach while the learner scrolls through the run's views. */
