@@ -389,3 +389,11 @@ export async function waitForReplayEnd(cell: Locator, timeout = 20_000): Promise
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** The sequence list's lane names as a person reads them across its header, left to right. */
+export async function sequenceLanes(cell: Locator): Promise<string[]> {
+  const lanes = await sequence(cell)
+    .locator('.lane-name')
+    .evaluateAll((names) => names.map((name) => ({ text: (name.textContent ?? '').trim(), left: name.getBoundingClientRect().left })));
+  return lanes.sort((a, b) => a.left - b.left).map((lane) => lane.text);
+}

@@ -88,6 +88,9 @@ export class RunModel {
   private readonly deliverRate = new RateWindow();
   /** Actors in the order they first appeared, for the sequence view's lanes. */
   private readonly actorOrder = new Set<string>();
+  /** Actors that published, and actors that consumed (basic.consume or basic.get), anywhere in the run so far. */
+  private readonly publishers = new Set<string>();
+  private readonly consumers = new Set<string>();
   /** "connection 3" -> the name that connection gave itself once it said it. */
   private readonly aliases = new Map<string, string>();
   private readonly listeners = new Set<() => void>();
@@ -146,6 +149,8 @@ export class RunModel {
     this.publishRate.clear();
     this.deliverRate.clear();
     this.actorOrder.clear();
+    this.publishers.clear();
+    this.consumers.clear();
     this.aliases.clear();
     this.generation += 1;
     this.changed();
@@ -276,6 +281,15 @@ export class RunModel {
     return [...this.actorOrder].filter((actor) => !this.aliases.has(actor));
   }
 
+  /**
+   * True for an actor that published and never consumed over the whole run
+   * so far, whatever the cursor: a producer, drawn left of the broker.
+   */
+  onlyPublishes(actor: string): boolean {
+    const name = this.laneOf(actor);
+    return this.publishers.has(name) && !this.consumers.has(name);
+  }
+
   /** The name a connection gave itself ("connection 2" before it said its name). */
   laneOf(actor: string): string {
     return this.aliases.get(actor) ?? actor;
@@ -333,6 +347,7 @@ export class RunModel {
     switch (event.kind) {
       case 'frame':
         this.noteActor(event.actor, event.connection);
+        if (event.direction === 'to-broker') this.noteRole(event.actor, event.method);
         if (event.method === 'basic.publish' && event.direction === 'to-broker') this.publishRate.add(event.time);
         if ((event.method === 'basic.deliver' || event.method === 'basic.get-ok') && event.direction === 'to-client') {
           this.deliverRate.add(event.time);
@@ -358,6 +373,11 @@ export class RunModel {
     this.actorOrder.add(actor);
     const unnamed = `connection ${connection}`;
     if (connection !== undefined && actor !== unnamed && this.actorOrder.has(unnamed)) this.aliases.set(unnamed, actor);
+  }
+
+  private noteRole(actor: string, method: string): void {
+    if (method === 'basic.publish') this.publishers.add(this.laneOf(actor));
+    else if (method === 'basic.consume' || method === 'basic.get') this.consumers.add(this.laneOf(actor));
   }
 
   private changed(): void {

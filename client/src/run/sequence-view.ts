@@ -26,6 +26,10 @@ const OVERSCAN = 8;
 /** The broker's lane. */
 const BROKER = 'broker';
 
+/** How the lanes are ordered, in the words the lane names' tooltip uses. */
+const LANE_RULE =
+  'Programs that only publish stand left of the broker, the others right of it, each in the order it first appeared in the run.';
+
 /** What each kind is called in the filter. */
 const KIND_NAMES: Record<RowKind, string> = {
   methods: 'Methods',
@@ -46,8 +50,9 @@ const DECISION_MARKS: Record<string, string> = {
 };
 
 /**
- * The run as a sequence diagram: a lane per actor (producers left of the
- * broker, everyone else right of it) and one for the broker, a row per
+ * The run as a sequence diagram: a lane per actor (programs that only
+ * publish left of the broker, the others right of it, each side in order of
+ * first appearance, the same at every moment) and one for the broker, a row per
  * protocol event: frames as arrows between an actor and the broker, broker
  * decisions in the broker's lane, actors' printed lines as notes. Filter by
  * actor and by kind. Only the rows in view are drawn; the list follows the
@@ -200,16 +205,15 @@ export class SequenceViewElement extends LitElement {
     return true;
   }
 
-  /** Producers left of the broker, everyone else right of it, each in order of appearance. */
+  /**
+   * The lanes, the same at every cursor position: programs that publish and
+   * never consume (producers) left of the broker, the others right of it,
+   * each side in the order the programs first appeared in the run.
+   */
   private laneOrder(model: RunModel): string[] {
-    const publishers = new Set(
-      model
-        .topology()
-        .actors.filter((actor) => actor.publishes)
-        .map((actor) => actor.name),
-    );
     const actors = model.actors();
-    return [...actors.filter((actor) => publishers.has(actor)), BROKER, ...actors.filter((actor) => !publishers.has(actor))];
+    const producers = actors.filter((actor) => model.onlyPublishes(actor));
+    return [...producers, BROKER, ...actors.filter((actor) => !model.onlyPublishes(actor))];
   }
 
   protected override render() {
@@ -244,7 +248,7 @@ export class SequenceViewElement extends LitElement {
       </div>
       <div class="body">
         <div class="list">
-          <div class="lane-names" aria-hidden="true">
+          <div class="lane-names" aria-hidden="true" title=${LANE_RULE}>
             <span class="gutter">event, time</span>
             <span class="lanes"
               >${this.lanes.map(
