@@ -10,6 +10,7 @@ import amqp from 'amqplib';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { openBrokerTarget, type BrokerTarget } from '../../server/broker-connection.js';
 import type { BrokerStateEvent, FrameMethod, FrameOf, RunFailure, RunStatus, RunSummary, TraceEvent } from '../../server/protocol/index.js';
+import type { LessonCatalog } from '../../server/lessons/index.js';
 import { createRunner, type Runner } from '../../server/runs/index.js';
 import { lessons } from './catalog.js';
 
@@ -119,16 +120,21 @@ async function runOn(
 
 /**
  * Declares a lesson's tests once per broker: `title [embedded]` and
- * `title [rabbitmq]`, each with a runner of its own.
+ * `title [rabbitmq]`, each with a runner of its own, for the course's
+ * lessons or those `catalog` loads.
  */
-export function describeOnBrokers(title: string, body: (runCell: RunCell, broker: () => BrokerKind) => void): void {
+export function describeOnBrokers(
+  title: string,
+  body: (runCell: RunCell, broker: () => BrokerKind) => void,
+  catalog: () => Promise<LessonCatalog> = lessons,
+): void {
   for (const broker of ['embedded', 'rabbitmq'] as const) {
     describe.skipIf(broker === 'rabbitmq' && skipRabbit)(`${title} [${broker}]`, () => {
       let target: BrokerTarget | undefined;
       let runner: Runner | undefined;
       beforeAll(async () => {
         target = await openBrokerTarget({ amqpUrl: broker === 'embedded' ? undefined : rabbitUrl, brokerPort: 0 });
-        runner = createRunner({ broker: target, lessons: await lessons(), log: () => {} });
+        runner = createRunner({ broker: target, lessons: await catalog(), log: () => {} });
       });
       afterAll(async () => {
         await runner?.close();
