@@ -61,6 +61,13 @@ const MAX_STEPS = 64;
 /** The journeys of one run, oldest let go first. */
 export class Journeys implements JourneyLog {
   private readonly byId = new Map<number, Journey>();
+  /**
+   * Message ids in the order their journeys began, from `orderStart` on: the
+   * oldest to let go. (Asking the map for its first key instead gets slower
+   * and slower as it lets keys go from its front.)
+   */
+  private order: number[] = [];
+  private orderStart = 0;
   /** The newest steps of every message, in the order they happened (a ring of STEP_LOG entries). */
   private readonly log: { message: number; step: JourneyStep }[] = [];
   private logStart = 0;
@@ -70,11 +77,18 @@ export class Journeys implements JourneyLog {
   constructor(private readonly limit = DEFAULT_MAX_JOURNEYS) {}
 
   begin(journey: Omit<Journey, 'steps'>): void {
+    if (!this.byId.has(journey.id)) this.order.push(journey.id);
     this.byId.set(journey.id, { ...journey, steps: [] });
     if (this.byId.size > this.limit) {
-      const oldest = this.byId.keys().next();
-      if (oldest.done !== true) this.byId.delete(oldest.value);
+      const oldest = this.order[this.orderStart];
+      if (oldest !== undefined) this.byId.delete(oldest);
+      this.orderStart += 1;
       this.forgotten += 1;
+      // Let the ids already let go leave the array now and then, not one at a time (a shift copies it all).
+      if (this.orderStart >= this.limit) {
+        this.order = this.order.slice(this.orderStart);
+        this.orderStart = 0;
+      }
     }
   }
 

@@ -192,20 +192,7 @@ export function requeue(fold: Fold, held: HeldDelivery, reason: string): void {
   }
   queue.requeued += 1;
   step(fold, held.message, { kind: 'requeued', queue: queue.name, reason });
-  insertInOrder(queue, { message: held.message, body: held.body, order: held.order, redelivered: true });
-}
-
-function insertInOrder(queue: QueueState, copy: QueuedCopy): void {
-  const { ready } = queue;
-  let low = 0;
-  let high = ready.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    const at = ready[middle];
-    if (at !== undefined && at.order < copy.order) low = middle + 1;
-    else high = middle;
-  }
-  ready.splice(low, 0, copy);
+  queue.ready.insertInOrder({ message: held.message, body: held.body, order: held.order, redelivered: true });
 }
 
 /**
@@ -222,10 +209,9 @@ export function takeForDelivery(
   const body = delivery.message?.bodyPreview ?? '';
   const limit = Math.min(ready.length, MATCH_WINDOW);
   for (let i = 0; i < limit; i += 1) {
-    const copy = ready[i];
-    if (copy?.body === body) {
-      ready.splice(i, 1);
-      return copy;
+    if (ready.at(i)?.body === body) {
+      const copy = ready.removeAt(i);
+      if (copy !== undefined) return copy;
     }
   }
   const head = ready.shift();

@@ -46,6 +46,7 @@ import {
   takeForDelivery,
   unroutable,
 } from './messages.js';
+import type { ReadyMessages } from './ready-messages.js';
 import { DIRECT_REPLY_TO, route, type Route } from './routing.js';
 import { RECENT_LOST, cloneState, emptyState } from './state.js';
 import type { ChannelState, ConnectionState, HeldDelivery, RunState } from './state.js';
@@ -765,7 +766,7 @@ function reconcile(fold: Fold, snapshot: BrokerStateEvent): void {
 }
 
 /** The message that leaves a queue for a reason of its own: the newest for a refused publish, else the oldest. */
-function leaveHead(queue: { ready: { message: number; body: string }[] } | undefined, cause: string | undefined) {
+function leaveHead(queue: { ready: ReadyMessages } | undefined, cause: string | undefined) {
   if (queue === undefined) return undefined;
   return cause === 'reject-publish' ? queue.ready.pop() : queue.ready.shift();
 }

@@ -8,6 +8,9 @@
  * checkpoints.
  */
 import type { BrokerStateEvent, JsonTable, MethodFrameEvent } from '../protocol/trace.js';
+import type { ReadyMessages } from './ready-messages.js';
+
+export type { QueuedCopy } from './ready-messages.js';
 
 /** A connection error or a channel error, as the broker said it. */
 export interface ClosedWithError {
@@ -129,17 +132,6 @@ export interface ExchangeState {
   recentUnroutable: string[];
 }
 
-/** A message waiting in a queue (never changed once made: a requeue makes a new one). */
-export interface QueuedCopy {
-  message: number;
-  /** Its body's first bytes as text: how a delivery is told apart from the others in its queue. */
-  body: string;
-  /** Its place in the queue: RabbitMQ puts a requeued message back where it was. */
-  order: number;
-  /** Delivered before: the next delivery says redelivered. */
-  redelivered: boolean;
-}
-
 /** A queue of the run's virtual host. */
 export interface QueueState {
   name: string;
@@ -153,7 +145,7 @@ export interface QueueState {
   pseudo: boolean;
   exists: boolean;
   /** The messages ready to deliver, in queue order. */
-  ready: QueuedCopy[];
+  ready: ReadyMessages;
   /** Delivered and not yet settled. */
   unacked: number;
   consumers: number;
@@ -355,7 +347,7 @@ export function cloneState(state: RunState): RunState {
   const exchanges = new Map<string, ExchangeState>();
   for (const [name, exchange] of state.exchanges) exchanges.set(name, { ...exchange, recentUnroutable: [...exchange.recentUnroutable] });
   const queues = new Map<string, QueueState>();
-  for (const [name, queue] of state.queues) queues.set(name, { ...queue, ready: [...queue.ready], recent: [...queue.recent] });
+  for (const [name, queue] of state.queues) queues.set(name, { ...queue, ready: queue.ready.copy(), recent: [...queue.recent] });
   const bindings = new Map<string, BindingState>();
   for (const [key, binding] of state.bindings) bindings.set(key, { ...binding });
   return {

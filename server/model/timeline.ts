@@ -34,7 +34,9 @@ export class Timeline {
   readonly journeys: Journeys;
   private readonly live: RunModel;
   private readonly capacity: number;
-  private events: TraceEvent[] = [];
+  /** The kept events are events[start] on; the ones before were let go (cut off now and then, not on every let-go). */
+  private events: (TraceEvent | undefined)[] = [];
+  private start = 0;
   /** checkpoints[k]: the state after the kept event at index (k + 1) * CHECKPOINT_EVERY - 1. */
   private checkpoints: RunState[] = [];
   /** The state before the first kept event. */
@@ -54,13 +56,13 @@ export class Timeline {
   add(event: TraceEvent): void {
     this.events.push(event);
     this.live.apply(event);
-    if (this.events.length % CHECKPOINT_EVERY === 0) this.checkpoints.push(cloneState(this.live.state));
-    if (this.events.length >= this.capacity + CHECKPOINT_EVERY) this.letGoOldest();
+    if (this.length % CHECKPOINT_EVERY === 0) this.checkpoints.push(cloneState(this.live.state));
+    if (this.length >= this.capacity + CHECKPOINT_EVERY) this.letGoOldest();
   }
 
   /** How many events it holds. */
   get length(): number {
-    return this.events.length;
+    return this.events.length - this.start;
   }
 
   /** Events let go from the start to keep memory bounded. */
@@ -70,24 +72,24 @@ export class Timeline {
 
   /** The kept event at an index (0 is the oldest kept). */
   at(index: number): TraceEvent | undefined {
-    return this.events[index];
+    return index < 0 ? undefined : this.events[this.start + index];
   }
 
   /** The newest event, if any. */
   get newest(): TraceEvent | undefined {
-    return this.events[this.events.length - 1];
+    return this.length === 0 ? undefined : this.events[this.events.length - 1];
   }
 
   /** The index of the last kept event with a seq at or before `seq`; -1 when every kept event is later. */
   indexAt(seq: number): number {
-    let low = 0;
+    let low = this.start;
     let high = this.events.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
       if ((this.events[middle]?.seq ?? Infinity) <= seq) low = middle + 1;
       else high = middle;
     }
-    return low - 1;
+    return low - 1 - this.start;
   }
 
   /** The state now, after the newest event. Read it, do not change it. */
@@ -102,7 +104,7 @@ export class Timeline {
    * read it and do not change it.
    */
   stateAfter(index: number): RunState {
-    const last = this.events.length - 1;
+    const last = this.length - 1;
     if (index >= last) return this.live.state;
     if (index < 0) return this.base;
     let from: { index: number; state: RunState };
@@ -114,7 +116,7 @@ export class Timeline {
     if (from.index === index) return from.state;
     const model = new RunModel({ state: from.state, journeys: NO_JOURNEYS });
     for (let i = from.index + 1; i <= index; i += 1) {
-      const event = this.events[i];
+      const event = this.at(i);
       if (event !== undefined) model.apply(event);
     }
     this.cached = { index, state: model.state };
@@ -130,7 +132,13 @@ export class Timeline {
     const first = this.checkpoints.shift();
     if (first === undefined) return;
     this.base = first;
-    this.events = this.events.slice(CHECKPOINT_EVERY);
+    // The slots let go are emptied at once, so their events can be collected before the array is cut.
+    this.events.fill(undefined, this.start, this.start + CHECKPOINT_EVERY);
+    this.start += CHECKPOINT_EVERY;
+    if (this.start >= this.capacity) {
+      this.events = this.events.slice(this.start);
+      this.start = 0;
+    }
     this.dropped += CHECKPOINT_EVERY;
     this.cached = undefined;
   }

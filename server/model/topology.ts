@@ -9,6 +9,7 @@
 import type { FrameFields, JsonTable } from '../protocol/trace.js';
 import type { Fold } from './messages.js';
 import { step } from './messages.js';
+import { ReadyMessages } from './ready-messages.js';
 import { DIRECT_REPLY_TO } from './routing.js';
 import { bindingKey } from './state.js';
 import type { QueueState, RunState } from './state.js';
@@ -27,7 +28,7 @@ export function newQueue(
     owner: details.owner,
     pseudo: name === DIRECT_REPLY_TO,
     exists: true,
-    ready: [],
+    ready: new ReadyMessages(),
     unacked: 0,
     consumers: 0,
     hadConsumer: false,
@@ -146,7 +147,7 @@ export function queueDeleted(fold: Fold, name: string, reason: string): void {
     if (copy.message !== 0) step(fold, copy.message, { kind: 'dropped', queue: name, reason });
   }
   queue.dropped += queue.ready.length;
-  queue.ready = [];
+  queue.ready.clear();
   queue.consumers = 0;
   // Its unacknowledged messages went with it: acks for them no longer matter.
   queue.unacked = 0;
@@ -172,7 +173,7 @@ export function queuePurged(fold: Fold, name: string): void {
     if (copy.message !== 0) step(fold, copy.message, { kind: 'dropped', queue: name, reason: `${name} was purged` });
   }
   queue.dropped += queue.ready.length;
-  queue.ready = [];
+  queue.ready.clear();
 }
 
 /** queue.bind-ok / exchange.bind-ok. */
