@@ -1,20 +1,28 @@
 /**
  * What a learner reads in a run's views, in Chromium against the embedded
  * broker: the sequence list's lanes stay in one order, whatever the cell and
- * wherever the cursor is. Screenshots go to test-results/screenshots/views-*.png.
+ * wherever the cursor is; an empty routing key reads "(empty)" in the
+ * sequence list, the frame inspector and the picture. Screenshots go to test-results/screenshots/views-*.png.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium } from './chromium.js';
 import {
   cellSection,
   dragTimeline,
+  inspectorText,
   openLesson,
+  pictureBox,
   pressOnTimeline,
   runButton,
   screenshotRun,
+  sequence,
   sequenceLanes,
+  sequenceRows,
+  showKinds,
+  timeline,
   timelineSays,
+  waitForReplayEnd,
   waitForStatus,
 } from './pages.js';
 import { startBrowserWorkbook, type BrowserWorkbook } from './workbook.js';
@@ -60,6 +68,51 @@ describe('the run views', () => {
       }
       await screenshotRun(page, cell, `views-lanes-${cellId}`);
     }
+    expect(pageErrors).toEqual([]);
+  });
+
+  /** Puts the cursor back at the end of the run, as the Live button does, once the replay got there. */
+  async function showLive(cell: Locator): Promise<void> {
+    const live = timeline(cell).getByRole('button', { name: 'Live', exact: true });
+    if ((await live.getAttribute('aria-pressed')) === 'false') await live.click();
+    await waitForReplayEnd(cell);
+  }
+
+  /** From the end of the run, selects the first sequence row of this method (shown among the given kinds); returns its text and the inspector's. */
+  async function selectFirst(cell: Locator, kinds: string[], method: string): Promise<{ row: string; inspector: string }> {
+    await showLive(cell);
+    await showKinds(cell, kinds);
+    const row = (await sequenceRows(cell)).find((candidate) => candidate.method === method);
+    if (row === undefined) throw new Error(`the sequence list shows no ${method} row`);
+    await sequence(cell).locator(`[data-seq="${row.seq}"]`).click();
+    return { row: row.text, inspector: await inspectorText(cell) };
+  }
+
+  it('an empty routing key reads (empty): a fanout publish routed to two queues, and one that matched no binding', async () => {
+    await openLesson(page, workbook.url, '/lessons/03-publish-subscribe');
+    const routedCell = cellSection(page, 'receivers-first');
+    await runButton(routedCell, 'Run').click();
+    await waitForStatus(routedCell, 'finished');
+    const publish = await selectFirst(routedCell, ['Messages'], 'basic.publish');
+    expect(publish.row).toMatch(/basic\.publish logs ← \(empty\) · info: Hello World!$/);
+    expect(publish.inspector).toContain('exchange logs routingKey (empty) mandatory false');
+    const deliver = await selectFirst(routedCell, ['Messages'], 'basic.deliver');
+    expect(deliver.row).toMatch(/basic\.deliver #1 \(empty\) · info: Hello World!$/);
+    const routed = await selectFirst(routedCell, ['Broker decisions'], 'broker.routed');
+    expect(routed.row).toMatch(/→ routed \(empty\) → 2 queues via \(empty\)$/);
+    expect(routed.inspector).toContain('exchange logs routing key (empty)');
+    await screenshotRun(page, routedCell, 'views-empty-key-routed');
+
+    const unroutableCell = cellSection(page, 'publish-first');
+    await runButton(unroutableCell, 'Run').click();
+    await waitForStatus(unroutableCell, 'finished');
+    const unroutable = await selectFirst(unroutableCell, ['Broker decisions'], 'broker.unroutable');
+    expect(unroutable.row).toMatch(/✕ unroutable \(empty\) matched no binding of logs$/);
+    expect(unroutable.inspector).toContain('routing key (empty)');
+    await showLive(unroutableCell);
+    // Under the exchange, the keys of the messages it dropped, struck through.
+    expect(await pictureBox(unroutableCell, 'exchange', 'logs')).toEqual(['logs', 'fanout exchange', '✕ 1 unroutable, dropped', '(empty)']);
+    await screenshotRun(page, unroutableCell, 'views-empty-key-unroutable');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -11,13 +11,13 @@ import { formatCount } from './number-format.js';
 export function frameDetail(event: FrameEvent): string {
   switch (event.method) {
     case 'basic.publish':
-      return `${exchangeName(event.fields.exchange)} ← ${quoted(event.fields.routingKey)}${event.fields.mandatory ? ' mandatory' : ''}${body(event)}`;
+      return `${exchangeName(event.fields.exchange)} ← ${keyText(event.fields.routingKey, quoted)}${event.fields.mandatory ? ' mandatory' : ''}${body(event)}`;
     case 'basic.deliver':
-      return `#${value(event.fields.deliveryTag)} ${quoted(event.fields.routingKey)}${event.fields.redelivered ? ' ↻ redelivered' : ''}${body(event)}`;
+      return `#${value(event.fields.deliveryTag)} ${keyText(event.fields.routingKey, quoted)}${event.fields.redelivered ? ' ↻ redelivered' : ''}${body(event)}`;
     case 'basic.get-ok':
-      return `#${value(event.fields.deliveryTag)} ${quoted(event.fields.routingKey)}, ${value(event.fields.messageCount)} left${body(event)}`;
+      return `#${value(event.fields.deliveryTag)} ${keyText(event.fields.routingKey, quoted)}, ${value(event.fields.messageCount)} left${body(event)}`;
     case 'basic.return':
-      return `${value(event.fields.replyCode)} ${value(event.fields.replyText)}: ${exchangeName(event.fields.exchange)} ← ${quoted(event.fields.routingKey)}${body(event)}`;
+      return `${value(event.fields.replyCode)} ${value(event.fields.replyText)}: ${exchangeName(event.fields.exchange)} ← ${keyText(event.fields.routingKey, quoted)}${body(event)}`;
     case 'basic.ack':
       return `#${value(event.fields.deliveryTag)}${event.fields.multiple ? ' and all before' : ''}${event.direction === 'to-client' ? ' (confirm)' : ''}`;
     case 'basic.nack':
@@ -47,10 +47,10 @@ export function frameDetail(event: FrameEvent): string {
       return `${quoted(event.fields.queue)}, ${value(event.fields.messageCount)} messages, ${value(event.fields.consumerCount)} consumers`;
     case 'queue.bind':
     case 'queue.unbind':
-      return `${quoted(event.fields.queue)} ← ${exchangeName(event.fields.exchange)} key ${quoted(event.fields.routingKey)}${args(event.fields.arguments)}`;
+      return `${quoted(event.fields.queue)} ← ${exchangeName(event.fields.exchange)} key ${keyText(event.fields.routingKey, quoted)}${args(event.fields.arguments)}`;
     case 'exchange.bind':
     case 'exchange.unbind':
-      return `${quoted(event.fields.destination)} ← ${exchangeName(event.fields.source)} key ${quoted(event.fields.routingKey)}${args(event.fields.arguments)}`;
+      return `${quoted(event.fields.destination)} ← ${exchangeName(event.fields.source)} key ${keyText(event.fields.routingKey, quoted)}${args(event.fields.arguments)}`;
     case 'queue.purge':
     case 'queue.delete':
       return quoted(event.fields.queue);
@@ -80,11 +80,12 @@ export function frameDetail(event: FrameEvent): string {
 export function decisionDetail(event: BrokerDecisionEvent): string {
   switch (event.decision) {
     case 'routed': {
-      const via = event.matchedBindings.length > 0 ? ` via ${event.matchedBindings.map(bindingKeyOf).join(', ')}` : '';
-      return `${quoted(event.routingKey)} → ${event.queues.length === 1 ? event.queues[0] : `${event.queues.length} queues`}${via}`;
+      const keys = [...new Set(event.matchedBindings.map(bindingKeyOf))];
+      const via = keys.length > 0 ? ` via ${keys.map((key) => keyText(key)).join(', ')}` : '';
+      return `${keyText(event.routingKey, quoted)} → ${event.queues.length === 1 ? event.queues[0] : `${event.queues.length} queues`}${via}`;
     }
     case 'unroutable':
-      return `${quoted(event.routingKey)} matched no binding of ${exchangeName(event.exchange)}`;
+      return `${keyText(event.routingKey, quoted)} matched no binding of ${exchangeName(event.exchange)}`;
     case 'dead-lettered':
       return `${event.reason ?? ''} → ${event.to ?? '?'}${event.queues.length > 0 ? ` → ${event.queues.join(', ')}` : ''}`;
     default:
@@ -104,6 +105,15 @@ export function gapDetail(event: TraceGapEvent): string {
 export function exchangeName(name: JsonValue | undefined): string {
   if (name === '' || name === undefined) return '(AMQP default)';
   return typeof name === 'string' ? name : JSON.stringify(name);
+}
+
+/** What the views write for an empty routing or binding key, which would otherwise read as nothing at all. */
+export const EMPTY_KEY = '(empty)';
+
+/** A routing or binding key as the views write it: EMPTY_KEY when it is empty, else the key (through `show`, e.g. quoted). */
+export function keyText(key: JsonValue | undefined, show: (key: string) => string = (key) => key): string {
+  const text = value(key);
+  return text === '' ? EMPTY_KEY : show(text);
 }
 
 /** A JSON value as a short text. */
@@ -133,10 +143,11 @@ function args(field: JsonValue | undefined): string {
   return ` ${JSON.stringify(field)}`;
 }
 
-/** "topic_logs -> q (lazy.#)" reads as its key, "lazy.#"; a binding without a key as its destination. */
+/** "topic_logs -> q (lazy.#)" reads as its key, "lazy.#"; "logs -> q", a binding without a key, as the empty key. */
 function bindingKeyOf(description: string): string {
-  const open = description.lastIndexOf(' (');
-  return open >= 0 && description.endsWith(')') ? description.slice(open + 2, -1) : description.slice(description.indexOf('-> ') + 3);
+  const binding = description.endsWith(']') ? description.slice(0, description.lastIndexOf(' [')) : description;
+  const open = binding.lastIndexOf(' (');
+  return open >= 0 && binding.endsWith(')') ? binding.slice(open + 2, -1) : '';
 }
 
 /** A close the broker sent with an error code: the channel or connection ends because the broker refused something. */

@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { BrokerDecisionEvent, FrameEvent, JsonValue, MessageView, TraceGapEvent } from '../../../server/protocol/index.js';
-import { exchangeName } from './event-labels.js';
+import { exchangeName, keyText } from './event-labels.js';
 import type { RunModel } from './run-model.js';
 import { formatCount } from './number-format.js';
 import { runTheme, tableStyles } from './run-styles.js';
@@ -66,8 +66,7 @@ export class FrameInspectorElement extends LitElement {
         ${actor !== event.actor ? html` · shown as ${event.actor} before it named itself` : nothing}
       </p>
       ${queue !== undefined ? html`<p class="where">from queue <span class="mono">${queue}</span></p>` : nothing}
-      ${fieldTable('Fields', event.fields, (name, value) => ((name === 'exchange' || name === 'source') && value === '' ? exchangeName(value) : undefined))}
-      ${event.message !== undefined ? renderMessage(event.message) : nothing}
+      ${fieldTable('Fields', event.fields, fieldText)} ${event.message !== undefined ? renderMessage(event.message) : nothing}
     </section>`;
   }
 
@@ -158,7 +157,7 @@ function renderDecision(event: BrokerDecisionEvent): TemplateResult {
                 </tr>
                 <tr>
                   <th scope="row">routing key</th>
-                  <td class="mono">${event.routingKey}</td>
+                  <td class="mono">${keyText(event.routingKey)}</td>
                 </tr>`
             : nothing
         }
@@ -229,6 +228,14 @@ function fieldTable(
       )}
     </tbody>
   </table>`;
+}
+
+/** A frame's field where an empty value has a name: the default exchange, and an empty routing key. */
+function fieldText(name: string, value: JsonValue): string | undefined {
+  if (value !== '') return undefined;
+  if (name === 'exchange' || name === 'source') return exchangeName(value);
+  if (name === 'routingKey') return keyText(value);
+  return undefined;
 }
 
 function formatValue(value: JsonValue): string {

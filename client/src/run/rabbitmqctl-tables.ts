@@ -10,6 +10,7 @@ import { listBindings, listConnections, listConsumers, listExchanges, listQueues
 import { DIRECT_REPLY_TO } from '../../../server/model/routing.js';
 import type { QueueState, RunState } from '../../../server/model/state.js';
 import type { JsonTable } from '../../../server/protocol/index.js';
+import { EMPTY_KEY } from './event-labels.js';
 
 /** Which list a table is. */
 export type ListName = 'list_queues' | 'list_exchanges' | 'list_bindings' | 'list_consumers' | 'list_connections';
@@ -154,7 +155,7 @@ function bindingsTable(state: RunState, moment: MomentOf): CtlTable {
     { text: binding.source_kind },
     { text: binding.destination_name },
     { text: binding.destination_kind },
-    binding.routing_key === '' ? { text: '(empty)', standIn: true } : { text: binding.routing_key },
+    binding.routing_key === '' ? { text: EMPTY_KEY, standIn: true } : { text: binding.routing_key },
     { text: ctlArguments(binding.arguments) },
   ]);
   const notes: string[] = [];

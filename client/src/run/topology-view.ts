@@ -4,6 +4,7 @@ import { guard } from 'lit/directives/guard.js';
 import { REPLY_CODE_NAMES } from '../../../server/amqp/reply-codes.js';
 import { DIRECT_REPLY_TO } from '../../../server/model/routing.js';
 import { BusyThrottle } from './busy-throttle.js';
+import { EMPTY_KEY, keyText } from './event-labels.js';
 import { MoveAnimator, type FlightPosition, type OverflowCount } from './move-animator.js';
 import { MovePaths } from './move-paths.js';
 import type { MessageMove } from './message-moves.js';
@@ -283,7 +284,7 @@ export class TopologyViewElement extends LitElement {
         Object.entries(binding.arguments)
           .map(([name, value]) => `${name}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
           .join(', ') || 'any';
-    else if (key === '') key = '(empty key)';
+    else if (key === '') key = EMPTY_KEY;
     else if (binding.destination === DIRECT_REPLY_TO) key = 'replies';
     // Labels fit the gap between the columns: long keys (a reply queue's name) are cut, in full in the title.
     const text = binding.matched > 0 ? `${shorten(key, 12)} · ${formatCount(binding.matched)}` : shorten(key, 20);
@@ -664,7 +665,7 @@ function renderExchange(node: LaidNode, exchange: ExchangeInfo): SVGTemplateResu
   const below = y + height + LINE_HEIGHT;
   return svg`<g class="exchange ${exchange.exists ? '' : 'gone'}" data-exchange=${exchange.name} data-type=${exchange.type}
       data-unroutable=${exchange.unroutable} role="img"
-      aria-label="${type} ${name}${exchange.unroutable > 0 ? `: ${exchange.unroutable} unroutable (${exchange.recentUnroutable.join(', ')})` : ''}">
+      aria-label="${type} ${name}${exchange.unroutable > 0 ? `: ${exchange.unroutable} unroutable (${exchange.recentUnroutable.map((key) => keyText(key)).join(', ')})` : ''}">
     <title>${name}</title>
     <polygon class="box" points=${points}></polygon>
     <text class="name" x=${cx} y=${y + 28} text-anchor="middle">${shorten(name, 17)}</text>
@@ -674,7 +675,7 @@ function renderExchange(node: LaidNode, exchange: ExchangeInfo): SVGTemplateResu
         ? svg`<text class="bad-text" x=${cx} y=${below} text-anchor="middle">✕ ${formatCount(exchange.unroutable)} unroutable, dropped</text>
         ${exchange.recentUnroutable.map(
           (key, index) => svg`<text class="small mono" x=${cx} y=${below + LINE_HEIGHT * (index + 1)} text-anchor="middle"
-          text-decoration="line-through">${shorten(key, 24)}</text>`,
+          text-decoration="line-through">${shorten(keyText(key), 24)}</text>`,
         )}`
         : nothing
     }
