@@ -45,6 +45,8 @@ export interface Journey {
 
 /** Where journeys are written. The timeline's replays fold events again without writing them twice. */
 export interface JourneyLog {
+  /** Whether it keeps what it is given: for a log that keeps nothing the fold does not build journeys at all. */
+  readonly keeps: boolean;
   begin(journey: Omit<Journey, 'steps'>): void;
   step(message: number, step: JourneyStep): void;
 }
@@ -60,6 +62,7 @@ const MAX_STEPS = 64;
 
 /** The journeys of one run, oldest let go first. */
 export class Journeys implements JourneyLog {
+  readonly keeps = true;
   private readonly byId = new Map<number, Journey>();
   /**
    * Message ids in the order their journeys began, from `orderStart` on: the
@@ -146,6 +149,7 @@ export class Journeys implements JourneyLog {
 
 /** Writes nothing: for folding events a second time. */
 export const NO_JOURNEYS: JourneyLog = {
+  keeps: false,
   begin: () => undefined,
   step: () => undefined,
 };

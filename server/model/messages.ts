@@ -41,6 +41,7 @@ export function newMessage(
 ): number {
   const id = fold.state.nextMessage;
   fold.state.nextMessage += 1;
+  if (!fold.journeys.keeps) return id;
   fold.journeys.begin({
     id,
     label: messageLabel(details.exchange, details.routingKey, details.message),
@@ -56,7 +57,7 @@ export function newMessage(
 
 /** Writes a step of a message's journey, at the event being folded. */
 export function step(fold: Fold, message: number, what: DistributiveOmitSeq<JourneyStep>): void {
-  fold.journeys.step(message, { ...what, seq: fold.seq });
+  if (fold.journeys.keeps) fold.journeys.step(message, { ...what, seq: fold.seq });
 }
 
 type DistributiveOmitSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
@@ -70,7 +71,7 @@ export function published(
 ): void {
   const { state } = fold;
   state.counts.published += 1;
-  const id = newMessage(fold, { ...publish, publishedBy: actor });
+  const id = newMessage(fold, { exchange: publish.exchange, routingKey: publish.routingKey, message: publish.message, publishedBy: actor });
   step(fold, id, { kind: 'published', actor, exchange: publish.exchange, routingKey: publish.routingKey, mandatory: publish.mandatory });
   const exchange = state.exchanges.get(publish.exchange);
   if (exchange !== undefined) exchange.received += 1;
