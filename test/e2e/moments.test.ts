@@ -130,11 +130,52 @@ describe('links from the prose to named moments', () => {
     await clickToMoment(cell, momentLink('Count the', 'when worker 1 stops'), 'while worker 1 is stopped');
     // Nothing is held for the workers: every task left the queue as it was sent, worker 1's four with it.
     expect(await brokerQueue(cell, 'task_queue')).toEqual({ ready: 0, unacked: 0, consumers: 1 });
-    expect(await pictureBox(cell, 'consumer', 'worker 1')).toContainEqual(expect.stringMatching(/^✕ \d+ lost \(auto-ack\)$/));
     expect(await consumerInPicture(cell, 'worker 1')).toMatchObject({ got: 4, acked: 'auto' });
     expect(await consumerInPicture(cell, 'worker 2')).toMatchObject({ got: 3, acked: 'auto' });
+    // The four it got are counted lost as it stops, and named: the one in hand and the three waiting their turn.
+    const workerOne = await pictureBox(cell, 'consumer', 'worker 1');
+    expect(workerOne.slice(workerOne.indexOf('✕ 4 lost (auto-ack)'))).toEqual([
+      '✕ 4 lost (auto-ack)',
+      'Task 1......',
+      'Task 3......',
+      'Task 5......',
+      'Task 7......',
+    ]);
+    expect(await pictureBox(cell, 'queue', 'task_queue')).toContain('✕ 4 lost');
+    expect(await counter(cell, 'lost')).toBe(4);
     expect(await counter(cell, 'requeued')).toBe(0);
+    expect(await counter(cell, 'acked')).toBe(0);
     await screenshotRun(page, cell, 'moment-auto-ack-worker-stopped');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('forgotten-ack: the workers hold every task unacknowledged, and give them all back as they leave', async () => {
+    await openLesson(page, workbook.url, '/lessons/02-work-queues');
+    const cell = cellSection(page, 'forgotten-ack');
+    await clickToMoment(
+      cell,
+      momentLink('Every task prints', 'once the work is done, the workers still connected'),
+      'the work done, the workers still connected',
+    );
+    expect(await brokerQueue(cell, 'task_queue')).toEqual({ ready: 0, unacked: 5, consumers: 2 });
+    // Each worker's label says it holds what it got and has acknowledged none.
+    expect(await consumerInPicture(cell, 'worker 1')).toEqual({ got: 3, acked: 0, status: '⚠ holds 3, acked none' });
+    expect(await consumerInPicture(cell, 'worker 2')).toEqual({ got: 2, acked: 0, status: '⚠ holds 2, acked none' });
+    expect(await counter(cell, 'acked')).toBe(0);
+    expect(await counter(cell, 'requeued')).toBe(0);
+    await screenshotRun(page, cell, 'moment-forgotten-ack-work-done');
+
+    await momentLink('Every task prints', 'After the workers disconnect').click();
+    await expect
+      .poll(() => cell.locator('run-cell [role="status"]').filter({ hasText: 'Showing the moment' }).innerText())
+      .toBe('Showing the moment after the workers disconnect.\nShow the end of the run');
+    expect(await brokerQueue(cell, 'task_queue')).toEqual({ ready: 5, unacked: 0, consumers: 0 });
+    // Worker 1 leaves first: its three go back and on to worker 2, which gives back all five it then holds.
+    expect(await consumerInPicture(cell, 'worker 1')).toEqual({ got: 3, acked: 0, status: '■ stopped · ↺ 3 back to queue' });
+    expect(await consumerInPicture(cell, 'worker 2')).toEqual({ got: 5, acked: 0, status: '■ stopped · ↺ 5 back to queue' });
+    expect(await counter(cell, 'requeued')).toBe(8);
+    expect(await pictureBox(cell, 'queue', 'task_queue')).toContain('↺ 8 requeued');
+    await screenshotRun(page, cell, 'moment-forgotten-ack-workers-gone');
     expect(pageErrors).toEqual([]);
   });
 

@@ -77,7 +77,15 @@ describeOnBrokers('named moments', (runCell) => {
 
   it('auto-ack: when worker 1 stops the queue is empty, its tasks gone with it', async () => {
     const run = await runCell('02-work-queues', 'auto-ack-loses-tasks');
-    expect(queueIn(momentIn(run, 'worker-stopped'), 'task_queue')).toEqual({ ready: 0, unacked: 0, consumers: 1 });
+    const stopped = momentIn(run, 'worker-stopped');
+    expect(queueIn(stopped, 'task_queue')).toEqual({ ready: 0, unacked: 0, consumers: 1 });
+    // Worker 1 has named every task it lost by then: the one in hand and the three waiting their turn.
+    const lostBefore = run.events.filter((event) => event.kind === 'log' && event.lost !== undefined && event.seq < stopped.seq);
+    expect(lostBefore.map((event) => (event.kind === 'log' ? event.text : ''))).toEqual(
+      ['Task 1......', 'Task 3......', 'Task 5......', 'Task 7......'].map(
+        (task) => ` [!] Lost '${task}': it was delivered with automatic acknowledgement`,
+      ),
+    );
   });
 
   it('forgotten-ack: five unacknowledged while the workers are connected, five ready once they leave', async () => {

@@ -80,6 +80,8 @@ interface Worker {
   channel: Channel;
   /** Deliveries received and not yet handled: the one it works on and those waiting their turn. */
   pending: number;
+  /** The deliveries waiting their turn, not yet started. */
+  waiting: ConsumeMessage[];
   /** Every delivery it received. */
   received: number;
   /** Tasks it has started, counting one it was stopped in. */
@@ -180,7 +182,10 @@ export default defineScenario({
       worker.stopped = true;
       tasksDone -= worker.doneUnacknowledged;
       log(worker.actor, ` [!] Stopped halfway through '${task}': its connection is closed`);
-      if (lostTask !== undefined) lose(worker, lostTask);
+      if (lostTask !== undefined) {
+        // With automatic acknowledgement the tasks waiting their turn go with it too: all are lost as it stops.
+        for (const message of [lostTask, ...worker.waiting.splice(0)]) lose(worker, message);
+      }
       await leave(worker);
       // The list_queues view right after: what the stopped worker held is back in the queue or, with no prefetch
       // limit, already with another worker. It is taken once they got there, so it counts every one of them.
@@ -197,9 +202,12 @@ export default defineScenario({
     };
 
     const work = async (worker: Worker, message: ConsumeMessage): Promise<void> => {
+      const waited = worker.waiting.indexOf(message);
+      if (waited >= 0) worker.waiting.splice(waited, 1);
       if (worker.stopped) {
-        // A task that was waiting its turn: requeued by the broker, unless it was already forgotten.
-        if (params.ackMode === 'automatic') lose(worker, message);
+        // A task that was waiting its turn: requeued by the broker; with automatic acknowledgement already counted
+        // lost as the worker stopped, unless it arrived after that.
+        if (params.ackMode === 'automatic' && waited >= 0) lose(worker, message);
         return;
       }
       worker.tasksStarted += 1;
@@ -235,6 +243,7 @@ export default defineScenario({
         connection,
         channel,
         pending: 0,
+        waiting: [],
         received: 0,
         tasksStarted: 0,
         doneUnacknowledged: 0,
@@ -247,6 +256,7 @@ export default defineScenario({
         (message) => {
           if (message === null) return;
           worker.pending += 1;
+          worker.waiting.push(message);
           worker.received += 1;
           if (message.fields.redelivered) redeliveries += 1;
           backlog = backlog
