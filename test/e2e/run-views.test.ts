@@ -2,7 +2,8 @@
  * What a learner reads in a run's views, in Chromium against the embedded
  * broker: the sequence list's lanes stay in one order, whatever the cell and
  * wherever the cursor is; an empty routing key reads "(empty)" in the
- * sequence list, the frame inspector and the picture. Screenshots go to test-results/screenshots/views-*.png.
+ * sequence list, the frame inspector and the picture; the names written
+ * beside the picture's moving dots never cover a box's title. Screenshots go to test-results/screenshots/views-*.png.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -113,6 +114,64 @@ describe('the run views', () => {
     // Under the exchange, the keys of the messages it dropped, struck through.
     expect(await pictureBox(unroutableCell, 'exchange', 'logs')).toEqual(['logs', 'fanout exchange', '✕ 1 unroutable, dropped', '(empty)']);
     await screenshotRun(page, unroutableCell, 'views-empty-key-unroutable');
+    expect(pageErrors).toEqual([]);
+  });
+
+  /**
+   * Watches a cell's picture at every animation frame until `stop` resolves: the names written beside moving dots, and
+   * those that covered a box's title (an exchange's, a queue's, a program's name) then, with the title.
+   */
+  async function watchDotNames(cell: Locator, stop: () => Promise<void>): Promise<{ names: number; covering: string[] }> {
+    const picture = cell.locator('topology-view');
+    await picture.evaluate((view) => {
+      const root = view.shadowRoot;
+      const window = view.ownerDocument.defaultView;
+      if (root === null || window === null) throw new Error('the picture is not in a page');
+      const seen = { names: 0, covering: [] as string[], watching: true };
+      (view as unknown as { dotNamesSeen: typeof seen }).dotNamesSeen = seen;
+      const look = (): void => {
+        const titles = [...root.querySelectorAll('.nodes text.name')].map((title) => ({
+          text: title.textContent ?? '',
+          box: title.getBoundingClientRect(),
+        }));
+        for (const name of root.querySelectorAll('.dots .dot-label')) {
+          seen.names += 1;
+          const box = name.getBoundingClientRect();
+          for (const title of titles) {
+            const t = title.box;
+            if (box.left < t.right && t.left < box.right && box.top < t.bottom && t.top < box.bottom) {
+              seen.covering.push(`"${name.textContent ?? ''}" over ${title.text}`);
+            }
+          }
+        }
+        if (seen.watching) window.requestAnimationFrame(look);
+      };
+      window.requestAnimationFrame(look);
+    });
+    await stop();
+    return picture.evaluate((view) => {
+      const seen = (view as unknown as { dotNamesSeen: { names: number; covering: string[]; watching: boolean } }).dotNamesSeen;
+      seen.watching = false;
+      return { names: seen.names, covering: [...new Set(seen.covering)] };
+    });
+  }
+
+  it('the names on moving dots leave the titles of exchanges, queues and programs readable', async () => {
+    for (const [lesson, cellId] of [
+      ['03-publish-subscribe', 'receivers-first'],
+      ['03-publish-subscribe', 'publish-first'],
+      ['04-routing', 'severities'],
+    ] as const) {
+      await openLesson(page, workbook.url, `/lessons/${lesson}`);
+      const cell = cellSection(page, cellId);
+      await runButton(cell, 'Run').click();
+      // The picture comes with the run; its dots follow the events at the animation speed, until the replay's end.
+      await cell.locator('topology-view').waitFor({ state: 'attached' });
+      const seen = await watchDotNames(cell, () => waitForStatus(cell, 'finished'));
+      // The dots were named (the run has messages to name), and no name was written over a title.
+      expect(seen.names, `${cellId}: no dot was named`).toBeGreaterThan(0);
+      expect(seen.covering, cellId).toEqual([]);
+    }
     expect(pageErrors).toEqual([]);
   });
 });

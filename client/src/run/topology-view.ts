@@ -4,6 +4,7 @@ import { guard } from 'lit/directives/guard.js';
 import { REPLY_CODE_NAMES } from '../../../server/amqp/reply-codes.js';
 import { DIRECT_REPLY_TO } from '../../../server/model/routing.js';
 import { BusyThrottle } from './busy-throttle.js';
+import { placeDotLabel } from './dot-labels.js';
 import { EMPTY_KEY, keyText } from './event-labels.js';
 import { MoveAnimator, type FlightPosition, type OverflowCount } from './move-animator.js';
 import { MovePaths } from './move-paths.js';
@@ -226,7 +227,7 @@ export class TopologyViewElement extends LitElement {
         >
           ${guard([this.pictureVersion], () => this.renderPicture(layout, topology))}
           <svg class="dots-layer" viewBox=${viewBox} aria-hidden="true">
-            <g class="dots">${dots.map((dot) => renderDot(dot, named.has(dot)))}</g>
+            <g class="dots">${dots.map((dot) => renderDot(dot, named.has(dot), layout.nodes))}</g>
             <g class="overflow">${overflow.map(renderOverflow)}</g>
           </svg>
         </div>
@@ -767,19 +768,22 @@ function renderReplyTo(node: LaidNode, queue: QueueInfo, topology: Topology): SV
   </g>`;
 }
 
-function renderDot(dot: FlightPosition, named: boolean): SVGTemplateResult {
+/** A dot, and its message's name when it is `named`, written beside it where it leaves the boxes (`nodes`) readable. */
+function renderDot(dot: FlightPosition, named: boolean, nodes: readonly LaidNode[]): SVGTemplateResult {
   const { move } = dot.flight;
   const look = MOVE_LOOK[move.kind];
   const special = look.mark !== '';
   const words = special ? `${look.mark} ${look.words}` : move.redelivered ? '↻ redelivered' : '';
   const name = named ? [words, shorten(move.label, 22)].filter((part) => part !== '').join(': ') : '';
+  const shown = name !== '' && (dot.still || dot.progress < 0.85 || move.to === undefined);
+  const place = shown ? placeDotLabel(dot.at, name.length, nodes) : undefined;
   // A falling message fades as it goes.
   const opacity = special && move.to === undefined ? Math.max(0.35, 1 - dot.progress * 0.6) : 1;
   return svg`<g class="dot ${look.tone}" data-move=${move.kind} transform="translate(${dot.at.x.toFixed(1)} ${dot.at.y.toFixed(1)})" opacity=${opacity}>
     ${move.redelivered ? svg`<circle class="ring" r="12"></circle>` : nothing}
     <circle r=${special ? 10 : 7}></circle>
     ${special ? svg`<text class="mark" y="4" text-anchor="middle">${look.mark}</text>` : nothing}
-    ${name !== '' && (dot.still || dot.progress < 0.85 || move.to === undefined) ? svg`<text class="dot-label" x="14" y="-10">${name}</text>` : nothing}
+    ${place === undefined ? nothing : svg`<text class="dot-label" x=${place.x} y=${place.y} text-anchor=${place.anchor}>${name}</text>`}
   </g>`;
 }
 
