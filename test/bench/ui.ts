@@ -17,6 +17,7 @@
  *   npm run bench:ui -- --seconds 30       a shorter run, to try things
  *   npm run bench:ui -- --rate 2000 --workers 2 --prefetch 50
  *   npm run bench:ui -- --trial-seconds 0 --scrub-events 0   the steady run alone
+ *   npm run bench:ui -- --seconds 0 --trial-seconds 0          scrubbing alone
  *
  * The course's work-queues lesson sends at most 50 tasks, far from a load,
  * so the run is a cell made for this (test/e2e/load-lessons): the same
@@ -82,7 +83,7 @@ function readOptions(): Options {
     return value;
   };
   return {
-    seconds: whole('seconds', 1, 600),
+    seconds: whole('seconds', 0, 600),
     rate: whole('rate', 1, 20_000),
     workers: whole('workers', 1, 10),
     prefetch: whole('prefetch', 1, 1000),
@@ -293,7 +294,12 @@ async function scrubbing(browser: Browser, url: string, options: Options): Promi
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     const cdp = await page.context().newCDPSession(page);
-    await openCell(page, url, { seconds: options.seconds, rate: options.rate, workers: options.workers, prefetch: options.prefetch });
+    await openCell(page, url, {
+      seconds: Math.max(1, options.seconds),
+      rate: options.rate,
+      workers: options.workers,
+      prefetch: options.prefetch,
+    });
     const heapBefore = await heapUsed(cdp, true);
     const loaded = await page.evaluate<{ ms: number; events: number; forgotten: number }>(
       loadScript(CELL, options.scrubEvents, scrubTraceParts()),
