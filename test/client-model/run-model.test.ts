@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RunModel } from '../../client/src/run/run-model.js';
+import { SequenceRowIndex, type SequenceRow } from '../../client/src/run/sequence-rows.js';
 import type { MessageMove } from '../../client/src/run/message-moves.js';
 import { RunModel as TraceModel } from '../../server/model/run-model.js';
 import { summaryOf } from '../../server/model/summary.js';
@@ -23,6 +24,13 @@ import { present } from '../support/present.js';
 interface Recording {
   events: TraceEvent[];
   summary: RunSummary;
+}
+
+/** The sequence list's rows up to the cursor, every kind and actor, read from the model as the list reads them. */
+function rowsOf(model: RunModel): SequenceRow[] {
+  const rows = new SequenceRowIndex();
+  rows.update(model, 'every row', () => true);
+  return Array.from({ length: rows.countUpTo(model.cursor) }, (_, index) => present(rows.at(index)));
 }
 
 function recording(name: string): Recording {
@@ -138,7 +146,7 @@ describe.each(['embedded', 'rabbitmq'])('Topics on %s', (broker) => {
 
   it('puts each connection under the name it gave itself', () => {
     expect(model.actors()).toEqual(['receiver 1', 'receiver 2', 'producer']);
-    const header = present(model.rowAt(0)).event;
+    const header = present(rowsOf(model)[0]).event;
     expect(header.kind === 'frame' && header.method).toBe('protocol-header');
     expect(header.kind === 'frame' && model.laneOf(header.actor)).toBe('receiver 1');
   });
@@ -302,26 +310,36 @@ describe('Rows, bounds and notifications', () => {
   it('has one row per protocol event, sorted into kinds', () => {
     const model = new RunModel();
     replay(model, events);
-    expect(model.rowCount).toBe(rowEvents.length);
-    expect(model.olderRowCount).toBe(0);
+    const rows = rowsOf(model);
+    expect(rows).toHaveLength(rowEvents.length);
+    expect(model.forgottenEvents).toBe(0);
     const kinds = new Map<string, number>();
-    for (let index = 0; index < model.rowCount; index += 1) {
-      const row = present(model.rowAt(index));
-      kinds.set(row.kind, (kinds.get(row.kind) ?? 0) + 1);
-    }
+    for (const row of rows) kinds.set(row.kind, (kinds.get(row.kind) ?? 0) + 1);
     expect(kinds.get('acks')).toBe(7);
     expect(kinds.get('messages')).toBe(7 + 11);
     expect(kinds.get('decisions')).toBe(7 + 4);
     expect(kinds.get('logs')).toBe(rowEvents.filter((event) => event.kind === 'log').length);
   });
 
-  it('keeps only the newest rows and counts the older ones', () => {
-    const model = new RunModel({ maxRows: 10 });
-    replay(model, events);
-    expect(model.rowCount).toBe(10);
-    expect(model.olderRowCount).toBe(rowEvents.length - 10);
-    expect(model.rowAt(9)?.event.seq).toBe(present(rowEvents.at(-1)).seq);
-    expect(model.rowAt(0)?.event.seq).toBe(present(rowEvents.at(-10)).seq);
+  it('lists the rows up to the cursor wherever it is, as far back as the timeline keeps events', () => {
+    const model = new RunModel({ maxEvents: 1000 });
+    let seq = 0;
+    for (let round = 0; round < 20; round += 1) {
+      replay(
+        model,
+        events.map((event) => ({ ...event, seq: (seq += 1) })),
+      );
+    }
+    expect(model.forgottenEvents).toBeGreaterThan(0);
+    const kept = Array.from({ length: model.eventCount }, (_, index) => present(model.eventAt(index))).filter(
+      (event) => event.kind !== 'state',
+    );
+    expect(rowsOf(model).map((row) => row.event)).toEqual(kept);
+    const middle = present(kept[Math.floor(kept.length / 2)]).seq;
+    model.moveCursor(middle);
+    const rows = rowsOf(model);
+    expect(rows.at(-1)?.event.seq).toBe(middle);
+    expect(rows[0]?.event.seq).toBe(model.firstSeq);
   });
 
   it('stays bounded over a long run: 500 runs of the trace in one model', () => {
@@ -334,8 +352,7 @@ describe('Rows, bounds and notifications', () => {
         events.map((event) => ({ ...event, seq: (seq += 1), time: event.time + offset })),
       );
     }
-    expect(model.rowCount).toBe(5000);
-    expect(model.olderRowCount).toBe(500 * rowEvents.length - 5000);
+    expect(rowsOf(model)).toHaveLength(500 * rowEvents.length);
     const { moves: kept, missed } = model.movesSince(0);
     expect(kept.length).toBeLessThanOrEqual(512);
     expect(missed).toBeGreaterThan(0);
@@ -363,7 +380,7 @@ describe('Rows, bounds and notifications', () => {
     const model = new RunModel({ runId: 'mine' });
     replay(model, events, 'theirs');
     model.apply({ type: 'status', runId: 'theirs', status: 'failed' });
-    expect(model.rowCount).toBe(0);
+    expect(model.eventCount).toBe(0);
     expect(model.status).toBe('idle');
     const others: ServerMessage[] = [
       { type: 'hello', broker: { kind: 'embedded', url: 'amqp://x' } },
@@ -413,7 +430,7 @@ describe('Rows, bounds and notifications', () => {
       events: [{ kind: 'gap', seq: 40, time: 12, dropped: 1500, counts: { 'basic.publish': 500, 'basic.deliver': 900, routed: 100 } }],
     });
     expect(model.counters).toMatchObject({ published: 500, delivered: 900 });
-    expect(model.rowAt(0)).toMatchObject({ kind: 'decisions', event: { kind: 'gap', dropped: 1500 } });
+    expect(rowsOf(model)[0]).toMatchObject({ kind: 'decisions', event: { kind: 'gap', dropped: 1500 } });
   });
 });
 

@@ -9,7 +9,7 @@ import { page, userEvent } from 'vitest/browser';
 import type { SequenceViewElement } from '../../client/src/run/sequence-view.js';
 import '../../client/src/run/sequence-view.js';
 import { allInShadow, inShadow, mount, settled, textOf, unmountAll } from './mount.js';
-import { finishedRun, recording } from './recorded-runs.js';
+import { feed, finishedRun, recording, startedRun } from './recorded-runs.js';
 import { present } from '../support/present.js';
 
 /** The rows drawn now: data-method and seq. */
@@ -122,5 +122,37 @@ describe('<sequence-view>', () => {
     await settled(view);
     expect(list.hasAttribute('aria-activedescendant')).toBe(false);
     expect(inspector(view)).toMatch(/^Select a row/);
+  });
+
+  it('lists the rows up to any moment of a long run, from its first event on', async () => {
+    const { events } = recording('topics');
+    const model = startedRun();
+    let seq = 0;
+    const rounds = 200;
+    for (let round = 0; round < rounds; round += 1)
+      feed(
+        model,
+        events.map((event) => ({ ...event, seq: (seq += 1) })),
+      );
+    const perRound = events.filter((event) => event.kind !== 'state').length;
+    expect(perRound * rounds).toBeGreaterThan(5000);
+    const view = await mount<SequenceViewElement>(html`<sequence-view .model=${model}></sequence-view>`);
+    expect(textOf(inShadow(view, '.count'))).toBe(`${(perRound * rounds).toLocaleString('en')} rows`);
+
+    // Three rounds from the end of the run: the list ends at the cursor's event.
+    const lastRow = present(events.findLast((event) => event.kind !== 'state'));
+    const cursor = lastRow.seq + events.length * (rounds - 4);
+    model.moveCursor(cursor);
+    await settled(view);
+    expect(textOf(inShadow(view, '.count'))).toBe(`${(perRound * (rounds - 3)).toLocaleString('en')} rows`);
+    expect(rows(view).at(-1)?.[1]).toBe(cursor);
+
+    // The first row is the run's first event.
+    const list = inShadow(view, '[role="listbox"]');
+    list.focus();
+    await userEvent.keyboard('{Home}');
+    await settled(view);
+    expect(list.getAttribute('aria-activedescendant')).toBe('row-1');
+    expect(rows(view)[0]).toEqual(['protocol-header', 1]);
   });
 });

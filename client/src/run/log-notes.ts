@@ -5,7 +5,7 @@
  * indentation taken off each, and one width for all, so they line up.
  */
 import type { ActorLogEvent } from '../../../server/protocol/index.js';
-import type { SequenceRow } from './sequence-rows.js';
+import type { RowEvent } from './sequence-rows.js';
 
 /** How far a block is looked for either side of a note: a table longer than this is laid out in parts. */
 const MAX_BLOCK_REACH = 50;
@@ -19,21 +19,25 @@ export interface LogNote {
 }
 
 /**
- * The note for the log row at `index`: `sameLane` tells whether another row
- * was printed by the same actor, so that consecutive lines of one actor form
- * one block.
+ * The note for the log row at `index`, the rows' events read with `rowAt`:
+ * `sameLane` tells whether another row was printed by the same actor, so that
+ * consecutive lines of one actor form one block.
  */
-export function logNote(rows: readonly SequenceRow[], index: number, sameLane: (other: ActorLogEvent) => boolean): LogNote {
-  const event = rows[index]?.event;
+export function logNote(
+  rowAt: (index: number) => RowEvent | undefined,
+  index: number,
+  sameLane: (other: ActorLogEvent) => boolean,
+): LogNote {
+  const event = rowAt(index);
   if (event?.kind !== 'log') return { text: '', width: 0 };
   const block = [event];
   for (let at = index - 1; at >= Math.max(0, index - MAX_BLOCK_REACH); at -= 1) {
-    const other = rows[at]?.event;
+    const other = rowAt(at);
     if (other?.kind !== 'log' || !sameLane(other)) break;
     block.push(other);
   }
   for (let at = index + 1; at <= index + MAX_BLOCK_REACH; at += 1) {
-    const other = rows[at]?.event;
+    const other = rowAt(at);
     if (other?.kind !== 'log' || !sameLane(other)) break;
     block.push(other);
   }

@@ -1,17 +1,17 @@
 /**
  * Everything a run cell shows, derived from the server's messages about one
- * run: status, and at the timeline's cursor the topology, the sequence rows,
- * the totals, the broker's lists and the moves to animate. Every view reads
- * the state at the same cursor, from the one run model (server/model), so
- * they always show the same moment. Plain TypeScript, no DOM, so it runs in
- * Node tests.
+ * run: status, the timeline's events (the sequence list's rows), and at its
+ * cursor the topology, the totals, the broker's lists and the moves to
+ * animate. Every view reads the state at the same cursor, from the one run
+ * model (server/model), so they always show the same moment. Plain
+ * TypeScript, no DOM, so it runs in Node tests.
  *
  * The cursor follows the newest event ("live") until it is moved; then every
  * view shows that moment until it is moved again or set back to live.
  *
- * Memory stays flat however long the run: the timeline, the rows and the
- * moves are bounded. Listeners hear about changes at most once per animation
- * frame, however many events a frame brings.
+ * Memory stays flat however long the run: the timeline and the moves are
+ * bounded. Listeners hear about changes at most once per animation frame,
+ * however many events a frame brings.
  */
 import type { RunState } from '../../../server/model/state.js';
 import { Timeline } from '../../../server/model/timeline.js';
@@ -27,13 +27,8 @@ import type {
 import { MoveRecorder } from './journey-moves.js';
 import { MoveLog, type MessageMove } from './message-moves.js';
 import { RateWindow } from './rate-window.js';
-import { RingBuffer } from './ring-buffer.js';
-import { rowFor, type SequenceRow } from './sequence-rows.js';
 import { countersOf, topologyOf } from './topology-of-state.js';
 import type { RunCounters, Topology } from './topology-types.js';
-
-/** How many sequence rows a model keeps unless told otherwise. */
-export const DEFAULT_MAX_ROWS = 5000;
 
 /** Statuses after which a run sends nothing more. */
 const ENDED: ReadonlySet<RunStatus> = new Set(['finished', 'ended-with-error', 'stopped', 'failed']);
@@ -48,8 +43,6 @@ export interface RunRates {
 export interface RunModelOptions {
   /** Only messages about this run are taken; others are ignored. */
   runId?: string;
-  /** How many sequence rows to keep (the newest); older ones are counted. */
-  maxRows?: number;
   /** How many events the timeline keeps (the newest). */
   maxEvents?: number;
 }
@@ -73,7 +66,6 @@ export class RunModel {
   generation = 0;
 
   private readonly runId: string | undefined;
-  private readonly rows: RingBuffer<SequenceRow>;
   private readonly maxEvents: number | undefined;
   private timeline: Timeline;
   /** The seq the views show; undefined follows the newest event. */
@@ -99,7 +91,6 @@ export class RunModel {
 
   constructor(options: RunModelOptions = {}) {
     this.runId = options.runId;
-    this.rows = new RingBuffer(options.maxRows ?? DEFAULT_MAX_ROWS);
     this.maxEvents = options.maxEvents;
     this.timeline = this.newTimeline();
     this.schedule = frameScheduler();
@@ -139,7 +130,6 @@ export class RunModel {
     this.summary = undefined;
     this.lastSeq = 0;
     this.lastTime = 0;
-    this.rows.clear();
     this.timeline = this.newTimeline();
     this.cursorSeq = undefined;
     this.cursorState = undefined;
@@ -248,34 +238,6 @@ export class RunModel {
     return topologyOf(this.state);
   }
 
-  /** How many sequence rows are kept, up to the cursor. */
-  get rowCount(): number {
-    if (this.cursorSeq === undefined) return this.rows.length;
-    let low = 0;
-    let high = this.rows.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if ((this.rows.at(middle)?.event.seq ?? Infinity) <= this.cursorSeq) low = middle + 1;
-      else high = middle;
-    }
-    return low;
-  }
-
-  /** How many sequence rows are kept in all, the cursor aside. */
-  get keptRowCount(): number {
-    return this.rows.length;
-  }
-
-  /** How many older rows were let go to keep memory flat. */
-  get olderRowCount(): number {
-    return this.rows.dropped;
-  }
-
-  /** A kept row, 0 being the oldest kept. */
-  rowAt(index: number): SequenceRow | undefined {
-    return this.rows.at(index);
-  }
-
   /** Actors by first appearance, each connection under the name it gave itself. */
   actors(): string[] {
     return [...this.actorOrder].filter((actor) => !this.aliases.has(actor));
@@ -341,8 +303,6 @@ export class RunModel {
     this.lastSeq = Math.max(this.lastSeq, event.seq);
     this.lastTime = Math.max(this.lastTime, event.time);
     this.timeline.add(event);
-    const row = rowFor(event);
-    if (row !== undefined) this.rows.push(row);
     if (this.cursorSeq === undefined) this.followMoves(before);
     switch (event.kind) {
       case 'frame':

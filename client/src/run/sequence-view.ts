@@ -7,7 +7,7 @@ import { logNote } from './log-notes.js';
 import { formatCount } from './number-format.js';
 import type { RunModel } from './run-model.js';
 import { runTheme } from './run-styles.js';
-import { ROW_KINDS, type RowKind, type SequenceRow } from './sequence-rows.js';
+import { ROW_KINDS, SequenceRowIndex, type RowKind, type SequenceRow } from './sequence-rows.js';
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -78,13 +78,12 @@ export class SequenceViewElement extends LitElement {
 
   @query('.scroller') private scroller?: HTMLElement;
 
-  private rows: SequenceRow[] = [];
+  /** The rows the filter lets through, read from the run's timeline; the list shows the first `shown`, those up to the cursor. */
+  private readonly rows = new SequenceRowIndex();
+  private shown = 0;
   private lanes: string[] = [BROKER];
   private rowsVersion = -1;
   private rowsFilter = '';
-  /** seq of the newest row taken from the model, and the model's generation then. */
-  private newestSeq = 0;
-  private rowsGeneration = -1;
   /** Where the list last scrolled itself to; -1 when the reader scrolled since. */
   private ownScrollTop = -1;
   private unsubscribe: (() => void) | undefined;
@@ -116,7 +115,7 @@ export class SequenceViewElement extends LitElement {
     }
     this.refreshRows();
     // Following the newest row: the list's bottom, computed from the row count rather than read from the page (a read would cost a reflow per frame).
-    if (this._following) this._scrollTop = Math.max(0, this.rows.length * this._rowHeight - this._viewportHeight);
+    if (this._following) this._scrollTop = Math.max(0, this.shown * this._rowHeight - this._viewportHeight);
   }
 
   protected override firstUpdated(): void {
@@ -146,49 +145,35 @@ export class SequenceViewElement extends LitElement {
     this.unsubscribe?.();
     this.unsubscribe = this.isConnected ? this.model?.subscribe(() => this.throttle.changed()) : undefined;
     this.rowsVersion = -1;
-    this.rowsGeneration = -1;
   }
 
-  /** Recomputes the rows shown when the model or the filter changed; keeps the rows in view where they were. */
+  /** Takes the model's new rows, or all of them again when the filter changed; keeps the rows in view where they were. */
   private refreshRows(): void {
     const model = this.model;
     const filter = `${this._actor}\u0000${[...this._kinds].join()}`;
     if (model === undefined) {
-      this.rows = [];
+      this.shown = 0;
       this.lanes = [BROKER];
-      this.newestSeq = 0;
       return;
     }
     if (model.version === this.rowsVersion && filter === this.rowsFilter) return;
-    const anchor = this._following ? undefined : this.rows[Math.floor(this._scrollTop / this._rowHeight)]?.event.seq;
-    const newest = model.rowAt(model.rowCount - 1)?.event.seq ?? 0;
-    const rebuild = filter !== this.rowsFilter || newest < this.newestSeq || model.generation !== this.rowsGeneration;
-    this.rowsGeneration = model.generation;
+    const anchor = this._following ? undefined : this.rows.at(Math.floor(this._scrollTop / this._rowHeight))?.event.seq;
     this.rowsVersion = model.version;
     this.rowsFilter = filter;
-    if (rebuild) this.rows = [];
-    // Rows only ever come at the end and leave at the front: take the new ones, let the old ones go.
-    let start = model.rowCount;
-    while (start > 0 && (model.rowAt(start - 1)?.event.seq ?? 0) > this.newestSeq) start -= 1;
-    if (rebuild) start = 0;
-    for (let index = start; index < model.rowCount; index += 1) {
-      const row = model.rowAt(index);
-      if (row !== undefined && this._kinds.has(row.kind) && this.matchesActor(row, model)) this.rows.push(row);
-    }
-    const oldest = model.rowAt(0)?.event.seq ?? 0;
-    const gone = firstAtOrAfter(this.rows, oldest);
-    if (gone > 0) this.rows.splice(0, gone);
-    this.newestSeq = newest;
-    if (this._selected !== undefined && this._selected.event.seq > newest) this._selected = undefined;
-    // The inspector shows only a row the list shows: one the filter now hides, or that fell off the front, is let go.
-    if (this._selected !== undefined && (rebuild || this._selected.event.seq < oldest) && !this.rows.includes(this._selected)) {
+    const restarted = this.rows.update(model, filter, (row) => this._kinds.has(row.kind) && this.matchesActor(row, model));
+    this.shown = this.rows.countUpTo(model.cursor);
+    const selected = this._selected?.event.seq;
+    // The inspector shows only a row the list shows: one after the cursor, one the filter now hides, or one let go, is let go.
+    if (
+      selected !== undefined &&
+      (selected > model.cursor || ((restarted || selected < model.firstSeq) && this.rows.indexOfSeq(selected) < 0))
+    ) {
       this._selected = undefined;
     }
-    const rows = this.rows;
     this.lanes = this.laneOrder(model);
     if (anchor !== undefined && this.scroller !== undefined) {
-      // Older rows fall off the front as new ones come: keep the same rows in view.
-      const top = firstAtOrAfter(rows, anchor) * this._rowHeight + (this._scrollTop % this._rowHeight);
+      // Older rows are let go as new ones come: keep the same rows in view.
+      const top = this.rows.firstAtOrAfter(anchor) * this._rowHeight + (this._scrollTop % this._rowHeight);
       if (top !== this._scrollTop) {
         this._scrollTop = top;
         this.ownScrollTop = top;
@@ -218,12 +203,15 @@ export class SequenceViewElement extends LitElement {
 
   protected override render() {
     const model = this.model;
-    const older = model?.olderRowCount ?? 0;
+    const older = model?.forgottenEvents ?? 0;
     const first = Math.max(0, Math.floor(this._scrollTop / this._rowHeight) - OVERSCAN);
-    const last = Math.min(this.rows.length, Math.ceil((this._scrollTop + this._viewportHeight) / this._rowHeight) + OVERSCAN);
-    const visible = this.rows.slice(first, last);
-    const selectedIndex = this._selected === undefined ? -1 : this.rows.indexOf(this._selected);
-    const selectedRow = selectedIndex >= 0 ? this._selected : undefined;
+    const last = Math.min(this.shown, Math.ceil((this._scrollTop + this._viewportHeight) / this._rowHeight) + OVERSCAN);
+    const visible: SequenceRow[] = [];
+    for (let index = first; index < last; index += 1) {
+      const row = this.rows.at(index);
+      if (row !== undefined) visible.push(row);
+    }
+    const selectedRow = this.selectedIndex() >= 0 ? this._selected : undefined;
     return html`
       <div class="filters">
         <label
@@ -243,7 +231,7 @@ export class SequenceViewElement extends LitElement {
               >`,
           )}
         </fieldset>
-        <span class="count" aria-live="off">${formatCount(this.rows.length)} rows</span>
+        <span class="count" aria-live="off">${formatCount(this.shown)} rows</span>
         ${this._following ? nothing : html`<button type="button" class="latest" @click=${this.handleJumpToLatest}>↓ Newest</button>`}
       </div>
       <div class="body">
@@ -257,7 +245,7 @@ export class SequenceViewElement extends LitElement {
               )}</span
             >
           </div>
-          ${older > 0 ? html`<p class="older">${formatCount(older)} older rows not shown (only the newest ${formatCount(model?.keptRowCount ?? 0)} are kept)</p>` : nothing}
+          ${older > 0 ? html`<p class="older">${formatCount(older)} older events not shown (only the newest ${formatCount(model?.eventCount ?? 0)} are kept)</p>` : nothing}
           <div
             class="scroller"
             tabindex="0"
@@ -267,7 +255,7 @@ export class SequenceViewElement extends LitElement {
             @scroll=${this.handleScroll}
             @keydown=${this.handleKeydown}
           >
-            <div class="content" style="height:${this.rows.length * this._rowHeight}px;--row-height:${this._rowHeight}px">
+            <div class="content" style="height:${this.shown * this._rowHeight}px;--row-height:${this._rowHeight}px">
               <div class="lane-lines" aria-hidden="true">
                 ${this.lanes.map(
                   (lane, index) =>
@@ -276,7 +264,7 @@ export class SequenceViewElement extends LitElement {
               </div>
               ${visible.map((row, offset) => this.renderRow(row, first + offset))}
             </div>
-            ${this.rows.length === 0 ? html`<p class="empty">${model === undefined || model.rowCount === 0 ? 'No protocol events yet.' : 'No rows match the filter.'}</p>` : nothing}
+            ${this.shown === 0 ? html`<p class="empty">${model === undefined || model.eventIndexAt(model.cursor) < 0 ? 'No protocol events yet.' : 'No rows match the filter.'}</p>` : nothing}
           </div>
         </div>
         <frame-inspector .row=${this._selected} .model=${this.model}></frame-inspector>
@@ -287,9 +275,9 @@ export class SequenceViewElement extends LitElement {
   private renderRow(row: SequenceRow, index: number): TemplateResult {
     const event = row.event;
     const method = event.kind === 'frame' ? event.method : event.kind === 'broker' ? `broker.${event.decision}` : event.kind;
-    const selected = row === this._selected;
+    const selected = row.event.seq === this._selected?.event.seq;
     // The rows run up to the cursor: the last one is the moment every view shows.
-    const atCursor = index === this.rows.length - 1;
+    const atCursor = index === this.shown - 1;
     return html`<div
       class="row kind-${row.kind} ${selected ? 'selected' : ''} ${atCursor ? 'at-cursor' : ''}"
       id="row-${event.seq}"
@@ -339,7 +327,11 @@ export class SequenceViewElement extends LitElement {
       }
       case 'log': {
         const laneName = this.model?.laneOf(event.actor) ?? event.actor;
-        const note = logNote(this.rows, index, (other) => (this.model?.laneOf(other.actor) ?? other.actor) === laneName);
+        const note = logNote(
+          (at) => (at < this.shown ? this.rows.at(at)?.event : undefined),
+          index,
+          (other) => (this.model?.laneOf(other.actor) ?? other.actor) === laneName,
+        );
         const lost = event.lost?.length ?? 0;
         const mark = lost > 0 ? `✕ ${lost} lost:` : '✎';
         // In its actor's lane, moved left as far as its block's widest line needs to be read whole; wrapped when even the whole width is too narrow.
@@ -359,6 +351,13 @@ export class SequenceViewElement extends LitElement {
   /** Where a lane's line runs, in percent of the lanes' width. */
   private laneCentre(index: number): number {
     return ((index + 0.5) / Math.max(1, this.lanes.length)) * 100;
+  }
+
+  /** Where the selected row is in the list, or -1 when the list does not show it. */
+  private selectedIndex(): number {
+    const seq = this._selected?.event.seq;
+    const index = seq === undefined ? -1 : this.rows.indexOfSeq(seq);
+    return index < this.shown ? index : -1;
   }
 
   /** Selects a row for the inspector, and asks for the cursor at its event: every view then shows that moment. */
@@ -387,7 +386,7 @@ export class SequenceViewElement extends LitElement {
     if (Math.abs(top - this.ownScrollTop) < 2) return;
     this.ownScrollTop = -1;
     this._scrollTop = top;
-    this._following = top + this._viewportHeight >= this.rows.length * this._rowHeight - this._rowHeight;
+    this._following = top + this._viewportHeight >= this.shown * this._rowHeight - this._rowHeight;
   }
 
   private handleJumpToLatest(): void {
@@ -396,10 +395,10 @@ export class SequenceViewElement extends LitElement {
   }
 
   private handleKeydown(event: KeyboardEvent): void {
-    const count = this.rows.length;
+    const count = this.shown;
     if (count === 0) return;
     const page = Math.max(1, Math.floor(this._viewportHeight / this._rowHeight) - 1);
-    const current = this._selected === undefined ? -1 : this.rows.indexOf(this._selected);
+    const current = this.selectedIndex();
     const topRow = Math.floor(this._scrollTop / this._rowHeight);
     let next: number;
     switch (event.key) {
@@ -438,7 +437,7 @@ export class SequenceViewElement extends LitElement {
     }
     event.preventDefault();
     next = Math.max(0, Math.min(count - 1, next));
-    this.select(this.rows[next]);
+    this.select(this.rows.at(next));
     this.scrollToRow(next);
   }
 
@@ -449,7 +448,7 @@ export class SequenceViewElement extends LitElement {
     if (top < scroller.scrollTop) scroller.scrollTop = top;
     else if (top + this._rowHeight > scroller.scrollTop + scroller.clientHeight)
       scroller.scrollTop = top + this._rowHeight - scroller.clientHeight;
-    this._following = index === this.rows.length - 1;
+    this._following = index === this.shown - 1;
     this._scrollTop = scroller.scrollTop;
   }
 
@@ -741,16 +740,4 @@ export class SequenceViewElement extends LitElement {
 /** Milliseconds since the run started, as the gutter shows them. */
 function formatTime(ms: number): string {
   return ms < 10_000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-/** Index of the first row whose seq is at least `seq` (rows are in seq order). */
-function firstAtOrAfter(rows: SequenceRow[], seq: number): number {
-  let low = 0;
-  let high = rows.length;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if ((rows[middle]?.event.seq ?? seq) < seq) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
