@@ -16,6 +16,7 @@ import {
   consumerInPicture,
   counter,
   inspectorText,
+  openLesson,
   paramInput,
   pictureBox,
   queuesReceived,
@@ -134,6 +135,74 @@ describe('every lesson in the browser', () => {
     await waitForStillPicture(cell);
     await screenshotRun(page, cell, '01-hello-world');
     await stepThenStop(cell);
+  });
+
+  it("Hello World with userId bob: the broker closes the producer's channel, the run ends with that error and is not counted", async () => {
+    // A browser of its own: progress is kept in the browser, and no other test's runs may count here.
+    const fresh = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    try {
+      const learner = await fresh.newPage();
+      learner.on('pageerror', (error) => pageErrors.push(error.message));
+      await openLesson(learner, workbook.url, '/lessons/01-hello-world');
+      const progressLine = learner.locator('lesson-page .meta .progress');
+      const before = await progressLine.innerText();
+      expect(before).toMatch(/^0 of \d+ runs finished$/i);
+      const cell = cellSection(learner, 'hello');
+      await cell.locator('param-form summary').filter({ hasText: 'properties' }).click();
+      await typeParam(cell, 'userId', 'bob');
+      await runButton(cell, 'Run').click();
+      await waitForStatus(cell, 'ended-with-error');
+
+      expect(await cell.locator('run-cell .toolbar [role="status"]').innerText()).toBe('Ended with an error');
+      const failure = cell.locator('run-cell').getByRole('alert');
+      expect(await failure.innerText()).toBe(
+        'The broker closed a channel or connection with an error\n\n' +
+          "The broker closed producer's channel 1 with 406 PRECONDITION_FAILED when it refused basic.publish: " +
+          "user_id property set to 'bob' but authenticated user was 'guest'. What the program did after that did not reach the broker." +
+          '\n\nRaw error',
+      );
+      // Where it happened: under the producer in the picture, and on the producer's row of the sequence list.
+      expect(await pictureBox(cell, 'producer', 'producer')).toEqual([
+        'producer',
+        'sent 1',
+        '✕ channel 1 closed: 406 PRECONDITION_FAILED',
+        'refused basic.publish',
+      ]);
+      // The error line is read whole: inside the picture, not cut off at its edge.
+      const picture = present(
+        await cell
+          .locator('topology-view')
+          .getByRole('group', { name: /^Topology/ })
+          .boundingBox(),
+      );
+      const errorLine = present(
+        await cell
+          .locator('topology-view')
+          .getByRole('img', { name: /^producer producer/ })
+          .locator('text', { hasText: 'PRECONDITION_FAILED' })
+          .boundingBox(),
+      );
+      expect(errorLine.x).toBeGreaterThanOrEqual(picture.x);
+      expect(errorLine.x + errorLine.width).toBeLessThanOrEqual(picture.x + picture.width);
+      await showKinds(cell, ['Methods']);
+      await sequence(cell).getByLabel('Show the rows of one actor').selectOption('producer');
+      const errors = (await sequenceRows(cell)).filter((row) => row.text.includes('✕ error'));
+      expect(errors).toEqual([
+        expect.objectContaining({
+          method: 'channel.close',
+          text: expect.stringMatching(
+            /✕ error: channel\.close 406 PRECONDITION_FAILED - user_id property set to 'bob' but authenticated user was 'guest' \(refused basic\.publish\)$/,
+          ),
+        }),
+      ]);
+      // It does not count towards the lesson's progress.
+      expect(await progressLine.innerText()).toBe(before);
+      expect(await cell.locator('.cell-head').innerText()).not.toContain('Finished before');
+      await screenshotRun(learner, cell, '01-hello-world-user-id-bob');
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it("Work queues, seven tasks: the stopped worker's tasks go to the other worker, redelivered", async () => {

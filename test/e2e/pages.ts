@@ -15,7 +15,8 @@ import { present } from '../support/present.js';
 const SCREENSHOTS_DIR = 'test-results/screenshots';
 
 /** A run cell's status, as its data-status attribute says. */
-export type CellStatus = 'idle' | 'starting' | 'running' | 'paused' | 'finished' | 'stopped' | 'failed' | 'interrupted';
+export type CellStatus =
+  'idle' | 'starting' | 'running' | 'paused' | 'finished' | 'ended-with-error' | 'stopped' | 'failed' | 'interrupted';
 
 /** How long a lesson's run may take before a test gives up on it. */
 const RUN_TIMEOUT_MS = 30_000;

@@ -565,7 +565,7 @@ function renderProducer(node: LaidNode, actor: ActorInfo, topology: Topology): S
     <rect class="box" x=${node.x} y=${node.y} width=${node.width} height=${node.height} rx="30"></rect>
     <text class="name" x=${cx} y=${node.y + 27} text-anchor="middle">${shorten(actor.name, nameCharsFitting(node.width))}</text>
     <text class="small" x=${cx} y=${node.y + 47} text-anchor="middle">sent ${formatCount(actor.published)}</text>
-    ${renderLinesBelow(node, lines)}
+    ${renderLinesBelow(node, lines, 'first')}
   </g>`;
 }
 
@@ -583,7 +583,7 @@ function renderConsumer(node: LaidNode, actor: ActorInfo, consumers: ConsumerInf
     <rect class="box" x=${node.x} y=${node.y} width=${node.width} height=${node.height} rx="30"></rect>
     <text class="name" x=${cx} y=${node.y + 27} text-anchor="middle">${shorten(actor.name, nameCharsFitting(node.width))}</text>
     <text class="small" x=${cx} y=${node.y + 47} text-anchor="middle">${counts}</text>
-    ${renderLinesBelow(node, lines, true)}
+    ${renderLinesBelow(node, lines, 'last')}
   </g>`;
 }
 
@@ -593,14 +593,18 @@ interface LineBelow {
   tone: 'small' | 'warn-text' | 'bad-text' | 'struck';
 }
 
-/** The lines under a box; in the picture's last column, a line wider than the box ends at its edge rather than past the picture's. */
-function renderLinesBelow(node: LaidNode, lines: LineBelow[], lastColumn = false): SVGTemplateResult[] {
+/**
+ * The lines under a box. In the picture's first or last column (producers, consumers), a line wider than the box
+ * starts or ends at the box's outer side rather than past the picture's edge, where it would be cut off.
+ */
+function renderLinesBelow(node: LaidNode, lines: LineBelow[], column: 'first' | 'last'): SVGTemplateResult[] {
   const cx = node.x + node.width / 2;
   const below = node.y + node.height + LINE_HEIGHT;
   return lines.map((line, index) => {
-    const wide = lastColumn && line.text.length > STATUS_CENTRED_CHARS;
-    return svg`<text class=${line.tone === 'struck' ? 'small mono' : line.tone} x=${wide ? node.x + node.width + 12 : cx}
-      y=${below + LINE_HEIGHT * index} text-anchor=${wide ? 'end' : 'middle'}
+    const wide = line.text.length > STATUS_CENTRED_CHARS;
+    const x = !wide ? cx : column === 'last' ? node.x + node.width + 12 : node.x - 12;
+    return svg`<text class=${line.tone === 'struck' ? 'small mono' : line.tone} x=${x}
+      y=${below + LINE_HEIGHT * index} text-anchor=${!wide ? 'middle' : column === 'last' ? 'end' : 'start'}
       text-decoration=${line.tone === 'struck' ? 'line-through' : 'none'}>${line.text}</text>`;
   });
 }
