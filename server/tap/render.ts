@@ -54,12 +54,17 @@ export function toJson(value: unknown, depth = 0): JsonValue {
   return out;
 }
 
+/** Methods with a field that is never shown as it is. */
+const HIDES_A_SECRET: ReadonlySet<string> = new Set(['connection.start-ok', 'connection.secure-ok', 'connection.update-secret']);
+
 /**
- * A method's fields as JSON, in the spec's order. Passwords and secrets are
- * never shown: the trace ends up on screens and projectors. For PLAIN
- * logins the user name stays, since "which user connected" is worth seeing.
+ * A method's fields as JSON, in the spec's order: the decoded fields
+ * themselves when they are JSON already. Passwords and secrets are never
+ * shown: the trace ends up on screens and projectors. For PLAIN logins the
+ * user name stays, since "which user connected" is worth seeing.
  */
 export function methodFieldsToJson(method: string, fields: object): Record<string, JsonValue> {
+  if (!HIDES_A_SECRET.has(method) && isPlainJson(fields)) return fields;
   const json = toJson(fields) as Record<string, JsonValue>;
   switch (method) {
     case 'connection.start-ok':
@@ -76,6 +81,19 @@ export function methodFieldsToJson(method: string, fields: object): Record<strin
       break;
   }
   return json;
+}
+
+/**
+ * Whether every field is a string, a boolean or a finite number (basic.publish, deliver, ack and most other
+ * methods): such fields are JSON as they are, and are shown without the copy toJson would make.
+ */
+function isPlainJson(fields: object): fields is Record<string, JsonValue> {
+  const named = fields as Record<string, unknown>;
+  for (const key in named) {
+    const value = named[key];
+    if (typeof value !== 'string' && typeof value !== 'boolean' && !(typeof value === 'number' && Number.isFinite(value))) return false;
+  }
+  return true;
 }
 
 function describeCredentials(mechanism: string, response: unknown): string {
@@ -110,7 +128,7 @@ export function messageView(properties: BasicProperties, bodySize: number, first
  * that does not show the whole body.
  */
 export function bodyPreview(firstBytes: Buffer, bodySize: number): string {
-  const shown = firstBytes.subarray(0, BODY_PREVIEW_BYTES);
+  const shown = firstBytes.length <= BODY_PREVIEW_BYTES ? firstBytes : firstBytes.subarray(0, BODY_PREVIEW_BYTES);
   const cut = bodySize > shown.length;
   const text = readableText(shown, cut);
   return cut ? text + CUT_MARKER : text;

@@ -173,7 +173,8 @@ export class WireReader {
       partial.received += payload.length;
       if (partial.previewBytes < BODY_PREVIEW_BYTES + 3) {
         // A view, not a copy: the message's bytes keep its chunks alive until it has passed on anyway.
-        const part = payload.subarray(0, BODY_PREVIEW_BYTES + 3 - partial.previewBytes);
+        const room = BODY_PREVIEW_BYTES + 3 - partial.previewBytes;
+        const part = payload.length <= room ? payload : payload.subarray(0, room);
         partial.preview.push(part);
         partial.previewBytes += part.length;
       }
