@@ -432,6 +432,30 @@ describe('Rows, bounds and notifications', () => {
     expect(model.counters).toMatchObject({ published: 500, delivered: 900 });
     expect(rowsOf(model)[0]).toMatchObject({ kind: 'decisions', event: { kind: 'gap', dropped: 1500 } });
   });
+
+  it("shows the server's totals at the end of a run the page missed events of: acks in a gap are not lost", () => {
+    const { events, summary } = recording('02-work-queues.seven-tasks.embedded');
+    const acks = events.filter((event) => event.kind === 'frame' && event.method === 'basic.ack');
+    const gapped = acks.slice(0, 3);
+    const gap = {
+      kind: 'gap' as const,
+      seq: present(gapped.at(-1)).seq,
+      time: present(gapped.at(-1)).time,
+      dropped: 3,
+      counts: { 'basic.ack': 3 },
+    };
+    const model = new RunModel();
+    replay(model, [
+      ...events.filter((event) => !gapped.some((ack) => ack.seq === event.seq) && event.seq < gap.seq),
+      gap,
+      ...events.filter((event) => event.seq > gap.seq),
+    ]);
+    expect(model.counters.acked).toBeLessThan(summary.acked);
+    model.apply({ type: 'summary', runId: 'run-1', summary });
+    expect(model.counters).toMatchObject({ published: summary.published, acked: summary.acked, requeued: summary.requeued });
+    model.moveCursor(gap.seq);
+    expect(model.counters.acked).toBeLessThan(summary.acked);
+  });
 });
 
 describe('A close that deliveries and acks cross', () => {

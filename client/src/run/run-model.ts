@@ -151,9 +151,29 @@ export class RunModel {
     return this.status !== 'idle' && ENDED.has(this.status);
   }
 
-  /** The totals at the cursor. */
+  /**
+   * The totals at the cursor. Where the page was sent a gap's counts instead
+   * of some events (it could not keep up), the acks and give-backs among
+   * them are not known here; at the end of the run the server's totals,
+   * counted from every event, are shown instead.
+   */
   get counters(): RunCounters {
-    return countersOf(this.state);
+    const state = this.state;
+    const counters = countersOf(state);
+    const summary = this.summary;
+    if (state.missedEvents === 0 || summary === undefined || this.cursor !== this.lastSeq) return counters;
+    return {
+      ...counters,
+      published: summary.published,
+      delivered: Object.values(summary.delivered).reduce((total, count) => total + count, 0),
+      acked: summary.acked,
+      nacked: summary.nacked,
+      requeued: summary.requeued,
+      returned: summary.returned,
+      dropped: summary.dropped,
+      deadLettered: summary.deadLettered,
+      lost: summary.lost,
+    };
   }
 
   /** The run's state at the cursor: read it, never change it. */
