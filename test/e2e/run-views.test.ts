@@ -1,7 +1,8 @@
 /**
  * What a learner reads in a run's views, in Chromium against the embedded
  * broker: the sequence list's lanes stay in one order, whatever the cell and
- * wherever the cursor is; an empty routing key reads "(empty)" in the
+ * wherever the cursor is; Publisher confirms' rows say which message each
+ * publish and routing was about, by its body; an empty routing key reads "(empty)" in the
  * sequence list, the frame inspector and the picture; the names written
  * beside the picture's moving dots never cover a box's title. Screenshots go to test-results/screenshots/views-*.png.
  */
@@ -23,6 +24,7 @@ import {
   showKinds,
   timeline,
   timelineSays,
+  typeParam,
   waitForReplayEnd,
   waitForStatus,
 } from './pages.js';
@@ -100,7 +102,7 @@ describe('the run views', () => {
     const deliver = await selectFirst(routedCell, ['Messages'], 'basic.deliver');
     expect(deliver.row).toMatch(/basic\.deliver #1 \(empty\) · info: Hello World!$/);
     const routed = await selectFirst(routedCell, ['Broker decisions'], 'broker.routed');
-    expect(routed.row).toMatch(/→ routed \(empty\) → 2 queues via \(empty\)$/);
+    expect(routed.row).toMatch(/→ routed info: Hello World! · \(empty\) → 2 queues via \(empty\)$/);
     expect(routed.inspector).toContain('exchange logs routing key (empty)');
     await screenshotRun(page, routedCell, 'views-empty-key-routed');
 
@@ -108,7 +110,7 @@ describe('the run views', () => {
     await runButton(unroutableCell, 'Run').click();
     await waitForStatus(unroutableCell, 'finished');
     const unroutable = await selectFirst(unroutableCell, ['Broker decisions'], 'broker.unroutable');
-    expect(unroutable.row).toMatch(/✕ unroutable \(empty\) matched no binding of logs$/);
+    expect(unroutable.row).toMatch(/✕ unroutable info: Hello World! · \(empty\) matched no binding of logs$/);
     expect(unroutable.inspector).toContain('routing key (empty)');
     await showLive(unroutableCell);
     // Under the exchange, the keys of the messages it dropped, struck through.
@@ -172,6 +174,50 @@ describe('the run views', () => {
       expect(seen.names, `${cellId}: no dot was named`).toBeGreaterThan(0);
       expect(seen.covering, cellId).toEqual([]);
     }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('Publisher confirms, asynchronously: each publish and each routing row names its message by its body, in full view', async () => {
+    await openLesson(page, workbook.url, '/lessons/07-publisher-confirms');
+    const cell = cellSection(page, 'async');
+    await typeParam(cell, 'messages', '20');
+    await runButton(cell, 'Run').click();
+    await waitForStatus(cell, 'finished');
+    // The newest rows drawn of one kind: the last publishes, or the last routings, each with the message's body (the numbers 1 to 20).
+    const rowsOf = async (kind: string, method: string): Promise<{ text: string; whole: boolean }[]> => {
+      await showKinds(cell, [kind]);
+      return sequence(cell)
+        .locator(`[data-method="${method}"]`)
+        .evaluateAll((found) =>
+          found.map((row) => {
+            const label = row.querySelector('.label, .decision');
+            return {
+              text: (label?.textContent ?? '').replace(/\s+/g, ' ').trim(),
+              // A pixel is rounding, not text out of sight.
+              whole: label !== null && label.scrollWidth - label.clientWidth <= 1,
+            };
+          }),
+        );
+    };
+    const published = await rowsOf('Messages', 'basic.publish');
+    const routed = await rowsOf('Broker decisions', 'broker.routed');
+    expect(published.length).toBeGreaterThan(3);
+    expect(routed.length).toBeGreaterThan(3);
+    for (const row of published) {
+      // The key is the server-named queue's name, cut short; the body ends the row, in full view.
+      expect(row.text).toMatch(/^basic\.publish \(AMQP default\) ← "amq\.gen-\S{5}…" · \d{1,2}$/);
+      expect(row, row.text).toMatchObject({ whole: true });
+    }
+    for (const row of routed) expect(row.text).toMatch(/^→ routed \d{1,2} · "amq\.gen-\S{5}…" → amq\.gen-\S{5}…$/);
+    const bodies = (list: { text: string }[]): number[] => list.map((row) => Number(/(?:· |routed )(\d+)/.exec(row.text)?.[1]));
+    expect(bodies(published).at(-1)).toBe(20);
+    expect(bodies(routed).at(-1)).toBe(20);
+    // The rows of each kind count up, one message after the other.
+    for (const list of [bodies(published), bodies(routed)]) expect(list).toEqual(list.map((_, index) => (list[0] ?? 0) + index));
+    // The inspector names the message of the newest routing, and its queue in full.
+    await sequence(cell).locator('[data-method="broker.routed"]').last().click();
+    expect(await inspectorText(cell)).toMatch(/routing key amq\.gen-\S{22} message 20 /);
+    await showKinds(cell, ['Methods', 'Messages', 'Acks', 'Broker decisions', 'Logs']);
     expect(pageErrors).toEqual([]);
   });
 });

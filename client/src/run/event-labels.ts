@@ -5,6 +5,7 @@
  */
 import type { BrokerDecisionEvent, FrameEvent, JsonValue, TraceGapEvent } from '../../../server/protocol/index.js';
 import { methodName } from '../../../server/model/run-model.js';
+import { DIRECT_REPLY_TO } from '../../../server/model/routing.js';
 import { formatCount } from './number-format.js';
 
 /** The key fields of a frame, in a few words. */
@@ -76,20 +77,31 @@ export function frameDetail(event: FrameEvent): string {
   }
 }
 
-/** A broker decision in a few words. */
-export function decisionDetail(event: BrokerDecisionEvent): string {
+/**
+ * A broker decision in a few words, led by the body of the message it was
+ * about (`body`) when known: a decision's box is narrow, and which message it
+ * was is what tells one decision from the next.
+ */
+export function decisionDetail(event: BrokerDecisionEvent, body?: string): string {
+  return body === undefined ? decisionWords(event) : `${shortBody(body)} · ${decisionWords(event)}`;
+}
+
+function decisionWords(event: BrokerDecisionEvent): string {
   switch (event.decision) {
     case 'routed': {
+      const queues = event.queues.length === 1 ? shortName(event.queues[0] ?? '') : `${event.queues.length} queues`;
       const keys = [...new Set(event.matchedBindings.map(bindingKeyOf))];
-      const via = keys.length > 0 ? ` via ${keys.map((key) => keyText(key)).join(', ')}` : '';
-      return `${keyText(event.routingKey, quoted)} → ${event.queues.length === 1 ? event.queues[0] : `${event.queues.length} queues`}${via}`;
+      // The default exchange routes by the queue's own name: "via" it would only repeat the name.
+      const byName = event.exchange === '' && keys.every((key) => event.queues.includes(key));
+      const via = keys.length > 0 && !byName ? ` via ${keys.map((key) => keyText(key, shortName)).join(', ')}` : '';
+      return `${keyText(event.routingKey, quoted)} → ${queues}${via}`;
     }
     case 'unroutable':
       return `${keyText(event.routingKey, quoted)} matched no binding of ${exchangeName(event.exchange)}`;
     case 'dead-lettered':
-      return `${event.reason ?? ''} → ${event.to ?? '?'}${event.queues.length > 0 ? ` → ${event.queues.join(', ')}` : ''}`;
+      return `${event.reason ?? ''} → ${event.to ?? '?'}${event.queues.length > 0 ? ` → ${event.queues.map(shortName).join(', ')}` : ''}`;
     default:
-      return event.reason ?? event.queues.join(', ');
+      return event.reason ?? event.queues.map(shortName).join(', ');
   }
 }
 
@@ -123,14 +135,28 @@ export function value(field: JsonValue | undefined): string {
   return String(field);
 }
 
+/** A name or key in quotes; a name the broker made up is shortened (see shortName). */
 function quoted(field: JsonValue | undefined): string {
-  return `"${value(field)}"`;
+  return `"${shortName(value(field))}"`;
 }
 
+/** Where the broker made up a name (a server-named queue, a direct reply-to address), the first characters tell it apart in a row; the inspector shows it whole. */
+function shortName(name: string): string {
+  if (name.startsWith('amq.gen-') && name.length > SERVER_NAME_CHARS + 1) return `${name.slice(0, SERVER_NAME_CHARS)}…`;
+  if (name.startsWith(`${DIRECT_REPLY_TO}.`)) return `${DIRECT_REPLY_TO}.…`;
+  return name;
+}
+
+/** How much of a made-up name a row shows: "amq.gen-" and five characters. */
+const SERVER_NAME_CHARS = 13;
+
 function body(event: FrameEvent): string {
-  if (event.message === undefined) return '';
-  const preview = event.message.bodyPreview;
-  return ` · ${preview.length > 30 ? `${preview.slice(0, 29)}…` : preview}`;
+  return event.message === undefined ? '' : ` · ${shortBody(event.message.bodyPreview)}`;
+}
+
+/** A message's body as a row writes it, cut when long. */
+function shortBody(preview: string): string {
+  return preview.length > 30 ? `${preview.slice(0, 29)}…` : preview;
 }
 
 function flags<F extends object>(fields: F, names: (keyof F & string)[]): string {

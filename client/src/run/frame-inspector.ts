@@ -43,7 +43,7 @@ export class FrameInspectorElement extends LitElement {
       case 'frame':
         return this.renderFrame(event);
       case 'broker':
-        return renderDecision(event);
+        return renderDecision(event, this.model?.decidedBody(event.seq));
       case 'log':
         return html`<section role="group" aria-label="Frame inspector">
           <h3>Log line <span class="where">#${event.seq} · ${formatTime(event.time)} · ${event.actor}</span></h3>
@@ -142,7 +142,8 @@ function renderMessage(message: MessageView): TemplateResult {
     <pre class="body">${message.bodyPreview}</pre>`;
 }
 
-function renderDecision(event: BrokerDecisionEvent): TemplateResult {
+/** A broker decision, with the body of the message it was about when the run knows it. */
+function renderDecision(event: BrokerDecisionEvent, body: string | undefined): TemplateResult {
   const tone = event.decision === 'routed' ? 'ok' : event.decision === 'requeued' ? 'warn' : 'bad';
   return html`<section role="group" aria-label="Frame inspector">
     <h3 class="decision-${tone}">Broker: ${event.decision}</h3>
@@ -159,6 +160,14 @@ function renderDecision(event: BrokerDecisionEvent): TemplateResult {
                   <th scope="row">routing key</th>
                   <td class="mono">${keyText(event.routingKey)}</td>
                 </tr>`
+            : nothing
+        }
+        ${
+          body !== undefined
+            ? html`<tr>
+                <th scope="row">message</th>
+                <td class="mono">${body}</td>
+              </tr>`
             : nothing
         }
         ${

@@ -80,6 +80,8 @@ export class RunModel {
   private readonly deliverRate = new RateWindow();
   /** Actors in the order they first appeared, for the sequence view's lanes. */
   private readonly actorOrder = new Set<string>();
+  /** The body of the message each broker decision was about, by the decision's seq, while the timeline keeps the decision. */
+  private readonly decidedBodies = new Map<number, string>();
   /** Actors that published, and actors that consumed (basic.consume or basic.get), anywhere in the run so far. */
   private readonly publishers = new Set<string>();
   private readonly consumers = new Set<string>();
@@ -139,6 +141,7 @@ export class RunModel {
     this.publishRate.clear();
     this.deliverRate.clear();
     this.actorOrder.clear();
+    this.decidedBodies.clear();
     this.publishers.clear();
     this.consumers.clear();
     this.aliases.clear();
@@ -272,6 +275,11 @@ export class RunModel {
     return this.publishers.has(name) && !this.consumers.has(name);
   }
 
+  /** The body of the message the broker decision with this seq was about, when it was about one message the run saw. */
+  decidedBody(seq: number): string | undefined {
+    return this.decidedBodies.get(seq);
+  }
+
   /** The name a connection gave itself ("connection 2" before it said its name). */
   laneOf(actor: string): string {
     return this.aliases.get(actor) ?? actor;
@@ -323,6 +331,7 @@ export class RunModel {
     this.lastSeq = Math.max(this.lastSeq, event.seq);
     this.lastTime = Math.max(this.lastTime, event.time);
     this.timeline.add(event);
+    if (event.kind === 'broker') this.noteDecidedBody(event.seq);
     if (this.cursorSeq === undefined) this.followMoves(before);
     switch (event.kind) {
       case 'frame':
@@ -353,6 +362,23 @@ export class RunModel {
     this.actorOrder.add(actor);
     const unnamed = `connection ${connection}`;
     if (connection !== undefined && actor !== unnamed && this.actorOrder.has(unnamed)) this.aliases.set(unnamed, actor);
+  }
+
+  /**
+   * Notes the body of the message a broker decision (the event just folded,
+   * at `seq`) was about, when it was about one message the run saw; lets go
+   * of those of decisions the timeline let go.
+   */
+  private noteDecidedBody(seq: number): void {
+    const journeys = this.timeline.journeys;
+    const { steps } = journeys.stepsBetween(seq - 1, seq);
+    const message = steps[0]?.message;
+    const body = message === undefined ? undefined : journeys.get(message)?.bodyPreview;
+    if (body !== undefined && steps.every((step) => step.message === message)) this.decidedBodies.set(seq, body);
+    for (const [decided] of this.decidedBodies) {
+      if (decided >= this.firstSeq) break;
+      this.decidedBodies.delete(decided);
+    }
   }
 
   private noteRole(actor: string, method: string): void {

@@ -320,7 +320,7 @@ export class SequenceViewElement extends LitElement {
       case 'broker': {
         const mark = DECISION_MARKS[event.decision] ?? '•';
         const tone = event.decision === 'routed' ? 'ok' : event.decision === 'requeued' ? 'warn' : 'bad';
-        const detail = decisionDetail(event);
+        const detail = decisionDetail(event, this.model?.decidedBody(event.seq));
         return html`<span class="decision ${tone}" style="left:${this.laneCentre(brokerLane)}%" title="${event.decision}: ${detail}">
           <b>${mark} ${event.decision}</b> ${detail}</span
         >`;
