@@ -74,6 +74,32 @@ describe('the run views', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('RPC: both programs consume, so the broker lane comes first, and its decisions stay clear of the event numbers', async () => {
+    await openLesson(page, workbook.url, '/lessons/06-rpc');
+    const cell = cellSection(page, 'direct-reply-to');
+    await runButton(cell, 'Run').click();
+    await waitForStatus(cell, 'finished');
+    const lanes = await sequenceLanes(cell);
+    expect(lanes[0]).toBe('broker');
+    expect(lanes.slice(1).sort()).toEqual(['rpc client', 'rpc server 1']);
+    await showKinds(cell, ['Broker decisions']);
+    const decisions: { text: string; clear: boolean }[] = await sequence(cell)
+      .locator('[data-method="broker.routed"]')
+      .evaluateAll((rows) =>
+        rows.map((row) => {
+          const gutterRight: number = row.querySelector('.gutter')?.getBoundingClientRect().right ?? Infinity;
+          const decisionLeft: number = row.querySelector('.decision')?.getBoundingClientRect().left ?? -Infinity;
+          return {
+            text: (row.textContent ?? '').replace(/\s+/g, ' ').trim(),
+            clear: decisionLeft >= gutterRight,
+          };
+        }),
+      );
+    expect(decisions.length).toBeGreaterThan(0);
+    for (const decision of decisions) expect(decision, decision.text).toMatchObject({ clear: true });
+    expect(pageErrors).toEqual([]);
+  });
+
   /** Puts the cursor back at the end of the run, as the Live button does, once the replay got there. */
   async function showLive(cell: Locator): Promise<void> {
     const live = timeline(cell).getByRole('button', { name: 'Live', exact: true });

@@ -321,7 +321,11 @@ export class SequenceViewElement extends LitElement {
         const mark = DECISION_MARKS[event.decision] ?? '•';
         const tone = event.decision === 'routed' ? 'ok' : event.decision === 'requeued' ? 'warn' : 'bad';
         const detail = decisionDetail(event, this.model?.decidedBody(event.seq));
-        return html`<span class="decision ${tone}" style="left:${this.laneCentre(brokerLane)}%" title="${event.decision}: ${detail}">
+        // Centred on the broker's line, unless the broker's lane is first (everyone consumes): there it starts at the line, not over the gutter.
+        const centre = this.laneCentre(brokerLane);
+        const place =
+          centre < 24 ? `left:calc(${centre}% - 0.75rem);max-width:calc(${100 - centre}% - 0.25rem);transform:none` : `left:${centre}%`;
+        return html`<span class="decision ${tone}" style=${place} title="${event.decision}: ${detail}">
           <b>${mark} ${event.decision}</b> ${detail}</span
         >`;
       }
