@@ -6,13 +6,14 @@
  * and in the sequence list. Screenshots go to test-results/screenshots/.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium } from './chromium.js';
 import {
   cellSection,
   openLesson,
   runButton,
   screenshotRun,
+  sequence,
   sequenceNotes,
   showKinds,
   terminalLines,
@@ -23,6 +24,27 @@ import { startBrowserWorkbook, type BrowserWorkbook } from './workbook.js';
 
 /** A publisher's throughput line, as the tutorial's program prints it. */
 const THROUGHPUT = /^ Published 200 messages (.+) in \d+ ms: \d+ msgs\/s$/;
+
+/** How far a printed time may be from the sequence list's, which writes whole milliseconds from another place on the way. */
+const CLOCKS_APART_MS = 50;
+
+/**
+ * The time the sequence list writes on the first or the last row of one method, in milliseconds: the list
+ * scrolled to its top or its bottom, as a person scrolls it (it draws only the rows around what is in view).
+ */
+async function rowTime(cell: Locator, method: string, which: 'first' | 'last'): Promise<number> {
+  await sequence(cell)
+    .locator('.scroller')
+    .evaluate((list, top) => {
+      list.scrollTop = top ? 0 : list.scrollHeight;
+    }, which === 'first');
+  const rows = sequence(cell).locator(`[data-method="${method}"] .time`);
+  await rows.first().waitFor();
+  const time = await (which === 'first' ? rows.first() : rows.last()).innerText();
+  const match = /^(\d+) ms$/.exec(time.trim());
+  if (match?.[1] === undefined) throw new Error(`a ${method} row's time reads ${time}, not a number of milliseconds`);
+  return Number(match[1]);
+}
 
 describe("the programs' terminals", () => {
   let workbook: BrowserWorkbook;
@@ -96,5 +118,30 @@ describe("the programs' terminals", () => {
     expect(notes.filter((note) => !note.whole)).toEqual([]);
     expect(pageErrors).toEqual([]);
     await screenshotRun(page, cell, 'terminals-publisher-confirms');
+  });
+
+  it('Publisher confirms: the time each publisher prints is the time from its first publish to its last confirm', async () => {
+    await openLesson(page, workbook.url, '/lessons/07-publisher-confirms');
+    const cell = cellSection(page, 'compare');
+    // Few enough that the list keeps every row, and that the strategies take a few milliseconds each.
+    await typeParam(cell, 'messages', '20');
+    await runButton(cell, 'Run').click();
+    await waitForStatus(cell, 'finished', 60_000);
+
+    for (const actor of ['individual publisher', 'batch publisher', 'async publisher']) {
+      const printed = (await terminalLines(cell, actor)).map((line) => / in (\d+) ms: \d+ msgs\/s$/.exec(line)?.[1]).find(Boolean);
+      expect(printed, `${actor}'s terminal prints how long it took`).toBeDefined();
+      await sequence(cell).getByLabel('Show the rows of one actor').selectOption(actor);
+      await showKinds(cell, ['Messages']);
+      const firstPublish = await rowTime(cell, 'basic.publish', 'first');
+      await showKinds(cell, ['Acks']);
+      const lastConfirm = await rowTime(cell, 'basic.ack', 'last');
+      // Not a step of the program's own bookkeeping: it used to read a multiple of 250 ms whatever the strategy.
+      expect(
+        Math.abs(Number(printed) - (lastConfirm - firstPublish)),
+        `${actor} printed ${printed} ms; the list shows its first publish at ${firstPublish} ms, its last confirm at ${lastConfirm} ms`,
+      ).toBeLessThanOrEqual(CLOCKS_APART_MS);
+    }
+    expect(pageErrors).toEqual([]);
   });
 });
