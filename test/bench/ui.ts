@@ -253,7 +253,12 @@ async function steadyRun(browser: Browser, url: string, run: RunOptions, verbose
 async function ceiling(browser: Browser, url: string, options: Options): Promise<void> {
   console.log(`\nCeiling: runs of ${options.trialSeconds} s, looking for the highest rate with frame time p95 under ${KEEPS_UP_MS} ms`);
   const trial = async (rate: number): Promise<boolean> => {
-    const figures = await steadyRun(browser, url, { ...options, rate, seconds: options.trialSeconds }, false);
+    const figures = await steadyRun(
+      browser,
+      url,
+      { rate, seconds: options.trialSeconds, workers: options.workers, prefetch: options.prefetch },
+      false,
+    );
     const keepsUp = figures.status === 'finished' && figures.p95 < KEEPS_UP_MS;
     console.log(
       `  ${rate.toLocaleString('en').padStart(7)} msg/s: p95 ${ms(figures.p95)}, ${figures.status ?? 'no status'}${keepsUp ? '' : ' (does not keep up)'}`,
