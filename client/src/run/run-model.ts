@@ -82,9 +82,12 @@ export class RunModel {
   private readonly actorOrder = new Set<string>();
   /** The body of the message each broker decision was about, by the decision's seq, while the timeline keeps the decision. */
   private readonly decidedBodies = new Map<number, string>();
-  /** Actors that published, and actors that consumed (basic.consume or basic.get), anywhere in the run so far. */
-  private readonly publishers = new Set<string>();
-  private readonly consumers = new Set<string>();
+  /**
+   * Actors whose first publish came before anything was delivered to them (producers, RPC clients), and actors
+   * that were delivered something first (workers, receivers, RPC servers), over the whole run so far.
+   */
+  private readonly publishedFirst = new Set<string>();
+  private readonly receivedFirst = new Set<string>();
   /** "connection 3" -> the name that connection gave itself once it said it. */
   private readonly aliases = new Map<string, string>();
   private readonly listeners = new Set<() => void>();
@@ -142,8 +145,8 @@ export class RunModel {
     this.deliverRate.clear();
     this.actorOrder.clear();
     this.decidedBodies.clear();
-    this.publishers.clear();
-    this.consumers.clear();
+    this.publishedFirst.clear();
+    this.receivedFirst.clear();
     this.aliases.clear();
     this.generation += 1;
     this.changed();
@@ -267,12 +270,12 @@ export class RunModel {
   }
 
   /**
-   * True for an actor that published and never consumed over the whole run
-   * so far, whatever the cursor: a producer, drawn left of the broker.
+   * True for an actor that published before the broker delivered it anything,
+   * over the whole run so far, whatever the cursor: a producer, or an RPC
+   * client sending its first request, drawn left of the broker.
    */
-  onlyPublishes(actor: string): boolean {
-    const name = this.laneOf(actor);
-    return this.publishers.has(name) && !this.consumers.has(name);
+  publishesFirst(actor: string): boolean {
+    return this.publishedFirst.has(this.laneOf(actor));
   }
 
   /** The body of the message the broker decision with this seq was about, when it was about one message the run saw. */
@@ -336,7 +339,7 @@ export class RunModel {
     switch (event.kind) {
       case 'frame':
         this.noteActor(event.actor, event.connection);
-        if (event.direction === 'to-broker') this.noteRole(event.actor, event.method);
+        this.noteRole(event.actor, event.method);
         if (event.method === 'basic.publish' && event.direction === 'to-broker') this.publishRate.add(event.time);
         if ((event.method === 'basic.deliver' || event.method === 'basic.get-ok') && event.direction === 'to-client') {
           this.deliverRate.add(event.time);
@@ -382,8 +385,10 @@ export class RunModel {
   }
 
   private noteRole(actor: string, method: string): void {
-    if (method === 'basic.publish') this.publishers.add(this.laneOf(actor));
-    else if (method === 'basic.consume' || method === 'basic.get') this.consumers.add(this.laneOf(actor));
+    const name = this.laneOf(actor);
+    if (this.publishedFirst.has(name) || this.receivedFirst.has(name)) return;
+    if (method === 'basic.publish') this.publishedFirst.add(name);
+    else if (method === 'basic.deliver' || method === 'basic.get-ok') this.receivedFirst.add(name);
   }
 
   private changed(): void {

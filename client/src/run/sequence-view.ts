@@ -28,7 +28,7 @@ const BROKER = 'broker';
 
 /** How the lanes are ordered, in the words the lane names' tooltip uses. */
 const LANE_RULE =
-  'Programs that only publish stand left of the broker, the others right of it, each in the order it first appeared in the run.';
+  'Programs that publish before they receive anything stand left of the broker, the others right of it, each in the order it first appeared in the run.';
 
 /** What each kind is called in the filter. */
 const KIND_NAMES: Record<RowKind, string> = {
@@ -50,8 +50,8 @@ const DECISION_MARKS: Record<string, string> = {
 };
 
 /**
- * The run as a sequence diagram: a lane per actor (programs that only
- * publish left of the broker, the others right of it, each side in order of
+ * The run as a sequence diagram: a lane per actor (programs that publish
+ * before they receive anything left of the broker, the others right of it, each side in order of
  * first appearance, the same at every moment) and one for the broker, a row per
  * protocol event: frames as arrows between an actor and the broker, broker
  * decisions in the broker's lane, actors' printed lines as notes. Filter by
@@ -191,14 +191,15 @@ export class SequenceViewElement extends LitElement {
   }
 
   /**
-   * The lanes, the same at every cursor position: programs that publish and
-   * never consume (producers) left of the broker, the others right of it,
-   * each side in the order the programs first appeared in the run.
+   * The lanes, the same at every cursor position: programs that publish
+   * before they receive anything (producers, RPC clients) left of the broker,
+   * the others right of it, each side in the order the programs first appeared
+   * in the run.
    */
   private laneOrder(model: RunModel): string[] {
     const actors = model.actors();
-    const producers = actors.filter((actor) => model.onlyPublishes(actor));
-    return [...producers, BROKER, ...actors.filter((actor) => !model.onlyPublishes(actor))];
+    const senders = actors.filter((actor) => model.publishesFirst(actor));
+    return [...senders, BROKER, ...actors.filter((actor) => !model.publishesFirst(actor))];
   }
 
   protected override render() {
