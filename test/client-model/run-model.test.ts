@@ -360,6 +360,23 @@ describe('Rows, bounds and notifications', () => {
     expect(model.counters.published).toBe(500 * 7);
   });
 
+  it('names the message of each broker decision the timeline keeps, and forgets those of decisions it let go', () => {
+    const model = new RunModel({ maxEvents: 1000 });
+    let seq = 0;
+    const rounds = 30;
+    for (let round = 0; round < rounds; round += 1)
+      replay(
+        model,
+        events.map((event) => ({ ...event, seq: (seq += 1) })),
+      );
+    const routed = events.flatMap((event) => (event.kind === 'broker' && event.decision === 'routed' ? [event.seq] : []));
+    const publishes = events.flatMap((event) => (event.kind === 'frame' && event.method === 'basic.publish' ? [event] : []));
+    const last = (rounds - 1) * events.length;
+    expect(routed.map((decision) => model.decidedBody(last + decision))).toEqual(publishes.map((publish) => publish.message?.bodyPreview));
+    expect(model.forgottenEvents).toBeGreaterThan(0);
+    expect(model.decidedBody(present(routed[0]))).toBeUndefined();
+  });
+
   it('tells listeners once per frame however many messages came', async () => {
     const model = new RunModel();
     let calls = 0;

@@ -80,8 +80,15 @@ export class RunModel {
   private readonly deliverRate = new RateWindow();
   /** Actors in the order they first appeared, for the sequence view's lanes. */
   private readonly actorOrder = new Set<string>();
-  /** The body of the message each broker decision was about, by the decision's seq, while the timeline keeps the decision. */
-  private readonly decidedBodies = new Map<number, string>();
+  /**
+   * The seqs of the broker decisions that were about one message the run saw,
+   * in order, from `decidedStart` on, and the body of each one's message,
+   * while the timeline keeps the decision. (Arrays searched by seq: a map
+   * letting its oldest keys go one by one gets slower to walk from its front.)
+   */
+  private decidedSeqs: number[] = [];
+  private decidedBodies: string[] = [];
+  private decidedStart = 0;
   /**
    * Actors whose first publish came before anything was delivered to them (producers, RPC clients), and actors
    * that were delivered something first (workers, receivers, RPC servers), over the whole run so far.
@@ -144,7 +151,9 @@ export class RunModel {
     this.publishRate.clear();
     this.deliverRate.clear();
     this.actorOrder.clear();
-    this.decidedBodies.clear();
+    this.decidedSeqs = [];
+    this.decidedBodies = [];
+    this.decidedStart = 0;
     this.publishedFirst.clear();
     this.receivedFirst.clear();
     this.aliases.clear();
@@ -280,7 +289,14 @@ export class RunModel {
 
   /** The body of the message the broker decision with this seq was about, when it was about one message the run saw. */
   decidedBody(seq: number): string | undefined {
-    return this.decidedBodies.get(seq);
+    let low = this.decidedStart;
+    let high = this.decidedSeqs.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.decidedSeqs[middle] ?? seq) < seq) low = middle + 1;
+      else high = middle;
+    }
+    return this.decidedSeqs[low] === seq ? this.decidedBodies[low] : undefined;
   }
 
   /** The name a connection gave itself ("connection 2" before it said its name). */
@@ -377,10 +393,16 @@ export class RunModel {
     const { steps } = journeys.stepsBetween(seq - 1, seq);
     const message = steps[0]?.message;
     const body = message === undefined ? undefined : journeys.get(message)?.bodyPreview;
-    if (body !== undefined && steps.every((step) => step.message === message)) this.decidedBodies.set(seq, body);
-    for (const [decided] of this.decidedBodies) {
-      if (decided >= this.firstSeq) break;
-      this.decidedBodies.delete(decided);
+    if (body !== undefined && steps.every((step) => step.message === message)) {
+      this.decidedSeqs.push(seq);
+      this.decidedBodies.push(body);
+    }
+    const firstSeq = this.firstSeq;
+    while ((this.decidedSeqs[this.decidedStart] ?? Infinity) < firstSeq) this.decidedStart += 1;
+    if (this.decidedStart > 0 && this.decidedStart >= this.decidedSeqs.length / 2) {
+      this.decidedSeqs = this.decidedSeqs.slice(this.decidedStart);
+      this.decidedBodies = this.decidedBodies.slice(this.decidedStart);
+      this.decidedStart = 0;
     }
   }
 
