@@ -62,4 +62,6 @@ export interface ActorCode {
 /** POST /api/lessons/:lesson/cells/:cell/code: every actor's program for the parameters sent. */
 export interface CellCode {
   actors: ActorCode[];
+  /** The named moments a run with these parameters reaches, in order. */
+  moments: NamedMoment[];
 }

@@ -41,7 +41,7 @@ export function cellCode(lessons: LessonCatalog, lessonName: string, cellId: str
   const checked = validateParams(scenario.params, mergeParams(scenario.params, cell.defaults, params));
   if (!checked.ok) return refuse(checked.errors);
   try {
-    return { status: 200, body: { actors: scenario.code(checked.params) } };
+    return { status: 200, body: { actors: scenario.code(checked.params), moments: scenario.moments?.(checked.params) ?? [] } };
   } catch (error) {
     // A combination the schema cannot express (a worker number above the number of workers): the scenario says what is wrong.
     return refuse([{ param: '', message: error instanceof Error ? error.message : String(error) }]);

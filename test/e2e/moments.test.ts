@@ -94,6 +94,32 @@ describe('links from the prose to named moments', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('with edited parameters, the moments listed before a run are those the run with these values reaches', async () => {
+    await openLesson(page, workbook.url, '/lessons/02-work-queues');
+    const cell = cellSection(page, 'seven-tasks');
+    const ahead = cell.locator('run-cell').getByRole('list', { name: 'This run reaches these moments:' });
+    await typeParam(cell, 'stopWorker', '2');
+    await expect
+      .poll(() => ahead.getByRole('listitem').allInnerTexts())
+      .toEqual([
+        'once the tasks are dealt out, before any work starts (upcoming)',
+        'while worker 2 is stopped (upcoming)',
+        'the work done, the workers still connected (upcoming)',
+        'after the workers disconnect (upcoming)',
+      ]);
+    // No worker stops: that moment is not in the run at all.
+    await typeParam(cell, 'stopWorker', '0');
+    await expect
+      .poll(() => ahead.getByRole('listitem').allInnerTexts())
+      .toEqual([
+        'once the tasks are dealt out, before any work starts (upcoming)',
+        'the work done, the workers still connected (upcoming)',
+        'after the workers disconnect (upcoming)',
+      ]);
+    expect(await cell.locator('run-cell').getByText("With the lesson's values").count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('seven-tasks: "while worker 1 is stopped" shows the seven tasks unacknowledged', async () => {
     await openLesson(page, workbook.url, '/lessons/02-work-queues');
     const cell = cellSection(page, 'seven-tasks');

@@ -70,6 +70,13 @@ describe('POST /api/lessons/:lesson/cells/:cell/code', () => {
     expect(codeOf(answer, 'worker 3')).not.toContain('stopAfter');
   });
 
+  it('names the moments a run with these parameters reaches', async () => {
+    const stopping = await programs('02-work-queues/cells/seven-tasks', { stopWorker: 2 });
+    expect(stopping.moments.map((moment) => moment.title)).toContain('while worker 2 is stopped');
+    const none = await programs('02-work-queues/cells/seven-tasks', { stopWorker: 0 });
+    expect(none.moments.map((moment) => moment.id)).toEqual(['tasks-dealt-out', 'work-done', 'workers-gone']);
+  });
+
   it('writes text from the parameters only as literals', async () => {
     const message = "x'); process.exit(1); ('\n${process.exit(2)}";
     const answer = await programs('01-hello-world/cells/hello', { message });

@@ -5,7 +5,7 @@ import { baseStyles, buttonStyles, srOnlyStyles } from '../styles/controls.js';
 import { codeStyles } from '../styles/code.js';
 import { highlight } from './highlight.js';
 import { icon } from './icons.js';
-import type { ActorCode } from '../../../server/protocol/index.js';
+import type { ActorCode, NamedMoment } from '../../../server/protocol/index.js';
 import { fetchCellCode } from './lessons-api.js';
 
 /** Parameters settle this long before the code is asked for again, so a slider drag asks once. */
@@ -13,16 +13,25 @@ const SETTLE_MS = 250;
 
 type CodeView =
   | { kind: 'loading' }
-  | { kind: 'code'; actors: ActorCode[] }
+  | { kind: 'code'; actors: ActorCode[]; moments: NamedMoment[] }
   | { kind: 'unavailable' }
   | { kind: 'invalid' }
   | { kind: 'refused'; problems: string[] }
   | { kind: 'error'; message: string };
 
+/** What the code for the current parameters says of the run they make: the named moments it reaches. */
+export interface CellMoments {
+  /** The parameters the moments are for. */
+  params: Record<string, unknown>;
+  moments: NamedMoment[];
+}
+
 /**
  * The amqplib program of each actor of a run cell for the current parameters,
  * as the server writes them: highlighted, one tab per actor, with a copy
  * button. Each program runs as it is against a RabbitMQ at amqp://localhost.
+ *
+ * @fires cell-moments - with the named moments a run with these parameters reaches, each time the code arrives.
  */
 @customElement('code-cell')
 export class CodeCell extends LitElement {
@@ -66,11 +75,16 @@ export class CodeCell extends LitElement {
     this._request?.abort();
     const request = new AbortController();
     this._request = request;
+    const params = this.params;
     try {
-      const answer = await fetchCellCode(this.lesson, this.cell, this.params, request.signal);
+      const answer = await fetchCellCode(this.lesson, this.cell, params, request.signal);
       if (request.signal.aborted) return;
       this._view = answer;
-      if (answer.kind === 'code' && this._selected >= answer.actors.length) this._selected = 0;
+      if (answer.kind === 'code') {
+        if (this._selected >= answer.actors.length) this._selected = 0;
+        const detail: CellMoments = { params, moments: answer.moments };
+        this.dispatchEvent(new CustomEvent<CellMoments>('cell-moments', { detail, bubbles: true, composed: true }));
+      }
     } catch (error) {
       if (request.signal.aborted) return;
       this._view = { kind: 'error', message: (error as Error).message };

@@ -15,6 +15,7 @@ import type { ParamOverrides } from './route.js';
 import { lessonUrl } from './route.js';
 import type { RunStatusChange } from './run-cell.js';
 import type { CellStatus } from './run-status.js';
+import type { CellMoments } from './code-cell.js';
 import './code-cell.js';
 import './param-form.js';
 import type { MomentRequest } from './prose-cell.js';
@@ -62,6 +63,8 @@ export class LessonPage extends LitElement {
   @state() private _finished = new Set<string>();
   /** Cells whose form holds text that does not read as a value. */
   @state() private _unreadable = new Set<string>();
+  /** The named moments each cell's code last said a run reaches, with the parameters they are for. */
+  @state() private _moments = new Map<string, CellMoments>();
   private _checkers = new Map<string, TSchema>();
   /** Each cell's values, kept while its changes stay the same so its form and code see the same object. */
   private _values = new Map<string, { changes: string; values: Record<string, unknown> }>();
@@ -298,6 +301,9 @@ export class LessonPage extends LitElement {
     const valid = this.isRunnable(cell, values) && !this._unreadable.has(cell.id);
     const active = cell.id === this.activeCell;
     const done = this._finished.has(cell.id);
+    // The code's moments once they are for these very values; until then the lesson's, said to be for its own values.
+    const known = this._moments.get(cell.id);
+    const moments = known?.params === values ? known.moments : undefined;
     return html`
       <section
         class="cell ${active ? 'active' : ''}"
@@ -323,7 +329,16 @@ export class LessonPage extends LitElement {
               @params-change=${(event: CustomEvent<ParamsChange>) => this.handleParams(cell, event)}
             ></param-form>
           </div>
-          <code-cell class="pane" .lesson=${lesson.id} .cell=${cell.id} .params=${values} ?valid=${valid}></code-cell>
+          <code-cell
+            class="pane"
+            .lesson=${lesson.id}
+            .cell=${cell.id}
+            .params=${values}
+            ?valid=${valid}
+            @cell-moments=${(event: CustomEvent<CellMoments>) => {
+              this._moments = new Map(this._moments).set(cell.id, event.detail);
+            }}
+          ></code-cell>
         </div>
         <run-cell
           .lesson=${lesson.id}
@@ -331,8 +346,8 @@ export class LessonPage extends LitElement {
           .params=${values}
           ?valid=${valid}
           ?active=${active}
-          .moments=${cell.moments}
-          ?edited=${this.params[cell.id] !== undefined}
+          .moments=${moments ?? cell.moments}
+          ?edited=${moments === undefined && this.params[cell.id] !== undefined}
           @run-status-change=${this.handleRunStatus}
         ></run-cell>
       </section>

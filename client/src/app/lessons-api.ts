@@ -2,11 +2,11 @@
  * The workbook server's JSON API as the browser uses it: the lessons, one
  * lesson's document, and the amqplib code of a cell for given parameters.
  */
-import type { ActorCode, LessonDocument, LessonSummary } from '../../../server/protocol/index.js';
+import type { ActorCode, LessonDocument, LessonSummary, NamedMoment } from '../../../server/protocol/index.js';
 
 /** What asking for a cell's code can come back with. */
 export type CodeAnswer =
-  | { kind: 'code'; actors: ActorCode[] }
+  | { kind: 'code'; actors: ActorCode[]; moments: NamedMoment[] }
   /** The server has no code for this cell. */
   | { kind: 'unavailable' }
   /** The server refused the parameters, saying why. */
@@ -51,9 +51,9 @@ export async function fetchCellCode(
   const body = await readBody(response);
   if (response.status === 400) return { kind: 'refused', problems: problemsOf(body) };
   if (!response.ok) throw new ApiError(errorOf(body) ?? `the server answered ${response.status}`, response.status);
-  const actors = (body as { actors?: unknown }).actors;
+  const { actors, moments } = body as { actors?: unknown; moments?: unknown };
   if (!Array.isArray(actors)) return { kind: 'unavailable' };
-  return { kind: 'code', actors: actors.filter(isActorCode) };
+  return { kind: 'code', actors: actors.filter(isActorCode), moments: Array.isArray(moments) ? moments.filter(isNamedMoment) : [] };
 }
 
 async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
@@ -100,6 +100,12 @@ function messageOf(problem: unknown): string {
   const message = (problem as { message?: unknown } | null)?.message;
   if (message === undefined || message === null) return JSON.stringify(problem);
   return typeof message === 'string' ? message : JSON.stringify(message);
+}
+
+function isNamedMoment(value: unknown): value is NamedMoment {
+  if (typeof value !== 'object' || value === null) return false;
+  const moment = value as { id?: unknown; title?: unknown };
+  return typeof moment.id === 'string' && typeof moment.title === 'string';
 }
 
 function isActorCode(value: unknown): value is ActorCode {
