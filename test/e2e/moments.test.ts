@@ -150,6 +150,19 @@ describe('links from the prose to named moments', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('seven-tasks: "After publishing", the workers hold their tasks as they start on them, with no warning', async () => {
+    await openLesson(page, workbook.url, '/lessons/02-work-queues');
+    const cell = cellSection(page, 'seven-tasks');
+    await clickToMoment(cell, momentLink('Follow the run', 'After publishing'), 'once the tasks are dealt out, before any work starts');
+    expect(await brokerQueue(cell, 'task_queue')).toEqual({ ready: 0, unacked: 7, consumers: 2 });
+    // Nothing is wrong yet: each worker is about to acknowledge its first task when it is done.
+    expect(await consumerInPicture(cell, 'worker 1')).toEqual({ got: 4, acked: 0, status: 'holds 4, none acked yet' });
+    expect(await consumerInPicture(cell, 'worker 2')).toEqual({ got: 3, acked: 0, status: 'holds 3, none acked yet' });
+    expect((await pictureBox(cell, 'consumer', 'worker 1')).join(' ')).not.toContain('⚠');
+    await screenshotRun(page, cell, 'moment-seven-tasks-dealt-out');
+    expect(pageErrors).toEqual([]);
+  });
+
   it('auto-ack: "when worker 1 stops" shows the queue empty, the tasks worker 1 got gone with it', async () => {
     await openLesson(page, workbook.url, '/lessons/02-work-queues');
     const cell = cellSection(page, 'auto-ack-loses-tasks');
@@ -185,8 +198,8 @@ describe('links from the prose to named moments', () => {
     );
     expect(await brokerQueue(cell, 'task_queue')).toEqual({ ready: 0, unacked: 5, consumers: 2 });
     // Each worker's label says it holds what it got and has acknowledged none.
-    expect(await consumerInPicture(cell, 'worker 1')).toEqual({ got: 3, acked: 0, status: '⚠ holds 3, acked none' });
-    expect(await consumerInPicture(cell, 'worker 2')).toEqual({ got: 2, acked: 0, status: '⚠ holds 2, acked none' });
+    expect(await consumerInPicture(cell, 'worker 1')).toEqual({ got: 3, acked: 0, status: 'holds 3, none acked yet' });
+    expect(await consumerInPicture(cell, 'worker 2')).toEqual({ got: 2, acked: 0, status: 'holds 2, none acked yet' });
     expect(await counter(cell, 'acked')).toBe(0);
     expect(await counter(cell, 'requeued')).toBe(0);
     await screenshotRun(page, cell, 'moment-forgotten-ack-work-done');

@@ -609,7 +609,11 @@ function renderLinesBelow(node: LaidNode, lines: LineBelow[], column: 'first' | 
   });
 }
 
-/** How a consumer stands: its connection, what it gave back, and how it acknowledges, as far as the run shows. */
+/**
+ * How a consumer stands: its connection, what it gave back, and how it acknowledges, as far as the run shows.
+ * Holding tasks with none acknowledged yet is what every worker does while it works on its first ones, so it is
+ * said plainly, not as a warning: a forgotten ack shows as the tasks it gives back when it stops.
+ */
 function consumerStatus(actor: ActorInfo, autoAck: boolean): LineBelow[] {
   const back = actor.gaveBack > 0 ? ` · ↺ ${formatCount(actor.gaveBack)} back to queue` : '';
   if (actor.connection === 'lost') return [{ text: `✕ connection lost${back}`, tone: 'bad-text' }];
@@ -621,7 +625,7 @@ function consumerStatus(actor: ActorInfo, autoAck: boolean): LineBelow[] {
     : actor.acked > 0
       ? { text: `acks by hand · holds ${formatCount(actor.holding)}`, tone: 'small' }
       : actor.holding > 0
-        ? { text: `⚠ holds ${formatCount(actor.holding)}, acked none`, tone: 'warn-text' }
+        ? { text: `holds ${formatCount(actor.holding)}, none acked yet`, tone: 'small' }
         : { text: 'manual acks', tone: 'small' };
   const more = [
     actor.prefetch ? `prefetch ${formatCount(actor.prefetch)}` : '',
