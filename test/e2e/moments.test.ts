@@ -180,7 +180,17 @@ describe('links from the prose to named moments', () => {
       'Task 5......',
       'Task 7......',
     ]);
-    expect(await pictureBox(cell, 'queue', 'task_queue')).toContain('✕ 4 lost');
+    const queueLines = await pictureBox(cell, 'queue', 'task_queue');
+    expect(queueLines).toContain('✕ 4 lost');
+    // The names under the empty queue are said to be the latest to arrive, not messages it still holds.
+    expect(queueLines.slice(queueLines.indexOf('latest arrivals'))).toEqual([
+      'latest arrivals',
+      '→ Task 3......',
+      '→ Task 4......',
+      '→ Task 5......',
+      '→ Task 6......',
+      '→ Task 7......',
+    ]);
     expect(await counter(cell, 'lost')).toBe(4);
     expect(await counter(cell, 'requeued')).toBe(0);
     expect(await counter(cell, 'acked')).toBe(0);

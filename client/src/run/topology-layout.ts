@@ -75,10 +75,10 @@ const WIDTH: Record<NodeRole, number> = { producer: 150, exchange: 170, queue: 2
 const GAP_AFTER: Record<NodeRole, number> = { producer: 120, exchange: 190, queue: 130, consumer: 0 };
 /**
  * Lines of text each kind of box may have under it (returned count; unroutable
- * count and keys; badges and latest arrivals; status). Room for them is kept
+ * count and keys; badges, and the latest arrivals under their heading; status). Room for them is kept
  * from the start, so boxes stay put while a run fills them in.
  */
-const LINES_BELOW: Record<NodeRole, number> = { producer: 1, exchange: 1 + RECENT_UNROUTABLE, queue: 1 + RECENT_ARRIVALS, consumer: 2 };
+const LINES_BELOW: Record<NodeRole, number> = { producer: 1, exchange: 1 + RECENT_UNROUTABLE, queue: 2 + RECENT_ARRIVALS, consumer: 2 };
 /** Lines a channel or connection error takes under its actor: what closed with which code, and the method refused. */
 const ERROR_LINES = 2;
 
@@ -278,7 +278,9 @@ function usedBelow(topology: Topology): Map<string, { lines: number; falls: bool
   }
   for (const queue of topology.queues) {
     const badges = queue.requeued + queue.deadLettered + queue.expired + queue.dropped + queue.lost > 0 ? 1 : 0;
-    used.set(nodeId('queue', queue.name), { lines: badges + queue.recent.length, falls: queue.expired + queue.dropped > 0 });
+    // The latest arrivals come under a heading of their own.
+    const arrivals = queue.recent.length > 0 ? 1 + queue.recent.length : 0;
+    used.set(nodeId('queue', queue.name), { lines: badges + arrivals, falls: queue.expired + queue.dropped > 0 });
   }
   return used;
 }

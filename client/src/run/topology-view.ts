@@ -725,8 +725,13 @@ function renderQueue(node: LaidNode, queue: QueueInfo, topology: Topology): SVGT
     <line class="divider" x1=${x + 10} x2=${x + width - 10} y1=${y + 91} y2=${y + 91}></line>
     <text class="kind" x=${cx} y=${y + 104} text-anchor="middle">${kind.marks}</text>
     ${hasBadges ? svg`<text class="warn-text" x=${cx} y=${below} text-anchor="middle">${badges.join('  ')}</text>` : nothing}
+    ${
+      queue.recent.length > 0
+        ? svg`<text class="small" x=${cx} y=${below + LINE_HEIGHT * (hasBadges ? 1 : 0)} text-anchor="middle">latest arrivals</text>`
+        : nothing
+    }
     ${queue.recent.map(
-      (name, index) => svg`<text class="small mono" x=${cx} y=${below + LINE_HEIGHT * (index + (hasBadges ? 1 : 0))}
+      (name, index) => svg`<text class="small mono" x=${cx} y=${below + LINE_HEIGHT * (index + 1 + (hasBadges ? 1 : 0))}
       text-anchor="middle">→ ${shorten(name, 24)}</text>`,
     )}
   </g>`;
