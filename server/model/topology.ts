@@ -147,6 +147,8 @@ export function queueDeleted(fold: Fold, name: string, reason: string): void {
     if (copy.message !== 0) step(fold, copy.message, { kind: 'dropped', queue: name, reason });
   }
   queue.dropped += queue.ready.length;
+  // The run's count of dropped messages includes them, as the queue's own count in the picture does.
+  state.counts.dropped += queue.ready.length;
   queue.ready.clear();
   queue.consumers = 0;
   // Its unacknowledged messages went with it: acks for them no longer matter.
@@ -173,6 +175,8 @@ export function queuePurged(fold: Fold, name: string): void {
     if (copy.message !== 0) step(fold, copy.message, { kind: 'dropped', queue: name, reason: `${name} was purged` });
   }
   queue.dropped += queue.ready.length;
+  // The run's count of dropped messages includes them, as the queue's own count in the picture does.
+  fold.state.counts.dropped += queue.ready.length;
   queue.ready.clear();
 }
 

@@ -338,6 +338,11 @@ describe('every lesson in the browser', () => {
 
     expect(await counter(cell, 'published')).toBe(50);
     expect(await counter(cell, 'confirmed')).toBe(50);
+    // Nobody consumes the exclusive queue: it goes with the publisher's connection, the fifty messages with it,
+    // and the counters say so as the queue in the picture does.
+    expect(await counter(cell, 'dropped')).toBe(50);
+    const queue = cell.locator('topology-view').getByRole('img', { name: /^queue amq\.gen-/ });
+    expect(await queue.locator('text').allTextContents()).toContain('✕ 50 dropped');
     await showKinds(cell, ['Acks']);
     expect((await sequenceRows(cell)).some((row) => row.method === 'basic.ack')).toBe(true);
     await waitForStillPicture(cell);
