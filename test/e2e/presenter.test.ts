@@ -51,6 +51,44 @@ async function overlappingRows(cell: Locator): Promise<string[]> {
     );
 }
 
+/** Presenter mode's smallest type, in CSS pixels: 16 px reads from the back of a classroom on a 1280x720 projector. */
+const SMALLEST_PRESENTER_PX = 16;
+
+/**
+ * The writing in a run cell's views (every shadow root down) that is drawn smaller than `px` on the screen, as
+ * "text (size)". A picture's SVG text counts at the size it is drawn, after the picture is scaled to fit.
+ */
+async function smallWriting(cell: Locator, px: number): Promise<string[]> {
+  return cell.locator('run-cell').evaluate((root, least) => {
+    // This runs in the page: the elements to look into, the run cell and every shadow root under it.
+    const found: string[] = [];
+    const view = root.ownerDocument.defaultView;
+    if (view === null) throw new Error('the run cell is not in a window');
+    const pending = [root.shadowRoot ?? root];
+    for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+      for (const child of node.children) {
+        const ownText = [...child.childNodes]
+          .filter((text) => text.nodeType === 3)
+          .map((text) => text.textContent ?? '')
+          .join('')
+          .trim();
+        const box = child.getBoundingClientRect();
+        const style = view.getComputedStyle(child);
+        if (ownText !== '' && Number(box.width) > 0 && style.visibility !== 'hidden' && child.closest('.sr-only') === null) {
+          // SVG text is drawn at its size times the picture's scale.
+          const svg = child as { getScreenCTM?: () => { a: number } | null };
+          const scale = svg.getScreenCTM?.()?.a ?? 1;
+          const size = Number.parseFloat(String(style.fontSize)) * scale;
+          if (size < least - 0.05) found.push(`${ownText.slice(0, 40)} (${size.toFixed(1)} px)`);
+        }
+        if (child.shadowRoot) pending.push(child.shadowRoot);
+        pending.push(child);
+      }
+    }
+    return found;
+  }, px);
+}
+
 /** A cell's title, as the page writes it above the cell. */
 function titleOf(cell: Locator): Locator {
   return cell.locator('.cell-head h3');
@@ -140,6 +178,17 @@ describe('presenter mode and the keyboard', () => {
     for (let press = 0; press < 20; press += 1) await page.keyboard.press('ArrowRight');
     await expect.poll(() => onScreen(worker)).toBe(true);
     await screenshotRun(page, cell, 'narrow-window-picture');
+  });
+
+  it('from the back of a classroom: after a run, nothing in the picture, the sequence list, the counters or the broker panel is written smaller than 16 px', async () => {
+    await openLesson(page, workbook.url, '/lessons/01-hello-world?cell=hello');
+    await page.keyboard.press('f');
+    const cell = cellSection(page, 'hello');
+    await runButton(cell, 'Run').click();
+    await waitForStatus(cell, 'finished');
+    expect(await sequence(cell).locator('[data-method]').count()).toBeGreaterThan(10);
+    expect(await smallWriting(cell, SMALLEST_PRESENTER_PX)).toEqual([]);
+    await screenshotRun(page, cell, 'presenter-type-sizes');
   });
 
   it('r runs the cell holding the focus', async () => {

@@ -157,7 +157,7 @@ describe('the run views', () => {
       const seen = { names: 0, covering: [] as string[], watching: true };
       (view as unknown as { dotNamesSeen: typeof seen }).dotNamesSeen = seen;
       const look = (): void => {
-        const titles = [...root.querySelectorAll('.nodes text.name')].map((title) => ({
+        const titles = [...root.querySelectorAll('.nodes text.name, .edge-labels .edge-label text')].map((title) => ({
           text: title.textContent ?? '',
           box: title.getBoundingClientRect(),
         }));
@@ -183,7 +183,7 @@ describe('the run views', () => {
     });
   }
 
-  it('the names on moving dots leave the titles of exchanges, queues and programs readable', async () => {
+  it('the names on moving dots leave the titles of exchanges, queues and programs, and the binding keys, readable', async () => {
     for (const [lesson, cellId] of [
       ['03-publish-subscribe', 'receivers-first'],
       ['03-publish-subscribe', 'publish-first'],

@@ -523,6 +523,14 @@ export class SequenceViewElement extends LitElement {
       :host-context(html[data-presenter]) .body {
         grid-template-columns: minmax(0, 1fr);
       }
+      /* Presenter mode: nothing in the list smaller than 16 px, readable from the back of a classroom. */
+      :host-context(html[data-presenter]) .gutter,
+      :host-context(html[data-presenter]) .older,
+      :host-context(html[data-presenter]) .label,
+      :host-context(html[data-presenter]) .decision,
+      :host-context(html[data-presenter]) .note {
+        font-size: 0.8rem;
+      }
       .list {
         min-width: 0;
         border: 1px solid var(--_line);

@@ -4,7 +4,7 @@ import { guard } from 'lit/directives/guard.js';
 import { REPLY_CODE_NAMES } from '../../../server/amqp/reply-codes.js';
 import { DIRECT_REPLY_TO } from '../../../server/model/routing.js';
 import { BusyThrottle } from './busy-throttle.js';
-import { placeDotLabel } from './dot-labels.js';
+import { EDGE_LABEL_HEIGHT, areasToKeepClear, edgeLabelWidth, placeDotLabel, type Area } from './dot-labels.js';
 import { EMPTY_KEY, keyText } from './event-labels.js';
 import { MoveAnimator, type FlightPosition, type OverflowCount } from './move-animator.js';
 import { MovePaths } from './move-paths.js';
@@ -27,6 +27,42 @@ declare global {
   interface HTMLElementTagNameMap {
     'topology-view': TopologyViewElement;
   }
+}
+
+/** How much larger presenter mode writes a dot's name: 16 px over 13 px. */
+const PRESENTER_DOT_LABEL_SCALE = 16 / 13;
+/** How much larger presenter mode draws an arrow's label (the styles' scale(1.2)). */
+const PRESENTER_EDGE_LABEL_SCALE = 1.2;
+
+/**
+ * What an arrow says: a binding's key (with how many messages it matched), or that dead letters go that way. One
+ * label for the dead letters into one exchange, on the first of their arrows. `key` is the key in full.
+ */
+function edgeLabelOf(
+  edge: LaidEdge,
+  exchanges: Map<string, ExchangeInfo>,
+  edges: readonly LaidEdge[],
+): { text: string; key: string } | undefined {
+  if (edge.kind === 'dead-letter') {
+    // Dead letters into one exchange share the way along the bottom: one label says it.
+    const first = edges.find((other) => other.kind === 'dead-letter' && other.to === edge.to);
+    return first === edge ? { text: '☠ dead letters', key: 'dead letters' } : undefined;
+  }
+  const binding = edge.binding;
+  if (binding === undefined) return undefined;
+  const type = exchanges.get(binding.source)?.type;
+  let key = binding.routingKey;
+  if (type === 'fanout') key = 'any key';
+  else if (type === 'headers')
+    key =
+      Object.entries(binding.arguments)
+        .map(([name, value]) => `${name}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+        .join(', ') || 'any';
+  else if (key === '') key = EMPTY_KEY;
+  else if (binding.destination === DIRECT_REPLY_TO) key = 'replies';
+  // Labels fit the gap between the columns: long keys (a reply queue's name) are cut, in full in the title.
+  const text = binding.matched > 0 ? `${shorten(key, 12)} · ${formatCount(binding.matched)}` : shorten(key, 20);
+  return { text, key };
 }
 
 /** The picture is never drawn smaller than this (its text would be unreadable): a narrow page scrolls it sideways instead. */
@@ -81,6 +117,8 @@ export class TopologyViewElement extends LitElement {
   private paths: MovePaths | undefined;
   /** Increases when the picture (all but the dots) must be drawn again. */
   private pictureVersion = 0;
+  /** What the dots' names must leave readable, for one picture in or out of presenter mode. */
+  private _keepClear: { layout: TopologyLayout; presenter: boolean; areas: readonly Area[] } | undefined;
   private readonly throttle = new BusyThrottle(
     () => this.redrawPicture(),
     () => this.model?.lastSeq ?? 0,
@@ -204,6 +242,10 @@ export class TopologyViewElement extends LitElement {
     // In a flood, names would flicker past unread: dots go unnamed while edges count.
     const named = overflow.length > 0 ? new Set<FlightPosition>() : namedDots(dots);
     const viewBox = `0 0 ${layout.width} ${layout.height}`;
+    // Presenter mode writes the dots' names and the arrows' labels larger (see the styles): the names' places make room.
+    const presenter = this.ownerDocument.documentElement.hasAttribute('data-presenter');
+    const textScale = presenter ? PRESENTER_DOT_LABEL_SCALE : 1;
+    const keepClear = this.keepClear(layout, topology, presenter);
     // The picture redraws when the run changes (a few times a second in a flood); the dots every frame, on a layer of their own.
     // A picture wider than its view says so, and can be scrolled from the keyboard.
     return html`
@@ -227,7 +269,7 @@ export class TopologyViewElement extends LitElement {
         >
           ${guard([this.pictureVersion], () => this.renderPicture(layout, topology))}
           <svg class="dots-layer" viewBox=${viewBox} aria-hidden="true">
-            <g class="dots">${dots.map((dot) => renderDot(dot, named.has(dot), layout.nodes))}</g>
+            <g class="dots">${dots.map((dot) => renderDot(dot, named.has(dot), keepClear, textScale))}</g>
             <g class="overflow">${overflow.map(renderOverflow)}</g>
           </svg>
         </div>
@@ -270,27 +312,26 @@ export class TopologyViewElement extends LitElement {
   }
 
   private renderEdgeLabel(edge: LaidEdge, exchanges: Map<string, ExchangeInfo>, edges: LaidEdge[]): SVGTemplateResult | typeof nothing {
-    if (edge.kind === 'dead-letter') {
-      // Dead letters into one exchange share the way along the bottom: one label says it.
-      const first = edges.find((other) => other.kind === 'dead-letter' && other.to === edge.to);
-      return first === edge ? label(edge.labelAt.x, edge.labelAt.y, '☠ dead letters', 'edge-label bad') : nothing;
-    }
+    const written = edgeLabelOf(edge, exchanges, edges);
+    if (written === undefined) return nothing;
     const binding = edge.binding;
-    if (binding === undefined) return nothing;
-    const type = exchanges.get(binding.source)?.type;
-    let key = binding.routingKey;
-    if (type === 'fanout') key = 'any key';
-    else if (type === 'headers')
-      key =
-        Object.entries(binding.arguments)
-          .map(([name, value]) => `${name}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
-          .join(', ') || 'any';
-    else if (key === '') key = EMPTY_KEY;
-    else if (binding.destination === DIRECT_REPLY_TO) key = 'replies';
-    // Labels fit the gap between the columns: long keys (a reply queue's name) are cut, in full in the title.
-    const text = binding.matched > 0 ? `${shorten(key, 12)} · ${formatCount(binding.matched)}` : shorten(key, 20);
+    if (binding === undefined) return label(edge.labelAt.x, edge.labelAt.y, written.text, 'edge-label bad');
     return svg`<g data-binding=${binding.routingKey} data-source=${binding.source} data-destination=${binding.destination}
-      data-matched=${binding.matched}><title>${key}: ${binding.matched} matched</title>${label(edge.labelAt.x, edge.labelAt.y, text, 'edge-label binding-label')}</g>`;
+      data-matched=${binding.matched}><title>${written.key}: ${binding.matched} matched</title>${label(edge.labelAt.x, edge.labelAt.y, written.text, 'edge-label binding-label')}</g>`;
+  }
+
+  /** What the dots' names must leave readable in this picture, remembered until the picture or presenter mode changes. */
+  private keepClear(layout: TopologyLayout, topology: Topology, presenter: boolean): readonly Area[] {
+    const known = this._keepClear;
+    if (known?.layout === layout && known.presenter === presenter) return known.areas;
+    const exchanges = new Map(topology.exchanges.map((exchange) => [exchange.name, exchange]));
+    const labels = layout.edges.flatMap((edge) => {
+      const written = edgeLabelOf(edge, exchanges, layout.edges);
+      return written === undefined ? [] : [{ at: edge.labelAt, characters: written.text.length }];
+    });
+    const areas = areasToKeepClear(layout.nodes, labels, presenter ? PRESENTER_EDGE_LABEL_SCALE : 1);
+    this._keepClear = { layout, presenter, areas };
+    return areas;
   }
 
   private renderNode(
@@ -528,6 +569,10 @@ export class TopologyViewElement extends LitElement {
       :host-context(html[data-presenter]) .warn-text,
       :host-context(html[data-presenter]) .bad-text {
         font-size: 15.5px;
+      }
+      :host-context(html[data-presenter]) .dot .dot-label,
+      :host-context(html[data-presenter]) .overflow text {
+        font-size: 16px;
       }
       :host-context(html[data-presenter]) .edge-label {
         transform-box: fill-box;
@@ -781,22 +826,28 @@ function renderReplyTo(node: LaidNode, queue: QueueInfo, topology: Topology): SV
   </g>`;
 }
 
-/** A dot, and its message's name when it is `named`, written beside it where it leaves the boxes (`nodes`) readable. */
-function renderDot(dot: FlightPosition, named: boolean, nodes: readonly LaidNode[]): SVGTemplateResult {
+/** A dot, and its message's name when it is `named`, written beside it where it leaves the boxes and keys (`keepClear`) readable. */
+function renderDot(dot: FlightPosition, named: boolean, keepClear: readonly Area[], textScale: number): SVGTemplateResult {
   const { move } = dot.flight;
   const look = MOVE_LOOK[move.kind];
   const special = look.mark !== '';
   const words = special ? `${look.mark} ${look.words}` : move.redelivered ? '↻ redelivered' : '';
   const name = named ? [words, shorten(move.label, 22)].filter((part) => part !== '').join(': ') : '';
   const shown = name !== '' && (dot.still || dot.progress < 0.85 || move.to === undefined);
-  const place = shown ? placeDotLabel(dot.at, name.length, nodes) : undefined;
+  let written = name;
+  let place = shown ? placeDotLabel(dot.at, written.length, keepClear, textScale) : undefined;
+  // Where the whole name has no room, what happens to the message ("✕ dropped") may still fit.
+  if (shown && place === undefined && words !== '' && words !== name) {
+    written = words;
+    place = placeDotLabel(dot.at, written.length, keepClear, textScale);
+  }
   // A falling message fades as it goes.
   const opacity = special && move.to === undefined ? Math.max(0.35, 1 - dot.progress * 0.6) : 1;
   return svg`<g class="dot ${look.tone}" data-move=${move.kind} transform="translate(${dot.at.x.toFixed(1)} ${dot.at.y.toFixed(1)})" opacity=${opacity}>
     ${move.redelivered ? svg`<circle class="ring" r="12"></circle>` : nothing}
     <circle r=${special ? 10 : 7}></circle>
     ${special ? svg`<text class="mark" y="4" text-anchor="middle">${look.mark}</text>` : nothing}
-    ${place === undefined ? nothing : svg`<text class="dot-label" x=${place.x} y=${place.y} text-anchor=${place.anchor}>${name}</text>`}
+    ${place === undefined ? nothing : svg`<text class="dot-label" x=${place.x} y=${place.y} text-anchor=${place.anchor}>${written}</text>`}
   </g>`;
 }
 
@@ -827,9 +878,10 @@ function renderOverflow(count: OverflowCount): SVGTemplateResult {
 
 /** A text with a rounded box behind it; width estimated from the monospace font. */
 function label(x: number, y: number, text: string, className: string): SVGTemplateResult {
-  const width = text.length * 8 + 12;
+  const width = edgeLabelWidth(text.length);
+  const half = EDGE_LABEL_HEIGHT / 2;
   return svg`<g class=${className}>
-    <rect class="label-bg" x=${x - width / 2} y=${y - 11} width=${width} height="22" rx="11"></rect>
+    <rect class="label-bg" x=${x - width / 2} y=${y - half} width=${width} height=${EDGE_LABEL_HEIGHT} rx=${half}></rect>
     <text x=${x} y=${y + 4.5} text-anchor="middle">${text}</text>
   </g>`;
 }
