@@ -18,6 +18,7 @@ import {
   screenshotRun,
   showBrokerList,
   statusOf,
+  terminalLines,
   typeParam,
   waitForStatus,
 } from './pages.js';
@@ -249,6 +250,31 @@ describe('links from the prose to named moments', () => {
       .toContain('right after publishing');
     expect((await bindingRows(cell)).filter((row) => row.startsWith('logs '))).toEqual([]);
     await screenshotRun(page, cell, 'moment-publish-first-published');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('topics: "once every receiver is bound" shows the three patterns, before anything is sent; lazy.pink.rabbit reaches receiver 2 once', async () => {
+    await openLesson(page, workbook.url, '/lessons/05-topics');
+    const cell = cellSection(page, 'animals');
+    await clickToMoment(cell, momentLink('Look at the bindings', 'once every receiver is bound'), 'once every receiver is bound');
+    const fromTopicLogs = (await bindingRows(cell)).filter((row) => row.startsWith('topic_logs '));
+    expect(fromTopicLogs).toHaveLength(3);
+    const keyOf = (row: string): string | undefined => / queue (\S+)/.exec(row)?.[1];
+    expect(fromTopicLogs.map(keyOf).sort()).toEqual(['*.*.rabbit', '*.orange.*', 'lazy.#']);
+    // Receiver 2's two patterns lead to one queue, receiver 1's to another.
+    const queueOf = (key: string): string | undefined =>
+      / exchange (\S+) queue /.exec(fromTopicLogs.find((row) => keyOf(row) === key) ?? '')?.[1];
+    expect(queueOf('*.*.rabbit')).toBe(queueOf('lazy.#'));
+    expect(queueOf('*.orange.*')).not.toBe(queueOf('lazy.#'));
+    expect(await counter(cell, 'published')).toBe(0);
+    await screenshotRun(page, cell, 'moment-topics-receivers-bound');
+
+    await cell.getByRole('button', { name: 'Show the end of the run' }).click();
+    await expect.poll(() => counter(cell, 'published')).toBe(8);
+    const pink = (await terminalLines(cell, 'receiver 2')).filter((line) => line.includes('lazy.pink.rabbit'));
+    expect(pink).toHaveLength(1);
+    expect((await terminalLines(cell, 'receiver 1')).some((line) => line.includes('lazy.pink.rabbit'))).toBe(false);
+    await screenshotRun(page, cell, 'moment-topics-end');
     expect(pageErrors).toEqual([]);
   });
 });
