@@ -434,6 +434,8 @@ async function main(): Promise<void> {
   }
 
   clearInterval(rssSampler);
+  // Judged now: closing the actors below makes a few more events (their connections closing) that no step waits for.
+  const allAccounted = !lostSilently() && accounted() === recorder.count;
   const stats = hub.stats(runId);
   console.log(
     `over the whole run: ${recorder.count} events recorded, delivered + dropped in gaps = ${accounted()} ${accounted() === recorder.count ? '(none lost silently)' : '(MISMATCH: events lost silently)'}`,
@@ -449,7 +451,7 @@ async function main(): Promise<void> {
   await tap.close();
   await new Promise((resolve) => wss.close(resolve));
   await broker.close();
-  if (lostSilently() || accounted() !== recorder.count) process.exitCode = 1;
+  if (!allAccounted) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {
