@@ -7,8 +7,14 @@
  *
  *   const tap = await startTap({ upstreamHost: '127.0.0.1', upstreamPort: 5672, recorder });
  *   amqp.connect(`amqp://guest:guest@${tap.host}:${tap.port}`, { clientProperties: { connection_name: 'producer' } });
+ *
+ * A program started twice (two copies of one worker) gives the same
+ * connection_name both times; each copy can be given a port of its own
+ * instead, whose connections carry the name the port was opened for:
+ *
+ *   const port = await tap.portFor('worker 3');
  */
-import { createServer, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import type { TraceRecorder } from '../trace/recorder.js';
 import { catchUp, type BrokerReadCount } from './catch-up.js';
 import { createGate } from './gate.js';
@@ -35,7 +41,12 @@ export interface Tap {
    * includes everything the programs did before it. Bounded: after two seconds it resolves anyway.
    */
   catchUp(clients: readonly Socket[], brokerRead?: BrokerReadCount): Promise<void>;
-  /** Closes the listener and every proxied connection. */
+  /**
+   * Opens a port (on the tap's host) of the actor's own: every connection to it is reported under that name,
+   * whatever connection_name its client gives. Asking again for the same actor gives the same port.
+   */
+  portFor(actor: string): Promise<number>;
+  /** Closes the listeners and every proxied connection. */
   close(): Promise<void>;
 }
 
@@ -66,23 +77,30 @@ export async function startTap(options: TapOptions): Promise<Tap> {
   const connections = new Set<TappedConnection>();
   let nextId = 1;
 
-  // Paused until the broker is reached, so the client's bytes wait in its socket, not in the tap.
-  const server = createServer({ pauseOnConnect: true }, (client: Socket) => {
-    const connection = new TappedConnection(nextId++, client, context);
-    connections.add(connection);
-    void connection.closed.then(() => connections.delete(connection));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  /** A listener on 127.0.0.1 at a free port; its connections are named after `portOwner` when given. */
+  async function listen(portOwner?: string): Promise<Server> {
+    // Paused until the broker is reached, so the client's bytes wait in its socket, not in the tap.
+    const server = createServer({ pauseOnConnect: true }, (client: Socket) => {
+      const connection = new TappedConnection(nextId++, client, context, portOwner);
+      connections.add(connection);
+      void connection.closed.then(() => connections.delete(connection));
     });
-  });
-  // Errors accepting a connection (out of file descriptors, say) must not take the workbook down.
-  server.on('error', (error) => console.error('the tap could not accept a connection:', error));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    // Errors accepting a connection (out of file descriptors, say) must not take the workbook down.
+    server.on('error', (error) => console.error('the tap could not accept a connection:', error));
+    return server;
+  }
+
+  const server = await listen();
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('the tap has no TCP address');
+  const actorPorts = new Map<string, Promise<Server>>();
 
   return {
     host: address.address,
@@ -94,10 +112,21 @@ export async function startTap(options: TapOptions): Promise<Tap> {
       return gate.waiting;
     },
     catchUp: (clients, brokerRead) => catchUp(() => connections, clients, brokerRead),
+    async portFor(actor) {
+      let listening = actorPorts.get(actor);
+      if (listening === undefined) {
+        listening = listen(actor);
+        actorPorts.set(actor, listening);
+      }
+      const own = (await listening).address();
+      if (own === null || typeof own === 'string') throw new Error(`the tap has no TCP address for ${actor}`);
+      return own.port;
+    },
     async close() {
-      const closing = new Promise<void>((resolve) => server.close(() => resolve()));
+      const servers = [server, ...(await Promise.all(actorPorts.values()))];
+      const closing = servers.map((listener) => new Promise<void>((resolve) => listener.close(() => resolve())));
       for (const connection of connections) connection.destroy('the tap was closed');
-      await Promise.all([closing, ...[...connections].map((connection) => connection.closed)]);
+      await Promise.all([...closing, ...[...connections].map((connection) => connection.closed)]);
     },
   };
 }

@@ -54,7 +54,7 @@ interface Direction {
 
 /** A client connection proxied to the broker. */
 export class TappedConnection {
-  /** Shown until the client names itself in connection.start-ok. */
+  /** Shown until the client names itself in connection.start-ok, unless the tap named it from the port it came to. */
   actor: string;
   /** Resolves once both sockets have closed. */
   readonly closed: Promise<void>;
@@ -80,8 +80,10 @@ export class TappedConnection {
     readonly id: number,
     private readonly client: Socket,
     private readonly context: TapContext,
+    /** The actor whose own port the client connected to: its name, whatever connection_name the client gives. */
+    private readonly portOwner?: string,
   ) {
-    this.actor = `connection ${id}`;
+    this.actor = portOwner ?? `connection ${id}`;
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;
     });
@@ -192,7 +194,7 @@ export class TappedConnection {
     const method = unit.decoded;
     if (method?.name === 'connection.start-ok') {
       const name = connectionName(method.fields.clientProperties.connection_name);
-      if (name !== undefined) this.actor = name;
+      if (name !== undefined && this.portOwner === undefined) this.actor = name;
     } else if (method?.name === 'connection.close-ok') {
       this.closedCleanly = true;
     }
