@@ -9,13 +9,13 @@
  * and the page is then checked in each mode.
  */
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { loadLessons } from '../../server/lessons/index.js';
 import { describeViolations, seriousViolations } from './axe.js';
-import { launchChromium } from './chromium.js';
 import { cellSection, openLesson, runButton, waitForStatus } from './pages.js';
-import { startBrowserWorkbook, type BrowserWorkbook } from './workbook.js';
+import { closeBrowserPage, openBrowserPage } from './browser-page.js';
+import type { BrowserWorkbook } from './workbook.js';
 import { present } from '../support/present.js';
 
 const COURSE_LESSONS = fileURLToPath(new URL('../../lessons/', import.meta.url));
@@ -42,19 +42,14 @@ describe('accessibility, checked by axe-core', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    workbook = await startBrowserWorkbook({ clientDir: inject('clientDir') });
-    browser = await launchChromium();
     // axe is added as a script, which the workbook's Content Security Policy forbids; reduced motion
     // makes colour changes take effect at once (no transitions) and keeps moving dots out of the way.
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, bypassCSP: true, reducedMotion: 'reduce' });
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ workbook, browser, page } = await openBrowserPage(pageErrors, { bypassCSP: true, reducedMotion: 'reduce' }));
   });
 
   afterAll(async () => {
     // Unset when beforeAll failed.
-    await (browser as Browser | undefined)?.close();
-    await (workbook as BrowserWorkbook | undefined)?.close();
+    await closeBrowserPage({ browser, workbook });
   });
 
   beforeEach(() => {

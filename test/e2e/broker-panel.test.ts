@@ -5,9 +5,8 @@
  * durable task_queue, and direct reply-to drawn as the pseudo-queue it is.
  * Screenshots go to test-results/screenshots/moment-*.png.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './chromium.js';
 import {
   brokerList,
   brokerQueue,
@@ -21,7 +20,8 @@ import {
   showBrokerList,
   waitForStatus,
 } from './pages.js';
-import { startBrowserWorkbook, type BrowserWorkbook } from './workbook.js';
+import { closeBrowserPage, openBrowserPage } from './browser-page.js';
+import type { BrowserWorkbook } from './workbook.js';
 
 describe('the broker at a moment of the run', () => {
   let workbook: BrowserWorkbook;
@@ -30,17 +30,12 @@ describe('the broker at a moment of the run', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    workbook = await startBrowserWorkbook({ clientDir: inject('clientDir') });
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ workbook, browser, page } = await openBrowserPage(pageErrors));
   });
 
   afterAll(async () => {
     // Unset when beforeAll failed.
-    await (browser as Browser | undefined)?.close();
-    await (workbook as BrowserWorkbook | undefined)?.close();
+    await closeBrowserPage({ browser, workbook });
   });
 
   it('Publish/Subscribe: list_queues and list_bindings show the receivers’ amq.gen queues while they are connected', async () => {

@@ -4,9 +4,8 @@
  * runs, and its views stop at that moment. Every figure is read from what the
  * page shows there. Screenshots go to test-results/screenshots/moment-*.png.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium } from './chromium.js';
 import {
   brokerList,
   brokerQueue,
@@ -22,7 +21,8 @@ import {
   typeParam,
   waitForStatus,
 } from './pages.js';
-import { startBrowserWorkbook, type BrowserWorkbook } from './workbook.js';
+import { closeBrowserPage, openBrowserPage } from './browser-page.js';
+import type { BrowserWorkbook } from './workbook.js';
 
 describe('links from the prose to named moments', () => {
   let workbook: BrowserWorkbook;
@@ -31,17 +31,12 @@ describe('links from the prose to named moments', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    workbook = await startBrowserWorkbook({ clientDir: inject('clientDir') });
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ workbook, browser, page } = await openBrowserPage(pageErrors));
   });
 
   afterAll(async () => {
     // Unset when beforeAll failed.
-    await (browser as Browser | undefined)?.close();
-    await (workbook as BrowserWorkbook | undefined)?.close();
+    await closeBrowserPage({ browser, workbook });
   });
 
   /** The link in the prose that follows a cell, by the words it shows. */

@@ -6,9 +6,8 @@
  * sequence list, the frame inspector and the picture; the names written
  * beside the picture's moving dots never cover a box's title. Screenshots go to test-results/screenshots/views-*.png.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium } from './chromium.js';
 import {
   cellSection,
   dragTimeline,
@@ -28,7 +27,8 @@ import {
   waitForReplayEnd,
   waitForStatus,
 } from './pages.js';
-import { startBrowserWorkbook, type BrowserWorkbook } from './workbook.js';
+import { closeBrowserPage, openBrowserPage } from './browser-page.js';
+import type { BrowserWorkbook } from './workbook.js';
 
 describe('the run views', () => {
   let workbook: BrowserWorkbook;
@@ -37,17 +37,12 @@ describe('the run views', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    workbook = await startBrowserWorkbook({ clientDir: inject('clientDir') });
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ workbook, browser, page } = await openBrowserPage(pageErrors));
   });
 
   afterAll(async () => {
     // Unset when beforeAll failed.
-    await (browser as Browser | undefined)?.close();
-    await (workbook as BrowserWorkbook | undefined)?.close();
+    await closeBrowserPage({ browser, workbook });
   });
 
   it('the sequence lanes read producer, broker, receivers in both Publish/Subscribe cells, at every moment', async () => {

@@ -5,9 +5,8 @@
  * confirms comparison's throughput lines, whole in each publisher's terminal
  * and in the sequence list. Screenshots go to test-results/screenshots/.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium } from './chromium.js';
 import {
   cellSection,
   openLesson,
@@ -20,7 +19,8 @@ import {
   typeParam,
   waitForStatus,
 } from './pages.js';
-import { startBrowserWorkbook, type BrowserWorkbook } from './workbook.js';
+import { closeBrowserPage, openBrowserPage } from './browser-page.js';
+import type { BrowserWorkbook } from './workbook.js';
 
 /** A publisher's throughput line, as the tutorial's program prints it. */
 const THROUGHPUT = /^ Published 200 messages (.+) in \d+ ms: \d+ msgs\/s$/;
@@ -53,16 +53,12 @@ describe("the programs' terminals", () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    workbook = await startBrowserWorkbook({ clientDir: inject('clientDir') });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ workbook, browser, page } = await openBrowserPage(pageErrors));
   });
 
   afterAll(async () => {
     // Unset when beforeAll failed.
-    await (browser as Browser | undefined)?.close();
-    await (workbook as BrowserWorkbook | undefined)?.close();
+    await closeBrowserPage({ browser, workbook });
   });
 
   beforeEach(() => {

@@ -4,9 +4,8 @@
  * (counters, picture, broker panel) showing the figures of that moment;
  * Live back to the end; a sequence row moving the cursor to its event.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium } from './chromium.js';
 import {
   brokerQueue,
   cellSection,
@@ -26,7 +25,8 @@ import {
   waitForReplayEnd,
   waitForStatus,
 } from './pages.js';
-import { startBrowserWorkbook, type BrowserWorkbook } from './workbook.js';
+import { closeBrowserPage, openBrowserPage } from './browser-page.js';
+import type { BrowserWorkbook } from './workbook.js';
 import { present } from '../support/present.js';
 
 describe('the timeline of a run', () => {
@@ -37,11 +37,7 @@ describe('the timeline of a run', () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    workbook = await startBrowserWorkbook({ clientDir: inject('clientDir') });
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ workbook, browser, page } = await openBrowserPage(pageErrors));
     await openLesson(page, workbook.url, '/lessons/02-work-queues');
     cell = cellSection(page, 'seven-tasks');
     await typeParam(cell, 'msPerDot', '20');
@@ -51,8 +47,8 @@ describe('the timeline of a run', () => {
   });
 
   afterAll(async () => {
-    await (browser as Browser | undefined)?.close();
-    await (workbook as BrowserWorkbook | undefined)?.close();
+    // Unset when beforeAll failed.
+    await closeBrowserPage({ browser, workbook });
   });
 
   /** The figures at the end of the run. */
