@@ -55,8 +55,17 @@ export interface LessonDocument extends LessonSummary {
 export interface ActorCode {
   /** The actor it plays, as the cell names it ("producer", "worker 1"). */
   actor: string;
-  /** A complete ES module for Node: `node <file>.mjs` runs it against the broker at AMQP_URL (default amqp://localhost). */
+  /** The whole program: an ES module for Node, or a Python script, run against the broker at AMQP_URL (default amqp://localhost). */
   code: string;
+  /** What a person can start more of during a run, as its button says it ("start another", "send one more"). */
+  another?: string;
+}
+
+/** What a person asks of one actor of a running cell. */
+export interface ActorRequest {
+  actor: string;
+  /** kill: SIGKILL, a crash; stop: Ctrl-C, the program's own clean exit; another: start one more copy (or send one more). */
+  action: 'kill' | 'stop' | 'another';
 }
 
 /** POST /api/lessons/:lesson/cells/:cell/code: every actor's program for the parameters sent. */

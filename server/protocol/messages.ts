@@ -16,6 +16,7 @@ export const RunMessage = Type.Object(
     cell: Type.String({ minLength: 1, maxLength: 100 }),
     params: Type.Record(Type.String(), Type.Unknown()),
     mode: Type.Optional(Type.Union([Type.Literal('continuous'), Type.Literal('step')])),
+    language: Type.Optional(Type.Union([Type.Literal('javascript'), Type.Literal('python')])),
   },
   { additionalProperties: false },
 );
@@ -38,8 +39,19 @@ export const ResetMessage = Type.Object(
   { additionalProperties: false },
 );
 
+/** Browser → server: do to one of a running cell's programs what a person would (kill it, stop it, start another). */
+export const ActMessage = Type.Object(
+  {
+    type: Type.Literal('act'),
+    runId: RunId,
+    actor: Type.String({ minLength: 1, maxLength: 100, description: "the actor's name, as the run shows it" }),
+    action: Type.Union([Type.Literal('kill'), Type.Literal('stop'), Type.Literal('another')]),
+  },
+  { additionalProperties: false },
+);
+
 /** Every message the browser may send. */
-export const ClientMessage = Type.Union([RunMessage, ControlMessage, ResetMessage]);
+export const ClientMessage = Type.Union([RunMessage, ControlMessage, ResetMessage, ActMessage]);
 export type ClientMessage = Static<typeof ClientMessage>;
 
 /**
@@ -66,5 +78,7 @@ export type ServerMessage =
   | { type: 'trace'; runId: string; events: TraceEvent[] }
   /** Server → browser: a run ended; its totals. */
   | { type: 'summary'; runId: string; summary: RunSummary }
+  /** Server → browser: what an act message did ("worker 3 started"), or why it could not. */
+  | { type: 'acted'; runId: string; actor: string; action: 'kill' | 'stop' | 'another'; ok: boolean; text: string }
   /** Server → browser: a message it could not accept, and why. */
   | { type: 'error'; runId?: string; message: string };

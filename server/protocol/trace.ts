@@ -128,8 +128,23 @@ export interface ActorLogEvent {
    * halfway): with automatic acknowledgement the broker had already
    * forgotten them, so they are gone.
    */
-  lost?: { channel: number; deliveryTag: number }[];
+  lost?: LostDelivery[];
+  /** The program printed it on its standard error (a traceback, say). */
+  stream?: 'stderr';
+  /** Set when the line tells what happened to the program's process rather than what it printed. */
+  process?: ActorProcessNote;
 }
+
+/** A no-ack delivery a program lost: where it came, by channel and delivery tag. */
+export interface LostDelivery {
+  channel: number;
+  deliveryTag: number;
+}
+
+/** What happened to an actor's process: an action taken on it (by you, or planned by the lesson), or its end. */
+export type ActorProcessNote =
+  | { what: 'kill' | 'stop' | 'start'; by: 'you' | 'plan' }
+  | { what: 'ended'; code: number | null; signal: string | null; action?: 'kill' | 'stop'; by?: 'you' | 'plan' };
 
 /** One queue as `rabbitmqctl list_queues name messages_ready messages_unacknowledged consumers` shows it. */
 export interface QueueState {

@@ -7,7 +7,8 @@
  */
 import amqp from 'amqplib';
 import type { ChannelModel } from 'amqplib';
-import type { RunFailure, RunStatus, RunSummary, TraceEvent } from '../protocol/index.js';
+import type { ProgramLanguage } from '../programs/actor-process.js';
+import type { ActorRequest, RunFailure, RunStatus, RunSummary, TraceEvent } from '../protocol/index.js';
 import { createMomentBook, type Scenario, type ScenarioContext } from '../scenario/index.js';
 import { socketsOf } from '../tap/catch-up.js';
 import { startTap, type Tap } from '../tap/index.js';
@@ -20,6 +21,7 @@ import { brokerErrorsOf } from './broker-errors.js';
 import { explainFailure } from './explain-failure.js';
 import { lostDeliveries } from './lost-deliveries.js';
 import { createPausableClock } from './pausable-clock.js';
+import { createRunActors, type RunActors } from './run-actors.js';
 import { describeFault, runAsOwnedBy, type RunOwner } from './run-ownership.js';
 import type { RunBroker } from './run-broker.js';
 import type { RunSpace } from './run-space.js';
@@ -43,6 +45,8 @@ export interface RunHandle {
   step(): void;
   /** Ends the run now; resolves when it is cleaned up. */
   stop(): Promise<void>;
+  /** Carries out a person's request on one of the run's programs; resolves with what was done, rejects saying why not. */
+  act(request: ActorRequest): Promise<string>;
   /** Resolves with the totals once the run has ended and is cleaned up. */
   readonly done: Promise<RunSummary>;
 }
@@ -53,6 +57,8 @@ export interface RunSetup {
   scenario: Scenario;
   params: Record<string, unknown>;
   mode: 'continuous' | 'step';
+  /** The language of the programs (a program cell's); JavaScript unless said. */
+  language?: ProgramLanguage;
   broker: RunBroker;
   /** Where the faults of the scenario's code that nobody awaited are logged, once each. */
   log: (line: string) => void;
@@ -80,6 +86,10 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
   const boundClock = createPausableClock();
   const connections = new Set<ChannelModel>();
   let tap: Tap | undefined;
+  // The programs run as processes (a program cell's), once the first has started.
+  let actors: RunActors | undefined;
+  let snapshotting = 0;
+  let onRequest: ((request: ActorRequest) => Promise<string>) | undefined;
   let published = 0;
   // The tap's account of a broker it could not reach, which says more than the client's reset connection.
   let unreachable: { code: string; text: string } | undefined;
@@ -158,11 +168,54 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     }
   }
 
+  /** Whether the programs may run now: the run is not paused, or a step is owed, and no snapshot is being taken. */
+  function programsMayRun(): boolean {
+    return (!holding || stepsOwed > 0) && snapshotting === 0 && outcome === undefined;
+  }
+
+  /** Freezes or thaws the programs (and the clock the run's own waits count) to match programsMayRun(). */
+  function syncPrograms(): void {
+    if (actors === undefined) return;
+    if (programsMayRun()) {
+      scenarioClock.resume();
+      actors.thaw();
+    } else {
+      actors.freeze();
+      scenarioClock.pause();
+    }
+  }
+
+  function programActors(vhost: string, openTap: Tap): RunActors {
+    actors ??= createRunActors({
+      language: setup.language ?? 'javascript',
+      recorder,
+      state: () => model.state,
+      urlFor: async (actor) => broker.actorUrl({ host: openTap.host, port: await openTap.portFor(actor) }, vhost),
+    });
+    return actors;
+  }
+
   function context(vhost: string, openTap: Tap): ScenarioContext<Record<string, unknown>> {
     const moments = createMomentBook(scenario.moments?.(setup.params) ?? []);
     return {
       params: setup.params,
       signal: abort.signal,
+      language: setup.language ?? 'javascript',
+      async startProgram(program) {
+        if (abort.signal.aborted) return stoppedWait();
+        const started = await programActors(vhost, openTap).start(program);
+        syncPrograms();
+        return started;
+      },
+      act: (actor, action, by) => actors?.act(actor, action, by) ?? false,
+      stopPrograms: async () => {
+        await actors?.stopAll();
+      },
+      onEvent: (listener) => recorder.subscribe(listener),
+      state: () => model.state,
+      onRequest(handler) {
+        onRequest = handler;
+      },
       async connect(actor) {
         if (abort.signal.aborted) return stoppedWait();
         let model: ChannelModel;
@@ -191,10 +244,19 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
         // A stopped run's last snapshot is the runner's own, taken before its space goes.
         if (abort.signal.aborted) return stoppedWait();
         if (space === undefined) return;
-        // What the programs sent just before (a last ack, say) is counted in what the broker shows.
-        await openTap.catchUp(socketsOf(connections), broker.bytesReadFrom);
-        const state = await space.snapshot();
-        recorder.add({ kind: 'state', ...state, ...(marked === undefined ? {} : { moment: marked }) });
+        // The programs stand still while the broker is looked at, their clock too: what it shows is what they left.
+        snapshotting += 1;
+        syncPrograms();
+        try {
+          // What the programs sent just before (a last ack, say) is counted in what the broker shows.
+          await openTap.catchUp(socketsOf(connections), broker.bytesReadFrom);
+          if (actors !== undefined) await openTap.catchUpWithStillClients(broker.bytesReadFrom);
+          const state = await space.snapshot();
+          recorder.add({ kind: 'state', ...state, ...(marked === undefined ? {} : { moment: marked }) });
+        } finally {
+          snapshotting -= 1;
+          syncPrograms();
+        }
       },
     };
   }
@@ -203,6 +265,7 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     holding = true;
     tap?.hold();
     boundClock.pause();
+    syncPrograms();
     status('paused');
   }
 
@@ -212,6 +275,8 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
       clearInterval(stepTimer);
       stepTimer = undefined;
     }
+    // The programs ran only to make the owed frame: they stand still again once it has passed.
+    syncPrograms();
   }
 
   let space: RunSpace | undefined;
@@ -281,6 +346,7 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     }
     tap?.release();
     await Promise.all([...connections].map((model) => closeWithin(model, CLOSE_TIMEOUT_MS)));
+    await actors?.close();
     if (scenarioRun !== undefined) await settledWithin(scenarioRun, UNWIND_TIMEOUT_MS);
     await tap?.close();
     // Followed until every connection is gone, so what closing them requeued is in the trace too.
@@ -303,7 +369,15 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     done,
     pause: () =>
       owned(() => {
-        if (outcome !== undefined || scenarioClock.paused) return;
+        if (outcome !== undefined) return;
+        if (actors !== undefined) {
+          // Programs in processes: whatever step was owed is called off, and they stand still.
+          stepsOwed = 0;
+          payOwedSteps();
+          if (!holding) hold();
+          return;
+        }
+        if (scenarioClock.paused) return;
         scenarioClock.pause();
         hold();
       }),
@@ -316,13 +390,15 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
         scenarioClock.resume();
         boundClock.resume();
         tap?.release();
+        syncPrograms();
         status('running');
       }),
     step: () =>
       owned(() => {
         if (outcome !== undefined) return;
         // Stepping lets the scenario's own time pass, so a worker's work ends and its ack can be stepped through.
-        scenarioClock.resume();
+        // Programs in processes run (their clock too) only until the owed frame has passed.
+        if (actors === undefined) scenarioClock.resume();
         if (!holding) hold();
         stepsOwed += 1;
         payOwedSteps();
@@ -331,6 +407,12 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     async stop() {
       owned(() => settle({ status: 'stopped' }));
       await done;
+    },
+    async act(request) {
+      if (outcome !== undefined) throw new Error('the run has ended: run the cell again to act on its programs');
+      if (onRequest === undefined)
+        throw new Error(`this cell's programs run inside the workbook: there is no process to ${request.action}`);
+      return onRequest(request);
     },
   };
 }

@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import type { BrokerTarget } from '../broker-connection.js';
 import { mergeParams, validateParams, type LessonCatalog } from '../lessons/index.js';
+import type { ProgramLanguage } from '../programs/actor-process.js';
+import { pythonProblem } from '../programs/python-check.js';
 import { RunRequestError } from './errors.js';
 import { createRunBroker } from './run-broker.js';
 import { startRun, type RunHandle, type RunListener } from './run.js';
@@ -19,6 +21,8 @@ export interface RunRequest {
   /** Values over the cell's defaults; nested objects merge field by field. */
   params: Record<string, unknown>;
   mode?: 'continuous' | 'step';
+  /** The language of the programs; JavaScript unless said. */
+  language?: ProgramLanguage;
 }
 
 /** Starts runs and ends them all when the workbook shuts down. */
@@ -63,6 +67,13 @@ export function createRunner(options: RunnerOptions): Runner {
         const cells = lesson.cells.flatMap((cell) => (cell.kind === 'run' ? [cell.id] : []));
         throw new RunRequestError(`Lesson ${lesson.id} has no cell '${request.cell}'. Its cells are: ${cells.join(', ')}.`);
       }
+      const language = request.language ?? 'javascript';
+      const languages = found.scenario.languages ?? ['javascript'];
+      if (!languages.includes(language)) {
+        throw new RunRequestError(`The programs of cell '${request.cell}' exist in ${languages.join(' and ')} only, not in ${language}.`);
+      }
+      const missing = language === 'python' ? pythonProblem() : undefined;
+      if (missing !== undefined) throw new RunRequestError(missing);
       const schema = found.scenario.params;
       const checked = validateParams(schema, mergeParams(schema, found.cell.defaults, request.params));
       if (!checked.ok) {
@@ -74,6 +85,7 @@ export function createRunner(options: RunnerOptions): Runner {
           scenario: found.scenario,
           params: checked.params,
           mode: request.mode ?? 'continuous',
+          language,
           broker,
           log,
         },

@@ -129,6 +129,16 @@ export function leaveWhenQuiet(): string {
   );
 }
 
+/**
+ * What keeps a consuming program running until you press Ctrl-C, as the
+ * tutorials' programs do; here Ctrl-C closes the connection first, so the
+ * broker sees a clean goodbye and gives back what the program held.
+ */
+export const UNTIL_INTERRUPTED = lines(
+  '// Runs until you press Ctrl-C, which closes the connection and ends the program.',
+  block("process.once('SIGINT', async () => {", lines('await connection.close();', 'process.exit(0);'), '});'),
+);
+
 /** Milliseconds in words: '1 s', '1.5 s', '300 ms'. */
 function seconds(ms: number): string {
   return ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`;
@@ -142,18 +152,18 @@ export function repeat(times: number, body: string): string {
   return times === 1 ? body : block(`for (let i = 0; i < ${literal(times)}; i += 1) {`, body);
 }
 
-/** Comment lines of at most about 80 characters. */
-function wrapComment(text: string): string[] {
+/** Comment lines of at most about 80 characters, each starting with `marker` ('//' in JavaScript, '#' in Python). */
+export function wrapComment(text: string, marker = '//'): string[] {
   const wrapped: string[] = [];
-  let line = '//';
+  let line = marker;
   for (const word of text.split(/\s+/).filter((part) => part !== '')) {
-    if (line.length + word.length + 1 > 80 && line !== '//') {
+    if (line.length + word.length + 1 > 80 && line !== marker) {
       wrapped.push(line);
-      line = '//';
+      line = marker;
     }
     line += ` ${word}`;
   }
-  if (line !== '//') wrapped.push(line);
+  if (line !== marker) wrapped.push(line);
   return wrapped;
 }
 

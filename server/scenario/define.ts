@@ -5,8 +5,12 @@
  */
 import type { Static, TObject } from '@sinclair/typebox';
 import type { ChannelModel, ConsumeMessage } from 'amqplib';
-import type { ActorCode } from '../protocol/lesson.js';
-import type { NamedMoment } from '../protocol/trace.js';
+import type { RunState } from '../model/state.js';
+import type { ProgramLanguage } from '../programs/actor-process.js';
+import type { ActorAction } from '../programs/cell.js';
+import type { ActorCode, ActorRequest } from '../protocol/lesson.js';
+import type { NamedMoment, TraceEvent } from '../protocol/trace.js';
+import type { ActorStart, RunningActor } from '../runs/run-actors.js';
 
 export type { ActorCode } from '../protocol/lesson.js';
 export type { NamedMoment } from '../protocol/trace.js';
@@ -41,6 +45,24 @@ export interface ScenarioContext<Params> {
   snapshot: (moment?: NamedMoment) => Promise<void>;
   /** Aborted when the run is stopped, times out or fails. */
   signal: AbortSignal;
+  /** The language the run's programs are in. */
+  language: ProgramLanguage;
+  /**
+   * Starts an actor's program as a process of its own, connected through the
+   * tap to the run's vhost; what it prints becomes its output in the trace.
+   * Killed at the end of the run if it is still running then.
+   */
+  startProgram: (program: ActorStart) => Promise<RunningActor>;
+  /** Kills or interrupts (Ctrl-C) the newest running program of an actor; false when none runs. */
+  act: (actor: string, action: ActorAction, by: 'you' | 'plan') => boolean;
+  /** Interrupts every program still running, then kills those that do not leave within a few seconds. */
+  stopPrograms: () => Promise<void>;
+  /** Calls `listener` with every trace event from now on; returns what stops it. */
+  onEvent: (listener: (event: TraceEvent) => void) => () => void;
+  /** The run model's state now. */
+  state: () => RunState;
+  /** Takes the learner's requests on the run's actors; the handler says what it did, or throws saying why it cannot. */
+  onRequest: (handler: (request: ActorRequest) => Promise<string>) => void;
 }
 
 /** What a log line says besides its text. */
@@ -64,7 +86,9 @@ export interface Scenario<Schema extends TObject = TObject> {
    * declaring, publishing and consuming exactly as the run does. A scenario
    * without it shows no code.
    */
-  code?(params: Static<Schema>): ActorCode[];
+  code?(params: Static<Schema>, language?: ProgramLanguage): ActorCode[];
+  /** The languages its programs exist in (JavaScript only, unless it says otherwise). */
+  languages?: ProgramLanguage[];
   /**
    * The named moments a run with these parameters marks, in the order it reaches them: the snapshots the
    * lesson's prose links to (`[while worker 1 is stopped](#moment:seven-tasks/worker-stopped)`). Ids are

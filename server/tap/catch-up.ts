@@ -15,6 +15,8 @@ export interface PassingConnection {
   readonly clientPort: number | undefined;
   readonly upstreamPort: number | undefined;
   readonly bytesToBroker: number;
+  /** Bytes read from the client so far. */
+  readonly bytesFromClient: number;
   hasPassedOn(bytes: number): boolean;
 }
 
@@ -46,6 +48,38 @@ export async function catchUp(
   const deadline = Date.now() + CATCH_UP_LIMIT_MS;
   while (!caughtUp(connections(), written, brokerRead) && Date.now() < deadline) {
     await nextTurn();
+  }
+}
+
+/** Turns in a row in which the tap must read nothing new before clients that stand still count as all read. */
+const STILL_TURNS = 3;
+
+/**
+ * Like catchUp, for clients in processes that stand still (frozen): what they
+ * wrote before is already on its way to the tap, so once the tap has read
+ * nothing new for a few turns, everything it read must have been passed on
+ * and, where `brokerRead` can tell, read by the broker.
+ */
+export async function catchUpWithStillClients(
+  connections: () => Iterable<PassingConnection>,
+  brokerRead: BrokerReadCount | undefined,
+): Promise<void> {
+  const deadline = Date.now() + CATCH_UP_LIMIT_MS;
+  const readSoFar = (): Map<number, number> => {
+    const read = new Map<number, number>();
+    for (const connection of connections())
+      if (connection.clientPort !== undefined) read.set(connection.clientPort, connection.bytesFromClient);
+    return read;
+  };
+  let read = readSoFar();
+  let still = 0;
+  while (Date.now() < deadline) {
+    await nextTurn();
+    const now = readSoFar();
+    const same = now.size === read.size && [...now].every(([port, bytes]) => read.get(port) === bytes);
+    read = now;
+    still = same ? still + 1 : 0;
+    if (still >= STILL_TURNS && caughtUp(connections(), read, brokerRead)) return;
   }
 }
 

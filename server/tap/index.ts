@@ -16,7 +16,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { TraceRecorder } from '../trace/recorder.js';
-import { catchUp, type BrokerReadCount } from './catch-up.js';
+import { catchUp, catchUpWithStillClients, type BrokerReadCount } from './catch-up.js';
 import { createGate } from './gate.js';
 import { TappedConnection, type PublishRouting } from './tapped-connection.js';
 
@@ -41,6 +41,8 @@ export interface Tap {
    * includes everything the programs did before it. Bounded: after two seconds it resolves anyway.
    */
   catchUp(clients: readonly Socket[], brokerRead?: BrokerReadCount): Promise<void>;
+  /** The same for clients in other processes, once they stand still (frozen): resolves once the tap has read and passed on all they wrote. */
+  catchUpWithStillClients(brokerRead?: BrokerReadCount): Promise<void>;
   /**
    * Opens a port (on the tap's host) of the actor's own: every connection to it is reported under that name,
    * whatever connection_name its client gives. Asking again for the same actor gives the same port.
@@ -112,6 +114,7 @@ export async function startTap(options: TapOptions): Promise<Tap> {
       return gate.waiting;
     },
     catchUp: (clients, brokerRead) => catchUp(() => connections, clients, brokerRead),
+    catchUpWithStillClients: (brokerRead) => catchUpWithStillClients(() => connections, brokerRead),
     async portFor(actor) {
       let listening = actorPorts.get(actor);
       if (listening === undefined) {

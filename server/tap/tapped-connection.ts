@@ -121,6 +121,11 @@ export class TappedConnection {
     return this.upstream.bytesWritten;
   }
 
+  /** Bytes read from the client so far. */
+  get bytesFromClient(): number {
+    return this.client.bytesRead;
+  }
+
   /**
    * Whether the client's first `bytes` bytes have been read and handed to the broker's socket, except
    * frames the gate holds (those wait for the learner, not for the network).

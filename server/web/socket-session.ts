@@ -123,10 +123,20 @@ export function createSocketSession(options: {
         `run '${message.runId}' is over (${run.progress.status}): there is nothing to ${message.type}; run it again or reset it`,
         message.runId,
       );
+    else if (message.type === 'act') act(message, run.handle);
     else if (message.type === 'stop') void stopQuietly(run.handle);
     else if (message.type === 'pause') run.handle.pause();
     else if (message.type === 'resume') run.handle.resume();
     else run.handle.step();
+  }
+
+  function act(message: Extract<ClientMessage, { type: 'act' }>, handle: RunHandle): void {
+    const { runId, actor, action } = message;
+    handle.act({ actor, action }).then(
+      (text) => send({ type: 'acted', runId, actor, action, ok: true, text }),
+      (error: unknown) =>
+        send({ type: 'acted', runId, actor, action, ok: false, text: error instanceof Error ? error.message : String(error) }),
+    );
   }
 
   function startRun(message: Extract<ClientMessage, { type: 'run' }>): void {
@@ -154,7 +164,7 @@ export function createSocketSession(options: {
     traces.attach(runId, socket);
     try {
       const handle = runner.start(
-        { lesson: message.lesson, cell: message.cell, params: message.params, mode: message.mode },
+        { lesson: message.lesson, cell: message.cell, params: message.params, mode: message.mode, language: message.language },
         {
           onEvent: (event) => {
             if (!progress.forgotten) traces.publish(runId, event);

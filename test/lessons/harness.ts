@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { openBrokerTarget, type BrokerTarget } from '../../server/broker-connection.js';
 import type { BrokerStateEvent, FrameMethod, FrameOf, RunFailure, RunStatus, RunSummary, TraceEvent } from '../../server/protocol/index.js';
 import type { LessonCatalog } from '../../server/lessons/index.js';
+import type { ProgramLanguage } from '../../server/programs/actor-process.js';
+import { pythonProblem } from '../../server/programs/python-check.js';
 import { createRunner, type Runner } from '../../server/runs/index.js';
 import { lessons } from './catalog.js';
 
@@ -68,6 +70,9 @@ if (skipRabbit) {
   console.warn(`[lessons] RabbitMQ leg skipped: ${rabbitUrl.replace(/\/\/[^@]*@/, '//')} is not reachable (${problem})`);
 }
 
+const pythonMissing = pythonProblem();
+if (pythonMissing !== undefined && !underCi) console.warn(`[lessons] Python legs skipped: ${pythonMissing}`);
+
 /** Actors that opened a connection and did not close it before the runner's closing snapshot. */
 function actorsLeftOpen(events: TraceEvent[]): string[] {
   const lastState = events.findLastIndex((event) => event.kind === 'state');
@@ -88,13 +93,14 @@ async function runOn(
   lesson: string,
   cell: string,
   overrides: Record<string, unknown>,
+  language: ProgramLanguage,
 ): Promise<CellRun> {
   const events: TraceEvent[] = [];
   let status: RunStatus = 'starting';
   let failure: RunFailure | undefined;
   const started = Date.now();
   const handle = runner.start(
-    { lesson, cell, params: overrides },
+    { lesson, cell, params: overrides, language },
     {
       onEvent: (event) => events.push(event),
       onStatus: (value, why) => {
@@ -108,7 +114,10 @@ async function runOn(
   return {
     broker,
     events,
-    logs: events.flatMap((event) => (event.kind === 'log' ? [{ actor: event.actor, text: event.text }] : [])),
+    // What the programs printed; the runner's notes on their processes (started, killed, ended) are not theirs.
+    logs: events.flatMap((event) =>
+      event.kind === 'log' && event.process === undefined ? [{ actor: event.actor, text: event.text }] : [],
+    ),
     states: events.filter((event): event is BrokerStateEvent => event.kind === 'state'),
     summary,
     status,
@@ -119,36 +128,41 @@ async function runOn(
 }
 
 /**
- * Declares a lesson's tests once per broker: `title [embedded]` and
- * `title [rabbitmq]`, each with a runner of its own, for the course's
- * lessons or those `catalog` loads.
+ * Declares a lesson's tests once per broker and language: `title [embedded]`
+ * and `title [rabbitmq]` for JavaScript, `title [embedded, python]` and
+ * `title [rabbitmq, python]` for Python, each with a runner of its own, for
+ * the course's lessons or those `catalog` loads.
  */
 export function describeOnBrokers(
   title: string,
-  body: (runCell: RunCell, broker: () => BrokerKind) => void,
+  body: (runCell: RunCell, broker: () => BrokerKind, language: ProgramLanguage) => void,
   catalog: () => Promise<LessonCatalog> = lessons,
+  languages: readonly ProgramLanguage[] = ['javascript'],
 ): void {
-  for (const broker of ['embedded', 'rabbitmq'] as const) {
-    describe.skipIf(broker === 'rabbitmq' && skipRabbit)(`${title} [${broker}]`, () => {
-      let target: BrokerTarget | undefined;
-      let runner: Runner | undefined;
-      beforeAll(async () => {
-        target = await openBrokerTarget({ amqpUrl: broker === 'embedded' ? undefined : rabbitUrl, brokerPort: 0 });
-        runner = createRunner({ broker: target, lessons: await catalog(), log: () => {} });
+  for (const language of languages)
+    for (const broker of ['embedded', 'rabbitmq'] as const) {
+      const skip = (broker === 'rabbitmq' && skipRabbit) || (language === 'python' && pythonMissing !== undefined && !underCi);
+      describe.skipIf(skip)(`${title} [${broker}${language === 'python' ? ', python' : ''}]`, () => {
+        let target: BrokerTarget | undefined;
+        let runner: Runner | undefined;
+        beforeAll(async () => {
+          target = await openBrokerTarget({ amqpUrl: broker === 'embedded' ? undefined : rabbitUrl, brokerPort: 0 });
+          runner = createRunner({ broker: target, lessons: await catalog(), log: () => {} });
+        });
+        afterAll(async () => {
+          await runner?.close();
+          await target?.close();
+        });
+        body(
+          (lesson, cell, overrides = {}) => {
+            if (runner === undefined) throw new Error(`the ${broker} runner did not start`);
+            return runOn(runner, broker, lesson, cell, overrides, language);
+          },
+          () => broker,
+          language,
+        );
       });
-      afterAll(async () => {
-        await runner?.close();
-        await target?.close();
-      });
-      body(
-        (lesson, cell, overrides = {}) => {
-          if (runner === undefined) throw new Error(`the ${broker} runner did not start`);
-          return runOn(runner, broker, lesson, cell, overrides);
-        },
-        () => broker,
-      );
-    });
-  }
+    }
 }
 
 /** The lines one actor printed. */

@@ -1,21 +1,14 @@
 /**
- * The first tutorial's two programs: the producer (send.js) puts messages on
- * the queue `hello` and leaves; the consumer (receive.js) prints what arrives.
+ * The first tutorial's two programs: the producer (send) puts messages on the
+ * queue `hello` and leaves; the consumer (receive) prints what arrives until
+ * it is stopped.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { ChannelModel } from 'amqplib';
-import {
-  defineScenario,
-  PublishProperties,
-  toPublishOptions,
-  closeConnections,
-  waitUntil,
-  type NamedMoment,
-} from '../../../server/scenario/index.js';
-import { QUEUE, QUEUE_OPTIONS, sendReceiveCode } from './send-receive.code.js';
-
-/** How long the consumer waits for the messages before the run gives up on them. */
-const RECEIVE_TIMEOUT_MS = 5000;
+import { defineProgramCell, type ActorProgram, type ProgramLanguage } from '../../../server/programs/cell.js';
+import { programScenario } from '../../../server/programs/orchestrate.js';
+import { PublishProperties } from '../../../server/scenario/index.js';
+import { consumerJavaScript, producerJavaScript } from './send-receive.javascript.js';
+import { consumerPython, producerPython } from './send-receive.python.js';
 
 const sendReceiveParams = Type.Object({
   message: Type.String({ default: 'Hello World!', maxLength: 1000, description: 'the text the producer sends' }),
@@ -30,65 +23,37 @@ const sendReceiveParams = Type.Object({
 /** The parameters of a send-and-receive cell. */
 export type SendReceiveParams = Static<typeof sendReceiveParams>;
 
-/** The moments the lesson links to: the list_queues view once the producer has gone, and once every message arrived. */
-const MOMENTS = {
-  producerLeft: { id: 'producer-left', title: 'right after the producer left' },
-  allReceived: { id: 'all-received', title: 'once the consumer has every message' },
-} satisfies Record<string, NamedMoment>;
+/** The queue both programs declare. */
+export const QUEUE = 'hello';
 
-export default defineScenario({
-  title: 'Send and receive on the queue hello',
-  params: sendReceiveParams,
-  actors: ({ start }) => (start === 'consumer-first' ? ['consumer', 'producer'] : ['producer', 'consumer']),
-  moments: () => [MOMENTS.producerLeft, MOMENTS.allReceived],
-  code: sendReceiveCode,
-  async run({ params, connect, log, sleep, snapshot }) {
-    const connections: ChannelModel[] = [];
-    let received = 0;
+/** A line the consumer prints for each message. */
+const RECEIVED = /^ \[x\] Received /;
 
-    const startConsumer = async (): Promise<void> => {
-      const consumer = await connect('consumer');
-      connections.push(consumer);
-      const channel = await consumer.createChannel();
-      await channel.assertQueue(QUEUE, QUEUE_OPTIONS);
-      log('consumer', ` [*] Waiting for messages in ${QUEUE}. To exit press CTRL+C`);
-      await channel.consume(
-        QUEUE,
-        (message) => {
-          if (message === null) return;
-          received += 1;
-          log('consumer', ` [x] Received '${message.content.toString()}'`);
-        },
-        { noAck: true },
-      );
-    };
+function producer(params: SendReceiveParams, language: ProgramLanguage, actor = 'producer'): ActorProgram {
+  return { actor, code: language === 'python' ? producerPython(params) : producerJavaScript(params), next: 'ended' };
+}
 
-    const runProducer = async (): Promise<void> => {
-      const producer = await connect('producer');
-      connections.push(producer);
-      const channel = await producer.createChannel();
-      await channel.assertQueue(QUEUE, QUEUE_OPTIONS);
-      for (let i = 0; i < params.count; i += 1) {
-        channel.sendToQueue(QUEUE, Buffer.from(params.message), toPublishOptions(params.properties));
-        log('producer', ` [x] Sent '${params.message}'`);
-      }
-      // send.js leaves as soon as it has sent: the messages stay in the queue
-      // without it. Closing the channel first makes sure the publishes went
-      // out: a connection's close may overtake frames still queued on a channel.
-      await channel.close();
-      await producer.close();
-      await snapshot(MOMENTS.producerLeft);
-    };
+function consumer(language: ProgramLanguage): ActorProgram {
+  return { actor: 'consumer', code: language === 'python' ? consumerPython() : consumerJavaScript() };
+}
 
-    if (params.start === 'consumer-first') {
-      await startConsumer();
-      await runProducer();
-    } else {
-      await runProducer();
-      await startConsumer();
-    }
-    await waitUntil(sleep, () => received >= params.count, RECEIVE_TIMEOUT_MS);
-    await snapshot(MOMENTS.allReceived);
-    await closeConnections(connections);
-  },
-});
+export default programScenario(
+  defineProgramCell({
+    title: 'Send and receive on the queue hello',
+    params: sendReceiveParams,
+    programs: (params, language) =>
+      params.start === 'consumer-first'
+        ? [consumer(language), producer(params, language)]
+        : [producer(params, language), consumer(language)],
+    another: (params, language, actor) =>
+      actor === 'producer' ? { label: 'send again', program: producer({ ...params, start: 'consumer-first' }, language) } : undefined,
+    moments: (params) => [
+      { id: 'producer-left', title: 'right after the producer left', at: { when: (run) => run.ended('producer') } },
+      {
+        id: 'all-received',
+        title: 'once the consumer has every message',
+        at: { actor: 'consumer', line: RECEIVED, count: params.count },
+      },
+    ],
+  }),
+);

@@ -1,40 +1,31 @@
 /**
- * The first tutorial's two programs as a learner can run them: send.js puts
- * the message on the queue hello and leaves; receive.js prints what arrives.
+ * The first tutorial's two programs in JavaScript with amqplib: send.js puts
+ * the message on the queue hello and leaves; receive.js prints what arrives
+ * until you stop it.
  */
 import {
   CLOSE_PUBLISHER,
+  UNTIL_INTERRUPTED,
+  args,
   block,
   constant,
   header,
-  leaveWhenQuiet,
   lines,
   literal,
   openChannel,
   program,
   publishOptions,
   repeat,
-  args,
 } from '../../../server/scenario/code-template.js';
-import type { ActorCode } from '../../../server/scenario/index.js';
-import type { SendReceiveParams } from './send-receive.js';
+import { toPublishOptions } from '../../../server/scenario/index.js';
+import { QUEUE, type SendReceiveParams } from './send-receive.js';
 
-/** The queue both programs declare. */
-export const QUEUE = 'hello';
+/** How both programs declare the queue: one that does not survive a broker restart. */
+const QUEUE_OPTIONS = { durable: false };
 
-/** How both programs declare it: a queue that does not survive a broker restart. */
-export const QUEUE_OPTIONS = { durable: false };
-
-/** The producer and the consumer, in the order the cell starts them. */
-export function sendReceiveCode(params: SendReceiveParams): ActorCode[] {
-  const producer = { actor: 'producer', code: producerProgram(params) };
-  const consumer = { actor: 'consumer', code: consumerProgram() };
-  return params.start === 'consumer-first' ? [consumer, producer] : [producer, consumer];
-}
-
-function producerProgram(params: SendReceiveParams): string {
+export function producerJavaScript(params: SendReceiveParams): string {
   const send = lines(
-    `channel.sendToQueue(${args('queue', 'Buffer.from(text)', publishOptions(params.properties))});`,
+    `channel.sendToQueue(${args('queue', 'Buffer.from(text)', publishOptions({ ...toPublishOptions(params.properties) }))});`,
     'console.log(" [x] Sent \'%s\'", text);',
   );
   return program(
@@ -50,7 +41,7 @@ function producerProgram(params: SendReceiveParams): string {
   );
 }
 
-function consumerProgram(): string {
+export function consumerJavaScript(): string {
   return program(
     header({
       actor: 'consumer',
@@ -59,15 +50,15 @@ function consumerProgram(): string {
     }),
     constant('queue', QUEUE),
     lines(openChannel(), `await channel.assertQueue(queue, ${literal(QUEUE_OPTIONS)});`),
-    leaveWhenQuiet(),
     lines(
       '// noAck: the broker forgets each message as soon as it has sent it.',
       block(
         'await channel.consume(queue, (message) => {',
-        lines('console.log(" [x] Received \'%s\'", message.content.toString());', 'waitForMore();'),
+        'console.log(" [x] Received \'%s\'", message.content.toString());',
         '}, { noAck: true });',
       ),
       "console.log(' [*] Waiting for messages in %s. To exit press CTRL+C', queue);",
     ),
+    UNTIL_INTERRUPTED,
   );
 }

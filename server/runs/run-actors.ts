@@ -1,0 +1,216 @@
+/**
+ * A run's programs as processes: each started with the run's address (a port
+ * of the tap's of its own, so its frames carry its name), each line it prints
+ * added to the trace as its output, its end added too. Frozen and thawed
+ * together with the run's clock, so no program's timer runs while the run is
+ * paused. Killed or interrupted as a person would do it, by hand or as a
+ * lesson plans it.
+ */
+import { fileURLToPath } from 'node:url';
+import type { RunState } from '../model/state.js';
+import { startActorProcess, type ActorExit, type ActorProcess, type ProgramLanguage } from '../programs/actor-process.js';
+import type { ActorAction } from '../programs/cell.js';
+import { createRunClock, type RunClock } from '../programs/clock/run-clock.js';
+import type { ActorProcessNote, LostDelivery } from '../protocol/trace.js';
+import type { TraceRecorder } from '../trace/recorder.js';
+
+/** Where the programs run: the project's folder, so a JavaScript program's `import amqp from 'amqplib'` resolves. */
+const PROJECT_FOLDER = fileURLToPath(new URL('../../', import.meta.url));
+
+/** How long a program interrupted with Ctrl-C gets to leave by itself before it is killed. */
+export const INTERRUPT_GRACE_MS = 3000;
+
+/** One program of the run. */
+export interface RunningActor {
+  readonly actor: string;
+  /** Resolves once it has ended and its last line is in the trace. */
+  readonly exited: Promise<ActorExit>;
+  readonly ended: boolean;
+}
+
+/** What starting a program needs to know beyond its code. */
+export interface ActorStart {
+  actor: string;
+  code: string;
+  /** Matches the line it prints each time it finished a message (see ActorProgram.finished). */
+  finished?: RegExp;
+  /** Who started it: the lesson's plan, or you during the run (then the trace says so). */
+  by: 'you' | 'plan';
+}
+
+/** The programs of one run. */
+export interface RunActors {
+  readonly clock: RunClock;
+  start(program: ActorStart): Promise<RunningActor>;
+  /** Kills (SIGKILL) or interrupts (SIGINT) the newest running program of `actor`; false when none runs. */
+  act(actor: string, action: ActorAction, by: 'you' | 'plan'): boolean;
+  /** Stops the clock and every program. */
+  freeze(): void;
+  /** Lets the clock and every program go on. */
+  thaw(): void;
+  readonly frozen: boolean;
+  /** The names of the programs running now. */
+  running(): string[];
+  /** Interrupts every program still running, then kills those that have not left within INTERRUPT_GRACE_MS. */
+  stopAll(): Promise<void>;
+  /** Kills what is left and removes the clock's file. */
+  close(): Promise<void>;
+}
+
+export interface RunActorsOptions {
+  language: ProgramLanguage;
+  recorder: TraceRecorder;
+  /** The run model's state now, to tell which messages a program lost. */
+  state: () => RunState;
+  /** The URL an actor's program connects to (its own port of the tap's, the run's vhost). */
+  urlFor: (actor: string) => Promise<string>;
+}
+
+interface Entry {
+  process: ActorProcess;
+  start: ActorStart;
+  ended: boolean;
+  /** What was done to it last, said when it ends. */
+  action: { action: ActorAction; by: 'you' | 'plan' } | undefined;
+  finishedCount: number;
+}
+
+/** Creates the (empty) set of a run's programs. */
+export function createRunActors(options: RunActorsOptions): RunActors {
+  const clock = createRunClock();
+  const entries: Entry[] = [];
+  let frozen = false;
+
+  const note = (actor: string, text: string, process: ActorProcessNote, lost?: LostDelivery[]): void => {
+    options.recorder.add({ kind: 'log', actor, text, process, ...(lost === undefined || lost.length === 0 ? {} : { lost }) });
+  };
+
+  function newest(actor: string): Entry | undefined {
+    return entries.findLast((entry) => entry.start.actor === actor && !entry.ended);
+  }
+
+  function ended(entry: Entry, exit: ActorExit): void {
+    entry.ended = true;
+    const { actor } = entry.start;
+    const lost = entry.start.finished === undefined ? [] : unfinished(options.state(), actor, entry.finishedCount);
+    const how =
+      entry.action?.action === 'kill'
+        ? `killed (SIGKILL) by ${entry.action.by === 'you' ? 'you' : 'the lesson'}`
+        : exit.signal !== null
+          ? `ended by ${exit.signal}`
+          : `exited with code ${exit.code ?? 0}`;
+    const lostText = lost.length === 0 ? '' : `; ${lost.length} message${lost.length === 1 ? '' : 's'} in hand lost`;
+    note(
+      actor,
+      `(${how}${lostText})`,
+      { what: 'ended', code: exit.code, signal: exit.signal, ...(entry.action ?? {}) },
+      lost,
+    );
+  }
+
+  return {
+    clock,
+    get frozen() {
+      return frozen;
+    },
+    async start(start) {
+      const url = await options.urlFor(start.actor);
+      const entry: Entry = { start, ended: false, action: undefined, finishedCount: 0, process: undefined as unknown as ActorProcess };
+      const child = await startActorProcess({
+        actor: start.actor,
+        language: options.language,
+        program: start.code,
+        clockFile: clock.file,
+        folder: PROJECT_FOLDER,
+        environment: { AMQP_URL: url },
+        onLine: ({ stream, text }) => {
+          if (stream === 'stdout' && start.finished?.test(text) === true) entry.finishedCount += 1;
+          options.recorder.add({ kind: 'log', actor: start.actor, text, ...(stream === 'stderr' ? { stream } : {}) });
+        },
+      });
+      entry.process = child;
+      entries.push(entry);
+      if (start.by === 'you') note(start.actor, '(started by you)', { what: 'start', by: 'you' });
+      if (frozen) child.freeze();
+      const exited = child.exited.then((exit) => {
+        ended(entry, exit);
+        return exit;
+      });
+      return {
+        actor: start.actor,
+        exited,
+        get ended() {
+          return entry.ended;
+        },
+      };
+    },
+    act(actor, action, by) {
+      const entry = newest(actor);
+      if (entry === undefined) return false;
+      entry.action = { action, by };
+      if (action === 'kill') entry.process.kill();
+      else {
+        // A frozen program cannot take its Ctrl-C until it runs again: the interrupt waits for the thaw.
+        entry.process.interrupt();
+      }
+      note(actor, action === 'kill' ? '(kill: SIGKILL sent)' : '(stop: Ctrl-C sent)', { what: action, by });
+      return true;
+    },
+    freeze() {
+      if (frozen) return;
+      frozen = true;
+      clock.stop();
+      for (const entry of entries) if (!entry.ended) entry.process.freeze();
+    },
+    thaw() {
+      if (!frozen) return;
+      frozen = false;
+      clock.go();
+      for (const entry of entries) if (!entry.ended) entry.process.thaw();
+    },
+    running: () => entries.filter((entry) => !entry.ended).map((entry) => entry.start.actor),
+    async stopAll() {
+      const alive = entries.filter((entry) => !entry.ended);
+      for (const entry of alive) {
+        entry.action ??= { action: 'stop', by: 'plan' };
+        entry.process.interrupt();
+      }
+      const exits = Promise.all(alive.map((entry) => entry.process.exited));
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), INTERRUPT_GRACE_MS);
+      });
+      const outcome = await Promise.race([exits, late]);
+      clearTimeout(timer);
+      if (outcome === 'late') {
+        for (const entry of alive) {
+          if (entry.ended) continue;
+          entry.action = { action: 'kill', by: 'plan' };
+          entry.process.kill();
+        }
+        await exits;
+      }
+    },
+    async close() {
+      for (const entry of entries) if (!entry.ended) entry.process.kill();
+      // Stopped processes take no signal but SIGKILL; thawing lets the others' ends be read.
+      for (const entry of entries) entry.process.thaw();
+      await Promise.all(entries.map((entry) => entry.process.exited));
+      clock.close();
+    },
+  };
+}
+
+/**
+ * The no-ack deliveries `actor`'s newest connection received and had not
+ * finished: all it received, in order, after the first `finished` ones.
+ */
+function unfinished(state: RunState, actor: string, finished: number): LostDelivery[] {
+  const connection = [...state.connections.values()].reverse().find((candidate) => candidate.actor === actor);
+  if (connection === undefined) return [];
+  // Delivery tags count up on each channel: in order of arrival, channel by channel.
+  const inHand = [...connection.channels.values()].flatMap((channel) =>
+    [...channel.inHand.keys()].map((deliveryTag) => ({ channel: channel.number, deliveryTag })),
+  );
+  return inHand.slice(finished);
+}
