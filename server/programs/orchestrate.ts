@@ -8,6 +8,7 @@
 import type { Static, TObject } from '@sinclair/typebox';
 import type { ActorRequest, TraceEvent } from '../protocol/index.js';
 import type { Scenario, ScenarioContext } from '../scenario/define.js';
+import { writtenFor } from '../scenario/program-target.js';
 import type { ActorProgram, PlannedAction, PlannedMoment, ProgramCell, RunView, Trigger } from './cell.js';
 
 /** What a program prints once it is ready for the next one to start, unless it says otherwise. */
@@ -44,7 +45,9 @@ interface Waiting {
 
 async function runProgramCell<Schema extends TObject>(cell: ProgramCell<Schema>, context: ScenarioContext<Static<Schema>>): Promise<void> {
   const { params, language } = context;
-  const programs = cell.programs(params, language);
+  // Written for the workbook's broker, as the code cell shows them.
+  const write = <T>(generate: () => T): T => writtenFor(context.programsUrl, generate);
+  const programs = write(() => cell.programs(params, language));
   const moments = cell.moments?.(params) ?? [];
   const plan = cell.plan?.(params) ?? [];
   const quietMs = cell.quietMs?.(params) ?? DEFAULT_QUIET_MS;
@@ -143,7 +146,7 @@ async function runProgramCell<Schema extends TObject>(cell: ProgramCell<Schema>,
   const taken = (): string[] => [...started];
   context.onRequest(async (request: ActorRequest) => {
     if (request.action === 'another') {
-      const program = cell.another?.(params, language, request.actor, taken());
+      const program = write(() => cell.another?.(params, language, request.actor, taken()));
       if (program === undefined) throw new Error(`${request.actor} has no copies to start`);
       await startOne(program.program, 'you');
       return `${program.program.actor} started`;

@@ -100,12 +100,7 @@ export function createRunActors(options: RunActorsOptions): RunActors {
           ? `ended by ${exit.signal}`
           : `exited with code ${exit.code ?? 0}`;
     const lostText = lost.length === 0 ? '' : `; ${lost.length} message${lost.length === 1 ? '' : 's'} in hand lost`;
-    note(
-      actor,
-      `(${how}${lostText})`,
-      { what: 'ended', code: exit.code, signal: exit.signal, ...(entry.action ?? {}) },
-      lost,
-    );
+    note(actor, `(${how}${lostText})`, { what: 'ended', code: exit.code, signal: exit.signal, ...(entry.action ?? {}) }, lost);
   }
 
   return {

@@ -17,6 +17,7 @@ import { createRunVhosts, type RunVhosts, type SweepResult } from './run-vhosts.
 import { RUN_VHOST_PREFIX } from './vhost-owner.js';
 import type { RunModel } from '../model/run-model.js';
 import type { BrokerReadCount } from '../tap/catch-up.js';
+import { programsUrlOf } from '../programs/programs-url.js';
 
 /** The broker side of every run of one runner. */
 export interface RunBroker {
@@ -36,6 +37,8 @@ export interface RunBroker {
   readonly bytesReadFrom: BrokerReadCount | undefined;
   /** Adds the broker's own decisions about `vhost` to the trace; returns the function that stops it. */
   followDecisions(vhost: string, recorder: TraceRecorder): () => void;
+  /** The broker's URL as the programs a code cell shows connect to it by default (see programsUrlOf). */
+  readonly programsUrl: string;
   /** The URL an actor connects with: through the tap, into the run's vhost. */
   actorUrl(tap: { host: string; port: number }, vhost: string): string;
   /**
@@ -71,6 +74,7 @@ export function createRunBroker(target: BrokerTarget, options: RunBrokerOptions)
       openSpace: async (runId) => openEmbeddedSpace(embedded, `${RUN_VHOST_PREFIX}${runId}`),
       followDecisions: (vhost, recorder) => followBrokerDecisions(embedded.events, vhost, recorder),
       actorUrl,
+      programsUrl: programsUrlOf(target.url),
       sweepLeftovers: async () => undefined,
       close: async () => {},
     };
@@ -136,6 +140,7 @@ export function createRunBroker(target: BrokerTarget, options: RunBrokerOptions)
     },
     followDecisions: () => () => {},
     actorUrl,
+    programsUrl: programsUrlOf(target.url),
     async sweepLeftovers() {
       await checkReachable(address.host, address.port);
       return (await managed())?.vhosts.sweep();

@@ -201,6 +201,7 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
       params: setup.params,
       signal: abort.signal,
       language: setup.language ?? 'javascript',
+      programsUrl: broker.programsUrl,
       async startProgram(program) {
         if (abort.signal.aborted) return stoppedWait();
         const started = await programActors(vhost, openTap).start(program);

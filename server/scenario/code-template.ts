@@ -6,6 +6,7 @@
  */
 
 import { indent, literal } from './code-literal.js';
+import { programBrokerUrl } from './program-target.js';
 
 export { Expression, constant, expression, indent, literal, optionalMember, publishOptions } from './code-literal.js';
 
@@ -44,8 +45,10 @@ export function args(...parts: Part[]): string {
   return parts.filter((part): part is string => typeof part === 'string').join(', ');
 }
 
-/** Where a program connects: AMQP_URL when set, else the local broker, as the tutorials do. */
-const CONNECT = "const connection = await amqp.connect(process.env.AMQP_URL ?? 'amqp://localhost');";
+/** Where a program connects: AMQP_URL when set, else the workbook's broker. */
+function connect(): string {
+  return `const connection = await amqp.connect(process.env.AMQP_URL ?? ${literal(programBrokerUrl())});`;
+}
 
 /** What a program is: which actor, which tutorial program it follows, and what it does. */
 export interface ProgramHeader {
@@ -74,7 +77,7 @@ export function header({ actor, follows, does, imports = [] }: ProgramHeader): s
     ...wrapComment(`${actor}: the tutorial's ${follows}, with this cell's parameters.`),
     ...wrapComment(does),
     ...wrapComment(
-      `Run it with \`node ${file}\` (after \`npm install amqplib\`); set AMQP_URL to use a broker other than amqp://localhost.`,
+      `Run it with \`node ${file}\` (after \`npm install amqplib\`). It connects to ${programBrokerUrl()}; for another broker (a RabbitMQ elsewhere) set AMQP_URL, e.g. AMQP_URL=amqp://user:password@host:5672 node ${file}`,
     ),
   );
   return `${about}\n\n${lines("import amqp from 'amqplib';", ...imports)}`;
@@ -82,7 +85,7 @@ export function header({ actor, follows, does, imports = [] }: ProgramHeader): s
 
 /** Opens the connection and one channel (a confirm channel: `confirm.select` first), as every tutorial program starts. */
 export function openChannel(kind: 'channel' | 'confirm channel' = 'channel'): string {
-  return lines(CONNECT, `const channel = await connection.${kind === 'channel' ? 'createChannel' : 'createConfirmChannel'}();`);
+  return lines(connect(), `const channel = await connection.${kind === 'channel' ? 'createChannel' : 'createConfirmChannel'}();`);
 }
 
 /** Closing a publisher: the channel first, so every publish has gone out before the connection closes. */

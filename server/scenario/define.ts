@@ -47,6 +47,8 @@ export interface ScenarioContext<Params> {
   signal: AbortSignal;
   /** The language the run's programs are in. */
   language: ProgramLanguage;
+  /** The workbook's broker as the programs name it by default (programs are written for it: writtenFor). */
+  programsUrl: string;
   /**
    * Starts an actor's program as a process of its own, connected through the
    * tap to the run's vhost; what it prints becomes its output in the trace.

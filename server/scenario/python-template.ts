@@ -6,6 +6,7 @@
  * JavaScript twins print, so a run reads the same in either language.
  */
 import { wrapComment } from './code-template.js';
+import { programBrokerUrl } from './program-target.js';
 import { indentPython, pythonLiteral } from './python-literal.js';
 import type { PublishProperties } from './publish-properties.js';
 
@@ -55,7 +56,7 @@ export function pyHeader({ actor, follows, does, imports = [] }: PythonHeader): 
     ...wrapComment(`${actor}: the tutorial's ${follows}, with this cell's parameters.`, '#'),
     ...wrapComment(does, '#'),
     ...wrapComment(
-      `Run it with \`python3 ${pythonFile(actor)}\` (pika 1.x: apt-get install python3-pika, or pip install pika); set AMQP_URL to use a broker other than amqp://localhost.`,
+      `Run it with \`python3 ${pythonFile(actor)}\` (pika 1.x: apt-get install python3-pika, or pip install pika). It connects to ${programBrokerUrl()}; for another broker (a RabbitMQ elsewhere) set AMQP_URL, e.g. AMQP_URL=amqp://user:password@host:5672 python3 ${pythonFile(actor)}`,
       '#',
     ),
   );
@@ -63,11 +64,13 @@ export function pyHeader({ actor, follows, does, imports = [] }: PythonHeader): 
   return `${about}\n\n${pyLines(...modules.map((module) => `import ${module}`))}\n\nimport pika`;
 }
 
-/** Opens the connection and one channel, as every tutorial program starts. */
-export const PY_CONNECT = pyLines(
-  "connection = pika.BlockingConnection(pika.URLParameters(os.environ.get('AMQP_URL', 'amqp://localhost')))",
-  'channel = connection.channel()',
-);
+/** Opens the connection (AMQP_URL when set, else the workbook's broker) and one channel, as every tutorial program starts. */
+export function pyConnect(): string {
+  return pyLines(
+    `connection = pika.BlockingConnection(pika.URLParameters(os.environ.get('AMQP_URL', ${pythonLiteral(programBrokerUrl())})))`,
+    'channel = connection.channel()',
+  );
+}
 
 /**
  * Consumes until Ctrl-C, as the tutorials' receivers do, and then closes the

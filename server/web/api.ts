@@ -9,6 +9,7 @@ import express, { type ErrorRequestHandler, type RequestHandler, type Router } f
 import type { LessonSummary } from '../protocol/lesson.js';
 import type { LessonCatalog } from '../lessons/index.js';
 import { redactUrl, type BrokerTarget } from '../broker-connection.js';
+import { programsUrlOf } from '../programs/programs-url.js';
 import { cellCode } from './cell-code.js';
 import { checkSameServer, type ServerAddress } from './request-guard.js';
 
@@ -49,7 +50,7 @@ export function createApiRouter(options: { broker: BrokerTarget; lessons: Lesson
 
   // Every actor's amqplib program for a cell, with the parameters in the body ({ params }) over the cell's defaults.
   api.post('/lessons/:lesson/cells/:cell/code', (request, response) => {
-    const answer = cellCode(lessons, request.params.lesson, request.params.cell, request.body);
+    const answer = cellCode(lessons, request.params.lesson, request.params.cell, request.body, programsUrlOf(broker.url));
     response.status(answer.status).json(answer.body);
   });
 

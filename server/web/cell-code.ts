@@ -7,6 +7,7 @@ import type { CellCode } from '../protocol/lesson.js';
 import { mergeParams, validateParams, type LessonCatalog, type ParamError } from '../lessons/index.js';
 import { ownProperty } from '../lessons/own-property.js';
 import { isPlainObject } from '../lessons/params.js';
+import { writtenFor } from '../scenario/program-target.js';
 
 /** An HTTP status and the JSON to send with it. */
 export interface CodeAnswer {
@@ -14,8 +15,11 @@ export interface CodeAnswer {
   body: CellCode | { error: string; problems?: ParamError[]; lessons?: string[]; cells?: string[] };
 }
 
-/** The programs of `cellId` in `lessonName` (folder name, number or slug) for the request body `{ params }`. */
-export function cellCode(lessons: LessonCatalog, lessonName: string, cellId: string, body: unknown): CodeAnswer {
+/**
+ * The programs of `cellId` in `lessonName` (folder name, number or slug) for the request body `{ params }`,
+ * written to connect to `programsUrl` (the workbook's broker) unless AMQP_URL says otherwise.
+ */
+export function cellCode(lessons: LessonCatalog, lessonName: string, cellId: string, body: unknown, programsUrl: string): CodeAnswer {
   const lesson = lessons.get(lessonName) ?? lessons.find(lessonName);
   if (lesson === undefined) {
     return { status: 404, body: { error: `no lesson '${lessonName}'`, lessons: lessons.list().map((summary) => summary.id) } };
@@ -41,7 +45,8 @@ export function cellCode(lessons: LessonCatalog, lessonName: string, cellId: str
   const checked = validateParams(scenario.params, mergeParams(scenario.params, cell.defaults, params));
   if (!checked.ok) return refuse(checked.errors);
   try {
-    return { status: 200, body: { actors: scenario.code(checked.params), moments: scenario.moments?.(checked.params) ?? [] } };
+    const actors = writtenFor(programsUrl, () => scenario.code?.(checked.params) ?? []);
+    return { status: 200, body: { actors, moments: scenario.moments?.(checked.params) ?? [] } };
   } catch (error) {
     // A combination the schema cannot express (a worker number above the number of workers): the scenario says what is wrong.
     return refuse([{ param: '', message: error instanceof Error ? error.message : String(error) }]);

@@ -41,9 +41,12 @@ describe('POST /api/lessons/:lesson/cells/:cell/code', () => {
   it("answers with every actor's program for the cell's defaults, in the order the cell starts them", async () => {
     const answer = await programs('01-hello-world/cells/hello', {});
     expect(answer.actors.map((program) => program.actor)).toEqual(['consumer', 'producer']);
+    // Copied and run as they are, the programs reach the workbook's own broker (the embedded one here, on its port).
+    expect(workbook.broker.url).toMatch(/^amqp:\/\/guest:guest@127\.0\.0\.1:\d+$/);
     for (const { code } of answer.actors) {
       expect(code).toContain("import amqp from 'amqplib';");
-      expect(code).toContain("process.env.AMQP_URL ?? 'amqp://localhost'");
+      expect(code).toContain(`process.env.AMQP_URL ?? '${workbook.broker.url}'`);
+      expect(code.replaceAll('\n// ', ' ')).toContain('for another broker (a RabbitMQ elsewhere) set AMQP_URL');
     }
     expect(codeOf(answer, 'producer')).toContain("const text = 'Hello World!';");
   });

@@ -4,8 +4,8 @@
  * until you stop it.
  */
 import {
-  PY_CONNECT,
   pyArgs,
+  pyConnect,
   pyBlock,
   pyConsumeUntilInterrupted,
   pyHeader,
@@ -28,7 +28,7 @@ export function producerPython(params: SendReceiveParams): string {
       does: `Declares the queue ${QUEUE}, sends the message to it through the default exchange, and leaves.`,
     }),
     pyLines(pythonConstant('queue', QUEUE), pythonConstant('text', params.message)),
-    pyLines(PY_CONNECT, 'channel.queue_declare(queue=queue)'),
+    pyLines(pyConnect(), 'channel.queue_declare(queue=queue)'),
     params.count === 1 ? send : pyBlock(`for _ in range(${params.count}):`, send),
     'connection.close()',
   );
@@ -47,7 +47,7 @@ export function consumerPython(): string {
       does: `Declares the queue ${QUEUE} too (whichever program starts first creates it) and prints every message that arrives.`,
     }),
     pythonConstant('queue', QUEUE),
-    pyLines(PY_CONNECT, 'channel.queue_declare(queue=queue)'),
+    pyLines(pyConnect(), 'channel.queue_declare(queue=queue)'),
     pyBlock('def callback(ch, method, properties, body):', 'print(f" [x] Received \'{body.decode()}\'")'),
     pyLines(
       '# auto_ack: the broker forgets each message as soon as it has sent it.',
