@@ -83,6 +83,8 @@ export interface ProgramCell<Schema extends TObject = TObject> {
   title: string;
   /** The parameters: every property needs a default and a description. */
   params: Schema;
+  /** The languages its programs are written in; both unless it says otherwise. */
+  languages?: ProgramLanguage[];
   /** The actors' programs for these parameters in `language`, in the order they start. Throws naming a combination that cannot run. */
   programs(params: Static<Schema>, language: ProgramLanguage): ActorProgram[];
   /**

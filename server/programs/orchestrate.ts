@@ -22,7 +22,7 @@ export function programScenario<Schema extends TObject>(cell: ProgramCell<Schema
   return {
     title: cell.title,
     params: cell.params,
-    languages: ['javascript', 'python'],
+    languages: cell.languages ?? ['javascript', 'python'],
     ...(cell.limits === undefined ? {} : { limits: cell.limits }),
     actors: (params) => cell.programs(params, 'javascript').map((program) => program.actor),
     code: (params, language = 'javascript') =>

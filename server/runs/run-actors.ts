@@ -51,11 +51,24 @@ export interface RunActors {
   readonly frozen: boolean;
   /** The names of the programs running now. */
   running(): string[];
-  /** Interrupts every program still running, then kills those that have not left within INTERRUPT_GRACE_MS. */
-  stopAll(): Promise<void>;
+  /** Interrupts every program still running, then kills those that have not left within `graceMs` (INTERRUPT_GRACE_MS). */
+  stopAll(graceMs?: number): Promise<void>;
   /** Kills what is left and removes the clock's file. */
   close(): Promise<void>;
+  /** The programs that ended badly by themselves: an error exit or a signal nobody sent on purpose. */
+  crashes(): readonly ProgramCrash[];
 }
+
+/** A program that ended badly by itself, with the last lines of its standard error. */
+export interface ProgramCrash {
+  actor: string;
+  code: number | null;
+  signal: string | null;
+  stderr: readonly string[];
+}
+
+/** How many of a program's last standard error lines are kept to explain a crash. */
+const STDERR_KEPT = 20;
 
 export interface RunActorsOptions {
   language: ProgramLanguage;
@@ -73,12 +86,15 @@ interface Entry {
   /** What was done to it last, said when it ends. */
   action: { action: ActorAction; by: 'you' | 'plan' } | undefined;
   finishedCount: number;
+  /** Its last lines of standard error. */
+  stderr: string[];
 }
 
 /** Creates the (empty) set of a run's programs. */
 export function createRunActors(options: RunActorsOptions): RunActors {
   const clock = createRunClock();
   const entries: Entry[] = [];
+  const crashes: ProgramCrash[] = [];
   let frozen = false;
 
   const note = (actor: string, text: string, process: ActorProcessNote, lost?: LostDelivery[]): void => {
@@ -92,6 +108,7 @@ export function createRunActors(options: RunActorsOptions): RunActors {
   function ended(entry: Entry, exit: ActorExit): void {
     entry.ended = true;
     const { actor } = entry.start;
+    if (endedBadly(exit, entry.action?.action)) crashes.push({ actor, code: exit.code, signal: exit.signal, stderr: entry.stderr });
     const lost = entry.start.finished === undefined ? [] : unfinished(options.state(), actor, entry.finishedCount);
     const how =
       entry.action?.action === 'kill'
@@ -103,6 +120,13 @@ export function createRunActors(options: RunActorsOptions): RunActors {
     note(actor, `(${how}${lostText})`, { what: 'ended', code: exit.code, signal: exit.signal, ...(entry.action ?? {}) }, lost);
   }
 
+  function thaw(): void {
+    if (!frozen) return;
+    frozen = false;
+    clock.go();
+    for (const entry of entries) if (!entry.ended) entry.process.thaw();
+  }
+
   return {
     clock,
     get frozen() {
@@ -110,7 +134,14 @@ export function createRunActors(options: RunActorsOptions): RunActors {
     },
     async start(start) {
       const url = await options.urlFor(start.actor);
-      const entry: Entry = { start, ended: false, action: undefined, finishedCount: 0, process: undefined as unknown as ActorProcess };
+      const entry: Entry = {
+        start,
+        ended: false,
+        action: undefined,
+        finishedCount: 0,
+        stderr: [],
+        process: undefined as unknown as ActorProcess,
+      };
       const child = await startActorProcess({
         actor: start.actor,
         language: options.language,
@@ -120,6 +151,7 @@ export function createRunActors(options: RunActorsOptions): RunActors {
         environment: { AMQP_URL: url },
         onLine: ({ stream, text }) => {
           if (stream === 'stdout' && start.finished?.test(text) === true) entry.finishedCount += 1;
+          if (stream === 'stderr') entry.stderr = [...entry.stderr, text].slice(-STDERR_KEPT);
           options.recorder.add({ kind: 'log', actor: start.actor, text, ...(stream === 'stderr' ? { stream } : {}) });
         },
       });
@@ -157,15 +189,12 @@ export function createRunActors(options: RunActorsOptions): RunActors {
       clock.stop();
       for (const entry of entries) if (!entry.ended) entry.process.freeze();
     },
-    thaw() {
-      if (!frozen) return;
-      frozen = false;
-      clock.go();
-      for (const entry of entries) if (!entry.ended) entry.process.thaw();
-    },
+    thaw,
     running: () => entries.filter((entry) => !entry.ended).map((entry) => entry.start.actor),
-    async stopAll() {
+    async stopAll(graceMs = INTERRUPT_GRACE_MS) {
       const alive = entries.filter((entry) => !entry.ended);
+      // Frozen, they could not take their Ctrl-C.
+      thaw();
       for (const entry of alive) {
         entry.action ??= { action: 'stop', by: 'plan' };
         entry.process.interrupt();
@@ -173,7 +202,7 @@ export function createRunActors(options: RunActorsOptions): RunActors {
       const exits = Promise.all(alive.map((entry) => entry.process.exited));
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((resolve) => {
-        timer = setTimeout(() => resolve('late'), INTERRUPT_GRACE_MS);
+        timer = setTimeout(() => resolve('late'), graceMs);
       });
       const outcome = await Promise.race([exits, late]);
       clearTimeout(timer);
@@ -186,6 +215,7 @@ export function createRunActors(options: RunActorsOptions): RunActors {
         await exits;
       }
     },
+    crashes: () => crashes,
     async close() {
       for (const entry of entries) if (!entry.ended) entry.process.kill();
       // Stopped processes take no signal but SIGKILL; thawing lets the others' ends be read.
@@ -194,6 +224,18 @@ export function createRunActors(options: RunActorsOptions): RunActors {
       clock.close();
     },
   };
+}
+
+/**
+ * Whether a program ended badly by itself: killed by a signal nobody sent on
+ * purpose, or an exit code other than 0. Killed on purpose, it did not; stopped
+ * with Ctrl-C, it may end by SIGINT (a program without a handler) but not with
+ * an error (a traceback).
+ */
+function endedBadly(exit: ActorExit, action: ActorAction | undefined): boolean {
+  if (action === 'kill') return false;
+  if (exit.signal !== null) return !(action === 'stop' && exit.signal === 'SIGINT');
+  return exit.code !== 0;
 }
 
 /**

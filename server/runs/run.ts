@@ -18,6 +18,7 @@ import { RunModel } from '../model/run-model.js';
 import { summaryOf } from '../model/summary.js';
 import { RunLimitError, RunStoppedError, ScenarioFaultError } from './errors.js';
 import { brokerErrorsOf } from './broker-errors.js';
+import { programCrashesOf } from './program-crashes.js';
 import { explainFailure } from './explain-failure.js';
 import { lostDeliveries } from './lost-deliveries.js';
 import { createPausableClock } from './pausable-clock.js';
@@ -68,6 +69,8 @@ export interface RunSetup {
 export const DEFAULT_LIMITS = { seconds: 60, messages: 10_000 };
 /** How long closing a connection may take before the tap cuts it. */
 const CLOSE_TIMEOUT_MS = 2000;
+/** How long programs still running when a run ends get to leave after their Ctrl-C before they are killed. */
+const CLEANUP_GRACE_MS = 1000;
 /** How long a stopped scenario gets to unwind before cleanup goes on without it. */
 const UNWIND_TIMEOUT_MS = 1000;
 /** How often an owed step looks for a frame to let through. */
@@ -89,6 +92,7 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
   // The programs run as processes (a program cell's), once the first has started.
   let actors: RunActors | undefined;
   let snapshotting = 0;
+  let programCrashes: RunFailure | undefined;
   let onRequest: ((request: ActorRequest) => Promise<string>) | undefined;
   let published = 0;
   // The tap's account of a broker it could not reach, which says more than the client's reset connection.
@@ -179,9 +183,12 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     if (programsMayRun()) {
       scenarioClock.resume();
       actors.thaw();
+      tap?.beatForClients(false);
     } else {
       actors.freeze();
       scenarioClock.pause();
+      // Frozen programs send no heartbeats: the tap sends them, so the broker keeps their connections.
+      tap?.beatForClients(true);
     }
   }
 
@@ -325,8 +332,8 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
       console.error('run listener failed:', error);
     }
     const final = outcome ?? { status: 'finished' };
-    // Programs that ended by themselves after the broker refused something did not run cleanly.
-    const brokerError = final.status === 'finished' ? brokerErrorsOf(model.state) : undefined;
+    // Programs that ended by themselves after the broker refused something, or that crashed, did not run cleanly.
+    const brokerError = final.status === 'finished' ? joinFailures(brokerErrorsOf(model.state), programCrashes) : undefined;
     if (brokerError !== undefined) status('ended-with-error', brokerError);
     else status(final.status, final.status === 'failed' ? final.failure : undefined);
     ended = true;
@@ -347,6 +354,10 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     }
     tap?.release();
     await Promise.all([...connections].map((model) => closeWithin(model, CLOSE_TIMEOUT_MS)));
+    // What the programs did by themselves is judged before the runner stops them.
+    programCrashes = programCrashesOf(actors?.crashes() ?? []);
+    // Programs still running (the run was stopped, or failed) get a Ctrl-C first, as a person would stop them.
+    await actors?.stopAll(CLEANUP_GRACE_MS);
     await actors?.close();
     if (scenarioRun !== undefined) await settledWithin(scenarioRun, UNWIND_TIMEOUT_MS);
     await tap?.close();
@@ -416,6 +427,12 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
       return onRequest(request);
     },
   };
+}
+
+/** Both failures in one, the broker's first (it explains what the programs did next). */
+function joinFailures(first: RunFailure | undefined, second: RunFailure | undefined): RunFailure | undefined {
+  if (first === undefined || second === undefined) return first ?? second;
+  return { explanation: `${first.explanation} ${second.explanation}`, raw: `${first.raw}\n\n${second.raw}` };
 }
 
 /** How a fault of a run's code is told once the run has ended: logged, the run's own stop aside. */

@@ -48,6 +48,11 @@ export interface Tap {
    * whatever connection_name its client gives. Asking again for the same actor gives the same port.
    */
   portFor(actor: string): Promise<number>;
+  /**
+   * While on, sends the broker a heartbeat for every client about once a
+   * second: for clients that stand still (frozen) and cannot send their own.
+   */
+  beatForClients(on: boolean): void;
   /** Closes the listeners and every proxied connection. */
   close(): Promise<void>;
 }
@@ -65,6 +70,9 @@ export interface TapOptions {
    */
   routing?: PublishRouting;
 }
+
+/** How often the tap beats for clients that stand still: within the shortest heartbeat interval a client may ask for (1 s). */
+const CLIENT_BEAT_MS = 500;
 
 /** Starts a tap listening on 127.0.0.1 at a free port. */
 export async function startTap(options: TapOptions): Promise<Tap> {
@@ -103,6 +111,7 @@ export async function startTap(options: TapOptions): Promise<Tap> {
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('the tap has no TCP address');
   const actorPorts = new Map<string, Promise<Server>>();
+  let beating: NodeJS.Timeout | undefined;
 
   return {
     host: address.address,
@@ -125,7 +134,18 @@ export async function startTap(options: TapOptions): Promise<Tap> {
       if (own === null || typeof own === 'string') throw new Error(`the tap has no TCP address for ${actor}`);
       return own.port;
     },
+    beatForClients(on) {
+      if (on && beating === undefined) {
+        beating = setInterval(() => {
+          for (const connection of connections) connection.beatForClient();
+        }, CLIENT_BEAT_MS);
+      } else if (!on && beating !== undefined) {
+        clearInterval(beating);
+        beating = undefined;
+      }
+    },
     async close() {
+      clearInterval(beating);
       const servers = [server, ...(await Promise.all(actorPorts.values()))];
       const closing = servers.map((listener) => new Promise<void>((resolve) => listener.close(() => resolve())));
       for (const connection of connections) connection.destroy('the tap was closed');

@@ -53,6 +53,9 @@ interface Direction {
 }
 
 /** A client connection proxied to the broker. */
+/** An AMQP heartbeat frame: type 8, channel 0, no payload, frame end. */
+const HEARTBEAT_FRAME = Buffer.from([8, 0, 0, 0, 0, 0, 0, 0xce]);
+
 export class TappedConnection {
   /** Shown until the client names itself in connection.start-ok, unless the tap named it from the port it came to. */
   actor: string;
@@ -133,6 +136,17 @@ export class TappedConnection {
   hasPassedOn(bytes: number): boolean {
     if (this.client.bytesRead < bytes) return false;
     return (this.toBroker.heldBytes === 0 || this.context.gate.holding) && this.upstream.writableLength === 0;
+  }
+
+  /**
+   * Sends the broker a heartbeat frame on the client's behalf, between two
+   * whole frames (the tap passes on only whole frames). For a client that
+   * stands still (frozen while its run is paused), so the broker does not
+   * take its silence for a dead connection. Heartbeats are not traced.
+   */
+  beatForClient(): void {
+    if (!this.connected || this.handshaking || this.toBroker.sourceClosed) return;
+    this.write(this.toBroker, WireBytes.of(HEARTBEAT_FRAME));
   }
 
   /** Closes both sockets at once, without waiting for held frames. */
