@@ -172,6 +172,7 @@ async function loadLesson(folder: string, report: (file: string, message: string
       defaults: checked.params,
       actors,
       moments,
+      languages: result.scenario.languages ?? ['javascript'],
     });
   }
   for (const problem of momentLinkProblems(proses, cellMoments)) report(documentFile, problem);

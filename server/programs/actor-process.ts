@@ -15,9 +15,9 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { STOPPED_TIME_VARIABLE } from './clock/run-clock.js';
 import { nodeClockModule } from './clock/node-clock-module.js';
+import type { ProgramLanguage } from '../protocol/lesson.js';
 
-/** The languages a cell's programs are written in. */
-export type ProgramLanguage = 'javascript' | 'python';
+export type { ProgramLanguage } from '../protocol/lesson.js';
 
 /** The Python the programs run with: Debian's, which has pika (python3-pika). */
 export const PYTHON = '/usr/bin/python3';

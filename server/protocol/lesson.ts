@@ -22,6 +22,12 @@ export interface LessonSummary {
   order: number;
 }
 
+/** The languages a cell's programs can be written in. */
+export type ProgramLanguage = 'javascript' | 'python';
+
+/** Every language a program may be asked for, in the order a switch offers them. */
+export const PROGRAM_LANGUAGES: readonly ProgramLanguage[] = ['javascript', 'python'];
+
 /** A prose part of a lesson: markdown source. */
 export interface ProseCell {
   kind: 'prose';
@@ -44,6 +50,8 @@ export interface RunCell {
   actors: string[];
   /** The named moments a run with these defaults reaches, in order: what the prose's moment links point at before any run. */
   moments: NamedMoment[];
+  /** The languages its programs exist in, the first the one it falls back to ('javascript', 'python'). */
+  languages: ProgramLanguage[];
 }
 
 /** GET /api/lessons/:id. */
@@ -59,6 +67,8 @@ export interface ActorCode {
   code: string;
   /** What a person can start more of during a run, as its button says it ("start another", "send one more"). */
   another?: string;
+  /** The file name to save it as and run it from: "worker-1.mjs", "worker_1.py". */
+  file?: string;
 }
 
 /** What a person asks of one actor of a running cell. */

@@ -70,8 +70,11 @@ export interface RunFailure {
 
 /** Every message the server sends. */
 export type ServerMessage =
-  /** Server → browser, on connect: which broker scenarios run against. */
-  | { type: 'hello'; broker: { kind: 'embedded' | 'rabbitmq'; url: string } }
+  /**
+   * Server → browser, on connect: which broker scenarios run against, and, when this machine cannot run Python
+   * programs (no python3 with pika), why and what to install.
+   */
+  | { type: 'hello'; broker: { kind: 'embedded' | 'rabbitmq'; url: string }; pythonProblem?: string }
   /** Server → browser: a run changed status. */
   | { type: 'status'; runId: string; status: RunStatus; failure?: RunFailure }
   /** Server → browser: trace events of a run, batched. */

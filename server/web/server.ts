@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { redactUrl, type BrokerTarget } from '../broker-connection.js';
 import type { LessonCatalog } from '../lessons/index.js';
+import { pythonProblem } from '../programs/python-check.js';
 import type { Runner } from '../runs/index.js';
 import { createWebApp } from './app.js';
 import { DEFAULT_CLIENT_DIR } from './client-files.js';
@@ -68,7 +69,7 @@ export async function createWorkbookServer(options: WorkbookServerOptions): Prom
       return;
     }
     sockets.handleUpgrade(request, socket, head, (webSocket) => {
-      const session = createSocketSession({ socket: webSocket, runner, broker: hello });
+      const session = createSocketSession({ socket: webSocket, runner, broker: hello, pythonProblem: pythonProblem() });
       sessions.add(session);
       webSocket.on('close', () => sessions.delete(session));
       keepAlive(webSocket);

@@ -58,6 +58,8 @@ export function createSocketSession(options: {
   socket: WebSocket;
   runner: Runner;
   broker: { kind: 'embedded' | 'rabbitmq'; url: string };
+  /** Why Python programs cannot run on this machine; undefined when they can. */
+  pythonProblem?: string | undefined;
 }): SocketSession {
   const { socket, runner } = options;
   const runs = new Map<string, SocketRun>();
@@ -235,7 +237,11 @@ export function createSocketSession(options: {
   socket.on('close', () => {
     closing ??= closeSession();
   });
-  send({ type: 'hello', broker: options.broker });
+  send({
+    type: 'hello',
+    broker: options.broker,
+    ...(options.pythonProblem === undefined ? {} : { pythonProblem: options.pythonProblem }),
+  });
 
   return {
     close() {

@@ -24,6 +24,13 @@ describe('the address of a workbook page', () => {
     expect(readRoute(path ?? '', `?${search}`)).toEqual(route);
   });
 
+  it("carries the programs' language after the cell, and leaves out a language it does not know", () => {
+    const route = { page: 'lesson' as const, lesson: '02-work-queues', cell: 'seven-tasks', params: {}, language: 'python' as const };
+    expect(routeUrl(route)).toBe('/lessons/02-work-queues?cell=seven-tasks&language=python');
+    expect(readRoute('/lessons/02-work-queues', '?cell=seven-tasks&language=python')).toEqual(route);
+    expect(readRoute('/lessons/02-work-queues', '?language=ruby')).not.toHaveProperty('language');
+  });
+
   it('takes a hand-typed value that is not JSON as text', () => {
     expect(readRoute('/lessons/01-hello-world', '?hello.message=Hi+there&hello.count=3')).toMatchObject({
       params: { hello: { message: 'Hi there', count: 3 } },

@@ -149,7 +149,9 @@ describe('run controls and the page', () => {
     const cell = cellSection(page, 'producer-first');
     await typeParam(cell, 'message', 'From a shared link');
     await typeParam(cell, 'count', '4');
-    await expect.poll(() => query(page)).toBe('cell=producer-first&producer-first.count=4&producer-first.message="From a shared link"');
+    await expect
+      .poll(() => query(page))
+      .toBe('cell=producer-first&language=javascript&producer-first.count=4&producer-first.message="From a shared link"');
     expect(new URL(page.url()).pathname).toBe('/lessons/01-hello-world');
 
     await page.reload();

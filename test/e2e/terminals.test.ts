@@ -71,10 +71,12 @@ describe("the programs' terminals", () => {
     await runButton(cell, 'Run').click();
     await waitForStatus(cell, 'finished');
 
-    expect(await terminalLines(cell, 'producer')).toEqual([" [x] Sent 'Hello World!'"]);
+    // Each program's end is told apart from what it printed: the producer left, the consumer was stopped once the run was quiet.
+    expect(await terminalLines(cell, 'producer')).toEqual([" [x] Sent 'Hello World!'", '— exited with code 0 —']);
     expect(await terminalLines(cell, 'consumer')).toEqual([
       ' [*] Waiting for messages in hello. To exit press CTRL+C',
       " [x] Received 'Hello World!'",
+      '— stopped with Ctrl-C by the lesson: exited with code 0 —',
     ]);
     // Side by side, as two terminal windows.
     const producer = await cell.getByRole('group', { name: 'Terminal of producer' }).boundingBox();

@@ -49,6 +49,8 @@ describe('the JSON API and the status page', () => {
         expect(property.default, `${cell.id}.${name} has a default`).not.toBeUndefined();
       }
       expect(cell.actors.length).toBeGreaterThan(0);
+      // Hello World's programs exist in both languages, so its switch offers both.
+      expect(cell.languages).toEqual(['javascript', 'python']);
     }
   });
 

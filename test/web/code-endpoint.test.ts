@@ -41,6 +41,7 @@ describe('POST /api/lessons/:lesson/cells/:cell/code', () => {
   it("answers with every actor's program for the cell's defaults, in the order the cell starts them", async () => {
     const answer = await programs('01-hello-world/cells/hello', {});
     expect(answer.actors.map((program) => program.actor)).toEqual(['consumer', 'producer']);
+    expect(answer.actors.map((program) => program.file)).toEqual(['consumer.mjs', 'producer.mjs']);
     // Copied and run as they are, the programs reach the workbook's own broker (the embedded one here, on its port).
     expect(workbook.broker.url).toMatch(/^amqp:\/\/guest:guest@127\.0\.0\.1:\d+$/);
     for (const { code } of answer.actors) {
@@ -49,6 +50,22 @@ describe('POST /api/lessons/:lesson/cells/:cell/code', () => {
       expect(code.replaceAll('\n// ', ' ')).toContain('for another broker (a RabbitMQ elsewhere) set AMQP_URL');
     }
     expect(codeOf(answer, 'producer')).toContain("const text = 'Hello World!';");
+  });
+
+  it('writes the programs in the language asked for, and refuses a language it does not know, naming those it does', async () => {
+    const response = await post('01-hello-world/cells/hello', { params: { message: 'Hi' }, language: 'python' });
+    expect(response.status).toBe(200);
+    const python = (await response.json()) as CellCode;
+    expect(python.actors.map((program) => program.actor)).toEqual(['consumer', 'producer']);
+    expect(codeOf(python, 'producer')).toContain('import pika');
+    expect(codeOf(python, 'producer')).toContain("'Hi'");
+    expect(python.actors.find((program) => program.actor === 'producer')?.another).toBe('send again');
+    expect(python.actors.map((program) => program.file)).toEqual(['consumer.py', 'producer.py']);
+    expect(codeOf(python, 'producer')).toContain('python3 producer.py');
+
+    const ruby = await post('01-hello-world/cells/hello', { params: {}, language: 'ruby' });
+    expect(ruby.status).toBe(400);
+    expect(((await ruby.json()) as Refusal).error).toBe('"language" must be one of "javascript", "python", got "ruby"');
   });
 
   it('takes a request without a body as the defaults, and the lesson by number or slug', async () => {

@@ -5,8 +5,11 @@ import { baseStyles, buttonStyles, srOnlyStyles } from '../styles/controls.js';
 import { codeStyles } from '../styles/code.js';
 import { highlight } from './highlight.js';
 import { icon } from './icons.js';
-import type { ActorCode, NamedMoment } from '../../../server/protocol/index.js';
+import { PROGRAM_LANGUAGES, type ActorCode, type NamedMoment } from '../../../server/protocol/index.js';
+import './language-switch.js';
 import { fetchCellCode } from './lessons-api.js';
+import { LANGUAGE_LIBRARIES, languageOfCell } from './languages.js';
+import { programLanguage, type ProgramLanguage } from './program-language.js';
 
 /** Parameters settle this long before the code is asked for again, so a slider drag asks once. */
 const SETTLE_MS = 250;
@@ -19,19 +22,32 @@ type CodeView =
   | { kind: 'refused'; problems: string[] }
   | { kind: 'error'; message: string };
 
-/** What the code for the current parameters says of the run they make: the named moments it reaches. */
-export interface CellMoments {
-  /** The parameters the moments are for. */
+/** What the code for the current parameters says of the run they make. */
+export interface CellCodeFacts {
+  /** The parameters the code is for. */
   params: Record<string, unknown>;
+  /** The language it is written in. */
+  language: ProgramLanguage;
+  /** The named moments a run with these parameters reaches. */
   moments: NamedMoment[];
+  /** What a person can start more of during a run, by actor: the button's words ("start another", "send again"). */
+  another: Record<string, string>;
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'cell-code': CustomEvent<CellCodeFacts>;
+  }
 }
 
 /**
- * The amqplib program of each actor of a run cell for the current parameters,
- * as the server writes them: highlighted, one tab per actor, with a copy
- * button. Each program runs as it is against a RabbitMQ at amqp://localhost.
+ * The program of each actor of a run cell for the current parameters, in the
+ * page's language (JavaScript with amqplib, or Python with pika), as the
+ * server writes them: highlighted, one tab per actor, with its file name and a
+ * copy button. Each program runs as it is against a RabbitMQ at
+ * amqp://localhost. A switch above chooses the language for the whole page.
  *
- * @fires cell-moments - with the named moments a run with these parameters reaches, each time the code arrives.
+ * @fires cell-code - with what the code says of a run (its moments, what can be started more of), each time it arrives.
  */
 @customElement('code-cell')
 export class CodeCell extends LitElement {
@@ -43,23 +59,42 @@ export class CodeCell extends LitElement {
   @property({ attribute: false }) params: Record<string, unknown> = {};
   /** False while the parameters cannot be run: the code waits for them. */
   @property({ type: Boolean }) valid = true;
+  /** The languages the cell's programs exist in. */
+  @property({ attribute: false }) languages: readonly ProgramLanguage[] = PROGRAM_LANGUAGES;
 
   @state() private _view: CodeView = { kind: 'loading' };
   @state() private _selected = 0;
   @state() private _copied = false;
+  @state() private _chosen: ProgramLanguage = programLanguage().value;
 
   private _timer: ReturnType<typeof setTimeout> | undefined;
   private _request: AbortController | undefined;
 
-  protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('lesson') || changed.has('cell') || changed.has('params') || changed.has('valid')) this.scheduleFetch();
+  /** The language the code is shown in: the page's, when the cell's programs exist in it. */
+  get language(): ProgramLanguage {
+    return languageOfCell(this._chosen, this.languages);
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    if (['lesson', 'cell', 'params', 'valid', 'languages', '_chosen'].some((name) => changed.has(name))) this.scheduleFetch();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    programLanguage().addEventListener('change', this.handleLanguage);
+    this._chosen = programLanguage().value;
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    programLanguage().removeEventListener('change', this.handleLanguage);
     clearTimeout(this._timer);
     this._request?.abort();
   }
+
+  private readonly handleLanguage = (): void => {
+    this._chosen = programLanguage().value;
+  };
 
   private scheduleFetch(): void {
     clearTimeout(this._timer);
@@ -76,14 +111,18 @@ export class CodeCell extends LitElement {
     const request = new AbortController();
     this._request = request;
     const params = this.params;
+    const language = this.language;
     try {
-      const answer = await fetchCellCode(this.lesson, this.cell, params, request.signal);
+      const answer = await fetchCellCode(this.lesson, this.cell, params, language, request.signal);
       if (request.signal.aborted) return;
       this._view = answer;
       if (answer.kind === 'code') {
         if (this._selected >= answer.actors.length) this._selected = 0;
-        const detail: CellMoments = { params, moments: answer.moments };
-        this.dispatchEvent(new CustomEvent<CellMoments>('cell-moments', { detail, bubbles: true, composed: true }));
+        const another = Object.fromEntries(
+          answer.actors.flatMap(({ actor, another }) => (another === undefined ? [] : [[actor, another]])),
+        );
+        const detail: CellCodeFacts = { params, language, moments: answer.moments, another };
+        this.dispatchEvent(new CustomEvent<CellCodeFacts>('cell-code', { detail, bubbles: true, composed: true }));
       }
     } catch (error) {
       if (request.signal.aborted) return;
@@ -95,7 +134,8 @@ export class CodeCell extends LitElement {
     return html`
       <div class="head">
         <h3 class="title">${icon('code')}Code</h3>
-        <span class="note">Node.js with amqplib, for these parameters</span>
+        <span class="note">${LANGUAGE_LIBRARIES[this.language]}, for these parameters</span>
+        <language-switch .languages=${this.languages}></language-switch>
       </div>
       ${this.renderBody()}
     `;
@@ -144,11 +184,12 @@ export class CodeCell extends LitElement {
               </button>`,
           )}
         </div>
+        ${selected.file === undefined ? nothing : html`<span class="file" title="Save it as ${selected.file}">${selected.file}</span>`}
         <button
           type="button"
           class="button ghost copy"
           @click=${() => void this.handleCopy(selected.code)}
-          aria-label="Copy the ${selected.actor} program"
+          aria-label="Copy the ${selected.actor} program${selected.file === undefined ? '' : ` (${selected.file})`}"
         >
           ${icon(this._copied ? 'check' : 'copy')}${this._copied ? 'Copied' : 'Copy'}
         </button>
@@ -160,7 +201,7 @@ export class CodeCell extends LitElement {
         role="tabpanel"
         aria-labelledby="tab-${this._selected}"
         tabindex="0"
-      ><code class="hljs">${unsafeHTML(highlight(selected.code))}</code></pre>
+      ><code class="hljs">${unsafeHTML(highlight(selected.code, this.language))}</code></pre>
     </div>`;
   }
 
@@ -261,6 +302,16 @@ export class CodeCell extends LitElement {
       }
       .copy {
         margin-bottom: var(--space-1);
+      }
+      .file {
+        align-self: center;
+        margin-bottom: var(--space-1);
+        font-family: var(--font-mono);
+        font-size: var(--text-sm);
+        color: var(--text-muted);
+      }
+      language-switch {
+        margin-left: auto;
       }
       pre.code-block {
         max-height: 26rem;

@@ -4,12 +4,15 @@
  */
 import hljs from 'highlight.js/lib/core';
 import javascript from 'highlight.js/lib/languages/javascript';
+import python from 'highlight.js/lib/languages/python';
 import typescript from 'highlight.js/lib/languages/typescript';
 
 hljs.registerLanguage('javascript', javascript);
 hljs.registerLanguage('typescript', typescript);
+hljs.registerLanguage('python', python);
 hljs.registerAliases(['js', 'mjs', 'node'], { languageName: 'javascript' });
 hljs.registerAliases(['ts'], { languageName: 'typescript' });
+hljs.registerAliases(['py'], { languageName: 'python' });
 
 /** Code as HTML with highlight.js's token classes; code in other languages comes back escaped, uncoloured. */
 export function highlight(code: string, language = 'javascript'): string {

@@ -15,7 +15,7 @@ import type { ParamOverrides } from './route.js';
 import { lessonUrl } from './route.js';
 import type { RunStatusChange } from './run-cell.js';
 import type { CellStatus } from './run-status.js';
-import type { CellMoments } from './code-cell.js';
+import type { CellCodeFacts } from './code-cell.js';
 import './code-cell.js';
 import './param-form.js';
 import type { MomentRequest } from './prose-cell.js';
@@ -63,8 +63,8 @@ export class LessonPage extends LitElement {
   @state() private _finished = new Set<string>();
   /** Cells whose form holds text that does not read as a value. */
   @state() private _unreadable = new Set<string>();
-  /** The named moments each cell's code last said a run reaches, with the parameters they are for. */
-  @state() private _moments = new Map<string, CellMoments>();
+  /** What each cell's code last said of a run (the named moments it reaches, what can be started more of), with the parameters it is for. */
+  @state() private _codeFacts = new Map<string, CellCodeFacts>();
   private _checkers = new Map<string, TSchema>();
   /** Each cell's values, kept while its changes stay the same so its form and code see the same object. */
   private _values = new Map<string, { changes: string; values: Record<string, unknown> }>();
@@ -302,7 +302,7 @@ export class LessonPage extends LitElement {
     const active = cell.id === this.activeCell;
     const done = this._finished.has(cell.id);
     // The code's moments once they are for these very values; until then the lesson's, said to be for its own values.
-    const known = this._moments.get(cell.id);
+    const known = this._codeFacts.get(cell.id);
     const moments = known?.params === values ? known.moments : undefined;
     return html`
       <section
@@ -334,9 +334,10 @@ export class LessonPage extends LitElement {
             .lesson=${lesson.id}
             .cell=${cell.id}
             .params=${values}
+            .languages=${cell.languages}
             ?valid=${valid}
-            @cell-moments=${(event: CustomEvent<CellMoments>) => {
-              this._moments = new Map(this._moments).set(cell.id, event.detail);
+            @cell-code=${(event: CustomEvent<CellCodeFacts>) => {
+              this._codeFacts = new Map(this._codeFacts).set(cell.id, event.detail);
             }}
           ></code-cell>
         </div>
@@ -344,6 +345,8 @@ export class LessonPage extends LitElement {
           .lesson=${lesson.id}
           .cell=${cell.id}
           .params=${values}
+          .languages=${cell.languages}
+          .another=${known?.another ?? {}}
           ?valid=${valid}
           ?active=${active}
           .moments=${moments ?? cell.moments}

@@ -1,8 +1,8 @@
 /**
  * The workbook server's JSON API as the browser uses it: the lessons, one
- * lesson's document, and the amqplib code of a cell for given parameters.
+ * lesson's document, and the programs of a cell for given parameters and language.
  */
-import type { ActorCode, LessonDocument, LessonSummary, NamedMoment } from '../../../server/protocol/index.js';
+import type { ActorCode, LessonDocument, LessonSummary, NamedMoment, ProgramLanguage } from '../../../server/protocol/index.js';
 
 /** What asking for a cell's code can come back with. */
 export type CodeAnswer =
@@ -34,17 +34,18 @@ export function fetchLesson(id: string, signal?: AbortSignal): Promise<LessonDoc
   return getJson<LessonDocument>(`/api/lessons/${encodeURIComponent(id)}`, signal);
 }
 
-/** The programs of a cell's actors for these parameters. */
+/** The programs of a cell's actors for these parameters, in this language. */
 export async function fetchCellCode(
   lesson: string,
   cell: string,
   params: Record<string, unknown>,
+  language: ProgramLanguage,
   signal?: AbortSignal,
 ): Promise<CodeAnswer> {
   const response = await request(`/api/lessons/${encodeURIComponent(lesson)}/cells/${encodeURIComponent(cell)}/code`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify({ params }),
+    body: JSON.stringify({ params, language }),
     signal,
   });
   if (response.status === 404 || response.status === 405 || response.status === 501) return { kind: 'unavailable' };

@@ -1,8 +1,11 @@
 /**
- * What the address bar says: which page, which cell is active, and which
- * parameters differ from a cell's defaults. Shared links reproduce a setup:
- * `/lessons/05-topics?cell=animals&animals.mandatory=false`.
+ * What the address bar says: which page, which cell is active, the
+ * programs' language, and which parameters differ from a cell's defaults.
+ * Shared links reproduce a setup:
+ * `/lessons/05-topics?cell=animals&language=python&animals.mandatory=false`.
  */
+import type { ProgramLanguage } from '../../../server/protocol/lesson.js';
+import { isProgramLanguage } from './languages.js';
 
 /** Parameter values a learner changed, by cell id, then parameter name. */
 export type ParamOverrides = Record<string, Record<string, unknown>>;
@@ -10,7 +13,7 @@ export type ParamOverrides = Record<string, Record<string, unknown>>;
 /** A page of the workbook. */
 export type Route =
   | { page: 'lessons' }
-  | { page: 'lesson'; lesson: string; cell: string | undefined; params: ParamOverrides }
+  | { page: 'lesson'; lesson: string; cell: string | undefined; params: ParamOverrides; language?: ProgramLanguage | undefined }
   | { page: 'not-found'; path: string };
 
 const LESSON_PATH = /^\/lessons\/([^/]+)\/?$/;
@@ -28,15 +31,23 @@ export function readRoute(pathname: string, search: string): Route {
     const cell = key.slice(0, dot);
     (params[cell] ??= {})[key.slice(dot + 1)] = readValue(text);
   }
-  return { page: 'lesson', lesson: decodeURIComponent(match[1] ?? ''), cell: query.get('cell') ?? undefined, params };
+  const language = query.get('language');
+  return {
+    page: 'lesson',
+    lesson: decodeURIComponent(match[1] ?? ''),
+    cell: query.get('cell') ?? undefined,
+    params,
+    ...(isProgramLanguage(language) ? { language } : {}),
+  };
 }
 
-/** The address of a route: path and query, cell first, then parameters in a stable order. */
+/** The address of a route: path and query, cell first, then the language, then parameters in a stable order. */
 export function routeUrl(route: Route): string {
   if (route.page === 'lessons') return '/';
   if (route.page === 'not-found') return route.path;
   const parts: string[] = [];
   if (route.cell !== undefined) parts.push(`cell=${encodeQueryPart(route.cell)}`);
+  if (route.language !== undefined) parts.push(`language=${route.language}`);
   for (const cell of Object.keys(route.params).sort()) {
     const values = route.params[cell] ?? {};
     for (const name of Object.keys(values).sort()) {

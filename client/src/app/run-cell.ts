@@ -2,7 +2,9 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { RunFailure, ServerMessage } from '../../../server/protocol/messages.js';
 import type { NamedMoment } from '../../../server/protocol/trace.js';
+import { PROGRAM_LANGUAGES } from '../../../server/protocol/lesson.js';
 import { ActorOutput } from '../run/actor-output.js';
+import type { ActorActionRequest } from '../run/actor-terminals.js';
 import '../run/actor-terminals.js';
 import { CursorPacer } from '../run/cursor-pacer.js';
 import { ModelWatcher } from '../run/model-watcher.js';
@@ -13,6 +15,9 @@ import { baseStyles, buttonStyles, inputStyles, srOnlyStyles } from '../styles/c
 import { icon } from './icons.js';
 import { progress } from './progress.js';
 import { ACTIVE_STATUSES, statusLook, type CellStatus } from './run-status.js';
+import './language-switch.js';
+import { LANGUAGE_NAMES, languageOfCell } from './languages.js';
+import { programLanguage, type ProgramLanguage } from './program-language.js';
 import { ANIMATION_SPEEDS, settings } from './settings.js';
 import { STEP_GROUPS_HANDSHAKES, handshakeNote, handshakesEnded } from './step-handshakes.js';
 import { ConnectionStateEvent, workbookSocket, type WorkbookSocket } from './workbook-socket.js';
@@ -44,6 +49,16 @@ const INTERRUPTED: RunFailure = {
 
 let runCount = 0;
 
+/** A reply's text as a sentence starts: "worker 1 killed" reads "Worker 1 killed". */
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** An action in the words of "Could not … worker 1". */
+function actionWords(action: 'kill' | 'stop' | 'another'): string {
+  return action === 'another' ? 'start another copy of' : action;
+}
+
 /**
  * A run cell's controls and output: Run, Step, Pause/Resume, Stop and Reset
  * over the page's WebSocket, the run's status (a word and an icon, announced
@@ -73,6 +88,10 @@ export class RunCellElement extends LitElement {
   @property({ type: Boolean, reflect: true }) active = false;
   /** The socket runs go over; the page's own unless a test gives another. */
   @property({ attribute: false }) socket: WorkbookSocket = workbookSocket();
+  /** The languages the cell's programs exist in; a run uses the page's choice when it is one of them. */
+  @property({ attribute: false }) languages: readonly ProgramLanguage[] = PROGRAM_LANGUAGES;
+  /** What a person can start more of during a run, by actor, as the button says it ("start another", "send again"). */
+  @property({ attribute: false }) another: Readonly<Record<string, string>> = {};
 
   @state() private _status: CellStatus = 'idle';
   @state() private _failure: RunFailure | undefined;
@@ -82,6 +101,13 @@ export class RunCellElement extends LitElement {
   @state() private _connected = false;
   @state() private _speed = settings().value.speed;
   @state() private _presenter = settings().value.presenter;
+  @state() private _chosen: ProgramLanguage = programLanguage().value;
+  /** Why Python programs cannot run on the server's machine, as its hello said; unset when they can. */
+  @state() private _pythonProblem: string | undefined;
+  /** What the last action on a program did ("worker 1 killed"), or why it could not. */
+  @state() private _acted: { ok: boolean; text: string } | undefined;
+  /** The actions a run offers besides kill and stop, as they were when it started. */
+  private _runAnother: Readonly<Record<string, string>> = {};
 
   /** The named moment the views show, while the cursor stays on it. */
   @state() private _momentShown: (NamedMoment & { seq: number }) | undefined;
@@ -116,17 +142,25 @@ export class RunCellElement extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this._connected = this.socket.state === 'open';
+    this._pythonProblem = this.socket.pythonProblem;
+    this._chosen = programLanguage().value;
     this.socket.addEventListener('connection-state', this.handleConnection);
+    this.socket.addEventListener('broker', this.handleHello);
+    programLanguage().addEventListener('change', this.handleLanguage);
     settings().addEventListener('change', this.handleSettings);
     this.addEventListener('cursor-request', this.handleCursorRequest);
+    this.addEventListener('actor-action', this.handleActorAction);
     this.pacer.speed = this._speed;
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.socket.removeEventListener('connection-state', this.handleConnection);
+    this.socket.removeEventListener('broker', this.handleHello);
+    programLanguage().removeEventListener('change', this.handleLanguage);
     settings().removeEventListener('change', this.handleSettings);
     this.removeEventListener('cursor-request', this.handleCursorRequest);
+    this.removeEventListener('actor-action', this.handleActorAction);
     // Leaving the page ends its runs: the server would otherwise run them for no one.
     if (this._runId !== undefined && ACTIVE_STATUSES.has(this._status)) this.socket.send({ type: 'reset', runId: this._runId });
     this._stopListening?.();
@@ -150,7 +184,8 @@ export class RunCellElement extends LitElement {
       message: (message) => this.handleMessage(message),
       interrupted: () => this.handleInterrupted(),
     });
-    const sent = this.socket.send({ type: 'run', runId, lesson: this.lesson, cell: this.cell, params: this.params, mode });
+    const language = this.language;
+    const sent = this.socket.send({ type: 'run', runId, lesson: this.lesson, cell: this.cell, params: this.params, mode, language });
     if (!sent) {
       this._stopListening();
       this.say('Not connected to the workbook server. Wait for it to reconnect, then run again.');
@@ -158,8 +193,22 @@ export class RunCellElement extends LitElement {
     }
     this._failure = undefined;
     this._notice = '';
+    this._acted = undefined;
     this._heldHandshakes = [];
+    this._runAnother = this.another;
     this.setStatus('starting');
+  }
+
+  /** The language a run uses: the page's choice when the cell's programs exist in it, else the cell's own. */
+  get language(): ProgramLanguage {
+    return languageOfCell(this._chosen, this.languages);
+  }
+
+  /** Asks the server to kill or stop one of the running programs, or to start another copy of it; the reply is shown. */
+  act(actor: string, action: 'kill' | 'stop' | 'another'): void {
+    if (this._runId === undefined || !ACTIVE_STATUSES.has(this._status)) return;
+    this._acted = undefined;
+    if (!this.socket.send({ type: 'act', runId: this._runId, actor, action })) this.say('Not connected to the workbook server.');
   }
 
   /** Advances a going run by one protocol event, or starts one in step mode. */
@@ -238,12 +287,18 @@ export class RunCellElement extends LitElement {
     this.pacer.restart();
     this._failure = undefined;
     this._notice = '';
+    this._acted = undefined;
     this._heldHandshakes = [];
     this.setStatus('idle');
   }
 
   private get canStart(): boolean {
-    return this.valid && this._connected && !ACTIVE_STATUSES.has(this._status);
+    return this.valid && this._connected && !ACTIVE_STATUSES.has(this._status) && this.languageProblem === undefined;
+  }
+
+  /** Why the run's language cannot run on the server's machine, if it cannot. */
+  private get languageProblem(): string | undefined {
+    return this.language === 'python' ? this._pythonProblem : undefined;
   }
 
   private control(type: 'pause' | 'resume' | 'step' | 'stop'): void {
@@ -258,7 +313,12 @@ export class RunCellElement extends LitElement {
       const ended = handshakesEnded(message.events);
       if (ended.length > 0) this._heldHandshakes = [...this._heldHandshakes, ...ended];
     }
-    if (message.type === 'status') {
+    if (message.type === 'acted') {
+      this._acted = {
+        ok: message.ok,
+        text: message.ok ? capitalised(message.text) : `Could not ${actionWords(message.action)} ${message.actor}: ${message.text}`,
+      };
+    } else if (message.type === 'status') {
       this._failure = message.failure;
       this.setStatus(message.status);
       if (message.status === 'finished') progress().markFinished(this.lesson, this.cell);
@@ -282,6 +342,19 @@ export class RunCellElement extends LitElement {
 
   private readonly handleConnection = (event: Event): void => {
     if (event instanceof ConnectionStateEvent) this._connected = event.state === 'open';
+  };
+
+  private readonly handleHello = (): void => {
+    this._pythonProblem = this.socket.pythonProblem;
+  };
+
+  private readonly handleLanguage = (): void => {
+    this._chosen = programLanguage().value;
+  };
+
+  /** A terminal's button: kill, stop, or start another. */
+  private readonly handleActorAction = (event: CustomEvent<ActorActionRequest>): void => {
+    this.act(event.detail.actor, event.detail.action);
   };
 
   private readonly handleSettings = (): void => {
@@ -316,7 +389,14 @@ export class RunCellElement extends LitElement {
     const look = statusLook(status);
     const going = ACTIVE_STATUSES.has(status);
     const stepping = going && status !== 'starting';
-    const blocked = !this.valid ? 'Fix the parameters first.' : !this._connected ? 'Waiting for the connection to the server.' : '';
+    const languageProblem = this.languageProblem;
+    const blocked = !this.valid
+      ? 'Fix the parameters first.'
+      : !this._connected
+        ? 'Waiting for the connection to the server.'
+        : languageProblem !== undefined
+          ? `${LANGUAGE_NAMES[this.language]} programs cannot run on this server: choose JavaScript, or ${languageProblem.charAt(0).toLowerCase()}${languageProblem.slice(1)}`
+          : '';
     return html`
       <div class="toolbar" role="toolbar" aria-label="Run controls">
         <button
@@ -372,6 +452,7 @@ export class RunCellElement extends LitElement {
         <div class="status tone-${look.tone}" role="status" aria-live="polite">
           ${icon(look.icon, status === 'starting' ? 'icon spin' : 'icon')}<span>${look.label}</span>
         </div>
+        <language-switch .languages=${this.languages} .pythonProblem=${this._pythonProblem}></language-switch>
         <label class="speed"
           >Animation speed
           <select
@@ -408,7 +489,12 @@ export class RunCellElement extends LitElement {
                 <strong>Step</strong> starts it paused and lets one protocol event through at a time. ${STEP_GROUPS_HANDSHAKES}
               </p>
             </div>`
-          : html`<actor-terminals .output=${this.output} .cursor=${this.model.cursor}></actor-terminals>
+          : html`${this.renderActed()}
+              <actor-terminals
+                .output=${this.output}
+                .cursor=${this.model.cursor}
+                .actions=${going && status !== 'starting' ? { another: this._runAnother } : undefined}
+              ></actor-terminals>
               <run-output .model=${this.model} .speed=${this._speed} ?presenter=${this._presenter}></run-output>`
       }
     `;
@@ -434,6 +520,15 @@ export class RunCellElement extends LitElement {
         })}
       </ul>
     </div>`;
+  }
+
+  /** What the last action on a program did, or why it could not: said aloud, a failure as an alert. */
+  private renderActed() {
+    const acted = this._acted;
+    if (acted === undefined) return nothing;
+    return acted.ok
+      ? html`<p class="acted" role="status">${icon('check')}<span>${acted.text}</span></p>`
+      : html`<p class="acted problem" role="alert">${icon('warning')}<span>${acted.text}</span></p>`;
   }
 
   private renderKey(key: string) {
@@ -574,8 +669,11 @@ export class RunCellElement extends LitElement {
           transform: rotate(360deg);
         }
       }
-      .speed {
+      /* Right-aligned with the speed: the buttons before them widen with their keys once the cell is active, and these stay put. */
+      language-switch {
         margin-left: auto;
+      }
+      .speed {
         display: inline-flex;
         align-items: center;
         gap: var(--space-2);
@@ -598,6 +696,18 @@ export class RunCellElement extends LitElement {
         margin: 0;
         font-size: var(--text-sm);
         color: var(--text-muted);
+      }
+      .acted {
+        display: flex;
+        gap: var(--space-2);
+        align-items: center;
+        margin: 0;
+        font-size: var(--text-md);
+        font-weight: 600;
+        color: var(--status-running);
+      }
+      .acted.problem {
+        color: var(--status-failed);
       }
       .notice {
         display: flex;

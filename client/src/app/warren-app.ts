@@ -3,6 +3,7 @@ import { customElement, query, state } from 'lit/decorators.js';
 import { baseStyles } from '../styles/controls.js';
 import { icon } from './icons.js';
 import type { LessonRouteChange } from './lesson-page.js';
+import { programLanguage } from './program-language.js';
 import { changedParams, readRoute, routeUrl, type Route } from './route.js';
 import { settings } from './settings.js';
 import type { ShortcutHelp } from './shortcut-help.js';
@@ -26,13 +27,15 @@ declare global {
 /**
  * The workbook: header, connection banner, and the page the address names
  * (the lesson list at `/`, a lesson at `/lessons/<id>`). The address holds
- * the active cell and changed parameters; links inside the app, back and
- * forward move between pages without reloading. Keyboard shortcuts are
- * handled here and passed to the lesson page.
+ * the active cell, the programs' language and changed parameters; links
+ * inside the app, back and forward move between pages without reloading. A
+ * lesson's address always names the language: one it names is chosen for the
+ * whole page (and remembered), one it lacks is filled in with the page's.
+ * Keyboard shortcuts are handled here and passed to the lesson page.
  */
 @customElement('warren-app')
 export class WarrenApp extends LitElement {
-  @state() private _route: Route = readRoute(location.pathname, location.search);
+  @state() private _route: Route = adoptLanguage(readRoute(location.pathname, location.search));
   @state() private _broker: BrokerInfo | undefined;
   // Null until the first render.
   @query('shortcut-help') private _help!: ShortcutHelp | null;
@@ -57,7 +60,9 @@ export class WarrenApp extends LitElement {
     addEventListener('keydown', this.handleKey);
     this.addEventListener('click', this.handleLinkClick);
     this._socket.addEventListener('broker', this.handleBroker);
+    programLanguage().addEventListener('change', this.handleLanguage);
     this._broker = this._socket.broker;
+    this.writeLanguage();
   }
 
   override disconnectedCallback(): void {
@@ -67,6 +72,21 @@ export class WarrenApp extends LitElement {
     removeEventListener('keydown', this.handleKey);
     this.removeEventListener('click', this.handleLinkClick);
     this._socket.removeEventListener('broker', this.handleBroker);
+    programLanguage().removeEventListener('change', this.handleLanguage);
+  }
+
+  /** The page's language changed: the address says so, in place (a language is no step to go back through). */
+  private readonly handleLanguage = (): void => {
+    if (this._route.page !== 'lesson') return;
+    this._route = { ...this._route, language: programLanguage().value };
+    this.writeLanguage();
+  };
+
+  /** Writes the language into a lesson's address when it does not say it yet. */
+  private writeLanguage(): void {
+    if (this._route.page !== 'lesson') return;
+    const url = routeUrl(this._route);
+    if (url !== location.pathname + location.search) history.replaceState(history.state, '', url + location.hash);
   }
 
   private readonly handleBroker = (): void => {
@@ -74,7 +94,8 @@ export class WarrenApp extends LitElement {
   };
 
   private readonly handlePopState = (): void => {
-    this._route = readRoute(location.pathname, location.search);
+    this._route = adoptLanguage(readRoute(location.pathname, location.search));
+    this.writeLanguage();
   };
 
   /** Links to the app's own pages change the page in place. */
@@ -86,8 +107,8 @@ export class WarrenApp extends LitElement {
     if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
     if (url.pathname === location.pathname && url.search === location.search && url.hash !== '') return;
     event.preventDefault();
-    history.pushState(null, '', url.pathname + url.search);
-    this._route = readRoute(url.pathname, url.search);
+    this._route = adoptLanguage(readRoute(url.pathname, url.search));
+    history.pushState(null, '', this._route.page === 'lesson' ? routeUrl(this._route) : url.pathname + url.search);
     scrollTo({ top: 0 });
     void this.updateComplete.then(() => this._main.focus({ preventScroll: true }));
   };
@@ -255,6 +276,19 @@ export class WarrenApp extends LitElement {
       }
     `,
   ];
+}
+
+/**
+ * A lesson's route with its language: the one its address names becomes the page's choice (a shared link opens
+ * the programs in its sender's language); an address without one takes the page's.
+ */
+function adoptLanguage(route: Route): Route {
+  if (route.page !== 'lesson') return route;
+  if (route.language !== undefined) {
+    programLanguage().choose(route.language);
+    return route;
+  }
+  return { ...route, language: programLanguage().value };
 }
 
 /** The document's main landmark, the skip link's target. */

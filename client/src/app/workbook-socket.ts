@@ -47,13 +47,16 @@ const LONGEST_RETRY_MS = 4000;
 
 /**
  * One reconnecting WebSocket with runs listening on it.
- * Events: 'connection-state' (ConnectionStateEvent), 'server-notice' (ServerNoticeEvent), 'broker' (hello arrived).
+ * Events: 'connection-state' (ConnectionStateEvent), 'server-notice' (ServerNoticeEvent), 'broker' (hello arrived:
+ * the broker and whether Python programs can run).
  */
 export class WorkbookSocket extends EventTarget {
   /** Where the connection is now. */
   state: ConnectionState = 'connecting';
   /** The broker the server announced, once it has. */
   broker: BrokerInfo | undefined;
+  /** Why Python programs cannot run on the server's machine, with what to install, as its hello said; unset when they can. */
+  pythonProblem: string | undefined;
 
   private readonly url: string;
   private socket: WebSocket | undefined;
@@ -134,6 +137,7 @@ export class WorkbookSocket extends EventTarget {
     }
     if (message.type === 'hello') {
       this.broker = message.broker;
+      this.pythonProblem = message.pythonProblem;
       this.dispatchEvent(new Event('broker'));
       return;
     }

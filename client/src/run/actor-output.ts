@@ -8,12 +8,20 @@
  * line keeps its beginning and says how much of it was let go.
  */
 import type { ServerMessage, TraceEvent } from '../../../server/protocol/index.js';
+import { logText } from './process-notes.js';
 import { RingBuffer } from './ring-buffer.js';
 
 /** How many lines each actor keeps unless told otherwise. */
 export const DEFAULT_MAX_LINES_PER_ACTOR = 10_000;
 /** How many characters of one line are kept unless told otherwise. */
 export const DEFAULT_MAX_LINE_LENGTH = 4_000;
+
+/**
+ * Where a line of a terminal comes from: the program's standard output, its
+ * standard error, or the workbook telling what happened to its process
+ * (killed, stopped, started, ended).
+ */
+export type LineSource = 'stdout' | 'stderr' | 'process';
 
 /** One line an actor printed. */
 export interface OutputLine {
@@ -22,6 +30,7 @@ export interface OutputLine {
   /** Milliseconds since the run started. */
   time: number;
   text: string;
+  source: LineSource;
 }
 
 /** What an actor's terminal shows at one moment of the run. */
@@ -43,10 +52,11 @@ export interface ActorOutputOptions {
   maxLineLength?: number;
 }
 
-/** One actor's kept lines, and the seq of the newest line it let go. */
+/** One actor's kept lines, the seq of the newest line it let go, and whether its program runs now. */
 interface Terminal {
   lines: RingBuffer<OutputLine>;
   newestLetGoSeq: number;
+  running: boolean;
 }
 
 /** Every actor's printed lines for one run. */
@@ -80,14 +90,17 @@ export class ActorOutput {
     if (event.kind !== 'log') return;
     let terminal = this.terminals.get(event.actor);
     if (terminal === undefined) {
-      terminal = { lines: new RingBuffer(this.maxLinesPerActor), newestLetGoSeq: 0 };
+      terminal = { lines: new RingBuffer(this.maxLinesPerActor), newestLetGoSeq: 0, running: true };
       this.terminals.set(event.actor, terminal);
     }
+    // Anything but its end means a program of the actor runs (one started again after the last one ended, say).
+    terminal.running = event.process?.what !== 'ended';
+    const source: LineSource = event.process !== undefined ? 'process' : event.stream === 'stderr' ? 'stderr' : 'stdout';
     // A program may print several lines at once; a terminal shows each on its own.
-    for (const text of event.text.replace(/\r\n?/g, '\n').replace(/\n$/, '').split('\n')) {
+    for (const text of logText(event).replace(/\r\n?/g, '\n').replace(/\n$/, '').split('\n')) {
       const oldest = terminal.lines.length === terminal.lines.capacity ? terminal.lines.at(0) : undefined;
       if (oldest !== undefined) terminal.newestLetGoSeq = oldest.seq;
-      terminal.lines.push({ seq: event.seq, time: event.time, text: this.bounded(text) });
+      terminal.lines.push({ seq: event.seq, time: event.time, text: this.bounded(text), source });
     }
   }
 
@@ -104,6 +117,11 @@ export class ActorOutput {
     this.terminals.clear();
     this.lastSeq = 0;
     this.changed();
+  }
+
+  /** Whether a program of `actor` runs now, at the newest event taken (whatever moment the views show). */
+  isRunning(actor: string): boolean {
+    return this.terminals.get(actor)?.running ?? false;
   }
 
   /** Actors that printed anything, in the order they first did. */

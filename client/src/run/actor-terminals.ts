@@ -1,14 +1,35 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import type { ActorOutput, TerminalView } from './actor-output.js';
+import type { ActorOutput, OutputLine, TerminalView } from './actor-output.js';
 import { BusyThrottle } from './busy-throttle.js';
 import { formatCount } from './number-format.js';
 import { runTheme } from './run-styles.js';
+
+/** What a person asks of one actor's program from its terminal. */
+export interface ActorActionRequest {
+  actor: string;
+  /** kill: SIGKILL, a crash; stop: Ctrl-C; another: start one more copy (or send one more). */
+  action: 'kill' | 'stop' | 'another';
+}
+
+/** The actions a terminal offers while the run goes. */
+export interface TerminalActions {
+  /** What each actor can start more of, as its button says it ("start another", "send again"). */
+  another: Readonly<Record<string, string>>;
+}
 
 declare global {
   interface HTMLElementTagNameMap {
     'actor-terminals': ActorTerminalsElement;
   }
+  interface HTMLElementEventMap {
+    'actor-action': CustomEvent<ActorActionRequest>;
+  }
+}
+
+/** A label as a button starts it: "send again" reads "Send again". */
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** How close to its bottom a pane counts as following the newest line, in pixels. */
@@ -22,7 +43,17 @@ const FOLLOW_SLACK = 4;
  * and says how many earlier ones it let go); it scrolls, and follows the
  * newest line unless the learner scrolled it up.
  *
+ * Lines the program wrote to its standard error are marked "stderr"; what
+ * happened to its process (killed, stopped with Ctrl-C, ended) is written
+ * apart from what it printed, between dashes, at its place among the lines.
+ * While the run goes (`actions` set), each pane's title bar has buttons to
+ * kill its program (SIGKILL), stop it (Ctrl-C), and start another copy of
+ * it, or send once more, where the actor offers that; an ended program
+ * offers only the last.
+ *
  * Stable hooks: each pane is `[data-actor]`, its lines are in `.screen`.
+ *
+ * @fires actor-action - when one of a pane's action buttons is pressed.
  */
 @customElement('actor-terminals')
 export class ActorTerminalsElement extends LitElement {
@@ -30,6 +61,8 @@ export class ActorTerminalsElement extends LitElement {
   @property({ attribute: false }) output?: ActorOutput;
   /** The seq of the trace event up to which output is shown; undefined shows everything (live). */
   @property({ attribute: false }) cursor?: number;
+  /** The actions offered on the programs, while the run goes; unset, no buttons. */
+  @property({ attribute: false }) actions?: TerminalActions;
 
   /** Actors whose pane the learner scrolled up: those stay where they are. */
   @state() private _scrolledUp: ReadonlySet<string> = new Set();
@@ -91,15 +124,56 @@ export class ActorTerminalsElement extends LitElement {
         <span class="lights" aria-hidden="true"><i></i><i></i><i></i></span>
         <span class="title">${actor}</span>
       </div>
-      ${this.renderLetGo(terminal)}
+      ${this.renderActions(actor)} ${this.renderLetGo(terminal)}
       <pre class="screen" data-screen-of=${actor} tabindex="0" @scroll=${(event: Event) => this.handleScroll(actor, event)}>
-${lines.length === 0 ? html`<span class="quiet">(nothing printed yet)</span>` : lines.map((line) => line.text).join('\n')}</pre>
+${lines.length === 0 ? html`<span class="quiet">(nothing printed yet)</span>` : renderLines(lines)}</pre>
       ${
         this._scrolledUp.has(actor)
           ? html`<button type="button" class="newest" @click=${() => this.handleFollow(actor)}>↓ Newest line</button>`
           : nothing
       }
     </div>`;
+  }
+
+  private renderActions(actor: string) {
+    const actions = this.actions;
+    if (actions === undefined) return nothing;
+    const running = this.output?.isRunning(actor) ?? false;
+    const another = actions.another[actor];
+    if (!running && another === undefined) return nothing;
+    return html`<div class="actions" role="group" aria-label=${`Actions on ${actor}`}>
+      ${
+        running
+          ? html`<button
+                type="button"
+                aria-label=${`Kill ${actor}`}
+                title="Kill: SIGKILL, as if the program crashed"
+                @click=${() => this.request(actor, 'kill')}
+              >
+                Kill
+              </button>
+              <button
+                type="button"
+                aria-label=${`Stop ${actor}`}
+                title="Stop: Ctrl-C, the program's own way out"
+                @click=${() => this.request(actor, 'stop')}
+              >
+                Stop (Ctrl-C)
+              </button>`
+          : nothing
+      }
+      ${
+        another === undefined
+          ? nothing
+          : html`<button type="button" aria-label=${`${capitalised(another)} (${actor})`} @click=${() => this.request(actor, 'another')}>
+              ${capitalised(another)}
+            </button>`
+      }
+    </div>`;
+  }
+
+  private request(actor: string, action: ActorActionRequest['action']): void {
+    this.dispatchEvent(new CustomEvent<ActorActionRequest>('actor-action', { detail: { actor, action }, bubbles: true, composed: true }));
   }
 
   private renderLetGo(terminal: TerminalView) {
@@ -220,6 +294,46 @@ ${lines.length === 0 ? html`<span class="quiet">(nothing printed yet)</span>` : 
         color: var(--_term-muted);
         font-style: italic;
       }
+      .process {
+        color: #f5c26b;
+        font-style: italic;
+      }
+      .stderr {
+        color: #ff9b94;
+      }
+      .stream {
+        padding: 0 0.3em;
+        border: 1px solid currentColor;
+        border-radius: 3px;
+        font-size: 0.85em;
+      }
+      .actions {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.4rem;
+        padding: 0.35rem 0.6rem;
+        background: var(--_term-bar);
+        border-top: 1px solid #4a505c;
+      }
+      .actions button {
+        min-height: 2rem;
+        padding: 0.2rem 0.7rem;
+        border-radius: 6px;
+        border: 1px solid var(--_term-muted);
+        background: var(--_term-bg);
+        color: var(--_term-fg);
+        font: inherit;
+        font-size: 0.85em;
+        font-weight: 600;
+        cursor: pointer;
+      }
+      .actions button:hover {
+        border-color: var(--_term-fg);
+      }
+      .actions button:focus-visible {
+        outline: 3px solid #8ab4ff;
+        outline-offset: 2px;
+      }
       .newest {
         position: absolute;
         right: 0.75rem;
@@ -240,4 +354,34 @@ ${lines.length === 0 ? html`<span class="quiet">(nothing printed yet)</span>` : 
       }
     `,
   ];
+}
+
+/**
+ * A terminal's lines: what the program printed as plain text (runs of it as one piece, so a long output stays quick
+ * to draw), a stderr line marked, a process note apart from both; a line break between each.
+ */
+function renderLines(lines: readonly OutputLine[]) {
+  const parts: unknown[] = [];
+  let printed: string[] = [];
+  const flush = (): void => {
+    if (printed.length > 0) parts.push(printed.join('\n'));
+    printed = [];
+  };
+  lines.forEach((line, index) => {
+    const end = index === lines.length - 1 ? '' : '\n';
+    if (line.source === 'stdout') {
+      printed.push(line.text);
+      return;
+    }
+    // The printed run before it ends with its line break.
+    if (printed.length > 0) printed.push('');
+    flush();
+    parts.push(
+      line.source === 'process'
+        ? html`<span class="process">— ${line.text} —</span>${end}`
+        : html`<span class="stderr"><span class="stream">stderr</span> ${line.text}</span>${end}`,
+    );
+  });
+  flush();
+  return parts;
 }

@@ -3,6 +3,7 @@
  * reader text: "basic.ack from worker 2", "broker routed a message to task_queue".
  */
 import type { TraceEvent } from '../../../server/protocol/index.js';
+import { processNoteText } from './process-notes.js';
 
 /** `laneOf` gives the name an actor goes by ("connection 2" until it named itself). */
 export function eventSummary(event: TraceEvent, laneOf: (actor: string) => string = (actor) => actor): string {
@@ -14,7 +15,8 @@ export function eventSummary(event: TraceEvent, laneOf: (actor: string) => strin
         ? `broker ${event.decision} a message to ${event.queues.join(', ')}`
         : `broker: message ${event.decision}`;
     case 'log':
-      return `${laneOf(event.actor)} printed a line`;
+      if (event.process !== undefined) return `${laneOf(event.actor)}: ${processNoteText(event.process, event.lost?.length ?? 0)}`;
+      return `${laneOf(event.actor)} printed a line${event.stream === 'stderr' ? ' on stderr' : ''}`;
     case 'state':
       return event.moment === undefined ? 'broker snapshot' : `broker snapshot: ${event.moment.title}`;
     case 'gap':

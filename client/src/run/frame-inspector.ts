@@ -4,6 +4,7 @@ import type { BrokerDecisionEvent, FrameEvent, JsonValue, MessageView, TraceGapE
 import { exchangeName, keyText } from './event-labels.js';
 import type { RunModel } from './run-model.js';
 import { formatCount } from './number-format.js';
+import { logText } from './process-notes.js';
 import { runTheme, tableStyles } from './run-styles.js';
 import type { SequenceRow } from './sequence-rows.js';
 
@@ -46,8 +47,11 @@ export class FrameInspectorElement extends LitElement {
         return renderDecision(event, this.model?.decidedBody(event.seq));
       case 'log':
         return html`<section role="group" aria-label="Frame inspector">
-          <h3>Log line <span class="where">#${event.seq} · ${formatTime(event.time)} · ${event.actor}</span></h3>
-          <pre class="body">${event.text}</pre>
+          <h3>
+            ${event.process !== undefined ? "The program's process" : event.stream === 'stderr' ? 'Line on stderr' : 'Log line'}
+            <span class="where">#${event.seq} · ${formatTime(event.time)} · ${event.actor}</span>
+          </h3>
+          <pre class="body">${logText(event)}</pre>
         </section>`;
       case 'gap':
         return renderGap(event);

@@ -4,6 +4,7 @@ import { BusyThrottle } from './busy-throttle.js';
 import { decisionDetail, frameDetail, gapDetail, isBrokerError } from './event-labels.js';
 import './frame-inspector.js';
 import { logNote } from './log-notes.js';
+import { logText } from './process-notes.js';
 import { formatCount } from './number-format.js';
 import type { RunModel } from './run-model.js';
 import { runTheme } from './run-styles.js';
@@ -332,19 +333,33 @@ export class SequenceViewElement extends LitElement {
       }
       case 'log': {
         const laneName = this.model?.laneOf(event.actor) ?? event.actor;
-        const note = logNote(
-          (at) => (at < this.shown ? this.rows.at(at)?.event : undefined),
-          index,
-          (other) => (this.model?.laneOf(other.actor) ?? other.actor) === laneName,
-        );
         const lost = event.lost?.length ?? 0;
-        const mark = lost > 0 ? `✕ ${lost} lost:` : '✎';
+        // What happened to the program's process is no line it printed: a note of its own, in words.
+        const note =
+          event.process === undefined
+            ? logNote(
+                (at) => (at < this.shown ? this.rows.at(at)?.event : undefined),
+                index,
+                (other) => other.process === undefined && (this.model?.laneOf(other.actor) ?? other.actor) === laneName,
+              )
+            : { text: logText(event), width: logText(event).length };
+        const mark =
+          event.process !== undefined
+            ? lost > 0
+              ? '✕'
+              : '⚑'
+            : lost > 0
+              ? `✕ ${lost} lost:`
+              : event.stream === 'stderr'
+                ? '✎ stderr:'
+                : '✎';
         // In its actor's lane, moved left as far as its block's widest line needs to be read whole; wrapped when even the whole width is too narrow.
         const room = `calc(100% - ${note.width + mark.length + 1}ch - 0.8rem - 2px)`;
+        const kind = event.process !== undefined ? 'process' : event.stream === 'stderr' ? 'stderr' : '';
         return html`<span
-          class="note ${lost > 0 ? 'lost' : ''}"
+          class="note ${lost > 0 ? 'lost' : ''} ${kind}"
           style="left:max(0px, min(calc(${this.laneCentre(this.lanes.indexOf(laneName))}% - 0.5rem), ${room}))"
-          title="${event.actor}: ${event.text}"
+          title="${event.actor}${event.process === undefined ? '' : "'s program"}: ${logText(event)}"
           >${mark} ${note.text}</span
         >`;
       }
@@ -722,6 +737,14 @@ export class SequenceViewElement extends LitElement {
         font-family: var(--_mono);
         background: color-mix(in srgb, var(--_warn) 12%, var(--_bg));
         border: 1px solid color-mix(in srgb, var(--_warn) 35%, transparent);
+      }
+      .note.process {
+        font-style: italic;
+        background: color-mix(in srgb, var(--_accent) 10%, var(--_bg));
+        border-color: color-mix(in srgb, var(--_accent) 45%, transparent);
+      }
+      .note.stderr {
+        color: var(--_bad);
       }
       .note.lost {
         color: var(--_bad);

@@ -1,0 +1,182 @@
+/**
+ * The programs' language and what a person does to running programs, in
+ * Chromium against the real workbook and the embedded broker: the switch to
+ * Python shows the pika programs and runs them, remembered across a reload
+ * and carried in the address; a consumer stopped by hand with Ctrl-C, and the
+ * producer sent again, as a person does it from the programs' terminals.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { closeBrowserPage, openBrowserPage } from './browser-page.js';
+import { cellSection, counter, inspectorText, openLesson, runButton, screenshotRun, terminalLines, waitForStatus } from './pages.js';
+import type { BrowserWorkbook } from './workbook.js';
+
+/** One of a switch's two languages, in a cell's code or its run controls. */
+function languageButton(part: Locator, language: 'JavaScript' | 'Python'): Locator {
+  return part.getByRole('group', { name: 'Program language' }).getByRole('button', { name: language, exact: true });
+}
+
+/** The language a part of a cell shows its switch pressed at. */
+async function pressedLanguage(part: Locator): Promise<string> {
+  return part.getByRole('group', { name: 'Program language' }).locator('[aria-pressed="true"]').innerText();
+}
+
+/** The program the code cell shows now. */
+async function shownProgram(cell: Locator): Promise<string> {
+  return cell.locator('code-cell').getByRole('tabpanel').innerText();
+}
+
+/** The language in the page's address. */
+function addressLanguage(page: Page): string | null {
+  return new URL(page.url()).searchParams.get('language');
+}
+
+/** What the run cell says the last action on a program did. */
+function actedSays(cell: Locator): Locator {
+  return cell.locator('run-cell .acted');
+}
+
+describe("the programs' language and actions on running programs", () => {
+  let workbook: BrowserWorkbook;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    ({ workbook, browser, page } = await openBrowserPage(pageErrors, { permissions: ['clipboard-read', 'clipboard-write'] }));
+  });
+
+  afterAll(async () => {
+    // Unset when beforeAll failed.
+    await closeBrowserPage({ browser, workbook });
+  });
+
+  beforeEach(() => {
+    pageErrors.length = 0;
+  });
+
+  it('Hello World in Python: the code cell shows the pika programs, a copy is the program shown, and a run prints their lines', async () => {
+    await openLesson(page, workbook.url, '/lessons/01-hello-world');
+    const cell = cellSection(page, 'hello');
+    const code = cell.locator('code-cell');
+    await languageButton(code, 'Python').click();
+
+    await code.getByRole('tab', { name: 'producer', exact: true }).click();
+    await expect.poll(() => shownProgram(cell)).toContain('import pika');
+    const program = await shownProgram(cell);
+    expect(program).toContain('python3 producer.py');
+    expect(program).toContain('channel.basic_publish(');
+    expect(await code.getByText('Python 3 with pika, for these parameters').isVisible()).toBe(true);
+    expect(await code.getByText('producer.py', { exact: true }).isVisible()).toBe(true);
+    await code.getByRole('button', { name: 'Copy the producer program (producer.py)' }).click();
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(program);
+
+    // The run controls show the same choice: the page has one language.
+    expect(await pressedLanguage(cell.locator('run-cell'))).toBe('Python');
+    await runButton(cell, 'Run').click();
+    await waitForStatus(cell, 'finished');
+    expect(await terminalLines(cell, 'producer')).toEqual([" [x] Sent 'Hello World!'", '— exited with code 0 —']);
+    expect(await terminalLines(cell, 'consumer')).toEqual([
+      ' [*] Waiting for messages in hello. To exit press CTRL+C',
+      " [x] Received 'Hello World!'",
+      '— stopped with Ctrl-C by the lesson: exited with code 0 —',
+    ]);
+    // The programs that ran were pika's: their connections said so to the broker.
+    await cell.locator('sequence-view .scroller').evaluate((list) => {
+      list.scrollTop = 0;
+    });
+    await cell.locator('sequence-view [data-method="connection.start-ok"]').first().click();
+    expect(await inspectorText(cell)).toMatch(/pika/i);
+    expect(pageErrors).toEqual([]);
+    await screenshotRun(page, cell, 'python-hello-world');
+  });
+
+  it('keeps the language across a reload and in the address, so a link opens the programs in the same language', async () => {
+    await openLesson(page, workbook.url, '/lessons/01-hello-world');
+    const code = cellSection(page, 'hello').locator('code-cell');
+    await languageButton(code, 'Python').click();
+    await expect.poll(() => addressLanguage(page)).toBe('python');
+
+    await page.reload();
+    const reloaded = cellSection(page, 'producer-first').locator('code-cell');
+    await expect.poll(() => pressedLanguage(reloaded)).toBe('Python');
+    await expect.poll(() => shownProgram(cellSection(page, 'producer-first'))).toContain('import pika');
+
+    // Someone who never chose a language opens the link: Python, as its sender saw it.
+    const link = page.url();
+    const elsewhere = await browser.newContext();
+    try {
+      const theirs = await elsewhere.newPage();
+      await openLesson(theirs, link, link);
+      await expect.poll(() => pressedLanguage(cellSection(theirs, 'hello').locator('code-cell'))).toBe('Python');
+      // The link's language is theirs now too: the lesson opened without one in its address shows Python.
+      await openLesson(theirs, workbook.url, '/lessons/02-work-queues');
+      await expect.poll(() => addressLanguage(theirs)).toBe('python');
+    } finally {
+      await elsewhere.close();
+    }
+    // Someone new, opening a lesson without a language in its address: JavaScript, written into the address.
+    const newcomer = await browser.newContext();
+    try {
+      const theirs = await newcomer.newPage();
+      await openLesson(theirs, workbook.url, '/lessons/01-hello-world');
+      await expect.poll(() => pressedLanguage(cellSection(theirs, 'hello').locator('code-cell'))).toBe('JavaScript');
+      expect(addressLanguage(theirs)).toBe('javascript');
+    } finally {
+      await newcomer.close();
+    }
+
+    // Back to JavaScript, from another cell's run controls: every cell of the page follows, and the address.
+    await languageButton(cellSection(page, 'producer-first').locator('run-cell'), 'JavaScript').click();
+    await expect.poll(() => addressLanguage(page)).toBe('javascript');
+    await expect.poll(() => shownProgram(cellSection(page, 'hello'))).toContain("import amqp from 'amqplib';");
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a consumer stopped by hand with Ctrl-C, and the producer sent again, from their terminals', async () => {
+    await openLesson(page, workbook.url, '/lessons/01-hello-world?cell=producer-first');
+    const cell = cellSection(page, 'producer-first');
+    await runButton(cell, 'Run').click();
+    // Once the consumer runs, the run is held: what follows happens at a person's pace.
+    const stopConsumer = cell.getByRole('button', { name: 'Stop consumer', exact: true });
+    await stopConsumer.waitFor();
+    await runButton(cell, 'Pause').click();
+    await waitForStatus(cell, 'paused');
+
+    // The producer has sent and left: it can be sent again, but there is nothing to kill or stop.
+    const producerActions = cell.getByRole('group', { name: 'Actions on producer', exact: true });
+    expect(await producerActions.getByRole('button').allInnerTexts()).toEqual(['Send again']);
+
+    // From the keyboard, as from the mouse.
+    await stopConsumer.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => actedSays(cell).innerText()).toBe('Consumer stopped');
+    await cell.getByRole('button', { name: 'Send again (producer)', exact: true }).click();
+
+    await runButton(cell, 'Resume').click();
+    await expect.poll(() => actedSays(cell).innerText()).toBe('Producer started');
+    await waitForStatus(cell, 'finished');
+
+    const consumer = await terminalLines(cell, 'consumer');
+    expect(consumer.slice(-2)).toEqual(['— stop: Ctrl-C (SIGINT) sent by you —', '— stopped with Ctrl-C by you: exited with code 0 —']);
+    // The cell's producer sends its message three times, each time it runs.
+    const sent = [" [x] Sent 'Hello World!'", " [x] Sent 'Hello World!'", " [x] Sent 'Hello World!'"];
+    expect(await terminalLines(cell, 'producer')).toEqual([
+      ...sent,
+      '— exited with code 0 —',
+      '— started by you —',
+      ...sent,
+      '— exited with code 0 —',
+    ]);
+    expect(await counter(cell, 'published')).toBe(6);
+    // Once the run is over, nothing can be done to its programs.
+    expect(
+      await cell
+        .locator('actor-terminals')
+        .getByRole('button', { name: /^(Kill|Stop|Send again)/ })
+        .count(),
+    ).toBe(0);
+    expect(pageErrors).toEqual([]);
+    await screenshotRun(page, cell, 'consumer-stopped-by-hand');
+  });
+});
