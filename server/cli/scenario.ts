@@ -12,7 +12,8 @@ import { openBrokerTarget, redactUrl, type BrokerTarget } from '../broker-connec
 import { ConfigError, readConfig } from '../config.js';
 import { loadLessons, type LessonCatalog } from '../lessons/index.js';
 import type { LessonDocument, RunFailure, RunStatus, RunSummary } from '../protocol/index.js';
-import { createRunner, keepServingThroughFaults, RunRequestError } from '../runs/index.js';
+import { createRunner, keepServingThroughFaults, RunRequestError, type RunHandle, type RunRequest } from '../runs/index.js';
+import { followScript } from './scripted-actions.js';
 import { parseScenarioArgs, USAGE, UsageError, type ScenarioArgs } from './scenario-args.js';
 import { formatEvent, formatSummary } from './trace-text.js';
 
@@ -54,7 +55,12 @@ async function main(argv: string[]): Promise<number> {
   const broker = await openBroker(args.broker);
   const runner = createRunner({ broker, lessons, log: (line) => console.error(line) });
   try {
-    return await runCell(runner, { lesson: lesson.id, cell: cell.id, params: args.params }, args.json, broker);
+    return await runCell(
+      runner,
+      { lesson: lesson.id, cell: cell.id, params: args.params, ...(args.language === undefined ? {} : { language: args.language }) },
+      args,
+      broker,
+    );
   } finally {
     await runner.close();
     await broker.close();
@@ -63,8 +69,8 @@ async function main(argv: string[]): Promise<number> {
 
 async function runCell(
   runner: ReturnType<typeof createRunner>,
-  request: { lesson: string; cell: string; params: Record<string, unknown> },
-  json: boolean,
+  request: RunRequest,
+  { json, at }: Pick<ScenarioArgs, 'json' | 'at'>,
   broker: BrokerTarget,
 ): Promise<number> {
   let final: { status: RunStatus; failure?: RunFailure } = { status: 'finished' };
@@ -72,10 +78,18 @@ async function runCell(
   const write = (line: string): void => {
     process.stdout.write(`${line}\n`);
   };
-  let handle;
+  let handle: RunHandle;
+  const script = followScript(
+    at,
+    () => handle,
+    (line) => console.error(line),
+  );
   try {
     handle = runner.start(request, {
-      onEvent: (event) => write(json ? JSON.stringify(event) : formatEvent(event)),
+      onEvent: (event) => {
+        write(json ? JSON.stringify(event) : formatEvent(event));
+        script.onEvent(event);
+      },
       onStatus: (status, failure) => {
         final = { status, failure };
       },
@@ -97,6 +111,7 @@ async function runCell(
   process.once('SIGINT', interrupt);
   await handle.done;
   process.off('SIGINT', interrupt);
+  script.unreached();
 
   if (json) write(JSON.stringify({ summary }));
   else if (summary !== undefined) write(`\n${formatSummary(summary)}`);

@@ -9,8 +9,13 @@ const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url
 
 /** Runs `npm run scenario -- args` the way npm would, on the fixture lessons; resolves with its exit status and output. */
 function scenario(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return course(...args, '--lessons', FIXTURE_LESSONS);
+}
+
+/** Runs `npm run scenario -- args` on the course's own lessons. */
+function course(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['server/cli/scenario.ts', ...args, '--lessons', FIXTURE_LESSONS], {
+    const child = spawn(TSX, ['server/cli/scenario.ts', ...args], {
       cwd: ROOT,
       env: { ...process.env, AMQP_URL: '' },
     });
@@ -134,6 +139,46 @@ describe('npm run scenario', () => {
     const { status, stderr } = await scenario('01-echo', '--broker', `amqp://guest:guest@127.0.0.1:${port}`);
     expect(status).toBe(1);
     expect(stderr).toContain(`The run failed: Nothing answers at 127.0.0.1:${port}. Is RabbitMQ running?`);
+  });
+
+  it("runs a cell's Python programs with --language python", async () => {
+    const { status, stdout } = await course('01-hello-world/hello', '--language', 'python', '--broker', 'embedded', '--json');
+    expect(status).toBe(0);
+    const events = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = events.flatMap((event) =>
+      event.kind === 'log' && event.process === undefined ? [`${String(event.actor)}: ${String(event.text)}`] : [],
+    );
+    expect(lines).toContain("consumer:  [x] Received 'Hello World!'");
+    expect(stdout).toContain('"product":"Pika Python Client Library"');
+    expect(stdout).not.toContain('"product":"amqplib"');
+  });
+
+  it('acts on a program at a named moment with --at, and says which actions the run never reached', async () => {
+    const { status, stdout, stderr } = await course(
+      '01-hello-world/producer-first',
+      '--broker',
+      'embedded',
+      '--at',
+      'producer-left=another:producer',
+      '--at',
+      '#100000=kill:consumer',
+    );
+    expect(status).toBe(0);
+    // Sent again by hand: the consumer, started after the second producer, receives both rounds of three.
+    expect(stdout).toMatch(/ producer +\(started by you\)\n/);
+    expect(stdout.match(/ consumer +\[x\] Received 'Hello World!'\n/g)).toHaveLength(6);
+    expect(stderr).toContain('--at #100000: the run never got there, so consumer was not sent kill');
+  });
+
+  it('exits 2 for an --at it cannot read, or a language it does not know', async () => {
+    const { status, stderr } = await course('01-hello-world', '--at', 'producer-left=explode:producer');
+    expect(status).toBe(2);
+    expect(stderr).toContain('--at: the action "explode" is not one of kill, stop, another');
+    expect((await course('01-hello-world', '--at', 'producer-left')).stderr).toContain('--at takes <when>=<action>:<actor>');
+    expect((await course('01-hello-world', '--language', 'ruby')).stderr).toContain('--language takes javascript or python, got "ruby"');
   });
 
   it('exits 1 when the broker refuses what the scenario does', async () => {

@@ -51,13 +51,13 @@ export function consumerJavaScript(): string {
     constant('queue', QUEUE),
     lines(openChannel(), `await channel.assertQueue(queue, ${literal(QUEUE_OPTIONS)});`),
     lines(
+      "console.log(' [*] Waiting for messages in %s. To exit press CTRL+C', queue);",
       '// noAck: the broker forgets each message as soon as it has sent it.',
       block(
         'await channel.consume(queue, (message) => {',
         'console.log(" [x] Received \'%s\'", message.content.toString());',
         '}, { noAck: true });',
       ),
-      "console.log(' [*] Waiting for messages in %s. To exit press CTRL+C', queue);",
     ),
     UNTIL_INTERRUPTED,
   );
