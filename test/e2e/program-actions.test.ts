@@ -8,7 +8,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { closeBrowserPage, openBrowserPage } from './browser-page.js';
-import { cellSection, counter, inspectorText, openLesson, runButton, screenshotRun, terminalLines, waitForStatus } from './pages.js';
+import {
+  cellSection,
+  counter,
+  inspectorText,
+  openLesson,
+  runButton,
+  screenshotRun,
+  sequenceNotes,
+  showKinds,
+  terminalLines,
+  waitForStatus,
+} from './pages.js';
 import type { BrowserWorkbook } from './workbook.js';
 
 /** One of a switch's two languages, in a cell's code or its run controls. */
@@ -147,6 +158,21 @@ describe("the programs' language and actions on running programs", () => {
     const producerActions = cell.getByRole('group', { name: 'Actions on producer', exact: true });
     expect(await producerActions.getByRole('button').allInnerTexts()).toEqual(['Send again']);
 
+    // Big enough for a projector: in presenter mode no button's writing is under 16 px.
+    await page.keyboard.press('f');
+    const sizes = await cell
+      .locator('actor-terminals')
+      .getByRole('button')
+      .evaluateAll((buttons) =>
+        // This runs in the page: its window is the buttons' own.
+        buttons.map(
+          (button) => `${button.textContent?.trim() ?? ''} ${button.ownerDocument.defaultView?.getComputedStyle(button).fontSize ?? ''}`,
+        ),
+      );
+    expect(sizes.length).toBeGreaterThanOrEqual(3);
+    for (const size of sizes) expect(Number.parseFloat(size.split(' ').at(-1) ?? '0'), size).toBeGreaterThanOrEqual(16);
+    await page.keyboard.press('f');
+
     // From the keyboard, as from the mouse.
     await stopConsumer.focus();
     await page.keyboard.press('Enter');
@@ -169,6 +195,12 @@ describe("the programs' language and actions on running programs", () => {
       '— exited with code 0 —',
     ]);
     expect(await counter(cell, 'published')).toBe(6);
+    // The sequence list tells the same, at its place among the protocol's events.
+    await showKinds(cell, ['Logs']);
+    const notes = (await sequenceNotes(cell)).map((note) => note.text);
+    expect(notes).toContain('⚑ stop: Ctrl-C (SIGINT) sent by you');
+    expect(notes).toContain('⚑ stopped with Ctrl-C by you: exited with code 0');
+    expect(notes).toContain('⚑ started by you');
     // Once the run is over, nothing can be done to its programs.
     expect(
       await cell
