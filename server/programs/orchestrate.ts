@@ -25,6 +25,7 @@ export function programScenario<Schema extends TObject>(cell: ProgramCell<Schema
     languages: cell.languages ?? ['javascript', 'python'],
     ...(cell.limits === undefined ? {} : { limits: cell.limits }),
     actors: (params) => cell.programs(params, 'javascript').map((program) => program.actor),
+    programs: (params, language) => cell.programs(params, language),
     code: (params, language = 'javascript') =>
       cell.programs(params, language).map(({ actor, code }) => {
         const another = cell.another?.(params, language, actor, [actor]);

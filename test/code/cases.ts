@@ -4,6 +4,7 @@
  * edit. Keyed by "lesson/cell".
  */
 import { expect } from 'vitest';
+import { AWKWARD_TEXT } from './breakouts.js';
 import type { CellOutput } from './output.js';
 import { present } from '../support/present.js';
 
@@ -14,9 +15,6 @@ export interface CodeCase {
   params?: Record<string, unknown>;
   check(output: CellOutput): void;
 }
-
-/** A message no literal in a program may mangle: quotes, a backslash, template syntax, comment and tag ends, non-ASCII. */
-export const AWKWARD_TEXT = 'It\'s "quoted", a \\ backslash, ${not.code}, `ticks`, */ and </script> — ünïcödé ✓';
 
 const received = (text: string): string => ` [x] Received '${text}'`;
 const sent = (text: string): string => ` [x] Sent '${text}'`;

@@ -17,7 +17,7 @@ import {
   publishOptions,
   repeat,
 } from '../../server/scenario/code-template.js';
-import { AWKWARD_TEXT } from './cases.js';
+import { AWKWARD_TEXT } from './breakouts.js';
 
 /** Evaluates a literal as JavaScript, as a program would. */
 function evaluate(source: string): unknown {

@@ -9,34 +9,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { literal } from '../../server/scenario/code-literal.js';
 import { pythonLiteral } from '../../server/scenario/python-literal.js';
-import { AWKWARD_TEXT } from './cases.js';
+import { BREAKOUTS } from './breakouts.js';
 
 const PYTHON = '/usr/bin/python3';
 const underCi = process.env.CI === 'true';
-
-/** Texts made to break out of a string literal in JavaScript or Python, or to be mangled on the way. */
-const BREAKOUTS = [
-  AWKWARD_TEXT,
-  "it's",
-  'say "hi"',
-  '\'\'\'triple\'\'\' and """triple"""',
-  "'); import os; os._exit(1); ('",
-  "'); process.exit(1); ('",
-  '${process.exit(1)}',
-  '#{interpolated}',
-  '{braces} and {0} for format()',
-  'back\\slash \\" \\\' \\n \\x41 \\N{BULLET} \\u0041',
-  'two\nlines\r\nand\ta tab',
-  'nul \u0000 inside',
-  'del \u007f and c1 \u0085 controls',
-  'line\u2028separator\u2029paragraph',
-  'lone \ud800 high and \udc00 low surrogates',
-  'emoji 🐇 and flags 🇫🇷 stay pairs',
-  'ünïcödé ✓ 漢字 עברית',
-  '# not a comment',
-  '\\',
-  '',
-];
 
 /** Pieces the fuzzer strings together: breakouts, any code unit (lone surrogates included) and ordinary text. */
 const awkwardString = fc

@@ -1,0 +1,103 @@
+/**
+ * The code cells' promise: a program copied from the page runs as it is.
+ * Every cell's programs, with the cell's defaults, in JavaScript and in
+ * Python, are saved to files and run with plain `node` and `python3`:
+ * against the embedded broker with nothing set, so they reach it through
+ * the broker URL the page writes into them; against RabbitMQ with AMQP_URL
+ * naming a vhost of their own. Each must end cleanly (by itself, or at its
+ * Ctrl-C), and the two languages must print the same lines.
+ */
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { startBroker } from '../../server/broker/index.js';
+import { loadLessons, mergeParams, validateParams, type CatalogCell } from '../../server/lessons/index.js';
+import type { ProgramLanguage } from '../../server/programs/actor-process.js';
+import type { ActorProgram } from '../../server/programs/cell.js';
+import { pythonProblem } from '../../server/programs/python-check.js';
+import { writtenFor } from '../../server/scenario/program-target.js';
+import { rabbitLeg, rabbitUnavailable } from './code-brokers.js';
+import { runCopied, type CopiedResult } from './run-copied.js';
+
+const underCi = process.env.CI === 'true';
+const rabbitProblem = await rabbitUnavailable();
+if (rabbitProblem !== null && !underCi) {
+  console.warn(`[code] RabbitMQ leg skipped: 127.0.0.1:5672 with its management API on :15672 is not usable (${rabbitProblem})`);
+}
+const pythonMissing = pythonProblem();
+if (pythonMissing !== undefined && !underCi) console.warn(`[code] Python programs skipped: ${pythonMissing}`);
+const languages: ProgramLanguage[] = pythonMissing === undefined || underCi ? ['javascript', 'python'] : ['javascript'];
+
+const catalog = await loadLessons(fileURLToPath(new URL('../../lessons/', import.meta.url)));
+
+/** Every run cell of the course whose programs run as processes. */
+const cells: { name: string; found: CatalogCell }[] = catalog.list().flatMap((lesson) =>
+  (catalog.get(lesson.id)?.cells ?? []).flatMap((cell) => {
+    if (cell.kind !== 'run') return [];
+    const found = catalog.cell(lesson.id, cell.id);
+    return found?.scenario.programs === undefined ? [] : [{ name: `${lesson.id}/${cell.id}`, found }];
+  }),
+);
+
+/** The cell's programs for its defaults, written to connect to `brokerUrl` unless AMQP_URL says otherwise. */
+function programsOf({ cell, scenario }: CatalogCell, language: ProgramLanguage, brokerUrl: string): ActorProgram[] {
+  const checked = validateParams(scenario.params, mergeParams(scenario.params, cell.defaults, {}));
+  if (!checked.ok) throw new Error(checked.errors.map((error) => error.message).join('; '));
+  return writtenFor(brokerUrl, () => scenario.programs?.(checked.params, language) ?? []);
+}
+
+/** Fails naming the program, with everything the cell's programs printed, unless each ended cleanly having printed something. */
+function expectCleanEnds(results: CopiedResult[], where: string): void {
+  const told = results
+    .map((result) =>
+      [`--- ${result.actor} (exit ${String(result.exitCode)} ${String(result.signal)})`, ...result.lines, result.stderr].join('\n'),
+    )
+    .join('\n');
+  for (const result of results) {
+    expect(result.exitCode, `${where}: ${result.actor} did not end cleanly\n${told}`).toBe(0);
+    expect(result.stderr, `${where}: ${result.actor} wrote to its standard error\n${told}`).toBe('');
+    expect(result.lines.length, `${where}: ${result.actor} printed nothing\n${told}`).toBeGreaterThan(0);
+  }
+}
+
+/** Every line of every actor, times in milliseconds made alike, sorted: what the two languages must agree on. */
+function printed(results: CopiedResult[]): string[] {
+  return results.flatMap((result) => result.lines.map((line) => `${result.actor}: ${line.replace(/\d+(\.\d+)? ms\b/g, '… ms')}`)).sort();
+}
+
+describe.skipIf(cells.length === 0)('programs copied from the page run as they are', () => {
+  it.each(cells.map(({ name, found }) => [name, found] as const))(
+    '%s',
+    async (name, found) => {
+      const outputs = await Promise.all(
+        languages.map(async (language) => {
+          // A broker of its own per cell and language: the programs use its default vhost, as a copied program does.
+          const broker = await startBroker({ port: 0 });
+          try {
+            const results = await runCopied(programsOf(found, language, broker.url), language);
+            expectCleanEnds(results, `${name} in ${language} on the embedded broker`);
+            return printed(results);
+          } finally {
+            await broker.close();
+          }
+        }),
+      );
+      const [javascript, python] = outputs;
+      if (python !== undefined) expect(python, `${name}: the Python programs print what the JavaScript ones print`).toEqual(javascript);
+
+      if (rabbitProblem !== null && !underCi) return;
+      const rabbit = rabbitLeg();
+      await Promise.all(
+        languages.map(async (language) => {
+          const space = await rabbit.space();
+          try {
+            const results = await runCopied(programsOf(found, language, space.url), language, space.url);
+            expectCleanEnds(results, `${name} in ${language} on RabbitMQ`);
+          } finally {
+            await space.remove();
+          }
+        }),
+      );
+    },
+    120_000,
+  );
+});

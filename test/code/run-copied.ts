@@ -1,0 +1,109 @@
+/**
+ * Runs a cell's programs the way a person who copied them from the page
+ * would: each saved to its own file and started with plain `node` or
+ * `python3` (no run clock, no tap), in the cell's order, each once the one
+ * before it is ready; once nothing has been printed for a while, the ones
+ * still running get a Ctrl-C, as a person ends a consumer.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { PYTHON, type ProgramLanguage } from '../../server/programs/actor-process.js';
+import type { ActorProgram } from '../../server/programs/cell.js';
+import { programFile } from '../../server/scenario/code-template.js';
+import { pythonFile } from '../../server/scenario/python-template.js';
+
+/** The repository's node_modules, where `import amqp from 'amqplib'` finds amqplib. */
+const NODE_MODULES = fileURLToPath(new URL('../../node_modules', import.meta.url));
+
+/** How long nothing may be printed before the programs still running are stopped. */
+const QUIET_MS = 1500;
+/** How long a program gets to leave after its Ctrl-C. */
+const GRACE_MS = 5000;
+/** What a program prints once it is ready, unless it says otherwise. */
+const READY = /^ \[\*\] /;
+
+/** What one copied program did. */
+export interface CopiedResult {
+  actor: string;
+  /** Its standard output, line by line. */
+  lines: string[];
+  /** Its standard output as written. */
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** It was still running when the others had gone quiet, and was sent Ctrl-C. */
+  interrupted: boolean;
+}
+
+/** Runs `programs` in `language`; AMQP_URL is set only when `amqpUrl` is given (else the programs use their own default). */
+export async function runCopied(programs: ActorProgram[], language: ProgramLanguage, amqpUrl?: string): Promise<CopiedResult[]> {
+  const folder = await mkdtemp(join(tmpdir(), 'warren-copied-'));
+  const running: { result: CopiedResult; exited: Promise<void>; ended: boolean; interrupt: () => void; kill: () => void }[] = [];
+  let lastOutput = Date.now();
+  try {
+    await symlink(NODE_MODULES, join(folder, 'node_modules'), 'dir');
+    for (const program of programs) {
+      const file = language === 'python' ? pythonFile(program.actor) : programFile(program.actor);
+      await writeFile(join(folder, file), program.code);
+      const environment: Record<string, string | undefined> = { ...process.env, AMQP_URL: amqpUrl };
+      if (amqpUrl === undefined) delete environment.AMQP_URL;
+      const child = spawn(language === 'python' ? PYTHON : process.execPath, [file], { cwd: folder, env: environment });
+      const result: CopiedResult = {
+        actor: program.actor,
+        lines: [],
+        stdout: '',
+        stderr: '',
+        exitCode: null,
+        signal: null,
+        interrupted: false,
+      };
+      let markReady = (): void => {};
+      const ready = new Promise<void>((resolve) => {
+        markReady = resolve;
+      });
+      const next = program.next ?? { ready: READY };
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (result.stdout += chunk));
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        lastOutput = Date.now();
+        result.lines.push(line);
+        if (next !== 'ended' && next.ready.test(line)) markReady();
+      });
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (result.stderr += chunk));
+      const entry = {
+        result,
+        ended: false,
+        exited: once(child, 'close').then(([code, signal]) => {
+          result.exitCode = code as number | null;
+          result.signal = signal as NodeJS.Signals | null;
+          entry.ended = true;
+        }),
+        interrupt: () => child.kill('SIGINT'),
+        kill: () => child.kill('SIGKILL'),
+      };
+      running.push(entry);
+      await Promise.race([next === 'ended' ? entry.exited : ready, entry.exited]);
+    }
+    while (running.some((entry) => !entry.ended) && Date.now() - lastOutput < QUIET_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    for (const entry of running.filter((candidate) => !candidate.ended)) {
+      entry.result.interrupted = true;
+      entry.interrupt();
+    }
+    const late = setTimeout(() => {
+      for (const entry of running) if (!entry.ended) entry.kill();
+    }, GRACE_MS);
+    await Promise.all(running.map((entry) => entry.exited));
+    clearTimeout(late);
+    return running.map((entry) => entry.result);
+  } finally {
+    for (const entry of running) if (!entry.ended) entry.kill();
+    await rm(folder, { recursive: true, force: true });
+  }
+}
