@@ -1,7 +1,8 @@
 /**
  * Accessibility, checked by axe-core in Chromium against the real workbook:
  * the lesson list, and every lesson page after its first run cell has run,
- * each in the light theme, the dark theme and presenter mode, with no
+ * and a run paused with its programs' action buttons showing, each in the
+ * light theme, the dark theme and presenter mode, with no
  * serious or critical violation. Presenter mode must also
  * reach WCAG's enhanced contrast: a projector washes colours out.
  *
@@ -95,6 +96,20 @@ describe('accessibility, checked by axe-core', () => {
     // The next Tab goes into the lessons, not back to the header's controls.
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement?.tagName')).toBe('LESSON-LIST');
+  });
+
+  it("a paused run's programs, with the buttons to kill, stop or send them again, in Python", async () => {
+    await openLesson(page, workbook.url, '/lessons/01-hello-world?language=python');
+    const cell = cellSection(page, 'hello');
+    await runButton(cell, 'Run').click();
+    await cell.getByRole('button', { name: 'Stop consumer', exact: true }).waitFor();
+    await runButton(cell, 'Pause').click();
+    await waitForStatus(cell, 'paused');
+    await expectAccessibleInEveryMode('Hello World, paused with its programs running');
+    await runButton(cell, 'Stop').click();
+    await waitForStatus(cell, 'stopped');
+    // The lessons after this one run in the page's usual language.
+    await cell.locator('run-cell').getByRole('button', { name: 'JavaScript', exact: true }).click();
   });
 
   for (const lesson of lessons) {

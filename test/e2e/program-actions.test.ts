@@ -171,6 +171,8 @@ describe("the programs' language and actions on running programs", () => {
       );
     expect(sizes.length).toBeGreaterThanOrEqual(3);
     for (const size of sizes) expect(Number.parseFloat(size.split(' ').at(-1) ?? '0'), size).toBeGreaterThanOrEqual(16);
+    await cell.locator('actor-terminals').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'test-results/screenshots/program-actions-presenter.png' });
     await page.keyboard.press('f');
 
     // From the keyboard, as from the mouse.
