@@ -7,6 +7,7 @@
  */
 import type { Static, TObject } from '@sinclair/typebox';
 import type { ActorRequest, TraceEvent } from '../protocol/index.js';
+import type { RunningActor } from '../runs/run-actors.js';
 import type { Scenario, ScenarioContext } from '../scenario/define.js';
 import { writtenFor } from '../scenario/program-target.js';
 import type { ActorProgram, PlannedAction, PlannedMoment, ProgramCell, RunView, Trigger } from './cell.js';
@@ -156,15 +157,20 @@ async function runProgramCell<Schema extends TObject>(cell: ProgramCell<Schema>,
     return `${request.actor} ${request.action === 'kill' ? 'killed' : 'stopped'}`;
   });
 
-  async function startOne(program: ActorProgram, by: 'you' | 'plan'): Promise<void> {
+  /** Starts a program; resolves once it runs (not once it is ready: see readyForNext). */
+  async function startOne(program: ActorProgram, by: 'you' | 'plan'): Promise<RunningActor> {
     started.push(program.actor);
     ended.delete(program.actor);
-    const running = await context.startProgram({
+    return context.startProgram({
       actor: program.actor,
       code: program.code,
       by,
       ...(program.finished === undefined ? {} : { finished: program.finished }),
     });
+  }
+
+  /** Resolves once the next program may start after this one: it is ready, or it has ended. */
+  async function readyForNext(program: ActorProgram, running: RunningActor): Promise<void> {
     const next = program.next ?? { ready: READY };
     if (next === 'ended') {
       await running.exited;
@@ -178,7 +184,7 @@ async function runProgramCell<Schema extends TObject>(cell: ProgramCell<Schema>,
   }
 
   try {
-    for (const program of programs) await startOne(program, 'plan');
+    for (const program of programs) await readyForNext(program, await startOne(program, 'plan'));
     // Over once nothing has happened for quietMs of run time, nothing triggered is still under way, and the programs
     // that still run are only waiting.
     for (;;) {
