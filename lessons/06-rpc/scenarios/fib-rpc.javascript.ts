@@ -1,19 +1,19 @@
 /**
- * The sixth tutorial's programs as a learner can run them: rpc_server.js
- * answers Fibonacci requests from rpc_queue (refusing any n above its limit);
- * rpc_client.js sends each request with reply_to and a correlation id, and
- * matches the replies to its requests, giving up after a timeout.
+ * The sixth tutorial's programs in JavaScript with amqplib: rpc_server.js
+ * answers Fibonacci requests from rpc_queue (refusing any n above its limit)
+ * until you stop it; rpc_client.js sends each request with reply_to and a
+ * correlation id, matches the replies to its requests, gives up on the rest
+ * after its timeout, and leaves.
  */
 import {
   SLEEP,
+  UNTIL_INTERRUPTED,
   args,
   block,
   branches,
-  consumeOneAtATime,
   constant,
   expression,
   header,
-  leaveWhenQuiet,
   lines,
   literal,
   openChannel,
@@ -21,26 +21,7 @@ import {
   program,
   publishOptions,
 } from '../../../server/scenario/code-template.js';
-import type { ActorCode } from '../../../server/scenario/index.js';
-import type { FibRpcParams } from './fib-rpc.js';
-
-/** The queue the servers take requests from. */
-export const QUEUE = 'rpc_queue';
-
-/** RabbitMQ's pseudo-queue for direct reply-to: replies go straight to the consuming channel. */
-export const DIRECT_REPLY_TO = 'amq.rabbitmq.reply-to';
-
-/** The reply header that carries a server's error instead of a result. */
-export const ERROR_HEADER = 'error';
-
-/** The servers, then the client. */
-export function fibRpcCode(params: FibRpcParams): ActorCode[] {
-  const servers = Array.from({ length: params.servers }, (_, i) => {
-    const actor = `rpc server ${i + 1}`;
-    return { actor, code: serverProgram(params, actor) };
-  });
-  return [...servers, { actor: 'rpc client', code: clientProgram(params) }];
-}
+import { DIRECT_REPLY_TO, ERROR_HEADER, QUEUE, type FibRpcParams } from './fib-rpc.js';
 
 /** fib(n) in the program, exact for any n. */
 const FIB = lines(
@@ -70,7 +51,7 @@ const ANSWER_FOR = lines(
   ),
 );
 
-function serverProgram(params: FibRpcParams, actor: string): string {
+export function serverJavaScript(params: FibRpcParams, actor: string): string {
   const works = params.msPerRequest > 0;
   const replyOptions = { correlationId: expression('correlationId'), contentType: 'text/plain' };
   return program(
@@ -89,51 +70,52 @@ function serverProgram(params: FibRpcParams, actor: string): string {
     ANSWER_FOR,
     lines(
       openChannel(),
-      `await channel.assertQueue(queue, { durable: false });`,
-      '// One request at a time per server, so several servers share the load.',
+      'await channel.assertQueue(queue, { durable: false });',
+      '// One request at a time per server (the next comes once this one is',
+      '// acknowledged), so several servers share the load.',
       'await channel.prefetch(1);',
     ),
-    leaveWhenQuiet(),
-    block(
-      'async function serve(request) {',
-      lines(
-        'const body = request.content.toString();',
-        'const { replyTo, correlationId } = request.properties;',
-        'const answer = answerFor(body);',
-        branches(
-          ['answer.error', "console.log(' [!] %s', answer.error);"],
-          [
-            null,
-            lines(
-              "console.log(' [.] fib(%s)', body);",
-              works && '// Pretend the work takes a while.',
-              works && 'await sleep(msPerRequest);',
-            ),
-          ],
-        ),
-        branches(
-          ['!replyTo', "console.log(' [!] The request has no reply_to: there is nowhere to send the answer');"],
-          [
-            'answer.error',
-            lines(
-              '// The error travels in a header, so the client can tell it from a result.',
-              `channel.sendToQueue(${args('replyTo', 'Buffer.from(answer.error)', literal({ ...replyOptions, headers: { [ERROR_HEADER]: expression('answer.error') } }))});`,
-            ),
-          ],
-          [null, `channel.sendToQueue(${args('replyTo', 'Buffer.from(answer.result)', literal(replyOptions))});`],
-        ),
-        '// Acknowledged only once answered: a server that dies mid-request leaves it to another.',
-        'channel.ack(request);',
-      ),
-    ),
     lines(
-      consumeOneAtATime({ handler: 'serve', noAck: false, comment: 'The server answers one request at a time, in the order they come.' }),
+      block(
+        'await channel.consume(queue, async (request) => {',
+        lines(
+          'const body = request.content.toString();',
+          'const { replyTo, correlationId } = request.properties;',
+          'const answer = answerFor(body);',
+          branches(
+            ['answer.error', "console.log(' [!] %s', answer.error);"],
+            [
+              null,
+              lines(
+                "console.log(' [.] fib(%s)', body);",
+                works && '// Pretend the work takes a while.',
+                works && 'await sleep(msPerRequest);',
+              ),
+            ],
+          ),
+          branches(
+            ['!replyTo', "console.log(' [!] The request has no reply_to: there is nowhere to send the answer');"],
+            [
+              'answer.error',
+              lines(
+                '// The error travels in a header, so the client can tell it from a result.',
+                `channel.sendToQueue(${args('replyTo', 'Buffer.from(answer.error)', literal({ ...replyOptions, headers: { [ERROR_HEADER]: expression('answer.error') } }))});`,
+              ),
+            ],
+            [null, `channel.sendToQueue(${args('replyTo', 'Buffer.from(answer.result)', literal(replyOptions))});`],
+          ),
+          '// Acknowledged only once answered: a server that dies mid-request leaves it to another.',
+          'channel.ack(request);',
+        ),
+        '}, { noAck: false });',
+      ),
       "console.log(' [x] Awaiting RPC requests');",
     ),
+    UNTIL_INTERRUPTED,
   );
 }
 
-function clientProgram(params: FibRpcParams): string {
+export function clientJavaScript(params: FibRpcParams): string {
   const direct = params.replyQueue === 'direct-reply-to';
   // reply_to and correlation_id are what make this RPC: they win over the same properties set by hand.
   const { replyTo: _replyTo, correlationId: _correlationId, ...ownProperties } = params.properties;
@@ -212,6 +194,7 @@ function clientProgram(params: FibRpcParams): string {
       ),
     ),
     lines(
+      '// The client does not wait forever: after timeoutMs it gives up on the requests left.',
       'const timer = setTimeout(stopWaiting, timeoutMs);',
       'await allAnswered;',
       'clearTimeout(timer);',
