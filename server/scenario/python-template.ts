@@ -64,12 +64,14 @@ export function pyHeader({ actor, follows, does, imports = [] }: PythonHeader): 
   return `${about}\n\n${pyLines(...modules.map((module) => `import ${module}`))}\n\nimport pika`;
 }
 
-/** Opens the connection (AMQP_URL when set, else the workbook's broker) and one channel, as every tutorial program starts. */
+/** The broker's address as pika takes it: AMQP_URL when set, else the workbook's broker. */
+export function pyBrokerParameters(): string {
+  return `pika.URLParameters(os.environ.get('AMQP_URL', ${pythonLiteral(programBrokerUrl())}))`;
+}
+
+/** Opens the connection and one channel, as every tutorial program starts. */
 export function pyConnect(): string {
-  return pyLines(
-    `connection = pika.BlockingConnection(pika.URLParameters(os.environ.get('AMQP_URL', ${pythonLiteral(programBrokerUrl())})))`,
-    'channel = connection.channel()',
-  );
+  return pyLines(`connection = pika.BlockingConnection(${pyBrokerParameters()})`, 'channel = connection.channel()');
 }
 
 /**

@@ -52,53 +52,58 @@ it('lesson 7 has the cells its tests cover', async () => {
   expect((await cellsOf(LESSON)).map((cell) => cell.id)).toEqual(['individual', 'batches', 'async', 'compare']);
 });
 
-describeOnBrokers('lesson 7: Publisher confirms', (runCell) => {
-  for (const [cell, actor] of [
-    ['individual', 'individual publisher'],
-    ['batches', 'batch publisher'],
-    ['async', 'async publisher'],
-  ] as const) {
-    it(`${cell}: every message is confirmed, and the throughput is reported`, async () => {
-      const run = await runCell(LESSON, cell);
-      expectCleanEnd(run);
-      const { messages, perSecond, confirmed, nacked, ackFrames } = report(run, actor);
-      expect(messages).toBe(500);
-      expect(confirmed).toBe(500);
-      expect(nacked).toBe(0);
-      expect(perSecond).toBeGreaterThan(0);
-      expect(ackFrames).toBe(framesOf(run, 'basic.ack', actor).length);
-      expect(framesOf(run, 'confirm.select', actor)).toHaveLength(1);
-      if (cell === 'individual') expect(ackFrames).toBe(500);
-    });
-  }
-
-  it('compare: all three strategies confirm every message; waiting for each is the slowest', async () => {
-    const run = await runCell(LESSON, 'compare');
-    expectCleanEnd(run);
-    const individual = report(run, 'individual publisher');
-    const batch = report(run, 'batch publisher');
-    const async = report(run, 'async publisher');
-    for (const strategy of [individual, batch, async]) {
-      expect(strategy.confirmed).toBe(1000);
-      expect(strategy.nacked).toBe(0);
+describeOnBrokers(
+  'lesson 7: Publisher confirms',
+  (runCell) => {
+    for (const [cell, actor] of [
+      ['individual', 'individual publisher'],
+      ['batches', 'batch publisher'],
+      ['async', 'async publisher'],
+    ] as const) {
+      it(`${cell}: every message is confirmed, and the throughput is reported`, async () => {
+        const run = await runCell(LESSON, cell);
+        expectCleanEnd(run);
+        const { messages, perSecond, confirmed, nacked, ackFrames } = report(run, actor);
+        expect(messages).toBe(500);
+        expect(confirmed).toBe(500);
+        expect(nacked).toBe(0);
+        expect(perSecond).toBeGreaterThan(0);
+        expect(ackFrames).toBe(framesOf(run, 'basic.ack', actor).length);
+        expect(framesOf(run, 'confirm.select', actor)).toHaveLength(1);
+        if (cell === 'individual') expect(ackFrames).toBe(500);
+      });
     }
-    expect(individual.multipleAcks).toBe(0);
-    // Why waiting for each is the slowest, in what the broker saw: the individual publisher sent every message only once
-    // the one before was confirmed (a round trip per message), the batch publisher each batch only once the one before
-    // was. (The throughputs themselves depend on the machine's load: the lesson prints them, a benchmark would compare.)
-    expect(publishedAfterWaiting(run, 'individual publisher')).toHaveLength(1000);
-    expect(individual.ackFrames).toBe(1000);
-    const batchStarts = Array.from({ length: 1000 / BATCH_SIZE }, (_, batchNumber) => batchNumber * BATCH_SIZE + 1);
-    expect(publishedAfterWaiting(run, 'batch publisher')).toEqual(expect.arrayContaining(batchStarts));
-    expect(run.summary.published).toBe(3000);
-  });
 
-  it('compare in the order the prose suggests: async first, individual last', async () => {
-    const run = await runCell(LESSON, 'compare', { strategies: ['async', 'batch', 'individual'], messages: 100 });
-    expectCleanEnd(run);
-    const order = ['async publisher', 'batch publisher', 'individual publisher'];
-    expect(framesOf(run, 'connection.start-ok').map((frame) => frame.actor)).toEqual(order);
-    expect([...new Set(run.logs.map((line) => line.actor))]).toEqual(order);
-    for (const actor of order) expect(report(run, actor).confirmed).toBe(100);
-  });
-});
+    it('compare: all three strategies confirm every message; waiting for each is the slowest', async () => {
+      const run = await runCell(LESSON, 'compare');
+      expectCleanEnd(run);
+      const individual = report(run, 'individual publisher');
+      const batch = report(run, 'batch publisher');
+      const async = report(run, 'async publisher');
+      for (const strategy of [individual, batch, async]) {
+        expect(strategy.confirmed).toBe(1000);
+        expect(strategy.nacked).toBe(0);
+      }
+      expect(individual.multipleAcks).toBe(0);
+      // Why waiting for each is the slowest, in what the broker saw: the individual publisher sent every message only once
+      // the one before was confirmed (a round trip per message), the batch publisher each batch only once the one before
+      // was. (The throughputs themselves depend on the machine's load: the lesson prints them, a benchmark would compare.)
+      expect(publishedAfterWaiting(run, 'individual publisher')).toHaveLength(1000);
+      expect(individual.ackFrames).toBe(1000);
+      const batchStarts = Array.from({ length: 1000 / BATCH_SIZE }, (_, batchNumber) => batchNumber * BATCH_SIZE + 1);
+      expect(publishedAfterWaiting(run, 'batch publisher')).toEqual(expect.arrayContaining(batchStarts));
+      expect(run.summary.published).toBe(3000);
+    });
+
+    it('compare in the order the prose suggests: async first, individual last', async () => {
+      const run = await runCell(LESSON, 'compare', { strategies: ['async', 'batch', 'individual'], messages: 100 });
+      expectCleanEnd(run);
+      const order = ['async publisher', 'batch publisher', 'individual publisher'];
+      expect(framesOf(run, 'connection.start-ok').map((frame) => frame.actor)).toEqual(order);
+      expect([...new Set(run.logs.map((line) => line.actor))]).toEqual(order);
+      for (const actor of order) expect(report(run, actor).confirmed).toBe(100);
+    });
+  },
+  undefined,
+  ['javascript', 'python'],
+);

@@ -1,8 +1,8 @@
 /**
- * The seventh tutorial's three publishing strategies as programs a learner
- * can run: each publishes the same messages on a confirm channel to a fresh
+ * The seventh tutorial's three publishing strategies in JavaScript with
+ * amqplib: each publishes the same messages on a confirm channel to a fresh
  * queue, waiting for confirms one at a time, once per batch, or only at the
- * end, and prints its throughput and how the confirms arrived.
+ * end, prints its throughput and how the confirms arrived, and leaves.
  */
 import {
   args,
@@ -15,24 +15,7 @@ import {
   program,
   publishOptions,
 } from '../../../server/scenario/code-template.js';
-import type { ActorCode } from '../../../server/scenario/index.js';
-import type { ConfirmsParams, Strategy } from './confirms.js';
-
-/** How each strategy reads in a sentence, its actor, and the tutorial's name for it. */
-export const WORDING = {
-  individual: { actor: 'individual publisher', how: 'individually', follows: 'strategy 1, publishing messages individually' },
-  batch: { actor: 'batch publisher', how: 'in batches', follows: 'strategy 2, publishing messages in batches' },
-  async: {
-    actor: 'async publisher',
-    how: 'handling confirms asynchronously',
-    follows: 'strategy 3, handling publisher confirms asynchronously',
-  },
-} as const;
-
-/** One publisher per strategy, in the cell's order. */
-export function confirmsCode(params: ConfirmsParams): ActorCode[] {
-  return params.strategies.map((strategy) => ({ actor: WORDING[strategy].actor, code: publisherProgram(params, strategy) }));
-}
+import { WORDING, type ConfirmsParams, type Strategy } from './confirms.js';
 
 /** What the publishing loop does after each publish, by strategy. */
 const AFTER_PUBLISH: Record<Strategy, string> = {
@@ -50,7 +33,7 @@ const AFTER_PUBLISH: Record<Strategy, string> = {
   ),
 };
 
-function publisherProgram(params: ConfirmsParams, strategy: Strategy): string {
+export function publisherJavaScript(params: ConfirmsParams, strategy: Strategy): string {
   const { actor, how, follows } = WORDING[strategy];
   const waitsForDrain = strategy !== 'individual';
   const publish = `channel.sendToQueue(${args('queue', 'Buffer.from(String(i))', publishOptions(params.properties) ?? '{}', 'settled')});`;
