@@ -6,10 +6,12 @@
  * JavaScript twins print, so a run reads the same in either language.
  */
 import { wrapComment } from './code-template.js';
+import type { Expression } from './code-literal.js';
 import { programBrokerUrl } from './program-target.js';
 import { indentPython, pythonLiteral } from './python-literal.js';
 import type { PublishProperties } from './publish-properties.js';
 
+export { expression } from './code-literal.js';
 export { indentPython, pythonConstant, pythonLiteral } from './python-literal.js';
 
 /** A part of a program that may be left out: false, null and undefined are dropped. */
@@ -76,9 +78,10 @@ export function pyConnect(): string {
 
 /**
  * Consumes until Ctrl-C, as the tutorials' receivers do, and then closes the
- * connection: the program's own clean exit. Prints `waiting` first.
+ * connection: the program's own clean exit. Prints `waiting` first: a text, or
+ * an expression (an f-string naming the queue the broker made up).
  */
-export function pyConsumeUntilInterrupted(waiting: string): string {
+export function pyConsumeUntilInterrupted(waiting: string | Expression): string {
   return pyLines(
     `print(${pythonLiteral(waiting)})`,
     pyBlock('try:', 'channel.start_consuming()'),

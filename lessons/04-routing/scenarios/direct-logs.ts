@@ -1,24 +1,26 @@
 /**
- * The fourth tutorial's programs: the producer (emit_log_direct.js) publishes
+ * The fourth tutorial's programs: the producer (emit_log_direct) publishes
  * log lines to the direct exchange `direct_logs` with their severity as the
- * routing key; each receiver (receive_logs_direct.js) binds its queue once per
- * severity it wants, and gets exactly the lines whose severity it bound.
+ * routing key, and leaves; each receiver (receive_logs_direct) binds its queue
+ * once per severity it wants, and gets exactly the lines whose severity it
+ * bound.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { ChannelModel } from 'amqplib';
+import { defineProgramCell, type ActorProgram, type ProgramLanguage, type RunView } from '../../../server/programs/cell.js';
+import { programScenario } from '../../../server/programs/orchestrate.js';
+import { PublishProperties } from '../../../server/scenario/index.js';
 import {
-  defineScenario,
-  PublishProperties,
-  toPublishOptions,
-  closeConnections,
-  waitUntil,
-  type NamedMoment,
-} from '../../../server/scenario/index.js';
-import { RECEIVER_QUEUE_OPTIONS } from '../../log-receiver.code.js';
-import { EXCHANGE, directLogsCode } from './direct-logs.code.js';
-
-/** The most the receivers wait for the lines they bound. */
-const RECEIVE_TIMEOUT_MS = 5000;
+  RECEIVED,
+  RECEIVER_READY,
+  nextFreeReceiver,
+  receiverName,
+  receiverNames,
+  receiverNumber,
+  receiversReady,
+  type LogReceiver,
+} from '../../log-receiver.js';
+import { producerJavaScript, receiverJavaScript } from './direct-logs.javascript.js';
+import { producerPython, receiverPython } from './direct-logs.python.js';
 
 const Severity = Type.String({ maxLength: 255, description: 'a severity such as info, warning or error' });
 
@@ -54,64 +56,84 @@ const directLogsParams = Type.Object({
 /** The parameters of a direct exchange cell. */
 export type DirectLogsParams = Static<typeof directLogsParams>;
 
-/** The moments the lesson links to: the list_bindings view before anything is sent, and the end. */
-const MOMENTS = {
-  receiversBound: { id: 'receivers-bound', title: 'once every receiver is bound' },
-  allDelivered: { id: 'all-delivered', title: 'once every copy is delivered' },
-} satisfies Record<string, NamedMoment>;
+/** The exchange every program declares. */
+export const EXCHANGE = 'direct_logs';
 
-export default defineScenario({
-  title: 'A direct exchange routes each message by its exact routing key',
-  params: directLogsParams,
-  actors: ({ bindings }) => [...bindings.map((_, i) => `receiver ${i + 1}`), 'producer'],
-  moments: () => [MOMENTS.receiversBound, MOMENTS.allDelivered],
-  code: directLogsCode,
-  async run({ params, connect, log, sleep, snapshot }) {
-    const connections: ChannelModel[] = [];
-    let deliveries = 0;
+/** What a receiver of this lesson is, bound once per severity. */
+export function directReceiver(actor: string, severities: string[]): LogReceiver {
+  return {
+    actor,
+    follows: 'receive_logs_direct',
+    does: `Binds a queue of its own to the direct exchange ${EXCHANGE} once per severity it wants, and prints the lines it gets.`,
+    exchange: EXCHANGE,
+    type: 'direct',
+    keys: {
+      name: 'severities',
+      item: 'severity',
+      values: severities,
+      none: 'no severity at all',
+      comment: 'One binding per severity: the queue gets a message when any of them equals its routing key.',
+    },
+  };
+}
 
-    const startReceiver = async (actor: string, severities: string[]): Promise<void> => {
-      const connection = await connect(actor);
-      connections.push(connection);
-      const channel = await connection.createChannel();
-      await channel.assertExchange(EXCHANGE, 'direct', { durable: false });
-      const { queue } = await channel.assertQueue('', RECEIVER_QUEUE_OPTIONS);
-      const keys = severities.length === 0 ? 'no severity at all' : severities.join(', ');
-      log(actor, ` [*] Waiting for logs in ${queue} (bound with ${keys}). To exit press CTRL+C`);
-      // One binding per severity: the queue gets a message when any of them equals its routing key.
-      for (const severity of severities) await channel.bindQueue(queue, EXCHANGE, severity);
-      await channel.consume(
-        queue,
-        (message) => {
-          if (message === null) return;
-          deliveries += 1;
-          log(actor, ` [x] ${message.fields.routingKey}: '${message.content.toString()}'`);
+function receiver(actor: string, severities: string[], language: ProgramLanguage): ActorProgram {
+  return {
+    actor,
+    code: language === 'python' ? receiverPython(actor, severities) : receiverJavaScript(actor, severities),
+    next: { ready: RECEIVER_READY },
+  };
+}
+
+function producer(params: DirectLogsParams, language: ProgramLanguage): ActorProgram {
+  return { actor: 'producer', code: language === 'python' ? producerPython(params) : producerJavaScript(params), next: 'ended' };
+}
+
+/**
+ * How many lines each receiver gets: one per message whose severity it bound.
+ * Binding the same key twice to one queue is still one binding, hence the sets.
+ */
+function expectedCopies({ bindings, messages }: DirectLogsParams): number[] {
+  return bindings.map((severities) => {
+    const bound = new Set(severities);
+    return messages.filter(({ severity }) => bound.has(severity)).length;
+  });
+}
+
+export default programScenario(
+  defineProgramCell({
+    title: 'A direct exchange routes each message by its exact routing key',
+    params: directLogsParams,
+    programs: (params, language) => [
+      ...params.bindings.map((severities, index) => receiver(receiverName(index + 1), severities, language)),
+      producer(params, language),
+    ],
+    another: (params, language, actor, taken) => {
+      if (actor === 'producer')
+        return { label: 'send one more', program: producer({ ...params, messages: params.messages.slice(0, 1) }, language) };
+      const severities = params.bindings[(receiverNumber(actor) ?? 0) - 1];
+      return severities && { label: 'start another', program: receiver(nextFreeReceiver(taken), severities, language) };
+    },
+    moments: (params) => [
+      // The list_bindings view: one binding per receiver and severity, before anything is sent.
+      {
+        id: 'receivers-bound',
+        title: 'once every receiver is bound',
+        at: {
+          when: (run: RunView) => receiversReady(run, receiverNames(params.bindings.length)),
         },
-        { noAck: true },
-      );
-    };
-
-    for (const [index, severities] of params.bindings.entries()) await startReceiver(`receiver ${index + 1}`, severities);
-    // The list_bindings view: one binding per receiver and severity.
-    await snapshot(MOMENTS.receiversBound);
-
-    const producer = await connect('producer');
-    connections.push(producer);
-    const channel = await producer.createChannel();
-    await channel.assertExchange(EXCHANGE, 'direct', { durable: false });
-    for (const { severity, text } of params.messages) {
-      channel.publish(EXCHANGE, severity, Buffer.from(text), toPublishOptions(params.properties));
-      log('producer', ` [x] Sent ${severity}: '${text}'`);
-    }
-    await channel.close();
-    await producer.close();
-
-    // A direct exchange copies a message to each queue with a binding key equal to its routing
-    // key; binding the same key twice to one queue is still one binding, hence the sets.
-    const boundKeys = params.bindings.map((severities) => new Set(severities));
-    const expected = params.messages.reduce((sum, { severity }) => sum + boundKeys.filter((keys) => keys.has(severity)).length, 0);
-    await waitUntil(sleep, () => deliveries >= expected, RECEIVE_TIMEOUT_MS);
-    await snapshot(MOMENTS.allDelivered);
-    await closeConnections(connections);
-  },
-});
+      },
+      {
+        id: 'all-delivered',
+        title: 'once every copy is delivered',
+        at: {
+          when: (run: RunView) =>
+            run.ended('producer') &&
+            expectedCopies(params).every(
+              (copies, index) => run.lines(receiverName(index + 1)).filter((line) => RECEIVED.test(line)).length >= copies,
+            ),
+        },
+      },
+    ],
+  }),
+);

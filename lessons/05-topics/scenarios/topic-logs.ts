@@ -1,29 +1,26 @@
 /**
- * The fifth tutorial's programs: the producer (emit_log_topic.js) publishes
- * to the topic exchange `topic_logs` with dotted routing keys; each receiver
- * (receive_logs_topic.js) binds its queue with patterns, where `*` stands for
- * exactly one word and `#` for zero or more. At the end the producer prints
- * where each routing key went, or that it was dropped.
+ * The fifth tutorial's programs: the producer (emit_log_topic) publishes to
+ * the topic exchange `topic_logs` with dotted routing keys, and leaves; each
+ * receiver (receive_logs_topic) binds its queue with patterns, where `*`
+ * stands for exactly one word and `#` for zero or more, and prints the
+ * messages it gets. With mandatory, the producer prints each key that matched
+ * no binding, as the broker returns it.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import type { ChannelModel } from 'amqplib';
+import { defineProgramCell, type ActorProgram, type ProgramLanguage, type RunView } from '../../../server/programs/cell.js';
+import { programScenario } from '../../../server/programs/orchestrate.js';
+import { PublishProperties } from '../../../server/scenario/index.js';
 import {
-  defineScenario,
-  PublishProperties,
-  toPublishOptions,
-  closeConnections,
-  returnReason,
-  waitUntilSettled,
-  type NamedMoment,
-} from '../../../server/scenario/index.js';
-import { RECEIVER_QUEUE_OPTIONS } from '../../log-receiver.code.js';
-import { EXCHANGE, topicLogsCode } from './topic-logs.code.js';
-
-/** How long nothing may arrive, once every key is accounted for, before the table is printed. */
-const QUIET_MS = 300;
-
-/** The most the run waits for deliveries and returns. */
-const RECEIVE_TIMEOUT_MS = 5000;
+  RECEIVER_READY,
+  nextFreeReceiver,
+  receiverName,
+  receiverNames,
+  receiverNumber,
+  receiversReady,
+  type LogReceiver,
+} from '../../log-receiver.js';
+import { producerJavaScript, receiverJavaScript } from './topic-logs.javascript.js';
+import { producerPython, receiverPython } from './topic-logs.python.js';
 
 /** The routing keys the tutorial talks through, one animal each: "<speed>.<colour>.<species>". */
 const TUTORIAL_KEYS = [
@@ -36,17 +33,6 @@ const TUTORIAL_KEYS = [
   'quick.orange.male.rabbit',
   'lazy.orange.male.rabbit',
 ];
-
-/** Counts per name, in first-seen order. */
-class Tally {
-  private readonly counts = new Map<string, number>();
-  add(name: string): void {
-    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
-  }
-  get(name: string): number {
-    return this.counts.get(name) ?? 0;
-  }
-}
 
 const topicLogsParams = Type.Object({
   bindings: Type.Array(
@@ -76,94 +62,71 @@ const topicLogsParams = Type.Object({
 /** The parameters of a topic exchange cell. */
 export type TopicLogsParams = Static<typeof topicLogsParams>;
 
-/** The moment the lesson links to: the list_bindings view, every pattern bound, before anything is sent. */
-const RECEIVERS_BOUND: NamedMoment = { id: 'receivers-bound', title: 'once every receiver is bound' };
+/** The exchange every program declares. */
+export const EXCHANGE = 'topic_logs';
 
-export default defineScenario({
-  title: 'A topic exchange routes by patterns over dotted routing keys',
-  params: topicLogsParams,
-  actors: ({ bindings }) => [...bindings.map((_, i) => `receiver ${i + 1}`), 'producer'],
-  moments: () => [RECEIVERS_BOUND],
-  code: topicLogsCode,
-  async run({ params, connect, log, sleep, snapshot }) {
-    const connections: ChannelModel[] = [];
-    const receivers = params.bindings.map((_, index) => `receiver ${index + 1}`);
-    /** Copies received per "receiver|key". */
-    const copies = new Tally();
-    const returned = new Tally();
-    const published = new Tally();
-    let activity = 0;
+/** What a receiver of this lesson is, bound once per pattern. */
+export function topicReceiver(actor: string, patterns: string[]): LogReceiver {
+  return {
+    actor,
+    follows: 'receive_logs_topic',
+    does: `Binds a queue of its own to the topic exchange ${EXCHANGE} with each pattern and prints the messages it gets.`,
+    exchange: EXCHANGE,
+    type: 'topic',
+    keys: {
+      name: 'patterns',
+      item: 'pattern',
+      values: patterns,
+      none: 'no pattern at all',
+      comment: 'One binding per pattern: * stands for exactly one word, # for zero or more.',
+    },
+  };
+}
 
-    const startReceiver = async (actor: string, patterns: string[]): Promise<void> => {
-      const connection = await connect(actor);
-      connections.push(connection);
-      const channel = await connection.createChannel();
-      await channel.assertExchange(EXCHANGE, 'topic', { durable: false });
-      const { queue } = await channel.assertQueue('', RECEIVER_QUEUE_OPTIONS);
-      const shown = patterns.length === 0 ? 'no pattern at all' : patterns.join(', ');
-      log(actor, ` [*] Waiting for logs in ${queue} (bound with ${shown}). To exit press CTRL+C`);
-      for (const pattern of patterns) await channel.bindQueue(queue, EXCHANGE, pattern);
-      await channel.consume(
-        queue,
-        (message) => {
-          if (message === null) return;
-          const key = message.fields.routingKey;
-          copies.add(`${actor}|${key}`);
-          activity += 1;
-          log(actor, ` [x] ${key}:'${message.content.toString()}'`);
+/** What the producer does, as its program's header says it. */
+export function topicProducerDoes({ mandatory }: TopicLogsParams): string {
+  return (
+    `Publishes one message per routing key to the topic exchange ${EXCHANGE}, then leaves.` +
+    ' Which receivers got each key shows in their own output' +
+    (mandatory ? '; a key that matched no binding comes back here.' : '.')
+  );
+}
+
+function receiver(actor: string, patterns: string[], language: ProgramLanguage): ActorProgram {
+  return {
+    actor,
+    code: language === 'python' ? receiverPython(actor, patterns) : receiverJavaScript(actor, patterns),
+    next: { ready: RECEIVER_READY },
+  };
+}
+
+function producer(params: TopicLogsParams, language: ProgramLanguage): ActorProgram {
+  return { actor: 'producer', code: language === 'python' ? producerPython(params) : producerJavaScript(params), next: 'ended' };
+}
+
+export default programScenario(
+  defineProgramCell({
+    title: 'A topic exchange routes by patterns over dotted routing keys',
+    params: topicLogsParams,
+    programs: (params, language) => [
+      ...params.bindings.map((patterns, index) => receiver(receiverName(index + 1), patterns, language)),
+      producer(params, language),
+    ],
+    another: (params, language, actor, taken) => {
+      if (actor === 'producer')
+        return { label: 'send one more', program: producer({ ...params, routingKeys: params.routingKeys.slice(0, 1) }, language) };
+      const patterns = params.bindings[(receiverNumber(actor) ?? 0) - 1];
+      return patterns && { label: 'start another', program: receiver(nextFreeReceiver(taken), patterns, language) };
+    },
+    // The list_bindings view: every pattern bound, before anything is sent.
+    moments: (params) => [
+      {
+        id: 'receivers-bound',
+        title: 'once every receiver is bound',
+        at: {
+          when: (run: RunView) => receiversReady(run, receiverNames(params.bindings.length)),
         },
-        { noAck: true },
-      );
-    };
-
-    for (const [index, patterns] of params.bindings.entries()) await startReceiver(`receiver ${index + 1}`, patterns);
-    await snapshot(RECEIVERS_BOUND);
-
-    const producer = await connect('producer');
-    connections.push(producer);
-    const channel = await producer.createChannel();
-    channel.on('return', (message) => {
-      const { routingKey } = message.fields;
-      returned.add(routingKey);
-      activity += 1;
-      log('producer', ` [!] Returned ${routingKey}: ${returnReason(message)}`);
-    });
-    await channel.assertExchange(EXCHANGE, 'topic', { durable: false });
-    const options = { ...toPublishOptions(params.properties), mandatory: params.mandatory };
-    for (const key of params.routingKeys) {
-      channel.publish(EXCHANGE, key, Buffer.from(params.message), options);
-      published.add(key);
-      log('producer', ` [x] Sent ${key}:'${params.message}'`);
-    }
-
-    const keys = [...new Set(params.routingKeys)];
-    // A key is accounted for once it came back, or one receiver has all of its copies;
-    // the quiet period after that lets copies for other receivers arrive too.
-    const accountedFor = (key: string): boolean =>
-      returned.get(key) >= published.get(key) || receivers.some((actor) => copies.get(`${actor}|${key}`) >= published.get(key));
-    await waitUntilSettled(sleep, {
-      finished: () => false,
-      activity: () => activity,
-      busy: () => params.mandatory && !keys.every(accountedFor),
-      quietMs: QUIET_MS,
-      timeoutMs: RECEIVE_TIMEOUT_MS,
-    });
-
-    // Closed before the table is printed: every delivery and return still on its way (held
-    // in step mode, say) comes in ahead of the close, so the table misses nothing.
-    await closeConnections(connections);
-
-    const width = Math.max(...keys.map((key) => key.length));
-    log('producer', ' Where each routing key went:');
-    for (const key of keys) {
-      const reached = receivers.filter((actor) => copies.get(`${actor}|${key}`) > 0);
-      const where =
-        reached.length > 0
-          ? reached.map((actor) => (copies.get(`${actor}|${key}`) > 1 ? `${actor} (x${copies.get(`${actor}|${key}`)})` : actor)).join(', ')
-          : returned.get(key) > 0
-            ? 'dropped: no binding matched (returned)'
-            : 'dropped: nobody received it';
-      log('producer', `   ${key.padEnd(width)}  -> ${where}`);
-    }
-  },
-});
+      },
+    ],
+  }),
+);
