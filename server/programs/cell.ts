@@ -57,8 +57,12 @@ export interface RunView {
 
 /** When something happens in a run. */
 export type Trigger =
-  /** Once `actor` printed its `count`-th line matching `line` (default the first), then `delayMs` of run time later. */
-  | { actor: string; line: RegExp; count?: number; delayMs?: number }
+  /**
+   * Once `actor` printed its `count`-th line matching `line` (default the
+   * first), then `delayMs` of run time later; a function gives the delay from
+   * that line (half the work of the task it names).
+   */
+  | { actor: string; line: RegExp; count?: number; delayMs?: number | ((line: string) => number) }
   /** As soon as `when` holds, checked after every event of the run. */
   | { when: (view: RunView) => boolean }
   /** Once the run has gone quiet, before the runner stops the programs still running. */

@@ -94,9 +94,10 @@ async function runProgramCell<Schema extends TObject>(cell: ProgramCell<Schema>,
     ...plan.flatMap((planned) => (typeof planned.at === 'string' ? [] : [{ at: planned.at, act: planAct(planned), fired: false }])),
   ];
 
-  const fire = (item: Waiting): void => {
+  const fire = (item: Waiting, line?: string): void => {
     item.fired = true;
-    const delay = 'delayMs' in item.at ? (item.at.delayMs ?? 0) : 0;
+    const delayMs = 'delayMs' in item.at ? item.at.delayMs : undefined;
+    const delay = typeof delayMs === 'function' ? delayMs(line ?? '') : (delayMs ?? 0);
     if (delay <= 0) {
       inTurn(guarded(item.act));
       return;
@@ -119,7 +120,11 @@ async function runProgramCell<Schema extends TObject>(cell: ProgramCell<Schema>,
       const at = item.at;
       if ('when' in at) {
         if (at.when(view)) fire(item);
-      } else if (view.lines(at.actor).filter((line) => at.line.test(line)).length >= (at.count ?? 1)) fire(item);
+      } else {
+        const matching = view.lines(at.actor).filter((line) => at.line.test(line));
+        const count = at.count ?? 1;
+        if (matching.length >= count) fire(item, matching[count - 1]);
+      }
     }
   };
 

@@ -85,9 +85,11 @@ describe('POST /api/lessons/:lesson/cells/:cell/code', () => {
     // From the cell: seven six-dot tasks, 50 ms per dot, worker 1 stopping in its first task.
     expect(codeOf(answer, 'producer')).toContain("'Task 7......'");
     expect(codeOf(answer, 'producer')).toMatch(/\{\s+persistent: true,\s+appId: 'tasks',\s+contentEncoding: 'gzip',\s+\}/);
-    expect(codeOf(answer, 'worker 1')).toContain('const stopAfter = 1;');
+    // The header's comment, its lines joined, says which worker the cell stops.
+    const header = (actor: string): string => codeOf(answer, actor).replace(/\n\/\/ /g, ' ');
+    expect(header('worker 1')).toContain('you stop it (Ctrl-C) halfway through task number 1 of its own');
     expect(codeOf(answer, 'worker 3')).toContain('const msPerDot = 50;');
-    expect(codeOf(answer, 'worker 3')).not.toContain('stopAfter');
+    expect(header('worker 3')).not.toContain('you stop it (Ctrl-C)');
   });
 
   it('names the moments a run with these parameters reaches', async () => {
