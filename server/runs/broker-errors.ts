@@ -6,9 +6,14 @@
 import { REPLY_CODE_NAMES } from '../amqp/reply-codes.js';
 import type { ClosedWithError, RunState } from '../model/state.js';
 import type { RunFailure } from '../protocol/index.js';
+import { explainBrokerClose, type FailureContext } from './explain-failure.js';
 
-/** Why the run ended with an error, or undefined when the broker closed nothing with one. */
-export function brokerErrorsOf(state: RunState): RunFailure | undefined {
+/**
+ * Why the run ended with an error, or undefined when the broker closed nothing
+ * with one. A close the workbook knows more about (a queue nobody declared, one
+ * declared again with other settings) is told with what to do about it.
+ */
+export function brokerErrorsOf(state: RunState, context: FailureContext): RunFailure | undefined {
   const told: string[] = [];
   const raw: string[] = [];
   for (const connection of state.connections.values()) {
@@ -20,9 +25,14 @@ export function brokerErrorsOf(state: RunState): RunFailure | undefined {
     for (const [where, error] of errors) {
       const name = REPLY_CODE_NAMES[error.code] ?? 'error';
       const refused = error.method === undefined ? '' : ` when it refused ${error.method}`;
-      told.push(
-        `The broker closed ${connection.actor}'s ${where} with ${error.code} ${name}${refused}: ${withoutCodeName(error.text, name)}.`,
-      );
+      const advice = explainBrokerClose(error.code, error.text, context);
+      const closed = `The broker closed ${connection.actor}'s ${where} with ${error.code} ${name}${refused}`;
+      // What to do about it is said once, however many programs it happened to.
+      if (advice === undefined) told.push(`${closed}: ${withoutCodeName(error.text, name)}.`);
+      else {
+        told.push(`${closed}.`);
+        if (!told.includes(advice)) told.push(advice);
+      }
       raw.push(`${connection.actor} ${where}: ${error.code} ${error.text}`);
     }
   }

@@ -79,6 +79,30 @@ function timedOut(context: FailureContext): string {
 
 function explainAmqpClose(code: number, name: string, text: string, context: FailureContext): string {
   const detail = text.replace(/^[A-Z_]+ - /, '');
+  return explainBrokerClose(code, text, context) ?? generalClose(code, name, detail);
+}
+
+/** A close told in general terms, for those explainBrokerClose has nothing more to say about. */
+function generalClose(code: number, name: string, detail: string): string {
+  switch (code) {
+    case 404:
+      return `The broker could not find what was asked for: ${detail}.`;
+    case 406:
+      return `The broker refused an operation whose conditions do not hold: ${detail}.`;
+    case 530:
+      return `The broker does not allow this: ${detail}.`;
+    default:
+      return `The broker closed the channel with ${code} ${name}: ${detail}.`;
+  }
+}
+
+/**
+ * What a learner can do about a channel or connection the broker closed with
+ * `code` and `text`, for the closes it says more about than their own text
+ * does; undefined for the others.
+ */
+export function explainBrokerClose(code: number, text: string, context: FailureContext): string | undefined {
+  const detail = text.replace(/^[A-Z_]+ - /, '');
   switch (code) {
     case 403:
       if (text.includes('Login was refused')) {
@@ -96,22 +120,20 @@ function explainAmqpClose(code: number, name: string, text: string, context: Fai
       if (missing?.[1] === 'exchange') {
         return `There is no exchange '${missing[2]}' in this run's broker: declare it (assertExchange) before publishing to it or binding to it.`;
       }
-      return `The broker could not find what was asked for: ${detail}.`;
+      return undefined;
     }
     case 405:
       return `${capitalise(detail.split('. ')[0] ?? detail)}: an exclusive queue belongs to the connection that declared it, and no other connection may use it.`;
     case 406:
-      return explainPreconditionFailed(text, detail, context);
+      return explainPreconditionFailed(text, context);
     case 320:
       return 'The broker closed the connection: it is shutting down, or an operator closed the connection.';
-    case 530:
-      return `The broker does not allow this: ${detail}.`;
     default:
-      return `The broker closed the channel with ${code} ${name}: ${detail}.`;
+      return undefined;
   }
 }
 
-function explainPreconditionFailed(text: string, detail: string, context: FailureContext): string {
+function explainPreconditionFailed(text: string, context: FailureContext): string | undefined {
   const inequivalent =
     /inequivalent arg '([^']+)' for (queue|exchange) '([^']*)' in vhost '([^']*)': received (.+) but current is (.+)$/.exec(text);
   if (inequivalent !== null) {
@@ -144,7 +166,7 @@ function explainPreconditionFailed(text: string, detail: string, context: Failur
   if (/acknowledgement .* timed out|consumer ack timed out/.test(text)) {
     return 'A consumer kept a delivery unacknowledged longer than the broker allows (consumer_timeout), so the broker closed its channel.';
   }
-  return `The broker refused an operation whose conditions do not hold: ${detail}.`;
+  return undefined;
 }
 
 /** An argument's value as RabbitMQ quotes it ("none", "'x'", "the value 'quorum' of type 'longstr'"); undefined for none. */

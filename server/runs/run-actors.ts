@@ -13,6 +13,7 @@ import type { ActorAction } from '../programs/cell.js';
 import { createRunClock, type RunClock } from '../programs/clock/run-clock.js';
 import type { ActorProcessNote, LostDelivery } from '../protocol/trace.js';
 import type { TraceRecorder } from '../trace/recorder.js';
+import { namesAnError } from './program-crashes.js';
 
 /** Where the programs run: the project's folder, so a JavaScript program's `import amqp from 'amqplib'` resolves. */
 const PROJECT_FOLDER = fileURLToPath(new URL('../../', import.meta.url));
@@ -65,6 +66,8 @@ export interface ProgramCrash {
   code: number | null;
   signal: string | null;
   stderr: readonly string[];
+  /** The last line of its standard error that named an error, however long ago. */
+  error?: string;
 }
 
 /** How many of a program's last standard error lines are kept to explain a crash. */
@@ -88,6 +91,8 @@ interface Entry {
   finishedCount: number;
   /** Its last lines of standard error. */
   stderr: string[];
+  /** The last line of its standard error that named an error. */
+  error: string | undefined;
 }
 
 /** Creates the (empty) set of a run's programs. */
@@ -108,7 +113,15 @@ export function createRunActors(options: RunActorsOptions): RunActors {
   function ended(entry: Entry, exit: ActorExit): void {
     entry.ended = true;
     const { actor } = entry.start;
-    if (endedBadly(exit, entry.action?.action)) crashes.push({ actor, code: exit.code, signal: exit.signal, stderr: entry.stderr });
+    if (endedBadly(exit, entry.action?.action)) {
+      crashes.push({
+        actor,
+        code: exit.code,
+        signal: exit.signal,
+        stderr: entry.stderr,
+        ...(entry.error === undefined ? {} : { error: entry.error }),
+      });
+    }
     const lost = entry.start.finished === undefined ? [] : unfinished(options.state(), actor, entry.finishedCount);
     const how =
       entry.action?.action === 'kill'
@@ -140,6 +153,7 @@ export function createRunActors(options: RunActorsOptions): RunActors {
         action: undefined,
         finishedCount: 0,
         stderr: [],
+        error: undefined,
         process: undefined as unknown as ActorProcess,
       };
       const child = await startActorProcess({
@@ -151,7 +165,10 @@ export function createRunActors(options: RunActorsOptions): RunActors {
         environment: { AMQP_URL: url },
         onLine: ({ stream, text }) => {
           if (stream === 'stdout' && start.finished?.test(text) === true) entry.finishedCount += 1;
-          if (stream === 'stderr') entry.stderr = [...entry.stderr, text].slice(-STDERR_KEPT);
+          if (stream === 'stderr') {
+            entry.stderr = [...entry.stderr, text].slice(-STDERR_KEPT);
+            if (namesAnError(text)) entry.error = text;
+          }
           options.recorder.add({ kind: 'log', actor: start.actor, text, ...(stream === 'stderr' ? { stream } : {}) });
         },
       });

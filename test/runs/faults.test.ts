@@ -9,6 +9,8 @@ interface Line {
   run?: string;
   statuses?: string[];
   failure?: { explanation: string; raw: string };
+  /** What the run's program printed, and the runner's notes on it, when the run was stopped. */
+  said?: string[];
 }
 
 /** Runs test/support/faulty-workbook.ts with `steps`; its exit status and the lines it printed. */
@@ -36,62 +38,51 @@ async function faultyWorkbook(...steps: string[]): Promise<{ status: number | nu
   return { status, lines, stderr };
 }
 
-describe("a fault in a scenario's code that nobody awaits", () => {
-  it('fails that run with an explanation, is logged once, and the workbook runs the next cell', async () => {
-    const { status, lines, stderr } = await faultyWorkbook('unawaited-rejection', 'thrown-in-callback', 'unawaited-rejection');
+describe('a program that goes wrong', () => {
+  it('crashing, or leaving at once with an error, ends its run with an error naming it, and the workbook runs the next cell', async () => {
+    const { status, lines, stderr } = await faultyWorkbook('thrown-in-callback', 'unawaited-rejection', 'exits-at-once');
     expect(stderr).toBe('');
     expect(status).toBe(0);
     const runs = lines.filter((line) => line.run !== undefined);
     expect(runs.map((run) => [run.run, run.statuses])).toEqual([
-      ['unawaited-rejection', ['starting', 'running', 'failed']],
-      ['thrown-in-callback', ['starting', 'running', 'failed']],
-      ['unawaited-rejection', ['starting', 'running', 'failed']],
+      ['thrown-in-callback', ['starting', 'running', 'ended-with-error']],
+      ['unawaited-rejection', ['starting', 'running', 'ended-with-error']],
+      ['exits-at-once', ['starting', 'running', 'ended-with-error']],
     ]);
-    expect(runs[0]?.failure).toEqual({
-      explanation:
-        'The scenario "Fail where nobody is waiting" failed in code nobody was waiting for (a promise was rejected), so the run was stopped. ' +
-        'This is a fault in the lesson, not in your parameters.',
-      raw: 'the forgotten promise failed',
-    });
-    expect(runs[1]?.failure?.explanation).toContain('(an exception was thrown)');
-    expect(runs[1]?.failure?.raw).toBe('the timer callback failed');
-    const logs = lines.flatMap((line) => (line.log === undefined ? [] : [line.log]));
-    expect(logs).toHaveLength(3);
-    expect(logs[0]).toMatch(
-      /^Run [0-9a-f]{12} of "Fail where nobody is waiting": a promise nobody awaited was rejected: Error: the forgotten promise failed\n/,
+    expect(runs[0]?.failure?.explanation).toBe('client exited with code 1: Error: the timer callback failed. Its output says more.');
+    expect(runs[0]?.failure?.raw).toContain("throw new Error('the timer callback failed')");
+    expect(runs[1]?.failure?.explanation).toBe('client exited with code 1: Error: the forgotten promise failed. Its output says more.');
+    expect(runs[2]?.failure?.explanation).toBe('client exited with code 3. Its output says more.');
+    // The programs' faults are theirs: nothing of the workbook's own went wrong.
+    expect(lines.filter((line) => line.log !== undefined)).toEqual([]);
+  });
+
+  it('that will not stop on Ctrl-C is killed when its run stops, and the workbook goes on', async () => {
+    const { status, lines, stderr } = await faultyWorkbook('stop:ignores-ctrl-c', 'exits-at-once');
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(lines.map((line) => [line.run, line.statuses])).toEqual([
+      ['stop:ignores-ctrl-c', ['starting', 'running', 'stopped']],
+      ['exits-at-once', ['starting', 'running', 'ended-with-error']],
+    ]);
+    // It took its Ctrl-C and went on: the runner killed it.
+    expect(lines[0]?.said).toEqual([' [*] Connected', ' [!] Not stopping', '(killed (SIGKILL) by the lesson)']);
+  });
+
+  it('that prints without end is stopped at the time limit of its run, and the workbook goes on', async () => {
+    const { status, lines, stderr } = await faultyWorkbook('prints-without-end', 'exits-at-once');
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(lines.map((line) => [line.run, line.statuses])).toEqual([
+      ['prints-without-end', ['starting', 'running', 'failed']],
+      ['exits-at-once', ['starting', 'running', 'ended-with-error']],
+    ]);
+    expect(lines[0]?.failure?.explanation).toBe(
+      'This run reached its time limit of 3 s and was stopped. Time paused or spent stepping does not count.',
     );
-    expect(logs[1]).toMatch(/: a callback threw an exception nobody caught: Error: the timer callback failed\n/);
   });
 
-  it('is nothing to report when it is the stop itself, reaching a wait started earlier', async () => {
-    const { status, lines, stderr } = await faultyWorkbook('stop:abandoned-wait');
-    expect(stderr).toBe('');
-    expect(status).toBe(0);
-    expect(lines).toEqual([{ run: 'stop:abandoned-wait', statuses: ['starting', 'running', 'stopped'] }]);
-  });
-
-  it('that swallows the stop and waits again still lets the run stop, and the workbook go on', async () => {
-    const { status, lines, stderr } = await faultyWorkbook('stop:ignores-stop', 'stop:abandoned-wait');
-    expect(stderr).toBe('');
-    expect(status).toBe(0);
-    expect(lines).toEqual([
-      { run: 'stop:ignores-stop', statuses: ['starting', 'running', 'stopped'] },
-      { run: 'stop:abandoned-wait', statuses: ['starting', 'running', 'stopped'] },
-    ]);
-  });
-
-  it('outside any run is logged once, and the workbook keeps serving', async () => {
-    const { status, lines } = await faultyWorkbook('outside', 'stop:abandoned-wait');
-    expect(status).toBe(0);
-    expect(lines.map((line) => line.log ?? line.run)).toEqual([
-      expect.stringMatching(
-        /^Warren: a promise nobody awaited was rejected: Error: a fault outside any run\n[^]*\(outside any run; the server goes on\)$/,
-      ),
-      'stop:abandoned-wait',
-    ]);
-  });
-
-  it('fails the run of `npm run scenario` with the explanation, and exits 1', async () => {
+  it('is told by `npm run scenario`, which exits 1', async () => {
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', 'server/cli/scenario.ts', '01-faults/thrown-in-callback', '--lessons', 'test/fixtures/faulty-lessons'],
@@ -104,9 +95,19 @@ describe("a fault in a scenario's code that nobody awaits", () => {
     child.stdout.resume();
     const status = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(status).toBe(1);
-    expect(stderr).toContain(
-      'The run failed: The scenario "Fail where nobody is waiting" failed in code nobody was waiting for (an exception was thrown)',
-    );
-    expect(stderr).toContain('(the timer callback failed)');
+    expect(stderr).toContain('The run ended with an error: client exited with code 1: Error: the timer callback failed.');
+  });
+});
+
+describe('a fault of the workbook outside any run', () => {
+  it('is logged once, and the workbook keeps serving', async () => {
+    const { status, lines } = await faultyWorkbook('outside', 'exits-at-once');
+    expect(status).toBe(0);
+    expect(lines.map((line) => line.log ?? line.run)).toEqual([
+      expect.stringMatching(
+        /^Warren: a promise nobody awaited was rejected: Error: a fault outside any run\n[^]*\(outside any run; the server goes on\)$/,
+      ),
+      'exits-at-once',
+    ]);
   });
 });

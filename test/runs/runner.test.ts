@@ -23,8 +23,11 @@ describeBothBrokers('a run', (leg) => {
       queues: ['hello'],
       matchedBindings: ['(AMQP default) -> hello (hello)'],
     });
-    const last = run.events.filter((event) => event.kind === 'state').at(-1);
-    expect(last).toMatchObject({ queues: [{ name: 'hello', messagesReady: 0, messagesUnacknowledged: 0, consumers: 1 }] });
+    const allReceived = run.events.find((event) => event.kind === 'state' && event.moment?.id === 'all-received');
+    expect(allReceived).toMatchObject({ queues: [{ name: 'hello', messagesReady: 0, messagesUnacknowledged: 0, consumers: 1 }] });
+    // Once the run went quiet, the runner stopped the consumer with Ctrl-C: a clean goodbye.
+    expect(run.logs()).toContain('consumer: (exited with code 0)');
+    expect(run.frames('connection.close').map((frame) => frame.actor)).toEqual(['producer', 'consumer']);
     expect(summary).toMatchObject({ published: 3, routed: { hello: 3 }, delivered: { consumer: 3 } });
     expect(run.summaries).toEqual([summary]);
     expect(await leg.vhostExists(`warren-${run.handle.id}`)).toBe(false);
@@ -39,7 +42,7 @@ describeBothBrokers('a run', (leg) => {
       [second, 'second', 'first'],
     ] as const) {
       expect(run.statuses.at(-1)).toBe('finished');
-      const received = run.logs().filter((line) => line.startsWith('consumer:'));
+      const received = run.logs().filter((line) => line.startsWith('consumer:  [x] Received'));
       expect(received).toHaveLength(10);
       expect(received.every((line) => line.includes(own) && !line.includes(other))).toBe(true);
       const delivered = run.frames('basic.deliver').map((frame) => frame.message?.bodyPreview);
@@ -88,11 +91,14 @@ describeBothBrokers('a run', (leg) => {
     expect(run.failure?.explanation).toMatch(/^This run reached its time limit of 2 s/);
   });
 
-  it('in step mode opens connections without steps, then lets one frame through per step', async () => {
+  it('in step mode stands still until a step, and each step moves it on by a frame or so', async () => {
     const run = watchRun(leg.runner, { lesson: '01-echo', cell: 'three-messages', params: {}, mode: 'step' });
     await waitFor(() => run.statuses.includes('paused'));
-    // Longer than a learner's pause may well be: the handshake went through on its own, and nothing after it did.
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // Longer than a learner's pause may well be: the programs stand still, not even connecting, until a step.
+    await sleep(1100);
+    expect(run.frames()).toEqual([]);
+    expect(run.failure).toBeUndefined();
+    // A handshake goes through as a whole; after it, a step lets through a frame and the broker's answer at most.
     const handshake = [
       'protocol-header',
       'connection.start',
@@ -102,17 +108,18 @@ describeBothBrokers('a run', (leg) => {
       'connection.open',
       'connection.open-ok',
     ];
-    expect(run.frames().map((frame) => frame.method)).toEqual(handshake);
-    expect(run.failure).toBeUndefined();
-    // The producer connects after the queue.declare-ok: its handshake passes on its own too, so only the rest is counted.
     const stepped = () => run.frames().filter((frame) => !handshake.includes(frame.method));
-    for (let step = 1; step <= 4; step += 1) {
+    for (let step = 1; step <= 20 && !stepped().some((frame) => frame.method === 'queue.declare-ok'); step += 1) {
+      const before = stepped().length;
       run.handle.step();
-      await waitFor(() => stepped().length >= step);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(stepped()).toHaveLength(step);
+      await sleep(300);
+      expect(stepped().length - before).toBeLessThanOrEqual(3);
     }
     expect(stepped().map((frame) => frame.method)).toEqual(['channel.open', 'channel.open-ok', 'queue.declare', 'queue.declare-ok']);
+    // Between steps nothing moves.
+    const held = run.frames().length;
+    await sleep(400);
+    expect(run.frames()).toHaveLength(held);
     run.handle.resume();
     await run.handle.done;
     expect(run.statuses).toEqual(['starting', 'paused', 'running', 'finished']);
@@ -125,7 +132,7 @@ describeBothBrokers('a run', (leg) => {
     run.handle.pause();
     const framesAtPause = run.frames().length;
     const logsAtPause = run.logs().length;
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await sleep(400);
     expect(run.frames()).toHaveLength(framesAtPause);
     expect(run.logs().length).toBeLessThanOrEqual(logsAtPause + 1);
     run.handle.resume();
@@ -137,49 +144,55 @@ describeBothBrokers('a run', (leg) => {
   it('counts ready and unacknowledged messages in its snapshots', async () => {
     const run = watchRun(leg.runner, { lesson: '01-echo', cell: 'unacked', params: { count: 5, prefetch: 2 } });
     const summary = await run.handle.done;
+    expect(run.statuses.at(-1)).toBe('finished');
     const states = run.events.filter((event) => event.kind === 'state');
     expect(states).toHaveLength(2);
-    for (const state of states) {
-      expect(state).toMatchObject({
-        queues: [{ name: 'held', messagesReady: 3, messagesUnacknowledged: 2, consumers: 1, durable: true, exclusive: false }],
-      });
-    }
+    expect(states[0]).toMatchObject({
+      moment: { id: 'window-full' },
+      queues: [{ name: 'held', messagesReady: 3, messagesUnacknowledged: 2, consumers: 1, durable: true, exclusive: false }],
+    });
+    // The runner stopped the consumer once the run went quiet: closing its connection gave its two deliveries back.
+    expect(states[1]).toMatchObject({ queues: [{ name: 'held', messagesReady: 5, messagesUnacknowledged: 0, consumers: 0 }] });
     expect(summary.queues).toEqual([
-      { name: 'held', messagesReady: 3, messagesUnacknowledged: 2, consumers: 1, durable: true, exclusive: false, autoDelete: false },
+      { name: 'held', messagesReady: 5, messagesUnacknowledged: 0, consumers: 0, durable: true, exclusive: false, autoDelete: false },
     ]);
-    // Closing the consumer's connection gave its two deliveries back.
     expect(summary.requeued).toBe(2);
   });
 
   it('explains a queue that does not exist', async () => {
     const run = watchRun(leg.runner, { lesson: '01-echo', cell: 'mistake', params: { mistake: 'missing-queue' } });
     await run.handle.done;
-    expect(run.statuses.at(-1)).toBe('failed');
-    expect(run.failure?.explanation).toBe(
-      "There is no queue 'nowhere' in this run's broker: something used it before anyone declared it. Declare it first (assertQueue), or start the actor that declares it earlier.",
+    expect(run.statuses.at(-1)).toBe('ended-with-error');
+    expect(run.failure?.explanation).toMatch(
+      /^The broker closed client's channel 1 with 404 NOT_FOUND when it refused queue\.declare\. There is no queue 'nowhere' in this run's broker: something used it before anyone declared it\. Declare it first \(assertQueue\), or start the actor that declares it earlier\. What the program did after that did not reach the broker\. client exited with code 1: /,
     );
-    expect(run.failure?.raw).toMatch(/404 \(NOT-FOUND\)/);
+    expect(run.failure?.raw).toMatch(/client channel 1: 404 NOT_FOUND - no queue 'nowhere'/);
   });
 
   it('explains a queue declared again with other settings', async () => {
     const run = watchRun(leg.runner, { lesson: '01-echo', cell: 'mistake', params: { mistake: 'redeclare' } });
     await run.handle.done;
-    expect(run.failure?.explanation).toBe(
+    expect(run.statuses.at(-1)).toBe('ended-with-error');
+    expect(run.failure?.explanation).toContain(
       "The queue 'settled' already exists with durable = false, and was declared again with durable = true. A queue keeps the settings it was first declared with: declare it the same way everywhere, or delete it first.",
     );
   });
 
-  it('explains an exception thrown by the scenario', async () => {
+  it('explains a program that throws, with what it said', async () => {
     const run = watchRun(leg.runner, { lesson: '01-echo', cell: 'mistake', params: { mistake: 'throw' } });
     await run.handle.done;
-    expect(run.failure).toEqual({ explanation: 'The scenario stopped with an error: the scenario gave up', raw: 'the scenario gave up' });
+    expect(run.statuses.at(-1)).toBe('ended-with-error');
+    expect(run.failure?.explanation).toBe('client exited with code 1: Error: the program gave up. Its output says more.');
+    expect(run.failure?.raw).toContain("throw new Error('the program gave up')");
   });
 
-  it('fails, without crashing, on a channel error nobody listens for', async () => {
+  it('explains a channel error nobody listens for, without crashing', async () => {
     const run = watchRun(leg.runner, { lesson: '01-echo', cell: 'mistake', params: { mistake: 'unheard-channel-error' } });
     await run.handle.done;
-    expect(run.statuses.at(-1)).toBe('failed');
-    expect(run.failure?.explanation).toMatch(/^An actor settled delivery tag 99, which its channel never received/);
+    expect(run.statuses.at(-1)).toBe('ended-with-error');
+    expect(run.failure?.explanation).toMatch(
+      /^The broker closed client's channel 1 with 406 PRECONDITION_FAILED when it refused basic\.ack\. An actor settled delivery tag 99, which its channel never received/,
+    );
   });
 });
 
@@ -247,8 +260,11 @@ describe('a broker that cannot be used', () => {
     await waitFor(() => run.frames('basic.publish').length >= 1);
     await target.close();
     await run.handle.done;
-    expect(run.statuses.at(-1)).toBe('failed');
-    expect(run.failure?.explanation).toBe('The broker closed the connection: it is shutting down, or an operator closed the connection.');
+    // The programs saw their connections closed and ended by themselves: the run ended with the broker's explanation.
+    expect(run.statuses.at(-1)).toBe('ended-with-error');
+    expect(run.failure?.explanation).toContain(
+      'with 320 CONNECTION_FORCED. The broker closed the connection: it is shutting down, or an operator closed the connection.',
+    );
   });
 
   it('explains a wrong password on the embedded broker', async () => {
@@ -260,9 +276,9 @@ describe('a broker that cannot be used', () => {
       const runner = createRunner({ broker: { ...target, url: url.toString() }, lessons });
       const run = watchRun(runner, { lesson: '01-echo', cell: 'three-messages', params: {} });
       await run.handle.done;
-      expect(run.statuses.at(-1)).toBe('failed');
-      expect(run.failure?.explanation).toBe(
-        "The broker refused to log in user 'guest' with that password. Check the user and password in AMQP_URL (RabbitMQ's guest user may only log in from localhost).",
+      expect(run.statuses.at(-1)).toBe('ended-with-error');
+      expect(run.failure?.explanation).toMatch(
+        /^The broker closed consumer's connection with 403 ACCESS_REFUSED\. The broker refused to log in user 'guest' with that password\. Check the user and password in AMQP_URL \(RabbitMQ's guest user may only log in from localhost\)\. /,
       );
       expect(run.failure?.raw).toMatch(/ACCESS_REFUSED/);
     } finally {
@@ -270,6 +286,10 @@ describe('a broker that cannot be used', () => {
     }
   });
 });
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');

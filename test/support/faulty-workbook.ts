@@ -5,7 +5,8 @@
  * name and prints, one JSON line each, every log line and every run's outcome.
  *
  * Arguments: a cell id runs that cell to its end; `stop:<cell>` stops it once
- * it has connected; `outside` rejects a promise that belongs to no run.
+ * its program has printed a line, and prints what it printed; `outside`
+ * rejects a promise that belongs to no run.
  */
 import { fileURLToPath } from 'node:url';
 import { openBrokerTarget } from '../../server/broker-connection.js';
@@ -31,6 +32,7 @@ for (const argument of process.argv.slice(2)) {
   const [action, cell] = argument.startsWith('stop:') ? ['stop', argument.slice('stop:'.length)] : ['run', argument];
   const statuses: RunStatus[] = [];
   let failure: RunFailure | undefined;
+  const said: string[] = [];
   let connected = (): void => {};
   const hasConnected = new Promise<void>((resolve) => {
     connected = resolve;
@@ -39,7 +41,9 @@ for (const argument of process.argv.slice(2)) {
     { lesson: '01-faults', cell, params: {} },
     {
       onEvent: (event) => {
-        if (event.kind === 'log') connected();
+        if (event.kind !== 'log') return;
+        said.push(event.text);
+        connected();
       },
       onStatus: (status, reported) => {
         statuses.push(status);
@@ -56,7 +60,7 @@ for (const argument of process.argv.slice(2)) {
   }
   // Let what the stop abandoned be rejected and reported before the outcome is printed.
   await new Promise((resolve) => setTimeout(resolve, 50));
-  print({ run: argument, statuses, failure });
+  print({ run: argument, statuses, failure, ...(action === 'stop' ? { said } : {}) });
 }
 
 await runner.close();
