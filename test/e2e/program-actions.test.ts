@@ -3,21 +3,26 @@
  * Chromium against the real workbook and the embedded broker: the switch to
  * Python shows the pika programs and runs them, remembered across a reload
  * and carried in the address; a consumer stopped by hand with Ctrl-C, and the
- * producer sent again, as a person does it from the programs' terminals.
+ * producer sent again, as a person does it from the programs' terminals; a
+ * worker killed by hand while it holds tasks, whose tasks go to the other
+ * worker, and a worker started by hand, drawn in the picture as any other.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { closeBrowserPage, openBrowserPage } from './browser-page.js';
 import {
   cellSection,
+  consumerInPicture,
   counter,
   inspectorText,
   openLesson,
+  pictureBox,
   runButton,
   screenshotRun,
   sequenceNotes,
   showKinds,
   terminalLines,
+  typeParam,
   waitForStatus,
 } from './pages.js';
 import type { BrowserWorkbook } from './workbook.js';
@@ -212,5 +217,56 @@ describe("the programs' language and actions on running programs", () => {
     ).toBe(0);
     expect(pageErrors).toEqual([]);
     await screenshotRun(page, cell, 'consumer-stopped-by-hand');
+  });
+
+  it('Work queues, seven tasks: worker 1 killed by hand while it holds tasks, and worker 2 gets them, redelivered', async () => {
+    await openLesson(page, workbook.url, '/lessons/02-work-queues?cell=seven-tasks');
+    const cell = cellSection(page, 'seven-tasks');
+    // Nobody stops a worker by plan: you kill one. Tasks long enough to do it while worker 1 still holds its four.
+    await typeParam(cell, 'stopWorker', '0');
+    await typeParam(cell, 'msPerDot', '300');
+    await runButton(cell, 'Run').click();
+    await expect.poll(() => terminalLines(cell, 'worker 1').catch(() => []), { timeout: 20_000 }).toContain(" [x] Received 'Task 1......'");
+    await cell.getByRole('button', { name: 'Kill worker 1', exact: true }).click();
+    await expect.poll(() => actedSays(cell).innerText()).toBe('Worker 1 killed');
+    // Ended, it can no longer be killed or stopped; another worker can still be started.
+    await expect
+      .poll(() => cell.getByRole('group', { name: 'Actions on worker 1', exact: true }).getByRole('button').allInnerTexts())
+      .toEqual(['Start another']);
+    await waitForStatus(cell, 'finished', 60_000);
+
+    const worker1 = await terminalLines(cell, 'worker 1');
+    expect(worker1.slice(-2)).toEqual(['— kill: SIGKILL sent by you —', '— killed (SIGKILL) by you —']);
+    // With no prefetch limit worker 1 was dealt tasks 1, 3, 5 and 7 at once, and works them in turn: those it had not
+    // finished (acknowledged) went back to the queue and on to worker 2, which prints them as redelivered.
+    const finished = worker1.filter((line) => line === ' [x] Done').length;
+    const unfinished = [1, 3, 5, 7].slice(finished);
+    expect(unfinished.length).toBeGreaterThan(0);
+    const redelivered = (await terminalLines(cell, 'worker 2')).filter((line) => line.endsWith('(redelivered)'));
+    expect(redelivered).toEqual(unfinished.map((task) => ` [x] Received 'Task ${task}......' (redelivered)`));
+    expect(await counter(cell, 'requeued')).toBe(unfinished.length);
+    expect(await counter(cell, 'acked')).toBe(7);
+    expect(await consumerInPicture(cell, 'worker 1')).toMatchObject({ got: 4, acked: finished });
+    expect(await consumerInPicture(cell, 'worker 2')).toMatchObject({ got: 3 + unfinished.length, acked: 3 + unfinished.length });
+    expect(pageErrors).toEqual([]);
+    await screenshotRun(page, cell, 'worker-killed-by-hand');
+  });
+
+  it('Work queues: a worker started by hand during the run is in the picture and has its own terminal', async () => {
+    await openLesson(page, workbook.url, '/lessons/02-work-queues?cell=seven-tasks');
+    const cell = cellSection(page, 'seven-tasks');
+    await typeParam(cell, 'stopWorker', '0');
+    await typeParam(cell, 'msPerDot', '200');
+    await runButton(cell, 'Run').click();
+    await cell.getByRole('button', { name: 'Start another (worker 2)', exact: true }).click();
+    await expect.poll(() => actedSays(cell).innerText(), { timeout: 20_000 }).toBe('Worker 3 started');
+    await waitForStatus(cell, 'finished', 60_000);
+
+    expect((await terminalLines(cell, 'worker 3')).slice(0, 2)).toEqual([
+      '— started by you —',
+      ' [*] Waiting for messages in task_queue. To exit press CTRL+C',
+    ]);
+    expect(await pictureBox(cell, 'consumer', 'worker 3')).toContain('worker 3');
+    expect(pageErrors).toEqual([]);
   });
 });
