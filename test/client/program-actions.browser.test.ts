@@ -41,6 +41,7 @@ function killedWorkerRun(): ActorLogEvent[] {
       process: { what: 'ended', code: null, signal: 'SIGKILL', action: 'kill', by: 'you' },
     }),
     log('worker 2', 'Traceback (most recent call last):', { stream: 'stderr' }),
+    log('worker 3', '(started by you)', { process: { what: 'start', by: 'you' } }),
   ];
 }
 
@@ -92,6 +93,8 @@ describe('the terminals during a run', () => {
     expect(buttonsOf(terminals, 'worker 2')).toEqual(['Kill worker 2', 'Stop worker 2', 'Start another (worker 2)']);
     expect(buttonsOf(terminals, 'worker 1')).toEqual(['Start another (worker 1)']);
     expect(buttonsOf(terminals, 'producer')).toEqual(['Send one more (producer)']);
+    // A worker started during the run offers what the other workers do.
+    expect(buttonsOf(terminals, 'worker 3')).toEqual(['Kill worker 3', 'Stop worker 3', 'Start another (worker 3)']);
 
     // Real buttons: reached and pressed from the keyboard.
     await page.getByRole('button', { name: 'Kill worker 2' }).click();

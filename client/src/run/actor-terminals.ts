@@ -27,6 +27,18 @@ declare global {
   }
 }
 
+/**
+ * What `actor` can start more of: its own action, or for a copy started during the run ("worker 3"), the action of
+ * the actors of its kind ("worker 1", "worker 2").
+ */
+function anotherOf(actor: string, another: Readonly<Record<string, string>>): string | undefined {
+  const own = another[actor];
+  if (own !== undefined) return own;
+  const kind = /^(.*) \d+$/.exec(actor)?.[1];
+  if (kind === undefined) return undefined;
+  return Object.entries(another).find(([other]) => /^(.*) \d+$/.exec(other)?.[1] === kind)?.[1];
+}
+
 /** A label as a button starts it: "send again" reads "Send again". */
 function capitalised(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
@@ -139,7 +151,7 @@ ${lines.length === 0 ? html`<span class="quiet">(nothing printed yet)</span>` : 
     const actions = this.actions;
     if (actions === undefined) return nothing;
     const running = this.output?.isRunning(actor) ?? false;
-    const another = actions.another[actor];
+    const another = anotherOf(actor, actions.another);
     if (!running && another === undefined) return nothing;
     return html`<div class="actions" role="group" aria-label=${`Actions on ${actor}`}>
       ${
