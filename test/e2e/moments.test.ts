@@ -215,11 +215,15 @@ describe('links from the prose to named moments', () => {
       .poll(() => cell.locator('run-cell [role="status"]').filter({ hasText: 'Showing the moment' }).innerText())
       .toBe('Showing the moment after the workers disconnect.\nShow the end of the run');
     expect(await brokerQueue(cell, 'task_queue')).toEqual({ ready: 5, unacked: 0, consumers: 0 });
-    // Worker 1 leaves first: its three go back and on to worker 2, which gives back all five it then holds.
-    expect(await consumerInPicture(cell, 'worker 1')).toEqual({ got: 3, acked: 0, status: '■ stopped · ↺ 3 back to queue' });
-    expect(await consumerInPicture(cell, 'worker 2')).toEqual({ got: 5, acked: 0, status: '■ stopped · ↺ 5 back to queue' });
-    expect(await counter(cell, 'requeued')).toBe(8);
-    expect(await pictureBox(cell, 'queue', 'task_queue')).toContain('↺ 8 requeued');
+    // Both get their Ctrl-C at once: what the first to leave held goes back, and on to the other while it is still
+    // there, which gives back all it then holds. Each gives back every task it got.
+    const workers = [await consumerInPicture(cell, 'worker 1'), await consumerInPicture(cell, 'worker 2')];
+    for (const worker of workers)
+      expect(worker).toEqual({ got: worker.got, acked: 0, status: `■ stopped · ↺ ${worker.got} back to queue` });
+    const requeued = workers.reduce((sum, worker) => sum + worker.got, 0);
+    expect(requeued).toBeGreaterThanOrEqual(5);
+    expect(await counter(cell, 'requeued')).toBe(requeued);
+    expect(await pictureBox(cell, 'queue', 'task_queue')).toContain(`↺ ${requeued} requeued`);
     await screenshotRun(page, cell, 'moment-forgotten-ack-workers-gone');
     expect(pageErrors).toEqual([]);
   });
