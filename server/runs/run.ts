@@ -101,6 +101,10 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
   let ended = false;
   let stepsOwed = 0;
   let stepTimer: NodeJS.Timeout | undefined;
+  // A run started in step mode lets its programs run until their first frame waits for a step (a connection's
+  // handshake passes without one), so the first Step shows what that step will let through.
+  let reachingFirstFrame = setup.mode === 'step';
+  let firstFrameTimer: NodeJS.Timeout | undefined;
   let outcome: { status: 'finished' | 'stopped' } | { status: 'failed'; failure: RunFailure } | undefined;
   let endRun!: () => void;
   const ending = new Promise<void>((resolve) => {
@@ -174,7 +178,7 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
 
   /** Whether the programs may run now: the run is not paused, or a step is owed, and no snapshot is being taken. */
   function programsMayRun(): boolean {
-    return (!holding || stepsOwed > 0) && snapshotting === 0 && outcome === undefined;
+    return (!holding || stepsOwed > 0 || reachingFirstFrame) && snapshotting === 0 && outcome === undefined;
   }
 
   /** Freezes or thaws the programs (and the clock the run's own waits count) to match programsMayRun(). */
@@ -287,6 +291,21 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     syncPrograms();
   }
 
+  /** Holds the programs still once the first frame waits for a step (a run started in step mode). */
+  function watchForFirstFrame(): void {
+    firstFrameTimer = setInterval(() => {
+      if ((tap?.waiting ?? 0) === 0 && outcome === undefined) return;
+      stopReachingFirstFrame();
+    }, STEP_POLL_MS);
+  }
+
+  function stopReachingFirstFrame(): void {
+    reachingFirstFrame = false;
+    clearInterval(firstFrameTimer);
+    firstFrameTimer = undefined;
+    syncPrograms();
+  }
+
   let space: RunSpace | undefined;
   let scenarioRun: Promise<void> | undefined;
   let stopFollowing = (): void => {};
@@ -306,6 +325,7 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
       });
       stopFollowing = broker.followDecisions(space.vhost, recorder);
       if (holding) tap.hold();
+      if (reachingFirstFrame) watchForFirstFrame();
       status(holding ? 'paused' : 'running');
       boundClock.sleep(limits.seconds * 1000, abort.signal).then(
         () =>
@@ -345,6 +365,7 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
 
   async function cleanUp(): Promise<void> {
     stepsOwed = 0;
+    if (reachingFirstFrame) stopReachingFirstFrame();
     payOwedSteps();
     if (space !== undefined) {
       try {
@@ -383,6 +404,7 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     pause: () =>
       owned(() => {
         if (outcome !== undefined) return;
+        if (reachingFirstFrame) stopReachingFirstFrame();
         if (actors !== undefined) {
           // Programs in processes: whatever step was owed is called off, and they stand still.
           stepsOwed = 0;
@@ -397,6 +419,7 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     resume: () =>
       owned(() => {
         if (outcome !== undefined) return;
+        if (reachingFirstFrame) stopReachingFirstFrame();
         holding = false;
         stepsOwed = 0;
         payOwedSteps();
