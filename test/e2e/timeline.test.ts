@@ -61,16 +61,16 @@ describe('the timeline of a run', () => {
 
   it('steps back with the keyboard to the moment before worker 1 stops: seven tasks unacknowledged', async () => {
     await expectEndFigures();
-    // From the newest event back, one event at a time, to the moment worker 1 closes its channel.
+    // From the newest event back, one event at a time, to the moment worker 1, stopped with Ctrl-C, closes its connection.
     await pressOnTimeline(cell, 'End');
     let says = await timelineSays(cell);
-    for (let steps = 0; !says.endsWith('channel.close from worker 1'); steps += 1) {
-      if (steps > 200) throw new Error(`never reached worker 1's channel.close; the timeline says "${says}"`);
+    for (let steps = 0; !says.endsWith('connection.close from worker 1'); steps += 1) {
+      if (steps > 200) throw new Error(`never reached worker 1's connection.close; the timeline says "${says}"`);
       await pressOnTimeline(cell, 'ArrowLeft');
       says = await timelineSays(cell);
     }
     await pressOnTimeline(cell, 'ArrowLeft');
-    expect(await timelineSays(cell)).not.toContain('channel.close');
+    expect(await timelineSays(cell)).not.toContain('connection.close');
 
     // Every task delivered, none acknowledged: worker 1 holds four, worker 2 three.
     expect(await counter(cell, 'published')).toBe(7);
