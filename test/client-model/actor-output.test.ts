@@ -26,9 +26,9 @@ describe('ActorOutput', () => {
       {
         actor: 'producer',
         lines: [
-          { seq: 2, time: 2, text: ' Where each routing key went:' },
-          { seq: 2, time: 2, text: '   a.b  -> receiver 1' },
-          { seq: 2, time: 2, text: '   c.d  -> receiver 2' },
+          { seq: 2, time: 2, text: ' Where each routing key went:', source: 'stdout' },
+          { seq: 2, time: 2, text: '   a.b  -> receiver 1', source: 'stdout' },
+          { seq: 2, time: 2, text: '   c.d  -> receiver 2', source: 'stdout' },
         ],
         letGo: 0,
         momentLetGo: false,
@@ -68,5 +68,52 @@ describe('ActorOutput', () => {
     output.reset();
     expect(output.actors()).toEqual([]);
     expect(told).toBe(1);
+  });
+});
+
+describe("a program's process in its terminal", () => {
+  it('writes what happened to the process in words, apart from what it printed, and knows whether the program runs now', () => {
+    const output = outputOf([
+      printed(1, 'worker 1', ' [*] Waiting for messages in task_queue. To exit press CTRL+C'),
+      { kind: 'log', seq: 2, time: 2, actor: 'worker 1', text: 'Traceback (most recent call last):', stream: 'stderr' },
+      { kind: 'log', seq: 3, time: 3, actor: 'worker 1', text: '(stop: Ctrl-C sent)', process: { what: 'stop', by: 'plan' } },
+    ]);
+    expect(output.isRunning('worker 1')).toBe(true);
+    output.apply({
+      type: 'trace',
+      runId: 'run',
+      events: [
+        {
+          kind: 'log',
+          seq: 4,
+          time: 4,
+          actor: 'worker 1',
+          text: '(killed (SIGKILL) by the lesson; 2 messages in hand lost)',
+          process: { what: 'ended', code: null, signal: 'SIGKILL', action: 'kill', by: 'plan' },
+          lost: [
+            { channel: 1, deliveryTag: 1 },
+            { channel: 1, deliveryTag: 2 },
+          ],
+        },
+      ],
+    });
+    const [terminal] = output.upTo(undefined);
+    expect(terminal?.lines.map(({ text, source }) => [source, text])).toEqual([
+      ['stdout', ' [*] Waiting for messages in task_queue. To exit press CTRL+C'],
+      ['stderr', 'Traceback (most recent call last):'],
+      ['process', 'stop: Ctrl-C (SIGINT) sent by the lesson'],
+      ['process', 'killed (SIGKILL) by the lesson; 2 messages in hand lost'],
+    ]);
+    expect(output.isRunning('worker 1')).toBe(false);
+    expect(output.isRunning('worker 2')).toBe(false);
+
+    // Started again by you: it runs again.
+    output.apply({
+      type: 'trace',
+      runId: 'run',
+      events: [{ kind: 'log', seq: 5, time: 5, actor: 'worker 1', text: '(started by you)', process: { what: 'start', by: 'you' } }],
+    });
+    expect(output.isRunning('worker 1')).toBe(true);
+    expect(output.upTo(undefined)[0]?.lines.at(-1)?.text).toBe('started by you');
   });
 });
