@@ -70,7 +70,7 @@ describe('the seven tasks on both brokers', () => {
     const { events } = readRecording(`02-work-queues.seven-tasks.${broker}`);
     for (const event of events) timeline.add(event);
     const sent = events.flatMap((event) =>
-      event.kind === 'log' && event.actor === 'producer' ? [/'(.*)'/.exec(event.text)?.[1] ?? ''] : [],
+      event.kind === 'log' && event.actor === 'producer' && event.process === undefined ? [/'(.*)'/.exec(event.text)?.[1] ?? ''] : [],
     );
     const journeys = [...timeline.journeys.all()].filter((journey) => journey.publishedBy === 'producer');
     expect(journeys.map((journey) => journey.label).sort()).toEqual(sent.sort());
