@@ -51,16 +51,21 @@ describe('<actor-terminals>', () => {
     await settled(terminals);
 
     expect(windows(terminals).map((window) => window.title)).toEqual(['worker 1', 'worker 2', 'producer']);
-    expect(windowOf(terminals, 'producer').lines).toEqual([1, 2, 3, 4, 5, 6, 7].map((task) => ` [x] Sent 'Task ${task}......'`));
+    expect(windowOf(terminals, 'producer').lines).toEqual([
+      ...[1, 2, 3, 4, 5, 6, 7].map((task) => ` [x] Sent 'Task ${task}......'`),
+      '— exited with code 0 —',
+    ]);
+    // The lesson stops worker 1 halfway through its first task, as you would with Ctrl-C.
     expect(windowOf(terminals, 'worker 1').lines).toEqual([
       ' [*] Waiting for messages in task_queue. To exit press CTRL+C',
       " [x] Received 'Task 1......'",
-      " [!] Stopped halfway through 'Task 1......': its connection is closed",
+      '— stop: Ctrl-C (SIGINT) sent by the lesson —',
+      '— stopped with Ctrl-C by the lesson: exited with code 0 —',
     ]);
     const worker2 = windowOf(terminals, 'worker 2').lines;
-    expect(worker2).toHaveLength(15);
-    expect(worker2.at(-2)).toBe(" [x] Received 'Task 7......' (redelivered)");
-    expect(worker2.at(-1)).toBe(' [x] Done');
+    expect(worker2).toHaveLength(16);
+    expect(worker2.at(-3)).toBe(" [x] Received 'Task 7......' (redelivered)");
+    expect(worker2.at(-2)).toBe(' [x] Done');
   });
 
   it('shows only what was printed up to the cursor, and everything again when the cursor is unset', async () => {
@@ -84,8 +89,8 @@ describe('<actor-terminals>', () => {
 
     terminals.cursor = undefined;
     await settled(terminals);
-    expect(windowOf(terminals, 'worker 1').lines.at(-1)).toBe(" [!] Stopped halfway through 'Task 1......': its connection is closed");
-    expect(windowOf(terminals, 'worker 2').lines).toHaveLength(15);
+    expect(windowOf(terminals, 'worker 1').lines.at(-1)).toBe('— stopped with Ctrl-C by the lesson: exited with code 0 —');
+    expect(windowOf(terminals, 'worker 2').lines).toHaveLength(16);
   });
 
   it('keeps the newest lines of a long run and says how many earlier ones were let go', async () => {
