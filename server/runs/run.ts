@@ -118,6 +118,8 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     if (event.kind === 'frame' && event.method === 'broker-unreachable') {
       const { code, reason } = event.fields;
       unreachable = { code: typeof code === 'string' ? code : '', text: typeof reason === 'string' ? reason : '' };
+      // A program cannot reach the broker through the tap: the run cannot go on, and the tap knows best why.
+      if (actors !== undefined) fail(Object.assign(new Error(unreachable.text), { code: unreachable.code }));
     }
     if (event.kind === 'frame' && event.direction === 'to-broker' && event.method === 'basic.publish') {
       published += 1;
