@@ -1,6 +1,6 @@
 /**
  * Loads a lesson's scenario file and checks that it is one: a default export
- * made with defineScenario, whose every parameter has a default and a
+ * made with programScenario(defineProgramCell(...)), whose every parameter has a default and a
  * description, and every pattern says in words what it allows (the
  * browser's forms and the server's checks are built from them).
  */
@@ -8,6 +8,9 @@ import { access } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import type { Scenario } from '../scenario/index.js';
 import { isPlainObject } from './params.js';
+
+/** How a scenario file makes its default export. */
+const MADE_WITH = 'programScenario(defineProgramCell({ title, params, programs }))';
 
 /** A scenario file's default export, or what is wrong with it. */
 export type ScenarioFileResult = { ok: true; scenario: Scenario } | { ok: false; problems: string[] };
@@ -32,12 +35,13 @@ export async function importScenario(file: string): Promise<ScenarioFileResult> 
 /** Everything that keeps `candidate` from being a usable scenario. */
 export function checkScenario(candidate: unknown): string[] {
   if (!isPlainObject(candidate)) {
-    return ['it has no default export made with defineScenario({ title, params, actors, run })'];
+    return [`it has no default export made with ${MADE_WITH}`];
   }
   const problems: string[] = [];
   if (typeof candidate.title !== 'string' || candidate.title.trim() === '') problems.push('the scenario needs a title');
-  if (typeof candidate.actors !== 'function') problems.push('the scenario needs actors(params): the names of the actors it starts');
-  if (typeof candidate.run !== 'function') problems.push('the scenario needs run(context)');
+  if (typeof candidate.programs !== 'function' || typeof candidate.actors !== 'function' || typeof candidate.run !== 'function') {
+    problems.push(`the scenario needs its programs: make it with ${MADE_WITH}`);
+  }
   const params = candidate.params;
   if (!isPlainObject(params) || params.type !== 'object' || !isPlainObject(params.properties)) {
     problems.push('the scenario needs params: a Type.Object({...}) of its parameters');

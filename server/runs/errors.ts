@@ -21,22 +21,10 @@ export class RunLimitError extends Error {
   }
 }
 
-/** What sleep() and connect() reject with once a run is stopped, so a scenario unwinds. */
+/** What the run's waits reject with once it is stopped, so the cell's runner unwinds. */
 export class RunStoppedError extends Error {
   constructor() {
     super('the run was stopped');
     this.name = 'AbortError';
-  }
-}
-
-/** A fault of a scenario's own code that nobody awaited or caught: the run fails with it instead of the workbook. */
-export class ScenarioFaultError extends Error {
-  constructor(scenarioTitle: string, fault: string, cause: unknown) {
-    super(
-      `The scenario "${scenarioTitle}" failed in code nobody was waiting for (${fault}), so the run was stopped. ` +
-        'This is a fault in the lesson, not in your parameters.',
-      { cause },
-    );
-    this.name = 'ScenarioFaultError';
   }
 }

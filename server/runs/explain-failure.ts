@@ -1,10 +1,10 @@
 /**
  * Turns what went wrong in a run (a socket error, a broker's channel or
- * connection close, a scenario's exception, a bound) into a sentence a
+ * connection close, a program that could not start, a bound) into a sentence a
  * learner can act on, keeping the raw error beside it.
  */
 import type { RunFailure } from '../protocol/index.js';
-import { RunLimitError, ScenarioFaultError } from './errors.js';
+import { RunLimitError } from './errors.js';
 import { ManagementApiError } from './management-api.js';
 
 /** Where the run was talking to, so explanations can name it. */
@@ -28,7 +28,7 @@ export function explainFailure(error: unknown, context: FailureContext): RunFail
 }
 
 function explain(error: unknown, raw: string, context: FailureContext): string {
-  if (error instanceof RunLimitError || error instanceof ScenarioFaultError) return error.message;
+  if (error instanceof RunLimitError) return error.message;
   if (error instanceof ManagementApiError) {
     return error.status === 0
       ? `RabbitMQ's management API did not answer in time while preparing this run's vhost (RabbitMQ at ${context.address} may be overloaded). Run it again in a moment.`
@@ -180,7 +180,6 @@ function capitalise(text: string): string {
 }
 
 function rawText(error: unknown): string {
-  if (error instanceof ScenarioFaultError) return rawText(error.cause);
   if (error instanceof Error) return error.message;
   // Only data has a JSON text: not undefined, a function, a symbol or a bigint.
   switch (typeof error) {

@@ -2,5 +2,5 @@ export { createRunner, type Runner, type RunnerOptions, type RunRequest } from '
 export { DEFAULT_LIMITS, type RunHandle, type RunListener } from './run.js';
 export { RunRequestError, RunLimitError, RunStoppedError } from './errors.js';
 export { explainFailure, type FailureContext } from './explain-failure.js';
-export { keepServingThroughFaults } from './run-ownership.js';
+export { keepServingThroughFaults } from './keep-serving.js';
 export { describeSweep, type SweepResult } from './run-vhosts.js';

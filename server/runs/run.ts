@@ -1,32 +1,26 @@
 /**
  * One run of one cell, start to end: a space on the broker, a tap in front
- * of it, the scenario's actors connected through the tap, bounds on time and
+ * of it, the cell's programs connected through the tap, bounds on time and
  * messages, pause and step, and a cleanup that happens whatever way the run
- * ends (finished, stopped, failed): a last snapshot, every connection
- * closed, the vhost (or what was declared) deleted, the totals reported.
+ * ends (finished, stopped, failed): a last snapshot, every program stopped,
+ * the vhost (or what was declared) deleted, the totals reported.
  */
-import amqp from 'amqplib';
-import type { ChannelModel } from 'amqplib';
 import type { ProgramLanguage } from '../programs/actor-process.js';
 import type { ActorRequest, RunFailure, RunStatus, RunSummary, TraceEvent } from '../protocol/index.js';
 import { createMomentBook, type Scenario, type ScenarioContext } from '../scenario/index.js';
-import { socketsOf } from '../tap/catch-up.js';
 import { startTap, type Tap } from '../tap/index.js';
 import { createTraceRecorder } from '../trace/recorder.js';
 import { NO_JOURNEYS } from '../model/journeys.js';
 import { RunModel } from '../model/run-model.js';
 import { summaryOf } from '../model/summary.js';
-import { RunLimitError, RunStoppedError, ScenarioFaultError } from './errors.js';
+import { RunLimitError, RunStoppedError } from './errors.js';
 import { brokerErrorsOf } from './broker-errors.js';
 import { programCrashesOf } from './program-crashes.js';
 import { explainFailure } from './explain-failure.js';
-import { lostDeliveries } from './lost-deliveries.js';
 import { createPausableClock } from './pausable-clock.js';
 import { createRunActors, type RunActors } from './run-actors.js';
-import { describeFault, runAsOwnedBy, type RunOwner } from './run-ownership.js';
 import type { RunBroker } from './run-broker.js';
 import type { RunSpace } from './run-space.js';
-import { reportUnheardErrors } from './unheard-errors.js';
 
 /** Who hears about a run: every trace event, each status change, the totals at the end. */
 export interface RunListener {
@@ -61,17 +55,13 @@ export interface RunSetup {
   /** The language of the programs (a program cell's); JavaScript unless said. */
   language?: ProgramLanguage;
   broker: RunBroker;
-  /** Where the faults of the scenario's code that nobody awaited are logged, once each. */
-  log: (line: string) => void;
 }
 
 /** Default bounds of a run, when its scenario sets none. */
 export const DEFAULT_LIMITS = { seconds: 60, messages: 10_000 };
-/** How long closing a connection may take before the tap cuts it. */
-const CLOSE_TIMEOUT_MS = 2000;
 /** How long programs still running when a run ends get to leave after their Ctrl-C before they are killed. */
 const CLEANUP_GRACE_MS = 1000;
-/** How long a stopped scenario gets to unwind before cleanup goes on without it. */
+/** How long the runner of a stopped cell gets to unwind before cleanup goes on without it. */
 const UNWIND_TIMEOUT_MS = 1000;
 /** How often an owed step looks for a frame to let through. */
 const STEP_POLL_MS = 5;
@@ -84,19 +74,16 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
   // The one reading of the trace: totals, what to clean up, and on RabbitMQ where each publish goes.
   const model = new RunModel({ journeys: NO_JOURNEYS });
   const abort = new AbortController();
-  // The scenario's sleeps stop only when paused; the time bound also stops while frames wait for steps.
+  // The cell's own waits stop only when paused; the time bound also stops while frames wait for steps.
   const scenarioClock = createPausableClock();
   const boundClock = createPausableClock();
-  const connections = new Set<ChannelModel>();
   let tap: Tap | undefined;
-  // The programs run as processes (a program cell's), once the first has started.
+  // The programs, once the first has started.
   let actors: RunActors | undefined;
   let snapshotting = 0;
   let programCrashes: RunFailure | undefined;
   let onRequest: ((request: ActorRequest) => Promise<string>) | undefined;
   let published = 0;
-  // The tap's account of a broker it could not reach, which says more than the client's reset connection.
-  let unreachable: { code: string; text: string } | undefined;
   let holding = setup.mode === 'step';
   let ended = false;
   let stepsOwed = 0;
@@ -117,9 +104,10 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     listener.onEvent(event);
     if (event.kind === 'frame' && event.method === 'broker-unreachable') {
       const { code, reason } = event.fields;
-      unreachable = { code: typeof code === 'string' ? code : '', text: typeof reason === 'string' ? reason : '' };
       // A program cannot reach the broker through the tap: the run cannot go on, and the tap knows best why.
-      if (actors !== undefined) fail(Object.assign(new Error(unreachable.text), { code: unreachable.code }));
+      if (actors !== undefined) {
+        fail(Object.assign(new Error(typeof reason === 'string' ? reason : ''), { code: typeof code === 'string' ? code : '' }));
+      }
     }
     if (event.kind === 'frame' && event.direction === 'to-broker' && event.method === 'basic.publish') {
       published += 1;
@@ -146,27 +134,15 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
 
   /**
    * What a wait started after the stop gives. Before the run has ended: a
-   * RunStoppedError on the next turn of the event loop, never at once, so a
-   * loop that swallows it and waits again still lets the server (and this
-   * run's cleanup) go on. Once the run has ended: nothing, ever. Code still
-   * running then is parked where it waits, instead of spinning for good.
+   * RunStoppedError on the next turn of the event loop, never at once. Once
+   * the run has ended: nothing, ever. Code still running then is parked where
+   * it waits, instead of spinning for good.
    */
   function stoppedWait(): Promise<never> {
     return new Promise((_resolve, reject) => {
       if (!ended) setImmediate(() => reject(new RunStoppedError()));
     });
   }
-
-  // Everything the run starts runs as its own: a fault nobody awaited or caught fails this run, not the process.
-  const owner: RunOwner = {
-    fault(error, kind) {
-      // The run's own stop reaching a wait nobody awaited any more: nothing went wrong.
-      if (abort.signal.aborted && error instanceof Error && error.name === 'AbortError') return;
-      setup.log(`Run ${setup.id} of "${scenario.title}": ${describeFault(error, kind)}`);
-      fail(new ScenarioFaultError(scenario.title, kind === 'rejection' ? 'a promise was rejected' : 'an exception was thrown', error));
-    },
-  };
-  const owned = <T>(body: () => T): T => runAsOwnedBy(owner, body);
 
   function status(value: RunStatus, failure?: RunFailure): void {
     if (ended) return;
@@ -212,7 +188,6 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     const moments = createMomentBook(scenario.moments?.(setup.params) ?? []);
     return {
       params: setup.params,
-      signal: abort.signal,
       language: setup.language ?? 'javascript',
       programsUrl: broker.programsUrl,
       async startProgram(program) {
@@ -230,28 +205,6 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
       onRequest(handler) {
         onRequest = handler;
       },
-      async connect(actor) {
-        if (abort.signal.aborted) return stoppedWait();
-        let model: ChannelModel;
-        try {
-          model = await amqp.connect(broker.actorUrl(openTap, vhost), { clientProperties: { connection_name: actor } });
-        } catch (error) {
-          throw unreachable === undefined ? error : Object.assign(new Error(unreachable.text), { code: unreachable.code });
-        }
-        reportUnheardErrors(model, fail);
-        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the run may have been stopped during the await
-        if (abort.signal.aborted) {
-          // Opened while the run was being cleaned up: nobody else will close it.
-          void closeWithin(model, CLOSE_TIMEOUT_MS);
-          throw new RunStoppedError();
-        }
-        connections.add(model);
-        return model;
-      },
-      log(actor, text, details) {
-        const lost = details?.lost === undefined ? undefined : lostDeliveries(model.state, actor, details.lost);
-        recorder.add({ kind: 'log', actor, text, ...(lost === undefined ? {} : { lost }) });
-      },
       sleep: (ms) => (abort.signal.aborted ? stoppedWait() : scenarioClock.sleep(ms, abort.signal)),
       async snapshot(moment) {
         const marked = moment === undefined ? undefined : moments.mark(moment);
@@ -263,7 +216,6 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
         syncPrograms();
         try {
           // What the programs sent just before (a last ack, say) is counted in what the broker shows.
-          await openTap.catchUp(socketsOf(connections), broker.bytesReadFrom);
           if (actors !== undefined) await openTap.catchUpWithStillClients(broker.bytesReadFrom);
           const state = await space.snapshot();
           recorder.add({ kind: 'state', ...state, ...(marked === undefined ? {} : { moment: marked }) });
@@ -360,8 +312,6 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     if (brokerError !== undefined) status('ended-with-error', brokerError);
     else status(final.status, final.status === 'failed' ? final.failure : undefined);
     ended = true;
-    // Whatever outlives the run (a promise cached by the broker side, a timer) keeps only this, not the run's trace.
-    owner.fault = faultAfterTheRun(setup.id, scenario.title, setup.log);
     return summary;
   }
 
@@ -377,7 +327,6 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
       }
     }
     tap?.release();
-    await Promise.all([...connections].map((model) => closeWithin(model, CLOSE_TIMEOUT_MS)));
     // What the programs did by themselves is judged before the runner stops them.
     programCrashes = programCrashesOf(actors?.crashes() ?? []);
     // Programs still running (the run was stopped, or failed) get a Ctrl-C first, as a person would stop them.
@@ -399,57 +348,45 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
   }
 
   // Started on the next tick, so the caller holds the handle before the first status arrives.
-  const done = owned(() => Promise.resolve().then(execute));
+  const done = Promise.resolve().then(execute);
   return {
     id: setup.id,
     done,
-    pause: () =>
-      owned(() => {
-        if (outcome !== undefined) return;
-        if (reachingFirstFrame) stopReachingFirstFrame();
-        if (actors !== undefined) {
-          // Programs in processes: whatever step was owed is called off, and they stand still.
-          stepsOwed = 0;
-          payOwedSteps();
-          if (!holding) hold();
-          return;
-        }
-        if (scenarioClock.paused) return;
-        scenarioClock.pause();
-        hold();
-      }),
-    resume: () =>
-      owned(() => {
-        if (outcome !== undefined) return;
-        if (reachingFirstFrame) stopReachingFirstFrame();
-        holding = false;
-        stepsOwed = 0;
-        payOwedSteps();
-        scenarioClock.resume();
-        boundClock.resume();
-        tap?.release();
-        syncPrograms();
-        status('running');
-      }),
-    step: () =>
-      owned(() => {
-        if (outcome !== undefined) return;
-        // Stepping lets the scenario's own time pass, so a worker's work ends and its ack can be stepped through.
-        // Programs in processes run (their clock too) only until the owed frame has passed.
-        if (actors === undefined) scenarioClock.resume();
-        if (!holding) hold();
-        stepsOwed += 1;
-        payOwedSteps();
-        stepTimer ??= stepsOwed > 0 ? setInterval(payOwedSteps, STEP_POLL_MS) : undefined;
-      }),
+    pause: () => {
+      if (outcome !== undefined) return;
+      if (reachingFirstFrame) stopReachingFirstFrame();
+      // Whatever step was owed is called off, and the programs stand still.
+      stepsOwed = 0;
+      payOwedSteps();
+      if (!holding) hold();
+    },
+    resume: () => {
+      if (outcome !== undefined) return;
+      if (reachingFirstFrame) stopReachingFirstFrame();
+      holding = false;
+      stepsOwed = 0;
+      payOwedSteps();
+      scenarioClock.resume();
+      boundClock.resume();
+      tap?.release();
+      syncPrograms();
+      status('running');
+    },
+    step: () => {
+      if (outcome !== undefined) return;
+      // The programs run (their clock too) only until the owed frame has passed.
+      if (!holding) hold();
+      stepsOwed += 1;
+      payOwedSteps();
+      stepTimer ??= stepsOwed > 0 ? setInterval(payOwedSteps, STEP_POLL_MS) : undefined;
+    },
     async stop() {
-      owned(() => settle({ status: 'stopped' }));
+      settle({ status: 'stopped' });
       await done;
     },
     async act(request) {
       if (outcome !== undefined) throw new Error('the run has ended: run the cell again to act on its programs');
-      if (onRequest === undefined)
-        throw new Error(`this cell's programs run inside the workbook: there is no process to ${request.action}`);
+      if (onRequest === undefined) throw new Error(`the run has not started its programs yet: there is no process to ${request.action}`);
       return onRequest(request);
     },
   };
@@ -459,18 +396,6 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
 function joinFailures(first: RunFailure | undefined, second: RunFailure | undefined): RunFailure | undefined {
   if (first === undefined || second === undefined) return first ?? second;
   return { explanation: `${first.explanation} ${second.explanation}`, raw: `${first.raw}\n\n${second.raw}` };
-}
-
-/** How a fault of a run's code is told once the run has ended: logged, the run's own stop aside. */
-function faultAfterTheRun(runId: string, title: string, log: (line: string) => void): RunOwner['fault'] {
-  return (error, kind) => {
-    if (error instanceof Error && error.name === 'AbortError') return;
-    log(`Run ${runId} of "${title}", after it ended: ${describeFault(error, kind)}`);
-  };
-}
-
-async function closeWithin(model: ChannelModel, ms: number): Promise<void> {
-  await settledWithin(model.close(), ms);
 }
 
 async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {

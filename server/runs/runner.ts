@@ -87,7 +87,6 @@ export function createRunner(options: RunnerOptions): Runner {
           mode: request.mode ?? 'continuous',
           language,
           broker,
-          log,
         },
         listener,
       );

@@ -1,10 +1,10 @@
 /**
- * The API a lesson's scenario file is written against. A scenario declares
- * its parameters once (a TypeBox schema: JSON Schema with defaults, bounds and
- * descriptions) and runs real amqplib clients, one connection per actor.
+ * A cell as the runner runs it: its parameters (a TypeBox schema: JSON Schema
+ * with defaults, bounds and descriptions), its programs, and how to run them,
+ * given what the runner offers a run (ScenarioContext). A lesson's scenario
+ * file makes one with programScenario(defineProgramCell({...})).
  */
 import type { Static, TObject } from '@sinclair/typebox';
-import type { ChannelModel, ConsumeMessage } from 'amqplib';
 import type { RunState } from '../model/state.js';
 import type { ProgramLanguage } from '../programs/actor-process.js';
 import type { ActorAction, ActorProgram } from '../programs/cell.js';
@@ -20,22 +20,9 @@ export interface ScenarioContext<Params> {
   /** The validated parameters, defaults filled in. */
   params: Params;
   /**
-   * Opens an amqplib connection for one actor ("producer", "worker 1"),
-   * named through connection_name and routed through the trace tap, in the
-   * run's own vhost. Closed by the runner at the end whatever happens.
-   */
-  connect: (actor: string) => Promise<ChannelModel>;
-  /**
-   * Prints a line for an actor, as the tutorials' programs print " [x] Sent 'hello'".
-   * `lost` names deliveries the actor had in hand, received with automatic
-   * acknowledgement, and will never finish (it stops): the broker has already
-   * forgotten them, so the run counts them as lost.
-   */
-  log: (actor: string, text: string, details?: LogDetails) => void;
-  /**
-   * Waits, counting only while the run is not paused; rejects when the run is
-   * stopped. Called after the run has ended, it never returns: code still
-   * running then stays where it is.
+   * Waits on the run's clock, counting only while the run is not paused;
+   * rejects when the run is stopped. Called after the run has ended, it never
+   * returns: code still running then stays where it is.
    */
   sleep: (ms: number) => Promise<void>;
   /**
@@ -43,8 +30,6 @@ export interface ScenarioContext<Params> {
    * snapshot marks it: one of those moments() declares, each at most once a run, so the prose can link to it.
    */
   snapshot: (moment?: NamedMoment) => Promise<void>;
-  /** Aborted when the run is stopped, times out or fails. */
-  signal: AbortSignal;
   /** The language the run's programs are in. */
   language: ProgramLanguage;
   /** The workbook's broker as the programs name it by default (programs are written for it: writtenFor). */
@@ -67,20 +52,14 @@ export interface ScenarioContext<Params> {
   onRequest: (handler: (request: ActorRequest) => Promise<string>) => void;
 }
 
-/** What a log line says besides its text. */
-export interface LogDetails {
-  /** Deliveries (to one of the actor's consumers) it lost unfinished. */
-  lost?: readonly ConsumeMessage[];
-}
-
-/** A scenario: its parameters and how to run it. */
+/** A cell's scenario: its parameters, its programs, and how to run them. */
 export interface Scenario<Schema extends TObject = TObject> {
   title: string;
   /** The parameters: every property needs a default and a description. */
   params: Schema;
   /** The actors this scenario starts for these parameters, in the order they appear. */
   actors(params: Static<Schema>): string[];
-  /** Runs the scenario to its natural end; the runner bounds it in time and messages. */
+  /** Runs the cell's programs to their natural end; the runner bounds the run in time and messages. */
   run(context: ScenarioContext<Static<Schema>>): Promise<void>;
   /**
    * Each actor's program for these parameters, in the order of actors(): a
@@ -101,9 +80,4 @@ export interface Scenario<Schema extends TObject = TObject> {
   moments?(params: Static<Schema>): NamedMoment[];
   /** Bounds of one run: wall-clock seconds and messages published (defaults 60 s, 10,000). */
   limits?: { seconds?: number; messages?: number };
-}
-
-/** Declares a scenario; the identity function that gives the file its types. */
-export function defineScenario<Schema extends TObject>(scenario: Scenario<Schema>): Scenario<Schema> {
-  return scenario;
 }

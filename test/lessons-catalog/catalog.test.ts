@@ -87,7 +87,7 @@ describe('loadLessons on the fixture lessons', async () => {
       "parameter codes[] has a pattern but no patternInWords: say in words what it allows, e.g. patternInWords: 'a string of 1 to 10 digits'",
     ]);
     expect(problemsOf(catalog, 'lessons/04-bad-scenarios/scenarios/no-export.ts')).toEqual([
-      'it has no default export made with defineScenario({ title, params, actors, run })',
+      'it has no default export made with programScenario(defineProgramCell({ title, params, programs }))',
     ]);
     expect(problemsOf(catalog, 'lessons/04-bad-scenarios/scenarios/throws.ts')).toEqual([
       'the file does not load: this scenario fails as it loads',
