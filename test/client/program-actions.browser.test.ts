@@ -16,7 +16,8 @@ import type { RunCellElement } from '../../client/src/app/run-cell.js';
 import { WorkbookSocket, type RunListener } from '../../client/src/app/workbook-socket.js';
 import { ActorOutput } from '../../client/src/run/actor-output.js';
 import '../../client/src/run/actor-terminals.js';
-import type { ActorActionRequest, ActorTerminalsElement } from '../../client/src/run/actor-terminals.js';
+import type { ActorActionRequest } from '../../client/src/run/actor-actions.js';
+import type { ActorTerminalsElement } from '../../client/src/run/actor-terminals.js';
 import type { ActorLogEvent, ClientMessage, ServerMessage } from '../../server/protocol/index.js';
 import { allInShadow, inShadow, mount, settled, textOf, unmountAll } from './mount.js';
 

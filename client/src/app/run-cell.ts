@@ -4,7 +4,7 @@ import type { RunFailure, ServerMessage } from '../../../server/protocol/message
 import type { NamedMoment } from '../../../server/protocol/trace.js';
 import { PROGRAM_LANGUAGES } from '../../../server/protocol/lesson.js';
 import { ActorOutput } from '../run/actor-output.js';
-import type { ActorActionRequest } from '../run/actor-terminals.js';
+import type { ActorActionRequest, ProgramActions } from '../run/actor-actions.js';
 import '../run/actor-terminals.js';
 import { CursorPacer } from '../run/cursor-pacer.js';
 import { ModelWatcher } from '../run/model-watcher.js';
@@ -108,6 +108,8 @@ export class RunCellElement extends LitElement {
   @state() private _acted: { ok: boolean; text: string } | undefined;
   /** The actions a run offers besides kill and stop, as they were when it started. */
   private _runAnother: Readonly<Record<string, string>> = {};
+  /** The same, with whether each program runs: what the picture's actors offer. */
+  private _programActions: ProgramActions = { another: {}, isRunning: () => false };
 
   /** The named moment the views show, while the cursor stays on it. */
   @state() private _momentShown: (NamedMoment & { seq: number }) | undefined;
@@ -196,6 +198,7 @@ export class RunCellElement extends LitElement {
     this._acted = undefined;
     this._heldHandshakes = [];
     this._runAnother = this.another;
+    this._programActions = { another: this._runAnother, isRunning: (actor) => this.output.isRunning(actor) };
     this.setStatus('starting');
   }
 
@@ -495,7 +498,12 @@ export class RunCellElement extends LitElement {
                 .cursor=${this.model.cursor}
                 .actions=${going && status !== 'starting' ? { another: this._runAnother } : undefined}
               ></actor-terminals>
-              <run-output .model=${this.model} .speed=${this._speed} ?presenter=${this._presenter}></run-output>`
+              <run-output
+                .model=${this.model}
+                .speed=${this._speed}
+                .actions=${going && status !== 'starting' ? this._programActions : undefined}
+                ?presenter=${this._presenter}
+              ></run-output>`
       }
     `;
   }

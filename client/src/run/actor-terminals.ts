@@ -1,47 +1,15 @@
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { offeredActions, requestActorAction, type RunActions } from './actor-actions.js';
 import type { ActorOutput, OutputLine, TerminalView } from './actor-output.js';
 import { BusyThrottle } from './busy-throttle.js';
 import { formatCount } from './number-format.js';
 import { runTheme } from './run-styles.js';
 
-/** What a person asks of one actor's program from its terminal. */
-export interface ActorActionRequest {
-  actor: string;
-  /** kill: SIGKILL, a crash; stop: Ctrl-C; another: start one more copy (or send one more). */
-  action: 'kill' | 'stop' | 'another';
-}
-
-/** The actions a terminal offers while the run goes. */
-export interface TerminalActions {
-  /** What each actor can start more of, as its button says it ("start another", "send again"). */
-  another: Readonly<Record<string, string>>;
-}
-
 declare global {
   interface HTMLElementTagNameMap {
     'actor-terminals': ActorTerminalsElement;
   }
-  interface HTMLElementEventMap {
-    'actor-action': CustomEvent<ActorActionRequest>;
-  }
-}
-
-/**
- * What `actor` can start more of: its own action, or for a copy started during the run ("worker 3"), the action of
- * the actors of its kind ("worker 1", "worker 2").
- */
-function anotherOf(actor: string, another: Readonly<Record<string, string>>): string | undefined {
-  const own = another[actor];
-  if (own !== undefined) return own;
-  const kind = /^(.*) \d+$/.exec(actor)?.[1];
-  if (kind === undefined) return undefined;
-  return Object.entries(another).find(([other]) => /^(.*) \d+$/.exec(other)?.[1] === kind)?.[1];
-}
-
-/** A label as a button starts it: "send again" reads "Send again". */
-function capitalised(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** How close to its bottom a pane counts as following the newest line, in pixels. */
@@ -74,7 +42,7 @@ export class ActorTerminalsElement extends LitElement {
   /** The seq of the trace event up to which output is shown; undefined shows everything (live). */
   @property({ attribute: false }) cursor?: number;
   /** The actions offered on the programs, while the run goes; unset, no buttons. */
-  @property({ attribute: false }) actions?: TerminalActions;
+  @property({ attribute: false }) actions?: RunActions;
 
   /** Actors whose pane the learner scrolled up: those stay where they are. */
   @state() private _scrolledUp: ReadonlySet<string> = new Set();
@@ -150,42 +118,21 @@ ${lines.length === 0 ? html`<span class="quiet">(nothing printed yet)</span>` : 
   private renderActions(actor: string) {
     const actions = this.actions;
     if (actions === undefined) return nothing;
-    const running = this.output?.isRunning(actor) ?? false;
-    const another = anotherOf(actor, actions.another);
-    if (!running && another === undefined) return nothing;
+    const offered = offeredActions(actor, actions, this.output?.isRunning(actor) ?? false);
+    if (offered.length === 0) return nothing;
     return html`<div class="actions" role="group" aria-label=${`Actions on ${actor}`}>
-      ${
-        running
-          ? html`<button
-                type="button"
-                aria-label=${`Kill ${actor}`}
-                title="Kill: SIGKILL, as if the program crashed"
-                @click=${() => this.request(actor, 'kill')}
-              >
-                Kill
-              </button>
-              <button
-                type="button"
-                aria-label=${`Stop ${actor}`}
-                title="Stop: Ctrl-C, the program's own way out"
-                @click=${() => this.request(actor, 'stop')}
-              >
-                Stop (Ctrl-C)
-              </button>`
-          : nothing
-      }
-      ${
-        another === undefined
-          ? nothing
-          : html`<button type="button" aria-label=${`${capitalised(another)} (${actor})`} @click=${() => this.request(actor, 'another')}>
-              ${capitalised(another)}
-            </button>`
-      }
+      ${offered.map(
+        (choice) =>
+          html`<button
+            type="button"
+            aria-label=${choice.name}
+            title=${choice.hint}
+            @click=${() => requestActorAction(this, actor, choice.action)}
+          >
+            ${choice.label}
+          </button>`,
+      )}
     </div>`;
-  }
-
-  private request(actor: string, action: ActorActionRequest['action']): void {
-    this.dispatchEvent(new CustomEvent<ActorActionRequest>('actor-action', { detail: { actor, action }, bubbles: true, composed: true }));
   }
 
   private renderLetGo(terminal: TerminalView) {

@@ -1,5 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import type { ProgramActions } from './actor-actions.js';
 import './broker-panel.js';
 import './run-counters.js';
 import type { RunModel } from './run-model.js';
@@ -32,6 +33,8 @@ export class RunOutputElement extends LitElement {
   @property({ attribute: false }) model?: RunModel;
   /** Animation speed: 1 normal, 2 twice as fast, 0 no travel; unset follows --animation-speed. */
   @property({ type: Number }) speed?: number;
+  /** What a person can do to the run's programs from the picture, while it goes; unset, nothing. */
+  @property({ attribute: false }) actions?: ProgramActions;
   /** Large type and roomier views, for a projector. */
   @property({ type: Boolean, reflect: true }) presenter = false;
 
@@ -60,7 +63,7 @@ export class RunOutputElement extends LitElement {
     return html`
       <run-counters .model=${this.model}></run-counters>
       <section class="picture" role="group" aria-label="Topology">
-        <topology-view .model=${this.model} .speed=${speed}></topology-view>
+        <topology-view .model=${this.model} .speed=${speed} .actions=${this.actions}></topology-view>
       </section>
       <details class="panel" open>
         <summary>Sequence of protocol events</summary>

@@ -3,6 +3,8 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { REPLY_CODE_NAMES } from '../../../server/amqp/reply-codes.js';
 import { DIRECT_REPLY_TO } from '../../../server/model/routing.js';
+import { offeredActions, type OfferedAction, type ProgramActions } from './actor-actions.js';
+import './actor-menu.js';
 import { BusyThrottle } from './busy-throttle.js';
 import { EDGE_LABEL_HEIGHT, areasToKeepClear, edgeLabelWidth, placeDotLabel, type Area } from './dot-labels.js';
 import { EMPTY_KEY, keyText } from './event-labels.js';
@@ -65,6 +67,9 @@ function edgeLabelOf(
   return { text, key };
 }
 
+/** A menu that closed this long before a click on its own box was closed by that click (its press took the focus). */
+const CLOSED_BY_THIS_CLICK_MS = 1000;
+
 /** The picture is never drawn smaller than this (its text would be unreadable): a narrow page scrolls it sideways instead. */
 const MIN_SCALE = 0.75;
 
@@ -110,6 +115,15 @@ export class TopologyViewElement extends LitElement {
   @property({ attribute: false }) model?: RunModel;
   /** Animation speed: 1 is normal, 2 twice as fast, 0 no travel. */
   @property({ type: Number }) speed = 1;
+  /** What a person can do to the run's programs, while it goes: each actor's box opens a menu of it. Unset, none. */
+  @property({ attribute: false }) actions?: ProgramActions;
+
+  /** The actor whose menu is open, and where the menu stands in the frame. */
+  @state() private _menu: { actor: string; top: number; left?: number; right?: number } | undefined;
+  /** The menu just opened: its first item takes the focus once drawn. */
+  private focusMenu = false;
+  /** The menu last closed by a click elsewhere, and when: a click on its own box closes it rather than opening it again. */
+  private lastClosed: { actor: string; at: number } | undefined;
 
   private readonly animator = new MoveAnimator();
   private layout: TopologyLayout | undefined;
@@ -152,6 +166,11 @@ export class TopologyViewElement extends LitElement {
 
   /** Watches the scroller and the picture in it, once they are drawn, for a picture wider than its view. */
   protected override updated(): void {
+    if (this.focusMenu) {
+      this.focusMenu = false;
+      const menu = this.renderRoot.querySelector('actor-menu');
+      void menu?.updateComplete.then(() => menu.focusFirst());
+    }
     const stage = this.renderRoot.querySelector('.stage');
     if (stage === null || stage === this.observed) return;
     this.sizeObserver.disconnect();
@@ -169,6 +188,7 @@ export class TopologyViewElement extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('model')) this.follow();
+    if (changed.has('actions') && this.actions === undefined) this._menu = undefined;
     this.animator.speed = this.speed;
     this.animator.reducedMotion = this.reducedMotion.matches;
   }
@@ -246,6 +266,11 @@ export class TopologyViewElement extends LitElement {
     const presenter = this.ownerDocument.documentElement.hasAttribute('data-presenter');
     const textScale = presenter ? PRESENTER_DOT_LABEL_SCALE : 1;
     const keepClear = this.keepClear(layout, topology, presenter);
+    const offered = this.offeredOnActors(topology);
+    const menu = this._menu;
+    const menuOffered = menu === undefined ? undefined : offered.get(menu.actor);
+    // The picture is drawn again when what its actors offer changes, or their menu opens or closes.
+    const actionsKey = [...offered].map(([actor, choices]) => `${actor}:${choices.map((choice) => choice.action).join(',')}`).join(';');
     // The picture redraws when the run changes (a few times a second in a flood); the dots every frame, on a layer of their own.
     // A picture wider than its view says so, and can be scrolled from the keyboard.
     return html`
@@ -257,22 +282,34 @@ export class TopologyViewElement extends LitElement {
             </p>`
           : nothing
       }
-      <div
-        class="scroller ${this._cutOff ? 'cut-off' : ''}"
-        tabindex=${this._cutOff ? '0' : nothing}
-        aria-describedby=${this._cutOff ? 'cut-off' : nothing}
-      >
+      <div class="frame">
         <div
-          class="stage"
-          style="aspect-ratio: ${layout.width} / ${layout.height}; max-width: calc(var(--topology-max-scale, 1.25) * ${layout.width}px);
-          min-width: ${Math.round(layout.width * MIN_SCALE)}px"
+          class="scroller ${this._cutOff ? 'cut-off' : ''}"
+          tabindex=${this._cutOff ? '0' : nothing}
+          aria-describedby=${this._cutOff ? 'cut-off' : nothing}
         >
-          ${guard([this.pictureVersion], () => this.renderPicture(layout, topology))}
-          <svg class="dots-layer" viewBox=${viewBox} aria-hidden="true">
-            <g class="dots">${dots.map((dot) => renderDot(dot, named.has(dot), keepClear, textScale))}</g>
-            <g class="overflow">${overflow.map(renderOverflow)}</g>
-          </svg>
+          <div
+            class="stage"
+            style="aspect-ratio: ${layout.width} / ${layout.height}; max-width: calc(var(--topology-max-scale, 1.25) * ${layout.width}px);
+          min-width: ${Math.round(layout.width * MIN_SCALE)}px"
+          >
+            ${guard([this.pictureVersion, actionsKey, menu?.actor], () => this.renderPicture(layout, topology, offered))}
+            <svg class="dots-layer" viewBox=${viewBox} aria-hidden="true">
+              <g class="dots">${dots.map((dot) => renderDot(dot, named.has(dot), keepClear, textScale))}</g>
+              <g class="overflow">${overflow.map(renderOverflow)}</g>
+            </svg>
+          </div>
         </div>
+        ${
+          menu !== undefined && menuOffered !== undefined
+            ? html`<actor-menu
+                .actor=${menu.actor}
+                .offered=${menuOffered}
+                style=${`top: ${menu.top}px; ${menu.left !== undefined ? `left: ${menu.left}px` : `right: ${menu.right ?? 0}px`}`}
+                @menu-close=${this.handleMenuClose}
+              ></actor-menu>`
+            : nothing
+        }
       </div>
       ${
         this.animator.notDrawn > 0
@@ -284,7 +321,7 @@ export class TopologyViewElement extends LitElement {
     `;
   }
 
-  private renderPicture(layout: TopologyLayout, topology: Topology) {
+  private renderPicture(layout: TopologyLayout, topology: Topology, offered: ReadonlyMap<string, OfferedAction[]>) {
     const byName = {
       actors: new Map(topology.actors.map((actor) => [actor.name, actor])),
       exchanges: new Map(topology.exchanges.map((exchange) => [exchange.name, exchange])),
@@ -295,6 +332,8 @@ export class TopologyViewElement extends LitElement {
       viewBox="0 0 ${layout.width} ${layout.height}"
       role="group"
       aria-label="Topology: ${describeTopology(topology)}"
+      @click=${this.handlePictureClick}
+      @keydown=${this.handlePictureKey}
     >
       <defs>
         <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
@@ -302,7 +341,7 @@ export class TopologyViewElement extends LitElement {
         </marker>
       </defs>
       <g class="edges">${layout.edges.map((edge) => this.renderEdge(edge))}</g>
-      <g class="nodes">${layout.nodes.map((node) => this.renderNode(node, topology, byName))}</g>
+      <g class="nodes">${layout.nodes.map((node) => this.renderNode(node, topology, byName, offered))}</g>
       <g class="edge-labels">${layout.edges.map((edge) => this.renderEdgeLabel(edge, byName.exchanges, layout.edges))}</g>
     </svg>`;
   }
@@ -319,6 +358,77 @@ export class TopologyViewElement extends LitElement {
     return svg`<g data-binding=${binding.routingKey} data-source=${binding.source} data-destination=${binding.destination}
       data-matched=${binding.matched}><title>${written.key}: ${binding.matched} matched</title>${label(edge.labelAt.x, edge.labelAt.y, written.text, 'edge-label binding-label')}</g>`;
   }
+
+  /** What each actor in the picture offers now: only actors with something to offer are in the map. */
+  private offeredOnActors(topology: Topology): Map<string, OfferedAction[]> {
+    const offered = new Map<string, OfferedAction[]>();
+    const actions = this.actions;
+    if (actions === undefined) return offered;
+    for (const actor of topology.actors) {
+      const choices = offeredActions(actor.name, actions, actions.isRunning(actor.name));
+      if (choices.length > 0) offered.set(actor.name, choices);
+    }
+    return offered;
+  }
+
+  /** How an actor's box acts as the button that opens its menu, if it offers anything. */
+  private actorControl(actor: string, offered: ReadonlyMap<string, OfferedAction[]>): ActorControl | undefined {
+    const choices = offered.get(actor);
+    if (choices === undefined) return undefined;
+    return { expanded: this._menu?.actor === actor, choices: choices.map((choice) => choice.label.toLowerCase()).join(', ') };
+  }
+
+  private readonly handlePictureClick = (event: MouseEvent): void => {
+    const box = actorBoxOf(event.target);
+    if (box === undefined) return;
+    const closed = this.lastClosed;
+    this.lastClosed = undefined;
+    if (closed !== undefined && closed.actor === box.dataset.actor && performance.now() - closed.at < CLOSED_BY_THIS_CLICK_MS) return;
+    this.toggleMenu(box);
+  };
+
+  private readonly handlePictureKey = (event: KeyboardEvent): void => {
+    if (event.key !== 'Enter' && event.key !== ' ' && event.key !== 'ArrowDown') return;
+    const box = actorBoxOf(event.target);
+    if (box === undefined) return;
+    event.preventDefault();
+    if (this._menu?.actor !== box.dataset.actor) this.toggleMenu(box);
+    else this.focusMenu = true;
+    this.requestUpdate();
+  };
+
+  /** Opens the menu of the actor whose box this is, under the box, or closes it if it is open. */
+  private toggleMenu(box: SVGGElement): void {
+    const actor = box.dataset.actor ?? '';
+    if (this._menu?.actor === actor) {
+      this._menu = undefined;
+      return;
+    }
+    const frame = this.renderRoot.querySelector('.frame');
+    if (frame === null) return;
+    const at = box.getBoundingClientRect();
+    const within = frame.getBoundingClientRect();
+    const top = Math.round(at.bottom - within.top + 4);
+    // Under the box, reaching inwards: a box in the right half has its menu end at its right side.
+    const rightHalf = at.left + at.width / 2 > within.left + within.width / 2;
+    this._menu = rightHalf
+      ? { actor, top, right: Math.round(within.right - at.right) }
+      : { actor, top, left: Math.round(at.left - within.left) };
+    this.focusMenu = true;
+  }
+
+  private readonly handleMenuClose = (event: CustomEvent<{ returnFocus: boolean }>): void => {
+    const actor = this._menu?.actor;
+    this._menu = undefined;
+    if (actor !== undefined && !event.detail.returnFocus) this.lastClosed = { actor, at: performance.now() };
+    if (!event.detail.returnFocus || actor === undefined) return;
+    void this.updateComplete.then(() => {
+      const box = [...this.renderRoot.querySelectorAll<SVGGElement>('g.actor[data-actor]')].find(
+        (candidate) => candidate.dataset.actor === actor,
+      );
+      box?.focus();
+    });
+  };
 
   /** What the dots' names must leave readable in this picture, remembered until the picture or presenter mode changes. */
   private keepClear(layout: TopologyLayout, topology: Topology, presenter: boolean): readonly Area[] {
@@ -338,11 +448,12 @@ export class TopologyViewElement extends LitElement {
     node: LaidNode,
     topology: Topology,
     byName: { actors: Map<string, ActorInfo>; exchanges: Map<string, ExchangeInfo>; queues: Map<string, QueueInfo> },
+    offered: ReadonlyMap<string, OfferedAction[]>,
   ): SVGTemplateResult | typeof nothing {
     switch (node.role) {
       case 'producer': {
         const actor = byName.actors.get(node.name);
-        return actor === undefined ? nothing : renderProducer(node, actor, topology);
+        return actor === undefined ? nothing : renderProducer(node, actor, topology, this.actorControl(node.name, offered));
       }
       case 'consumer': {
         const actor = byName.actors.get(node.name);
@@ -352,6 +463,7 @@ export class TopologyViewElement extends LitElement {
               node,
               actor,
               topology.consumers.filter((consumer) => consumer.actor === node.name),
+              this.actorControl(node.name, offered),
             );
       }
       case 'exchange': {
@@ -371,6 +483,10 @@ export class TopologyViewElement extends LitElement {
       :host {
         display: block;
         min-width: 0;
+      }
+      /* The frame holds the picture and, over it, an actor's menu. */
+      .frame {
+        position: relative;
       }
       .scroller {
         overflow-x: auto;
@@ -467,6 +583,21 @@ export class TopologyViewElement extends LitElement {
       }
       .stopped .box {
         stroke-dasharray: 4 4;
+      }
+      /* A box that opens its actor's menu looks pressable, and shows the focus on its outline. */
+      .actionable {
+        cursor: pointer;
+      }
+      .actionable:hover .box {
+        stroke-width: 3;
+      }
+      .actionable:focus {
+        outline: none;
+      }
+      .actionable:focus-visible .box,
+      .actionable[aria-expanded='true'] .box {
+        stroke: var(--_focus);
+        stroke-width: 4;
       }
       text {
         fill: var(--_fg);
@@ -591,7 +722,20 @@ export class TopologyViewElement extends LitElement {
   ];
 }
 
-function renderProducer(node: LaidNode, actor: ActorInfo, topology: Topology): SVGTemplateResult {
+/** An actor's box that opens the menu of its actions: whether the menu is open, and the actions in words. */
+interface ActorControl {
+  expanded: boolean;
+  choices: string;
+}
+
+/** The actor box an event happened in, if that box opens a menu. */
+function actorBoxOf(target: EventTarget | null): SVGGElement | undefined {
+  if (!(target instanceof Element)) return undefined;
+  const box = target.closest('g.actor.actionable');
+  return box instanceof SVGGElement ? box : undefined;
+}
+
+function renderProducer(node: LaidNode, actor: ActorInfo, topology: Topology, control: ActorControl | undefined): SVGTemplateResult {
   const returned = topology.publishes
     .filter((publish) => publish.actor === actor.name)
     .reduce((total, publish) => total + publish.returned, 0);
@@ -600,12 +744,14 @@ function renderProducer(node: LaidNode, actor: ActorInfo, topology: Topology): S
     ...(returned > 0 ? [{ text: `↩ ${formatCount(returned)} returned`, tone: 'warn-text' as const }] : []),
     ...errorLines(actor),
   ];
-  return svg`<g class="actor producer ${actor.connection !== 'open' ? 'stopped' : ''}" data-actor=${actor.name} data-role="producer"
-      data-published=${actor.published} role="img" aria-label="producer ${actor.name}: sent ${formatCount(actor.published)}${returned > 0 ? `, ${returned} returned` : ''}${errorLines(
+  return svg`<g class="actor producer ${actor.connection !== 'open' ? 'stopped' : ''} ${control ? 'actionable' : ''}" data-actor=${actor.name} data-role="producer"
+      data-published=${actor.published} role=${control ? 'button' : 'img'} tabindex=${control ? '0' : nothing}
+      aria-haspopup=${control ? 'menu' : nothing} aria-expanded=${control ? String(control.expanded) : nothing}
+      aria-label="producer ${actor.name}: sent ${formatCount(actor.published)}${returned > 0 ? `, ${returned} returned` : ''}${errorLines(
         actor,
       )
         .map((line) => `; ${line.text}`)
-        .join('')}">
+        .join('')}${actionsInWords(control)}">
     <title>${actor.name}</title>
     <rect class="box" x=${node.x} y=${node.y} width=${node.width} height=${node.height} rx="30"></rect>
     <text class="name" x=${cx} y=${node.y + 27} text-anchor="middle">${shorten(actor.name, nameCharsFitting(node.width))}</text>
@@ -614,22 +760,28 @@ function renderProducer(node: LaidNode, actor: ActorInfo, topology: Topology): S
   </g>`;
 }
 
-function renderConsumer(node: LaidNode, actor: ActorInfo, consumers: ConsumerInfo[]): SVGTemplateResult {
+function renderConsumer(node: LaidNode, actor: ActorInfo, consumers: ConsumerInfo[], control: ActorControl | undefined): SVGTemplateResult {
   const cx = node.x + node.width / 2;
   const autoAck = consumers.length > 0 && consumers.every((consumer) => consumer.noAck);
   const counts = autoAck
     ? `got ${formatCount(actor.delivered)} · auto-ack`
     : `got ${formatCount(actor.delivered)} · acked ${formatCount(actor.acked)}`;
   const lines = [...consumerStatus(actor, autoAck), ...lostLines(actor), ...errorLines(actor)];
-  return svg`<g class="actor consumer ${actor.connection !== 'open' ? 'stopped' : ''}" data-actor=${actor.name} data-role="consumer"
-      data-delivered=${actor.delivered} data-connection=${actor.connection} role="img"
-      aria-label="consumer ${actor.name}: got ${actor.delivered}, acked ${actor.acked}${actor.connection === 'open' ? '' : ', connection ' + actor.connection}${lines.length > 0 ? '; ' + lines.map((line) => line.text).join('; ') : ''}">
+  return svg`<g class="actor consumer ${actor.connection !== 'open' ? 'stopped' : ''} ${control ? 'actionable' : ''}" data-actor=${actor.name} data-role="consumer"
+      data-delivered=${actor.delivered} data-connection=${actor.connection} role=${control ? 'button' : 'img'} tabindex=${control ? '0' : nothing}
+      aria-haspopup=${control ? 'menu' : nothing} aria-expanded=${control ? String(control.expanded) : nothing}
+      aria-label="consumer ${actor.name}: got ${actor.delivered}, acked ${actor.acked}${actor.connection === 'open' ? '' : ', connection ' + actor.connection}${lines.length > 0 ? '; ' + lines.map((line) => line.text).join('; ') : ''}${actionsInWords(control)}">
     <title>${actor.name}</title>
     <rect class="box" x=${node.x} y=${node.y} width=${node.width} height=${node.height} rx="30"></rect>
     <text class="name" x=${cx} y=${node.y + 27} text-anchor="middle">${shorten(actor.name, nameCharsFitting(node.width))}</text>
     <text class="small" x=${cx} y=${node.y + 47} text-anchor="middle">${counts}</text>
     ${renderLinesBelow(node, lines, 'last')}
   </g>`;
+}
+
+/** What a box that opens a menu adds to its name: the actions the menu holds. */
+function actionsInWords(control: ActorControl | undefined): string {
+  return control === undefined ? '' : `. Actions: ${control.choices}`;
 }
 
 /** A line of text under a box, in a tone. */
