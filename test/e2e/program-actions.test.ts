@@ -4,11 +4,13 @@
  * Python shows the pika programs and runs them, remembered across a reload
  * and carried in the address; a consumer stopped by hand with Ctrl-C, and the
  * producer sent again, as a person does it from the programs' terminals; a
- * worker killed by hand while it holds tasks, whose tasks go to the other
- * worker, and a worker started by hand, drawn in the picture as any other.
+ * worker killed by hand from its box in the picture, by keyboard, while it
+ * holds tasks, whose tasks go to the other worker; and a worker started by
+ * hand from the picture, by mouse, drawn there as any other.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { describeViolations, seriousViolations } from './axe.js';
 import { closeBrowserPage, openBrowserPage } from './browser-page.js';
 import {
   cellSection,
@@ -59,7 +61,10 @@ describe("the programs' language and actions on running programs", () => {
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    ({ workbook, browser, page } = await openBrowserPage(pageErrors, { permissions: ['clipboard-read', 'clipboard-write'] }));
+    ({ workbook, browser, page } = await openBrowserPage(pageErrors, {
+      permissions: ['clipboard-read', 'clipboard-write'],
+      bypassCSP: true,
+    }));
   });
 
   afterAll(async () => {
@@ -219,7 +224,7 @@ describe("the programs' language and actions on running programs", () => {
     await screenshotRun(page, cell, 'consumer-stopped-by-hand');
   });
 
-  it('Work queues, seven tasks: worker 1 killed by hand while it holds tasks, and worker 2 gets them, redelivered', async () => {
+  it('Work queues, seven tasks: worker 1 killed by hand from the picture while it holds tasks, and worker 2 gets them, redelivered', async () => {
     await openLesson(page, workbook.url, '/lessons/02-work-queues?cell=seven-tasks');
     const cell = cellSection(page, 'seven-tasks');
     // Nobody stops a worker by plan: you kill one. Tasks long enough to do it while worker 1 still holds its four.
@@ -227,7 +232,24 @@ describe("the programs' language and actions on running programs", () => {
     await typeParam(cell, 'msPerDot', '300');
     await runButton(cell, 'Run').click();
     await expect.poll(() => terminalLines(cell, 'worker 1').catch(() => []), { timeout: 20_000 }).toContain(" [x] Received 'Task 1......'");
-    await cell.getByRole('button', { name: 'Kill worker 1', exact: true }).click();
+    // From the keyboard: worker 1's box in the picture opens the menu of what can be done to its program.
+    const picture = cell.locator('topology-view');
+    await picture.getByRole('button', { name: /^consumer worker 1: / }).focus();
+    await page.keyboard.press('Enter');
+    const menu = picture.getByRole('menu', { name: 'Actions on worker 1' });
+    expect(await menu.getByRole('menuitem').allInnerTexts()).toEqual(['Kill', 'Stop (Ctrl-C)', 'Start another']);
+    // Readable on a projector, and nothing in the open menu that axe finds serious.
+    const sizes = await menu.getByRole('menuitem').evaluateAll((items) =>
+      // This runs in the page: its window is the items' own.
+      items.map((item) => `${item.ownerDocument.defaultView?.getComputedStyle(item).fontSize ?? ''}`),
+    );
+    for (const size of sizes) expect(Number.parseFloat(size)).toBeGreaterThanOrEqual(16);
+    const violations = await seriousViolations(page);
+    expect(violations, describeViolations(violations)).toEqual([]);
+    await menu.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'test-results/screenshots/picture-actor-menu.png' });
+    // Its first item, Kill, has the focus.
+    await page.keyboard.press('Enter');
     await expect.poll(() => actedSays(cell).innerText()).toBe('Worker 1 killed');
     // Ended, it can no longer be killed or stopped; another worker can still be started.
     await expect
@@ -252,13 +274,15 @@ describe("the programs' language and actions on running programs", () => {
     await screenshotRun(page, cell, 'worker-killed-by-hand');
   });
 
-  it('Work queues: a worker started by hand during the run is in the picture and has its own terminal', async () => {
+  it('Work queues: a worker started by hand from the picture during the run is in the picture and has its own terminal', async () => {
     await openLesson(page, workbook.url, '/lessons/02-work-queues?cell=seven-tasks');
     const cell = cellSection(page, 'seven-tasks');
     await typeParam(cell, 'stopWorker', '0');
     await typeParam(cell, 'msPerDot', '200');
     await runButton(cell, 'Run').click();
-    await cell.getByRole('button', { name: 'Start another (worker 2)', exact: true }).click();
+    const picture = cell.locator('topology-view');
+    await picture.getByRole('button', { name: /^consumer worker 2: / }).click();
+    await picture.getByRole('menuitem', { name: 'Start another (worker 2)', exact: true }).click();
     await expect.poll(() => actedSays(cell).innerText(), { timeout: 20_000 }).toBe('Worker 3 started');
     await waitForStatus(cell, 'finished', 60_000);
 

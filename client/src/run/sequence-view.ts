@@ -695,6 +695,11 @@ export class SequenceViewElement extends LitElement {
       .kind-messages .label b {
         color: var(--_accent);
       }
+      /* On a highlighted row the accent is drawn towards the text colour, to keep its contrast. */
+      .row.at-cursor.kind-messages .label b,
+      .row.selected.kind-messages .label b {
+        color: color-mix(in srgb, var(--_accent) 75%, var(--_fg));
+      }
       .decision {
         position: absolute;
         top: 0.25rem;
