@@ -5,13 +5,8 @@
  * log in from a loopback address.
  */
 import { decodeTable, type FieldTable } from '../amqp/index.js';
+import type { UserStore } from './access/user-store.js';
 import { plainValue } from './field-values.js';
-
-/** A user who may log in. */
-export interface User {
-  username: string;
-  password: string;
-}
 
 /** Mechanisms in the order connection.start announces them. */
 export const AUTH_MECHANISMS = ['PLAIN', 'AMQPLAIN'] as const;
@@ -56,13 +51,14 @@ export function isLoopbackAddress(address: string | undefined): boolean {
   return v4.startsWith('127.') || address === '::1';
 }
 
-/** The users of a broker and the loopback-only rule. */
-export class UserDirectory {
-  private readonly users = new Map<string, string>();
+/** Who may log in: the broker's users, and the loopback-only rule. */
+export class LoginCheck {
   private readonly loopbackOnly: Set<string>;
 
-  constructor(users: User[], loopbackUsers: string[]) {
-    for (const user of users) this.users.set(user.username, user.password);
+  constructor(
+    private readonly users: UserStore,
+    loopbackUsers: readonly string[],
+  ) {
     this.loopbackOnly = new Set(loopbackUsers);
   }
 
@@ -71,9 +67,7 @@ export class UserDirectory {
    * refused (as RabbitMQ logs it; the client only hears that login was refused).
    */
   check(username: string, password: string, remoteAddress: string | undefined): string | undefined {
-    const expected = this.users.get(username);
-    if (expected === undefined) return `user '${username}' - invalid credentials`;
-    if (expected !== password) return `user '${username}' - invalid credentials`;
+    if (!this.users.passwordMatches(username, password)) return `user '${username}' - invalid credentials`;
     if (this.loopbackOnly.has(username) && !isLoopbackAddress(remoteAddress)) {
       return `user '${username}' can only connect via localhost`;
     }

@@ -3,7 +3,9 @@
  * connections, the memory alarm and the event emitter. The TCP listener (server.ts) hands
  * each accepted socket to a Connection that works against this.
  */
-import { UserDirectory, type User } from './auth.js';
+import type { AccessRecords } from './access/records.js';
+import { UserStore } from './access/user-store.js';
+import { LoginCheck } from './auth.js';
 import type { Connection } from './connection.js';
 import { ReplyCode } from './errors.js';
 import { BrokerEvents } from './events.js';
@@ -22,17 +24,21 @@ export class Broker {
   readonly events = new BrokerEvents();
   readonly vhosts = new Map<string, VirtualHost>();
   readonly connections = new Set<Connection>();
-  readonly users: UserDirectory;
+  /** Users and their permissions in each vhost. */
+  readonly users: UserStore;
+  /** Who may log in from where. */
+  readonly logins: LoginCheck;
   readonly memory: MemoryAlarm;
   /** Frames read from clients and acted on since the broker started (see EmbeddedBroker.framesHandled). */
   framesHandled = 0;
 
   constructor(
-    options: { users: User[]; loopbackUsers: string[]; vhosts: string[]; memoryLimit: number },
+    options: { access: AccessRecords; loopbackUsers: readonly string[]; vhosts: readonly string[]; memoryLimit: number },
     readonly tuning: Tuning,
   ) {
-    this.users = new UserDirectory(options.users, options.loopbackUsers);
     for (const name of options.vhosts) this.addVhost(name);
+    this.users = new UserStore((vhost) => this.vhosts.has(vhost), options.access);
+    this.logins = new LoginCheck(this.users, options.loopbackUsers);
     this.memory = new MemoryAlarm(
       options.memoryLimit,
       () => this.heldBytes(),
@@ -58,7 +64,7 @@ export class Broker {
     if (!this.vhosts.has(name)) this.vhosts.set(name, new VirtualHost(name, this.events));
   }
 
-  /** Deletes a virtual host with everything in it; its connections are closed. */
+  /** Deletes a virtual host with everything in it and every permission to it; its connections are closed. */
   deleteVhost(name: string): void {
     const vhost = this.vhosts.get(name);
     if (!vhost) return;
@@ -67,6 +73,7 @@ export class Broker {
     }
     vhost.close();
     this.vhosts.delete(name);
+    this.users.vhostDeleted(name);
   }
 
   /** A connection has ended. */

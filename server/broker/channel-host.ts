@@ -2,6 +2,7 @@
  * What a channel needs from the connection it belongs to. Keeping it an
  * interface lets channels be read (and tested) without the socket code.
  */
+import type { ResourceAccess } from './access/resource-access.js';
 import type { BrokerEvents } from './events.js';
 import type { FrameOutput } from './frame-output.js';
 import type { SlabAllocator } from './message.js';
@@ -13,6 +14,8 @@ export interface ChannelHost {
   readonly output: FrameOutput;
   /** The virtual host the connection opened. */
   readonly vhost: VirtualHost;
+  /** What the authenticated user may configure, write and read in this vhost. */
+  readonly access: ResourceAccess;
   /** The authenticated user (checked against the user-id property). */
   readonly username: string;
   /** Where published message bytes are stored. */

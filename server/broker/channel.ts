@@ -98,6 +98,18 @@ export class Channel {
     this.host.output.raw(encodeMethod(this.number, name, fields));
   }
 
+  /**
+   * What RabbitMQ checks before a binding changes, in its order: write on the
+   * destination, neither end the default exchange, read on the source.
+   */
+  private checkBindingAccess(destinationKind: 'queue' | 'exchange', destination: string, source: string): void {
+    const vhost = this.host.vhost;
+    this.host.access.check(destinationKind, destination, 'write');
+    if (destinationKind === 'exchange') vhost.assertNotDefaultExchange(destination);
+    vhost.assertNotDefaultExchange(source);
+    this.host.access.check('exchange', source, 'read');
+  }
+
   /** Resolves a queue name from a method: '' means the queue last declared on this channel. */
   private queueName(name: string): string {
     if (name !== '') return name;
@@ -137,8 +149,12 @@ export class Channel {
           if (!f.nowait) this.send('basic.consume-ok', { consumerTag });
         };
         const options = { consumerTag: f.consumerTag, noAck: f.noAck, exclusive: f.exclusive, arguments: f.arguments };
-        if (name === REPLY_TO_QUEUE) this.consuming.consumeReplies(options, consumeOk);
-        else this.consuming.consume(vhost.queue(name, host.owner), options, consumeOk);
+        if (name === REPLY_TO_QUEUE) {
+          this.consuming.consumeReplies(options, consumeOk);
+          return;
+        }
+        host.access.check('queue', name, 'read');
+        this.consuming.consume(vhost.queue(name, host.owner), options, consumeOk);
         return;
       }
       case 'basic.cancel':
@@ -146,7 +162,9 @@ export class Channel {
         if (!method.fields.nowait) this.send('basic.cancel-ok', { consumerTag: method.fields.consumerTag });
         return;
       case 'basic.get': {
-        const queue = vhost.queue(this.queueName(method.fields.queue), host.owner);
+        const name = this.queueName(method.fields.queue);
+        host.access.check('queue', name, 'read');
+        const queue = vhost.queue(name, host.owner);
         if (queue.settings.type === 'stream') {
           throw new AmqpError(
             ReplyCode.NOT_IMPLEMENTED,
@@ -181,6 +199,7 @@ export class Channel {
             arguments: exactArguments(payload, 'queue.declare'),
           },
           host.owner,
+          host.access,
         );
         this.lastQueue = queue.name;
         if (!f.nowait)
@@ -190,7 +209,7 @@ export class Channel {
       case 'queue.bind': {
         const f = method.fields;
         const name = this.queueName(f.queue);
-        vhost.assertNotDefaultExchange(f.exchange);
+        this.checkBindingAccess('queue', name, f.exchange);
         const exchange = vhost.exchange(f.exchange);
         vhost.bind(exchange, vhost.queue(name, host.owner), f.routingKey, f.arguments);
         if (!f.nowait) this.send('queue.bind-ok', {});
@@ -199,7 +218,7 @@ export class Channel {
       case 'queue.unbind': {
         const f = method.fields;
         const name = this.queueName(f.queue);
-        vhost.assertNotDefaultExchange(f.exchange);
+        this.checkBindingAccess('queue', name, f.exchange);
         const exchange = vhost.exchanges.get(f.exchange);
         const queue = vhost.queues.get(name);
         if (exchange && queue) vhost.unbind(exchange, queue, f.routingKey, f.arguments);
@@ -207,7 +226,9 @@ export class Channel {
         return;
       }
       case 'queue.purge': {
-        const queue = vhost.queue(this.queueName(method.fields.queue), host.owner);
+        const name = this.queueName(method.fields.queue);
+        host.access.check('queue', name, 'read');
+        const queue = vhost.queue(name, host.owner);
         const messageCount = queue.purge();
         if (!method.fields.nowait) this.send('queue.purge-ok', { messageCount });
         return;
@@ -215,6 +236,7 @@ export class Channel {
       case 'queue.delete': {
         const f = method.fields;
         const name = this.queueName(f.queue);
+        host.access.check('queue', name, 'configure');
         const queue = vhost.queues.get(name);
         this.consuming.answerBeforeCancels(() => {
           let messageCount = 0;
@@ -238,18 +260,18 @@ export class Channel {
             arguments: f.passive ? {} : exactArguments(payload, 'exchange.declare'),
           },
           f.passive,
+          host.access,
         );
         if (!f.nowait) this.send('exchange.declare-ok', {});
         return;
       }
       case 'exchange.delete':
-        vhost.deleteExchange(method.fields.exchange, method.fields.ifUnused);
+        vhost.deleteExchange(method.fields.exchange, method.fields.ifUnused, host.access);
         if (!method.fields.nowait) this.send('exchange.delete-ok', {});
         return;
       case 'exchange.bind': {
         const f = method.fields;
-        vhost.assertNotDefaultExchange(f.source);
-        vhost.assertNotDefaultExchange(f.destination);
+        this.checkBindingAccess('exchange', f.destination, f.source);
         const source = vhost.exchange(f.source);
         vhost.bind(source, vhost.exchange(f.destination), f.routingKey, f.arguments);
         if (!f.nowait) this.send('exchange.bind-ok', {});
@@ -257,8 +279,7 @@ export class Channel {
       }
       case 'exchange.unbind': {
         const f = method.fields;
-        vhost.assertNotDefaultExchange(f.source);
-        vhost.assertNotDefaultExchange(f.destination);
+        this.checkBindingAccess('exchange', f.destination, f.source);
         const source = vhost.exchanges.get(f.source);
         const destination = vhost.exchanges.get(f.destination);
         if (source && destination) vhost.unbind(source, destination, f.routingKey, f.arguments);

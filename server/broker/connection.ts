@@ -37,6 +37,7 @@ import {
   type MethodArgs,
   type MethodName,
 } from '../amqp/index.js';
+import { resourceAccess, vhostAccessRefused, type ResourceAccess } from './access/resource-access.js';
 import { AUTH_MECHANISMS, readCredentials } from './auth.js';
 import type { Broker } from './broker.js';
 import { Channel } from './channel.js';
@@ -98,6 +99,13 @@ function fitReplyText(text: string): string {
         .replace(/\uFFFD$/, '');
 }
 
+/** Before connection.open no resource may be touched (no channel exists yet either). */
+const NO_ACCESS: ResourceAccess = {
+  check() {
+    throw new Error('no virtual host is open: channels exist only after connection.open');
+  },
+};
+
 /** One AMQP connection. */
 export class Connection implements ChannelHost {
   readonly output: FrameOutput;
@@ -106,6 +114,8 @@ export class Connection implements ChannelHost {
   /** Display name, like RabbitMQ's "client address -> server address", or the client's connection_name. */
   name: string;
   username = '';
+  /** What the user may do in the opened vhost (nothing before connection.open). */
+  access: ResourceAccess = NO_ACCESS;
   consumerCancelNotify = false;
   frameMax = FRAME_MIN_SIZE;
   private state: ConnectionState = 'awaiting-header';
@@ -458,6 +468,8 @@ export class Connection implements ChannelHost {
             methodId: 40,
           });
         }
+        if (this.broker.users.permissionsIn(this.username, vhost.name) === undefined) throw vhostAccessRefused(this.username, vhost.name);
+        this.access = resourceAccess(this.broker.users, this.username, vhost.name);
         this.openedVhost = vhost;
         this.state = 'open';
         clearTimeout(this.handshakeTimer);
@@ -516,7 +528,7 @@ export class Connection implements ChannelHost {
       this.failHandshake(credentials.problem);
       return;
     }
-    const refusal = this.broker.users.check(credentials.username, credentials.password, this.socket.remoteAddress);
+    const refusal = this.broker.logins.check(credentials.username, credentials.password, this.socket.remoteAddress);
     if (refusal !== undefined) {
       const events = this.events;
       if (events.wants('login-refused')) {

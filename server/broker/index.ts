@@ -6,6 +6,9 @@
  *   const broker = await startBroker({ port: 0 });
  *   const connection = await amqp.connect(broker.url);
  */
+import { buildAccessRecords, type PermissionOption, type UserOption } from './access/initial-records.js';
+import type { AccessRecords } from './access/records.js';
+import type { UserStore } from './access/user-store.js';
 import { Broker } from './broker.js';
 import type { BrokerEvents } from './events.js';
 import { plainTable } from './field-values.js';
@@ -16,6 +19,10 @@ import { DEFAULT_MEMORY_LIMIT } from './memory-limit.js';
 import { listen } from './server.js';
 import type { BrokerSnapshot } from './vhost.js';
 
+export { AccessError } from './access/user-store.js';
+export type { UserListing, PermissionListing } from './access/user-store.js';
+export type { AccessRecords, PermissionRecord, UserRecord } from './access/records.js';
+export type { PermissionOption, UserOption } from './access/initial-records.js';
 export type { BrokerEventMap, BindingInfo, DeadLetterReason } from './events.js';
 export type { BrokerEvents } from './events.js';
 export type { BrokerSnapshot, ExchangeSnapshot, QueueSnapshot } from './vhost.js';
@@ -27,10 +34,14 @@ export interface BrokerOptions {
   host?: string;
   /** Port; default 5673 so it never collides with a RabbitMQ on 5672. 0 picks any free port. */
   port?: number;
-  /** Users who may log in; default guest/guest. */
-  users?: { username: string; password: string }[];
+  /** Users who may log in; default guest/guest tagged administrator. The first is the one in `url`. */
+  users?: UserOption[];
   /** Virtual hosts; default ['/']. */
   vhosts?: string[];
+  /** What each user may do in each vhost; default: every user may configure, write and read everything in every vhost. */
+  permissions?: PermissionOption[];
+  /** Users and permissions as records() gave them (saved before); they replace `users` and `permissions`. */
+  access?: AccessRecords;
   /** Heartbeat interval in seconds proposed in connection.tune; default 60. */
   heartbeat?: number;
   /** Largest frame proposed in connection.tune; default 131072. */
@@ -49,8 +60,21 @@ export interface EmbeddedBroker {
   readonly port: number;
   /** amqp://guest:guest@host:port (the first user's credentials). */
   readonly url: string;
-  /** Creates a virtual host (no-op if it exists). */
+  /**
+   * Creates a virtual host (no-op if it exists) and lets the first user (the
+   * one in `url`) configure, write and read everything in it, as RabbitMQ's
+   * management API does for the user who creates a vhost.
+   */
   addVhost(name: string): void;
+  /** Names of the virtual hosts (rabbitmqctl list_vhosts). */
+  listVhosts(): string[];
+  /**
+   * Users and permissions, changed and listed like rabbitmqctl does
+   * (addUser, deleteUser, changePassword, setUserTags, listUsers,
+   * setPermissions, clearPermissions, listPermissions, listUserPermissions);
+   * records() gives them all as plain JSON to save. Refusals throw AccessError.
+   */
+  readonly users: UserAdministration;
   /** Deletes a virtual host and everything in it; connections to it are closed. */
   deleteVhost(name: string): void;
   /** Queues, exchanges and bindings of a virtual host (default '/') as plain data. */
@@ -73,21 +97,37 @@ export interface EmbeddedBroker {
   close(): Promise<void>;
 }
 
+/** What EmbeddedBroker.users offers: the store's public changes and lists. */
+export type UserAdministration = Pick<
+  UserStore,
+  | 'addUser'
+  | 'deleteUser'
+  | 'changePassword'
+  | 'setUserTags'
+  | 'listUsers'
+  | 'setPermissions'
+  | 'clearPermissions'
+  | 'listPermissions'
+  | 'listUserPermissions'
+  | 'records'
+>;
+
 /** Starts an embedded broker and resolves once it listens. */
 export async function startBroker(options: BrokerOptions = {}): Promise<EmbeddedBroker> {
-  const users = options.users ?? [{ username: 'guest', password: 'guest' }];
+  const users = options.users ?? [{ username: 'guest', password: 'guest', tags: ['administrator'] }];
+  const vhosts = options.vhosts ?? ['/'];
   const broker = new Broker(
     {
-      users,
+      access: options.access ?? buildAccessRecords(users, vhosts, options.permissions),
       loopbackUsers: options.loopbackUsers ?? ['guest'],
-      vhosts: options.vhosts ?? ['/'],
+      vhosts,
       memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
     },
     { heartbeat: options.heartbeat ?? 60, frameMax: options.frameMax ?? 131072, channelMax: options.channelMax ?? 2047 },
   );
   const host = options.host ?? '127.0.0.1';
   const server = await listen(broker, host, options.port ?? 5673);
-  const first = users[0];
+  const first = options.access === undefined ? users[0] : undefined;
   const credentials = first === undefined ? '' : `${encodeURIComponent(first.username)}:${encodeURIComponent(first.password)}@`;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
@@ -95,7 +135,14 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Embedded
     port: server.port,
     url: `amqp://${credentials}${urlHost}:${server.port}`,
     events: broker.events,
-    addVhost: (name) => broker.addVhost(name),
+    addVhost: (name) => {
+      broker.addVhost(name);
+      if (first !== undefined && broker.users.hasUser(first.username)) {
+        broker.users.setPermissions({ user: first.username, vhost: name, configure: '.*', write: '.*', read: '.*' });
+      }
+    },
+    listVhosts: () => [...broker.vhosts.keys()],
+    users: broker.users,
     deleteVhost: (name) => broker.deleteVhost(name),
     memory: () => broker.memory.check(),
     setMemoryLimit: (bytes) => broker.memory.setLimit(bytes),

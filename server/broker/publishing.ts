@@ -240,6 +240,7 @@ export class Publishing {
     }
     let message = new Message(this.exchangeName, this.routingKey, data, this.dataOffset, this.headerSize, this.bodySize);
     const vhost = this.host.vhost;
+    this.host.access.check('exchange', this.exchangeName, 'write');
     const exchange = vhost.exchange(this.exchangeName);
     if (exchange.properties.internal) {
       throw accessRefused(`cannot publish to internal exchange '${exchange.name}' in vhost '${vhost.name}'`);

@@ -12,6 +12,7 @@ import { Exchange } from './exchanges/exchange.js';
 import { createExchange, isExchangeType, PREDECLARED_EXCHANGES, type ExchangeProperties } from './exchanges/index.js';
 import { fieldTypeName, fieldValuesEqual, formatFieldValue, tableKey } from './field-values.js';
 import { PropertyFlag, type Message } from './message.js';
+import { resourceName, UNCHECKED, type ResourceAccess } from './access/resource-access.js';
 import { generatedQueueName } from './names.js';
 import { assertEquivalentArguments, validateQueueArguments, requestedQueueType } from './queue-arguments.js';
 import { Queue, type QueueHost } from './queue.js';
@@ -139,7 +140,13 @@ export class VirtualHost implements QueueHost {
   // ------------------------------------------------------------ exchanges
 
   /** exchange.declare; returns the exchange (existing or new). */
-  declareExchange(name: string, type: string, properties: ExchangeProperties, passive: boolean): Exchange {
+  declareExchange(
+    name: string,
+    type: string,
+    properties: ExchangeProperties,
+    passive: boolean,
+    access: ResourceAccess = UNCHECKED,
+  ): Exchange {
     if (name === '') throw accessRefused('operation not permitted on the default exchange');
     const existing = this.exchanges.get(name);
     if (passive) {
@@ -149,11 +156,17 @@ export class VirtualHost implements QueueHost {
     if (!isExchangeType(type)) {
       throw new AmqpError(ReplyCode.COMMAND_INVALID, `${ERLANG_ATOM_TYPES.has(type) ? 'invalid' : 'unknown'} exchange type '${type}'`);
     }
+    access.check('exchange', name, 'configure');
     if (existing) {
       this.assertEquivalentExchange(existing, type, properties);
       return existing;
     }
     if (name.startsWith('amq.')) throw accessRefused(`exchange name '${name}' contains reserved prefix 'amq.*'`);
+    const alternateExchange = resourceName(properties.arguments['alternate-exchange']);
+    if (alternateExchange !== undefined) {
+      access.check('exchange', name, 'read');
+      access.check('exchange', alternateExchange, 'write');
+    }
     const exchange = createExchange(name, type, properties);
     this.exchanges.set(name, exchange);
     if (this.events.wants('exchange-declared')) this.events.emit('exchange-declared', { vhost: this.name, exchange: name, type });
@@ -187,9 +200,10 @@ export class VirtualHost implements QueueHost {
   }
 
   /** exchange.delete; deleting one that does not exist is not an error. */
-  deleteExchange(name: string, ifUnused: boolean): void {
+  deleteExchange(name: string, ifUnused: boolean, access: ResourceAccess = UNCHECKED): void {
     if (name === '') throw accessRefused('operation not permitted on the default exchange');
     if (name.startsWith('amq.')) throw accessRefused(`deletion of system exchange '${name}' in vhost '${this.name}' not allowed`);
+    access.check('exchange', name, 'configure');
     const exchange = this.exchanges.get(name);
     if (!exchange) return;
     if (ifUnused && exchange.bindings.length > 0) throw preconditionFailed(`exchange '${name}' in vhost '${this.name}' in use`);
@@ -228,6 +242,7 @@ export class VirtualHost implements QueueHost {
     requestedName: string,
     options: { passive: boolean; durable: boolean; exclusive: boolean; autoDelete: boolean; arguments: FieldTable },
     owner: object,
+    access: ResourceAccess = UNCHECKED,
   ): Queue {
     if (options.passive) {
       const queue = this.queues.get(requestedName);
@@ -245,6 +260,7 @@ export class VirtualHost implements QueueHost {
       throw accessRefused(`queue name '${requestedName}' contains reserved prefix 'amq.*'`);
     }
     const name = requestedName === '' ? generatedQueueName() : requestedName;
+    access.check('queue', name, 'configure');
     const existing = this.queues.get(name);
     if (existing) {
       this.assertCanUse(existing, owner);
@@ -263,6 +279,11 @@ export class VirtualHost implements QueueHost {
       assertEquivalentArguments(name, this.name, existing.declaration.arguments, options.arguments);
       existing.touch();
       return existing;
+    }
+    const deadLetterExchange = resourceName(options.arguments['x-dead-letter-exchange']);
+    if (deadLetterExchange !== undefined) {
+      access.check('queue', name, 'read');
+      access.check('exchange', deadLetterExchange, 'write');
     }
     const settings = validateQueueArguments(name, this.name, options.arguments, options);
     const queue = new Queue(

@@ -1,6 +1,7 @@
 // The seed notes' stumbling block: RabbitMQ lets guest log in only from
 // loopback. A client on another host (a network namespace of this test's own)
-// is refused with RabbitMQ's words, while another user gets in.
+// is refused with RabbitMQ's words, while another user gets in, and so does
+// guest once loopback_users is emptied.
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startBroker, type EmbeddedBroker } from '../../server/broker/index.js';
@@ -13,12 +14,14 @@ if (unavailable !== undefined) {
   console.warn(`skipping the remote-guest test: ${unavailable}`);
 }
 
-/** A script for the remote host: try to log in, print what happened as JSON. */
-function loginScript(url: string): string {
+/** A script for the remote host: try to log in (and declare a queue, if named), print what happened as JSON. */
+function loginScript(url: string, queue?: string): string {
   return `
     import amqp from 'amqplib';
     try {
       const connection = await amqp.connect(${JSON.stringify(url)});
+      const queue = ${JSON.stringify(queue ?? null)};
+      if (queue !== null) await (await connection.createChannel()).assertQueue(queue, { exclusive: true });
       await connection.close();
       console.log(JSON.stringify({ connected: true }));
     } catch (error) {
@@ -60,6 +63,32 @@ describe.skipIf(unavailable !== undefined)('guest from a non-loopback address', 
 
   test('another user logs in from the same remote host', async () => {
     const output = await remoteHost.runNode(loginScript(`amqp://alice:secret@${broker.host}:${broker.port}`), repository);
+    expect(JSON.parse(output)).toEqual({ connected: true });
+  });
+
+  test('a user added while the broker runs, with permissions in the vhost, works from the remote host', async () => {
+    broker.users.addUser('remote-worker', 'pw');
+    broker.users.setPermissions({ user: 'remote-worker', vhost: '/', configure: '^remote-', write: '', read: '' });
+    const url = `amqp://remote-worker:pw@${broker.host}:${broker.port}`;
+    expect(JSON.parse(await remoteHost.runNode(loginScript(url, 'remote-jobs'), repository))).toEqual({ connected: true });
+  });
+});
+
+describe.skipIf(unavailable !== undefined)('guest from a non-loopback address with loopback_users = none', () => {
+  let remoteHost: RemoteHost;
+  let broker: EmbeddedBroker;
+
+  beforeAll(async () => {
+    remoteHost = createRemoteHost();
+    broker = await startBroker({ host: remoteHost.hostAddress, port: 0, loopbackUsers: [] });
+  });
+  afterAll(async () => {
+    await (broker as typeof broker | undefined)?.close();
+    (remoteHost as typeof remoteHost | undefined)?.remove();
+  });
+
+  test('guest logs in', async () => {
+    const output = await remoteHost.runNode(loginScript(`amqp://guest:guest@${broker.host}:${broker.port}`), repository);
     expect(JSON.parse(output)).toEqual({ connected: true });
   });
 });

@@ -10,6 +10,7 @@ import { connect as openSocket } from 'node:net';
 import amqp from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel, Options } from 'amqplib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
+import { embeddedAdmin, rabbitAdmin, type AccessAdmin, type Patterns } from './access-admin.js';
 import { RawAmqpClient } from './raw-amqp.js';
 import { rabbitmqctlProblem, raiseRabbitMemoryAlarm } from './rabbitmqctl.js';
 
@@ -60,6 +61,12 @@ export interface BrokerUnderTest {
    * RabbitMQ cannot be reached with rabbitmqctl (outside CI).
    */
   raiseMemoryAlarm(): Promise<(() => Promise<void>) | null>;
+  /** Makes a vhost of the case's own (guest may do everything in it), deleted after the case; returns its name. */
+  vhostOfItsOwn(): Promise<string>;
+  /** Makes a user of the case's own, with a random name and these permissions, deleted after the case. */
+  userOfItsOwn(permissions: (Patterns & { vhost: string })[], tags?: string[]): Promise<{ username: string; password: string }>;
+  /** Changes the permissions of a user the case made. */
+  setPermissions(username: string, vhost: string, patterns: Patterns): Promise<void>;
 }
 
 const rabbitUrl = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -127,6 +134,8 @@ interface LegBroker {
   deletesAfterEachCase: boolean;
   /** Sets off the memory alarm and returns what clears it, or null when this leg cannot. */
   raiseMemoryAlarm(): Promise<(() => Promise<void>) | null>;
+  /** Makes and deletes users, vhosts and permissions. */
+  admin: AccessAdmin;
   close(): Promise<void>;
 }
 
@@ -144,6 +153,7 @@ async function startEmbeddedLeg(): Promise<LegBroker> {
       return vhost;
     },
     deletesAfterEachCase: false,
+    admin: embeddedAdmin(broker),
     raiseMemoryAlarm: async () => {
       const limit = broker.memory().limit;
       broker.setMemoryLimit(0);
@@ -180,6 +190,7 @@ async function startRabbitLeg(): Promise<LegBroker> {
     password: decodeURIComponent(url.password || 'guest'),
     vhostFor: () => vhost,
     deletesAfterEachCase: true,
+    admin: rabbitAdmin(rabbitUrl),
     raiseMemoryAlarm: raiseRabbitAlarmIfPossible,
     close: async () => {},
   };
@@ -201,6 +212,9 @@ class CaseScope implements BrokerUnderTest {
   private shared: Promise<ChannelModel> | undefined;
   /** Clears a memory alarm the case set off, if it is still on. */
   private clearMemoryAlarm: (() => Promise<void>) | undefined;
+  /** Users and vhosts the case made, deleted when it ends. */
+  private readonly ownUsers: string[] = [];
+  private readonly ownVhosts: string[] = [];
 
   constructor(
     readonly kind: BrokerKind,
@@ -294,18 +308,51 @@ class CaseScope implements BrokerUnderTest {
     return clear;
   }
 
-  /** Clears the alarm first (nothing else could publish meanwhile), closes the case's own connections (so exclusive queues go), then deletes what it declared. */
+  async vhostOfItsOwn(): Promise<string> {
+    const vhost = this.name(`vhost-${randomBytes(3).toString('hex')}`);
+    this.ownVhosts.push(vhost);
+    await this.leg.admin.addVhost(vhost);
+    return vhost;
+  }
+
+  async userOfItsOwn(permissions: (Patterns & { vhost: string })[], tags: string[] = []): Promise<{ username: string; password: string }> {
+    const username = this.name(`user-${randomBytes(3).toString('hex')}`);
+    const password = randomBytes(9).toString('base64url');
+    this.ownUsers.push(username);
+    await this.leg.admin.addUser(username, password, tags);
+    for (const { vhost, ...patterns } of permissions) await this.leg.admin.setPermissions(username, vhost, patterns);
+    return { username, password };
+  }
+
+  async setPermissions(username: string, vhost: string, patterns: Patterns): Promise<void> {
+    if (!this.ownUsers.includes(username)) throw new Error(`a case may only change the permissions of users it made, not '${username}'`);
+    await this.leg.admin.setPermissions(username, vhost, patterns);
+  }
+
+  /** Clears the alarm first (nothing else could publish meanwhile), closes the case's own connections (so exclusive queues go), then deletes what it declared, and the users and vhosts it made. */
   async tearDown(): Promise<void> {
-    await this.clearMemoryAlarm?.();
-    for (const client of this.rawClients) client.end();
-    const own = this.connections.splice(0);
-    await Promise.all(own.map((c) => c.close().catch(() => {})));
-    if (this.leg.deletesAfterEachCase && (this.queues.size > 0 || this.exchanges.size > 0)) {
-      const channel = await this.channel();
-      for (const queue of this.queues) await channel.deleteQueue(queue);
-      for (const exchange of this.exchanges) await channel.deleteExchange(exchange);
+    try {
+      await this.clearMemoryAlarm?.();
+      for (const client of this.rawClients) client.end();
+      const own = this.connections.splice(0);
+      await Promise.all(own.map((c) => c.close().catch(() => {})));
+      if (this.leg.deletesAfterEachCase && (this.queues.size > 0 || this.exchanges.size > 0)) {
+        const channel = await this.channel();
+        for (const queue of this.queues) await channel.deleteQueue(queue);
+        for (const exchange of this.exchanges) await channel.deleteExchange(exchange);
+      }
+      if (this.shared !== undefined) await (await this.shared).close().catch(() => {});
+    } finally {
+      await this.deleteOwnUsersAndVhosts();
     }
-    if (this.shared !== undefined) await (await this.shared).close().catch(() => {});
+  }
+
+  /** Runs even when the rest of the tear-down failed, so nothing made for the case is left on RabbitMQ. */
+  private async deleteOwnUsersAndVhosts(): Promise<void> {
+    const problems: unknown[] = [];
+    for (const user of this.ownUsers.splice(0)) await this.leg.admin.deleteUser(user).catch((error: unknown) => problems.push(error));
+    for (const vhost of this.ownVhosts.splice(0)) await this.leg.admin.deleteVhost(vhost).catch((error: unknown) => problems.push(error));
+    if (problems.length > 0) throw new AggregateError(problems, 'could not delete the users and vhosts the case made');
   }
 
   private sharedConnection(): Promise<ChannelModel> {
@@ -370,6 +417,9 @@ function handleFor(current: () => CaseScope): BrokerUnderTest {
     forgetQueueAfter: (name) => current().forgetQueueAfter(name),
     forgetExchangeAfter: (name) => current().forgetExchangeAfter(name),
     raiseMemoryAlarm: () => current().raiseMemoryAlarm(),
+    vhostOfItsOwn: () => current().vhostOfItsOwn(),
+    userOfItsOwn: (permissions, tags) => current().userOfItsOwn(permissions, tags),
+    setPermissions: (username, vhost, patterns) => current().setPermissions(username, vhost, patterns),
   };
 }
 
