@@ -51,6 +51,8 @@ export class Queue implements BindingDestination {
   readonly consumers: Consumer[] = [];
   /** True once deleted; late acks and requeues for it are ignored. */
   deleted = false;
+  /** In a quorum queue, how many of the ready messages at the head are returns, in the order they came back. */
+  private returnsAtHead = 0;
   private hadConsumers = false;
   private nextSeq = 1;
   private dispatching = false;
@@ -147,9 +149,12 @@ export class Queue implements BindingDestination {
 
   /**
    * Puts unacknowledged messages back, marked redelivered: at their original
-   * positions in a classic queue, at the back in a quorum queue (as RabbitMQ
-   * does). A quorum queue with x-delivery-limit dead-letters a message that
-   * comes back more often than the limit instead.
+   * positions in a classic queue. A quorum queue, as in RabbitMQ 3.10, puts
+   * a message nacked, rejected or recovered at its back when it has no
+   * x-delivery-limit; with a limit, or when the channel holding them closed,
+   * the messages go out again before any other (behind earlier returns). A
+   * quorum queue with x-delivery-limit dead-letters a message that comes back
+   * more often than the limit instead.
    */
   requeue(messages: Message[], reason: 'nack' | 'reject' | 'recover' | 'channel-closed'): void {
     this.unackedCount -= messages.length;
@@ -158,19 +163,22 @@ export class Queue implements BindingDestination {
     if (this.settings.type === 'quorum') {
       const limit = this.settings.deliveryLimit;
       let overLimit: Message[] | undefined;
-      let returned = 0;
-      // A quorum queue puts returned messages at the back, in the order they came back.
+      const returned: Message[] = [];
       for (const message of messages) {
         if (limit !== undefined && message.deliveryCount > limit) {
           (overLimit ??= []).push(message);
           continue;
         }
-        this.ready.push(message);
+        returned.push(message);
         this.countReady(message);
-        returned++;
+      }
+      if (limit === undefined && reason !== 'channel-closed') {
+        for (const message of returned) this.ready.push(message);
+      } else {
+        this.addReturns(returned);
       }
       if (overLimit !== undefined) this.host.deadLetter(this, overLimit, 'delivery_limit');
-      this.afterRequeue(returned, reason);
+      this.afterRequeue(returned.length, reason);
       return;
     }
     const returning = messages.length > 1 ? [...messages].sort((a, b) => a.seq - b.seq) : messages;
@@ -210,6 +218,7 @@ export class Queue implements BindingDestination {
   purge(): number {
     const count = this.ready.length;
     this.ready.drain();
+    this.returnsAtHead = 0;
     this.readyBytes = 0;
     this.heldBytes = 0;
     this.scheduleExpiry();
@@ -260,9 +269,34 @@ export class Queue implements BindingDestination {
     for (const consumer of this.consumers.splice(0)) consumer.channel.cancelledByBroker(consumer);
     const count = this.ready.length;
     this.ready.drain();
+    this.returnsAtHead = 0;
     this.readyBytes = 0;
     this.heldBytes = 0;
     return count;
+  }
+
+  /**
+   * Returns go behind the earlier returns still waiting and ahead of every
+   * other message: RabbitMQ 3.10's quorum queues keep them in a queue of
+   * their own that they serve first.
+   */
+  private addReturns(returned: Message[]): void {
+    const ready = this.ready;
+    if (ready instanceof PriorityReady) throw new Error('a quorum queue has no priorities');
+    const earlier: Message[] = [];
+    for (let n = 0; n < this.returnsAtHead; n++) {
+      const message = ready.shift();
+      if (message !== undefined) earlier.push(message);
+    }
+    for (const message of [...earlier, ...returned].reverse()) ready.unshift(message);
+    this.returnsAtHead = earlier.length + returned.length;
+  }
+
+  /** Takes the head of the ready messages. */
+  private shiftReady(): Message | undefined {
+    const message = this.ready.shift();
+    if (message !== undefined && this.returnsAtHead > 0) this.returnsAtHead--;
+    return message;
   }
 
   private countReady(message: Message): void {
@@ -291,7 +325,7 @@ export class Queue implements BindingDestination {
       (maxLength !== undefined && this.ready.length > maxLength) ||
       (maxLengthBytes !== undefined && this.readyBytes > maxLengthBytes)
     ) {
-      const head = this.ready.shift();
+      const head = this.shiftReady();
       if (head === undefined) break;
       this.uncountReady(head);
       (dropped ??= []).push(head);
@@ -307,7 +341,7 @@ export class Queue implements BindingDestination {
     let expired: Message[] | undefined;
     let message: Message | undefined;
     let now = 0;
-    while ((message = this.ready.shift()) !== undefined) {
+    while ((message = this.shiftReady()) !== undefined) {
       this.uncountReady(message);
       if (message.expiresAt === 0) break;
       if (now === 0) now = Date.now();
@@ -384,7 +418,7 @@ export class Queue implements BindingDestination {
     const now = Date.now();
     let expired: Message[] | undefined;
     for (let head = this.ready.peek(); head !== undefined && head.expiresAt !== 0 && head.expiresAt <= now; head = this.ready.peek()) {
-      this.ready.shift();
+      this.shiftReady();
       this.uncountReady(head);
       (expired ??= []).push(head);
     }

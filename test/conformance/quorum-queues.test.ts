@@ -7,7 +7,7 @@ import type { Channel, ConsumeMessage, Message, Options } from 'amqplib';
 import { expect, test } from 'vitest';
 import { describeBothBrokers } from './brokers.js';
 import type { BrokerUnderTest } from './brokers.js';
-import { consumeInto, getOne, publishConfirmed } from './observe.js';
+import { bodiesOf, consumeInto, getOne, publishConfirmed } from './observe.js';
 import { basicConsume, basicGet, basicReject, deliveryTagOf } from './raw-amqp.js';
 import type { RawAmqpClient, RawMessage, WireValue } from './raw-amqp.js';
 import { present } from '../support/present.js';
@@ -15,6 +15,19 @@ import { present } from '../support/present.js';
 /** Declares a quorum queue (durable, as quorum queues must be) with extra arguments. */
 function quorumQueue(broker: BrokerUnderTest, base: string, args: Options.AssertQueue['arguments'] = {}): Promise<string> {
   return broker.queue(base, { durable: true, arguments: { 'x-queue-type': 'quorum', ...args } });
+}
+
+/** A quorum queue holding m1 to m4, and a channel with prefetch 2 consuming it, holding m1 and m2 unacknowledged. */
+async function twoOfFour(broker: BrokerUnderTest, args: Options.AssertQueue['arguments'], base = 'work') {
+  const queue = await quorumQueue(broker, base, args);
+  const publisher = await broker.confirmChannel();
+  for (const body of ['m1', 'm2', 'm3', 'm4']) await publishConfirmed(publisher, '', queue, body);
+  const channel = await broker.channel();
+  await channel.prefetch(2);
+  const inbox = await consumeInto(channel, queue);
+  await inbox.atLeast(2);
+  await inbox.staysAt(2);
+  return { queue, channel, inbox };
 }
 
 /** A fanout dead-letter exchange with one queue behind it. */
@@ -102,6 +115,37 @@ describeBothBrokers('quorum queues', (broker) => {
       { type: 'b', value: 44 },
       { type: 'u', value: 7 },
     ]);
+  });
+
+  test('without a delivery limit, a message nacked with requeue goes to the back of the queue', async () => {
+    const { channel, inbox } = await twoOfFour(broker, {});
+    channel.nack(present(inbox.messages[1]), false, true);
+    expect(bodiesOf(await inbox.atLeast(3))).toEqual(['m1', 'm2', 'm3']);
+    channel.ack(present(inbox.messages[0]));
+    channel.ack(present(inbox.messages[2]));
+    expect(bodiesOf(await inbox.atLeast(5))).toEqual(['m1', 'm2', 'm3', 'm4', 'm2']);
+  });
+
+  test('with a delivery limit, returned messages go out again first, in the order they came back', async () => {
+    const { channel, inbox } = await twoOfFour(broker, { 'x-delivery-limit': 5 });
+    channel.nack(present(inbox.messages[1]), false, true);
+    channel.nack(present(inbox.messages[0]), false, true);
+    expect(bodiesOf(await inbox.atLeast(4))).toEqual(['m1', 'm2', 'm2', 'm1']);
+    channel.ack(present(inbox.messages[2]));
+    channel.ack(present(inbox.messages[3]));
+    expect(bodiesOf(await inbox.atLeast(6))).toEqual(['m1', 'm2', 'm2', 'm1', 'm3', 'm4']);
+  });
+
+  test('a closing channel’s unacknowledged messages go out again first, with or without a limit', async () => {
+    for (const [base, limit] of [
+      ['unlimited', {}],
+      ['limited', { 'x-delivery-limit': 5 }],
+    ] as const) {
+      const { channel, queue } = await twoOfFour(broker, limit, base);
+      await channel.close();
+      const reader = await consumeInto(await broker.channel(), queue, { noAck: true });
+      expect(bodiesOf(await reader.atLeast(4))).toEqual(['m1', 'm2', 'm3', 'm4']);
+    }
   });
 
   test('x-delivery-limit: after limit + 1 deliveries the message is dead-lettered with reason delivery_limit', async () => {
