@@ -33,6 +33,7 @@ export function programScenario<Schema extends TObject>(cell: ProgramCell<Schema
         return { actor, code, ...(another === undefined ? {} : { another: another.label }) };
       }),
     moments: (params) => (cell.moments?.(params) ?? []).map(({ id, title }) => ({ id, title })),
+    plan: (params) => cell.plan?.(params) ?? [],
     run: (context) => runProgramCell(cell, context),
   };
 }

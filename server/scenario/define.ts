@@ -7,7 +7,7 @@
 import type { Static, TObject } from '@sinclair/typebox';
 import type { RunState } from '../model/state.js';
 import type { ProgramLanguage } from '../programs/actor-process.js';
-import type { ActorAction, ActorProgram } from '../programs/cell.js';
+import type { ActorAction, ActorProgram, PlannedAction } from '../programs/cell.js';
 import type { ActorCode, ActorRequest } from '../protocol/lesson.js';
 import type { NamedMoment, TraceEvent } from '../protocol/trace.js';
 import type { ActorStart, RunningActor } from '../runs/run-actors.js';
@@ -72,6 +72,8 @@ export interface Scenario<Schema extends TObject = TObject> {
   languages?: ProgramLanguage[];
   /** A program cell's programs with what starting them needs (the order, when the next may start), as it runs them. */
   programs?(params: Static<Schema>, language: ProgramLanguage): ActorProgram[];
+  /** The actions a program cell takes on its programs at planned moments (a worker stopped halfway through a task). */
+  plan?(params: Static<Schema>): PlannedAction[];
   /**
    * The named moments a run with these parameters marks, in the order it reaches them: the snapshots the
    * lesson's prose links to (`[while worker 1 is stopped](#moment:seven-tasks/worker-stopped)`). Ids are

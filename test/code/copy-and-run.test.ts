@@ -4,15 +4,16 @@
  * Python, are saved to files and run with plain `node` and `python3`:
  * against the embedded broker with nothing set, so they reach it through
  * the broker URL the page writes into them; against RabbitMQ with AMQP_URL
- * naming a vhost of their own. Each must end cleanly (by itself, or at its
- * Ctrl-C), and the two languages must print the same lines.
+ * naming a vhost of their own, the cell's planned stops taken as a person
+ * would. Each must end cleanly (by itself, or at its Ctrl-C), and the two
+ * languages must print the same lines.
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { startBroker } from '../../server/broker/index.js';
 import { loadLessons, mergeParams, validateParams, type CatalogCell } from '../../server/lessons/index.js';
 import type { ProgramLanguage } from '../../server/programs/actor-process.js';
-import type { ActorProgram } from '../../server/programs/cell.js';
+import type { ActorProgram, PlannedAction } from '../../server/programs/cell.js';
 import { pythonProblem } from '../../server/programs/python-check.js';
 import { writtenFor } from '../../server/scenario/program-target.js';
 import { rabbitLeg, rabbitUnavailable } from './code-brokers.js';
@@ -38,11 +39,21 @@ const cells: { name: string; found: CatalogCell }[] = catalog.list().flatMap((le
   }),
 );
 
-/** The cell's programs for its defaults, written to connect to `brokerUrl` unless AMQP_URL says otherwise. */
-function programsOf({ cell, scenario }: CatalogCell, language: ProgramLanguage, brokerUrl: string): ActorProgram[] {
+/** The cell's defaults, checked. */
+function defaultsOf({ cell, scenario }: CatalogCell): Record<string, unknown> {
   const checked = validateParams(scenario.params, mergeParams(scenario.params, cell.defaults, {}));
   if (!checked.ok) throw new Error(checked.errors.map((error) => error.message).join('; '));
-  return writtenFor(brokerUrl, () => scenario.programs?.(checked.params, language) ?? []);
+  return checked.params;
+}
+
+/** The cell's programs for its defaults, written to connect to `brokerUrl` unless AMQP_URL says otherwise. */
+function programsOf(found: CatalogCell, language: ProgramLanguage, brokerUrl: string): ActorProgram[] {
+  return writtenFor(brokerUrl, () => found.scenario.programs?.(defaultsOf(found), language) ?? []);
+}
+
+/** What the cell does to its programs as they run, for its defaults: what a person following the lesson does by hand. */
+function planOf(found: CatalogCell): PlannedAction[] {
+  return found.scenario.plan?.(defaultsOf(found)) ?? [];
 }
 
 /** Fails naming the program, with everything the cell's programs printed, unless each ended cleanly having printed something. */
@@ -85,7 +96,7 @@ describe.skipIf(cells.length === 0)('programs copied from the page run as they a
           // A broker of its own per cell and language: the programs use its default vhost, as a copied program does.
           const broker = await startBroker({ port: 0 });
           try {
-            const results = await runCopied(programsOf(found, language, broker.url), language);
+            const results = await runCopied(programsOf(found, language, broker.url), language, undefined, planOf(found));
             expectCleanEnds(results, `${name} in ${language} on the embedded broker`);
             return printed(results);
           } finally {
@@ -102,7 +113,7 @@ describe.skipIf(cells.length === 0)('programs copied from the page run as they a
         languages.map(async (language) => {
           const space = await rabbit.space();
           try {
-            const results = await runCopied(programsOf(found, language, space.url), language, space.url);
+            const results = await runCopied(programsOf(found, language, space.url), language, space.url, planOf(found));
             expectCleanEnds(results, `${name} in ${language} on RabbitMQ`);
           } finally {
             await space.remove();

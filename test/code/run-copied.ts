@@ -2,8 +2,10 @@
  * Runs a cell's programs the way a person who copied them from the page
  * would: each saved to its own file and started with plain `node` or
  * `python3` (no run clock, no tap), in the cell's order, each once the one
- * before it is ready; once nothing has been printed for a while, the ones
- * still running get a Ctrl-C, as a person ends a consumer.
+ * before it is ready; the cell's planned actions that wait for a line (a
+ * worker stopped halfway through a task) are taken when that line is
+ * printed; once nothing has been printed for a while, the ones still
+ * running get a Ctrl-C, as a person ends a consumer.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -13,7 +15,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { PYTHON, type ProgramLanguage } from '../../server/programs/actor-process.js';
-import type { ActorProgram } from '../../server/programs/cell.js';
+import type { ActorProgram, PlannedAction } from '../../server/programs/cell.js';
 import { programFile } from '../../server/scenario/code-template.js';
 import { pythonFile } from '../../server/scenario/python-template.js';
 
@@ -41,11 +43,37 @@ export interface CopiedResult {
   interrupted: boolean;
 }
 
-/** Runs `programs` in `language`; AMQP_URL is set only when `amqpUrl` is given (else the programs use their own default). */
-export async function runCopied(programs: ActorProgram[], language: ProgramLanguage, amqpUrl?: string): Promise<CopiedResult[]> {
+/**
+ * Runs `programs` in `language`; AMQP_URL is set only when `amqpUrl` is given (else the programs use their own
+ * default). Of `plan`, the actions set off by an actor's line are taken; the others need the workbook's view of a run.
+ */
+export async function runCopied(
+  programs: ActorProgram[],
+  language: ProgramLanguage,
+  amqpUrl?: string,
+  plan: readonly PlannedAction[] = [],
+): Promise<CopiedResult[]> {
   const folder = await mkdtemp(join(tmpdir(), 'warren-copied-'));
   const running: { result: CopiedResult; exited: Promise<void>; ended: boolean; interrupt: () => void; kill: () => void }[] = [];
   let lastOutput = Date.now();
+  const timers: NodeJS.Timeout[] = [];
+  const waiting = plan.flatMap((planned) => (typeof planned.at !== 'string' && 'line' in planned.at ? [{ planned, at: planned.at, seen: 0 }] : []));
+  /** Takes the planned actions `line` of `actor` sets off, after their delay. */
+  const takePlanned = (actor: string, line: string): void => {
+    for (const item of waiting) {
+      if (item.at.actor !== actor || !item.at.line.test(line)) continue;
+      item.seen += 1;
+      if (item.seen !== (item.at.count ?? 1)) continue;
+      const delay = typeof item.at.delayMs === 'function' ? item.at.delayMs(line) : (item.at.delayMs ?? 0);
+      timers.push(
+        setTimeout(() => {
+          const target = running.findLast((entry) => entry.result.actor === item.planned.actor && !entry.ended);
+          if (item.planned.action === 'stop') target?.interrupt();
+          else target?.kill();
+        }, delay),
+      );
+    }
+  };
   try {
     await symlink(NODE_MODULES, join(folder, 'node_modules'), 'dir');
     for (const program of programs) {
@@ -72,6 +100,7 @@ export async function runCopied(programs: ActorProgram[], language: ProgramLangu
       createInterface({ input: child.stdout }).on('line', (line) => {
         lastOutput = Date.now();
         result.lines.push(line);
+        takePlanned(program.actor, line);
         if (next !== 'ended' && next.ready.test(line)) markReady();
       });
       child.stderr.setEncoding('utf8').on('data', (chunk: string) => (result.stderr += chunk));
@@ -103,6 +132,7 @@ export async function runCopied(programs: ActorProgram[], language: ProgramLangu
     clearTimeout(late);
     return running.map((entry) => entry.result);
   } finally {
+    for (const timer of timers) clearTimeout(timer);
     for (const entry of running) if (!entry.ended) entry.kill();
     await rm(folder, { recursive: true, force: true });
   }
