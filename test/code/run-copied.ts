@@ -57,7 +57,9 @@ export async function runCopied(
   const running: { result: CopiedResult; exited: Promise<void>; ended: boolean; interrupt: () => void; kill: () => void }[] = [];
   let lastOutput = Date.now();
   const timers: NodeJS.Timeout[] = [];
-  const waiting = plan.flatMap((planned) => (typeof planned.at !== 'string' && 'line' in planned.at ? [{ planned, at: planned.at, seen: 0 }] : []));
+  const waiting = plan.flatMap((planned) =>
+    typeof planned.at !== 'string' && 'line' in planned.at ? [{ planned, at: planned.at, seen: 0 }] : [],
+  );
   /** Takes the planned actions `line` of `actor` sets off, after their delay. */
   const takePlanned = (actor: string, line: string): void => {
     for (const item of waiting) {

@@ -1,18 +1,29 @@
-// The lesson folders as content: all seven load without problems, in course
+// The lesson folders as content: every one loads without problems, in course
 // order, and every cell is explained by prose before and after it, names its
 // actors, and lets a learner set the published messages' properties.
 import { describe, expect, it } from 'vitest';
 import type { RunCell } from '../../server/protocol/index.js';
 import { lessons } from './catalog.js';
+import { courseLessons } from '../support/course.js';
 import { present } from '../support/present.js';
 
-const COURSE = ['01-hello-world', '02-work-queues', '03-publish-subscribe', '04-routing', '05-topics', '06-rpc', '07-publisher-confirms'];
+const COURSE = courseLessons();
 
 describe('the lessons', () => {
   it('load without problems, in course order', async () => {
     const catalog = await lessons();
     expect(catalog.problems).toEqual([]);
     expect(catalog.list().map((lesson) => lesson.id)).toEqual(COURSE);
+    // The six tutorials and publisher confirms come first, in the tutorials' order.
+    expect(COURSE.slice(0, 7)).toEqual([
+      '01-hello-world',
+      '02-work-queues',
+      '03-publish-subscribe',
+      '04-routing',
+      '05-topics',
+      '06-rpc',
+      '07-publisher-confirms',
+    ]);
     for (const lesson of catalog.list()) {
       expect(lesson.title.length).toBeGreaterThan(0);
       expect(lesson.teaches.length).toBeGreaterThan(0);

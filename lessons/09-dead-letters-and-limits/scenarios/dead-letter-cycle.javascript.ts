@@ -1,5 +1,15 @@
 /** The dead-letter cycle's producer in JavaScript with amqplib: two queues expiring into each other, one message, then it leaves. */
-import { CLOSE_PUBLISHER, args, constant, header, lines, literal, openChannel, program, publishOptions } from '../../../server/scenario/code-template.js';
+import {
+  CLOSE_PUBLISHER,
+  args,
+  constant,
+  header,
+  lines,
+  literal,
+  openChannel,
+  program,
+  publishOptions,
+} from '../../../server/scenario/code-template.js';
 import { toPublishOptions } from '../../../server/scenario/index.js';
 import { cycleQueues, type DeadLetterCycleParams } from './dead-letter-cycle.js';
 

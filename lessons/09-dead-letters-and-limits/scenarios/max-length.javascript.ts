@@ -26,7 +26,7 @@ import { readingsQueue, type MaxLengthParams } from './max-length.js';
 function declare(params: MaxLengthParams): string {
   const queue = readingsQueue(params);
   return lines(
-    params.maxLength > 0 && `// x-max-length: at most ${params.maxLength} ready messages; x-overflow: what happens to one more.`,
+    params.lengthLimit > 0 && `// x-max-length: at most ${params.lengthLimit} ready messages; x-overflow: what happens to one more.`,
     `await channel.assertQueue(queue, ${literal(queueOptions(queue))});`,
   );
 }

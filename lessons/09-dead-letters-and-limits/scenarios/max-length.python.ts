@@ -19,7 +19,7 @@ import { readingsQueue, type MaxLengthParams } from './max-length.js';
 /** How both programs declare the queue: the limit comes with it, as every declaration must say the same. */
 function declare(params: MaxLengthParams): string {
   return pyLines(
-    params.maxLength > 0 && `# x-max-length: at most ${params.maxLength} ready messages; x-overflow: what happens to one more.`,
+    params.lengthLimit > 0 && `# x-max-length: at most ${params.lengthLimit} ready messages; x-overflow: what happens to one more.`,
     pyQueueDeclare(readingsQueue(params), 'queue'),
   );
 }

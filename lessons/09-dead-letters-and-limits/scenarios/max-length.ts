@@ -16,7 +16,7 @@ import type { DeclaredQueue } from './task-producer.js';
 
 const maxLengthParams = Type.Object({
   readings: Type.Integer({ default: 10, minimum: 1, maximum: 100, description: 'how many readings the producer sends, one at a time' }),
-  maxLength: Type.Integer({
+  lengthLimit: Type.Integer({
     default: 0,
     minimum: 0,
     maximum: 100,
@@ -43,8 +43,8 @@ export const NACKED = /^ \[!\] Sent '(.*)', nacked: the queue is full$/;
 /** The queue of readings, with the limit and overflow the parameters give it. */
 export function readingsQueue(params: MaxLengthParams): DeclaredQueue {
   const queueArguments: Record<string, string | number> = {};
-  if (params.maxLength > 0) {
-    queueArguments['x-max-length'] = params.maxLength;
+  if (params.lengthLimit > 0) {
+    queueArguments['x-max-length'] = params.lengthLimit;
     queueArguments['x-overflow'] = params.overflow;
   }
   if (params.deadLetter) queueArguments['x-dead-letter-exchange'] = DEAD_LETTER_EXCHANGE;
@@ -62,10 +62,12 @@ function programs(params: MaxLengthParams, language: ProgramLanguage): ActorProg
 }
 
 const moments = (): PlannedMoment[] => [
-  { id: 'published', title: 'once the producer has sent every reading, before the reader comes', at: { when: (run) => run.ended('producer') } },
+  {
+    id: 'published',
+    title: 'once the producer has sent every reading, before the reader comes',
+    at: { when: (run) => run.ended('producer') },
+  },
   { id: 'read', title: 'once the reader has taken what the queue kept', at: 'quiet' },
 ];
 
-export default programScenario(
-  defineProgramCell({ title: 'A queue with a length limit', params: maxLengthParams, programs, moments }),
-);
+export default programScenario(defineProgramCell({ title: 'A queue with a length limit', params: maxLengthParams, programs, moments }));

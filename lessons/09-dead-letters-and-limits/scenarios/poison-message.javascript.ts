@@ -3,7 +3,17 @@
  * takes one task at a time, fails on the poison task every time and nacks
  * it with requeue, and acknowledges every other task once done.
  */
-import { SLEEP, UNTIL_INTERRUPTED, block, constant, header, lines, literal, openChannel, program } from '../../../server/scenario/code-template.js';
+import {
+  SLEEP,
+  UNTIL_INTERRUPTED,
+  block,
+  constant,
+  header,
+  lines,
+  literal,
+  openChannel,
+  program,
+} from '../../../server/scenario/code-template.js';
 import { queueOptions } from './task-producer.js';
 import { workQueue, workerDoes, type PoisonMessageParams } from './poison-message.js';
 

@@ -18,11 +18,7 @@ export function poisonWorkerPython(params: PoisonMessageParams): string {
   const queue = workQueue(params);
   return pyProgram(
     pyHeader({ actor: 'worker', follows: 'worker.py', does: workerDoes(params), imports: ['time'] }),
-    pyLines(
-      pythonConstant('queue', queue.name),
-      pythonConstant('poison', params.poison),
-      pythonConstant('ms_per_task', params.msPerTask),
-    ),
+    pyLines(pythonConstant('queue', queue.name), pythonConstant('poison', params.poison), pythonConstant('ms_per_task', params.msPerTask)),
     pyLines(
       pyConnect(),
       pyQueueDeclare(queue, 'queue'),

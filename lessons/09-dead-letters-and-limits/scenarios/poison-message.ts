@@ -134,7 +134,9 @@ function moments(params: PoisonMessageParams): PlannedMoment[] {
 /** Ctrl-C for the worker halfway through the poison task's redelivery number stopAfter: a loop never goes quiet by itself. */
 function plan(params: PoisonMessageParams): PlannedAction[] {
   if (!loops(params)) return [];
-  return [{ at: { actor: 'worker', line: REDELIVERED, count: params.stopAfter, delayMs: params.msPerTask / 2 }, action: 'stop', actor: 'worker' }];
+  return [
+    { at: { actor: 'worker', line: REDELIVERED, count: params.stopAfter, delayMs: params.msPerTask / 2 }, action: 'stop', actor: 'worker' },
+  ];
 }
 
 export default programScenario(

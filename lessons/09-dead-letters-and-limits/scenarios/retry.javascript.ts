@@ -4,7 +4,16 @@
  * delay, counts the attempts from x-death, and parks the task once it has
  * failed maxAttempts times.
  */
-import { UNTIL_INTERRUPTED, block, constant, header, lines, literal, openChannel, program } from '../../../server/scenario/code-template.js';
+import {
+  UNTIL_INTERRUPTED,
+  block,
+  constant,
+  header,
+  lines,
+  literal,
+  openChannel,
+  program,
+} from '../../../server/scenario/code-template.js';
 import { queueOptions } from './task-producer.js';
 import { PARKING_LOT, WAIT_QUEUE, waitQueueArguments, workQueue, type RetryParams } from './retry.js';
 
@@ -38,7 +47,7 @@ export function retryWorkerJavaScript(params: RetryParams): string {
     block(
       'function earlierAttempts(message) {',
       lines(
-        "// Each time the work queue dead-letters the task it counts up its x-death entry",
+        '// Each time the work queue dead-letters the task it counts up its x-death entry',
         '// for the work queue and the reason rejected.',
         "const deaths = message.properties.headers?.['x-death'] ?? [];",
         "const rejected = deaths.find((death) => death.queue === queue && death.reason === 'rejected');",

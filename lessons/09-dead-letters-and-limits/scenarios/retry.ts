@@ -32,7 +32,7 @@ const retryParams = Type.Object({
     default: 1000,
     minimum: 100,
     maximum: 10_000,
-    description: "x-message-ttl of the wait queue: how long a failed task waits before it goes back to the work queue",
+    description: 'x-message-ttl of the wait queue: how long a failed task waits before it goes back to the work queue',
   }),
   properties: PublishProperties,
 });
