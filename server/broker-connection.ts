@@ -17,11 +17,13 @@ export async function openBrokerTarget(options: {
   amqpUrl: string | undefined;
   brokerPort: number;
   brokerMemoryLimit?: number;
+  /** Where the embedded broker keeps what survives a restart; in memory only when left out. */
+  brokerDataDir?: string;
 }): Promise<BrokerTarget> {
   if (options.amqpUrl !== undefined) {
     return { kind: 'rabbitmq', url: options.amqpUrl, embedded: undefined, close: async () => {} };
   }
-  const broker = await startBroker({ port: options.brokerPort, memoryLimit: options.brokerMemoryLimit });
+  const broker = await startBroker({ port: options.brokerPort, memoryLimit: options.brokerMemoryLimit, dataDir: options.brokerDataDir });
   // A client only hears RabbitMQ's generic ACCESS_REFUSED; the reason belongs in the broker's log, as in RabbitMQ.
   broker.events.on('login-refused', ({ address, reason }) => console.warn(`[broker] ${reason} (from ${address})`));
   broker.events.on('memory-alarm', (use) => console.warn(`[broker] ${describeMemoryAlarm(use)}`));

@@ -1,3 +1,4 @@
+import { checkDataDir, DataDirError, defaultDataDir } from './broker/data-dir.js';
 import { DEFAULT_MEMORY_LIMIT, MemoryLimitError, parseMemoryLimit } from './broker/memory-limit.js';
 
 /** Settings the workbook server reads from its environment, checked once at start-up. */
@@ -12,6 +13,8 @@ export interface WorkbookConfig {
   brokerPort: number;
   /** Memory limit of the embedded broker in bytes (BROKER_MEMORY_LIMIT); publishers are blocked above it. */
   brokerMemoryLimit: number;
+  /** Where the embedded broker keeps what survives a restart (BROKER_DATA_DIR); the XDG data directory by default. */
+  brokerDataDir: string;
 }
 
 /** Thrown when an environment variable holds something the server cannot use. */
@@ -53,7 +56,17 @@ function readMemoryLimit(env: NodeJS.ProcessEnv): number {
   }
 }
 
-/** Reads PORT, HOST, AMQP_URL, BROKER_PORT and BROKER_MEMORY_LIMIT, naming the variable at fault when one is wrong. */
+function readDataDir(env: NodeJS.ProcessEnv): string {
+  const raw = env.BROKER_DATA_DIR;
+  try {
+    return checkDataDir(raw === undefined || raw === '' ? defaultDataDir(env) : raw);
+  } catch (error) {
+    if (error instanceof DataDirError) throw new ConfigError(`BROKER_DATA_DIR ${error.message}`);
+    throw error;
+  }
+}
+
+/** Reads PORT, HOST, AMQP_URL and the BROKER_ variables, naming the variable at fault when one is wrong. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): WorkbookConfig {
   return {
     host: env.HOST && env.HOST !== '' ? env.HOST : '127.0.0.1',
@@ -61,5 +74,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): WorkbookConfig
     amqpUrl: readAmqpUrl(env),
     brokerPort: readPort(env, 'BROKER_PORT', 5673),
     brokerMemoryLimit: readMemoryLimit(env),
+    brokerDataDir: readDataDir(env),
   };
 }

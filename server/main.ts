@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { ConfigError, readConfig, type WorkbookConfig } from './config.js';
 import { openBrokerTarget, redactUrl, type BrokerTarget } from './broker-connection.js';
+import { DataDirError, DataDirectoryLockedError } from './broker/index.js';
 import { formatBytes } from './broker/memory-limit.js';
 import { loadLessons, type LessonCatalog } from './lessons/index.js';
 import { createRunner, describeSweep, keepServingThroughFaults, type Runner } from './runs/index.js';
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
   const brokerName = broker.kind === 'embedded' ? 'the embedded broker' : 'RabbitMQ (AMQP_URL)';
   const memoryLimit = broker.kind === 'embedded' ? ` (memory limit ${formatBytes(config.brokerMemoryLimit)}, BROKER_MEMORY_LIMIT)` : '';
   console.log(`Broker: ${brokerName} at ${redactUrl(broker.url)}${memoryLimit}`);
+  if (broker.kind === 'embedded')
+    console.log(`Broker data: ${config.brokerDataDir} (BROKER_DATA_DIR); what is durable there survives a restart`);
   console.log(`Lessons: ${lessons.list().length} loaded from ${LESSONS_DIR}`);
   console.log(`Warren is running: open ${server.url}`);
   console.log('Press Ctrl-C to stop.');
@@ -83,6 +86,11 @@ async function openBroker(config: WorkbookConfig): Promise<BrokerTarget> {
   try {
     return await openBrokerTarget(config);
   } catch (error) {
+    if (error instanceof DataDirectoryLockedError || error instanceof DataDirError) {
+      throw new StartupError(
+        `The embedded broker cannot use its data directory: BROKER_DATA_DIR ${error.message.replace(/^data directory /, '')}`,
+      );
+    }
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new StartupError(
         `The embedded broker cannot listen on port ${config.brokerPort}: it is already in use (is Warren already running?).\n` +

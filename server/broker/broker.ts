@@ -10,6 +10,8 @@ import type { Connection } from './connection.js';
 import { ReplyCode } from './errors.js';
 import { BrokerEvents } from './events.js';
 import { MemoryAlarm, type MemoryUse } from './memory-alarm.js';
+import { restoreFromStore } from './storage/restore.js';
+import type { BrokerStore } from './storage/store.js';
 import { VirtualHost } from './vhost.js';
 
 /** Limits the broker proposes in connection.tune. */
@@ -21,7 +23,9 @@ export interface Tuning {
 
 /** Virtual hosts, users and connections of one broker. */
 export class Broker {
-  readonly events = new BrokerEvents();
+  readonly events: BrokerEvents;
+  /** The data directory it keeps durable things in; undefined for a broker that keeps nothing. */
+  readonly store: BrokerStore | undefined;
   readonly vhosts = new Map<string, VirtualHost>();
   readonly connections = new Set<Connection>();
   /** Users and their permissions in each vhost. */
@@ -33,9 +37,19 @@ export class Broker {
   framesHandled = 0;
 
   constructor(
-    options: { access: AccessRecords; loopbackUsers: readonly string[]; vhosts: readonly string[]; memoryLimit: number },
+    options: {
+      access: AccessRecords;
+      loopbackUsers: readonly string[];
+      vhosts: readonly string[];
+      memoryLimit: number;
+      store?: BrokerStore;
+      events?: BrokerEvents;
+    },
     readonly tuning: Tuning,
   ) {
+    this.events = options.events ?? new BrokerEvents();
+    this.store = options.store;
+    if (this.store !== undefined) restoreFromStore(this, this.store);
     for (const name of options.vhosts) this.addVhost(name);
     this.users = new UserStore((vhost) => this.vhosts.has(vhost), options.access);
     this.logins = new LoginCheck(this.users, options.loopbackUsers);
@@ -61,7 +75,13 @@ export class Broker {
 
   /** Creates a virtual host (a no-op if it exists). */
   addVhost(name: string): void {
-    if (!this.vhosts.has(name)) this.vhosts.set(name, new VirtualHost(name, this.events));
+    if (this.vhosts.has(name)) return;
+    const vhost = new VirtualHost(name, this.events);
+    this.vhosts.set(name, vhost);
+    if (this.store !== undefined) {
+      this.store.vhostAdded(name);
+      vhost.store = this.store;
+    }
   }
 
   /** Deletes a virtual host with everything in it and every permission to it; its connections are closed. */
@@ -74,6 +94,7 @@ export class Broker {
     vhost.close();
     this.vhosts.delete(name);
     this.users.vhostDeleted(name);
+    this.store?.vhostDeleted(name);
   }
 
   /** A connection has ended. */

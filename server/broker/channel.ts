@@ -331,6 +331,7 @@ export class Channel {
   close(): void {
     this.state = 'closing';
     this.publishing.writeConfirms();
+    this.publishing.close();
     this.consuming.close();
   }
 }

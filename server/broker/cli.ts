@@ -2,32 +2,40 @@
  * Runs the embedded broker on its own, so any AMQP client (amqplib, pika,
  * the Java client) can be pointed at it:
  *
- *   npm run broker -- --port 5673 --host 127.0.0.1 --memory-limit 512MB
+ *   npm run broker -- --port 5673 --host 127.0.0.1 --memory-limit 512MB --data-dir ~/warren-data
+ *
+ * What survives a restart is kept in --data-dir (by default the user's XDG
+ * data directory); --in-memory keeps nothing.
  */
 import { parseArgs } from 'node:util';
-import { describeMemoryAlarm, startBroker } from './index.js';
+import { checkDataDir, DataDirError, defaultDataDir } from './data-dir.js';
+import { DataDirectoryLockedError, describeMemoryAlarm, startBroker } from './index.js';
 import { DEFAULT_MEMORY_LIMIT, MemoryLimitError, formatBytes, parseMemoryLimit } from './memory-limit.js';
 
 const USAGE =
-  'usage: npm run broker -- [--port <0-65535>] [--host <address>] [--memory-limit <size>]\n' +
-  `       (defaults: --port 5673 --host 127.0.0.1 --memory-limit ${formatBytes(DEFAULT_MEMORY_LIMIT)})`;
+  'usage: npm run broker -- [--port <0-65535>] [--host <address>] [--memory-limit <size>] [--data-dir <directory> | --in-memory]\n' +
+  `       (defaults: --port 5673 --host 127.0.0.1 --memory-limit ${formatBytes(DEFAULT_MEMORY_LIMIT)} --data-dir ${defaultDataDir()})`;
 
-/** Reads --port, --host and --memory-limit; exits with status 2 and a message naming the bad flag otherwise. */
-function readOptions(): { host: string; port: number; memoryLimit: number } {
-  let values: { port?: string; host?: string; 'memory-limit'?: string; help?: boolean };
+/** Reads the flags; exits with status 2 and a message naming the bad flag otherwise. */
+function readOptions(): { host: string; port: number; memoryLimit: number; dataDir: string | undefined } {
+  let values: { port?: string; host?: string; 'memory-limit'?: string; 'data-dir'?: string; 'in-memory'?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       options: {
         port: { type: 'string' },
         host: { type: 'string' },
         'memory-limit': { type: 'string' },
+        'data-dir': { type: 'string' },
+        'in-memory': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
       allowPositionals: false,
     }));
   } catch (error) {
-    fail(`${error instanceof Error ? error.message : String(error)}; allowed flags are --port, --host and --memory-limit`);
+    fail(
+      `${error instanceof Error ? error.message : String(error)}; allowed flags are --port, --host, --memory-limit, --data-dir and --in-memory`,
+    );
   }
   if (values.help) {
     console.log(USAGE);
@@ -39,7 +47,24 @@ function readOptions(): { host: string; port: number; memoryLimit: number } {
   }
   const host = values.host ?? '127.0.0.1';
   if (host.trim() === '') fail(`--host must be an address to listen on, such as 127.0.0.1 or 0.0.0.0, got '${host}'`);
-  return { host, port, memoryLimit: readMemoryLimit(values['memory-limit']) };
+  return {
+    host,
+    port,
+    memoryLimit: readMemoryLimit(values['memory-limit']),
+    dataDir: readDataDir(values['data-dir'], values['in-memory']),
+  };
+}
+
+function readDataDir(text: string | undefined, inMemory: boolean | undefined): string | undefined {
+  if (inMemory === true && text !== undefined)
+    fail('--data-dir and --in-memory cannot both be given: keep data in a directory, or keep nothing');
+  if (inMemory === true) return undefined;
+  try {
+    return checkDataDir(text ?? defaultDataDir());
+  } catch (error) {
+    if (error instanceof DataDirError) fail(`--data-dir ${error.message}`);
+    throw error;
+  }
 }
 
 function readMemoryLimit(text: string | undefined): number {
@@ -59,12 +84,18 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
-  const { host, port, memoryLimit } = readOptions();
-  const broker = await startBroker({ host, port, memoryLimit });
+  const { host, port, memoryLimit, dataDir } = readOptions();
+  const broker = await startBroker({ host, port, memoryLimit, dataDir });
   broker.events.on('login-refused', ({ address, reason }) => console.error(`[warren broker] ${reason} (from ${address})`));
   broker.events.on('memory-alarm', (use) => console.error(`[warren broker] ${describeMemoryAlarm(use)}`));
-  console.log(`Warren embedded broker listening on amqp://${host.includes(':') ? `[${host}]` : host}:${broker.port} (vhost /, user guest)`);
   console.log(`Memory limit: ${formatBytes(memoryLimit)} (${memoryLimit} bytes; publishers are blocked above it)`);
+  console.log(
+    dataDir === undefined
+      ? 'Data: kept in memory only (--in-memory): nothing survives a restart'
+      : `Data directory: ${dataDir} (durable queues and exchanges, bindings and persistent messages survive a restart)`,
+  );
+  // Last, so whoever waits for the URL has read the lines above too.
+  console.log(`Warren embedded broker listening on amqp://${host.includes(':') ? `[${host}]` : host}:${broker.port} (vhost /, user guest)`);
   const stop = (): void => {
     void broker.close().then(() => process.exit(0));
   };
@@ -73,6 +104,14 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof DataDirectoryLockedError) {
+    console.error(`warren broker: ${error.message}`);
+    process.exit(1);
+  }
+  if (error instanceof DataDirError) {
+    console.error(`warren broker: --data-dir ${error.message}`);
+    process.exit(1);
+  }
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
     console.error(`warren broker: cannot listen there (${code}): ${(error as Error).message}`);

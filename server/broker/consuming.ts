@@ -216,7 +216,7 @@ export class Consuming implements ConsumerChannel, DirectReplyTarget {
 
   /** basic.get: sends get-ok or get-empty. */
   get(queue: Queue, noAck: boolean): void {
-    const message = queue.get();
+    const message = queue.get(noAck);
     if (message === undefined) {
       this.host.output.raw(encodeMethod(this.channelNumber, 'basic.get-empty', {}));
       return;
@@ -302,7 +302,7 @@ export class Consuming implements ConsumerChannel, DirectReplyTarget {
     if (deliveries.length === 1 && delivery !== undefined) {
       // The common case (one ack per message) without the grouping below.
       this.freeSlot(delivery);
-      if (kind === 'ack') delivery.queue.settle(1);
+      if (kind === 'ack') delivery.queue.settle([delivery.message]);
       else if (kind === 'requeue') delivery.queue.requeue([delivery.message], reason === 'nack' ? 'nack' : reason);
       else delivery.queue.discard([delivery.message]);
       if (this.channelPrefetch !== 0) this.dispatchAll();
@@ -317,7 +317,7 @@ export class Consuming implements ConsumerChannel, DirectReplyTarget {
       else byQueue.set(delivery.queue, [delivery.message]);
     }
     for (const [queue, messages] of byQueue) {
-      if (kind === 'ack') queue.settle(messages.length);
+      if (kind === 'ack') queue.settle(messages);
       else if (kind === 'requeue') queue.requeue(messages, reason === 'nack' ? 'nack' : reason);
       else queue.discard(messages);
     }

@@ -10,13 +10,16 @@ import { buildAccessRecords, type PermissionOption, type UserOption } from './ac
 import type { AccessRecords } from './access/records.js';
 import type { UserStore } from './access/user-store.js';
 import { Broker } from './broker.js';
-import type { BrokerEvents } from './events.js';
+import { BrokerEvents } from './events.js';
 import { plainTable } from './field-values.js';
 import type { MemoryUse } from './memory-alarm.js';
 export { describeMemoryAlarm } from './memory-alarm.js';
 export { DEFAULT_MEMORY_LIMIT, MemoryLimitError, formatBytes, parseMemoryLimit } from './memory-limit.js';
 import { DEFAULT_MEMORY_LIMIT } from './memory-limit.js';
 import { listen } from './server.js';
+import { BrokerStore } from './storage/store.js';
+export { DataDirectoryLockedError } from './storage/lock.js';
+export { DataDirError, defaultDataDir, checkDataDir } from './data-dir.js';
 import type { BrokerSnapshot } from './vhost.js';
 
 export { AccessError } from './access/user-store.js';
@@ -52,6 +55,12 @@ export interface BrokerOptions {
   loopbackUsers?: string[];
   /** Memory high watermark in bytes: above it, publishing connections are blocked; default 512 MiB. */
   memoryLimit?: number;
+  /**
+   * Directory to keep durable exchanges and queues, bindings, vhosts and
+   * persistent messages in, so they survive a restart; created if missing.
+   * Without it the broker keeps everything in memory only.
+   */
+  dataDir?: string;
 }
 
 /** A running embedded broker. */
@@ -93,6 +102,19 @@ export interface EmbeddedBroker {
   framesHandled(): number;
   /** Bytes read (and handled) so far from the client connected from `port` on this machine; undefined if none is. */
   bytesReadFrom(port: number): number | undefined;
+  /** Where it keeps what survives a restart; undefined when it keeps everything in memory. */
+  readonly dataDir: string | undefined;
+  /**
+   * Restarts the broker in place, as rabbitmqctl stop_app and start_app
+   * do: every connection is closed (320 CONNECTION_FORCED, "broker forced
+   * connection closure with reason 'shutdown'"), then the broker starts
+   * again on the same port from its data directory. Durable exchanges and
+   * queues, their bindings and persistent messages come back; the rest is
+   * gone. A broker without a data directory comes back empty, with only
+   * its vhosts. Clients that connect meanwhile wait until it is back.
+   * The memory limit set last is kept.
+   */
+  restart(): Promise<void>;
   /** Closes every connection and stops listening. */
   close(): Promise<void>;
 }
@@ -115,34 +137,61 @@ export type UserAdministration = Pick<
 /** Starts an embedded broker and resolves once it listens. */
 export async function startBroker(options: BrokerOptions = {}): Promise<EmbeddedBroker> {
   const users = options.users ?? [{ username: 'guest', password: 'guest', tags: ['administrator'] }];
+  const dataDir = options.dataDir;
+  const events = new BrokerEvents();
+  const memoryLimit = options.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
+  const tuning = { heartbeat: options.heartbeat ?? 60, frameMax: options.frameMax ?? 131072, channelMax: options.channelMax ?? 2047 };
+  const loopbackUsers = options.loopbackUsers ?? ['guest'];
+  const makeBroker = (limit: number, vhosts: readonly string[], access: AccessRecords): Broker => {
+    const store = dataDir === undefined ? undefined : new BrokerStore(dataDir);
+    try {
+      return new Broker({ access, loopbackUsers, vhosts, memoryLimit: limit, store, events }, tuning);
+    } catch (error) {
+      void store?.close();
+      throw error;
+    }
+  };
   const vhosts = options.vhosts ?? ['/'];
-  const broker = new Broker(
-    {
-      access: options.access ?? buildAccessRecords(users, vhosts, options.permissions),
-      loopbackUsers: options.loopbackUsers ?? ['guest'],
-      vhosts,
-      memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
-    },
-    { heartbeat: options.heartbeat ?? 60, frameMax: options.frameMax ?? 131072, channelMax: options.channelMax ?? 2047 },
-  );
-  const host = options.host ?? '127.0.0.1';
-  const server = await listen(broker, host, options.port ?? 5673);
+  let broker = makeBroker(memoryLimit, vhosts, options.access ?? buildAccessRecords(users, vhosts, options.permissions));
   const first = options.access === undefined ? users[0] : undefined;
+  // Until users and permissions are kept in the data directory too, the first user may use the vhosts it brought back, as it may those it made.
+  const letFirstUserIn = (name: string): void => {
+    if (first !== undefined && broker.users.hasUser(first.username)) {
+      broker.users.setPermissions({ user: first.username, vhost: name, configure: '.*', write: '.*', read: '.*' });
+    }
+  };
+  for (const name of broker.vhosts.keys()) if (!vhosts.includes(name)) letFirstUserIn(name);
+  const host = options.host ?? '127.0.0.1';
+  let server;
+  try {
+    server = await listen(broker, host, options.port ?? 5673);
+  } catch (error) {
+    broker.memory.stop();
+    await broker.store?.close();
+    throw error;
+  }
+  const stop = async (): Promise<void> => {
+    broker.memory.stop();
+    for (const name of [...broker.vhosts.keys()]) broker.vhosts.get(name)?.close();
+    await broker.store?.close();
+  };
+  let restarting: Promise<void> | undefined;
   const credentials = first === undefined ? '' : `${encodeURIComponent(first.username)}:${encodeURIComponent(first.password)}@`;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
     host,
     port: server.port,
     url: `amqp://${credentials}${urlHost}:${server.port}`,
-    events: broker.events,
+    events,
+    dataDir,
     addVhost: (name) => {
       broker.addVhost(name);
-      if (first !== undefined && broker.users.hasUser(first.username)) {
-        broker.users.setPermissions({ user: first.username, vhost: name, configure: '.*', write: '.*', read: '.*' });
-      }
+      letFirstUserIn(name);
     },
     listVhosts: () => [...broker.vhosts.keys()],
-    users: broker.users,
+    get users() {
+      return broker.users;
+    },
     deleteVhost: (name) => broker.deleteVhost(name),
     memory: () => broker.memory.check(),
     setMemoryLimit: (bytes) => broker.memory.setLimit(bytes),
@@ -155,10 +204,28 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Embedded
       for (const queue of snapshot.queues) queue.arguments = plainTable(queue.arguments) as typeof queue.arguments;
       return snapshot;
     },
+    restart: () => {
+      restarting ??= (async () => {
+        try {
+          server.pause();
+          await server.closeConnections();
+          const limit = broker.memory.limit;
+          // Vhosts, users and permissions outlive a restart as on RabbitMQ; a data directory keeps the vhosts itself.
+          const vhostsNow = [...broker.vhosts.keys()];
+          const access = broker.users.records();
+          await stop();
+          broker = makeBroker(limit, vhostsNow, access);
+          server.resume(broker);
+        } finally {
+          restarting = undefined;
+        }
+      })();
+      return restarting;
+    },
     close: async () => {
-      broker.memory.stop();
+      await restarting?.catch(() => undefined);
       await server.close();
-      for (const name of [...broker.vhosts.keys()]) broker.vhosts.get(name)?.close();
+      await stop();
     },
   };
 }

@@ -15,6 +15,7 @@ import { decodeContentHeader, decodeTable, encodeContentHeader, type BasicProper
 /** Property flag bits in the content header (bit 15 is the first property). */
 export const PropertyFlag = {
   headers: 1 << 13,
+  deliveryMode: 1 << 12,
   priority: 1 << 11,
   replyTo: 1 << 9,
   expiration: 1 << 8,
@@ -41,6 +42,10 @@ export class Message {
   seq = 0;
   /** How many times the message was handed out and came back (requeued); > 0 means redelivered. */
   deliveryCount = 0;
+  /** Its id in the broker's data directory while a durable queue keeps it there; 0 when not kept. */
+  storeId = 0;
+  /** How many times it was handed to a consumer or basic.get (kept, for the redelivered flag after a restart). */
+  handedOut = 0;
 
   constructor(
     /** Exchange it was published to. */
@@ -101,6 +106,17 @@ export class Message {
     frame.copy(data, 0, 7, 7 + headerSize);
     this.body().copy(data, headerSize);
     return new Message(exchange, routingKey, data, 0, headerSize, this.bodySize);
+  }
+
+  /** Whether it was published persistent (delivery-mode 2), read straight from the header bytes. */
+  isPersistent(): boolean {
+    const flags = this.propertyFlags();
+    if ((flags & PropertyFlag.deliveryMode) === 0) return false;
+    let at = this.offset + FIRST_PROPERTY_OFFSET;
+    if (flags & CONTENT_TYPE_FLAG) at += 1 + this.data.readUInt8(at);
+    if (flags & CONTENT_ENCODING_FLAG) at += 1 + this.data.readUInt8(at);
+    if (flags & PropertyFlag.headers) at += 4 + this.data.readUInt32BE(at);
+    return this.data.readUInt8(at) === 2;
   }
 
   /** The decoded properties (decoded on every call: callers are rare paths). */

@@ -8,6 +8,9 @@
  * and one basic.ack (multiple when it covers more than one) goes out with
  * the next write. A basic.return is always written before the ack of the
  * same message, and acks pending before a nack are written before it.
+ * A persistent message a durable queue wrote to the data directory is
+ * confirmed only once that write is on disk; confirms after it wait too,
+ * so they stay in order.
  */
 import { CodecError, decodeContentHeader, readUInt64, type BasicProperties, type FieldTable } from '../amqp/index.js';
 import type { ChannelHost } from './channel-host.js';
@@ -128,6 +131,14 @@ export class Publishing {
   private publishSeq = 0;
   private confirmedUpTo = 0;
   private routedUpTo = 0;
+  /** The last publish written to the data directory, and how far such writes are known to be on disk. */
+  private keptUpTo = 0;
+  private durableUpTo = 0;
+  private syncRequested = false;
+  private flushRequested = false;
+  /** Publishes to nack once the confirms before them may go out (ascending). */
+  private nacked: number[] = [];
+  private closed = false;
   /** Publishes held for tx.commit, when the channel is transactional. */
   private held: HeldPublish[] | undefined;
   private heldFootprint = 0;
@@ -316,23 +327,67 @@ export class Publishing {
     }
     if (!this.confirming) return;
     const seq = ++this.publishSeq;
-    if ((result & Routed.REJECTED) !== 0) {
+    if ((result & Routed.REJECTED) !== 0 && this.keptUpTo <= this.durableUpTo) {
       this.writeConfirms();
       this.host.output.confirm(this.channelNumber, seq, false, true);
       this.confirmedUpTo = seq;
       this.routedUpTo = seq;
       return;
     }
-    if (this.routedUpTo === this.confirmedUpTo) this.host.confirmsPending(this.flushConfirms);
+    if ((result & Routed.REJECTED) !== 0) this.nacked.push(seq);
+    else if ((result & Routed.KEPT) !== 0) {
+      this.keptUpTo = seq;
+      this.requestSync();
+    }
     this.routedUpTo = seq;
+    this.requestFlush();
   }
 
-  /** Writes one basic.ack covering every routed publish not yet confirmed. */
+  private requestFlush(): void {
+    if (this.flushRequested || this.closed) return;
+    this.flushRequested = true;
+    this.host.confirmsPending(this.flushConfirms);
+  }
+
+  /** Asks the data directory to say when what this channel kept so far is on disk. */
+  private requestSync(): void {
+    const store = this.host.vhost.store;
+    if (this.syncRequested || store === undefined) return;
+    this.syncRequested = true;
+    let upTo = 0;
+    store.afterSync(
+      () => {
+        this.syncRequested = false;
+        this.durableUpTo = upTo;
+        if (this.closed) return;
+        if (this.keptUpTo > upTo) this.requestSync();
+        this.requestFlush();
+      },
+      () => {
+        upTo = this.keptUpTo;
+      },
+    );
+  }
+
+  /** Writes one basic.ack covering every routed publish that may be confirmed, and the nacks among them in order. */
   writeConfirms(): void {
-    if (this.routedUpTo === this.confirmedUpTo) return;
-    const multiple = this.routedUpTo - this.confirmedUpTo > 1;
-    this.host.output.confirm(this.channelNumber, this.routedUpTo, multiple, false);
-    this.confirmedUpTo = this.routedUpTo;
+    this.flushRequested = false;
+    const upTo = this.keptUpTo > this.durableUpTo ? this.durableUpTo : this.routedUpTo;
+    const output = this.host.output;
+    for (let nack = this.nacked[0]; nack !== undefined && nack <= upTo; nack = this.nacked[0]) {
+      this.nacked.shift();
+      if (nack - 1 > this.confirmedUpTo) output.confirm(this.channelNumber, nack - 1, nack - 1 - this.confirmedUpTo > 1, false);
+      output.confirm(this.channelNumber, nack, false, true);
+      this.confirmedUpTo = nack;
+    }
+    if (upTo <= this.confirmedUpTo) return;
+    output.confirm(this.channelNumber, upTo, upTo - this.confirmedUpTo > 1, false);
+    this.confirmedUpTo = upTo;
+  }
+
+  /** The channel is closed: confirms still waiting for the disk are never sent. */
+  close(): void {
+    this.closed = true;
   }
 
   /** tx.commit: routes the held publishes in order. */

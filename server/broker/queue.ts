@@ -15,11 +15,14 @@ import type { BindingDestination } from './exchanges/binding.js';
 import type { Message } from './message.js';
 import { messagePriority, PriorityReady } from './priority-ready.js';
 import type { QueueSettings } from './queue-arguments.js';
+import type { BrokerStore } from './storage/store.js';
 
 /** What a queue needs from the virtual host it lives in. */
 export interface QueueHost {
   readonly name: string;
   readonly events: BrokerEvents;
+  /** The data directory, when the broker keeps one. */
+  readonly store: BrokerStore | undefined;
   /** Republishes messages to the queue's dead-letter exchange, or drops them if it has none. */
   deadLetter(queue: Queue, messages: Message[], reason: DeadLetterReason): void;
   /** The queue wants to go away on its own (auto-delete after the last consumer, or x-expires). */
@@ -53,6 +56,8 @@ export class Queue implements BindingDestination {
   deleted = false;
   /** In a quorum queue, how many of the ready messages at the head are returns, in the order they came back. */
   private returnsAtHead = 0;
+  /** Id of a durable queue in the data directory (its persistent messages are kept there); 0 when not kept. */
+  storeQueueId = 0;
   private hadConsumers = false;
   private nextSeq = 1;
   private dispatching = false;
@@ -86,13 +91,18 @@ export class Queue implements BindingDestination {
    * overflow reject-publish); a publisher-confirm channel nacks it then.
    */
   accept(message: Message, messageTtl: number | undefined): boolean {
+    return this.enqueue(message, messageTtl) !== Accepted.REFUSED;
+  }
+
+  /** Like accept, saying also whether the message was written to the data directory (a confirm waits for that). */
+  enqueue(message: Message, messageTtl: number | undefined): Accepted {
     const settings = this.settings;
     if (settings.overflow !== 'drop-head' && this.wouldOverflow(message)) {
       if (this.host.events.wants('publish-rejected')) {
         this.host.events.emit('publish-rejected', { vhost: this.host.name, queue: this.name, reason: 'overflow' });
       }
       if (settings.overflow === 'reject-publish-dlx') this.host.deadLetter(this, [message], 'maxlen');
-      return false;
+      return Accepted.REFUSED;
     }
     message.seq = this.nextSeq++;
     const ttl =
@@ -102,23 +112,40 @@ export class Queue implements BindingDestination {
           ? settings.messageTtl
           : Math.min(messageTtl, settings.messageTtl);
     if (ttl !== undefined) message.expiresAt = Date.now() + ttl;
+    const store = this.host.store;
+    // A quorum queue keeps every message, persistent or not, as RabbitMQ's do.
+    const kept = store !== undefined && this.storeQueueId !== 0 && (this.settings.type === 'quorum' || message.isPersistent());
+    if (kept) store.messageStored(this.storeQueueId, message);
+    const accepted = kept ? Accepted.KEPT : Accepted.IN_MEMORY;
     if (this.ready.length === 0 && this.consumers.length > 0) {
       const consumer = this.nextConsumer();
       if (consumer !== undefined) {
         this.deliverTo(consumer, message);
-        return true;
+        return accepted;
       }
     }
     if (ttl === 0) {
       // TTL 0: the message may only go straight to a waiting consumer, never sit in the queue.
       this.expire([message]);
-      return true;
+      return accepted;
     }
     this.ready.push(message);
     this.countReady(message);
     if (this.ready.length === 1 && message.expiresAt !== 0) this.scheduleExpiry();
     if (settings.maxLength !== undefined || settings.maxLengthBytes !== undefined) this.dropHeadWhileOverLimit();
-    return true;
+    return accepted;
+  }
+
+  /** Puts a message read back from the data directory at the back of the queue, as it was before the restart. */
+  restore(message: Message): void {
+    message.seq = this.nextSeq++;
+    this.ready.push(message);
+    this.countReady(message);
+  }
+
+  /** After restore: the head message's expiry timer runs. */
+  restored(): void {
+    this.scheduleExpiry();
   }
 
   /** Hands ready messages to consumers that have room, in turn. */
@@ -140,11 +167,26 @@ export class Queue implements BindingDestination {
   }
 
   /** basic.get: the next ready message, or undefined. The caller counts it unacked unless no-ack. */
-  get(): Message | undefined {
+  get(noAck: boolean): Message | undefined {
     this.restartIdleTimer();
     const message = this.takeReady();
     this.scheduleExpiry();
+    if (message !== undefined) this.handOut(message, noAck);
     return message;
+  }
+
+  /** A kept message handed out: with no-ack it is gone; otherwise it may come back redelivered after a restart. */
+  private handOut(message: Message, noAck: boolean): void {
+    if (message.storeId === 0) return;
+    if (noAck) this.host.store?.messageRemoved(message);
+    else this.host.store?.messageHandedOut(message);
+  }
+
+  /** Kept messages that left the queue for good are removed from the data directory. */
+  private forget(messages: readonly Message[]): void {
+    const store = this.host.store;
+    if (store === undefined) return;
+    for (const message of messages) if (message.storeId !== 0) store.messageRemoved(message);
   }
 
   /**
@@ -167,13 +209,19 @@ export class Queue implements BindingDestination {
       for (const message of messages) {
         if (limit !== undefined && message.deliveryCount > limit) {
           (overLimit ??= []).push(message);
+          this.forget([message]);
           continue;
         }
         returned.push(message);
         this.countReady(message);
       }
       if (limit === undefined && reason !== 'channel-closed') {
-        for (const message of returned) this.ready.push(message);
+        // At the back: kept again there, so a restart finds them in that place.
+        const store = this.host.store;
+        for (const message of returned) {
+          this.ready.push(message);
+          if (message.storeId !== 0) store?.messageMovedToBack(this.storeQueueId, message);
+        }
       } else {
         this.addReturns(returned);
       }
@@ -204,20 +252,22 @@ export class Queue implements BindingDestination {
   }
 
   /** Acknowledged messages leave for good. */
-  settle(count: number): void {
-    this.unackedCount -= count;
+  settle(messages: readonly Message[]): void {
+    this.unackedCount -= messages.length;
+    this.forget(messages);
   }
 
   /** Rejected without requeue: dead-lettered if the queue has a dead-letter exchange, dropped otherwise. */
   discard(messages: Message[]): void {
     this.unackedCount -= messages.length;
+    this.forget(messages);
     if (messages.length > 0) this.host.deadLetter(this, messages, 'rejected');
   }
 
   /** queue.purge: drops every ready message (not dead-lettered); returns how many. */
   purge(): number {
     const count = this.ready.length;
-    this.ready.drain();
+    this.forget(this.ready.drain());
     this.returnsAtHead = 0;
     this.readyBytes = 0;
     this.heldBytes = 0;
@@ -331,6 +381,7 @@ export class Queue implements BindingDestination {
       (dropped ??= []).push(head);
     }
     if (dropped !== undefined) {
+      this.forget(dropped);
       this.scheduleExpiry();
       this.host.deadLetter(this, dropped, 'maxlen');
     }
@@ -372,6 +423,7 @@ export class Queue implements BindingDestination {
       this.unackedCount++;
       consumer.unacked++;
     }
+    this.handOut(message, consumer.noAck);
     this.moveToBackOfItsPriority(consumer);
     consumer.channel.deliver(consumer, message);
   }
@@ -390,6 +442,7 @@ export class Queue implements BindingDestination {
   }
 
   private expire(messages: Message[]): void {
+    this.forget(messages);
     if (this.host.events.wants('expired')) {
       this.host.events.emit('expired', { vhost: this.host.name, queue: this.name, count: messages.length });
     }
@@ -452,6 +505,18 @@ export class Queue implements BindingDestination {
     this.idleTimer = undefined;
   }
 }
+
+/** What became of a message offered to a queue. */
+export const Accepted = {
+  /** Refused: the queue is full and its overflow is reject-publish. */
+  REFUSED: 0,
+  /** Taken, in memory only. */
+  IN_MEMORY: 1,
+  /** Taken and written to the data directory: a confirm waits until it is on disk. */
+  KEPT: 2,
+} as const;
+/** One of the Accepted values. */
+export type Accepted = (typeof Accepted)[keyof typeof Accepted];
 
 /** Timer callbacks have no connection to close on failure; a bug there is logged, never thrown into the process. */
 function runSafely(work: () => void): void {

@@ -15,7 +15,8 @@ import { PropertyFlag, type Message } from './message.js';
 import { resourceName, UNCHECKED, type ResourceAccess } from './access/resource-access.js';
 import { generatedQueueName } from './names.js';
 import { assertEquivalentArguments, validateQueueArguments, requestedQueueType } from './queue-arguments.js';
-import { Queue, type QueueHost } from './queue.js';
+import { Accepted, Queue, type QueueHost } from './queue.js';
+import type { BrokerStore, StoredBinding } from './storage/store.js';
 
 /** Where a direct reply-to response goes: the channel consuming from amq.rabbitmq.reply-to. */
 export interface DirectReplyTarget {
@@ -29,6 +30,8 @@ export const Routed = {
   SOME: 1,
   /** A matched queue refused the message (overflow reject-publish): confirm with a nack. */
   REJECTED: 2,
+  /** A queue wrote it to the data directory: its confirm waits until it is on disk. */
+  KEPT: 4,
 } as const;
 
 /** The direct reply-to pseudo-queue a requester consumes from. */
@@ -124,6 +127,8 @@ export class VirtualHost implements QueueHost {
   private readonly collector = new RouteCollector();
   private readonly input = new PublishInput();
   private readonly defaultExchange: Exchange;
+  /** The data directory durable things are written to; undefined in memory, and while the vhost is being read back. */
+  store: BrokerStore | undefined;
 
   constructor(
     readonly name: string,
@@ -169,6 +174,16 @@ export class VirtualHost implements QueueHost {
     }
     const exchange = createExchange(name, type, properties);
     this.exchanges.set(name, exchange);
+    if (properties.durable) {
+      this.store?.exchangeDeclared({
+        vhost: this.name,
+        name,
+        type,
+        autoDelete: properties.autoDelete,
+        internal: properties.internal,
+        arguments: properties.arguments,
+      });
+    }
     if (this.events.wants('exchange-declared')) this.events.emit('exchange-declared', { vhost: this.name, exchange: name, type });
     return exchange;
   }
@@ -212,6 +227,7 @@ export class VirtualHost implements QueueHost {
 
   private removeExchange(exchange: Exchange, reason: 'deleted' | 'auto-delete' | 'vhost-deleted'): void {
     this.exchanges.delete(exchange.name);
+    if (exchange.properties.durable && reason !== 'vhost-deleted') this.store?.exchangeDeleted(this.name, exchange.name);
     exchange.bindings.length = 0;
     for (const source of this.exchanges.values()) {
       if (source.removeBindingsTo(exchange).length > 0) this.maybeAutoDeleteExchange(source);
@@ -298,6 +314,14 @@ export class VirtualHost implements QueueHost {
       settings,
     );
     this.queues.set(name, queue);
+    if (options.durable && !options.exclusive && this.store !== undefined) {
+      queue.storeQueueId = this.store.queueDeclared({
+        vhost: this.name,
+        name,
+        autoDelete: options.autoDelete,
+        arguments: options.arguments,
+      });
+    }
     if (this.events.wants('queue-declared')) this.events.emit('queue-declared', { vhost: this.name, queue: name });
     return queue;
   }
@@ -339,6 +363,7 @@ export class VirtualHost implements QueueHost {
   private removeQueue(queue: Queue, reason: 'deleted' | 'auto-delete' | 'exclusive-owner-closed' | 'expired' | 'vhost-deleted'): number {
     if (queue.deleted || this.queues.get(queue.name) !== queue) return 0;
     this.queues.delete(queue.name);
+    if (queue.storeQueueId !== 0 && reason !== 'vhost-deleted') this.store?.queueDeleted(queue.storeQueueId);
     for (const exchange of [...this.exchanges.values()]) {
       if (exchange.removeBindingsTo(queue).length > 0) this.maybeAutoDeleteExchange(exchange);
     }
@@ -353,12 +378,35 @@ export class VirtualHost implements QueueHost {
   bind(source: Exchange, destination: BindingDestination, routingKey: string, args: FieldTable): void {
     source.validateBinding(args);
     const binding: Binding = { source: source.name, destination, routingKey, arguments: args, argumentsKey: tableKey(args) };
-    source.addBinding(binding);
+    if (source.addBinding(binding) && this.isDurableBinding(binding)) this.store?.bound(this.storedBinding(binding));
+  }
+
+  /** A binding survives a restart when both ends do. */
+  private isDurableBinding(binding: Binding): boolean {
+    const exchange = this.exchanges.get(binding.source);
+    const destination = binding.destination;
+    const destinationKept =
+      destination instanceof Queue ? destination.storeQueueId !== 0 : destination instanceof Exchange && destination.properties.durable;
+    return exchange?.properties.durable === true && destinationKept;
+  }
+
+  private storedBinding(binding: Binding): StoredBinding {
+    return {
+      vhost: this.name,
+      source: binding.source,
+      destination: binding.destination.name,
+      destinationType: binding.destination.kind,
+      routingKey: binding.routingKey,
+      arguments: binding.arguments,
+    };
   }
 
   /** queue.unbind / exchange.unbind: removing a binding that does not exist is fine. */
   unbind(source: Exchange, destination: BindingDestination, routingKey: string, args: FieldTable): void {
-    if (source.removeBinding(destination, routingKey, tableKey(args))) this.maybeAutoDeleteExchange(source);
+    const removed = source.removeBinding(destination, routingKey, tableKey(args));
+    if (removed === undefined) return;
+    if (this.isDurableBinding(removed)) this.store?.unbound(this.storedBinding(removed));
+    this.maybeAutoDeleteExchange(source);
   }
 
   /** 403 for binding operations that name the default exchange. */
@@ -381,7 +429,9 @@ export class VirtualHost implements QueueHost {
     const routedEvent = recording && queues.length > 0 ? this.routedEvent(exchange.name, message.routingKey, queues) : undefined;
     let result = queues.length > 0 ? Routed.SOME : 0;
     for (const [i, queue] of queues.entries()) {
-      if (!queue.accept(i === 0 ? message : message.copy(), messageTtl)) result |= Routed.REJECTED;
+      const accepted = queue.enqueue(i === 0 ? message : message.copy(), messageTtl);
+      if (accepted === Accepted.REFUSED) result |= Routed.REJECTED;
+      else if (accepted === Accepted.KEPT) result |= Routed.KEPT;
     }
     if (routedEvent !== undefined) this.events.emit('routed', routedEvent);
     return result;

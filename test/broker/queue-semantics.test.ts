@@ -74,7 +74,7 @@ describe('queue', () => {
   test('requeued messages go back to their original position, marked redelivered', () => {
     const { vhost, queue } = setup();
     publish(vhost, queue, ['1', '2', '3', '4', '5']);
-    const taken = [present(queue.get()), present(queue.get()), present(queue.get())];
+    const taken = [present(queue.get(false)), present(queue.get(false)), present(queue.get(false))];
     queue.unackedCount += 3;
     queue.requeue([present(taken[2]), present(taken[0])], 'nack');
     expect(queue.ready.toArray().map((m) => `${bodyOf(m)}${m.redelivered ? '*' : ''}`)).toEqual(['1*', '3*', '4', '5']);
@@ -116,7 +116,7 @@ describe('queue', () => {
     publish(vhost, queue, ['old']);
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(queue.messageCount).toBe(0);
-    const moved = present(dead.get());
+    const moved = present(dead.get(false));
     expect(bodyOf(moved)).toBe('old');
     const headers = present(moved.properties().headers);
     expect(headers['x-first-death-reason']).toBe('expired');
@@ -167,8 +167,8 @@ describe('queue', () => {
     send('e');
     send('f', 3);
     expect(queue.ready.toArray().map(bodyOf)).toEqual(['b', 'd', 'c', 'f', 'a', 'e']);
-    const first = present(queue.get());
-    const second = present(queue.get());
+    const first = present(queue.get(false));
+    const second = present(queue.get(false));
     queue.unackedCount += 2;
     queue.requeue([second, first], 'nack');
     expect(queue.ready.toArray().map((m) => `${bodyOf(m)}${m.redelivered ? '*' : ''}`)).toEqual(['b*', 'd*', 'c', 'f', 'a', 'e']);

@@ -10,14 +10,23 @@ export interface BrokerProcess {
   residentMegabytes(): number;
   /** The largest resident set size the process has had so far, in MB. */
   peakResidentMegabytes(): number;
+  /** What it has printed on stdout so far. */
+  output(): string;
   stop(): Promise<void>;
 }
 
 const cli = fileURLToPath(new URL('../../server/broker/cli.ts', import.meta.url));
 
-/** Starts `server/broker/cli.ts --port 0` (and any other flags) and waits for the line that says where it listens. */
+/**
+ * Starts `server/broker/cli.ts --port 0` (and any other flags) and waits
+ * for the line that says where it listens. Without --data-dir it keeps
+ * nothing (--in-memory), so it never touches the user's data directory.
+ */
 export function startBrokerProcess(flags: string[] = []): Promise<BrokerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const storage = flags.includes('--data-dir') || flags.includes('--in-memory') ? [] : ['--in-memory'];
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', ...storage, ...flags], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   /** A figure from /proc/<pid>/status (VmRSS now, VmHWM the peak), in MB. */
   const statusMegabytes = (field: 'VmRSS' | 'VmHWM'): number => {
     const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
@@ -33,13 +42,16 @@ export function startBrokerProcess(flags: string[] = []): Promise<BrokerProcess>
       const match = /amqp:\/\/[^\s)]+/.exec(output);
       if (match === null) return;
       child.stdout.removeAllListeners('data');
-      child.stdout.resume();
+      child.stdout.on('data', (more: string) => {
+        output += more;
+      });
       const address = new URL(match[0]);
       const url = `amqp://guest:guest@${address.hostname}:${address.port}`;
       resolve({
         url,
         residentMegabytes: () => statusMegabytes('VmRSS'),
         peakResidentMegabytes: () => statusMegabytes('VmHWM'),
+        output: () => output,
         stop: () =>
           new Promise((done) => {
             child.removeAllListeners('exit');

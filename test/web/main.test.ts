@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../server/protocol/index.js';
 import { openSocket } from './socket-client.js';
 
@@ -10,12 +13,17 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Children still running when a test ends (because it failed) are killed after it. */
 const children = new Set<ReturnType<typeof spawn>>();
+// The workbooks started here keep their broker's data in a directory of the test's own, never the user's.
+const dataHome = mkdtempSync(join(tmpdir(), 'warren-main-'));
+afterAll(() => {
+  rmSync(dataHome, { recursive: true, force: true });
+});
 
 /** `npm start` as a child process: node with tsx's loader, the given environment. */
 function startWorkbookProcess(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, AMQP_URL: '', ...env },
+    env: { ...process.env, AMQP_URL: '', XDG_DATA_HOME: dataHome, BROKER_DATA_DIR: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -74,6 +82,7 @@ describe('npm start', () => {
     const workbook = startWorkbookProcess({ PORT: '0', HOST: '127.0.0.1', BROKER_PORT: '0' });
     const [, url] = await workbook.waitFor(/Warren is running: open (http:\/\/127\.0\.0\.1:\d+\/)/);
     expect(workbook.output()).toMatch(/Broker: the embedded broker at amqp:\/\/guest:\*\*\*\*@127\.0\.0\.1:\d+/);
+    expect(workbook.output()).toContain(`Broker data: ${join(dataHome, 'warren', 'broker')} (BROKER_DATA_DIR)`);
     const lessons = (await (await fetch(`${url}api/lessons`)).json()) as { id: string }[];
     expect(lessons[0]?.id).toBe('01-hello-world');
     workbook.child.kill('SIGTERM');

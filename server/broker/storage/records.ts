@@ -1,0 +1,210 @@
+/**
+ * The records of the broker's log, and how each is framed on disk.
+ *
+ * A frame is [length u32][crc32 u32][kind u8][payload]: the length counts
+ * kind and payload, the checksum covers them. Reading stops at the first
+ * frame that is cut short or does not match its checksum, so a write torn
+ * by a crash loses that frame and nothing before it.
+ *
+ * Definitions (vhosts, exchanges, queues, bindings, and the generic
+ * definitions other parts keep) are rare and travel as JSON; messages and
+ * their settlements are the hot path and travel as binary.
+ */
+import { crc32 } from 'node:zlib';
+import { decodeTable, encodeTable, type FieldTable } from '../../amqp/index.js';
+
+/** What a frame holds. */
+export const RecordKind = {
+  vhostAdded: 1,
+  vhostDeleted: 2,
+  exchangeDeclared: 3,
+  exchangeDeleted: 4,
+  queueDeclared: 5,
+  queueDeleted: 6,
+  bound: 7,
+  unbound: 8,
+  definitionPut: 9,
+  definitionDeleted: 10,
+  message: 11,
+  messagesRemoved: 12,
+  messagesHandedOut: 13,
+  /** Written when a broker opens the log: anything after it is not a clean stop. */
+  opened: 14,
+  /** Written last by a broker that stopped cleanly. */
+  stoppedCleanly: 15,
+} as const;
+export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
+
+/** Bytes before a record's kind: its length and checksum. */
+export const FRAME_OVERHEAD = 8;
+
+/** A durable exchange as kept. */
+export interface StoredExchange {
+  vhost: string;
+  name: string;
+  type: string;
+  autoDelete: boolean;
+  internal: boolean;
+  arguments: FieldTable;
+}
+
+/** A durable queue as kept; messages name it by id. */
+export interface StoredQueue {
+  id: number;
+  vhost: string;
+  name: string;
+  autoDelete: boolean;
+  arguments: FieldTable;
+}
+
+/** A binding between durable things as kept. */
+export interface StoredBinding {
+  vhost: string;
+  source: string;
+  destination: string;
+  destinationType: 'queue' | 'exchange';
+  routingKey: string;
+  arguments: FieldTable;
+}
+
+/** A persistent message in a durable queue as kept. */
+export interface StoredMessage {
+  queueId: number;
+  storeId: number;
+  /** When it expires (ms since the epoch), 0 for never. */
+  expiresAt: number;
+  /** How many times it was handed to a consumer or basic.get. */
+  handedOut: number;
+  exchange: string;
+  routingKey: string;
+  headerSize: number;
+  /** Content header payload followed by the body. */
+  content: Buffer;
+}
+
+/** Frames a record: kind and payload behind length and checksum. */
+export function frame(kind: RecordKind, payload: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(FRAME_OVERHEAD + 1 + payload.length);
+  out.writeUInt32BE(1 + payload.length, 0);
+  out.writeUInt8(kind, FRAME_OVERHEAD);
+  payload.copy(out, FRAME_OVERHEAD + 1);
+  out.writeUInt32BE(crc32(out.subarray(FRAME_OVERHEAD)), 4);
+  return out;
+}
+
+/** A JSON record; field tables inside are kept as their AMQP bytes so every wire type survives. */
+export function jsonRecord(kind: RecordKind, value: object): Buffer {
+  return frame(kind, Buffer.from(JSON.stringify(value, tableReplacer)));
+}
+
+/** Reads a JSON record's payload back. */
+export function readJson(payload: Buffer): unknown {
+  return JSON.parse(payload.toString('utf8'), tableReviver);
+}
+
+const TABLE_KEYS = new Set(['arguments']);
+
+function tableReplacer(this: unknown, key: string, value: unknown): unknown {
+  if (TABLE_KEYS.has(key) && typeof value === 'object' && value !== null) {
+    return { amqpTable: encodeTable(value as FieldTable).toString('base64') };
+  }
+  return value;
+}
+
+/**
+ * Declare arguments come back with their wire types, as the broker keeps
+ * them for equivalence checks; binding arguments as the codec decodes
+ * method fields, so a binding made again after a restart is the same one.
+ */
+function tableReviver(this: unknown, key: string, value: unknown): unknown {
+  if (TABLE_KEYS.has(key) && typeof value === 'object' && value !== null && 'amqpTable' in value) {
+    const bytes = Buffer.from(String(value.amqpTable), 'base64');
+    const isBinding = typeof this === 'object' && this !== null && 'destinationType' in this;
+    return decodeTable(bytes, 0, isBinding ? {} : { exact: true }).value;
+  }
+  return value;
+}
+
+/** Bytes a message record takes on disk. */
+export function messageRecordSize(exchange: string, routingKey: string, contentSize: number): number {
+  return FRAME_OVERHEAD + 1 + 4 + 8 + 8 + 4 + 2 + Buffer.byteLength(exchange) + Buffer.byteLength(routingKey) + 4 + contentSize;
+}
+
+/** A message record. */
+export function messageRecord(message: StoredMessage): Buffer {
+  const exchangeLength = Buffer.byteLength(message.exchange);
+  const keyLength = Buffer.byteLength(message.routingKey);
+  const size = messageRecordSize(message.exchange, message.routingKey, message.content.length);
+  const out = Buffer.allocUnsafe(size);
+  out.writeUInt32BE(size - FRAME_OVERHEAD, 0);
+  let at = FRAME_OVERHEAD;
+  at = out.writeUInt8(RecordKind.message, at);
+  at = out.writeUInt32BE(message.queueId, at);
+  at = out.writeDoubleBE(message.storeId, at);
+  at = out.writeDoubleBE(message.expiresAt, at);
+  at = out.writeUInt32BE(message.handedOut, at);
+  at = out.writeUInt8(exchangeLength, at);
+  at += out.write(message.exchange, at);
+  at = out.writeUInt8(keyLength, at);
+  at += out.write(message.routingKey, at);
+  at = out.writeUInt32BE(message.headerSize, at);
+  message.content.copy(out, at);
+  out.writeUInt32BE(crc32(out.subarray(FRAME_OVERHEAD)), 4);
+  return out;
+}
+
+/** Reads a message record's payload (after the kind byte); the content is a view into the file's bytes. */
+export function readMessage(payload: Buffer): StoredMessage {
+  let at = 0;
+  const queueId = payload.readUInt32BE(at);
+  const storeId = payload.readDoubleBE((at += 4));
+  const expiresAt = payload.readDoubleBE((at += 8));
+  const handedOut = payload.readUInt32BE((at += 8));
+  const exchangeLength = payload.readUInt8((at += 4));
+  const exchange = payload.toString('utf8', (at += 1), (at += exchangeLength));
+  const keyLength = payload.readUInt8(at);
+  const routingKey = payload.toString('utf8', (at += 1), (at += keyLength));
+  const headerSize = payload.readUInt32BE(at);
+  const content = payload.subarray(at + 4);
+  return { queueId, storeId, expiresAt, handedOut, exchange, routingKey, headerSize, content };
+}
+
+/** Messages acknowledged, dropped or deleted with their queue: gone for good. */
+export function removedRecord(storeIds: readonly number[]): Buffer {
+  const payload = Buffer.allocUnsafe(8 * storeIds.length);
+  storeIds.forEach((id, i) => payload.writeDoubleBE(id, 8 * i));
+  return frame(RecordKind.messagesRemoved, payload);
+}
+
+/** Messages handed out: store id and how many times so far, in pairs. */
+export function handedOutRecord(pairs: readonly number[]): Buffer {
+  const payload = Buffer.allocUnsafe(8 * pairs.length);
+  pairs.forEach((value, i) => payload.writeDoubleBE(value, 8 * i));
+  return frame(RecordKind.messagesHandedOut, payload);
+}
+
+/** Reads a list of doubles (removed ids, or handed-out pairs). */
+export function readNumbers(payload: Buffer): number[] {
+  const numbers: number[] = [];
+  for (let at = 0; at + 8 <= payload.length; at += 8) numbers.push(payload.readDoubleBE(at));
+  return numbers;
+}
+
+/**
+ * Hands every whole, intact frame from the start of bytes to visit, in
+ * order. Returns where the last good one ends; anything after that is a
+ * torn tail.
+ */
+export function readFrames(bytes: Buffer, visit: (kind: number, payload: Buffer) => void): number {
+  let at = 0;
+  while (at + FRAME_OVERHEAD + 1 <= bytes.length) {
+    const length = bytes.readUInt32BE(at);
+    const end = at + FRAME_OVERHEAD + length;
+    if (length < 1 || end > bytes.length) break;
+    const body = bytes.subarray(at + FRAME_OVERHEAD, end);
+    if (crc32(body) !== bytes.readUInt32BE(at + 4)) break;
+    visit(body.readUInt8(0), body.subarray(1));
+    at = end;
+  }
+  return at;
+}
