@@ -167,7 +167,8 @@ describe('the embedded broker on restart', () => {
         if (i % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
       }
     })();
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Mid-flood: some publishes confirmed, many more on their way.
+    while (confirmed.length < 2000) await new Promise((resolve) => setTimeout(resolve, 5));
     await broker.restart();
     await publishing;
     expect(confirmed.length).toBeGreaterThan(0);
