@@ -28,9 +28,22 @@ export interface BrokerEventMap {
   dropped: [{ vhost: string; queue: string; count: number; reason: DeadLetterReason | 'overflow' }];
   /** A queue refused a publish because it is full and its overflow is reject-publish(-dlx). */
   'publish-rejected': [{ vhost: string; queue: string; reason: 'overflow' }];
-  /** Messages were republished to the queue's dead-letter exchange. */
+  /**
+   * Messages were republished to the queue's dead-letter exchange. `cycles`
+   * names the queues they were routed to but left out of: going into them
+   * would have taken them round a dead-letter cycle with no rejection.
+   */
   'dead-lettered': [
-    { vhost: string; queue: string; count: number; reason: DeadLetterReason; to: string; routingKeys: string[]; queues: string[] },
+    {
+      vhost: string;
+      queue: string;
+      count: number;
+      reason: DeadLetterReason;
+      to: string;
+      routingKeys: string[];
+      queues: string[];
+      cycles: string[];
+    },
   ];
   /** Unacknowledged messages went back to their queue, marked redelivered. */
   requeued: [{ vhost: string; queue: string; count: number; reason: 'nack' | 'reject' | 'recover' | 'channel-closed' }];

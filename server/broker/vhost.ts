@@ -510,6 +510,7 @@ export class VirtualHost implements QueueHost {
       return;
     }
     const reached = new Set<string>();
+    const cycles = new Set<string>();
     let routingKeys: string[] = [];
     for (const original of messages) {
       const dead = makeDeadLetter(original, reason, queue.name, dlx.name, queue.settings.deadLetterRoutingKey);
@@ -518,7 +519,10 @@ export class VirtualHost implements QueueHost {
       const targets = this.routedQueues();
       let first = true;
       for (const target of targets) {
-        if (reason !== 'rejected' && isDeadLetterCycle(dead.message, target.name)) continue;
+        if (reason !== 'rejected' && isDeadLetterCycle(dead.message, target.name)) {
+          cycles.add(target.name);
+          continue;
+        }
         target.accept(first ? dead.message : dead.message.copy(), undefined);
         first = false;
         reached.add(target.name);
@@ -533,6 +537,7 @@ export class VirtualHost implements QueueHost {
         to: dlx.name,
         routingKeys,
         queues: [...reached],
+        cycles: [...cycles],
       });
     }
   }

@@ -100,7 +100,7 @@ export function followBrokerDecisions(events: BrokerEvents, vhost: string, recor
           ...queueDecision(
             'dead-lettered',
             event.queue,
-            `left ${event.queue}: ${QUEUE_EVENT_REASONS[event.reason] ?? event.reason}`,
+            `left ${event.queue}: ${QUEUE_EVENT_REASONS[event.reason] ?? event.reason}${cycleNote(event.cycles)}`,
             event.reason,
           ),
           queues: event.queues,
@@ -120,6 +120,13 @@ export function followBrokerDecisions(events: BrokerEvents, vhost: string, recor
   return () => {
     for (const [name, handler] of entries) events.off(name, handler);
   };
+}
+
+/** Why a dead letter did not go into some of the queues it was routed to. */
+function cycleNote(cycles: readonly string[]): string {
+  if (cycles.length === 0) return '';
+  const names = cycles.join(', ');
+  return `; not put back into ${names}, where it died before: a dead-letter cycle with no rejection in it is cut`;
 }
 
 function queueDecision(decision: Decision['decision'], queue: string, reason: string, cause?: string): Decision {

@@ -111,7 +111,7 @@ describe('embedded broker API', () => {
       await channel.checkQueue('ev-dead');
     });
     expect(deadLettered).toEqual([
-      { vhost: '/', queue: 'ev-q', count: 1, reason: 'rejected', to: '', routingKeys: ['ev-dead'], queues: ['ev-dead'] },
+      { vhost: '/', queue: 'ev-q', count: 1, reason: 'rejected', to: '', routingKeys: ['ev-dead'], queues: ['ev-dead'], cycles: [] },
     ]);
     await channel.deleteQueue('ev-q');
     await channel.deleteQueue('ev-dead');

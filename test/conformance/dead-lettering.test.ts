@@ -144,6 +144,85 @@ describeBothBrokers('dead-lettering', (broker) => {
     expect(firstDeath(ball)).toEqual({ reason: 'rejected', queue: first, exchange: '' });
   });
 
+  test('an expired message is dropped rather than dead-lettered back into a queue it died in; other queues still get it', async () => {
+    const dlx = await broker.exchange('dlx', 'fanout');
+    const cycling = await broker.queue('cycling', { messageTtl: 30, deadLetterExchange: dlx });
+    const watch = await broker.queue('watch');
+    const channel = await broker.confirmChannel();
+    await channel.bindQueue(cycling, dlx, '');
+    await channel.bindQueue(watch, dlx, '');
+    const watched = await consumeInto(channel, watch, { noAck: true });
+    await publishConfirmed(channel, '', cycling, 'round');
+    expect(deathsWithoutTime(await watched.nth(1))).toEqual([
+      { count: 1, reason: 'expired', queue: cycling, exchange: '', 'routing-keys': [cycling] },
+    ]);
+    await watched.staysAt(1, 300);
+    expect((await channel.checkQueue(cycling)).messageCount).toBe(0);
+  });
+
+  test('round two queues that expire into each other, the message is dropped as it would close the cycle', async () => {
+    const toPong = await broker.exchange('to-pong', 'fanout');
+    const toPing = await broker.exchange('to-ping', 'fanout');
+    const ping = await broker.queue('ping', { messageTtl: 30, deadLetterExchange: toPong });
+    const pong = await broker.queue('pong', { messageTtl: 30, deadLetterExchange: toPing });
+    const watch = await broker.queue('watch');
+    const channel = await broker.confirmChannel();
+    await channel.bindQueue(pong, toPong, '');
+    await channel.bindQueue(ping, toPing, '');
+    await channel.bindQueue(watch, toPong, '');
+    await channel.bindQueue(watch, toPing, '');
+    const watched = await consumeInto(channel, watch, { noAck: true });
+    await publishConfirmed(channel, '', ping, 'ball');
+    expect(deathsWithoutTime(await watched.nth(2))).toEqual([
+      { count: 1, reason: 'expired', queue: pong, exchange: toPong, 'routing-keys': [ping] },
+      { count: 1, reason: 'expired', queue: ping, exchange: '', 'routing-keys': [ping] },
+    ]);
+    await watched.staysAt(2, 300);
+    expect([(await channel.checkQueue(ping)).messageCount, (await channel.checkQueue(pong)).messageCount]).toEqual([0, 0]);
+  });
+
+  test('a cycle with a rejection in it goes on: a rejected message comes back as often as it is rejected', async () => {
+    const work = broker.name('work');
+    const wait = broker.name('wait');
+    await broker.queue('work', { deadLetterExchange: '', deadLetterRoutingKey: wait });
+    await broker.queue('wait', { messageTtl: 30, deadLetterExchange: '', deadLetterRoutingKey: work });
+    const channel = await broker.confirmChannel();
+    await publishConfirmed(channel, '', work, 'retry me');
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const inbox = await consumeInto(channel, work);
+      const message = await inbox.nth(1);
+      await channel.cancel(inbox.consumerTag);
+      const earlier = attempt - 1;
+      expect(deathsWithoutTime(message)).toEqual(
+        earlier === 0
+          ? []
+          : [
+              { count: earlier, reason: 'expired', queue: wait, exchange: '', 'routing-keys': [wait] },
+              { count: earlier, reason: 'rejected', queue: work, exchange: '', 'routing-keys': [work] },
+            ],
+      );
+      channel.reject(message, false);
+    }
+  });
+
+  test('a rejected message dead-lettered straight back into its own queue is not a cycle', async () => {
+    const queue = broker.name('self');
+    await broker.queue('self', { deadLetterExchange: '', deadLetterRoutingKey: queue });
+    const channel = await broker.confirmChannel();
+    await publishConfirmed(channel, '', queue, 'again');
+    // Dead-lettering may finish after the reject that caused it: wait for the message to be delivered again.
+    const next = async () => {
+      const inbox = await consumeInto(channel, queue);
+      const message = await inbox.nth(1);
+      await channel.cancel(inbox.consumerTag);
+      return message;
+    };
+    channel.reject(await next(), false);
+    channel.reject(await next(), false);
+    const third = await next();
+    expect(deathsWithoutTime(third)).toEqual([{ count: 2, reason: 'rejected', queue, exchange: '', 'routing-keys': [queue] }]);
+  });
+
   test('a dead-letter exchange that does not exist drops the message silently', async () => {
     const queue = await broker.queue('work', { deadLetterExchange: broker.name('missing-dlx') });
     const channel = await broker.confirmChannel();
