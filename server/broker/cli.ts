@@ -3,22 +3,36 @@
  * the Java client) can be pointed at it:
  *
  *   npm run broker -- --port 5673 --host 127.0.0.1 --memory-limit 512MB --data-dir ~/warren-data
+ *   npm run broker -- --config rabbitmq.conf --config advanced.config
  *
  * What survives a restart is kept in --data-dir (by default the user's XDG
- * data directory); --in-memory keeps nothing.
+ * data directory); --in-memory keeps nothing. Flags given on the command
+ * line win over what the configuration files set.
  */
 import { parseArgs } from 'node:util';
+import { loadConfigFiles } from './config/load.js';
+import { brokerOptionsFrom, ConfigError } from './config/settings.js';
 import { checkDataDir, DataDirError, defaultDataDir } from './data-dir.js';
-import { DataDirectoryLockedError, describeMemoryAlarm, startBroker } from './index.js';
+import { DataDirectoryLockedError, describeMemoryAlarm, startBroker, type BrokerOptions } from './index.js';
 import { DEFAULT_MEMORY_LIMIT, MemoryLimitError, formatBytes, parseMemoryLimit } from './memory-limit.js';
 
 const USAGE =
   'usage: npm run broker -- [--port <0-65535>] [--host <address>] [--memory-limit <size>] [--data-dir <directory> | --in-memory]\n' +
-  `       (defaults: --port 5673 --host 127.0.0.1 --memory-limit ${formatBytes(DEFAULT_MEMORY_LIMIT)} --data-dir ${defaultDataDir()})`;
+  '                         [--config <file.conf | file.config>]...\n' +
+  `       (defaults: --port 5673 --host 127.0.0.1 --memory-limit ${formatBytes(DEFAULT_MEMORY_LIMIT)} --data-dir ${defaultDataDir()};` +
+  ' no configuration file)';
 
-/** Reads the flags; exits with status 2 and a message naming the bad flag otherwise. */
-function readOptions(): { host: string; port: number; memoryLimit: number; dataDir: string | undefined } {
-  let values: { port?: string; host?: string; 'memory-limit'?: string; 'data-dir'?: string; 'in-memory'?: boolean; help?: boolean };
+/** Reads the flags and the configuration files; exits with status 2 and a message naming what is wrong otherwise. */
+function readOptions(): BrokerOptions {
+  let values: {
+    port?: string;
+    host?: string;
+    'memory-limit'?: string;
+    'data-dir'?: string;
+    'in-memory'?: boolean;
+    config?: string[];
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       options: {
@@ -27,6 +41,7 @@ function readOptions(): { host: string; port: number; memoryLimit: number; dataD
         'memory-limit': { type: 'string' },
         'data-dir': { type: 'string' },
         'in-memory': { type: 'boolean' },
+        config: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -34,25 +49,41 @@ function readOptions(): { host: string; port: number; memoryLimit: number; dataD
     }));
   } catch (error) {
     fail(
-      `${error instanceof Error ? error.message : String(error)}; allowed flags are --port, --host, --memory-limit, --data-dir and --in-memory`,
+      `${error instanceof Error ? error.message : String(error)}; ` +
+        'allowed flags are --port, --host, --memory-limit, --data-dir, --in-memory and --config',
     );
   }
   if (values.help) {
     console.log(USAGE);
     process.exit(0);
   }
-  const port = values.port === undefined ? 5673 : Number(values.port);
-  if (values.port !== undefined && (!/^\d+$/.test(values.port) || port > 65535)) {
-    fail(`--port must be a whole number from 0 to 65535, got '${values.port}'`);
+  const options = values.config === undefined ? {} : fromConfigFiles(values.config);
+  if (values.port !== undefined) {
+    const port = Number(values.port);
+    if (!/^\d+$/.test(values.port) || port > 65535) fail(`--port must be a whole number from 0 to 65535, got '${values.port}'`);
+    options.port = port;
   }
-  const host = values.host ?? '127.0.0.1';
-  if (host.trim() === '') fail(`--host must be an address to listen on, such as 127.0.0.1 or 0.0.0.0, got '${host}'`);
-  return {
-    host,
-    port,
-    memoryLimit: readMemoryLimit(values['memory-limit']),
-    dataDir: readDataDir(values['data-dir'], values['in-memory']),
-  };
+  if (values.host !== undefined) {
+    if (values.host.trim() === '') fail(`--host must be an address to listen on, such as 127.0.0.1 or 0.0.0.0, got '${values.host}'`);
+    options.host = values.host;
+  }
+  if (values['memory-limit'] !== undefined) options.memoryLimit = readMemoryLimit(values['memory-limit']);
+  options.dataDir = readDataDir(values['data-dir'], values['in-memory']);
+  return { port: 5673, host: '127.0.0.1', memoryLimit: DEFAULT_MEMORY_LIMIT, ...options };
+}
+
+function fromConfigFiles(files: string[]): BrokerOptions {
+  try {
+    const { settings, warnings } = loadConfigFiles(files);
+    for (const warning of warnings) console.error(`warren broker: ${warning}`);
+    return brokerOptionsFrom(settings);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`warren broker: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
 }
 
 function readDataDir(text: string | undefined, inMemory: boolean | undefined): string | undefined {
@@ -67,8 +98,7 @@ function readDataDir(text: string | undefined, inMemory: boolean | undefined): s
   }
 }
 
-function readMemoryLimit(text: string | undefined): number {
-  if (text === undefined) return DEFAULT_MEMORY_LIMIT;
+function readMemoryLimit(text: string): number {
   try {
     return parseMemoryLimit(text);
   } catch (error) {
@@ -84,18 +114,24 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
-  const { host, port, memoryLimit, dataDir } = readOptions();
-  const broker = await startBroker({ host, port, memoryLimit, dataDir });
+  const options = readOptions();
+  const broker = await startBroker(options);
   broker.events.on('login-refused', ({ address, reason }) => console.error(`[warren broker] ${reason} (from ${address})`));
   broker.events.on('memory-alarm', (use) => console.error(`[warren broker] ${describeMemoryAlarm(use)}`));
+  const memoryLimit = broker.memory().limit;
   console.log(`Memory limit: ${formatBytes(memoryLimit)} (${memoryLimit} bytes; publishers are blocked above it)`);
   console.log(
-    dataDir === undefined
+    options.dataDir === undefined
       ? 'Data: kept in memory only (--in-memory): nothing survives a restart'
-      : `Data directory: ${dataDir} (durable queues and exchanges, bindings and persistent messages survive a restart)`,
+      : `Data directory: ${options.dataDir} (durable queues and exchanges, bindings and persistent messages survive a restart)`,
   );
+  const host = broker.host;
+  const [user] = broker.users.listUsers();
+  const vhost = options.vhosts?.[0] ?? '/';
   // Last, so whoever waits for the URL has read the lines above too.
-  console.log(`Warren embedded broker listening on amqp://${host.includes(':') ? `[${host}]` : host}:${broker.port} (vhost /, user guest)`);
+  console.log(
+    `Warren embedded broker listening on amqp://${host.includes(':') ? `[${host}]` : host}:${broker.port} (vhost ${vhost}, user ${user?.user ?? 'none'})`,
+  );
   const stop = (): void => {
     void broker.close().then(() => process.exit(0));
   };
@@ -116,6 +152,10 @@ main().catch((error: unknown) => {
   if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
     console.error(`warren broker: cannot listen there (${code}): ${(error as Error).message}`);
     process.exit(1);
+  }
+  if (error instanceof Error && error.name === 'AccessError') {
+    console.error(`warren broker: ${error.message}`);
+    process.exit(2);
   }
   console.error(error);
   process.exit(1);
