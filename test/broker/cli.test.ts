@@ -113,7 +113,7 @@ describe('the standalone broker command', () => {
     [['--data-dir', aFile], `--data-dir must be a directory, but ${aFile} is a file`],
     [['--data-dir', ''], '--data-dir must be a directory path'],
     [['--data-dir', '/tmp/x', '--in-memory'], '--data-dir and --in-memory cannot both be given'],
-    [['--in-memory=yes'], 'allowed flags are --port, --host, --memory-limit, --data-dir and --in-memory'],
+    [['--in-memory=yes'], 'allowed flags are --port, --host, --memory-limit, --data-dir, --in-memory and --config'],
     [['--port', 'eighty'], "--port must be a whole number from 0 to 65535, got 'eighty'"],
     [['--port', '70000'], "--port must be a whole number from 0 to 65535, got '70000'"],
     [['--colour', 'red'], 'allowed flags are --port, --host, --memory-limit, --data-dir, --in-memory and --config'],
