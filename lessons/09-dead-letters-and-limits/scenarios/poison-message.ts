@@ -147,5 +147,7 @@ export default programScenario(
     moments,
     plan,
     quietMs: (params) => params.msPerTask + 1000,
+    // Up to 51 deliveries of a task of up to 2 s before the planned stop.
+    limits: { seconds: 150 },
   }),
 );

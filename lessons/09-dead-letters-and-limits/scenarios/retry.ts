@@ -86,5 +86,7 @@ export default programScenario(
     moments,
     // While a task waits nothing happens: longer than the wait.
     quietMs: (params) => params.retryDelayMs + 1000,
+    // Up to 9 waits of up to 10 s.
+    limits: { seconds: 150 },
   }),
 );
