@@ -350,6 +350,21 @@ describe('every lesson in the browser', () => {
     await screenshotRun(page, cell, '07-publisher-confirms');
     await stepThenStop(cell);
   });
+
+  it('Poison messages: the quorum queue dead-letters the poison task after its delivery limit', async () => {
+    await openFromList('09-dead-letters-and-limits');
+    const cell = cellSection(page, 'delivery-limit');
+    await runToEnd(cell);
+
+    expect(await counter(cell, 'dead-lettered')).toBe(1);
+    await showKinds(cell, ['Logs']);
+    const logs = (await sequenceRows(cell)).map((row) => row.text).join('\n');
+    expect(logs).toContain("Dead-lettered 'Task 2' (reason delivery_limit, from quorum_tasks)");
+    expect((await queuesReceived(cell)).dead_letters).toBe(1);
+    await waitForStillPicture(cell);
+    await screenshotRun(page, cell, '09-dead-letters-and-limits');
+    await stepThenStop(cell);
+  });
 });
 
 /** How many consumers the picture draws. */
