@@ -18,6 +18,8 @@ export interface ChannelHost {
   readonly access: ResourceAccess;
   /** The authenticated user (checked against the user-id property). */
   readonly username: string;
+  /** Whether the user is tagged impersonator, and so may publish with any user-id. */
+  readonly impersonator: boolean;
   /** Where published message bytes are stored. */
   readonly slabs: SlabAllocator;
   /** Whether the client asked to be told (basic.cancel) when the broker cancels a consumer. */

@@ -173,6 +173,11 @@ export class Connection implements ChannelHost {
     }, HANDSHAKE_TIMEOUT_MS);
   }
 
+  /** Whether the user is tagged impersonator (read as each message is published, so a new tag applies at once). */
+  get impersonator(): boolean {
+    return this.broker.users.tagsOf(this.username).includes('impersonator');
+  }
+
   /** The virtual host opened by connection.open (channels only exist after it). */
   get vhost(): VirtualHost {
     if (this.openedVhost === undefined) throw new Error('no virtual host is open: channels exist only after connection.open');

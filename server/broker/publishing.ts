@@ -259,7 +259,7 @@ export class Publishing {
     let ttl: number | undefined;
     if ((message.propertyFlags() & (PropertyFlag.expiration | PropertyFlag.userId | PropertyFlag.replyTo)) !== 0) {
       const properties = message.properties();
-      if (properties.userId !== undefined && properties.userId !== this.host.username) {
+      if (properties.userId !== undefined && properties.userId !== this.host.username && !this.host.impersonator) {
         throw preconditionFailed(`user_id property set to '${properties.userId}' but authenticated user was '${this.host.username}'`);
       }
       if (properties.expiration !== undefined) ttl = parseExpiration(properties.expiration);

@@ -119,3 +119,22 @@ describe('users, as rabbitmqctl manages them', () => {
     ).rejects.toThrow('Virtual host nope does not exist');
   });
 });
+
+describe('the impersonator tag', () => {
+  test('lets a user publish with another user-id; without it the channel is closed with 406', async () => {
+    const running = await broker();
+    running.users.addUser('relay', 'pw', ['impersonator']);
+    running.users.setPermissions({ user: 'relay', vhost: '/', configure: '.*', write: '.*', read: '.*' });
+    const connection = await amqp.connect(urlFor(running, 'relay', 'pw'));
+    const channel = await connection.createConfirmChannel();
+    const { queue } = await channel.assertQueue('', { exclusive: true });
+    channel.sendToQueue(queue, Buffer.from('on behalf of guest'), { userId: 'guest' });
+    await channel.waitForConfirms();
+    expect((await channel.get(queue)) !== false).toBe(true);
+    running.users.setUserTags('relay', []);
+    const closed = new Promise<Error>((resolve) => channel.once('error', resolve));
+    channel.sendToQueue(queue, Buffer.from('again'), { userId: 'guest' });
+    expect((await closed).message).toContain("PRECONDITION_FAILED - user_id property set to 'guest' but authenticated user was 'relay'");
+    await connection.close();
+  });
+});

@@ -197,6 +197,12 @@ describeBothBrokers('permissions', (broker: BrokerUnderTest) => {
     expect(refusal.text).toBe(refused('exchange', 'graveyard', vhost, username));
   });
 
+  test('an alternate exchange needs read on the new exchange and write on the alternate', async () => {
+    const { vhost, username, connection } = await userIn({ configure: '.*', write: '^$', read: '.*' });
+    const refusal = await refusalOf((await channelOn(connection)).assertExchange('with-ae', 'direct', { alternateExchange: 'fallback' }));
+    expect(refusal).toEqual({ code: 403, classId: 40, methodId: 10, text: refused('exchange', 'fallback', vhost, username) });
+  });
+
   test('permissions changed while connected apply to the next method', async () => {
     const vhost = await broker.vhostOfItsOwn();
     const user = await broker.userOfItsOwn([{ vhost, ...NOTHING }]);
