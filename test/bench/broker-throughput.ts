@@ -5,8 +5,15 @@
  * with prefetch 1000 acks them. Then the embedded broker's memory with
  * 1,000,000 ready messages of 100 bytes in one queue.
  *
- *   npm run bench:broker [-- --messages 50000 --memory-messages 1000000]
+ * With --persistent the queue is durable and the messages persistent
+ * (delivery mode 2): each confirm then waits for the disk, on both brokers
+ * (the embedded one keeps its data in a fresh temporary directory).
+ *
+ *   npm run bench:broker [-- --messages 50000 --memory-messages 1000000 --persistent]
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import amqp from 'amqplib';
@@ -18,8 +25,10 @@ const { values: flags } = parseArgs({
     'memory-messages': { type: 'string', default: '1000000' },
     rabbitmq: { type: 'string', default: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672' },
     rounds: { type: 'string', default: '3' },
+    persistent: { type: 'boolean', default: false },
   },
 });
+const persistent = flags.persistent;
 const messageCount = Number(flags.messages);
 const memoryMessages = Number(flags['memory-messages']);
 const rounds = Number(flags.rounds);
@@ -33,7 +42,7 @@ async function throughput(url: string): Promise<number> {
     const publisher = await connection.createConfirmChannel();
     const consumer = await connection.createChannel();
     const queue = `bench-${process.pid}-${Date.now()}`;
-    await publisher.assertQueue(queue, { autoDelete: false, durable: false });
+    await publisher.assertQueue(queue, { autoDelete: false, durable: persistent });
     await consumer.prefetch(1000);
     let received = 0;
     const allConsumed = new Promise<void>((resolve) => {
@@ -45,7 +54,7 @@ async function throughput(url: string): Promise<number> {
     });
     const started = performance.now();
     for (let i = 0; i < messageCount; i++) {
-      if (!publisher.sendToQueue(queue, body)) {
+      if (!publisher.sendToQueue(queue, body, { persistent })) {
         await new Promise((resolve) => publisher.once('drain', resolve));
       }
     }
@@ -85,10 +94,12 @@ function best(samples: number[]): number {
 }
 
 async function main(): Promise<void> {
+  const kind = persistent ? 'persistent messages to a durable queue' : 'transient messages';
   console.log(
-    `workload: amqplib, 1 connection, confirm channel, ${messageCount} x 100-byte messages, consumer prefetch 1000 with acks; best of ${rounds}`,
+    `workload: amqplib, 1 connection, confirm channel, ${messageCount} x 100-byte ${kind}, consumer prefetch 1000 with acks; best of ${rounds}`,
   );
-  const embedded = await startBrokerProcess();
+  const dataDir = persistent ? mkdtempSync(join(tmpdir(), 'warren-bench-')) : undefined;
+  const embedded = await startBrokerProcess(dataDir === undefined ? [] : ['--data-dir', dataDir]);
   try {
     const embeddedRates: number[] = [];
     const rabbitRates: number[] = [];
@@ -100,13 +111,16 @@ async function main(): Promise<void> {
     const rabbitRate = best(rabbitRates);
     console.log(`embedded broker: ${Math.round(embeddedRate)} msgs/s (rounds: ${embeddedRates.map(Math.round).join(', ')})`);
     console.log(`rabbitmq:        ${Math.round(rabbitRate)} msgs/s (rounds: ${rabbitRates.map(Math.round).join(', ')})`);
-    const { baselineMb, filledMb } = await memoryWithReadyMessages(embedded);
-    console.log(
-      `embedded broker memory: ${memoryMessages} ready 100-byte messages in one queue: ${filledMb.toFixed(0)} MB RSS (idle: ${baselineMb.toFixed(0)} MB; limit 400 MB)`,
-    );
+    if (memoryMessages > 0) {
+      const { baselineMb, filledMb } = await memoryWithReadyMessages(embedded);
+      console.log(
+        `embedded broker memory: ${memoryMessages} ready 100-byte messages in one queue: ${filledMb.toFixed(0)} MB RSS (idle: ${baselineMb.toFixed(0)} MB; limit 400 MB)`,
+      );
+    }
     console.log(`embedded/rabbitmq throughput ratio: ${(embeddedRate / rabbitRate).toFixed(2)}`);
   } finally {
     await embedded.stop();
+    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

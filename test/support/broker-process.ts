@@ -13,6 +13,8 @@ export interface BrokerProcess {
   /** What it has printed on stdout so far. */
   output(): string;
   stop(): Promise<void>;
+  /** Kills it with SIGKILL, as a crash would, and resolves once it has gone. */
+  kill(): Promise<void>;
 }
 
 const cli = fileURLToPath(new URL('../../server/broker/cli.ts', import.meta.url));
@@ -33,6 +35,16 @@ export function startBrokerProcess(flags: string[] = []): Promise<BrokerProcess>
     const kilobytes = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
     return kilobytes / 1024;
   };
+  const ended = (signal: NodeJS.Signals): Promise<void> =>
+    new Promise((done) => {
+      child.removeAllListeners('exit');
+      if (child.exitCode !== null || child.signalCode !== null) {
+        done();
+        return;
+      }
+      child.once('exit', () => done());
+      child.kill(signal);
+    });
   return new Promise((resolve, reject) => {
     let output = '';
     child.once('exit', (code) => reject(new Error(`the broker exited with status ${code} before listening:\n${output}`)));
@@ -52,12 +64,8 @@ export function startBrokerProcess(flags: string[] = []): Promise<BrokerProcess>
         residentMegabytes: () => statusMegabytes('VmRSS'),
         peakResidentMegabytes: () => statusMegabytes('VmHWM'),
         output: () => output,
-        stop: () =>
-          new Promise((done) => {
-            child.removeAllListeners('exit');
-            child.once('exit', () => done());
-            child.kill('SIGTERM');
-          }),
+        stop: () => ended('SIGTERM'),
+        kill: () => ended('SIGKILL'),
       });
     });
   });
