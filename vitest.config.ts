@@ -8,7 +8,8 @@ const nodeProject: TestProjectInlineConfiguration = {
   test: {
     name: 'node',
     include: ['test/**/*.test.ts'],
-    exclude: ['test/bench/**', 'test/client/**', 'test/e2e/**', 'node_modules/**'],
+    // test/restart/ restarts RabbitMQ itself: it runs alone, with its own config (npm run test:restart).
+    exclude: ['test/bench/**', 'test/client/**', 'test/e2e/**', 'test/restart/**', 'node_modules/**'],
     // Broker tests open many sockets; running files one at a time keeps the
     // two-core machine's timing stable and the RabbitMQ leg free of cross-talk.
     fileParallelism: false,
