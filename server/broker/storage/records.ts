@@ -10,8 +10,8 @@
  * definitions other parts keep) are rare and travel as JSON; messages and
  * their settlements are the hot path and travel as binary.
  */
-import { crc32 } from 'node:zlib';
 import { decodeTable, encodeTable, type FieldTable } from '../../amqp/index.js';
+import { checksum } from './checksum.js';
 
 /** What a frame holds. */
 export const RecordKind = {
@@ -88,7 +88,7 @@ export function frame(kind: RecordKind, payload: Buffer): Buffer {
   out.writeUInt32BE(1 + payload.length, 0);
   out.writeUInt8(kind, FRAME_OVERHEAD);
   payload.copy(out, FRAME_OVERHEAD + 1);
-  out.writeUInt32BE(crc32(out.subarray(FRAME_OVERHEAD)), 4);
+  out.writeUInt32BE(checksum(out, FRAME_OVERHEAD, out.length), 4);
   return out;
 }
 
@@ -149,9 +149,31 @@ export function messageRecord(message: StoredMessage): Buffer {
   at += out.write(message.routingKey, at);
   at = out.writeUInt32BE(message.headerSize, at);
   message.content.copy(out, at);
-  out.writeUInt32BE(crc32(out.subarray(FRAME_OVERHEAD)), 4);
+  out.writeUInt32BE(checksum(out, FRAME_OVERHEAD, out.length), 4);
   return out;
 }
+
+/**
+ * Decodes a short string, giving back the previous one when the bytes are
+ * the same: messages in a queue mostly share their exchange and routing
+ * key, and reading a million of them back should not make a million copies.
+ */
+class RepeatedString {
+  private bytes = Buffer.alloc(0);
+  private text = '';
+
+  read(from: Buffer, start: number, end: number): string {
+    const bytes = from.subarray(start, end);
+    if (!bytes.equals(this.bytes)) {
+      this.bytes = Buffer.from(bytes);
+      this.text = bytes.toString('utf8');
+    }
+    return this.text;
+  }
+}
+
+const lastExchange = new RepeatedString();
+const lastRoutingKey = new RepeatedString();
 
 /** Reads a message record's payload (after the kind byte); the content is a view into the file's bytes. */
 export function readMessage(payload: Buffer): StoredMessage {
@@ -161,9 +183,9 @@ export function readMessage(payload: Buffer): StoredMessage {
   const expiresAt = payload.readDoubleBE((at += 8));
   const handedOut = payload.readUInt32BE((at += 8));
   const exchangeLength = payload.readUInt8((at += 4));
-  const exchange = payload.toString('utf8', (at += 1), (at += exchangeLength));
+  const exchange = lastExchange.read(payload, (at += 1), (at += exchangeLength));
   const keyLength = payload.readUInt8(at);
-  const routingKey = payload.toString('utf8', (at += 1), (at += keyLength));
+  const routingKey = lastRoutingKey.read(payload, (at += 1), (at += keyLength));
   const headerSize = payload.readUInt32BE(at);
   const content = payload.subarray(at + 4);
   return { queueId, storeId, expiresAt, handedOut, exchange, routingKey, headerSize, content };
@@ -201,9 +223,8 @@ export function readFrames(bytes: Buffer, visit: (kind: number, payload: Buffer)
     const length = bytes.readUInt32BE(at);
     const end = at + FRAME_OVERHEAD + length;
     if (length < 1 || end > bytes.length) break;
-    const body = bytes.subarray(at + FRAME_OVERHEAD, end);
-    if (crc32(body) !== bytes.readUInt32BE(at + 4)) break;
-    visit(body.readUInt8(0), body.subarray(1));
+    if (checksum(bytes, at + FRAME_OVERHEAD, end) !== bytes.readUInt32BE(at + 4)) break;
+    visit(bytes[at + FRAME_OVERHEAD] ?? 0, bytes.subarray(at + FRAME_OVERHEAD + 1, end));
     at = end;
   }
   return at;
