@@ -36,6 +36,20 @@ export interface ActorProgram {
    * ended are lost: the broker forgot them as it sent them.
    */
   finished?: RegExp;
+  /** What it does wrong on purpose, in a lesson about errors: such a run still ends as finished. */
+  expects?: ExpectedTrouble;
+}
+
+/**
+ * What a program is meant to run into: the exit code it ends with by itself
+ * once it has said why it could not do its job (1 for a program that found no
+ * broker), and the reply codes the broker is meant to close its channels or
+ * connection with (406 for a queue declared again with other settings). Any
+ * other exit code, or close, is still an error of the run.
+ */
+export interface ExpectedTrouble {
+  exitCode?: number;
+  closes?: number[];
 }
 
 /** A copy of an actor that a person can start during a run. */

@@ -172,6 +172,7 @@ async function runProgramCell<Schema extends TObject>(cell: ProgramCell<Schema>,
       code: program.code,
       by,
       ...(program.finished === undefined ? {} : { finished: program.finished }),
+      ...(program.expects === undefined ? {} : { expects: program.expects }),
     });
   }
 

@@ -8,12 +8,16 @@ import type { ClosedWithError, RunState } from '../model/state.js';
 import type { RunFailure } from '../protocol/index.js';
 import { explainBrokerClose, type FailureContext } from './explain-failure.js';
 
+/** Whether a program was meant to be closed with `code` (a lesson about errors), so its close is no error of the run. */
+export type ExpectedClose = (actor: string, code: number) => boolean;
+
 /**
  * Why the run ended with an error, or undefined when the broker closed nothing
- * with one. A close the workbook knows more about (a queue nobody declared, one
- * declared again with other settings) is told with what to do about it.
+ * with one, or only what the programs were meant to run into. A close the
+ * workbook knows more about (a queue nobody declared, one declared again with
+ * other settings) is told with what to do about it.
  */
-export function brokerErrorsOf(state: RunState, context: FailureContext): RunFailure | undefined {
+export function brokerErrorsOf(state: RunState, context: FailureContext, expected: ExpectedClose = () => false): RunFailure | undefined {
   const told: string[] = [];
   const raw: string[] = [];
   for (const connection of state.connections.values()) {
@@ -23,6 +27,7 @@ export function brokerErrorsOf(state: RunState, context: FailureContext): RunFai
     }
     if (connection.error !== undefined) errors.push(['connection', connection.error]);
     for (const [where, error] of errors) {
+      if (expected(connection.actor, error.code)) continue;
       const name = REPLY_CODE_NAMES[error.code] ?? 'error';
       const refused = error.method === undefined ? '' : ` when it refused ${error.method}`;
       const advice = explainBrokerClose(error.code, error.text, context);

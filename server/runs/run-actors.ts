@@ -9,7 +9,7 @@
 import { fileURLToPath } from 'node:url';
 import type { RunState } from '../model/state.js';
 import { startActorProcess, type ActorExit, type ActorProcess, type ProgramLanguage } from '../programs/actor-process.js';
-import type { ActorAction } from '../programs/cell.js';
+import type { ActorAction, ExpectedTrouble } from '../programs/cell.js';
 import { createRunClock, type RunClock } from '../programs/clock/run-clock.js';
 import type { ActorProcessNote, LostDelivery } from '../protocol/trace.js';
 import type { TraceRecorder } from '../trace/recorder.js';
@@ -35,6 +35,8 @@ export interface ActorStart {
   code: string;
   /** Matches the line it prints each time it finished a message (see ActorProgram.finished). */
   finished?: RegExp;
+  /** What it is meant to run into (see ActorProgram.expects). */
+  expects?: ExpectedTrouble;
   /** Who started it: the lesson's plan, or you during the run (then the trace says so). */
   by: 'you' | 'plan';
 }
@@ -58,6 +60,8 @@ export interface RunActors {
   close(): Promise<void>;
   /** The programs that ended badly by themselves: an error exit or a signal nobody sent on purpose. */
   crashes(): readonly ProgramCrash[];
+  /** Whether `actor` is meant to be closed by the broker with `code` (see ActorProgram.expects). */
+  expectsClose(actor: string, code: number): boolean;
 }
 
 /** A program that ended badly by itself, with the last lines of its standard error. */
@@ -113,7 +117,7 @@ export function createRunActors(options: RunActorsOptions): RunActors {
   function ended(entry: Entry, exit: ActorExit): void {
     entry.ended = true;
     const { actor } = entry.start;
-    if (endedBadly(exit, entry.action?.action)) {
+    if (endedBadly(exit, entry.action?.action, entry.start.expects?.exitCode ?? 0)) {
       crashes.push({
         actor,
         code: exit.code,
@@ -233,6 +237,8 @@ export function createRunActors(options: RunActorsOptions): RunActors {
       }
     },
     crashes: () => crashes,
+    expectsClose: (actor, code) =>
+      entries.some((entry) => entry.start.actor === actor && (entry.start.expects?.closes ?? []).includes(code)),
     async close() {
       for (const entry of entries) if (!entry.ended) entry.process.kill();
       // Stopped processes take no signal but SIGKILL; thawing lets the others' ends be read.
@@ -245,14 +251,16 @@ export function createRunActors(options: RunActorsOptions): RunActors {
 
 /**
  * Whether a program ended badly by itself: killed by a signal nobody sent on
- * purpose, or an exit code other than 0. Killed on purpose, it did not; stopped
- * with Ctrl-C, it may end by SIGINT (a program without a handler) but not with
- * an error (a traceback).
+ * purpose, or an exit code other than the one it is meant to end with (0, or
+ * the code of a program that fails on purpose). Killed on purpose, it did not;
+ * stopped with Ctrl-C, it may end by SIGINT (a program without a handler) but
+ * not with an error (a traceback).
  */
-function endedBadly(exit: ActorExit, action: ActorAction | undefined): boolean {
+function endedBadly(exit: ActorExit, action: ActorAction | undefined, expectedCode: number): boolean {
   if (action === 'kill') return false;
   if (exit.signal !== null) return !(action === 'stop' && exit.signal === 'SIGINT');
-  return exit.code !== 0;
+  if (action === 'stop') return exit.code !== 0 && exit.code !== expectedCode;
+  return exit.code !== expectedCode;
 }
 
 /**

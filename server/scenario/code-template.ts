@@ -59,6 +59,8 @@ export interface ProgramHeader {
   does: string;
   /** Named imports beside amqplib's default one, e.g. "import { randomUUID } from 'node:crypto';". */
   imports?: string[];
+  /** Where it connects, for a program that does not take AMQP_URL (one pointed where no broker is); default the workbook's broker. */
+  connects?: string;
 }
 
 /** The file a program is saved as: the actor's name in lowercase words joined by dashes ('worker 1' -> worker-1.mjs). */
@@ -71,13 +73,13 @@ export function programFile(actor: string): string {
 }
 
 /** The opening of every program: what it is, how to run it, and its imports. */
-export function header({ actor, follows, does, imports = [] }: ProgramHeader): string {
+export function header({ actor, follows, does, imports = [], connects }: ProgramHeader): string {
   const file = programFile(actor);
   const about = lines(
     ...wrapComment(`${actor}: the tutorial's ${follows}, with this cell's parameters.`),
     ...wrapComment(does),
     ...wrapComment(
-      `Run it with \`node ${file}\` (after \`npm install amqplib\`). It connects to ${programBrokerUrl()}; for another broker (a RabbitMQ elsewhere) set AMQP_URL, e.g. AMQP_URL=amqp://user:password@host:5672 node ${file}`,
+      `Run it with \`node ${file}\` (after \`npm install amqplib\`). ${connects ?? `It connects to ${programBrokerUrl()}; for another broker (a RabbitMQ elsewhere) set AMQP_URL, e.g. AMQP_URL=amqp://user:password@host:5672 node ${file}`}`,
     ),
   );
   return `${about}\n\n${lines("import amqp from 'amqplib';", ...imports)}`;

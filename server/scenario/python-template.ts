@@ -50,15 +50,17 @@ export interface PythonHeader {
   does: string;
   /** Modules imported beside os and pika, e.g. ['time', 'uuid']. */
   imports?: string[];
+  /** Where it connects, for a program that does not take AMQP_URL (one pointed where no broker is); default the workbook's broker. */
+  connects?: string;
 }
 
 /** The opening of every program: what it is, how to run it, and its imports. */
-export function pyHeader({ actor, follows, does, imports = [] }: PythonHeader): string {
+export function pyHeader({ actor, follows, does, imports = [], connects }: PythonHeader): string {
   const about = pyLines(
     ...wrapComment(`${actor}: the tutorial's ${follows}, with this cell's parameters.`, '#'),
     ...wrapComment(does, '#'),
     ...wrapComment(
-      `Run it with \`python3 ${pythonFile(actor)}\` (pika 1.x: apt-get install python3-pika, or pip install pika). It connects to ${programBrokerUrl()}; for another broker (a RabbitMQ elsewhere) set AMQP_URL, e.g. AMQP_URL=amqp://user:password@host:5672 python3 ${pythonFile(actor)}`,
+      `Run it with \`python3 ${pythonFile(actor)}\` (pika 1.x: apt-get install python3-pika, or pip install pika). ${connects ?? `It connects to ${programBrokerUrl()}; for another broker (a RabbitMQ elsewhere) set AMQP_URL, e.g. AMQP_URL=amqp://user:password@host:5672 python3 ${pythonFile(actor)}`}`,
       '#',
     ),
   );
