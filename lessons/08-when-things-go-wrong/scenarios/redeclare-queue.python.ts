@@ -1,0 +1,45 @@
+/**
+ * The redeclare cell's programs in Python with pika: the first declares
+ * hello as send.py does; the second declares it differently, is refused, and
+ * recovers on a new channel. They print what their JavaScript twins print.
+ */
+import { pyBlock, pyConnect, pyHeader, pyLines, pyProgram, pythonConstant } from '../../../server/scenario/python-template.js';
+import { PRINT_CLOSE, publishAgain } from './troubles.python.js';
+import { CHANGES, QUEUE, type RedeclareQueueParams } from './redeclare-queue.js';
+
+export function firstPython(): string {
+  return pyProgram(
+    pyHeader({ actor: 'first program', follows: 'send.py', does: `Declares the queue ${QUEUE} as the first tutorial does, and leaves.` }),
+    pythonConstant('queue', QUEUE),
+    pyLines(pyConnect(), 'channel.queue_declare(queue=queue)', "print(f\" [x] Declared queue '{queue}'\")", 'connection.close()'),
+  );
+}
+
+export function secondPython(params: RedeclareQueueParams): string {
+  const change = CHANGES[params.change];
+  return pyProgram(
+    pyHeader({
+      actor: 'second program',
+      follows: 'send.py',
+      does: `Declares the queue ${QUEUE} again with ${change.said}, is refused, and then looks at the queue and declares it as it was, on a new channel.`,
+    }),
+    pythonConstant('queue', QUEUE),
+    pyConnect(),
+    pyLines(
+      pyBlock('try:', pyLines(`channel.queue_declare(queue=queue, ${change.python})`, "print(f\" [x] Declared queue '{queue}'\")")),
+      pyBlock('except pika.exceptions.ChannelClosedByBroker as error:', PRINT_CLOSE),
+    ),
+    publishAgain("channel.basic_publish(exchange='', routing_key=queue, body='Hello World!')"),
+    pyLines(
+      '# The way out, on a new channel. A passive declare only checks that the queue',
+      '# is there (and fails with 404 if not), whatever its settings.',
+      'channel = connection.channel()',
+      'result = channel.queue_declare(queue=queue, passive=True)',
+      "print(f\" [x] A passive declare finds queue '{queue}': {result.method.message_count} messages, {result.method.consumer_count} consumers\")",
+      '# Declared the way it was first declared, it is accepted.',
+      'channel.queue_declare(queue=queue)',
+      "print(f\" [x] Declared queue '{queue}' as it was first declared\")",
+      'connection.close()',
+    ),
+  );
+}
