@@ -4,9 +4,15 @@
  * Python, are saved to files and run with plain `node` and `python3`:
  * against the embedded broker with nothing set, so they reach it through
  * the broker URL the page writes into them; against RabbitMQ with AMQP_URL
+<<<<<<< HEAD
  * naming a vhost of their own, the cell's planned stops taken as a person
  * would. Each must end cleanly (by itself, or at its Ctrl-C), and the two
  * languages must print the same lines.
+=======
+ * naming a vhost of their own. Each must end cleanly (by itself, or at its
+ * Ctrl-C), or with the exit code its cell expects of a program that fails on
+ * purpose, and the two languages must print the same lines.
+>>>>>>> 7a049cb (Copied programs that fail on purpose are checked against the exit code their cell expects; the closed port and expected failures have tests)
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -56,16 +62,21 @@ function planOf(found: CatalogCell): PlannedAction[] {
   return found.scenario.plan?.(defaultsOf(found)) ?? [];
 }
 
-/** Fails naming the program, with everything the cell's programs printed, unless each ended cleanly having printed something. */
-function expectCleanEnds(results: CopiedResult[], where: string): void {
+/**
+ * Fails naming the program, with everything the cell's programs printed, unless each ended cleanly having printed
+ * something: exit code 0 and nothing on its standard error, or for a program that fails on purpose, the exit code its
+ * cell expects (its client's error on standard error, then).
+ */
+function expectCleanEnds(results: CopiedResult[], programs: ActorProgram[], where: string): void {
   const told = results
     .map((result) =>
       [`--- ${result.actor} (exit ${String(result.exitCode)} ${String(result.signal)})`, ...result.lines, result.stderr].join('\n'),
     )
     .join('\n');
   for (const result of results) {
-    expect(result.exitCode, `${where}: ${result.actor} did not end cleanly\n${told}`).toBe(0);
-    expect(result.stderr, `${where}: ${result.actor} wrote to its standard error\n${told}`).toBe('');
+    const exitCode = programs.find((program) => program.actor === result.actor)?.expects?.exitCode ?? 0;
+    expect(result.exitCode, `${where}: ${result.actor} did not end with exit code ${exitCode}\n${told}`).toBe(exitCode);
+    if (exitCode === 0) expect(result.stderr, `${where}: ${result.actor} wrote to its standard error\n${told}`).toBe('');
     expect(result.lines.length, `${where}: ${result.actor} printed nothing\n${told}`).toBeGreaterThan(0);
   }
 }
@@ -96,8 +107,9 @@ describe.skipIf(cells.length === 0)('programs copied from the page run as they a
           // A broker of its own per cell and language: the programs use its default vhost, as a copied program does.
           const broker = await startBroker({ port: 0 });
           try {
-            const results = await runCopied(programsOf(found, language, broker.url), language, undefined, planOf(found));
-            expectCleanEnds(results, `${name} in ${language} on the embedded broker`);
+            const programs = programsOf(found, language, broker.url);
+            const results = await runCopied(programs, language, undefined, planOf(found));
+            expectCleanEnds(results, programs, `${name} in ${language} on the embedded broker`);
             return printed(results);
           } finally {
             await broker.close();
@@ -113,8 +125,9 @@ describe.skipIf(cells.length === 0)('programs copied from the page run as they a
         languages.map(async (language) => {
           const space = await rabbit.space();
           try {
-            const results = await runCopied(programsOf(found, language, space.url), language, space.url, planOf(found));
-            expectCleanEnds(results, `${name} in ${language} on RabbitMQ`);
+            const programs = programsOf(found, language, space.url);
+            const results = await runCopied(programs, language, space.url, planOf(found));
+            expectCleanEnds(results, programs, `${name} in ${language} on RabbitMQ`);
           } finally {
             await space.remove();
           }

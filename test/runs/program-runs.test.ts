@@ -71,6 +71,23 @@ describeBothBrokers(
       expect(run.logs()).toContain('crasher:  [*] Working');
     }, 30_000);
 
+    it('a program that fails as its cell expects (an exit code, a broker close) ends the run as finished', async () => {
+      const run = watchRun(leg.runner, { lesson: '01-processes', cell: 'on-purpose', params: {} });
+      await run.handle.done;
+      expect(run.statuses.at(-1)).toBe('finished');
+      expect(run.failure).toBeUndefined();
+      expect(run.logs()).toContain('failer:  [!] 404');
+      expect(run.logs()).toContain('failer: (exited with code 3)');
+    }, 30_000);
+
+    it('the same failure, not expected, ends the run with an error naming the close and the exit code', async () => {
+      const run = watchRun(leg.runner, { lesson: '01-processes', cell: 'on-purpose', params: { expected: false } });
+      await run.handle.done;
+      expect(run.statuses.at(-1)).toBe('ended-with-error');
+      expect(run.failure?.explanation).toContain("The broker closed failer's channel 1 with 404 NOT_FOUND");
+      expect(run.failure?.explanation).toContain('failer exited with code 3.');
+    }, 30_000);
+
     it('a Python run of a cell written in JavaScript only is refused, naming the languages it has', () => {
       expect(() => leg.runner.start({ lesson: '01-processes', cell: 'ticker', params: {}, language: 'python' }, LISTENER)).toThrow(
         "The programs of cell 'ticker' exist in javascript only, not in python.",
