@@ -30,11 +30,7 @@ export function publisherJavaScript(params: ConnectionPerMessageParams, way: Way
               CLOSE_PUBLISHER,
             ),
           )
-        : lines(
-            OPEN,
-            block('for (let i = 1; i <= messages; i += 1) {', SEND),
-            CLOSE_PUBLISHER,
-          ),
+        : lines(OPEN, block('for (let i = 1; i <= messages; i += 1) {', SEND), CLOSE_PUBLISHER),
       'const elapsedMs = performance.now() - started;',
     ),
     `console.log(' Sent %d messages on %d connection(s) in %d ms', messages, connections, Math.round(elapsedMs));`,

@@ -18,7 +18,7 @@ export function producerJavaScript(exchange: string): string {
     lines(
       openChannel(),
       '// basic.publish has no reply: a refused one closes the channel later, and',
-      "// amqplib tells the program with an error event on the channel.",
+      '// amqplib tells the program with an error event on the channel.',
       "channel.on('error', (error) => {",
       `  ${PRINT_CLOSE}`,
       '});',

@@ -20,7 +20,7 @@ export function producerPython(exchange: string): string {
       "print(f\" [x] Sent '{text}' to exchange '{exchange}': no error so far\")",
     ),
     pyLines(
-      '# basic.publish has no reply: pika raises the broker\'s answer at the next call',
+      "# basic.publish has no reply: pika raises the broker's answer at the next call",
       '# that waits for the broker, here closing the channel.',
       pyBlock('try:', 'channel.close()'),
       pyBlock('except pika.exceptions.ChannelClosedByBroker as error:', PRINT_CLOSE),

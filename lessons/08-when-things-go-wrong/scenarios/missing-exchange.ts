@@ -18,7 +18,8 @@ export const missingExchangeParams = Type.Object({
     default: 'orders',
     minLength: 1,
     maxLength: 255,
-    description: 'the exchange the producer publishes to; nobody declares it (amq.direct, which the broker always has, would take the message)',
+    description:
+      'the exchange the producer publishes to; nobody declares it (amq.direct, which the broker always has, would take the message)',
   }),
 });
 

@@ -30,7 +30,7 @@ export const NOWHERE_URL = `amqp://guest:guest@${CLOSED_HOST}:${CLOSED_PORT}/`;
 /** What the producer's header says of where it connects. */
 export const NOWHERE_SAID =
   `It connects to ${NOWHERE_URL}, a port of this machine where nothing listens (the workbook keeps it so while it runs), ` +
-  'whatever AMQP_URL says: change the port in url to your broker\'s (5672 for RabbitMQ) and it sends its message.';
+  "whatever AMQP_URL says: change the port in url to your broker's (5672 for RabbitMQ) and it sends its message.";
 
 /** The exit code of a program that could not do its job and said why. */
 export const GAVE_UP = 1;

@@ -14,7 +14,7 @@ export function firstJavaScript(): string {
     lines(
       openChannel(),
       'await channel.assertQueue(queue, { durable: false });',
-      "console.log(\" [x] Declared queue '%s'\", queue);",
+      'console.log(" [x] Declared queue \'%s\'", queue);',
       'await connection.close();',
     ),
   );
@@ -37,7 +37,7 @@ export function secondJavaScript(params: RedeclareQueueParams): string {
       "channel.on('error', () => {});",
     ),
     tryCatch(
-      lines(`await channel.assertQueue(queue, ${literal(change.javascript)});`, "console.log(\" [x] Declared queue '%s'\", queue);"),
+      lines(`await channel.assertQueue(queue, ${literal(change.javascript)});`, 'console.log(" [x] Declared queue \'%s\'", queue);'),
       'catch (error)',
       PRINT_CLOSE,
     ),
@@ -47,10 +47,10 @@ export function secondJavaScript(params: RedeclareQueueParams): string {
       '// is there (and fails with 404 if not), whatever its settings.',
       'const fresh = await connection.createChannel();',
       'const { messageCount, consumerCount } = await fresh.checkQueue(queue);',
-      "console.log(\" [x] A passive declare finds queue '%s': %d messages, %d consumers\", queue, messageCount, consumerCount);",
+      'console.log(" [x] A passive declare finds queue \'%s\': %d messages, %d consumers", queue, messageCount, consumerCount);',
       '// Declared the way it was first declared, it is accepted.',
       'await fresh.assertQueue(queue, { durable: false });',
-      "console.log(\" [x] Declared queue '%s' as it was first declared\", queue);",
+      'console.log(" [x] Declared queue \'%s\' as it was first declared", queue);',
       'await connection.close();',
     ),
   );

@@ -11,7 +11,7 @@ export function firstPython(): string {
   return pyProgram(
     pyHeader({ actor: 'first program', follows: 'send.py', does: `Declares the queue ${QUEUE} as the first tutorial does, and leaves.` }),
     pythonConstant('queue', QUEUE),
-    pyLines(pyConnect(), 'channel.queue_declare(queue=queue)', "print(f\" [x] Declared queue '{queue}'\")", 'connection.close()'),
+    pyLines(pyConnect(), 'channel.queue_declare(queue=queue)', 'print(f" [x] Declared queue \'{queue}\'")', 'connection.close()'),
   );
 }
 
@@ -26,7 +26,7 @@ export function secondPython(params: RedeclareQueueParams): string {
     pythonConstant('queue', QUEUE),
     pyConnect(),
     pyLines(
-      pyBlock('try:', pyLines(`channel.queue_declare(queue=queue, ${change.python})`, "print(f\" [x] Declared queue '{queue}'\")")),
+      pyBlock('try:', pyLines(`channel.queue_declare(queue=queue, ${change.python})`, 'print(f" [x] Declared queue \'{queue}\'")')),
       pyBlock('except pika.exceptions.ChannelClosedByBroker as error:', PRINT_CLOSE),
     ),
     publishAgain("channel.basic_publish(exchange='', routing_key=queue, body='Hello World!')"),
@@ -35,10 +35,10 @@ export function secondPython(params: RedeclareQueueParams): string {
       '# is there (and fails with 404 if not), whatever its settings.',
       'channel = connection.channel()',
       'result = channel.queue_declare(queue=queue, passive=True)',
-      "print(f\" [x] A passive declare finds queue '{queue}': {result.method.message_count} messages, {result.method.consumer_count} consumers\")",
+      'print(f" [x] A passive declare finds queue \'{queue}\': {result.method.message_count} messages, {result.method.consumer_count} consumers")',
       '# Declared the way it was first declared, it is accepted.',
       'channel.queue_declare(queue=queue)',
-      "print(f\" [x] Declared queue '{queue}' as it was first declared\")",
+      'print(f" [x] Declared queue \'{queue}\' as it was first declared")',
       'connection.close()',
     ),
   );

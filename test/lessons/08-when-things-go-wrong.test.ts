@@ -1,0 +1,185 @@
+import { expect, it } from 'vitest';
+import { cellsOf, describeOnBrokers, framesOf, linesOf, type CellRun } from './harness.js';
+import { present } from '../support/present.js';
+
+const LESSON = '08-when-things-go-wrong';
+
+/** A run that ended by itself, as planned, with nothing reported as an error: what went wrong was meant to. */
+function expectPlannedEnd(run: CellRun): void {
+  expect(run.failure, run.failure?.explanation).toBeUndefined();
+  expect(run.status).toBe('finished');
+  expect(run.unclosedActors).toEqual([]);
+}
+
+/** What the runner wrote when an actor's process ended: "(exited with code 1)". */
+function endOf(run: CellRun, actor: string): string | undefined {
+  return run.events.flatMap((event) =>
+    event.kind === 'log' && event.actor === actor && event.process?.what === 'ended' ? [event.text] : [],
+  )[0];
+}
+
+/** The lines an actor printed on its standard error, or on its standard output. */
+function printedOn(run: CellRun, actor: string, stream: 'stdout' | 'stderr'): string[] {
+  return run.events.flatMap((event) =>
+    event.kind === 'log' && event.actor === actor && event.process === undefined && (event.stream ?? 'stdout') === stream
+      ? [event.text]
+      : [],
+  );
+}
+
+/** The vhost the run used, as the broker names it in its texts. */
+function vhostOf(run: CellRun): string {
+  const open = framesOf(run, 'connection.open')[0];
+  return String(present(open).fields.virtualHost);
+}
+
+it('lesson 8 has the cells its tests cover', async () => {
+  expect((await cellsOf(LESSON)).map((cell) => cell.id)).toEqual([
+    'nothing-listening',
+    'redeclare',
+    'missing-exchange',
+    'unroutable',
+    'unroutable-mandatory',
+    'connection-per-message',
+  ]);
+});
+
+describeOnBrokers(
+  'lesson 8: When things go wrong',
+  (runCell, _broker, language) => {
+    it('nothing-listening: every attempt is refused with the client’s own error, and the producer gives up with code 1', async () => {
+      const run = await runCell(LESSON, 'nothing-listening');
+      expectPlannedEnd(run);
+      const lines = printedOn(run, 'producer', 'stdout');
+      const address = /cannot connect to (127\.0\.0\.1:\d+)$/.exec(lines[0] ?? '')?.[1];
+      expect(address, lines.join('\n')).toBeDefined();
+      expect(lines).toEqual([
+        ` [!] Attempt 1 of 3: cannot connect to ${address}`,
+        ` [!] Attempt 2 of 3: cannot connect to ${address}`,
+        ` [!] Attempt 3 of 3: cannot connect to ${address}`,
+        ` [!] Giving up: is the broker running, listening on ${address}, with no firewall in the way?`,
+      ]);
+      const refused =
+        language === 'python'
+          ? /^AMQPConnectionError: \(AMQPConnectorSocketConnectError: ConnectionRefusedError\(111, 'Connection refused'\),\)$/
+          : new RegExp(`^Error: connect ECONNREFUSED ${address ?? ''}$`);
+      expect(printedOn(run, 'producer', 'stderr')).toHaveLength(3);
+      for (const line of printedOn(run, 'producer', 'stderr')) expect(line).toMatch(refused);
+      expect(endOf(run, 'producer')).toBe('(exited with code 1)');
+      // Nothing reached any broker: not one frame.
+      expect(run.events.filter((event) => event.kind === 'frame')).toEqual([]);
+    });
+
+    it('nothing-listening with one attempt: refused once, given up at once', async () => {
+      const run = await runCell(LESSON, 'nothing-listening', { attempts: 1 });
+      expectPlannedEnd(run);
+      expect(printedOn(run, 'producer', 'stdout')).toHaveLength(2);
+      expect(printedOn(run, 'producer', 'stderr')).toHaveLength(1);
+    });
+
+    for (const [change, why] of [
+      ['durable', "inequivalent arg 'durable' for queue 'hello' in vhost '%v': received 'true' but current is 'false'"],
+      [
+        'x-message-ttl',
+        "inequivalent arg 'x-message-ttl' for queue 'hello' in vhost '%v': received the value '60000' of type 'signedint' but current is none",
+      ],
+    ] as const) {
+      it(`redeclare (${change}): 406 PRECONDITION_FAILED in RabbitMQ's words, the channel closed, and the way out on a new one`, async () => {
+        const run = await runCell(LESSON, 'redeclare', { change });
+        expectPlannedEnd(run);
+        const text = `PRECONDITION_FAILED - ${why.replace('%v', vhostOf(run))}`;
+        expect(linesOf(run, 'first program')).toEqual([" [x] Declared queue 'hello'"]);
+        expect(linesOf(run, 'second program')).toEqual([
+          ` [!] The broker closed the channel: 406 ${text}`,
+          ' [!] Publishing again on that channel fails: it is closed',
+          " [x] A passive declare finds queue 'hello': 0 messages, 0 consumers",
+          " [x] Declared queue 'hello' as it was first declared",
+        ]);
+        const [close] = framesOf(run, 'channel.close', 'second program').filter((frame) => frame.direction === 'to-client');
+        expect(close?.fields).toMatchObject({ replyCode: 406, replyText: text });
+        // The publish on the closed channel never left the program; the passive declare went out on a new channel
+        // (numbered 1 again: the closed one's number is free).
+        expect(framesOf(run, 'basic.publish')).toEqual([]);
+        expect(framesOf(run, 'channel.open', 'second program')).toHaveLength(2);
+        const declares = framesOf(run, 'queue.declare', 'second program');
+        expect(declares.map((frame) => frame.fields.passive)).toEqual([false, true, false]);
+        expect(endOf(run, 'second program')).toBe('(exited with code 0)');
+      });
+    }
+
+    it('missing-exchange: the publish "succeeds", then the broker closes the channel with 404 NOT_FOUND', async () => {
+      const run = await runCell(LESSON, 'missing-exchange');
+      expectPlannedEnd(run);
+      const text = `NOT_FOUND - no exchange 'orders' in vhost '${vhostOf(run)}'`;
+      expect(linesOf(run, 'producer')).toEqual([
+        " [x] Sent 'Hello World!' to exchange 'orders': no error so far",
+        ` [!] The broker closed the channel: 404 ${text}`,
+        ' [!] Publishing again on that channel fails: it is closed',
+      ]);
+      // The broker's answer came after the publish, as a close of the channel: basic.publish has no reply of its own.
+      const publishAt = run.events.findIndex((event) => event.kind === 'frame' && event.method === 'basic.publish');
+      const closeAt = run.events.findIndex(
+        (event) => event.kind === 'frame' && event.method === 'channel.close' && event.direction === 'to-client',
+      );
+      expect(publishAt).toBeGreaterThanOrEqual(0);
+      expect(closeAt).toBeGreaterThan(publishAt);
+      expect(framesOf(run, 'channel.close').find((frame) => frame.direction === 'to-client')?.fields).toMatchObject({
+        replyCode: 404,
+        replyText: text,
+      });
+      expect(framesOf(run, 'basic.publish')).toHaveLength(1);
+    });
+
+    it('unroutable: without mandatory the message is dropped and the producer hears nothing', async () => {
+      const run = await runCell(LESSON, 'unroutable');
+      expectPlannedEnd(run);
+      expect(linesOf(run, 'producer')).toEqual([" [x] Sent quick.orange.rabbit:'Hello World!'"]);
+      expect(run.summary).toMatchObject({ published: 1, routed: {}, returned: 0, dropped: 1 });
+      expect(run.events.find((event) => event.kind === 'broker')).toMatchObject({
+        decision: 'unroutable',
+        exchange: 'topic_logs',
+        queues: [],
+      });
+      expect(framesOf(run, 'basic.return')).toEqual([]);
+    });
+
+    it('unroutable-mandatory: the broker returns the message with 312 NO_ROUTE and the producer prints it', async () => {
+      const run = await runCell(LESSON, 'unroutable-mandatory');
+      expectPlannedEnd(run);
+      expect(linesOf(run, 'producer')).toEqual([
+        " [x] Sent quick.orange.rabbit:'Hello World!'",
+        ' [!] Returned quick.orange.rabbit: 312 NO_ROUTE',
+      ]);
+      expect(run.summary).toMatchObject({ published: 1, returned: 1 });
+      expect(framesOf(run, 'basic.return')[0]?.fields).toMatchObject({ replyCode: 312, replyText: 'NO_ROUTE', exchange: 'topic_logs' });
+    });
+
+    it('connection-per-message: one handshake per message against one for all, each publisher reporting its time', async () => {
+      const messages = 10;
+      const run = await runCell(LESSON, 'connection-per-message', { messages });
+      expectPlannedEnd(run);
+      const each = 'connection per message';
+      const one = 'one connection';
+      expect(linesOf(run, each)).toEqual([
+        expect.stringMatching(new RegExp(`^ Sent ${messages} messages on ${messages} connection\\(s\\) in \\d+ ms$`)),
+      ]);
+      expect(linesOf(run, one)).toEqual([
+        expect.stringMatching(new RegExp(`^ Sent ${messages} messages on 1 connection\\(s\\) in \\d+ ms$`)),
+      ]);
+      // The handshakes, in the trace: a connection (start, tune, open) and a channel for every message, or once.
+      for (const method of ['connection.start-ok', 'connection.open', 'channel.open', 'connection.close'] as const) {
+        expect(framesOf(run, method, each), method).toHaveLength(messages);
+        expect(framesOf(run, method, one), method).toHaveLength(1);
+      }
+      expect(framesOf(run, 'basic.publish', each)).toHaveLength(messages);
+      expect(framesOf(run, 'basic.publish', one)).toHaveLength(messages);
+      const frames = (actor: string) => run.events.filter((event) => event.kind === 'frame' && event.actor === actor).length;
+      // Besides its own publishes, the one-connection publisher spends a handful of frames; the other a dozen per message.
+      expect(frames(each) - messages).toBeGreaterThanOrEqual(10 * messages);
+      expect(frames(one) - messages).toBeLessThan(20);
+      expect(run.summary.published).toBe(2 * messages);
+    });
+  },
+  undefined,
+  ['javascript', 'python'],
+);
