@@ -3,17 +3,26 @@
  * once per message, or once for all of them. They print what their
  * JavaScript twins print.
  */
-import { pyBlock, pyConnect, pyHeader, pyLines, pyProgram, pythonConstant } from '../../../server/scenario/python-template.js';
+import {
+  pyArgs,
+  pyBlock,
+  pyConnect,
+  pyHeader,
+  pyLines,
+  pyProgram,
+  pyProperties,
+  pythonConstant,
+} from '../../../server/scenario/python-template.js';
 import { QUEUE, WAYS, type ConnectionPerMessageParams, type Way } from './connection-per-message.js';
 
 /** Opening a connection and a channel, and declaring the queue: what send.py does first. */
 const OPEN = pyLines(pyConnect(), 'connections += 1', 'channel.queue_declare(queue=queue)');
 
-/** Sending message i on the channel open now. */
-const SEND = "channel.basic_publish(exchange='', routing_key=queue, body=f'Message {i}')";
-
 export function publisherPython(params: ConnectionPerMessageParams, way: Way): string {
   const each = way === 'connection per message';
+  const properties = pyProperties(params.properties);
+  // Sending message i on the channel open now.
+  const send = `channel.basic_publish(${pyArgs("exchange=''", 'routing_key=queue', "body=f'Message {i}'", properties !== undefined && `properties=${properties}`)})`;
   return pyProgram(
     pyHeader({ actor: way, follows: 'send.py', does: WAYS[way].does, imports: ['time'] }),
     pyLines(pythonConstant('queue', QUEUE), pythonConstant('messages', params.messages)),
@@ -27,11 +36,11 @@ export function publisherPython(params: ConnectionPerMessageParams, way: Way): s
               '# A whole handshake for every message: connection, channel, declare, and',
               '# closing them, each a round trip to the broker.',
               OPEN,
-              SEND,
+              send,
               'connection.close()',
             ),
           )
-        : pyLines(OPEN, pyBlock('for i in range(1, messages + 1):', SEND), 'connection.close()'),
+        : pyLines(OPEN, pyBlock('for i in range(1, messages + 1):', send), 'connection.close()'),
       'elapsed_ms = (time.perf_counter() - started) * 1000',
     ),
     "print(f' Sent {messages} messages on {connections} connection(s) in {round(elapsed_ms)} ms')",

@@ -8,6 +8,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { defineProgramCell, type ProgramLanguage } from '../../../server/programs/cell.js';
 import { programScenario } from '../../../server/programs/orchestrate.js';
+import { PublishProperties } from '../../../server/scenario/index.js';
 import { publisherJavaScript } from './connection-per-message.javascript.js';
 import { publisherPython } from './connection-per-message.python.js';
 
@@ -25,6 +26,7 @@ export type Way = keyof typeof WAYS;
 
 const connectionPerMessageParams = Type.Object({
   messages: Type.Integer({ default: 20, minimum: 1, maximum: 200, description: 'how many messages each publisher sends' }),
+  properties: PublishProperties,
 });
 
 /** The parameters of the connection-per-message cell. */

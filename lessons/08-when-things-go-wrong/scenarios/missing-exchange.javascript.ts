@@ -3,10 +3,12 @@
  * publishes to an exchange nobody declared and hears of it from the
  * channel's error event.
  */
-import { block, constant, header, lines, openChannel, program } from '../../../server/scenario/code-template.js';
+import { args, block, constant, header, lines, openChannel, program, publishOptions } from '../../../server/scenario/code-template.js';
 import { PRINT_CLOSE, REPLY_TEXT, publishAgain } from './troubles.javascript.js';
+import type { MissingExchangeParams } from './missing-exchange.js';
 
-export function producerJavaScript(exchange: string): string {
+export function producerJavaScript({ exchange, properties }: MissingExchangeParams): string {
+  const publish = `channel.publish(${args('exchange', "''", 'Buffer.from(text)', publishOptions(properties))});`;
   return program(
     header({
       actor: 'producer',
@@ -24,7 +26,7 @@ export function producerJavaScript(exchange: string): string {
       '});',
     ),
     lines(
-      "channel.publish(exchange, '', Buffer.from(text));",
+      publish,
       "console.log(\" [x] Sent '%s' to exchange '%s': no error so far\", text, exchange);",
       '// Waiting for the broker (at most a second). Closing the channel at once would',
       "// hide its answer: amqplib would take the broker's close for the reply to its own.",
@@ -34,7 +36,7 @@ export function producerJavaScript(exchange: string): string {
         '});',
       ),
     ),
-    publishAgain("channel.publish(exchange, '', Buffer.from(text));"),
+    publishAgain(publish),
     'await connection.close();',
   );
 }

@@ -3,10 +3,22 @@
  * an exchange nobody declared and hears of it at its next call that waits
  * for the broker. It prints what its JavaScript twin prints.
  */
-import { pyBlock, pyConnect, pyHeader, pyLines, pyProgram, pythonConstant } from '../../../server/scenario/python-template.js';
+import {
+  pyArgs,
+  pyBlock,
+  pyConnect,
+  pyHeader,
+  pyLines,
+  pyProgram,
+  pyProperties,
+  pythonConstant,
+} from '../../../server/scenario/python-template.js';
 import { PRINT_CLOSE, publishAgain } from './troubles.python.js';
+import type { MissingExchangeParams } from './missing-exchange.js';
 
-export function producerPython(exchange: string): string {
+export function producerPython({ exchange, properties }: MissingExchangeParams): string {
+  const given = pyProperties(properties);
+  const publish = `channel.basic_publish(${pyArgs('exchange=exchange', "routing_key=''", 'body=text', given !== undefined && `properties=${given}`)})`;
   return pyProgram(
     pyHeader({
       actor: 'producer',
@@ -15,17 +27,14 @@ export function producerPython(exchange: string): string {
     }),
     pyLines(pythonConstant('exchange', exchange), "text = 'Hello World!'"),
     pyConnect(),
-    pyLines(
-      "channel.basic_publish(exchange=exchange, routing_key='', body=text)",
-      "print(f\" [x] Sent '{text}' to exchange '{exchange}': no error so far\")",
-    ),
+    pyLines(publish, "print(f\" [x] Sent '{text}' to exchange '{exchange}': no error so far\")"),
     pyLines(
       "# basic.publish has no reply: pika raises the broker's answer at the next call",
       '# that waits for the broker, here closing the channel.',
       pyBlock('try:', 'channel.close()'),
       pyBlock('except pika.exceptions.ChannelClosedByBroker as error:', PRINT_CLOSE),
     ),
-    publishAgain("channel.basic_publish(exchange=exchange, routing_key='', body=text)"),
+    publishAgain(publish),
     'connection.close()',
   );
 }

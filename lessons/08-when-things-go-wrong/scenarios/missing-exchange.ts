@@ -4,16 +4,17 @@
  * NOT_FOUND. The producer prints the broker's words when its client hands
  * them over, then finds the channel closed.
  */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { defineProgramCell } from '../../../server/programs/cell.js';
 import { programScenario } from '../../../server/programs/orchestrate.js';
+import { PublishProperties } from '../../../server/scenario/index.js';
 import { producerJavaScript } from './missing-exchange.javascript.js';
 import { producerPython } from './missing-exchange.python.js';
 
 /** The reply code of a publish to an exchange that is not there: NOT_FOUND. */
 export const NOT_FOUND = 404;
 
-export const missingExchangeParams = Type.Object({
+const missingExchangeParams = Type.Object({
   exchange: Type.String({
     default: 'orders',
     minLength: 1,
@@ -21,7 +22,11 @@ export const missingExchangeParams = Type.Object({
     description:
       'the exchange the producer publishes to; nobody declares it (amq.direct, which the broker always has, would take the message)',
   }),
+  properties: PublishProperties,
 });
+
+/** The parameters of the missing-exchange cell. */
+export type MissingExchangeParams = Static<typeof missingExchangeParams>;
 
 export default programScenario(
   defineProgramCell({
@@ -30,7 +35,7 @@ export default programScenario(
     programs: (params, language) => [
       {
         actor: 'producer',
-        code: language === 'python' ? producerPython(params.exchange) : producerJavaScript(params.exchange),
+        code: language === 'python' ? producerPython(params) : producerJavaScript(params),
         next: 'ended',
         expects: { closes: [NOT_FOUND] },
       },

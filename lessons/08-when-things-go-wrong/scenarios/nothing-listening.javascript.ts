@@ -3,7 +3,17 @@
  * send.js with a fixed address where no broker listens, trying again a
  * second later when it cannot connect.
  */
-import { CLOSE_PUBLISHER, SLEEP, block, constant, header, lines, program } from '../../../server/scenario/code-template.js';
+import {
+  CLOSE_PUBLISHER,
+  SLEEP,
+  args,
+  block,
+  constant,
+  header,
+  lines,
+  program,
+  publishOptions,
+} from '../../../server/scenario/code-template.js';
 import { tryCatch } from './troubles.javascript.js';
 import { GAVE_UP, NOWHERE_SAID, NOWHERE_URL, type NothingListeningParams } from './nothing-listening.js';
 
@@ -41,7 +51,7 @@ export function producerJavaScript(params: NothingListeningParams): string {
         'const connection = await connect();',
         'const channel = await connection.createChannel();',
         'await channel.assertQueue(queue, { durable: false });',
-        "channel.sendToQueue(queue, Buffer.from('Hello World!'));",
+        `channel.sendToQueue(${args('queue', "Buffer.from('Hello World!')", publishOptions(params.properties))});`,
         'console.log(" [x] Sent \'Hello World!\'");',
         CLOSE_PUBLISHER,
       ),

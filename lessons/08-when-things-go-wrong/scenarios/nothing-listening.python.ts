@@ -3,7 +3,7 @@
  * with a fixed address where no broker listens, trying again a second later
  * when it cannot connect. It prints what its JavaScript twin prints.
  */
-import { pyBlock, pyHeader, pyLines, pyProgram, pythonConstant } from '../../../server/scenario/python-template.js';
+import { pyArgs, pyBlock, pyHeader, pyLines, pyProgram, pyProperties, pythonConstant } from '../../../server/scenario/python-template.js';
 import { GAVE_UP, NOWHERE_SAID, NOWHERE_URL, type NothingListeningParams } from './nothing-listening.js';
 
 export function producerPython(params: NothingListeningParams): string {
@@ -49,9 +49,14 @@ export function producerPython(params: NothingListeningParams): string {
     pyLines(
       'channel = connection.channel()',
       'channel.queue_declare(queue=queue)',
-      "channel.basic_publish(exchange='', routing_key=queue, body='Hello World!')",
+      publishHello(params),
       'print(" [x] Sent \'Hello World!\'")',
       'connection.close()',
     ),
   );
+}
+
+function publishHello(params: NothingListeningParams): string {
+  const properties = pyProperties(params.properties);
+  return `channel.basic_publish(${pyArgs("exchange=''", 'routing_key=queue', "body='Hello World!'", properties !== undefined && `properties=${properties}`)})`;
 }

@@ -9,6 +9,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { CLOSED_HOST, CLOSED_PORT } from '../../../server/programs/closed-port.js';
 import { defineProgramCell } from '../../../server/programs/cell.js';
 import { programScenario } from '../../../server/programs/orchestrate.js';
+import { PublishProperties } from '../../../server/scenario/index.js';
 import { producerJavaScript } from './nothing-listening.javascript.js';
 import { producerPython } from './nothing-listening.python.js';
 
@@ -19,6 +20,7 @@ const nothingListeningParams = Type.Object({
     maximum: 5,
     description: 'how many times the producer tries to connect, one second apart, before it gives up',
   }),
+  properties: PublishProperties,
 });
 
 /** The parameters of the nothing-listening cell. */

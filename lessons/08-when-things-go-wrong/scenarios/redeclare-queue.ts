@@ -1,6 +1,6 @@
 /**
  * A queue declared again with other settings: the first program declares
- * hello as the first tutorial does and leaves; the second declares it again,
+ * hello as the first tutorial does, sends a message to it and leaves; the second declares it again,
  * durable or with a message TTL, and the broker closes its channel with 406
  * PRECONDITION_FAILED. The second program then finds the channel unusable,
  * and takes the way out on a new channel: a passive declare to look at the
@@ -9,6 +9,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { defineProgramCell } from '../../../server/programs/cell.js';
 import { programScenario } from '../../../server/programs/orchestrate.js';
+import { PublishProperties } from '../../../server/scenario/index.js';
 import { firstJavaScript, secondJavaScript } from './redeclare-queue.javascript.js';
 import { firstPython, secondPython } from './redeclare-queue.python.js';
 
@@ -17,6 +18,9 @@ export const QUEUE = 'hello';
 
 /** The reply code of a declare whose settings differ from the queue's: PRECONDITION_FAILED. */
 export const PRECONDITION_FAILED = 406;
+
+/** The message both programs send. */
+export const TEXT = 'Hello World!';
 
 /** What the second declare changes, and how each language writes it. */
 export const CHANGES = {
@@ -33,6 +37,7 @@ const redeclareQueueParams = Type.Object({
     default: 'durable',
     description: 'what the second program declares differently: durable, or an x-message-ttl argument',
   }),
+  properties: PublishProperties,
 });
 
 /** The parameters of the redeclare cell. */
@@ -43,7 +48,7 @@ export default programScenario(
     title: 'A queue declared again with other settings',
     params: redeclareQueueParams,
     programs: (params, language) => [
-      { actor: 'first program', code: language === 'python' ? firstPython() : firstJavaScript(), next: 'ended' },
+      { actor: 'first program', code: language === 'python' ? firstPython(params) : firstJavaScript(params), next: 'ended' },
       {
         actor: 'second program',
         code: language === 'python' ? secondPython(params) : secondJavaScript(params),
