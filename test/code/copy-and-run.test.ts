@@ -4,15 +4,10 @@
  * Python, are saved to files and run with plain `node` and `python3`:
  * against the embedded broker with nothing set, so they reach it through
  * the broker URL the page writes into them; against RabbitMQ with AMQP_URL
-<<<<<<< HEAD
  * naming a vhost of their own, the cell's planned stops taken as a person
- * would. Each must end cleanly (by itself, or at its Ctrl-C), and the two
+ * would. Each must end cleanly (by itself, or at its Ctrl-C), or with the
+ * exit code its cell expects of a program that fails on purpose, and the two
  * languages must print the same lines.
-=======
- * naming a vhost of their own. Each must end cleanly (by itself, or at its
- * Ctrl-C), or with the exit code its cell expects of a program that fails on
- * purpose, and the two languages must print the same lines.
->>>>>>> 7a049cb (Copied programs that fail on purpose are checked against the exit code their cell expects; the closed port and expected failures have tests)
  */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';

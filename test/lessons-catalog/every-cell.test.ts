@@ -1,9 +1,11 @@
 // Every cell of every lesson, run by the workbook's own runner with its
 // defaults, on the embedded broker and on RabbitMQ: each must finish by
-// itself, with every actor it names connected under that name.
+// itself, with every actor it names connected under that name, except one
+// whose program fails on purpose with an exit code of its own (one that finds
+// no broker): that one must have ended with that code.
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { loadLessons } from '../../server/lessons/index.js';
+import { loadLessons, mergeParams, validateParams } from '../../server/lessons/index.js';
 import type { RunCell } from '../../server/protocol/index.js';
 import { describeBothBrokers, watchRun } from '../runs/legs.js';
 
@@ -14,6 +16,17 @@ const cells = catalog
   .flatMap((lesson) =>
     (catalog.get(lesson.id)?.cells ?? []).flatMap((cell) => (cell.kind === 'run' ? [{ lesson: lesson.id, cell }] : [])),
   ) satisfies { lesson: string; cell: RunCell }[];
+
+/** The exit code each actor of a cell is meant to end with when it fails on purpose, for the cell's defaults. */
+function expectedExits(lesson: string, cell: RunCell): Map<string, number> {
+  const found = catalog.cell(lesson, cell.id);
+  const checked = found && validateParams(found.scenario.params, mergeParams(found.scenario.params, found.cell.defaults, {}));
+  if (checked?.ok !== true) return new Map();
+  const programs = found?.scenario.programs?.(checked.params, 'javascript') ?? [];
+  return new Map(
+    programs.flatMap((program) => (program.expects?.exitCode === undefined ? [] : [[program.actor, program.expects.exitCode]])),
+  );
+}
 
 describeBothBrokers(
   'every lesson cell with its defaults',
@@ -26,7 +39,12 @@ describeBothBrokers(
         expect(run.failure).toBeUndefined();
         expect(run.statuses.at(-1)).toBe('finished');
         const named = new Set(run.frames('connection.start-ok').map((frame) => frame.actor));
-        for (const actor of cell.actors) expect(named, `actor ${actor}`).toContain(actor);
+        const exits = expectedExits(lesson, cell);
+        for (const actor of cell.actors) {
+          const exitCode = exits.get(actor);
+          if (exitCode === undefined) expect(named, `actor ${actor}`).toContain(actor);
+          else expect(run.logs(), `actor ${actor}`).toContain(`${actor}: (exited with code ${exitCode})`);
+        }
         expect(await leg.vhostExists(`warren-${run.handle.id}`)).toBe(false);
       },
       40_000,
