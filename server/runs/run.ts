@@ -308,10 +308,12 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
     const final = outcome ?? { status: 'finished' };
     // Programs that ended by themselves after the broker refused something, or that crashed, did not run cleanly.
     const brokerError =
-      final.status === 'finished' ? joinFailures(
+      final.status === 'finished'
+        ? joinFailures(
             brokerErrorsOf(model.state, broker.failureContext, (actor, code) => actors?.expectsClose(actor, code) ?? false),
             programCrashes,
-          ) : undefined;
+          )
+        : undefined;
     if (brokerError !== undefined) status('ended-with-error', brokerError);
     else status(final.status, final.status === 'failed' ? final.failure : undefined);
     ended = true;
