@@ -4,6 +4,9 @@
 // guest once loopback_users is emptied.
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { settingsFromConf } from '../../server/broker/config/conf-settings.js';
+import { brokerOptionsFrom } from '../../server/broker/config/settings.js';
+import { parseConf } from '../../server/broker/config/sysctl-format.js';
 import { startBroker, type EmbeddedBroker } from '../../server/broker/index.js';
 import { createRemoteHost, remoteHostUnavailable, type RemoteHost } from './remote-host.js';
 
@@ -80,7 +83,8 @@ describe.skipIf(unavailable !== undefined)('guest from a non-loopback address wi
 
   beforeAll(async () => {
     remoteHost = createRemoteHost();
-    broker = await startBroker({ host: remoteHost.hostAddress, port: 0, loopbackUsers: [] });
+    const fromConf = brokerOptionsFrom(settingsFromConf(parseConf('loopback_users = none\n'), 'rabbitmq.conf'));
+    broker = await startBroker({ ...fromConf, host: remoteHost.hostAddress, port: 0 });
   });
   afterAll(async () => {
     await (broker as typeof broker | undefined)?.close();
