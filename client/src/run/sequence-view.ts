@@ -748,8 +748,11 @@ export class SequenceViewElement extends LitElement {
         background: color-mix(in srgb, var(--_accent) 10%, var(--_bg));
         border-color: color-mix(in srgb, var(--_accent) 45%, transparent);
       }
+      /* On the page's own background: the tint of other notes would take the red below 7:1 in presenter mode. */
       .note.stderr {
         color: var(--_bad);
+        background: var(--_bg);
+        border-color: color-mix(in srgb, var(--_bad) 45%, transparent);
       }
       .note.lost {
         color: var(--_bad);
