@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   console.log(`Lessons: ${lessons.list().length} loaded from ${LESSONS_DIR}`);
   console.log(`Warren is running: open ${server.url}`);
   console.log('Press Ctrl-C to stop.');
-  if (broker.kind === 'rabbitmq') sweepLeftovers(runner);
+  sweepLeftovers(runner, broker.kind === 'rabbitmq' ? 'RabbitMQ' : 'Embedded broker');
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
@@ -58,15 +58,15 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-/** Deletes the vhosts runs of an earlier workbook left on RabbitMQ (it was killed mid-run), in the background. */
-function sweepLeftovers(runner: Runner): void {
+/** Deletes the vhosts runs of an earlier workbook left on the broker (it was killed mid-run), in the background. */
+function sweepLeftovers(runner: Runner, brokerName: string): void {
   runner.sweepLeftovers().then(
     (result) => {
-      if (result !== undefined) console.log(describeSweep(result));
+      if (result !== undefined) console.log(describeSweep(result, brokerName));
     },
     (error: unknown) =>
       console.warn(
-        `RabbitMQ: could not look for vhosts left behind by Warren runs: ${error instanceof Error ? error.message : String(error)}`,
+        `${brokerName}: could not look for vhosts left behind by Warren runs: ${error instanceof Error ? error.message : String(error)}`,
       ),
   );
 }

@@ -145,7 +145,7 @@ async function openBroker(choice: string | undefined): Promise<BrokerTarget> {
     }
     amqpUrl = choice;
   }
-  return openBrokerTarget({ amqpUrl, brokerPort: 0 });
+  return openBrokerTarget({ amqpUrl, brokerPort: 0, brokerDataDir: { temporary: true } });
 }
 
 function unknownLesson(name: string, lessons: LessonCatalog): string {

@@ -3,6 +3,7 @@
  * (time, actor, direction, method, the fields that matter), the actors' own
  * lines, and broker state as `rabbitmqctl list_queues` prints it.
  */
+import { restartText } from '../model/restart-words.js';
 import type { FrameEvent, JsonValue, QueueState, RunSummary, TraceEvent } from '../protocol/index.js';
 
 const ACTOR_WIDTH = 12;
@@ -57,6 +58,8 @@ export function formatEvent(event: TraceEvent): string {
       return `${time}  ${pad(event.actor)}   ${event.text}`;
     case 'state':
       return `${time}  ${pad('broker')}   state:\n${formatQueueTable(event.queues)}`;
+    case 'restart':
+      return `${time}  ${pad('broker')} ⟳ ${restartText(event)}`;
     case 'gap':
       return `${time}  ${pad('trace')}   ${event.dropped} events not shown: ${Object.entries(event.counts)
         .map(([what, count]) => `${what} ×${count}`)

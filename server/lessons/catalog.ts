@@ -173,6 +173,7 @@ async function loadLesson(folder: string, report: (file: string, message: string
       actors,
       moments,
       languages: result.scenario.languages ?? ['javascript'],
+      restartsBroker: (result.scenario.plan?.(checked.params) ?? []).some((planned) => planned.action === 'restart-broker'),
     });
   }
   for (const problem of momentLinkProblems(proses, cellMoments)) report(documentFile, problem);

@@ -86,6 +86,7 @@ export function published(
     exchange: publish.exchange,
     routingKey: publish.routingKey,
     mandatory: publish.mandatory,
+    persistent: publish.message?.properties.deliveryMode === 2,
   });
   if (state.awaitingDecision.length > MAX_AWAITING) state.awaitingDecision.shift();
 }
@@ -108,7 +109,8 @@ export function routed(fold: Fold, exchange: string, routingKey: string, queues:
   const bindings = matched?.matchedBindings ?? [];
   countMatchedBindings(state, exchange, routingKey, headers);
   step(fold, id, { kind: 'routed', exchange, bindings, queues: queues.map(queueName) });
-  for (const name of queues) enqueue(fold, queueName(name), id, waiting?.body ?? '', waiting?.label ?? routingKey);
+  for (const name of queues)
+    enqueue(fold, queueName(name), id, waiting?.body ?? '', waiting?.label ?? routingKey, waiting?.persistent === true);
 }
 
 /** Counts a message on each binding that matched it (the default exchange's implicit binding included). */
@@ -169,7 +171,7 @@ export function returned(
 }
 
 /** A copy of a message joins a queue's ready messages. */
-export function enqueue(fold: Fold, name: string, message: number, body: string, label: string): void {
+export function enqueue(fold: Fold, name: string, message: number, body: string, label: string, persistent: boolean): void {
   fold.state.counts.routed.set(name, (fold.state.counts.routed.get(name) ?? 0) + 1);
   const queue = fold.state.queues.get(name);
   if (queue === undefined) return;
@@ -178,7 +180,7 @@ export function enqueue(fold: Fold, name: string, message: number, body: string,
     queue.recent.push(label);
     if (queue.recent.length > RECENT) queue.recent.shift();
   }
-  queue.ready.push({ message, body, order: queue.nextOrder, redelivered: false });
+  queue.ready.push({ message, body, order: queue.nextOrder, redelivered: false, ...(persistent ? { persistent } : {}) });
   queue.nextOrder += 1;
 }
 
@@ -193,7 +195,13 @@ export function requeue(fold: Fold, held: HeldDelivery, reason: string): void {
   }
   queue.requeued += 1;
   step(fold, held.message, { kind: 'requeued', queue: queue.name, reason });
-  queue.ready.insertInOrder({ message: held.message, body: held.body, order: held.order, redelivered: true });
+  queue.ready.insertInOrder({
+    message: held.message,
+    body: held.body,
+    order: held.order,
+    redelivered: true,
+    ...(held.persistent === true ? { persistent: true as const } : {}),
+  });
 }
 
 /**

@@ -18,6 +18,8 @@ export interface QueuedCopy {
   order: number;
   /** Delivered before: the next delivery says redelivered. */
   redelivered: boolean;
+  /** Published persistent (delivery mode 2): in a durable queue it survives a broker restart. */
+  persistent?: true;
 }
 
 /** Messages a block holds before a new one is started (or before it is split in two). */

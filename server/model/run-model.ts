@@ -48,6 +48,7 @@ import {
 } from './messages.js';
 import type { ReadyMessages } from './ready-messages.js';
 import { DIRECT_REPLY_TO, route, type Route } from './routing.js';
+import { brokerRestarted } from './restart.js';
 import { RECENT_LOST, cloneState, emptyState } from './state.js';
 import type { ChannelState, ConnectionState, HeldDelivery, RunState } from './state.js';
 import {
@@ -146,6 +147,15 @@ export class RunModel {
         this.state.snapshot = event;
         reconcile(fold, event);
         break;
+      case 'restart':
+        this.state.restarting = event.phase === 'stopping';
+        if (event.phase === 'started') {
+          brokerRestarted(fold, (id) => {
+            const connection = this.state.connections.get(id);
+            if (connection !== undefined) closeConnection(fold, connection, true);
+          });
+        }
+        break;
       case 'gap':
         this.state.missedEvents += event.dropped;
         this.state.counts.published += event.counts['basic.publish'] ?? 0;
@@ -231,8 +241,10 @@ function frame(fold: Fold, event: FrameEvent): void {
     case 'connection.unblocked':
       connection.blocked = false;
       return;
-    case 'connection.close':
-      if (!fromClient && event.fields.replyCode !== 200) {
+    case 'connection.close': {
+      // A broker going down for a restart closes every connection with 320: the restart is in the trace, not an error.
+      const byRestart = fold.state.restarting && event.fields.replyCode === 320;
+      if (!fromClient && event.fields.replyCode !== 200 && !byRestart) {
         connection.error = {
           code: event.fields.replyCode,
           text: event.fields.replyText,
@@ -242,6 +254,7 @@ function frame(fold: Fold, event: FrameEvent): void {
       }
       closeConnection(fold, connection, false);
       return;
+    }
     case 'connection.close-ok':
     case 'connection-lost':
       closeConnection(fold, connection, true);
@@ -482,7 +495,13 @@ function delivered(
       : takeForDelivery(fold, queue, { exchange: event.fields.exchange, routingKey: event.fields.routingKey, message: event.message });
   if (queue !== undefined) queue.delivered += 1;
   step(fold, copy.message, { kind: 'delivered', actor: connection.actor, queue: name, redelivered: event.fields.redelivered, noAck });
-  const held: HeldDelivery = { message: copy.message, body: copy.body, queue: name, order: copy.order };
+  const held: HeldDelivery = {
+    message: copy.message,
+    body: copy.body,
+    queue: name,
+    order: copy.order,
+    ...(copy.persistent === true ? { persistent: true as const } : {}),
+  };
   if (noAck) {
     channel.inHand.set(event.fields.deliveryTag, held);
     if (channel.inHand.size > MAX_IN_HAND) channel.inHand.delete(channel.inHand.keys().next().value ?? 0);
@@ -555,7 +574,7 @@ function settle(
       continue;
     }
     unheld(fold, held);
-    discard(fold, held.queue, held.message, held.body, 'rejected');
+    discard(fold, held.queue, held, 'rejected');
   }
 }
 
@@ -563,7 +582,7 @@ function settle(
  * A message leaves its queue for good: dead-lettered through the queue's
  * dead-letter exchange if it has one, dropped otherwise.
  */
-function discard(fold: Fold, name: string, message: number, body: string, cause: string): void {
+function discard(fold: Fold, name: string, leaving: LeavingCopy, cause: string): void {
   const { state } = fold;
   const queue = state.queues.get(name);
   const deadLetterExchange = queue?.arguments['x-dead-letter-exchange'];
@@ -571,15 +590,23 @@ function discard(fold: Fold, name: string, message: number, body: string, cause:
   if (queue === undefined || typeof deadLetterExchange !== 'string') {
     if (queue !== undefined) queue.dropped += 1;
     state.counts.dropped += 1;
-    step(fold, message, { kind: 'dropped', queue: name, reason });
+    step(fold, leaving.message, { kind: 'dropped', queue: name, reason });
     return;
   }
   const key = queue.arguments['x-dead-letter-routing-key'];
   const result = route(state, deadLetterExchange, typeof key === 'string' ? key : '', undefined);
-  deadLettered(fold, queue.name, message, body, deadLetterExchange, result?.queues ?? [], reason);
+  deadLettered(fold, queue.name, leaving, deadLetterExchange, result?.queues ?? [], reason);
 }
 
-function deadLettered(fold: Fold, from: string, message: number, body: string, exchange: string, queues: string[], reason: string): void {
+/** A message leaving its queue: which it is, its body, and whether it was published persistent. */
+interface LeavingCopy {
+  message: number;
+  body: string;
+  persistent?: true;
+}
+
+function deadLettered(fold: Fold, from: string, leaving: LeavingCopy, exchange: string, queues: string[], reason: string): void {
+  const { message, body } = leaving;
   const { state } = fold;
   state.counts.deadLettered += 1;
   const queue = state.queues.get(from);
@@ -588,7 +615,14 @@ function deadLettered(fold: Fold, from: string, message: number, body: string, e
   if (target !== undefined) target.received += 1;
   step(fold, message, { kind: 'dead-lettered', queue: from, exchange, queues, reason });
   for (const name of queues)
-    enqueue(fold, name, message, body, messageLabel(exchange, '', { properties: {}, bodySize: body.length, bodyPreview: body }));
+    enqueue(
+      fold,
+      name,
+      message,
+      body,
+      messageLabel(exchange, '', { properties: {}, bodySize: body.length, bodyPreview: body }),
+      leaving.persistent === true,
+    );
 }
 
 /** Publisher confirms: the broker acked (or nacked) publishes up to a tag. */
@@ -710,7 +744,7 @@ function decision(fold: Fold, event: BrokerDecisionEvent): void {
       const name = event.decision === 'dead-lettered' ? (event.from ?? '') : (event.queues[0] ?? '');
       const queue = state.queues.get(name);
       const left = leaving(state, name).shift();
-      const copy = left === undefined ? leaveHead(queue, event.cause) : { message: left, body: '' };
+      const copy: LeavingCopy | undefined = left === undefined ? leaveHead(queue, event.cause) : { message: left, body: '' };
       if (copy === undefined) {
         if (event.decision === 'dropped') state.counts.dropped += 1;
         else state.counts.deadLettered += 1;
@@ -718,7 +752,7 @@ function decision(fold: Fold, event: BrokerDecisionEvent): void {
       }
       const reason = event.reason ?? DEAD_LETTER_REASONS[event.cause ?? ''] ?? 'the broker dropped it';
       if (event.decision === 'dead-lettered') {
-        deadLettered(fold, name, copy.message, copy.body, event.to ?? '', event.queues, reason);
+        deadLettered(fold, name, copy, event.to ?? '', event.queues, reason);
         return;
       }
       if (queue !== undefined) queue.dropped += 1;

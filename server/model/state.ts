@@ -48,6 +48,8 @@ export interface HeldDelivery {
   /** The queue it came from, and its place there (messages requeue to where they were). */
   queue: string;
   order: number;
+  /** Published persistent: back in a durable queue, it survives a broker restart. */
+  persistent?: true;
 }
 
 /** One channel of a connection. */
@@ -215,6 +217,8 @@ export interface AwaitingDecision {
   exchange: string;
   routingKey: string;
   mandatory: boolean;
+  /** Published with delivery mode 2. */
+  persistent: boolean;
 }
 
 /** The state of a run at one moment. */
@@ -240,6 +244,10 @@ export interface RunState {
   snapshot: BrokerStateEvent | undefined;
   /** Events a viewer was too slow for and that were summarised away: the state cannot follow them. */
   missedEvents: number;
+  /** How many times the broker has come back from a restart during the run. */
+  restarts: number;
+  /** The broker is restarting: the connections it closes now (320 CONNECTION_FORCED) are no error of theirs. */
+  restarting: boolean;
 }
 
 /** The exchanges every virtual host has from the start, as RabbitMQ declares them. */
@@ -300,6 +308,8 @@ export function emptyState(): RunState {
     leaving: new Map(),
     snapshot: undefined,
     missedEvents: 0,
+    restarts: 0,
+    restarting: false,
   };
 }
 
@@ -364,5 +374,7 @@ export function cloneState(state: RunState): RunState {
     leaving: new Map([...state.leaving].map(([queue, ids]) => [queue, [...ids]])),
     snapshot: state.snapshot,
     missedEvents: state.missedEvents,
+    restarts: state.restarts,
+    restarting: state.restarting,
   };
 }

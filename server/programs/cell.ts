@@ -38,6 +38,11 @@ export interface ActorProgram {
   finished?: RegExp;
   /** What it does wrong on purpose, in a lesson about errors: such a run still ends as finished. */
   expects?: ExpectedTrouble;
+  /**
+   * Starts when this fires rather than in the start order (a worker that
+   * starts once the broker is back from a restart).
+   */
+  startAt?: Exclude<Trigger, 'quiet' | 'end'>;
 }
 
 /**
@@ -89,12 +94,8 @@ export interface PlannedMoment extends NamedMoment {
   at: Trigger;
 }
 
-/** An action on an actor planned in advance, like the one a person can take by hand. */
-export interface PlannedAction {
-  at: Trigger;
-  action: ActorAction;
-  actor: string;
-}
+/** An action planned in advance, like one a person can take by hand: on an actor, or restarting the broker. */
+export type PlannedAction = { at: Trigger; action: ActorAction; actor: string } | { at: Trigger; action: 'restart-broker' };
 
 /** A cell run from its programs. */
 export interface ProgramCell<Schema extends TObject = TObject> {

@@ -88,11 +88,18 @@ async function runProgramCell<Schema extends TObject>(cell: ProgramCell<Schema>,
 
   const momentAct = (moment: PlannedMoment) => () => context.snapshot({ id: moment.id, title: moment.title });
   const planAct = (planned: PlannedAction) => async () => {
-    context.act(planned.actor, planned.action, 'plan');
+    if (planned.action === 'restart-broker') await context.restartBroker('plan');
+    else context.act(planned.actor, planned.action, 'plan');
+  };
+  const startLater = (program: ActorProgram) => async () => {
+    await startOne(program, 'plan');
   };
   const waiting: Waiting[] = [
     ...moments.flatMap((moment) => (typeof moment.at === 'string' ? [] : [{ at: moment.at, act: momentAct(moment), fired: false }])),
     ...plan.flatMap((planned) => (typeof planned.at === 'string' ? [] : [{ at: planned.at, act: planAct(planned), fired: false }])),
+    ...programs.flatMap((program) =>
+      program.startAt === undefined ? [] : [{ at: program.startAt, act: startLater(program), fired: false }],
+    ),
   ];
 
   const fire = (item: Waiting, line?: string): void => {
@@ -191,7 +198,9 @@ async function runProgramCell<Schema extends TObject>(cell: ProgramCell<Schema>,
   }
 
   try {
-    for (const program of programs) await readyForNext(program, await startOne(program, 'plan'));
+    for (const program of programs) {
+      if (program.startAt === undefined) await readyForNext(program, await startOne(program, 'plan'));
+    }
     // Over once nothing has happened for quietMs of run time, nothing triggered is still under way, and the programs
     // that still run are only waiting.
     for (;;) {

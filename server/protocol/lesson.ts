@@ -52,6 +52,8 @@ export interface RunCell {
   moments: NamedMoment[];
   /** The languages its programs exist in, the first the one it falls back to ('javascript', 'python'). */
   languages: ProgramLanguage[];
+  /** A run with these defaults restarts the broker (on RabbitMQ: rabbitmqctl stop_app and start_app). */
+  restartsBroker: boolean;
 }
 
 /** GET /api/lessons/:id. */

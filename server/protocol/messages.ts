@@ -50,8 +50,17 @@ export const ActMessage = Type.Object(
   { additionalProperties: false },
 );
 
+/** Browser → server: restart the broker a running cell uses, as rabbitmqctl stop_app and start_app do. */
+export const RestartBrokerMessage = Type.Object(
+  {
+    type: Type.Literal('restart-broker'),
+    runId: RunId,
+  },
+  { additionalProperties: false },
+);
+
 /** Every message the browser may send. */
-export const ClientMessage = Type.Union([RunMessage, ControlMessage, ResetMessage, ActMessage]);
+export const ClientMessage = Type.Union([RunMessage, ControlMessage, ResetMessage, ActMessage, RestartBrokerMessage]);
 export type ClientMessage = Static<typeof ClientMessage>;
 
 /**
@@ -82,6 +91,6 @@ export type ServerMessage =
   /** Server → browser: a run ended; its totals. */
   | { type: 'summary'; runId: string; summary: RunSummary }
   /** Server → browser: what an act message did ("worker 3 started"), or why it could not. */
-  | { type: 'acted'; runId: string; actor: string; action: 'kill' | 'stop' | 'another'; ok: boolean; text: string }
+  | { type: 'acted'; runId: string; actor: string; action: 'kill' | 'stop' | 'another' | 'restart'; ok: boolean; text: string }
   /** Server → browser: a message it could not accept, and why. */
   | { type: 'error'; runId?: string; message: string };

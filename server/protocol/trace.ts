@@ -144,7 +144,8 @@ export interface LostDelivery {
 /** What happened to an actor's process: an action taken on it (by you, or planned by the lesson), or its end. */
 export type ActorProcessNote =
   | { what: 'kill' | 'stop' | 'start'; by: 'you' | 'plan' }
-  | { what: 'ended'; code: number | null; signal: string | null; action?: 'kill' | 'stop'; by?: 'you' | 'plan' };
+  /** action 'restart': it was running when the broker restarted, and ended then (its connection closed under it). */
+  | { what: 'ended'; code: number | null; signal: string | null; action?: 'kill' | 'stop' | 'restart'; by?: 'you' | 'plan' };
 
 /** One queue as `rabbitmqctl list_queues name messages_ready messages_unacknowledged consumers` shows it. */
 export interface QueueState {
@@ -195,6 +196,22 @@ export interface BrokerStateEvent {
   bindings: BindingState[];
 }
 
+/**
+ * The broker restarted during the run (rabbitmqctl stop_app and start_app, or
+ * the embedded broker in place): it closed every connection, then came back
+ * with what a broker keeps across a restart, durable queues and exchanges
+ * and the persistent messages in durable queues.
+ */
+export interface BrokerRestartEvent {
+  kind: 'restart';
+  seq: number;
+  time: number;
+  /** stopping: it is going down and closing its connections; started: it is back. */
+  phase: 'stopping' | 'started';
+  /** You pressed "Restart the broker", or the lesson planned it. */
+  by: 'you' | 'plan';
+}
+
 /** Events the trace dropped because a viewer could not keep up: never lost silently. */
 export interface TraceGapEvent {
   kind: 'gap';
@@ -207,7 +224,7 @@ export interface TraceGapEvent {
 }
 
 /** Every event a run's trace carries. */
-export type TraceEvent = FrameEvent | BrokerDecisionEvent | ActorLogEvent | BrokerStateEvent | TraceGapEvent;
+export type TraceEvent = FrameEvent | BrokerDecisionEvent | ActorLogEvent | BrokerStateEvent | BrokerRestartEvent | TraceGapEvent;
 
 /** The totals at the end of a run (also printed by `npm run scenario -- --json`). */
 export interface RunSummary {

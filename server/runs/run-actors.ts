@@ -62,6 +62,11 @@ export interface RunActors {
   crashes(): readonly ProgramCrash[];
   /** Whether `actor` is meant to be closed by the broker with `code` (see ActorProgram.expects). */
   expectsClose(actor: string, code: number): boolean;
+  /**
+   * The broker is restarting: the programs running now lose their connections. One that ends from it has not
+   * crashed by itself, and its end says why.
+   */
+  brokerRestarting(by: 'you' | 'plan'): void;
 }
 
 /** A program that ended badly by itself, with the last lines of its standard error. */
@@ -92,6 +97,8 @@ interface Entry {
   ended: boolean;
   /** What was done to it last, said when it ends. */
   action: { action: ActorAction; by: 'you' | 'plan' } | undefined;
+  /** The broker restarted while it ran, asked by you or by the lesson. */
+  restartedUnder: 'you' | 'plan' | undefined;
   finishedCount: number;
   /** Its last lines of standard error. */
   stderr: string[];
@@ -117,7 +124,8 @@ export function createRunActors(options: RunActorsOptions): RunActors {
   function ended(entry: Entry, exit: ActorExit): void {
     entry.ended = true;
     const { actor } = entry.start;
-    if (endedBadly(exit, entry.action?.action, entry.start.expects?.exitCode ?? 0)) {
+    const byRestart = entry.action === undefined && entry.restartedUnder !== undefined;
+    if (endedBadly(exit, entry.action?.action, entry.start.expects?.exitCode ?? 0) && !byRestart) {
       crashes.push({
         actor,
         code: exit.code,
@@ -127,14 +135,16 @@ export function createRunActors(options: RunActorsOptions): RunActors {
       });
     }
     const lost = entry.start.finished === undefined ? [] : unfinished(options.state(), actor, entry.finishedCount);
+    const end = exit.signal !== null ? `ended by ${exit.signal}` : `exited with code ${exit.code ?? 0}`;
     const how =
       entry.action?.action === 'kill'
         ? `killed (SIGKILL) by ${entry.action.by === 'you' ? 'you' : 'the lesson'}`
-        : exit.signal !== null
-          ? `ended by ${exit.signal}`
-          : `exited with code ${exit.code ?? 0}`;
+        : byRestart
+          ? `ended with the broker's restart: ${end}`
+          : end;
     const lostText = lost.length === 0 ? '' : `; ${lost.length} message${lost.length === 1 ? '' : 's'} in hand lost`;
-    note(actor, `(${how}${lostText})`, { what: 'ended', code: exit.code, signal: exit.signal, ...(entry.action ?? {}) }, lost);
+    const cause = byRestart ? { action: 'restart' as const, by: entry.restartedUnder } : (entry.action ?? {});
+    note(actor, `(${how}${lostText})`, { what: 'ended', code: exit.code, signal: exit.signal, ...cause }, lost);
   }
 
   function thaw(): void {
@@ -155,6 +165,7 @@ export function createRunActors(options: RunActorsOptions): RunActors {
         start,
         ended: false,
         action: undefined,
+        restartedUnder: undefined,
         finishedCount: 0,
         stderr: [],
         error: undefined,
@@ -239,6 +250,9 @@ export function createRunActors(options: RunActorsOptions): RunActors {
     crashes: () => crashes,
     expectsClose: (actor, code) =>
       entries.some((entry) => entry.start.actor === actor && (entry.start.expects?.closes ?? []).includes(code)),
+    brokerRestarting(by) {
+      for (const entry of entries) if (!entry.ended) entry.restartedUnder ??= by;
+    },
     async close() {
       for (const entry of entries) if (!entry.ended) entry.process.kill();
       // Stopped processes take no signal but SIGKILL; thawing lets the others' ends be read.

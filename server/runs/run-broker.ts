@@ -18,6 +18,7 @@ import { RUN_VHOST_PREFIX } from './vhost-owner.js';
 import type { RunModel } from '../model/run-model.js';
 import type { BrokerReadCount } from '../tap/catch-up.js';
 import { programsUrlOf } from '../programs/programs-url.js';
+import { brokerRestarterFor, type RestartBroker } from './broker-restart.js';
 
 /** The broker side of every run of one runner. */
 export interface RunBroker {
@@ -48,6 +49,8 @@ export interface RunBroker {
   sweepLeftovers(): Promise<SweepResult | undefined>;
   /** Stops sweeping and deletes any vhost of this workbook's runs still there (call once every run has ended). */
   close(): Promise<void>;
+  /** Restarts the broker (see brokerRestarterFor); rejects with RestartRefusedError saying why it cannot. */
+  restart: RestartBroker;
 }
 
 /** How the broker side finds RabbitMQ's management API and where it says what it found. */
@@ -75,8 +78,14 @@ export function createRunBroker(target: BrokerTarget, options: RunBrokerOptions)
       followDecisions: (vhost, recorder) => followBrokerDecisions(embedded.events, vhost, recorder),
       actorUrl,
       programsUrl: programsUrlOf(target.url),
-      sweepLeftovers: async () => undefined,
+      // Its data directory keeps vhosts across restarts: those of runs a workbook killed mid-run are swept at start.
+      sweepLeftovers: async () => {
+        const deleted = embedded.listVhosts().filter((vhost) => vhost.startsWith(RUN_VHOST_PREFIX));
+        for (const vhost of deleted) embedded.deleteVhost(vhost);
+        return { deleted, failed: [] };
+      },
       close: async () => {},
+      restart: brokerRestarterFor(target),
     };
   }
   let management: Promise<Managed | undefined> | undefined;
@@ -149,6 +158,7 @@ export function createRunBroker(target: BrokerTarget, options: RunBrokerOptions)
       const found = await management?.catch(() => undefined);
       await found?.vhosts.close();
     },
+    restart: brokerRestarterFor(target),
   };
 }
 

@@ -256,7 +256,7 @@ export function createRunVhosts(api: ManagementApi, options: RunVhostsOptions): 
 }
 
 /** One line saying what a sweep did. */
-export function describeSweep(result: SweepResult): string {
+export function describeSweep(result: SweepResult, brokerName = 'RabbitMQ'): string {
   const parts: string[] = [];
   if (result.deleted.length > 0) {
     parts.push(`deleted ${plural(result.deleted.length, 'vhost')} left behind by Warren runs (${names(result.deleted)})`);
@@ -264,7 +264,7 @@ export function describeSweep(result: SweepResult): string {
   if (result.failed.length > 0) {
     parts.push(`could not delete ${names(result.failed)} yet (tried again in a few minutes)`);
   }
-  return parts.length === 0 ? 'RabbitMQ: no vhosts left behind by Warren runs.' : `RabbitMQ: ${parts.join('; ')}.`;
+  return parts.length === 0 ? `${brokerName}: no vhosts left behind by Warren runs.` : `${brokerName}: ${parts.join('; ')}.`;
 }
 
 function names(vhosts: string[]): string {

@@ -6,7 +6,7 @@
  * the vhost (or what was declared) deleted, the totals reported.
  */
 import type { ProgramLanguage } from '../programs/actor-process.js';
-import type { ActorRequest, RunFailure, RunStatus, RunSummary, TraceEvent } from '../protocol/index.js';
+import type { ActorRequest, NamedMoment, RunFailure, RunStatus, RunSummary, TraceEvent } from '../protocol/index.js';
 import { createMomentBook, type Scenario, type ScenarioContext } from '../scenario/index.js';
 import { startTap, type Tap } from '../tap/index.js';
 import { createTraceRecorder } from '../trace/recorder.js';
@@ -42,6 +42,8 @@ export interface RunHandle {
   stop(): Promise<void>;
   /** Carries out a person's request on one of the run's programs; resolves with what was done, rejects saying why not. */
   act(request: ActorRequest): Promise<string>;
+  /** Restarts the broker during the run, as a person asks; resolves once it is back, rejects saying why it cannot. */
+  restartBroker(): Promise<void>;
   /** Resolves with the totals once the run has ended and is cleaned up. */
   readonly done: Promise<RunSummary>;
 }
@@ -65,6 +67,8 @@ const CLEANUP_GRACE_MS = 1000;
 const UNWIND_TIMEOUT_MS = 1000;
 /** How often an owed step looks for a frame to let through. */
 const STEP_POLL_MS = 5;
+/** How often the broker is asked for its state once it is back from a restart, a second apart, before giving up. */
+const SNAPSHOT_ATTEMPTS_AFTER_RESTART = 10;
 
 /** Starts a run; its events and status go to `listener`. */
 export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
@@ -81,6 +85,7 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
   // The programs, once the first has started.
   let actors: RunActors | undefined;
   let snapshotting = 0;
+  let restarting = false;
   let programCrashes: RunFailure | undefined;
   let onRequest: ((request: ActorRequest) => Promise<string>) | undefined;
   let published = 0;
@@ -200,6 +205,7 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
       stopPrograms: async () => {
         await actors?.stopAll();
       },
+      restartBroker: (by) => restartBroker(by),
       onEvent: (listener) => recorder.subscribe(listener),
       state: () => model.state,
       onRequest(handler) {
@@ -210,21 +216,48 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
         const marked = moment === undefined ? undefined : moments.mark(moment);
         // A stopped run's last snapshot is the runner's own, taken before its space goes.
         if (abort.signal.aborted) return stoppedWait();
-        if (space === undefined) return;
-        // The programs stand still while the broker is looked at, their clock too: what it shows is what they left.
-        snapshotting += 1;
-        syncPrograms();
-        try {
-          // What the programs sent just before (a last ack, say) is counted in what the broker shows.
-          if (actors !== undefined) await openTap.catchUpWithStillClients(broker.bytesReadFrom);
-          const state = await space.snapshot();
-          recorder.add({ kind: 'state', ...state, ...(marked === undefined ? {} : { moment: marked }) });
-        } finally {
-          snapshotting -= 1;
-          syncPrograms();
-        }
+        await recordSnapshot(openTap, marked);
       },
     };
+  }
+
+  /** Adds the broker's state now to the trace, the programs standing still meanwhile, marking `moment` if given. */
+  async function recordSnapshot(openTap: Tap, moment: NamedMoment | undefined, attempts = 1): Promise<void> {
+    const looked = space;
+    if (looked === undefined) return;
+    // The programs stand still while the broker is looked at, their clock too: what it shows is what they left.
+    snapshotting += 1;
+    syncPrograms();
+    try {
+      // What the programs sent just before (a last ack, say) is counted in what the broker shows.
+      if (actors !== undefined) await openTap.catchUpWithStillClients(broker.bytesReadFrom);
+      const state = await withRetries(() => looked.snapshot(), attempts);
+      recorder.add({ kind: 'state', ...state, ...(moment === undefined ? {} : { moment }) });
+    } finally {
+      snapshotting -= 1;
+      syncPrograms();
+    }
+  }
+
+  /**
+   * Restarts the broker: the programs running now lose their connections (an end from that is no crash of theirs),
+   * the trace marks when it went and when it was back, and a snapshot shows what it kept.
+   */
+  async function restartBroker(by: 'you' | 'plan'): Promise<void> {
+    if (outcome !== undefined) throw new Error('the run has ended: run the cell again to restart the broker during it');
+    if (space === undefined || tap === undefined) throw new Error('the run has not reached the broker yet: there is nothing to restart');
+    if (restarting) throw new Error('the broker is already restarting');
+    restarting = true;
+    try {
+      actors?.brokerRestarting(by);
+      recorder.add({ kind: 'restart', phase: 'stopping', by });
+      await broker.restart();
+      recorder.add({ kind: 'restart', phase: 'started', by });
+      // A management API that came back with the broker may take a moment to answer.
+      await recordSnapshot(tap, undefined, SNAPSHOT_ATTEMPTS_AFTER_RESTART);
+    } finally {
+      restarting = false;
+    }
   }
 
   function hold(): void {
@@ -389,6 +422,7 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
       settle({ status: 'stopped' });
       await done;
     },
+    restartBroker: () => restartBroker('you'),
     async act(request) {
       if (outcome !== undefined) throw new Error('the run has ended: run the cell again to act on its programs');
       if (onRequest === undefined) throw new Error(`the run has not started its programs yet: there is no process to ${request.action}`);
@@ -401,6 +435,18 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
 function joinFailures(first: RunFailure | undefined, second: RunFailure | undefined): RunFailure | undefined {
   if (first === undefined || second === undefined) return first ?? second;
   return { explanation: `${first.explanation} ${second.explanation}`, raw: `${first.raw}\n\n${second.raw}` };
+}
+
+/** `work`, tried up to `attempts` times a second apart; the last failure is thrown. */
+async function withRetries<T>(work: () => Promise<T>, attempts: number): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
 }
 
 async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {

@@ -30,8 +30,8 @@ export interface Runner {
   /** Starts a run; throws RunRequestError (unknown lesson or cell, bad parameters) before anything starts. */
   start(request: RunRequest, listener: RunListener): RunHandle;
   /**
-   * On RabbitMQ: deletes the vhosts Warren runs left behind (a workbook stopped mid-run) and keeps sweeping every
-   * few minutes; undefined on the embedded broker or without RabbitMQ's management API.
+   * Deletes the vhosts Warren runs left behind (a workbook stopped mid-run): on RabbitMQ, and from then on every
+   * few minutes; on the embedded broker, those its data directory kept. Undefined without RabbitMQ's management API.
    */
   sweepLeftovers(): Promise<SweepResult | undefined>;
   /** Stops every run still going and waits for their cleanup. */

@@ -44,6 +44,11 @@ export interface ScenarioContext<Params> {
   act: (actor: string, action: ActorAction, by: 'you' | 'plan') => boolean;
   /** Interrupts every program still running, then kills those that do not leave within a few seconds. */
   stopPrograms: () => Promise<void>;
+  /**
+   * Restarts the broker: it closes every connection and comes back with what a broker keeps across a restart;
+   * the trace says so, and a snapshot shows what it kept. Rejects saying why when the broker cannot be restarted.
+   */
+  restartBroker: (by: 'you' | 'plan') => Promise<void>;
   /** Calls `listener` with every trace event from now on; returns what stops it. */
   onEvent: (listener: (event: TraceEvent) => void) => () => void;
   /** The run model's state now. */

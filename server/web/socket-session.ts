@@ -126,6 +126,7 @@ export function createSocketSession(options: {
         message.runId,
       );
     else if (message.type === 'act') act(message, run.handle);
+    else if (message.type === 'restart-broker') restartBroker(message.runId, run.handle);
     else if (message.type === 'stop') void stopQuietly(run.handle);
     else if (message.type === 'pause') run.handle.pause();
     else if (message.type === 'resume') run.handle.resume();
@@ -138,6 +139,14 @@ export function createSocketSession(options: {
       (text) => send({ type: 'acted', runId, actor, action, ok: true, text }),
       (error: unknown) =>
         send({ type: 'acted', runId, actor, action, ok: false, text: error instanceof Error ? error.message : String(error) }),
+    );
+  }
+
+  function restartBroker(runId: string, handle: RunHandle): void {
+    const reply = (ok: boolean, text: string): void => send({ type: 'acted', runId, actor: 'broker', action: 'restart', ok, text });
+    handle.restartBroker().then(
+      () => reply(true, 'Broker restarted'),
+      (error: unknown) => reply(false, error instanceof Error ? error.message : String(error)),
     );
   }
 

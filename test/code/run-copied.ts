@@ -57,8 +57,11 @@ export async function runCopied(
   const running: { result: CopiedResult; exited: Promise<void>; ended: boolean; interrupt: () => void; kill: () => void }[] = [];
   let lastOutput = Date.now();
   const timers: NodeJS.Timeout[] = [];
+  // A person with copied programs acts on a program; restarting the broker is the workbook's to do.
   const waiting = plan.flatMap((planned) =>
-    typeof planned.at !== 'string' && 'line' in planned.at ? [{ planned, at: planned.at, seen: 0 }] : [],
+    planned.action !== 'restart-broker' && typeof planned.at !== 'string' && 'line' in planned.at
+      ? [{ planned, at: planned.at, seen: 0 }]
+      : [],
   );
   /** Takes the planned actions `line` of `actor` sets off, after their delay. */
   const takePlanned = (actor: string, line: string): void => {

@@ -41,7 +41,7 @@ export interface BrowserWorkbookOptions {
 /** Starts the broker on a free port, the runner, and the web server. */
 export async function startBrowserWorkbook(options: BrowserWorkbookOptions): Promise<BrowserWorkbook> {
   const lessons = await loadLessons(options.lessonsDir ?? COURSE_LESSONS);
-  const broker = await openBrokerTarget({ amqpUrl: undefined, brokerPort: 0 });
+  const broker = await openBrokerTarget({ amqpUrl: undefined, brokerPort: 0, brokerDataDir: { temporary: true } });
   const runner: Runner = createRunner({ broker, lessons });
   const listen = (port: number): Promise<WorkbookServer> =>
     createWorkbookServer({

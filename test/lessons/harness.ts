@@ -146,7 +146,11 @@ export function describeOnBrokers(
         let target: BrokerTarget | undefined;
         let runner: Runner | undefined;
         beforeAll(async () => {
-          target = await openBrokerTarget({ amqpUrl: broker === 'embedded' ? undefined : rabbitUrl, brokerPort: 0 });
+          target = await openBrokerTarget({
+            amqpUrl: broker === 'embedded' ? undefined : rabbitUrl,
+            brokerPort: 0,
+            brokerDataDir: { temporary: true },
+          });
           runner = createRunner({ broker: target, lessons: await catalog(), log: () => {} });
         });
         afterAll(async () => {

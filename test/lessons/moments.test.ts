@@ -8,6 +8,8 @@ import { describeOnBrokers, expectCleanEnd, lessons, queueIn, type CellRun } fro
 import { present } from '../support/present.js';
 
 /** Every cell the prose of a lesson links a moment of, as "lesson/cell", with the moments it links to. */
+const catalogNow = await lessons();
+
 async function linkedCells(): Promise<Map<string, Set<string>>> {
   const catalog = await lessons();
   const linked = new Map<string, Set<string>>();
@@ -28,6 +30,14 @@ async function linkedCells(): Promise<Map<string, Set<string>>> {
 }
 
 const linked = await linkedCells();
+
+/** The cells that restart the broker, as "lesson/cell". */
+const restartingCells = new Set(
+  [...linked.keys()].filter((key) => {
+    const [lesson = '', cell = ''] = key.split('/');
+    return present(catalogNow.cell(lesson, cell)).cell.restartsBroker;
+  }),
+);
 
 /** The snapshot that marks a moment; fails when the run never marked it. */
 function momentIn(run: CellRun, id: string): BrokerStateEvent {
@@ -55,17 +65,21 @@ it('the prose links to moments of the cells these tests look at', () => {
   );
 });
 
-describeOnBrokers('named moments', (runCell) => {
+describeOnBrokers('named moments', (runCell, broker) => {
   for (const [key, ids] of linked) {
     const [lesson = '', cell = ''] = key.split('/');
-    it(`${key} marks every moment it declares, in order, among them ${[...ids].join(', ')}`, async () => {
-      const run = await runCell(lesson, cell);
-      expectCleanEnd(run);
-      const declared = (await cellOf(lesson, cell)).moments;
-      const marked = run.events.flatMap((event) => (event.kind === 'state' && event.moment !== undefined ? [event.moment.id] : []));
-      expect(marked).toEqual(declared);
-      expect(declared).toEqual(expect.arrayContaining([...ids]));
-    });
+    // A cell that restarts RabbitMQ is run where nothing else uses it: test/restart/.
+    it.skipIf(restartingCells.has(key) && broker() === 'rabbitmq')(
+      `${key} marks every moment it declares, in order, among them ${[...ids].join(', ')}`,
+      async () => {
+        const run = await runCell(lesson, cell);
+        expectCleanEnd(run);
+        const declared = (await cellOf(lesson, cell)).moments;
+        const marked = run.events.flatMap((event) => (event.kind === 'state' && event.moment !== undefined ? [event.moment.id] : []));
+        expect(marked).toEqual(declared);
+        expect(declared).toEqual(expect.arrayContaining([...ids]));
+      },
+    );
   }
 
   it('seven-tasks: while worker 1 is stopped the queue holds all seven tasks, unacknowledged', async () => {

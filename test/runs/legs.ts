@@ -48,7 +48,11 @@ export function describeBothBrokers(name: string, body: (leg: Leg) => void, less
       let lessons: LessonCatalog | undefined;
       let runner: Runner | undefined;
       beforeAll(async () => {
-        target = await openBrokerTarget({ amqpUrl: kind === 'rabbitmq' ? RABBIT_URL : undefined, brokerPort: 0 });
+        target = await openBrokerTarget({
+          amqpUrl: kind === 'rabbitmq' ? RABBIT_URL : undefined,
+          brokerPort: 0,
+          brokerDataDir: { temporary: true },
+        });
         lessons = await loadLessons(lessonsDir);
         runner = createRunner({ broker: target, lessons });
       });

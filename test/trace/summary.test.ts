@@ -107,8 +107,9 @@ describeOnBrokers('the summary of a lesson run, counted from its recorded trace'
     // The workers print Done, but never send the ack.
     expect(countLines(run, DONE)).toBeGreaterThan(0);
     expect(summary.acked).toBe(0);
-    // Worker 1's tasks went to worker 2 when it stopped, and worker 2's all went back when it stopped too.
-    expect(total(summary.delivered)).toBeGreaterThan(published);
+    // Every task was delivered; the workers are stopped together, so whether one's tasks reach the other first
+    // depends on which connection closes first: either way every delivery goes back.
+    expect(total(summary.delivered)).toBeGreaterThanOrEqual(published);
     expect(summary.requeued).toBe(total(summary.delivered));
     if (broker() === 'embedded') expect(requeuedByBroker(run)).toBe(summary.requeued);
     expect(queueFigures(summary, 'task_queue')).toEqual([published, 0, 0]);

@@ -55,7 +55,7 @@ function capitalised(text: string): string {
 }
 
 /** An action in the words of "Could not … worker 1". */
-function actionWords(action: 'kill' | 'stop' | 'another'): string {
+function actionWords(action: 'kill' | 'stop' | 'another' | 'restart'): string {
   return action === 'another' ? 'start another copy of' : action;
 }
 
@@ -106,6 +106,8 @@ export class RunCellElement extends LitElement {
   @state() private _pythonProblem: string | undefined;
   /** What the last action on a program did ("worker 1 killed"), or why it could not. */
   @state() private _acted: { ok: boolean; text: string } | undefined;
+  /** A restart of the broker was asked for and has not been answered yet. */
+  @state() private _restarting = false;
   /** The actions a run offers besides kill and stop, as they were when it started. */
   private _runAnother: Readonly<Record<string, string>> = {};
   /** The same, with whether each program runs: what the picture's actors offer. */
@@ -196,6 +198,7 @@ export class RunCellElement extends LitElement {
     this._failure = undefined;
     this._notice = '';
     this._acted = undefined;
+    this._restarting = false;
     this._heldHandshakes = [];
     this._runAnother = this.another;
     this._programActions = { another: this._runAnother, isRunning: (actor) => this.output.isRunning(actor) };
@@ -317,6 +320,7 @@ export class RunCellElement extends LitElement {
       if (ended.length > 0) this._heldHandshakes = [...this._heldHandshakes, ...ended];
     }
     if (message.type === 'acted') {
+      if (message.action === 'restart') this._restarting = false;
       this._acted = {
         ok: message.ok,
         text: message.ok ? capitalised(message.text) : `Could not ${actionWords(message.action)} ${message.actor}: ${message.text}`,
@@ -492,7 +496,7 @@ export class RunCellElement extends LitElement {
                 <strong>Step</strong> starts it paused and lets one protocol event through at a time. ${STEP_GROUPS_HANDSHAKES}
               </p>
             </div>`
-          : html`${this.renderActed()}
+          : html`${going && status !== 'starting' ? this.renderBrokerActions() : nothing} ${this.renderActed()}
               <actor-terminals
                 .output=${this.output}
                 .cursor=${this.model.cursor}
@@ -528,6 +532,32 @@ export class RunCellElement extends LitElement {
         })}
       </ul>
     </div>`;
+  }
+
+  /** While the run goes: what a person can do to the broker itself. */
+  private renderBrokerActions() {
+    return html`<div class="broker-actions" role="group" aria-label="Actions on the broker">
+      <button
+        type="button"
+        class="button"
+        ?disabled=${this._restarting}
+        title="Stop the broker and start it again (rabbitmqctl stop_app, then start_app): every connection closes, and it comes back with what it keeps"
+        @click=${() => this.restartBroker()}
+      >
+        ${icon('reset')}${this._restarting ? 'Restarting the broker…' : 'Restart the broker'}
+      </button>
+    </div>`;
+  }
+
+  /** Asks the server to restart the broker the run uses; the reply is shown as an action's is. */
+  restartBroker(): void {
+    if (this._runId === undefined || !ACTIVE_STATUSES.has(this._status) || this._restarting) return;
+    this._acted = undefined;
+    if (!this.socket.send({ type: 'restart-broker', runId: this._runId })) {
+      this.say('Not connected to the workbook server.');
+      return;
+    }
+    this._restarting = true;
   }
 
   /** What the last action on a program did, or why it could not: said aloud, a failure as an alert. */
@@ -716,6 +746,10 @@ export class RunCellElement extends LitElement {
       }
       .acted.problem {
         color: var(--status-failed);
+      }
+      .broker-actions {
+        display: flex;
+        gap: var(--space-2);
       }
       .notice {
         display: flex;

@@ -3,6 +3,7 @@
  * reader text: "basic.ack from worker 2", "broker routed a message to task_queue".
  */
 import type { TraceEvent } from '../../../server/protocol/index.js';
+import { restartText } from '../../../server/model/restart-words.js';
 import { processNoteText } from './process-notes.js';
 
 /** `laneOf` gives the name an actor goes by ("connection 2" until it named itself). */
@@ -19,6 +20,8 @@ export function eventSummary(event: TraceEvent, laneOf: (actor: string) => strin
       return `${laneOf(event.actor)} printed a line${event.stream === 'stderr' ? ' on stderr' : ''}`;
     case 'state':
       return event.moment === undefined ? 'broker snapshot' : `broker snapshot: ${event.moment.title}`;
+    case 'restart':
+      return restartText(event);
     case 'gap':
       return 'events not recorded';
   }

@@ -4,6 +4,7 @@ import type { BrokerDecisionEvent, FrameEvent, JsonValue, MessageView, TraceGapE
 import { exchangeName, keyText } from './event-labels.js';
 import type { RunModel } from './run-model.js';
 import { formatCount } from './number-format.js';
+import { restartText } from '../../../server/model/restart-words.js';
 import { logText } from './process-notes.js';
 import { runTheme, tableStyles } from './run-styles.js';
 import type { SequenceRow } from './sequence-rows.js';
@@ -52,6 +53,11 @@ export class FrameInspectorElement extends LitElement {
             <span class="where">#${event.seq} · ${formatTime(event.time)} · ${event.actor}</span>
           </h3>
           <pre class="body">${logText(event)}</pre>
+        </section>`;
+      case 'restart':
+        return html`<section role="group" aria-label="Frame inspector">
+          <h3>The broker restarted <span class="where">#${event.seq} · ${formatTime(event.time)}</span></h3>
+          <p>${restartText(event)}.</p>
         </section>`;
       case 'gap':
         return renderGap(event);

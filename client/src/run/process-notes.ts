@@ -27,7 +27,9 @@ export function processNoteText(note: ActorProcessNote, lost = 0): string {
           ? `killed (SIGKILL) by ${byWhom(note.by)}`
           : note.action === 'stop'
             ? `stopped with Ctrl-C by ${byWhom(note.by)}: ${end}`
-            : end;
+            : note.action === 'restart'
+              ? `ended with the broker's restart, asked by ${byWhom(note.by)}: ${end}`
+              : end;
       return lost === 0 ? how : `${how}; ${lost} message${lost === 1 ? '' : 's'} in hand lost`;
     }
   }

@@ -41,6 +41,7 @@ export function rowFor(event: TraceEvent): SequenceRow | undefined {
       if (ACK_METHODS.has(event.method)) return { kind: 'acks', event };
       return { kind: 'methods', event };
     case 'broker':
+    case 'restart':
     case 'gap':
       return { kind: 'decisions', event };
     case 'log':

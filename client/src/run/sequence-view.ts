@@ -4,6 +4,7 @@ import { BusyThrottle } from './busy-throttle.js';
 import { decisionDetail, frameDetail, gapDetail, isBrokerError } from './event-labels.js';
 import './frame-inspector.js';
 import { logNote } from './log-notes.js';
+import { restartText } from '../../../server/model/restart-words.js';
 import { logText } from './process-notes.js';
 import { formatCount } from './number-format.js';
 import type { RunModel } from './run-model.js';
@@ -362,6 +363,12 @@ export class SequenceViewElement extends LitElement {
           title="${event.actor}${event.process === undefined ? '' : "'s program"}: ${logText(event)}"
           >${mark} ${note.text}</span
         >`;
+      }
+      case 'restart': {
+        const centre = this.laneCentre(brokerLane);
+        const place =
+          centre < 24 ? `left:calc(${centre}% - 0.75rem);max-width:calc(${100 - centre}% - 0.25rem);transform:none` : `left:${centre}%`;
+        return html`<span class="decision warn" style=${place} title=${restartText(event)}><b>⟳ restart</b> ${restartText(event)}</span>`;
       }
       case 'gap':
         return html`<span class="gap">⋯ ${gapDetail(event)}</span>`;

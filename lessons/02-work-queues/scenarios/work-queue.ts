@@ -79,6 +79,10 @@ const workQueueParams = Type.Object({
     description: 'the worker that works slower than the others; 0 = all equally fast',
   }),
   slowdown: Type.Integer({ default: 4, minimum: 1, maximum: 20, description: 'how many times longer the slow worker takes per dot' }),
+  restartBroker: Type.Boolean({
+    default: false,
+    description: 'restart the broker once the producer has sent its tasks; the workers start only once it is back',
+  }),
   properties: PublishProperties,
 });
 
@@ -111,7 +115,8 @@ export function deliveryModeOf(params: WorkQueueParams): 1 | 2 | undefined {
 export function workerDoes(params: WorkQueueParams, number: number): string {
   const stopped =
     number === params.stopWorker ? ` In this cell you stop it (Ctrl-C) halfway through task number ${params.stopAfter} of its own.` : '';
-  return `Takes tasks from ${QUEUE} one at a time and works ${msPerDotOf(params, number)} ms per dot, until you stop it.${stopped}`;
+  const late = params.restartBroker ? ' In this cell it starts once the broker is back from its restart.' : '';
+  return `Takes tasks from ${QUEUE} one at a time and works ${msPerDotOf(params, number)} ms per dot, until you stop it.${stopped}${late}`;
 }
 
 const workerName = (number: number): string => `worker ${number}`;
@@ -130,6 +135,7 @@ function worker(params: WorkQueueParams, language: ProgramLanguage, number: numb
     actor: workerName(number),
     code: language === 'python' ? workerPython(params, number) : workerJavaScript(params, number),
     finished: DONE,
+    ...(params.restartBroker ? { startAt: { when: brokerBack } } : {}),
   };
 }
 
@@ -178,8 +184,16 @@ function stoppedAndSettled(params: WorkQueueParams, view: RunView): boolean {
   return (view.state.queues.get(QUEUE)?.ready.length ?? 0) === 0;
 }
 
+/** The broker is back from the cell's restart. */
+function brokerBack(view: RunView): boolean {
+  return view.state.restarts > 0;
+}
+
 function moments(params: WorkQueueParams): PlannedMoment[] {
   return [
+    ...(params.restartBroker
+      ? [{ id: 'broker-back', title: 'the broker back from its restart, before any worker starts', at: { when: brokerBack } }]
+      : []),
     {
       id: 'tasks-dealt-out',
       title: 'once the tasks are dealt out, before any work starts',
@@ -201,10 +215,13 @@ function moments(params: WorkQueueParams): PlannedMoment[] {
 
 /** Ctrl-C for the stopped worker, halfway through its `stopAfter`-th task: the program's own clean exit. */
 function plan(params: WorkQueueParams): PlannedAction[] {
-  if (params.stopWorker === 0) return [];
+  const restart: PlannedAction[] = params.restartBroker
+    ? [{ at: { when: (view: RunView) => view.ended('producer') }, action: 'restart-broker' }]
+    : [];
+  if (params.stopWorker === 0) return restart;
   const actor = workerName(params.stopWorker);
   const halfOfTask = (line: string): number => (dotsIn(RECEIVED.exec(line)?.[1] ?? '') * msPerDotOf(params, params.stopWorker)) / 2;
-  return [{ at: { actor, line: RECEIVED, count: params.stopAfter, delayMs: halfOfTask }, action: 'stop', actor }];
+  return [...restart, { at: { actor, line: RECEIVED, count: params.stopAfter, delayMs: halfOfTask }, action: 'stop', actor }];
 }
 
 /** Longer than the longest task takes the slowest worker, so a worker busy with one never looks quiet. */
