@@ -144,9 +144,7 @@ export async function bindingLabels(cell: Locator): Promise<string[]> {
 export async function pictureBox(cell: Locator, kind: 'queue' | 'producer' | 'consumer' | 'exchange', name: string): Promise<string[]> {
   // Each box is an image named by what it is: "queue task_queue: ...", "consumer worker 1: ...", "fanout exchange logs".
   const named = kind === 'exchange' ? /^\S+ exchange/ : new RegExp(`^${kind} `);
-  // While a run goes, an actor's box is a button that opens its menu.
-  const picture = cell.locator('topology-view');
-  const boxes = picture.getByRole('img', { name: named }).or(picture.getByRole('button', { name: named }));
+  const boxes = cell.locator('topology-view').getByRole('img', { name: named });
   for (const box of await boxes.all()) {
     if ((await pictureName(box)) === name) return pictureLines(box);
   }

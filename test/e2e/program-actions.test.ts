@@ -234,7 +234,7 @@ describe("the programs' language and actions on running programs", () => {
     await expect.poll(() => terminalLines(cell, 'worker 1').catch(() => []), { timeout: 20_000 }).toContain(" [x] Received 'Task 1......'");
     // From the keyboard: worker 1's box in the picture opens the menu of what can be done to its program.
     const picture = cell.locator('topology-view');
-    await picture.getByRole('button', { name: /^consumer worker 1: / }).focus();
+    await picture.getByRole('button', { name: /^Actions on worker 1: / }).focus();
     await page.keyboard.press('Enter');
     const menu = picture.getByRole('menu', { name: 'Actions on worker 1' });
     expect(await menu.getByRole('menuitem').allInnerTexts()).toEqual(['Kill', 'Stop (Ctrl-C)', 'Start another']);
@@ -281,7 +281,7 @@ describe("the programs' language and actions on running programs", () => {
     await typeParam(cell, 'msPerDot', '200');
     await runButton(cell, 'Run').click();
     const picture = cell.locator('topology-view');
-    await picture.getByRole('button', { name: /^consumer worker 2: / }).click();
+    await picture.getByRole('button', { name: /^Actions on worker 2: / }).click();
     await picture.getByRole('menuitem', { name: 'Start another (worker 2)', exact: true }).click();
     await expect.poll(() => actedSays(cell).innerText(), { timeout: 20_000 }).toBe('Worker 3 started');
     await waitForStatus(cell, 'finished', 60_000);

@@ -383,7 +383,7 @@ export class TopologyViewElement extends LitElement {
     if (box === undefined) return;
     const closed = this.lastClosed;
     this.lastClosed = undefined;
-    if (closed !== undefined && closed.actor === box.dataset.actor && performance.now() - closed.at < CLOSED_BY_THIS_CLICK_MS) return;
+    if (closed !== undefined && closed.actor === box.dataset.actionsOf && performance.now() - closed.at < CLOSED_BY_THIS_CLICK_MS) return;
     this.toggleMenu(box);
   };
 
@@ -392,14 +392,14 @@ export class TopologyViewElement extends LitElement {
     const box = actorBoxOf(event.target);
     if (box === undefined) return;
     event.preventDefault();
-    if (this._menu?.actor !== box.dataset.actor) this.toggleMenu(box);
+    if (this._menu?.actor !== box.dataset.actionsOf) this.toggleMenu(box);
     else this.focusMenu = true;
     this.requestUpdate();
   };
 
   /** Opens the menu of the actor whose box this is, under the box, or closes it if it is open. */
   private toggleMenu(box: SVGGElement): void {
-    const actor = box.dataset.actor ?? '';
+    const actor = box.dataset.actionsOf ?? '';
     if (this._menu?.actor === actor) {
       this._menu = undefined;
       return;
@@ -423,8 +423,8 @@ export class TopologyViewElement extends LitElement {
     if (actor !== undefined && !event.detail.returnFocus) this.lastClosed = { actor, at: performance.now() };
     if (!event.detail.returnFocus || actor === undefined) return;
     void this.updateComplete.then(() => {
-      const box = [...this.renderRoot.querySelectorAll<SVGGElement>('g.actor[data-actor]')].find(
-        (candidate) => candidate.dataset.actor === actor,
+      const box = [...this.renderRoot.querySelectorAll<SVGGElement>('g.actions-button')].find(
+        (candidate) => candidate.dataset.actionsOf === actor,
       );
       box?.focus();
     });
@@ -584,18 +584,23 @@ export class TopologyViewElement extends LitElement {
       .stopped .box {
         stroke-dasharray: 4 4;
       }
-      /* A box that opens its actor's menu looks pressable, and shows the focus on its outline. */
-      .actionable {
+      /* The button over a box that opens its actor's menu: pressable, showing the focus on the box's outline. */
+      .actions-button {
         cursor: pointer;
       }
-      .actionable:hover .box {
+      .actions-button .hit {
+        fill: transparent;
+        stroke: none;
+      }
+      .actions-button:hover .hit {
+        stroke: var(--_fg);
         stroke-width: 3;
       }
-      .actionable:focus {
+      .actions-button:focus {
         outline: none;
       }
-      .actionable:focus-visible .box,
-      .actionable[aria-expanded='true'] .box {
+      .actions-button:focus-visible .hit,
+      .actions-button[aria-expanded='true'] .hit {
         stroke: var(--_focus);
         stroke-width: 4;
       }
@@ -722,16 +727,16 @@ export class TopologyViewElement extends LitElement {
   ];
 }
 
-/** An actor's box that opens the menu of its actions: whether the menu is open, and the actions in words. */
+/** The button over an actor's box that opens the menu of its actions: whether the menu is open, and the actions in words. */
 interface ActorControl {
   expanded: boolean;
   choices: string;
 }
 
-/** The actor box an event happened in, if that box opens a menu. */
+/** The button over an actor's box an event happened in, if there is one. */
 function actorBoxOf(target: EventTarget | null): SVGGElement | undefined {
   if (!(target instanceof Element)) return undefined;
-  const box = target.closest('g.actor.actionable');
+  const box = target.closest('g.actions-button');
   return box instanceof SVGGElement ? box : undefined;
 }
 
@@ -744,20 +749,18 @@ function renderProducer(node: LaidNode, actor: ActorInfo, topology: Topology, co
     ...(returned > 0 ? [{ text: `↩ ${formatCount(returned)} returned`, tone: 'warn-text' as const }] : []),
     ...errorLines(actor),
   ];
-  return svg`<g class="actor producer ${actor.connection !== 'open' ? 'stopped' : ''} ${control ? 'actionable' : ''}" data-actor=${actor.name} data-role="producer"
-      data-published=${actor.published} role=${control ? 'button' : 'img'} tabindex=${control ? '0' : nothing}
-      aria-haspopup=${control ? 'menu' : nothing} aria-expanded=${control ? String(control.expanded) : nothing}
-      aria-label="producer ${actor.name}: sent ${formatCount(actor.published)}${returned > 0 ? `, ${returned} returned` : ''}${errorLines(
+  return svg`<g class="actor producer ${actor.connection !== 'open' ? 'stopped' : ''} " data-actor=${actor.name} data-role="producer"
+      data-published=${actor.published} role="img" aria-label="producer ${actor.name}: sent ${formatCount(actor.published)}${returned > 0 ? `, ${returned} returned` : ''}${errorLines(
         actor,
       )
         .map((line) => `; ${line.text}`)
-        .join('')}${actionsInWords(control)}">
+        .join('')}">
     <title>${actor.name}</title>
     <rect class="box" x=${node.x} y=${node.y} width=${node.width} height=${node.height} rx="30"></rect>
     <text class="name" x=${cx} y=${node.y + 27} text-anchor="middle">${shorten(actor.name, nameCharsFitting(node.width))}</text>
     <text class="small" x=${cx} y=${node.y + 47} text-anchor="middle">sent ${formatCount(actor.published)}</text>
     ${renderLinesBelow(node, lines, 'first')}
-  </g>`;
+  </g>${renderActionsButton(node, actor.name, control)}`;
 }
 
 function renderConsumer(node: LaidNode, actor: ActorInfo, consumers: ConsumerInfo[], control: ActorControl | undefined): SVGTemplateResult {
@@ -767,21 +770,27 @@ function renderConsumer(node: LaidNode, actor: ActorInfo, consumers: ConsumerInf
     ? `got ${formatCount(actor.delivered)} · auto-ack`
     : `got ${formatCount(actor.delivered)} · acked ${formatCount(actor.acked)}`;
   const lines = [...consumerStatus(actor, autoAck), ...lostLines(actor), ...errorLines(actor)];
-  return svg`<g class="actor consumer ${actor.connection !== 'open' ? 'stopped' : ''} ${control ? 'actionable' : ''}" data-actor=${actor.name} data-role="consumer"
-      data-delivered=${actor.delivered} data-connection=${actor.connection} role=${control ? 'button' : 'img'} tabindex=${control ? '0' : nothing}
-      aria-haspopup=${control ? 'menu' : nothing} aria-expanded=${control ? String(control.expanded) : nothing}
-      aria-label="consumer ${actor.name}: got ${actor.delivered}, acked ${actor.acked}${actor.connection === 'open' ? '' : ', connection ' + actor.connection}${lines.length > 0 ? '; ' + lines.map((line) => line.text).join('; ') : ''}${actionsInWords(control)}">
+  return svg`<g class="actor consumer ${actor.connection !== 'open' ? 'stopped' : ''} " data-actor=${actor.name} data-role="consumer"
+      data-delivered=${actor.delivered} data-connection=${actor.connection} role="img"
+      aria-label="consumer ${actor.name}: got ${actor.delivered}, acked ${actor.acked}${actor.connection === 'open' ? '' : ', connection ' + actor.connection}${lines.length > 0 ? '; ' + lines.map((line) => line.text).join('; ') : ''}">
     <title>${actor.name}</title>
     <rect class="box" x=${node.x} y=${node.y} width=${node.width} height=${node.height} rx="30"></rect>
     <text class="name" x=${cx} y=${node.y + 27} text-anchor="middle">${shorten(actor.name, nameCharsFitting(node.width))}</text>
     <text class="small" x=${cx} y=${node.y + 47} text-anchor="middle">${counts}</text>
     ${renderLinesBelow(node, lines, 'last')}
-  </g>`;
+  </g>${renderActionsButton(node, actor.name, control)}`;
 }
 
-/** What a box that opens a menu adds to its name: the actions the menu holds. */
-function actionsInWords(control: ActorControl | undefined): string {
-  return control === undefined ? '' : `. Actions: ${control.choices}`;
+/**
+ * Over an actor's box, while its program can be acted on: a button as large as the box that opens the menu of its
+ * actions. The box stays a picture with its own description; the button is named for what it does.
+ */
+function renderActionsButton(node: LaidNode, actor: string, control: ActorControl | undefined): SVGTemplateResult | typeof nothing {
+  if (control === undefined) return nothing;
+  return svg`<g class="actions-button" role="button" tabindex="0" aria-haspopup="menu" aria-expanded=${String(control.expanded)}
+      aria-label=${`Actions on ${actor}: ${control.choices}`} data-actions-of=${actor}>
+    <rect class="hit" x=${node.x} y=${node.y} width=${node.width} height=${node.height} rx="30"></rect>
+  </g>`;
 }
 
 /** A line of text under a box, in a tone. */
