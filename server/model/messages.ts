@@ -180,7 +180,7 @@ export function enqueue(fold: Fold, name: string, message: number, body: string,
     queue.recent.push(label);
     if (queue.recent.length > RECENT) queue.recent.shift();
   }
-  queue.ready.push({ message, body, order: queue.nextOrder, redelivered: false, ...(persistent ? { persistent } : {}) });
+  queue.ready.push({ message, body, order: queue.nextOrder, redelivered: false, persistent });
   queue.nextOrder += 1;
 }
 
@@ -200,7 +200,7 @@ export function requeue(fold: Fold, held: HeldDelivery, reason: string): void {
     body: held.body,
     order: held.order,
     redelivered: true,
-    ...(held.persistent === true ? { persistent: true as const } : {}),
+    persistent: held.persistent,
   });
 }
 
@@ -225,7 +225,13 @@ export function takeForDelivery(
   }
   const head = ready.shift();
   if (head !== undefined) return head;
-  const made = { message: newMessage(fold, { ...delivery, publishedBy: undefined }), body, order: queue.nextOrder, redelivered: false };
+  const made = {
+    message: newMessage(fold, { ...delivery, publishedBy: undefined }),
+    body,
+    order: queue.nextOrder,
+    redelivered: false,
+    persistent: false,
+  };
   queue.nextOrder += 1;
   return made;
 }

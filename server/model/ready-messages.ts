@@ -19,7 +19,7 @@ export interface QueuedCopy {
   /** Delivered before: the next delivery says redelivered. */
   redelivered: boolean;
   /** Published persistent (delivery mode 2): in a durable queue it survives a broker restart. */
-  persistent?: true;
+  persistent: boolean;
 }
 
 /** Messages a block holds before a new one is started (or before it is split in two). */

@@ -49,7 +49,7 @@ function dropTransientMessages(fold: Fold, name: string): void {
   if (queue === undefined) return;
   const kept = new ReadyMessages();
   for (const copy of queue.ready) {
-    if (copy.persistent === true) {
+    if (copy.persistent) {
       kept.push(copy);
       continue;
     }

@@ -491,6 +491,7 @@ function delivered(
           body: '',
           order: 0,
           redelivered: false,
+          persistent: false,
         }
       : takeForDelivery(fold, queue, { exchange: event.fields.exchange, routingKey: event.fields.routingKey, message: event.message });
   if (queue !== undefined) queue.delivered += 1;
@@ -500,7 +501,7 @@ function delivered(
     body: copy.body,
     queue: name,
     order: copy.order,
-    ...(copy.persistent === true ? { persistent: true as const } : {}),
+    persistent: copy.persistent,
   };
   if (noAck) {
     channel.inHand.set(event.fields.deliveryTag, held);
@@ -602,7 +603,7 @@ function discard(fold: Fold, name: string, leaving: LeavingCopy, cause: string):
 interface LeavingCopy {
   message: number;
   body: string;
-  persistent?: true;
+  persistent?: boolean;
 }
 
 function deadLettered(fold: Fold, from: string, leaving: LeavingCopy, exchange: string, queues: string[], reason: string): void {
@@ -793,7 +794,7 @@ function reconcile(fold: Fold, snapshot: BrokerStateEvent): void {
       queue.dropped += 1;
     }
     while (queue.ready.length < seen.messagesReady) {
-      queue.ready.push({ message: 0, body: '', order: queue.nextOrder, redelivered: false });
+      queue.ready.push({ message: 0, body: '', order: queue.nextOrder, redelivered: false, persistent: false });
       queue.nextOrder += 1;
     }
   }

@@ -49,7 +49,7 @@ export interface HeldDelivery {
   queue: string;
   order: number;
   /** Published persistent: back in a durable queue, it survives a broker restart. */
-  persistent?: true;
+  persistent: boolean;
 }
 
 /** One channel of a connection. */

@@ -131,7 +131,7 @@ export function queueDeclared(
   // Messages the run did not see arrive (left by an earlier program): the broker counts them, so the state does too.
   if (reply !== undefined) {
     for (let missing = reply.messageCount - queue.ready.length; missing > 0; missing -= 1) {
-      queue.ready.push({ message: 0, body: '', order: queue.nextOrder, redelivered: false });
+      queue.ready.push({ message: 0, body: '', order: queue.nextOrder, redelivered: false, persistent: false });
       queue.nextOrder += 1;
     }
   }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Journeys } from '../../server/model/journeys.js';
 import { ReadyMessages, type QueuedCopy } from '../../server/model/ready-messages.js';
 
-const copyOf = (order: number): QueuedCopy => ({ message: order, body: `Task ${order}`, order, redelivered: false });
+const copyOf = (order: number): QueuedCopy => ({ message: order, body: `Task ${order}`, order, redelivered: false, persistent: false });
 const orders = (ready: ReadyMessages): number[] => [...ready].map((copy) => copy.order);
 
 describe('a queue of ready messages', () => {
