@@ -85,7 +85,8 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
   // The programs, once the first has started.
   let actors: RunActors | undefined;
   let snapshotting = 0;
-  let restarting = false;
+  // The broker's restart under way, if one is: the run ends only once the broker is back.
+  let restarting: Promise<void> | undefined;
   let programCrashes: RunFailure | undefined;
   let onRequest: ((request: ActorRequest) => Promise<string>) | undefined;
   let published = 0;
@@ -216,6 +217,9 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
         const marked = moment === undefined ? undefined : moments.mark(moment);
         // A stopped run's last snapshot is the runner's own, taken before its space goes.
         if (abort.signal.aborted) return stoppedWait();
+        // A broker restarting shows nothing: the snapshot waits until it is back.
+        await restarting?.catch(() => {});
+        if (abort.signal.aborted) return stoppedWait();
         await recordSnapshot(openTap, marked);
       },
     };
@@ -246,17 +250,21 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
   async function restartBroker(by: 'you' | 'plan'): Promise<void> {
     if (outcome !== undefined) throw new Error('the run has ended: run the cell again to restart the broker during it');
     if (space === undefined || tap === undefined) throw new Error('the run has not reached the broker yet: there is nothing to restart');
-    if (restarting) throw new Error('the broker is already restarting');
-    restarting = true;
-    try {
+    if (restarting !== undefined) throw new Error('the broker is already restarting');
+    const openTap = tap;
+    const restart = (async () => {
       actors?.brokerRestarting(by);
       recorder.add({ kind: 'restart', phase: 'stopping', by });
       await broker.restart();
       recorder.add({ kind: 'restart', phase: 'started', by });
       // A management API that came back with the broker may take a moment to answer.
-      await recordSnapshot(tap, undefined, SNAPSHOT_ATTEMPTS_AFTER_RESTART);
+      await recordSnapshot(openTap, undefined, SNAPSHOT_ATTEMPTS_AFTER_RESTART);
+    })();
+    restarting = restart;
+    try {
+      await restart;
     } finally {
-      restarting = false;
+      restarting = undefined;
     }
   }
 
@@ -354,6 +362,8 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
   }
 
   async function cleanUp(): Promise<void> {
+    // Programs the restart took may end the run before the broker is back: what came back is its last state.
+    await restarting?.catch(() => {});
     stepsOwed = 0;
     if (reachingFirstFrame) stopReachingFirstFrame();
     payOwedSteps();

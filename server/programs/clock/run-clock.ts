@@ -19,7 +19,7 @@ export interface RunClock {
   stop(): void;
   /** Lets them go on; write this before thawing them, so they wake to the right time. */
   go(): void;
-  /** Removes the file: the run is over. */
+  /** Removes the file: the run is over, and later stops and goes change nothing on disk. */
   close(): void;
 }
 
@@ -31,8 +31,11 @@ export function createRunClock(): RunClock {
   const folder = mkdtempSync(join(tmpdir(), 'warren-clock-'));
   const file = join(folder, 'stopped-time');
   let time: StoppedTime = NEVER_STOPPED;
+  let closed = false;
   const write = (next: StoppedTime): void => {
     time = next;
+    // Once the run is over there are no programs left to read it.
+    if (closed) return;
     writeFileSync(`${file}.next`, writeStoppedTime(next));
     renameSync(`${file}.next`, file);
   };
@@ -49,6 +52,7 @@ export function createRunClock(): RunClock {
       if (time.since !== null) write({ before: time.before + (process.hrtime.bigint() - time.since), since: null });
     },
     close() {
+      closed = true;
       rmSync(folder, { recursive: true, force: true });
     },
   };
