@@ -69,17 +69,15 @@ describeOnBrokers('named moments', (runCell, broker) => {
   for (const [key, ids] of linked) {
     const [lesson = '', cell = ''] = key.split('/');
     // A cell that restarts RabbitMQ is run where nothing else uses it: test/restart/.
-    it.skipIf(restartingCells.has(key) && broker() === 'rabbitmq')(
-      `${key} marks every moment it declares, in order, among them ${[...ids].join(', ')}`,
-      async () => {
-        const run = await runCell(lesson, cell);
-        expectCleanEnd(run);
-        const declared = (await cellOf(lesson, cell)).moments;
-        const marked = run.events.flatMap((event) => (event.kind === 'state' && event.moment !== undefined ? [event.moment.id] : []));
-        expect(marked).toEqual(declared);
-        expect(declared).toEqual(expect.arrayContaining([...ids]));
-      },
-    );
+    if (restartingCells.has(key) && broker() === 'rabbitmq') continue;
+    it(`${key} marks every moment it declares, in order, among them ${[...ids].join(', ')}`, async () => {
+      const run = await runCell(lesson, cell);
+      expectCleanEnd(run);
+      const declared = (await cellOf(lesson, cell)).moments;
+      const marked = run.events.flatMap((event) => (event.kind === 'state' && event.moment !== undefined ? [event.moment.id] : []));
+      expect(marked).toEqual(declared);
+      expect(declared).toEqual(expect.arrayContaining([...ids]));
+    });
   }
 
   it('seven-tasks: while worker 1 is stopped the queue holds all seven tasks, unacknowledged', async () => {
