@@ -14,6 +14,7 @@ const KEY_FIELDS = [
   'exchange',
   'type',
   'queue',
+  'passive',
   'routingKey',
   'source',
   'destination',
