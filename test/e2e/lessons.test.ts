@@ -27,6 +27,7 @@ import {
   sequenceRows,
   showKinds,
   statusOf,
+  terminalLines,
   typeParam,
   waitForStatus,
   waitForStillPicture,
@@ -349,6 +350,27 @@ describe('every lesson in the browser', () => {
     await waitForStillPicture(cell);
     await screenshotRun(page, cell, '07-publisher-confirms');
     await stepThenStop(cell);
+  });
+
+  it("When things go wrong: a redeclared queue's 406 and a closed port's refusal, as the terminals and the sequence show them", async () => {
+    await openFromList('08-when-things-go-wrong');
+    const redeclare = cellSection(page, 'redeclare');
+    await runToEnd(redeclare);
+    const refusal = "PRECONDITION_FAILED - inequivalent arg 'durable' for queue 'hello'";
+    expect((await terminalLines(redeclare, 'second program')).some((line) => line.includes(refusal))).toBe(true);
+    const closes = (await sequenceRows(redeclare)).filter((row) => row.method === 'channel.close');
+    expect(closes.map((row) => row.text).join('\n')).toContain('406');
+    // The way out: the first program's message is still in hello, as it first made it.
+    expect(await brokerQueue(redeclare, 'hello')).toEqual({ ready: 1, unacked: 0, consumers: 0 });
+
+    const nothingListening = cellSection(page, 'nothing-listening');
+    await runToEnd(nothingListening);
+    const producer = await terminalLines(nothingListening, 'producer');
+    expect(producer.join('\n')).toMatch(/ECONNREFUSED 127\.0\.0\.1:\d+/);
+    expect(producer.at(-1)).toBe('— exited with code 1 —');
+    // No broker was ever reached: not one frame.
+    expect((await sequenceRows(nothingListening)).filter((row) => row.method.includes('.'))).toEqual([]);
+    await screenshotRun(page, redeclare, '08-when-things-go-wrong');
   });
 
   it('Poison messages: the quorum queue dead-letters the poison task after its delivery limit', async () => {
