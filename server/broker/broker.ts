@@ -10,6 +10,7 @@ import type { Connection } from './connection.js';
 import { ReplyCode } from './errors.js';
 import { BrokerEvents } from './events.js';
 import { MemoryAlarm, type MemoryUse } from './memory-alarm.js';
+import { accessChangesIn, keepAccess, keptAccess } from './storage/kept-access.js';
 import { restoreFromStore } from './storage/restore.js';
 import type { BrokerStore } from './storage/store.js';
 import { VirtualHost } from './vhost.js';
@@ -38,9 +39,11 @@ export class Broker {
 
   constructor(
     options: {
-      access: AccessRecords;
+      /** The users and permissions a broker starts with when its data directory holds none, given the vhosts it has then. */
+      initialAccess: (vhosts: readonly string[]) => AccessRecords;
       loopbackUsers: readonly string[];
-      vhosts: readonly string[];
+      /** The vhosts a broker starts with when its data directory holds no users and permissions. */
+      initialVhosts: readonly string[];
       memoryLimit: number;
       store?: BrokerStore;
       events?: BrokerEvents;
@@ -49,9 +52,18 @@ export class Broker {
   ) {
     this.events = options.events ?? new BrokerEvents();
     this.store = options.store;
+    const vhostExists = (vhost: string): boolean => this.vhosts.has(vhost);
     if (this.store !== undefined) restoreFromStore(this, this.store);
-    for (const name of options.vhosts) this.addVhost(name);
-    this.users = new UserStore((vhost) => this.vhosts.has(vhost), options.access);
+    // As on RabbitMQ, the vhosts, users and permissions of the options (or of a configuration file)
+    // are where a data directory begins: once it holds users and permissions, they and its vhosts
+    // are what the broker has, so a deleted guest stays deleted and a changed password stays changed.
+    // A directory that holds none yet, new or written before users were kept, starts from the options.
+    const kept = this.store === undefined ? undefined : keptAccess(this.store, vhostExists);
+    if (kept === undefined) for (const name of options.initialVhosts) this.addVhost(name);
+    this.users = new UserStore(vhostExists, kept ?? options.initialAccess([...this.vhosts.keys()]));
+    if (this.store !== undefined) {
+      this.users.keepChangesIn(kept === undefined ? keepAccess(this.store, this.users.records()) : accessChangesIn(this.store.definitions));
+    }
     this.logins = new LoginCheck(this.users, options.loopbackUsers);
     this.memory = new MemoryAlarm(
       options.memoryLimit,

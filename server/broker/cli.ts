@@ -123,7 +123,7 @@ async function main(): Promise<void> {
   console.log(
     options.dataDir === undefined
       ? 'Data: kept in memory only (--in-memory): nothing survives a restart'
-      : `Data directory: ${options.dataDir} (durable queues and exchanges, bindings and persistent messages survive a restart)`,
+      : `Data directory: ${options.dataDir} (vhosts, users and permissions, durable queues and exchanges, bindings and persistent messages survive a restart)`,
   );
   const host = broker.host;
   const [user] = broker.users.listUsers();

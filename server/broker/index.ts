@@ -37,9 +37,12 @@ export interface BrokerOptions {
   host?: string;
   /** Port; default 5673 so it never collides with a RabbitMQ on 5672. 0 picks any free port. */
   port?: number;
-  /** Users who may log in; default guest/guest tagged administrator. The first is the one in `url`. */
+  /**
+   * Users who may log in; default guest/guest tagged administrator. The first is the one in `url`.
+   * With a data directory, only where a new one begins (see dataDir).
+   */
   users?: UserOption[];
-  /** Virtual hosts; default ['/']. */
+  /** Virtual hosts; default ['/']. With a data directory, only where a new one begins (see dataDir). */
   vhosts?: string[];
   /** What each user may do in each vhost; default: every user may configure, write and read everything in every vhost. */
   permissions?: PermissionOption[];
@@ -56,9 +59,12 @@ export interface BrokerOptions {
   /** Memory high watermark in bytes: above it, publishing connections are blocked; default 512 MiB. */
   memoryLimit?: number;
   /**
-   * Directory to keep durable exchanges and queues, bindings, vhosts and
-   * persistent messages in, so they survive a restart; created if missing.
-   * Without it the broker keeps everything in memory only.
+   * Directory to keep vhosts, users and permissions, durable exchanges and
+   * queues, bindings and persistent messages in, so they survive a
+   * restart; created if missing. Without it the broker keeps everything in
+   * memory only. As on RabbitMQ, `vhosts`, `users`, `permissions` and
+   * `access` only make a new directory's first records: once it holds
+   * users, the broker has those and the vhosts it holds.
    */
   dataDir?: string;
 }
@@ -108,10 +114,11 @@ export interface EmbeddedBroker {
    * Restarts the broker in place, as rabbitmqctl stop_app and start_app
    * do: every connection is closed (320 CONNECTION_FORCED, "broker forced
    * connection closure with reason 'shutdown'"), then the broker starts
-   * again on the same port from its data directory. Durable exchanges and
-   * queues, their bindings and persistent messages come back; the rest is
-   * gone. A broker without a data directory comes back empty, with only
-   * its vhosts. Clients that connect meanwhile wait until it is back.
+   * again on the same port from its data directory. Vhosts, users and
+   * permissions, durable exchanges and queues, their bindings and
+   * persistent messages come back; the rest is gone. A broker without a
+   * data directory comes back empty, with only its vhosts, users and
+   * permissions. Clients that connect meanwhile wait until it is back.
    * The memory limit set last is kept.
    */
   restart(): Promise<void>;
@@ -142,25 +149,29 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Embedded
   const memoryLimit = options.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
   const tuning = { heartbeat: options.heartbeat ?? 60, frameMax: options.frameMax ?? 131072, channelMax: options.channelMax ?? 2047 };
   const loopbackUsers = options.loopbackUsers ?? ['guest'];
-  const makeBroker = (limit: number, vhosts: readonly string[], access: AccessRecords): Broker => {
+  const makeBroker = (
+    limit: number,
+    initialVhosts: readonly string[],
+    initialAccess: (vhosts: readonly string[]) => AccessRecords,
+  ): Broker => {
     const store = dataDir === undefined ? undefined : new BrokerStore(dataDir);
     try {
-      return new Broker({ access, loopbackUsers, vhosts, memoryLimit: limit, store, events }, tuning);
+      return new Broker({ initialAccess, loopbackUsers, initialVhosts, memoryLimit: limit, store, events }, tuning);
     } catch (error) {
       void store?.close();
       throw error;
     }
   };
   const vhosts = options.vhosts ?? ['/'];
-  let broker = makeBroker(memoryLimit, vhosts, options.access ?? buildAccessRecords(users, vhosts, options.permissions));
-  const first = options.access === undefined ? users[0] : undefined;
-  // Until users and permissions are kept in the data directory too, the first user may use the vhosts it brought back, as it may those it made.
+  const given = options.access;
+  let broker = makeBroker(memoryLimit, vhosts, (vhostsThen) => given ?? buildAccessRecords(users, vhostsThen, options.permissions));
+  const first = given === undefined ? users[0] : undefined;
+  // As RabbitMQ's management API does for whoever creates a vhost.
   const letFirstUserIn = (name: string): void => {
     if (first !== undefined && broker.users.hasUser(first.username)) {
       broker.users.setPermissions({ user: first.username, vhost: name, configure: '.*', write: '.*', read: '.*' });
     }
   };
-  for (const name of broker.vhosts.keys()) if (!vhosts.includes(name)) letFirstUserIn(name);
   const host = options.host ?? '127.0.0.1';
   let server;
   try {
@@ -210,11 +221,11 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Embedded
           server.pause();
           await server.closeConnections();
           const limit = broker.memory.limit;
-          // Vhosts, users and permissions outlive a restart as on RabbitMQ; a data directory keeps the vhosts itself.
+          // Vhosts, users and permissions outlive a restart as on RabbitMQ; a data directory keeps them itself.
           const vhostsNow = [...broker.vhosts.keys()];
           const access = broker.users.records();
           await stop();
-          broker = makeBroker(limit, vhostsNow, access);
+          broker = makeBroker(limit, vhostsNow, () => access);
           server.resume(broker);
         } finally {
           restarting = undefined;

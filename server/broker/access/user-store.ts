@@ -3,7 +3,8 @@
  * them (add_user, delete_user, change_password, set_user_tags,
  * set_permissions, clear_permissions, list_users, list_permissions,
  * list_user_permissions) and kept as plain records (records.ts) that can be
- * saved and given back to a new store.
+ * saved and given back to a new store. A broker with a data directory hands
+ * it an AccessChanges, and every change is written there as it is made.
  */
 import { hashPassword, passwordMatches, HASHING_ALGORITHM } from './password-hash.js';
 import { compilePattern } from './patterns.js';
@@ -35,10 +36,21 @@ export interface PermissionListing {
   read: string;
 }
 
+/** Where each change to users and permissions goes to be kept, as it is made. */
+export interface AccessChanges {
+  /** A user was added, or its password or tags changed. */
+  userPut(user: UserRecord): void;
+  /** A user was deleted (its permissions are deleted one by one before). */
+  userDeleted(name: string): void;
+  permissionPut(permission: PermissionRecord): void;
+  permissionDeleted(user: string, vhost: string): void;
+}
+
 export class UserStore {
   private readonly users = new Map<string, UserRecord>();
   /** user -> vhost -> permissions */
   private readonly permissions = new Map<string, Map<string, VhostPermissions>>();
+  private changes: AccessChanges | undefined;
 
   /** `vhostExists` tells whether set_permissions names a vhost the broker has. */
   constructor(
@@ -47,6 +59,11 @@ export class UserStore {
   ) {
     for (const user of records.users) this.users.set(user.name, { ...user, tags: [...user.tags] });
     for (const permission of records.permissions) this.setPermissions(permission);
+  }
+
+  /** From now on every change is also handed to changes (the records the store started from are not). */
+  keepChangesIn(changes: AccessChanges): void {
+    this.changes = changes;
   }
 
   /** Everything as plain records, ready to be saved as JSON. */
@@ -59,21 +76,29 @@ export class UserStore {
   addUser(name: string, password: string, tags: readonly string[] = []): void {
     if (name === '') throw new AccessError('a user name cannot be empty');
     if (this.users.has(name)) throw new AccessError(`User "${name}" already exists`);
-    this.users.set(name, { name, password_hash: hashPassword(password), hashing_algorithm: HASHING_ALGORITHM, tags: checkedTags(tags) });
+    const user: UserRecord = { name, password_hash: hashPassword(password), hashing_algorithm: HASHING_ALGORITHM, tags: checkedTags(tags) };
+    this.users.set(name, user);
+    this.userChanged(user);
   }
 
   /** Deletes a user and every permission it had. */
   deleteUser(name: string): void {
     if (!this.users.delete(name)) throw new AccessError(`User "${name}" does not exist`);
+    for (const vhost of this.permissions.get(name)?.keys() ?? []) this.changes?.permissionDeleted(name, vhost);
     this.permissions.delete(name);
+    this.changes?.userDeleted(name);
   }
 
   changePassword(name: string, password: string): void {
-    this.existing(name).password_hash = hashPassword(password);
+    const user = this.existing(name);
+    user.password_hash = hashPassword(password);
+    this.userChanged(user);
   }
 
   setUserTags(name: string, tags: readonly string[]): void {
-    this.existing(name).tags = checkedTags(tags);
+    const user = this.existing(name);
+    user.tags = checkedTags(tags);
+    this.userChanged(user);
   }
 
   listUsers(): UserListing[] {
@@ -104,13 +129,14 @@ export class UserStore {
     }
     if (!this.users.has(record.user)) throw new AccessError(`User ${record.user} does not exist`);
     if (!this.vhostExists(record.vhost)) throw new AccessError(`Virtual host ${record.vhost} does not exist`);
-    this.putPermissions(record);
+    const kept = this.putPermissions(record);
+    this.changes?.permissionPut({ ...kept });
   }
 
   clearPermissions(user: string, vhost: string): void {
     if (!this.users.has(user)) throw new AccessError(`User "${user}" does not exist`);
     if (!this.vhostExists(vhost)) throw new AccessError(`Virtual host ${vhost} does not exist`);
-    this.permissions.get(user)?.delete(vhost);
+    if (this.permissions.get(user)?.delete(vhost) === true) this.changes?.permissionDeleted(user, vhost);
   }
 
   /** list_permissions -p vhost */
@@ -136,7 +162,7 @@ export class UserStore {
 
   /** A vhost is gone: so are the permissions to it. */
   vhostDeleted(vhost: string): void {
-    for (const byVhost of this.permissions.values()) byVhost.delete(vhost);
+    for (const [user, byVhost] of this.permissions) if (byVhost.delete(vhost)) this.changes?.permissionDeleted(user, vhost);
   }
 
   private existing(name: string): UserRecord {
@@ -145,7 +171,12 @@ export class UserStore {
     return user;
   }
 
-  private putPermissions(record: PermissionRecord): void {
+  private userChanged(user: UserRecord): void {
+    this.changes?.userPut({ ...user, tags: [...user.tags] });
+  }
+
+  /** Compiles and sets a permission; returns the record it keeps. */
+  private putPermissions(record: PermissionRecord): PermissionRecord {
     const copy = { user: record.user, vhost: record.vhost, configure: record.configure, write: record.write, read: record.read };
     const patterns = {
       configure: compilePattern(copy.configure).regex,
@@ -155,6 +186,7 @@ export class UserStore {
     let byVhost = this.permissions.get(copy.user);
     if (byVhost === undefined) this.permissions.set(copy.user, (byVhost = new Map<string, VhostPermissions>()));
     byVhost.set(copy.vhost, { record: copy, allows: (permission, name) => patterns[permission]?.test(name) ?? false });
+    return copy;
   }
 }
 
