@@ -1,13 +1,15 @@
 // The embedded broker restarted in place: the cases RabbitMQ also passes
 // (test/restart/ runs them there), then what only the embedded broker
-// offers: an in-memory restart, the data directory's lock, a torn log,
-// clients coming back at once, a restart in the middle of publishing.
+// offers: an in-memory restart, the data directory's lock, a torn log, a
+// log larger than a read chunk, clients coming back at once, a restart in
+// the middle of publishing.
 import { mkdtempSync, rmSync, statSync, appendFileSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import amqp from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { startBroker, type EmbeddedBroker } from '../../server/broker/index.js';
+import { READ_CHUNK } from '../../server/broker/storage/log-reader.js';
 import { LOG_FILE } from '../../server/broker/storage/store.js';
 import { restartCases, type RestartLeg } from '../conformance/restart-cases.js';
 
@@ -118,6 +120,37 @@ describe('the embedded broker on restart', () => {
     const four = await lastChannel.get('work', { noAck: true });
     expect(four !== false && four.content.toString()).toBe('four');
     await last.close();
+  });
+
+  test('a log larger than a read chunk comes back whole: records across chunk boundaries, and a message larger than a chunk', async () => {
+    const directory = freshDirectory();
+    const first = await startBroker({ port: 0, dataDir: directory });
+    const connection = await amqp.connect(first.url);
+    const channel = await connection.createConfirmChannel();
+    await channel.assertQueue('big-log', { durable: true });
+    const bodies = Array.from({ length: 3001 }, (_, i) =>
+      i === 1500 ? Buffer.alloc(READ_CHUNK * 2.5, 'big') : Buffer.alloc(333 + (i % 500), String(i % 10)),
+    );
+    for (const body of bodies) channel.sendToQueue('big-log', body, { persistent: true });
+    await channel.waitForConfirms();
+    await connection.close();
+    await first.close();
+    expect(statSync(join(directory, LOG_FILE)).size).toBeGreaterThan(3 * READ_CHUNK);
+
+    const second = await start(directory);
+    const again = await amqp.connect(second.url);
+    const reader = await again.createChannel();
+    const read: Buffer[] = [];
+    for (
+      let message = await reader.get('big-log', { noAck: true });
+      message !== false;
+      message = await reader.get('big-log', { noAck: true })
+    ) {
+      read.push(message.content);
+    }
+    await again.close();
+    expect(read.length).toBe(bodies.length);
+    expect(read.every((body, i) => body.equals(bodies[i] ?? Buffer.alloc(0)))).toBe(true);
   });
 
   test('clients that reconnect at once are served as soon as the broker is back, with their durable queue', async () => {

@@ -2,15 +2,17 @@
  * The records of the broker's log, and how each is framed on disk.
  *
  * A frame is [length u32][crc32 u32][kind u8][payload]: the length counts
- * kind and payload, the checksum covers them. Reading stops at the first
- * frame that is cut short or does not match its checksum, so a write torn
- * by a crash loses that frame and nothing before it.
+ * kind and payload, the checksum covers them. Reading (log-reader.ts)
+ * stops at the first frame that is cut short or does not match its
+ * checksum, so a write torn by a crash loses that frame and nothing before
+ * it.
  *
  * Definitions (vhosts, exchanges, queues, bindings, and the generic
  * definitions other parts keep) are rare and travel as JSON; messages and
  * their settlements are the hot path and travel as binary.
  */
 import { decodeTable, encodeTable, type FieldTable } from '../../amqp/index.js';
+import { Message, SLAB_MESSAGE_LIMIT, type SlabAllocator } from '../message.js';
 import { checksum } from './checksum.js';
 
 /** What a frame holds. */
@@ -163,10 +165,9 @@ class RepeatedString {
   private text = '';
 
   read(from: Buffer, start: number, end: number): string {
-    const bytes = from.subarray(start, end);
-    if (!bytes.equals(this.bytes)) {
-      this.bytes = Buffer.from(bytes);
-      this.text = bytes.toString('utf8');
+    if (from.compare(this.bytes, 0, this.bytes.length, start, end) !== 0) {
+      this.bytes = Buffer.from(from.subarray(start, end));
+      this.text = this.bytes.toString('utf8');
     }
     return this.text;
   }
@@ -175,8 +176,12 @@ class RepeatedString {
 const lastExchange = new RepeatedString();
 const lastRoutingKey = new RepeatedString();
 
-/** Reads a message record's payload (after the kind byte); the content is a view into the file's bytes. */
-export function readMessage(payload: Buffer): StoredMessage {
+/**
+ * Reads a message record's payload (after the kind byte) into a Message of
+ * its own: its bytes are copied out of the payload, into a shared slab when
+ * small, so the buffer the log was read into can be reused.
+ */
+export function readMessage(payload: Buffer, slabs: SlabAllocator): { queueId: number; message: Message } {
   let at = 0;
   const queueId = payload.readUInt32BE(at);
   const storeId = payload.readDoubleBE((at += 4));
@@ -187,8 +192,22 @@ export function readMessage(payload: Buffer): StoredMessage {
   const keyLength = payload.readUInt8(at);
   const routingKey = lastRoutingKey.read(payload, (at += 1), (at += keyLength));
   const headerSize = payload.readUInt32BE(at);
-  const content = payload.subarray(at + 4);
-  return { queueId, storeId, expiresAt, handedOut, exchange, routingKey, headerSize, content };
+  const contentStart = at + 4;
+  const size = payload.length - contentStart;
+  let data: Buffer;
+  let offset = 0;
+  if (size <= SLAB_MESSAGE_LIMIT) {
+    offset = slabs.reserve(size);
+    data = slabs.current;
+  } else {
+    data = Buffer.allocUnsafeSlow(size);
+  }
+  payload.copy(data, offset, contentStart);
+  const message = new Message(exchange, routingKey, data, offset, headerSize, size - headerSize);
+  message.storeId = storeId;
+  message.handedOut = handedOut;
+  message.expiresAt = expiresAt;
+  return { queueId, message };
 }
 
 /** Messages acknowledged, dropped or deleted with their queue: gone for good. */
@@ -210,22 +229,4 @@ export function readNumbers(payload: Buffer): number[] {
   const numbers: number[] = [];
   for (let at = 0; at + 8 <= payload.length; at += 8) numbers.push(payload.readDoubleBE(at));
   return numbers;
-}
-
-/**
- * Hands every whole, intact frame from the start of bytes to visit, in
- * order. Returns where the last good one ends; anything after that is a
- * torn tail.
- */
-export function readFrames(bytes: Buffer, visit: (kind: number, payload: Buffer) => void): number {
-  let at = 0;
-  while (at + FRAME_OVERHEAD + 1 <= bytes.length) {
-    const length = bytes.readUInt32BE(at);
-    const end = at + FRAME_OVERHEAD + length;
-    if (length < 1 || end > bytes.length) break;
-    if (checksum(bytes, at + FRAME_OVERHEAD, end) !== bytes.readUInt32BE(at + 4)) break;
-    visit(bytes[at + FRAME_OVERHEAD] ?? 0, bytes.subarray(at + FRAME_OVERHEAD + 1, end));
-    at = end;
-  }
-  return at;
 }

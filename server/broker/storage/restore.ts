@@ -14,10 +14,9 @@
 import type { Broker } from '../broker.js';
 import { createExchange, isExchangeType } from '../exchanges/index.js';
 import { tableKey } from '../field-values.js';
-import { Message, SLAB_MESSAGE_LIMIT, SlabAllocator } from '../message.js';
 import { validateQueueArguments } from '../queue-arguments.js';
 import { Queue } from '../queue.js';
-import type { BrokerStore, StoredBinding, StoredMessage } from './store.js';
+import type { BrokerStore, StoredBinding } from './store.js';
 
 /** Reads the store back into the broker, then lets its virtual hosts write to it. */
 export function restoreFromStore(broker: Broker, store: BrokerStore): void {
@@ -45,14 +44,14 @@ export function restoreFromStore(broker: Broker, store: BrokerStore): void {
     queuesById.set(stored.id, queue);
   }
   for (const binding of state.bindings) restoreBinding(broker, binding);
-  const slabs = new SlabAllocator();
-  for (const stored of state.messages) {
-    const queue = queuesById.get(stored.queueId);
-    if (queue === undefined) continue;
-    const message = restoredMessage(stored, slabs);
-    message.deliveryCount = queue.settings.type === 'quorum' ? stored.handedOut : stored.handedOut > 0 || !state.stoppedCleanly ? 1 : 0;
+  for (const { queueId, message } of state.messages) {
+    const queue = queuesById.get(queueId);
+    if (queue === undefined) {
+      store.messageRemoved(message);
+      continue;
+    }
+    message.deliveryCount = queue.settings.type === 'quorum' ? message.handedOut : message.handedOut > 0 || !state.stoppedCleanly ? 1 : 0;
     queue.restore(message);
-    store.messageRestored(stored.queueId, message);
   }
   for (const queue of queuesById.values()) queue.restored();
   for (const vhost of broker.vhosts.values()) vhost.store = store;
@@ -65,23 +64,4 @@ function restoreBinding(broker: Broker, stored: StoredBinding): void {
   if (source === undefined || destination === undefined) return;
   const { routingKey, arguments: args } = stored;
   source.addBinding({ source: source.name, destination, routingKey, arguments: args, argumentsKey: tableKey(args) });
-}
-
-/** The message in bytes of its own (small ones share slabs), so the file's bytes can go. */
-function restoredMessage(stored: StoredMessage, slabs: SlabAllocator): Message {
-  const size = stored.content.length;
-  let data: Buffer;
-  let offset = 0;
-  if (size <= SLAB_MESSAGE_LIMIT) {
-    offset = slabs.reserve(size);
-    data = slabs.current;
-  } else {
-    data = Buffer.allocUnsafeSlow(size);
-  }
-  stored.content.copy(data, offset);
-  const message = new Message(stored.exchange, stored.routingKey, data, offset, stored.headerSize, size - stored.headerSize);
-  message.storeId = stored.storeId;
-  message.handedOut = stored.handedOut;
-  message.expiresAt = stored.expiresAt;
-  return message;
 }

@@ -10,13 +10,14 @@
  * still alive, it is rewritten with only the live records, so it never
  * grows without bound.
  */
-import { mkdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
+import { mkdirSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableKey } from '../field-values.js';
-import type { Message } from '../message.js';
+import { SlabAllocator, type Message } from '../message.js';
 import { DataDirError } from '../data-dir.js';
 import { lockDataDirectory } from './lock.js';
 import { LogFile } from './log-file.js';
+import { readLogFile } from './log-reader.js';
 import {
   RecordKind,
   frame,
@@ -24,7 +25,6 @@ import {
   jsonRecord,
   messageRecord,
   messageRecordSize,
-  readFrames,
   readJson,
   readMessage,
   readNumbers,
@@ -50,8 +50,8 @@ export interface RecoveredState {
   exchanges: StoredExchange[];
   queues: StoredQueue[];
   bindings: StoredBinding[];
-  /** In the order they were stored, which is each queue's order. */
-  messages: StoredMessage[];
+  /** In the order they were stored, which is each queue's order; the store already tracks them as kept. */
+  messages: KeptMessage[];
   /** Whether the broker that wrote the log last stopped cleanly (false after a crash or kill -9). */
   stoppedCleanly: boolean;
   /** Bytes of a torn last record that were cut off, 0 if none. */
@@ -59,7 +59,7 @@ export interface RecoveredState {
 }
 
 /** A kept message as the store tracks it while the broker runs. */
-interface LiveMessage {
+export interface KeptMessage {
   readonly queueId: number;
   readonly message: Message;
 }
@@ -81,7 +81,7 @@ export class BrokerStore {
   private readonly queues = new Map<number, StoredQueue>();
   private readonly bindings = new Map<string, StoredBinding>();
   private readonly definitionsByKind = new Map<string, Map<string, unknown>>();
-  private readonly live = new Map<number, LiveMessage>();
+  private readonly live = new Map<number, KeptMessage>();
   private liveBytes = 0;
   private nextStoreId = 1;
   private nextQueueId = 1;
@@ -102,7 +102,7 @@ export class BrokerStore {
     this.unlock = lockDataDirectory(directory);
     try {
       const path = join(directory, LOG_FILE);
-      const { messages, stoppedCleanly, size, tornBytes } = this.readLog(path);
+      const { stoppedCleanly, size, tornBytes } = this.readLog(path);
       if (tornBytes > 0) truncateSync(path, size);
       this.log = new LogFile(path, size);
       this.recovered = {
@@ -110,7 +110,7 @@ export class BrokerStore {
         exchanges: [...this.exchanges.values()],
         queues: [...this.queues.values()],
         bindings: [...this.bindings.values()],
-        messages,
+        messages: [...this.live.values()],
         stoppedCleanly,
         tornBytes,
       };
@@ -184,10 +184,8 @@ export class BrokerStore {
 
   /** A persistent message entered a durable queue: it is written now and gets its store id. */
   messageStored(queueId: number, message: Message): void {
-    const storeId = this.nextStoreId++;
-    message.storeId = storeId;
-    this.live.set(storeId, { queueId, message });
-    this.liveBytes += messageRecordSize(message.exchange, message.routingKey, message.headerSize + message.bodySize);
+    message.storeId = this.nextStoreId++;
+    this.keep(queueId, message);
     this.log.append(messageRecord(storedMessage(queueId, message)));
   }
 
@@ -205,10 +203,8 @@ export class BrokerStore {
 
   /** A kept message left its queue for good: acknowledged, expired, dropped or dead-lettered. */
   messageRemoved(message: Message): void {
-    const entry = this.live.get(message.storeId);
-    if (entry?.message !== message) return;
-    this.live.delete(message.storeId);
-    this.liveBytes -= messageRecordSize(message.exchange, message.routingKey, message.headerSize + message.bodySize);
+    if (this.live.get(message.storeId)?.message !== message) return;
+    this.forget(message.storeId);
     this.removed.push(message.storeId);
   }
 
@@ -217,18 +213,12 @@ export class BrokerStore {
     this.log.afterSync(done, taken);
   }
 
-  /** What the log held when opened, handed over once (its messages point into the file's bytes until copied). */
+  /** What the log held when opened, handed over once. */
   takeRecovered(): RecoveredState {
     const recovered = this.recovered;
     if (recovered === undefined) throw new Error('the data directory was already read back');
     this.recovered = undefined;
     return recovered;
-  }
-
-  /** A message read back from the log is in its queue again; the store tracks it as it does new ones. */
-  messageRestored(queueId: number, message: Message): void {
-    this.live.set(message.storeId, { queueId, message });
-    this.liveBytes += messageRecordSize(message.exchange, message.routingKey, message.headerSize + message.bodySize);
   }
 
   /** Number of messages kept. */
@@ -304,45 +294,33 @@ export class BrokerStore {
 
   // ------------------------------------------------------- reading the log
 
-  private readLog(path: string): { messages: StoredMessage[]; stoppedCleanly: boolean; size: number; tornBytes: number } {
-    let bytes: Buffer;
-    try {
-      bytes = statSync(path).size === 0 ? Buffer.alloc(0) : readFileSync(path);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      bytes = Buffer.alloc(0);
-    }
-    const messages = new Map<number, StoredMessage>();
+  /** Replays the log into the store's state, messages included, one record at a time as it is read. */
+  private readLog(path: string): { stoppedCleanly: boolean; size: number; tornBytes: number } {
+    const slabs = new SlabAllocator();
     let lastKind = 0;
-    const goodLength = readFrames(bytes, (kind, payload) => {
+    const { goodLength, fileSize } = readLogFile(path, (kind, payload) => {
       lastKind = kind;
-      this.replay(kind, payload, messages);
+      this.replay(kind, payload, slabs);
     });
-    const queues = this.queues;
-    const kept = [...messages.values()].filter((message) => queues.has(message.queueId));
-    return {
-      messages: kept,
-      stoppedCleanly: lastKind === RecordKind.stoppedCleanly,
-      size: goodLength,
-      tornBytes: bytes.length - goodLength,
-    };
+    this.dropMessagesOfMissingQueues();
+    return { stoppedCleanly: lastKind === RecordKind.stoppedCleanly, size: goodLength, tornBytes: fileSize - goodLength };
   }
 
-  private replay(kind: number, payload: Buffer, messages: Map<number, StoredMessage>): void {
+  private replay(kind: number, payload: Buffer, slabs: SlabAllocator): void {
     switch (kind) {
       case RecordKind.message: {
-        const message = readMessage(payload);
-        messages.set(message.storeId, message);
+        const { queueId, message } = readMessage(payload, slabs);
+        this.keep(queueId, message);
         this.nextStoreId = Math.max(this.nextStoreId, message.storeId + 1);
         return;
       }
       case RecordKind.messagesRemoved:
-        for (const id of readNumbers(payload)) messages.delete(id);
+        for (const id of readNumbers(payload)) this.forget(id);
         return;
       case RecordKind.messagesHandedOut: {
         const pairs = readNumbers(payload);
         for (let i = 0; i + 1 < pairs.length; i += 2) {
-          const message = messages.get(pairs[i] ?? 0);
+          const message = this.live.get(pairs[i] ?? 0)?.message;
           if (message !== undefined) message.handedOut = Math.max(message.handedOut, pairs[i + 1] ?? 0);
         }
         return;
@@ -429,11 +407,20 @@ export class BrokerStore {
   }
 
   private dropMessagesOfMissingQueues(): void {
-    for (const [storeId, { queueId, message }] of this.live) {
-      if (this.queues.has(queueId)) continue;
-      this.live.delete(storeId);
-      this.liveBytes -= messageRecordSize(message.exchange, message.routingKey, message.headerSize + message.bodySize);
-    }
+    for (const [storeId, { queueId }] of this.live) if (!this.queues.has(queueId)) this.forget(storeId);
+  }
+
+  private keep(queueId: number, message: Message): void {
+    this.live.set(message.storeId, { queueId, message });
+    this.liveBytes += messageRecordSize(message.exchange, message.routingKey, message.headerSize + message.bodySize);
+  }
+
+  private forget(storeId: number): void {
+    const entry = this.live.get(storeId);
+    if (entry === undefined) return;
+    const { message } = entry;
+    this.live.delete(storeId);
+    this.liveBytes -= messageRecordSize(message.exchange, message.routingKey, message.headerSize + message.bodySize);
   }
 
   private definitionKind(kind: string): Map<string, unknown> {
