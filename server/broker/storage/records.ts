@@ -165,11 +165,18 @@ class RepeatedString {
   private text = '';
 
   read(from: Buffer, start: number, end: number): string {
-    if (from.compare(this.bytes, 0, this.bytes.length, start, end) !== 0) {
+    if (!this.holds(from, start, end)) {
       this.bytes = Buffer.from(from.subarray(start, end));
       this.text = this.bytes.toString('utf8');
     }
     return this.text;
+  }
+
+  /** Compared a byte at a time: a short string is compared sooner so than through Buffer.compare's checks. */
+  private holds(from: Buffer, start: number, end: number): boolean {
+    if (end - start !== this.bytes.length) return false;
+    for (let i = 0; i < this.bytes.length; i++) if (from[start + i] !== this.bytes[i]) return false;
+    return true;
   }
 }
 
