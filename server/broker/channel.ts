@@ -16,6 +16,7 @@ import {
   type MethodName,
 } from '../amqp/index.js';
 import type { ChannelHost } from './channel-host.js';
+import { ConsumerTimeoutCheck } from './consumer-timeout.js';
 import { Consuming } from './consuming.js';
 import { AmqpError, ReplyCode, notFound, preconditionFailed } from './errors.js';
 import { exactArguments } from './exact-arguments.js';
@@ -33,6 +34,7 @@ export class Channel {
   /** The queue most recently declared on this channel, which an empty queue name refers to. */
   private lastQueue: string | undefined;
   private transactional = false;
+  private readonly consumerTimeout: ConsumerTimeoutCheck;
 
   constructor(
     readonly number: number,
@@ -40,6 +42,12 @@ export class Channel {
   ) {
     this.consuming = new Consuming(host, number);
     this.publishing = new Publishing(host, number, () => this.consuming.replyToAddress);
+    this.consumerTimeout = new ConsumerTimeoutCheck(
+      host.consumerTimeout,
+      number,
+      () => this.consuming.oldestUnacked(),
+      (error) => host.closeChannelForError(number, error),
+    );
   }
 
   /** Memory the channel keeps: messages being published, held for tx.commit, or delivered and not yet acknowledged. */
@@ -330,6 +338,7 @@ export class Channel {
   /** Releases everything the channel holds (consumers, unacked deliveries) when it closes. */
   close(): void {
     this.state = 'closing';
+    this.consumerTimeout.stop();
     this.publishing.writeConfirms();
     this.publishing.close();
     this.consuming.close();

@@ -39,7 +39,7 @@ import {
 } from '../amqp/index.js';
 import { resourceAccess, vhostAccessRefused, type ResourceAccess } from './access/resource-access.js';
 import { AUTH_MECHANISMS, readCredentials } from './auth.js';
-import type { Broker } from './broker.js';
+import type { Broker, ConsumerTimeout } from './broker.js';
 import { Channel } from './channel.js';
 import type { ChannelHost } from './channel-host.js';
 import { AmqpError, ReplyCode } from './errors.js';
@@ -418,6 +418,17 @@ export class Connection implements ChannelHost {
     }
     this.broker.reportInternalError(error);
     return new AmqpError(ReplyCode.INTERNAL_ERROR, 'internal error', { hard: true, classId, methodId });
+  }
+
+  /** consumer_timeout as the broker has it, read by each channel as it opens. */
+  get consumerTimeout(): ConsumerTimeout {
+    return this.broker.consumerTimeout;
+  }
+
+  closeChannelForError(channelNumber: number, error: AmqpError): void {
+    const channel = this.channels.get(channelNumber);
+    if (this.state !== 'open' || channel?.state !== 'open') return;
+    this.closeChannelWithError(channel, error);
   }
 
   private closeChannelWithError(channel: Channel, error: AmqpError): void {
