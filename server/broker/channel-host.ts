@@ -33,7 +33,7 @@ export interface ChannelHost {
   readonly frameMax: number;
   /** consumer_timeout and how often channels check it; a channel reads it when it opens. */
   readonly consumerTimeout: ConsumerTimeout;
-  /** Closes the channel with a channel error raised outside any method of the client's (a consumer timeout). */
+  /** Closes the channel with a channel error raised outside any method of the client's (a consumer timeout), or sends the close again. */
   closeChannelForError(channelNumber: number, error: AmqpError): void;
   /** Asks for the channel's publisher confirms to be written before the next flush. */
   confirmsPending(flush: () => void): void;

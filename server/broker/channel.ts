@@ -35,6 +35,8 @@ export class Channel {
   private lastQueue: string | undefined;
   private transactional = false;
   private readonly consumerTimeout: ConsumerTimeoutCheck;
+  /** When the oldest delivery it held unacknowledged went out, as it was when the channel began closing. */
+  private oldestWhenClosed: number | undefined;
 
   constructor(
     readonly number: number,
@@ -45,7 +47,7 @@ export class Channel {
     this.consumerTimeout = new ConsumerTimeoutCheck(
       host.consumerTimeout,
       number,
-      () => this.consuming.oldestUnacked(),
+      () => (this.state === 'open' ? this.consuming.oldestUnacked()?.deliveredAt : this.oldestWhenClosed),
       (error) => host.closeChannelForError(number, error),
     );
   }
@@ -335,10 +337,18 @@ export class Channel {
     }
   }
 
+  /** The channel is gone (closed and answered, or its connection ended): its ticks stop. */
+  forget(): void {
+    this.close();
+    this.consumerTimeout.stop();
+  }
+
   /** Releases everything the channel holds (consumers, unacked deliveries) when it closes. */
   close(): void {
+    if (this.state === 'closing') return;
+    // RabbitMQ's channel keeps its record of unacknowledged deliveries until close-ok, though the queues have them back.
+    this.oldestWhenClosed = this.consuming.oldestUnacked()?.deliveredAt;
     this.state = 'closing';
-    this.consumerTimeout.stop();
     this.publishing.writeConfirms();
     this.publishing.close();
     this.consuming.close();

@@ -6,13 +6,15 @@
  * was taken with manual acknowledgement. If that delivery went out more
  * than the timeout ago, the channel is closed with 406 PRECONDITION_FAILED
  * and its unacknowledged messages go back to their queues. So a delivery
- * that times out is noticed up to one tick later. (RabbitMQ also restarts
- * a channel's ticks when its process wakes from hibernation; here they run
- * steadily from the channel's opening.)
+ * that times out is noticed up to one tick later. The ticks go on until the
+ * client answers with close-ok, and the channel still remembers the
+ * deliveries it held: each tick meanwhile sends the same channel.close
+ * again, as RabbitMQ does to a client that takes its time to answer.
+ * (RabbitMQ also restarts a channel's ticks when its process wakes from
+ * hibernation; here they run steadily from the channel's opening.)
  */
 import type { ConsumerTimeout } from './broker.js';
 import { AmqpError, ReplyCode } from './errors.js';
-import type { Delivery } from './unacked.js';
 
 /** The close RabbitMQ sends for a delivery left unacknowledged too long, in its words. */
 export function consumerTimeoutError(channelNumber: number, timeoutMs: number): AmqpError {
@@ -29,15 +31,15 @@ export class ConsumerTimeoutCheck {
   constructor(
     private readonly settings: ConsumerTimeout,
     private readonly channelNumber: number,
-    /** The channel's oldest unsettled delivery taken with manual acknowledgement. */
-    private readonly oldest: () => Delivery | undefined,
-    /** Closes the channel with the error. */
+    /** When the channel's oldest unsettled delivery taken with manual acknowledgement went out, if it holds one. */
+    private readonly oldest: () => number | undefined,
+    /** Closes the channel with the error (again, while it is closing). */
     private readonly timedOut: (error: AmqpError) => void,
   ) {
     this.arm();
   }
 
-  /** Stops the ticks (the channel is closing). */
+  /** Stops the ticks (the channel is gone). */
   stop(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -53,11 +55,10 @@ export class ConsumerTimeoutCheck {
   private tick(): void {
     this.timer = undefined;
     const timeoutMs = this.settings.timeoutMs;
-    const delivery = this.oldest();
-    if (timeoutMs !== undefined && delivery !== undefined && delivery.deliveredAt < Date.now() - timeoutMs) {
-      this.timedOut(consumerTimeoutError(this.channelNumber, timeoutMs));
-      return;
-    }
+    const deliveredAt = this.oldest();
     this.arm();
+    if (timeoutMs !== undefined && deliveredAt !== undefined && deliveredAt < Date.now() - timeoutMs) {
+      this.timedOut(consumerTimeoutError(this.channelNumber, timeoutMs));
+    }
   }
 }

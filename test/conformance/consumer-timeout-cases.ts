@@ -8,10 +8,12 @@
 // words; the message goes back to its queue, redelivered. No-ack deliveries
 // and deliveries acknowledged in time never time out, and the clock starts
 // at the delivery, not at the channel's opening. Each channel checks once a
-// tick, so cases wait up to the timeout plus two ticks.
+// tick, so cases wait up to the timeout plus two ticks; until the client
+// answers the close with close-ok, each tick sends it again.
 import amqp from 'amqplib';
 import type { Channel, ChannelModel } from 'amqplib';
 import { afterAll, expect, test } from 'vitest';
+import { RawAmqpClient, basicGet, methodFrame } from './raw-amqp.js';
 
 /** A broker with a short consumer_timeout, checked often. */
 export interface ConsumerTimeoutLeg {
@@ -139,5 +141,38 @@ export function consumerTimeoutCases(leg: () => ConsumerTimeoutLeg): void {
     expect((await autoAck.channel.checkQueue(queue)).messageCount).toBe(0);
     expect((await manual.channel.checkQueue(queue)).messageCount).toBe(0);
     expect([autoAck.ending.code, manual.ending.code]).toEqual([undefined, undefined]);
+  }, 30_000);
+
+  test('a client that does not answer the close is sent it again at every check, until its close-ok', async () => {
+    const queue = await queueWith(1);
+    const url = new URL(leg().url);
+    const raw = await RawAmqpClient.connect(url.hostname, Number(url.port || 5672));
+    try {
+      expect(
+        await raw.handshake({ username: 'guest', password: 'guest', vhost: decodeURIComponent(url.pathname.slice(1)) || '/' }),
+      ).toBeNull();
+      await raw.openChannel(1);
+      raw.send(basicGet(1, queue));
+      expect((await raw.nextMessage())?.body.toString()).toBe('task 1');
+      // The client reads the closes and does not answer them, for three more checks after the first.
+      const closes: { channel: number; code: number; text: string }[] = [];
+      const deadline = Date.now() + longerThanTimeout() + 3 * leg().checkMs;
+      while (Date.now() < deadline) {
+        // Nothing more before the deadline: nextMethod gives up, saying it timed out.
+        const method = await raw.nextMethod(Math.max(1, deadline - Date.now())).catch(() => null);
+        if (method?.classId === 20 && method.methodId === 40) {
+          const text = method.args.subarray(3, 3 + method.args.readUInt8(2)).toString();
+          closes.push({ channel: method.channel, code: method.args.readUInt16BE(0), text });
+        }
+      }
+      expect(closes.length).toBeGreaterThanOrEqual(2);
+      for (const close of closes) expect(close).toEqual({ channel: 1, code: 406, text: closeText(1) });
+      // Answered, the channel is gone and nothing more comes: the connection goes on, with a new channel 1.
+      raw.send(methodFrame(1, 20, 41));
+      await raw.openChannel(1);
+      await expect(raw.nextMethod(2 * leg().checkMs + 200)).rejects.toThrow(/^timed out/);
+    } finally {
+      raw.end();
+    }
   }, 30_000);
 }
