@@ -12,6 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrokerTarget, type BrokerTarget } from '../../server/broker-connection.js';
 import { loadLessons } from '../../server/lessons/index.js';
 import { BROKER_SETTINGS_ACTOR, createRunner, type Runner } from '../../server/runs/index.js';
+import { rabbitAddress } from '../../server/runs/rabbitmq-space.js';
+import { makeRabbitSettings } from '../../server/runs/rabbitmq-settings.js';
+import { rabbitmqctl } from '../../server/runs/rabbitmqctl.js';
 import { RABBIT_URL, rabbitProblem, waitFor, watchRun, type WatchedRun } from '../runs/legs.js';
 import { present } from '../support/present.js';
 
@@ -82,4 +85,23 @@ describe.skipIf(rabbitProblem !== null && process.env.CI !== 'true')('a cell wit
     for (const watched of runs) expect(watched.statuses.at(-1)).toBe('finished');
     expect(await consumerTimeoutNow()).toBe(before);
   }, 120_000);
+
+  it('makes and puts back every kind of setting: the memory high watermark and the check interval too', async () => {
+    const expression = '[application:get_env(rabbit, channel_tick_interval), vm_memory_monitor:get_vm_memory_high_watermark()].';
+    const settingsBefore = await rabbitmqctl(['eval', expression]);
+    // A watermark far above what the node uses: no publisher anywhere is blocked meanwhile.
+    const restore = await makeRabbitSettings(rabbitAddress(RABBIT_URL), {
+      consumerTimeoutCheckMs: 30_000,
+      memoryLimitBytes: 1_000_000_000_000,
+    });
+    try {
+      expect(await rabbitmqctl(['eval', expression])).toBe('[{ok,30000},{absolute,1000000000000}]');
+    } finally {
+      await restore();
+    }
+    expect(await rabbitmqctl(['eval', expression])).toBe(settingsBefore);
+    // Put back once: a second call changes nothing.
+    await restore();
+    expect(await rabbitmqctl(['eval', expression])).toBe(settingsBefore);
+  }, 60_000);
 });
