@@ -86,6 +86,19 @@ describe.skipIf(rabbitProblem !== null && process.env.CI !== 'true')('a cell wit
     expect(await consumerTimeoutNow()).toBe(before);
   }, 120_000);
 
+  it('lets a run stopped while it waits for its turn go at once, having changed nothing', async () => {
+    const first = watchRun(present(runner), { lesson: '01-settings', cell: 'short-timeout', params: { quietMs: 30_000 } });
+    await waitFor(() => first.logs().includes('consumer:  [*] Waiting for messages'), 30_000);
+    const second = watchRun(present(runner), { lesson: '01-settings', cell: 'short-timeout', params: { consumerTimeoutMs: 7000 } });
+    await waitFor(() => second.statuses.includes('starting'));
+    await second.handle.stop();
+    expect(second.statuses.at(-1)).toBe('stopped');
+    expect(second.logs()).toEqual([]);
+    expect(await consumerTimeoutNow()).toBe('{ok,5000}');
+    await first.handle.stop();
+    expect(await consumerTimeoutNow()).toBe(before);
+  }, 60_000);
+
   it('makes and puts back every kind of setting: the memory high watermark and the check interval too', async () => {
     const expression = '[application:get_env(rabbit, channel_tick_interval), vm_memory_monitor:get_vm_memory_high_watermark()].';
     const settingsBefore = await rabbitmqctl(['eval', expression]);
