@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { cellsOf, describeOnBrokers, framesOf, linesOf, type CellRun } from './harness.js';
 import { present } from '../support/present.js';
+import { CELL, expectConsumerTimeoutPoint } from './consumer-timeout-point.js';
 
 const LESSON = '08-when-things-go-wrong';
 
@@ -40,13 +41,14 @@ it('lesson 8 has the cells its tests cover', async () => {
     'missing-exchange',
     'unroutable',
     'unroutable-mandatory',
+    'consumer-timeout',
     'connection-per-message',
   ]);
 });
 
 describeOnBrokers(
   'lesson 8: When things go wrong',
-  (runCell, _broker, language) => {
+  (runCell, broker, language) => {
     it('nothing-listening: every attempt is refused with the client’s own error, and the producer gives up with code 1', async () => {
       const run = await runCell(LESSON, 'nothing-listening');
       expectPlannedEnd(run);
@@ -153,6 +155,21 @@ describeOnBrokers(
       expect(run.summary).toMatchObject({ published: 1, returned: 1 });
       expect(framesOf(run, 'basic.return')[0]?.fields).toMatchObject({ replyCode: 312, replyText: 'NO_ROUTE', exchange: 'topic_logs' });
     });
+
+    // On RabbitMQ the cell changes the node's consumer_timeout for its run: that leg is in test/restart/.
+    for (const [mistake, consumerTimeoutSeconds] of [
+      ['forgotten-ack', 2],
+      ['long-job', 2],
+    ] as const) {
+      it.skipIf(broker() === 'rabbitmq')(
+        `consumer-timeout, ${mistake}: the broker closes worker 1's channel with 406 after consumer_timeout, and worker 2 gets the task redelivered`,
+        async () => {
+          const params = { mistake, consumerTimeoutSeconds, longJobSeconds: 5 };
+          expectConsumerTimeoutPoint(await runCell(LESSON, CELL, params), params, language);
+        },
+        60_000,
+      );
+    }
 
     it('connection-per-message: one handshake per message against one for all, each publisher reporting its time', async () => {
       const messages = 10;
