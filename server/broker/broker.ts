@@ -21,6 +21,19 @@ export interface Tuning {
   readonly heartbeat: number;
 }
 
+/**
+ * How long a delivery on a manual-acknowledgement channel may stay unacknowledged (RabbitMQ's consumer_timeout)
+ * and how often each channel checks (its channel_tick_interval). A channel reads them when it opens.
+ */
+export interface ConsumerTimeout {
+  /** Milliseconds; undefined for no timeout at all. */
+  readonly timeoutMs: number | undefined;
+  readonly checkEveryMs: number;
+}
+
+/** RabbitMQ 3.10's defaults: 30 minutes, checked once a minute. */
+export const DEFAULT_CONSUMER_TIMEOUT: ConsumerTimeout = { timeoutMs: 1_800_000, checkEveryMs: 60_000 };
+
 /** Virtual hosts, users and connections of one broker. */
 export class Broker {
   readonly events: BrokerEvents;
@@ -35,6 +48,7 @@ export class Broker {
   readonly memory: MemoryAlarm;
   /** Frames read from clients and acted on since the broker started (see EmbeddedBroker.framesHandled). */
   framesHandled = 0;
+  readonly consumerTimeout: ConsumerTimeout;
 
   constructor(
     options: {
@@ -44,10 +58,12 @@ export class Broker {
       memoryLimit: number;
       store?: BrokerStore;
       events?: BrokerEvents;
+      consumerTimeout?: ConsumerTimeout;
     },
     readonly tuning: Tuning,
   ) {
     this.events = options.events ?? new BrokerEvents();
+    this.consumerTimeout = options.consumerTimeout ?? DEFAULT_CONSUMER_TIMEOUT;
     this.store = options.store;
     if (this.store !== undefined) restoreFromStore(this, this.store);
     for (const name of options.vhosts) this.addVhost(name);

@@ -9,7 +9,7 @@
 import { buildAccessRecords, type PermissionOption, type UserOption } from './access/initial-records.js';
 import type { AccessRecords } from './access/records.js';
 import type { UserStore } from './access/user-store.js';
-import { Broker } from './broker.js';
+import { Broker, DEFAULT_CONSUMER_TIMEOUT } from './broker.js';
 import { BrokerEvents } from './events.js';
 import { plainTable } from './field-values.js';
 import type { MemoryUse } from './memory-alarm.js';
@@ -55,6 +55,13 @@ export interface BrokerOptions {
   loopbackUsers?: string[];
   /** Memory high watermark in bytes: above it, publishing connections are blocked; default 512 MiB. */
   memoryLimit?: number;
+  /**
+   * RabbitMQ's consumer_timeout in milliseconds: a delivery on a manual-acknowledgement channel left unacknowledged
+   * longer closes its channel (406 PRECONDITION_FAILED); default 1,800,000 (30 minutes). Read by a channel as it opens.
+   */
+  consumerTimeoutMs?: number;
+  /** RabbitMQ's channel_tick_interval in milliseconds: how often each channel checks consumer_timeout; default 60,000. */
+  consumerTimeoutCheckMs?: number;
   /**
    * Directory to keep durable exchanges and queues, bindings, vhosts and
    * persistent messages in, so they survive a restart; created if missing.
@@ -147,10 +154,14 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Embedded
   const memoryLimit = options.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
   const tuning = { heartbeat: options.heartbeat ?? 60, frameMax: options.frameMax ?? 131072, channelMax: options.channelMax ?? 2047 };
   const loopbackUsers = options.loopbackUsers ?? ['guest'];
+  const consumerTimeout = {
+    timeoutMs: options.consumerTimeoutMs ?? DEFAULT_CONSUMER_TIMEOUT.timeoutMs,
+    checkEveryMs: options.consumerTimeoutCheckMs ?? DEFAULT_CONSUMER_TIMEOUT.checkEveryMs,
+  };
   const makeBroker = (limit: number, vhosts: readonly string[], access: AccessRecords): Broker => {
     const store = dataDir === undefined ? undefined : new BrokerStore(dataDir);
     try {
-      return new Broker({ access, loopbackUsers, vhosts, memoryLimit: limit, store, events }, tuning);
+      return new Broker({ access, loopbackUsers, vhosts, memoryLimit: limit, store, events, consumerTimeout }, tuning);
     } catch (error) {
       void store?.close();
       throw error;

@@ -5,7 +5,8 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
-import type { JsonSchema, LessonDocument, LessonSummary, NamedMoment, ProseCell, RunCell } from '../protocol/index.js';
+import type { BrokerSettings, JsonSchema, LessonDocument, LessonSummary, NamedMoment, ProseCell, RunCell } from '../protocol/index.js';
+import { brokerSettingsProblems } from '../scenario/broker-settings.js';
 import { momentListProblems, type Scenario } from '../scenario/index.js';
 import { readLessonText } from './lesson-document.js';
 import { momentLinkProblems, type ProseInPlace } from './moment-links.js';
@@ -150,6 +151,16 @@ async function loadLesson(folder: string, report: (file: string, message: string
       report(scenarioFile, `actors() failed for cell '${part.id}': ${error instanceof Error ? error.message : String(error)}`);
       continue;
     }
+    let brokerSettings: BrokerSettings;
+    try {
+      brokerSettings = result.scenario.brokerSettings?.(checked.params) ?? {};
+    } catch (error) {
+      report(scenarioFile, `brokerSettings() failed for cell '${part.id}': ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
+    const settingProblems = brokerSettingsProblems(brokerSettings);
+    for (const problem of settingProblems) report(scenarioFile, `brokerSettings() for cell '${part.id}': ${problem}`);
+    if (settingProblems.length > 0) continue;
     let moments: NamedMoment[];
     try {
       moments = result.scenario.moments?.(checked.params) ?? [];
@@ -174,6 +185,7 @@ async function loadLesson(folder: string, report: (file: string, message: string
       moments,
       languages: result.scenario.languages ?? ['javascript'],
       restartsBroker: (result.scenario.plan?.(checked.params) ?? []).some((planned) => planned.action === 'restart-broker'),
+      brokerSettings,
     });
   }
   for (const problem of momentLinkProblems(proses, cellMoments)) report(documentFile, problem);

@@ -9,6 +9,7 @@
  */
 import type { Static, TObject } from '@sinclair/typebox';
 import type { RunState } from '../model/state.js';
+import type { BrokerSettings } from '../protocol/broker-settings.js';
 import type { NamedMoment } from '../protocol/trace.js';
 import type { ProgramLanguage } from './actor-process.js';
 
@@ -119,6 +120,11 @@ export interface ProgramCell<Schema extends TObject = TObject> {
   plan?(params: Static<Schema>): PlannedAction[];
   /** How long (ms of run time) nothing may happen before the run counts as over. Default 1000. */
   quietMs?(params: Static<Schema>): number;
+  /**
+   * The settings the broker must have while these programs run (consumer_timeout made short, say); see
+   * BrokerSettings for each one's meaning. None unless it says so.
+   */
+  brokerSettings?(params: Static<Schema>): BrokerSettings;
   /** Bounds of one run: seconds of run time and messages published (defaults 60 s, 10,000). */
   limits?: { seconds?: number; messages?: number };
 }

@@ -34,6 +34,7 @@ export function programScenario<Schema extends TObject>(cell: ProgramCell<Schema
       }),
     moments: (params) => (cell.moments?.(params) ?? []).map(({ id, title }) => ({ id, title })),
     plan: (params) => cell.plan?.(params) ?? [],
+    brokerSettings: (params) => cell.brokerSettings?.(params) ?? {},
     run: (context) => runProgramCell(cell, context),
   };
 }

@@ -1,4 +1,5 @@
 /** The shapes the JSON API serves for lessons. Shared by the server and the browser; types only. */
+import type { BrokerSettings } from './broker-settings.js';
 import type { NamedMoment } from './trace.js';
 
 /**
@@ -54,6 +55,11 @@ export interface RunCell {
   languages: ProgramLanguage[];
   /** A run with these defaults restarts the broker (on RabbitMQ: rabbitmqctl stop_app and start_app). */
   restartsBroker: boolean;
+  /**
+   * The settings a run with these defaults gives the broker (consumer_timeout, ...); empty when it needs none.
+   * Such a run has an embedded broker of its own, or changes a RabbitMQ on this machine for its duration.
+   */
+  brokerSettings: BrokerSettings;
 }
 
 /** GET /api/lessons/:id. */

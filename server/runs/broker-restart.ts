@@ -4,16 +4,9 @@
  * and started with `rabbitmqctl stop_app` and `start_app`, where that
  * command is here and allowed. Anything else is refused with the reason.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { BrokerTarget } from '../broker-connection.js';
-import { isLoopbackAddress } from '../broker/auth.js';
 import { rabbitAddress } from './rabbitmq-space.js';
-
-const run = promisify(execFile);
-
-/** How long each rabbitmqctl step may take. */
-const RABBITMQCTL_TIMEOUT_MS = 120_000;
+import { isThisMachine, rabbitmqctl, RabbitmqctlError } from './rabbitmqctl.js';
 
 /** Why the broker cannot be restarted from here. */
 export class RestartRefusedError extends Error {}
@@ -32,31 +25,22 @@ export function brokerRestarterFor(target: BrokerTarget): RestartBroker {
         `RabbitMQ at ${host}:${port} runs on another machine: restart it there (rabbitmqctl stop_app, then rabbitmqctl start_app).`,
       );
     }
-    await rabbitmqctl(['stop_app']);
+    await restartStep(['stop_app']);
     try {
-      await rabbitmqctl(['start_app']);
+      await restartStep(['start_app']);
     } finally {
       // Started or not, the app is waited for: a failed start_app says why below.
-      await rabbitmqctl(['await_startup']).catch(() => {});
+      await restartStep(['await_startup']).catch(() => {});
     }
   };
 }
 
-function isThisMachine(host: string): boolean {
-  return host === 'localhost' || isLoopbackAddress(host) || host === '[::1]';
-}
-
-async function rabbitmqctl(args: string[]): Promise<void> {
+/** Runs rabbitmqctl, its failures told as reasons the broker cannot be restarted. */
+async function restartStep(args: string[]): Promise<void> {
   try {
-    await run('rabbitmqctl', ['-q', ...args], { timeout: RABBITMQCTL_TIMEOUT_MS });
+    await rabbitmqctl(args);
   } catch (error) {
-    const failure = error as NodeJS.ErrnoException & { stderr?: string };
-    if (failure.code === 'ENOENT') {
-      throw new RestartRefusedError(
-        'rabbitmqctl is not on this machine (or not on the PATH of the workbook): restart RabbitMQ with the tools it came with.',
-      );
-    }
-    const said = (failure.stderr ?? '').split('\n').find((line) => line.trim() !== '') ?? failure.message;
-    throw new RestartRefusedError(`rabbitmqctl ${args.join(' ')} failed: ${said.trim()}`);
+    if (!(error instanceof RabbitmqctlError)) throw error;
+    throw new RestartRefusedError(error.missing ? `${error.message}: restart RabbitMQ with the tools it came with.` : error.message);
   }
 }

@@ -28,3 +28,11 @@ export class RunStoppedError extends Error {
     this.name = 'AbortError';
   }
 }
+
+/** A cell's broker settings that cannot be made (RabbitMQ on another machine, no rabbitmqctl); the message says what to do. */
+export class BrokerSettingsRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BrokerSettingsRefusedError';
+  }
+}

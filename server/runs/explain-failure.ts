@@ -4,7 +4,7 @@
  * learner can act on, keeping the raw error beside it.
  */
 import type { RunFailure } from '../protocol/index.js';
-import { RunLimitError } from './errors.js';
+import { BrokerSettingsRefusedError, RunLimitError } from './errors.js';
 import { ManagementApiError } from './management-api.js';
 
 /** Where the run was talking to, so explanations can name it. */
@@ -28,7 +28,7 @@ export function explainFailure(error: unknown, context: FailureContext): RunFail
 }
 
 function explain(error: unknown, raw: string, context: FailureContext): string {
-  if (error instanceof RunLimitError) return error.message;
+  if (error instanceof RunLimitError || error instanceof BrokerSettingsRefusedError) return error.message;
   if (error instanceof ManagementApiError) {
     return error.status === 0
       ? `RabbitMQ's management API did not answer in time while preparing this run's vhost (RabbitMQ at ${context.address} may be overloaded). Run it again in a moment.`

@@ -1,6 +1,6 @@
 export { createRunner, type Runner, type RunnerOptions, type RunRequest } from './runner.js';
-export { DEFAULT_LIMITS, type RunHandle, type RunListener } from './run.js';
-export { RunRequestError, RunLimitError, RunStoppedError } from './errors.js';
+export { BROKER_SETTINGS_ACTOR, DEFAULT_LIMITS, type RunHandle, type RunListener } from './run.js';
+export { BrokerSettingsRefusedError, RunRequestError, RunLimitError, RunStoppedError } from './errors.js';
 export { explainFailure, type FailureContext } from './explain-failure.js';
 export { keepServingThroughFaults } from './keep-serving.js';
 export { describeSweep, type SweepResult } from './run-vhosts.js';

@@ -19,6 +19,11 @@ import type { RunModel } from '../model/run-model.js';
 import type { BrokerReadCount } from '../tap/catch-up.js';
 import { programsUrlOf } from '../programs/programs-url.js';
 import { brokerRestarterFor, type RestartBroker } from './broker-restart.js';
+import { createTurns } from './turns.js';
+import { changesBrokerSettings, type BrokerSettings } from '../protocol/broker-settings.js';
+import { describeBrokerSettings } from '../scenario/broker-settings.js';
+import { startBroker } from '../broker/index.js';
+import { makeRabbitSettings } from './rabbitmq-settings.js';
 
 /** The broker side of every run of one runner. */
 export interface RunBroker {
@@ -51,6 +56,23 @@ export interface RunBroker {
   close(): Promise<void>;
   /** Restarts the broker (see brokerRestarterFor); rejects with RestartRefusedError saying why it cannot. */
   restart: RestartBroker;
+  /**
+   * Gives the broker a cell's settings for one run, before its space is opened (see BrokerSettings). On the
+   * embedded broker the run gets a broker of its own, in memory on a free loopback port, started with them; on a
+   * RabbitMQ on this machine they are made with rabbitmqctl, once no other run has settings made, until release.
+   * Rejects with BrokerSettingsRefusedError saying why it cannot, or RunStoppedError once `signal` fires.
+   */
+  withSettings(settings: BrokerSettings, signal?: AbortSignal): Promise<BrokerForRun>;
+}
+
+/** The broker a run uses once its settings are made. */
+export interface BrokerForRun {
+  /** The broker side the run talks to: the one asked, or (embedded) the run's own. */
+  broker: RunBroker;
+  /** What was set, one line each, as the trace tells the learner ("consumer_timeout set to 5 s for this run"). */
+  said: string[];
+  /** Puts back what was changed (closes the run's own broker); call once the run's programs and space are gone. */
+  release(): Promise<void>;
 }
 
 /** How the broker side finds RabbitMQ's management API and where it says what it found. */
@@ -68,7 +90,7 @@ export function createRunBroker(target: BrokerTarget, options: RunBrokerOptions)
   const actorUrl = (tap: { host: string; port: number }, vhost: string): string => amqpUrlFor(address, vhost, tap);
   const embedded = target.embedded;
   if (embedded !== undefined) {
-    return {
+    const runBroker: RunBroker = {
       kind: 'embedded',
       address,
       failureContext,
@@ -86,11 +108,29 @@ export function createRunBroker(target: BrokerTarget, options: RunBrokerOptions)
       },
       close: async () => {},
       restart: brokerRestarterFor(target),
+      async withSettings(settings) {
+        if (!changesBrokerSettings(settings)) return { broker: runBroker, said: [], release: async () => {} };
+        const own = await startBroker({
+          host: '127.0.0.1',
+          port: 0,
+          memoryLimit: settings.memoryLimitBytes ?? embedded.memory().limit,
+          consumerTimeoutMs: settings.consumerTimeoutMs,
+          consumerTimeoutCheckMs: settings.consumerTimeoutCheckMs,
+        });
+        const ownBroker = createRunBroker({ kind: 'embedded', url: own.url, embedded: own, close: () => own.close() }, options);
+        return {
+          // The code a cell shows still names the workbook's broker: the run's own is there only for the run.
+          broker: { ...ownBroker, programsUrl: runBroker.programsUrl },
+          said: describeBrokerSettings(settings),
+          release: () => own.close(),
+        };
+      },
     };
+    return runBroker;
   }
   let management: Promise<Managed | undefined> | undefined;
   let sharedVhost: string | undefined;
-  let sharedTurn: Promise<void> = Promise.resolve();
+  const sharedTurns = createTurns();
 
   /** The management API and this workbook's vhosts on it, once it is known to be usable; undefined without it. */
   function managed(): Promise<Managed | undefined> {
@@ -111,7 +151,7 @@ export function createRunBroker(target: BrokerTarget, options: RunBrokerOptions)
     return management;
   }
 
-  return {
+  const rabbitBroker: RunBroker = {
     kind: 'rabbitmq',
     address,
     // Read when a run fails: by then it is known whether runs share the URL's vhost.
@@ -130,16 +170,8 @@ export function createRunBroker(target: BrokerTarget, options: RunBrokerOptions)
         throw new RunStoppedError();
       }
       // One run at a time in the shared vhost, so two runs' "hello" queues are never the same queue.
-      const previous = sharedTurn;
-      let endTurn!: () => void;
-      sharedTurn = new Promise((resolve) => {
-        endTurn = resolve;
-      });
-      if (!(await turnComes(previous, signal))) {
-        // Its turn passes on to the next run as soon as it would have come.
-        void previous.then(endTurn);
-        throw new RunStoppedError();
-      }
+      const endTurn = await sharedTurns.take(signal);
+      if (endTurn === undefined) throw new RunStoppedError();
       const space = openSharedSpace(address, model);
       return {
         vhost: space.vhost,
@@ -159,21 +191,13 @@ export function createRunBroker(target: BrokerTarget, options: RunBrokerOptions)
       await found?.vhosts.close();
     },
     restart: brokerRestarterFor(target),
+    async withSettings(settings, signal) {
+      if (!changesBrokerSettings(settings)) return { broker: rabbitBroker, said: [], release: async () => {} };
+      const release = await makeRabbitSettings(address, settings, signal);
+      return { broker: rabbitBroker, said: describeBrokerSettings(settings), release };
+    },
   };
-}
-
-/** Resolves true when `turn` comes, false if `signal` fires first. */
-function turnComes(turn: Promise<void>, signal: AbortSignal | undefined): Promise<boolean> {
-  if (signal === undefined) return turn.then(() => true);
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const giveUp = (): void => resolve(false);
-    signal.addEventListener('abort', giveUp, { once: true });
-    void turn.then(() => {
-      signal.removeEventListener('abort', giveUp);
-      resolve(true);
-    });
-  });
+  return rabbitBroker;
 }
 
 interface Managed {

@@ -13,13 +13,14 @@ import { createTraceRecorder } from '../trace/recorder.js';
 import { NO_JOURNEYS } from '../model/journeys.js';
 import { RunModel } from '../model/run-model.js';
 import { summaryOf } from '../model/summary.js';
-import { RunLimitError, RunStoppedError } from './errors.js';
+import { BrokerSettingsRefusedError, RunLimitError, RunStoppedError } from './errors.js';
 import { brokerErrorsOf } from './broker-errors.js';
 import { programCrashesOf } from './program-crashes.js';
 import { explainFailure } from './explain-failure.js';
 import { createPausableClock } from './pausable-clock.js';
 import { createRunActors, type RunActors } from './run-actors.js';
-import type { RunBroker } from './run-broker.js';
+import type { BrokerForRun, RunBroker } from './run-broker.js';
+import { brokerSettingsProblems } from '../scenario/broker-settings.js';
 import type { RunSpace } from './run-space.js';
 
 /** Who hears about a run: every trace event, each status change, the totals at the end. */
@@ -59,6 +60,9 @@ export interface RunSetup {
   broker: RunBroker;
 }
 
+/** Who tells, in the trace, what the cell's broker settings made the broker do for the run. */
+export const BROKER_SETTINGS_ACTOR = 'broker settings';
+
 /** Default bounds of a run, when its scenario sets none. */
 export const DEFAULT_LIMITS = { seconds: 60, messages: 10_000 };
 /** How long programs still running when a run ends get to leave after their Ctrl-C before they are killed. */
@@ -72,7 +76,10 @@ const SNAPSHOT_ATTEMPTS_AFTER_RESTART = 10;
 
 /** Starts a run; its events and status go to `listener`. */
 export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
-  const { scenario, broker } = setup;
+  const { scenario } = setup;
+  // The workbook's broker, or once the cell's settings are made, the one they give the run (see withSettings).
+  let broker = setup.broker;
+  let brokerForRun: BrokerForRun | undefined;
   const limits = { ...DEFAULT_LIMITS, ...scenario.limits };
   const recorder = createTraceRecorder();
   // The one reading of the trace: totals, what to clean up, and on RabbitMQ where each publish goes.
@@ -308,6 +315,14 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
   async function execute(): Promise<RunSummary> {
     status('starting');
     try {
+      const settings = scenario.brokerSettings?.(setup.params) ?? {};
+      const settingProblems = brokerSettingsProblems(settings);
+      if (settingProblems.length > 0) {
+        throw new BrokerSettingsRefusedError(`This cell asks the broker for settings it cannot have: ${settingProblems.join('; ')}.`);
+      }
+      brokerForRun = await setup.broker.withSettings(settings, abort.signal);
+      broker = brokerForRun.broker;
+      for (const text of brokerForRun.said) recorder.add({ kind: 'log', actor: BROKER_SETTINGS_ACTOR, text });
       // Stopped meanwhile, opening gives up waiting (for its turn, for RabbitMQ) and removes what it made, so the
       // run is over only once its vhost is gone.
       space = await broker.openSpace(setup.id, model, abort.signal);
@@ -391,6 +406,15 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
         kind: 'log',
         actor: 'runner',
         text: `could not clean up after the run: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+    try {
+      await brokerForRun?.release();
+    } catch (error) {
+      recorder.add({
+        kind: 'log',
+        actor: BROKER_SETTINGS_ACTOR,
+        text: `could not put the broker's settings back after the run: ${error instanceof Error ? error.message : String(error)}`,
       });
     }
   }

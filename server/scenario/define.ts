@@ -8,6 +8,7 @@ import type { Static, TObject } from '@sinclair/typebox';
 import type { RunState } from '../model/state.js';
 import type { ProgramLanguage } from '../programs/actor-process.js';
 import type { ActorAction, ActorProgram, PlannedAction } from '../programs/cell.js';
+import type { BrokerSettings } from '../protocol/broker-settings.js';
 import type { ActorCode, ActorRequest } from '../protocol/lesson.js';
 import type { NamedMoment, TraceEvent } from '../protocol/trace.js';
 import type { ActorStart, RunningActor } from '../runs/run-actors.js';
@@ -85,6 +86,11 @@ export interface Scenario<Schema extends TObject = TObject> {
    * letters, digits and dashes; the lesson loader checks every link against this list.
    */
   moments?(params: Static<Schema>): NamedMoment[];
+  /**
+   * The settings the broker must have for a run with these parameters (a short consumer_timeout, say): the run gets
+   * an embedded broker of its own started with them, or sets them on a RabbitMQ on this machine for its duration.
+   */
+  brokerSettings?(params: Static<Schema>): BrokerSettings;
   /** Bounds of one run: wall-clock seconds and messages published (defaults 60 s, 10,000). */
   limits?: { seconds?: number; messages?: number };
 }

@@ -8,7 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { loadLessons, mergeParams, validateParams } from '../../server/lessons/index.js';
-import type { RunCell } from '../../server/protocol/index.js';
+import { changesBrokerSettings, type RunCell } from '../../server/protocol/index.js';
 import { describeBothBrokers, watchRun } from '../runs/legs.js';
 
 const lessonsDir = fileURLToPath(new URL('../../lessons', import.meta.url));
@@ -33,7 +33,10 @@ function expectedExits(lesson: string, cell: RunCell): Map<string, number> {
 describeBothBrokers(
   'every lesson cell with its defaults',
   (leg) => {
-    const mayRun = cells.filter(({ cell }) => leg.kind === 'embedded' || !cell.restartsBroker);
+    // On RabbitMQ, cells that restart it or change its settings for everyone run alone, in test/restart/.
+    const mayRun = cells.filter(
+      ({ cell }) => leg.kind === 'embedded' || (!cell.restartsBroker && !changesBrokerSettings(cell.brokerSettings)),
+    );
     it.each(mayRun.map(({ lesson, cell }) => [`${lesson}/${cell.id}`, lesson, cell] as const))(
       '%s',
       async (_name, lesson, cell) => {

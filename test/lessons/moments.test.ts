@@ -3,7 +3,7 @@
 // describes, the broker holds what the prose says.
 import { expect, it } from 'vitest';
 import { momentLinksIn } from '../../server/lessons/moment-links.js';
-import type { BrokerStateEvent, RunCell } from '../../server/protocol/index.js';
+import { changesBrokerSettings, type BrokerStateEvent, type RunCell } from '../../server/protocol/index.js';
 import { describeOnBrokers, expectCleanEnd, lessons, queueIn, type CellRun } from './harness.js';
 import { present } from '../support/present.js';
 
@@ -31,11 +31,12 @@ async function linkedCells(): Promise<Map<string, Set<string>>> {
 
 const linked = await linkedCells();
 
-/** The cells that restart the broker, as "lesson/cell". */
+/** The cells that restart the broker or change its settings for everyone on it, as "lesson/cell". */
 const restartingCells = new Set(
   [...linked.keys()].filter((key) => {
     const [lesson = '', cell = ''] = key.split('/');
-    return present(catalogNow.cell(lesson, cell)).cell.restartsBroker;
+    const found = present(catalogNow.cell(lesson, cell)).cell;
+    return found.restartsBroker || changesBrokerSettings(found.brokerSettings);
   }),
 );
 
@@ -68,7 +69,7 @@ it('the prose links to moments of the cells these tests look at', () => {
 describeOnBrokers('named moments', (runCell, broker) => {
   for (const [key, ids] of linked) {
     const [lesson = '', cell = ''] = key.split('/');
-    // A cell that restarts RabbitMQ is run where nothing else uses it: test/restart/.
+    // A cell that restarts RabbitMQ or changes its settings is run where nothing else uses it: test/restart/.
     it.skipIf(restartingCells.has(key) && broker() === 'rabbitmq')(
       `${key} marks every moment it declares, in order, among them ${[...ids].join(', ')}`,
       async () => {

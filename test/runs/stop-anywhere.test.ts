@@ -14,6 +14,7 @@ import type { RunStatus, ServerMessage } from '../../server/protocol/index.js';
 import { openSocket, type TestSocket } from '../web/socket-client.js';
 import { COURSE_LESSONS, startWorkbook, type TestWorkbook } from '../web/workbook.js';
 import { RABBIT_URL, rabbitProblem } from './legs.js';
+import { changesBrokerSettings } from '../../server/protocol/index.js';
 
 const seed = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.log(`[stop-anywhere] seed ${seed}: replay these moments with CHAOS_SEED=${seed}`);
@@ -57,12 +58,14 @@ function seededRandom(start: number): () => number {
 }
 
 /** Every run cell of every lesson in the catalog, each cut short at every moment, the actions taken in turn. */
-function trialsFor(workbook: TestWorkbook, random: () => number): Trial[] {
+function trialsFor(workbook: TestWorkbook, random: () => number, kind: 'embedded' | 'rabbitmq'): Trial[] {
   const cells = workbook.lessons.list().flatMap((summary) =>
     (workbook.lessons.get(summary.id)?.cells ?? []).flatMap((cell) =>
       // A cell that restarts the broker closes the connections of every run on it, and trials here run side by side:
-      // its restart is tested alone, in test/restart/.
-      cell.kind === 'run' && !cell.restartsBroker ? [{ lesson: summary.id, cell: cell.id }] : [],
+      // its restart is tested alone, in test/restart/. So is a cell that changes RabbitMQ's settings for everyone on it.
+      cell.kind === 'run' && !cell.restartsBroker && (kind === 'embedded' || !changesBrokerSettings(cell.brokerSettings))
+        ? [{ lesson: summary.id, cell: cell.id }]
+        : [],
     ),
   );
   const trials = cells.flatMap((cell, cellIndex) =>
@@ -237,7 +240,7 @@ describe('stopping, resetting or disconnecting at any moment', () => {
         const workbook = await startWorkbook({ lessonsDir: COURSE_LESSONS, amqpUrl: kind === 'rabbitmq' ? RABBIT_URL : undefined });
         try {
           const random = seededRandom(seed + (kind === 'rabbitmq' ? 1 : 0));
-          const trials = trialsFor(workbook, random);
+          const trials = trialsFor(workbook, random, kind);
           expect(trials.length).toBeGreaterThanOrEqual(ROUNDS * MOMENTS.length * workbook.lessons.list().length);
           const problems: string[] = [];
           let next = 0;
