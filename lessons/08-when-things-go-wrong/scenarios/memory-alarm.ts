@@ -54,7 +54,8 @@ export default programScenario(
     title: 'The memory alarm: a publisher blocked until a consumer drains the queue',
     params: memoryAlarmParams,
     programs: (params, language) => [publisher(params, language), consumer(language)],
-    brokerSettings: (params) => ({ memoryLimitAboveUseBytes: params.memoryLimitMiB * MiB }),
+    // RabbitMQ measures its memory every 2.5 s: a publisher could send everything before it looked.
+    brokerSettings: (params) => ({ memoryLimitAboveUseBytes: params.memoryLimitMiB * MiB, memoryCheckIntervalMs: 100 }),
     moments: () => [
       { id: 'publisher-blocked', title: 'when the broker has blocked the publisher', at: { actor: 'publisher', line: BLOCKED_LINE } },
       {
