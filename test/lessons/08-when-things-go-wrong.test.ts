@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { cellsOf, describeOnBrokers, framesOf, linesOf, type CellRun } from './harness.js';
+import { expectMemoryAlarmRun } from './memory-alarm-run.js';
 import { present } from '../support/present.js';
 
 const LESSON = '08-when-things-go-wrong';
@@ -41,12 +42,13 @@ it('lesson 8 has the cells its tests cover', async () => {
     'unroutable',
     'unroutable-mandatory',
     'connection-per-message',
+    'memory-alarm',
   ]);
 });
 
 describeOnBrokers(
   'lesson 8: When things go wrong',
-  (runCell, _broker, language) => {
+  (runCell, broker, language) => {
     it('nothing-listening: every attempt is refused with the client’s own error, and the producer gives up with code 1', async () => {
       const run = await runCell(LESSON, 'nothing-listening');
       expectPlannedEnd(run);
@@ -178,6 +180,15 @@ describeOnBrokers(
       expect(frames(each) - messages).toBeGreaterThanOrEqual(10 * messages);
       expect(frames(one) - messages).toBeLessThan(20);
       expect(run.summary.published).toBe(2 * messages);
+    });
+
+    it('memory-alarm: the publisher is blocked with "low on memory", the consumer drains the queue, the publisher is unblocked and finishes', async ({
+      skip,
+    }) => {
+      // On RabbitMQ the run changes the node's memory limit, for every client of it: test/restart/ runs that leg.
+      if (broker() === 'rabbitmq') return skip();
+      const run = await runCell(LESSON, 'memory-alarm');
+      expectMemoryAlarmRun(run, { messages: 60, messageKiB: 256, memoryLimitMiB: 8 });
     });
   },
   undefined,

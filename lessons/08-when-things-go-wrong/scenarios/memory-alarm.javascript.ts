@@ -5,6 +5,7 @@
  */
 import {
   CLOSE_PUBLISHER,
+  SLEEP,
   UNTIL_INTERRUPTED,
   block,
   constant,
@@ -21,11 +22,17 @@ export function publisherJavaScript(params: MemoryAlarmParams): string {
       actor: 'publisher',
       follows: 'send.js',
       does:
-        `Sends ${params.messages} messages of ${params.messageKiB} KiB to the queue ${QUEUE}, ` +
+        `Sends ${params.messages} messages of ${params.messageKiB} KiB to the queue ${QUEUE}, one every ${params.pauseMs} ms, ` +
         'and stops sending while the broker has it blocked (connection.blocked), until it is unblocked.',
       imports: ["import { once } from 'node:events';"],
     }),
-    lines(constant('queue', QUEUE), constant('messages', params.messages), constant('messageBytes', params.messageKiB * 1024)),
+    lines(
+      constant('queue', QUEUE),
+      constant('messages', params.messages),
+      constant('messageBytes', params.messageKiB * 1024),
+      constant('pauseMs', params.pauseMs),
+      SLEEP,
+    ),
     openChannel(),
     lines(
       '// When a resource alarm stops the broker reading what this connection',
@@ -51,6 +58,7 @@ export function publisherJavaScript(params: MemoryAlarmParams): string {
           "// false: amqplib's buffer is full; wait until it has been written out.",
           "if (!channel.sendToQueue(queue, body)) await once(channel, 'drain');",
           "console.log(' [x] Sent message %d (%d KiB)', i, messageBytes / 1024);",
+          'await sleep(pauseMs);',
         ),
       ),
     ),

@@ -22,13 +22,14 @@ export function publisherPython(params: MemoryAlarmParams): string {
       actor: 'publisher',
       follows: 'send.py',
       does:
-        `Sends ${params.messages} messages of ${params.messageKiB} KiB to the queue ${QUEUE}, ` +
+        `Sends ${params.messages} messages of ${params.messageKiB} KiB to the queue ${QUEUE}, one every ${params.pauseMs} ms, ` +
         'and stops sending while the broker has it blocked (connection.blocked), until it is unblocked.',
     }),
     pyLines(
       pythonConstant('queue', QUEUE),
       pythonConstant('messages', params.messages),
       pythonConstant('message_bytes', params.messageKiB * 1024),
+      pythonConstant('pause_seconds', params.pauseMs / 1000),
     ),
     pyLines(
       `parameters = ${pyBrokerParameters()}`,
@@ -59,14 +60,14 @@ export function publisherPython(params: MemoryAlarmParams): string {
       pyBlock(
         'for i in range(1, messages + 1):',
         pyLines(
-          '# pika calls the functions above only from inside its own calls: this',
-          '# one reads what the broker sent meanwhile.',
-          'connection.process_data_events()',
           '# Publishing on a blocked connection only piles messages up in this',
           '# program: wait until the broker reads them again.',
           pyBlock('while blocked:', 'connection.process_data_events(time_limit=1)'),
           "channel.basic_publish(exchange='', routing_key=queue, body=body)",
           "print(f' [x] Sent message {i} ({message_bytes // 1024} KiB)')",
+          '# pika calls the functions above only from inside its own calls, such as',
+          '# this one: it reads what the broker sent while it waits.',
+          'connection.sleep(pause_seconds)',
         ),
       ),
     ),

@@ -22,6 +22,12 @@ const MiB = 1024 * 1024;
 const memoryAlarmParams = Type.Object({
   messages: Type.Integer({ default: 60, minimum: 1, maximum: 200, description: 'how many messages the publisher sends' }),
   messageKiB: Type.Integer({ default: 256, minimum: 1, maximum: 1024, description: 'the size of each message, in KiB' }),
+  pauseMs: Type.Integer({
+    default: 20,
+    minimum: 10,
+    maximum: 1000,
+    description: 'how long the publisher waits between two messages, in ms',
+  }),
   memoryLimitMiB: Type.Integer({
     default: 8,
     minimum: 1,
