@@ -13,6 +13,10 @@ export interface MemoryAlarmRunParams {
   memoryLimitMiB: number;
 }
 
+/**
+ * Checks a run of the cell. On RabbitMQ the memory counted is the Erlang VM's, which other things move too, so
+ * how many messages went out before the first block is only checked on the embedded broker.
+ */
 export function expectMemoryAlarmRun(run: CellRun, params: MemoryAlarmRunParams): void {
   expect(run.failure, run.failure?.explanation).toBeUndefined();
   expect(run.status).toBe('finished');
@@ -23,7 +27,8 @@ export function expectMemoryAlarmRun(run: CellRun, params: MemoryAlarmRunParams)
   expect(published[firstBlock], published.join('\n')).toBe(' [!] Blocked by the broker: low on memory');
   // Blocked once the queue held more than the limit: at least that many messages went out first.
   const sentBeforeBlock = published.slice(0, firstBlock).filter((line) => line.startsWith(' [x] Sent message')).length;
-  expect(sentBeforeBlock * params.messageKiB).toBeGreaterThanOrEqual(params.memoryLimitMiB * 1024);
+  if (run.broker === 'embedded') expect(sentBeforeBlock * params.messageKiB).toBeGreaterThanOrEqual(params.memoryLimitMiB * 1024);
+  else expect(sentBeforeBlock).toBeGreaterThan(0);
   expect(published.filter((line) => line.startsWith(' [x] Sent message'))).toEqual(
     Array.from({ length: params.messages }, (_, i) => ` [x] Sent message ${i + 1} (${params.messageKiB} KiB)`),
   );
