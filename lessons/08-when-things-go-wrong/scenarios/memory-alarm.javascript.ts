@@ -7,12 +7,14 @@ import {
   CLOSE_PUBLISHER,
   SLEEP,
   UNTIL_INTERRUPTED,
+  args,
   block,
   constant,
   header,
   lines,
   openChannel,
   program,
+  publishOptions,
 } from '../../../server/scenario/code-template.js';
 import { QUEUE, type MemoryAlarmParams } from './memory-alarm.js';
 
@@ -56,7 +58,7 @@ export function publisherJavaScript(params: MemoryAlarmParams): string {
           '// program: wait until the broker reads them again.',
           "if (blocked) await once(connection, 'unblocked');",
           "// false: amqplib's buffer is full; wait until it has been written out.",
-          "if (!channel.sendToQueue(queue, body)) await once(channel, 'drain');",
+          `if (!channel.sendToQueue(${args('queue', 'body', publishOptions(params.properties))})) await once(channel, 'drain');`,
           "console.log(' [x] Sent message %d (%d KiB)', i, messageBytes / 1024);",
           'await sleep(pauseMs);',
         ),

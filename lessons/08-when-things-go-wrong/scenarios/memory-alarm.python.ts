@@ -5,6 +5,8 @@
  * that drains the queue. They print what their JavaScript twins print.
  */
 import {
+  pyArgs,
+  pyProperties,
   pyBlock,
   pyBrokerParameters,
   pyConnect,
@@ -17,6 +19,7 @@ import {
 import { BLOCKED_TIMEOUT_SECONDS, QUEUE, type MemoryAlarmParams } from './memory-alarm.js';
 
 export function publisherPython(params: MemoryAlarmParams): string {
+  const properties = pyProperties(params.properties);
   return pyProgram(
     pyHeader({
       actor: 'publisher',
@@ -63,7 +66,7 @@ export function publisherPython(params: MemoryAlarmParams): string {
           '# Publishing on a blocked connection only piles messages up in this',
           '# program: wait until the broker reads them again.',
           pyBlock('while blocked:', 'connection.process_data_events(time_limit=1)'),
-          "channel.basic_publish(exchange='', routing_key=queue, body=body)",
+          `channel.basic_publish(${pyArgs("exchange=''", 'routing_key=queue', 'body=body', properties !== undefined && `properties=${properties}`)})`,
           "print(f' [x] Sent message {i} ({message_bytes // 1024} KiB)')",
           '# pika calls the functions above only from inside its own calls, such as',
           '# this one: it reads what the broker sent while it waits.',

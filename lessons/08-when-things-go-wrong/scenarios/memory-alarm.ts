@@ -8,6 +8,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { defineProgramCell, type ActorProgram, type ProgramLanguage } from '../../../server/programs/cell.js';
 import { programScenario } from '../../../server/programs/orchestrate.js';
+import { PublishProperties } from '../../../server/scenario/index.js';
 import { consumerJavaScript, publisherJavaScript } from './memory-alarm.javascript.js';
 import { consumerPython, publisherPython } from './memory-alarm.python.js';
 
@@ -34,6 +35,7 @@ const memoryAlarmParams = Type.Object({
     maximum: 256,
     description: "the broker's memory limit for this run, in MiB above what it uses as the run starts: above it the memory alarm goes off",
   }),
+  properties: PublishProperties,
 });
 
 /** The parameters of the memory-alarm cell. */
