@@ -1,9 +1,8 @@
 // Stopping lesson 8's memory-alarm cell while the broker has its publisher
 // blocked: the blocked publisher does not hold the run up (the broker reads
-// nothing it sends, not even its goodbye), the run ends as stopped without
-// an error. On the embedded
-// broker only: on RabbitMQ the cell changes the node's memory limit for
-// everyone, and runs in test/restart/.
+// nothing it sends, not even its goodbye), and the run ends as stopped,
+// without an error. On the embedded broker only: on RabbitMQ the cell
+// changes the node's memory limit for everyone, and runs in test/restart/.
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { describeBothBrokers, waitFor, watchRun } from './legs.js';
