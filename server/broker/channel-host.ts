@@ -3,6 +3,8 @@
  * interface lets channels be read (and tested) without the socket code.
  */
 import type { ResourceAccess } from './access/resource-access.js';
+import type { ConsumerTimeout } from './broker.js';
+import type { AmqpError } from './errors.js';
 import type { BrokerEvents } from './events.js';
 import type { FrameOutput } from './frame-output.js';
 import type { SlabAllocator } from './message.js';
@@ -29,6 +31,10 @@ export interface ChannelHost {
   readonly owner: object;
   /** Largest frame the client accepts. */
   readonly frameMax: number;
+  /** consumer_timeout and how often channels check it; a channel reads it when it opens. */
+  readonly consumerTimeout: ConsumerTimeout;
+  /** Closes the channel with a channel error raised outside any method of the client's (a consumer timeout), or sends the close again. */
+  closeChannelForError(channelNumber: number, error: AmqpError): void;
   /** Asks for the channel's publisher confirms to be written before the next flush. */
   confirmsPending(flush: () => void): void;
 }

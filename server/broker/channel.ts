@@ -16,6 +16,7 @@ import {
   type MethodName,
 } from '../amqp/index.js';
 import type { ChannelHost } from './channel-host.js';
+import { ConsumerTimeoutCheck } from './consumer-timeout.js';
 import { Consuming } from './consuming.js';
 import { AmqpError, ReplyCode, notFound, preconditionFailed } from './errors.js';
 import { exactArguments } from './exact-arguments.js';
@@ -33,6 +34,9 @@ export class Channel {
   /** The queue most recently declared on this channel, which an empty queue name refers to. */
   private lastQueue: string | undefined;
   private transactional = false;
+  private readonly consumerTimeout: ConsumerTimeoutCheck;
+  /** When the oldest delivery it held unacknowledged went out, as it was when the channel began closing. */
+  private oldestWhenClosed: number | undefined;
 
   constructor(
     readonly number: number,
@@ -40,6 +44,12 @@ export class Channel {
   ) {
     this.consuming = new Consuming(host, number);
     this.publishing = new Publishing(host, number, () => this.consuming.replyToAddress);
+    this.consumerTimeout = new ConsumerTimeoutCheck(
+      host.consumerTimeout,
+      number,
+      () => (this.state === 'open' ? this.consuming.oldestUnacked()?.deliveredAt : this.oldestWhenClosed),
+      (error) => host.closeChannelForError(number, error),
+    );
   }
 
   /** Memory the channel keeps: messages being published, held for tx.commit, or delivered and not yet acknowledged. */
@@ -327,8 +337,17 @@ export class Channel {
     }
   }
 
+  /** The channel is gone (closed and answered, or its connection ended): its ticks stop. */
+  forget(): void {
+    this.close();
+    this.consumerTimeout.stop();
+  }
+
   /** Releases everything the channel holds (consumers, unacked deliveries) when it closes. */
   close(): void {
+    if (this.state === 'closing') return;
+    // RabbitMQ's channel keeps its record of unacknowledged deliveries until close-ok, though the queues have them back.
+    this.oldestWhenClosed = this.consuming.oldestUnacked()?.deliveredAt;
     this.state = 'closing';
     this.publishing.writeConfirms();
     this.publishing.close();

@@ -39,7 +39,7 @@ import {
 } from '../amqp/index.js';
 import { resourceAccess, vhostAccessRefused, type ResourceAccess } from './access/resource-access.js';
 import { AUTH_MECHANISMS, readCredentials } from './auth.js';
-import type { Broker } from './broker.js';
+import type { Broker, ConsumerTimeout } from './broker.js';
 import { Channel } from './channel.js';
 import type { ChannelHost } from './channel-host.js';
 import { AmqpError, ReplyCode } from './errors.js';
@@ -311,7 +311,7 @@ export class Connection implements ChannelHost {
       return;
     }
     if (classId === 20 && methodId === 40 && channel.publishing.state === ContentState.Method) {
-      channel.close();
+      channel.forget();
       this.channels.delete(channelNumber);
       this.send(channelNumber, 'channel.close-ok', {});
       return;
@@ -395,6 +395,7 @@ export class Connection implements ChannelHost {
     if (type !== FRAME_METHOD || classId !== 20 || (methodId !== 41 && methodId !== 40 && methodId !== 10)) return;
     this.broker.framesHandled += 1;
     if (methodId === 41) {
+      channel.forget();
       this.channels.delete(channel.number);
     } else if (methodId === 40) {
       this.send(channel.number, 'channel.close-ok', {});
@@ -418,6 +419,18 @@ export class Connection implements ChannelHost {
     }
     this.broker.reportInternalError(error);
     return new AmqpError(ReplyCode.INTERNAL_ERROR, 'internal error', { hard: true, classId, methodId });
+  }
+
+  /** consumer_timeout as the broker has it, read by each channel as it opens. */
+  get consumerTimeout(): ConsumerTimeout {
+    return this.broker.consumerTimeout;
+  }
+
+  closeChannelForError(channelNumber: number, error: AmqpError): void {
+    const channel = this.channels.get(channelNumber);
+    if (this.state !== 'open' || channel === undefined) return;
+    // A channel still waiting for its close-ok is sent the close again, as RabbitMQ does on each check meanwhile.
+    this.closeChannelWithError(channel, error);
   }
 
   private closeChannelWithError(channel: Channel, error: AmqpError): void {
@@ -655,7 +668,7 @@ export class Connection implements ChannelHost {
   }
 
   private releaseChannels(): void {
-    for (const channel of this.channels.values()) channel.close();
+    for (const channel of this.channels.values()) channel.forget();
     this.channels.clear();
     this.openedVhost?.deleteExclusiveQueues(this);
   }

@@ -182,6 +182,11 @@ export class Consuming implements ConsumerChannel, DirectReplyTarget {
     return true;
   }
 
+  /** The oldest delivery still waiting for its acknowledgement (consumer_timeout looks at it). */
+  oldestUnacked(): Delivery | undefined {
+    return this.unacked.oldest();
+  }
+
   /** Sends basic.deliver and, unless no-ack, remembers the delivery until it is acked. */
   deliver(consumer: Consumer, message: Message): void {
     const tag = this.nextDeliveryTag++;

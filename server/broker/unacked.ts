@@ -15,6 +15,8 @@ import type { Queue } from './queue.js';
 /** One message handed to the client and not yet settled. */
 export class Delivery {
   settled = false;
+  /** When it was sent, by the wall clock (RabbitMQ's delivered_at): consumer_timeout counts from it. */
+  readonly deliveredAt = Date.now();
 
   constructor(
     readonly tag: number,
@@ -39,6 +41,15 @@ export class UnackedMessages {
   /** Memory the unsettled deliveries' messages keep, as the memory alarm counts it. */
   get heldBytes(): number {
     return this.liveBytes;
+  }
+
+  /** The oldest unsettled delivery, if any. */
+  oldest(): Delivery | undefined {
+    for (let index = 0; index < this.deliveries.length; index++) {
+      const delivery = this.deliveries.at(index);
+      if (delivery !== undefined && !delivery.settled) return delivery;
+    }
+    return undefined;
   }
 
   /** Records a delivery (tags must be increasing). */

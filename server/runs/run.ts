@@ -85,6 +85,8 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
   // The one reading of the trace: totals, what to clean up, and on RabbitMQ where each publish goes.
   const model = new RunModel({ journeys: NO_JOURNEYS });
   const abort = new AbortController();
+  /** Whether the run has been stopped, read afresh: it may change across any await. */
+  const stopped = (): boolean => abort.signal.aborted;
   // The cell's own waits stop only when paused; the time bound also stops while frames wait for steps.
   const scenarioClock = createPausableClock();
   const boundClock = createPausableClock();
@@ -223,10 +225,10 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
       async snapshot(moment) {
         const marked = moment === undefined ? undefined : moments.mark(moment);
         // A stopped run's last snapshot is the runner's own, taken before its space goes.
-        if (abort.signal.aborted) return stoppedWait();
+        if (stopped()) return stoppedWait();
         // A broker restarting shows nothing: the snapshot waits until it is back.
         await restarting?.catch(() => {});
-        if (abort.signal.aborted) return stoppedWait();
+        if (stopped()) return stoppedWait();
         await recordSnapshot(openTap, marked);
       },
     };

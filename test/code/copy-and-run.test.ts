@@ -16,6 +16,7 @@ import { loadLessons, mergeParams, validateParams, type CatalogCell } from '../.
 import type { ProgramLanguage } from '../../server/programs/actor-process.js';
 import type { ActorProgram, PlannedAction } from '../../server/programs/cell.js';
 import { pythonProblem } from '../../server/programs/python-check.js';
+import { changesBrokerSettings } from '../../server/protocol/index.js';
 import { writtenFor } from '../../server/scenario/program-target.js';
 import { rabbitLeg, rabbitUnavailable } from './code-brokers.js';
 import { runCopied, type CopiedResult } from './run-copied.js';
@@ -31,10 +32,14 @@ const languages: ProgramLanguage[] = pythonMissing === undefined || underCi ? ['
 
 const catalog = await loadLessons(fileURLToPath(new URL('../../lessons/', import.meta.url)));
 
-/** Every run cell of the course whose programs run as processes. */
+/**
+ * Every run cell of the course whose programs run as processes, but those that need broker settings of their own (a
+ * short consumer_timeout): copied, they do what the lesson says only on a broker set so, and the lesson's tests run
+ * them on both brokers with those settings.
+ */
 const cells: { name: string; found: CatalogCell }[] = catalog.list().flatMap((lesson) =>
   (catalog.get(lesson.id)?.cells ?? []).flatMap((cell) => {
-    if (cell.kind !== 'run') return [];
+    if (cell.kind !== 'run' || changesBrokerSettings(cell.brokerSettings)) return [];
     const found = catalog.cell(lesson.id, cell.id);
     return found?.scenario.programs === undefined ? [] : [{ name: `${lesson.id}/${cell.id}`, found }];
   }),

@@ -2,6 +2,7 @@ import { expect, it } from 'vitest';
 import { cellsOf, describeOnBrokers, framesOf, linesOf, type CellRun } from './harness.js';
 import { expectMemoryAlarmRun } from './memory-alarm-run.js';
 import { present } from '../support/present.js';
+import { CELL, expectConsumerTimeoutPoint } from './consumer-timeout-point.js';
 
 const LESSON = '08-when-things-go-wrong';
 
@@ -41,6 +42,7 @@ it('lesson 8 has the cells its tests cover', async () => {
     'missing-exchange',
     'unroutable',
     'unroutable-mandatory',
+    'consumer-timeout',
     'connection-per-message',
     'memory-alarm',
   ]);
@@ -155,6 +157,21 @@ describeOnBrokers(
       expect(run.summary).toMatchObject({ published: 1, returned: 1 });
       expect(framesOf(run, 'basic.return')[0]?.fields).toMatchObject({ replyCode: 312, replyText: 'NO_ROUTE', exchange: 'topic_logs' });
     });
+
+    // On RabbitMQ the cell changes the node's consumer_timeout for its run: that leg is in test/restart/.
+    for (const [mistake, consumerTimeoutSeconds] of [
+      ['forgotten-ack', 2],
+      ['long-job', 2],
+    ] as const) {
+      it.skipIf(broker() === 'rabbitmq')(
+        `consumer-timeout, ${mistake}: the broker closes worker 1's channel with 406 after consumer_timeout, and worker 2 gets the task redelivered`,
+        async () => {
+          const params = { mistake, consumerTimeoutSeconds, longJobSeconds: 5 };
+          expectConsumerTimeoutPoint(await runCell(LESSON, CELL, params), params, language);
+        },
+        60_000,
+      );
+    }
 
     it('connection-per-message: one handshake per message against one for all, each publisher reporting its time', async () => {
       const messages = 10;

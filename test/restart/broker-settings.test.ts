@@ -12,6 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrokerTarget, type BrokerTarget } from '../../server/broker-connection.js';
 import { loadLessons } from '../../server/lessons/index.js';
 import { BROKER_SETTINGS_ACTOR, createRunner, type Runner } from '../../server/runs/index.js';
+import { rabbitAddress } from '../../server/runs/rabbitmq-space.js';
+import { makeRabbitSettings } from '../../server/runs/rabbitmq-settings.js';
+import { rabbitmqctl } from '../../server/runs/rabbitmqctl.js';
 import { RABBIT_URL, rabbitProblem, waitFor, watchRun, type WatchedRun } from '../runs/legs.js';
 import { present } from '../support/present.js';
 
@@ -82,4 +85,36 @@ describe.skipIf(rabbitProblem !== null && process.env.CI !== 'true')('a cell wit
     for (const watched of runs) expect(watched.statuses.at(-1)).toBe('finished');
     expect(await consumerTimeoutNow()).toBe(before);
   }, 120_000);
+
+  it('lets a run stopped while it waits for its turn go at once, having changed nothing', async () => {
+    const first = watchRun(present(runner), { lesson: '01-settings', cell: 'short-timeout', params: { quietMs: 30_000 } });
+    await waitFor(() => first.logs().includes('consumer:  [*] Waiting for messages'), 30_000);
+    const second = watchRun(present(runner), { lesson: '01-settings', cell: 'short-timeout', params: { consumerTimeoutMs: 7000 } });
+    await waitFor(() => second.statuses.includes('starting'));
+    await second.handle.stop();
+    expect(second.statuses.at(-1)).toBe('stopped');
+    expect(second.logs()).toEqual([]);
+    expect(await consumerTimeoutNow()).toBe('{ok,5000}');
+    await first.handle.stop();
+    expect(await consumerTimeoutNow()).toBe(before);
+  }, 60_000);
+
+  it('makes and puts back every kind of setting: the memory high watermark and the check interval too', async () => {
+    const expression = '[application:get_env(rabbit, channel_tick_interval), vm_memory_monitor:get_vm_memory_high_watermark()].';
+    const settingsBefore = await rabbitmqctl(['eval', expression]);
+    // A watermark far above what the node uses: no publisher anywhere is blocked meanwhile.
+    const restore = await makeRabbitSettings(rabbitAddress(RABBIT_URL), {
+      consumerTimeoutCheckMs: 30_000,
+      memoryLimitBytes: 1_000_000_000_000,
+    });
+    try {
+      expect(await rabbitmqctl(['eval', expression])).toBe('[{ok,30000},{absolute,1000000000000}]');
+    } finally {
+      await restore();
+    }
+    expect(await rabbitmqctl(['eval', expression])).toBe(settingsBefore);
+    // Put back once: a second call changes nothing.
+    await restore();
+    expect(await rabbitmqctl(['eval', expression])).toBe(settingsBefore);
+  }, 60_000);
 });
