@@ -8,8 +8,14 @@
  * What survives a restart is kept in --data-dir (by default the user's XDG
  * data directory); --in-memory keeps nothing. Flags given on the command
  * line win over what the configuration files set.
+ *
+ * While it runs it reads commands on its standard input, as rabbitmqctl
+ * would take them: `set_vm_memory_high_watermark absolute 64MiB` changes
+ * the memory limit at once, `status` shows memory and alarms.
  */
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { CONSOLE_COMMANDS, runConsoleCommand } from './console-commands.js';
 import { loadConfigFiles } from './config/load.js';
 import { brokerOptionsFrom, ConfigError } from './config/settings.js';
 import { checkDataDir, DataDirError, defaultDataDir } from './data-dir.js';
@@ -125,6 +131,7 @@ async function main(): Promise<void> {
       ? 'Data: kept in memory only (--in-memory): nothing survives a restart'
       : `Data directory: ${options.dataDir} (vhosts, users and permissions, durable queues and exchanges, bindings and persistent messages survive a restart)`,
   );
+  console.log(`Commands: ${CONSOLE_COMMANDS}`);
   const host = broker.host;
   const [user] = broker.users.listUsers();
   const vhost = options.vhosts?.[0] ?? '/';
@@ -132,6 +139,11 @@ async function main(): Promise<void> {
   console.log(
     `Warren embedded broker listening on amqp://${host.includes(':') ? `[${host}]` : host}:${broker.port} (vhost ${vhost}, user ${user?.user ?? 'none'})`,
   );
+  // Standard input ending (a background run) leaves the broker running.
+  createInterface({ input: process.stdin, terminal: false }).on('line', (line) => {
+    const answer = runConsoleCommand(broker, line);
+    if (answer !== '') console.log(answer);
+  });
   const stop = (): void => {
     void broker.close().then(() => process.exit(0));
   };

@@ -15,7 +15,7 @@ import { plainTable } from './field-values.js';
 import type { MemoryUse } from './memory-alarm.js';
 export { describeMemoryAlarm } from './memory-alarm.js';
 export { DEFAULT_MEMORY_LIMIT, MemoryLimitError, formatBytes, parseMemoryLimit } from './memory-limit.js';
-import { DEFAULT_MEMORY_LIMIT } from './memory-limit.js';
+import { DEFAULT_MEMORY_LIMIT, parseMemoryLimit } from './memory-limit.js';
 import { listen } from './server.js';
 import { BrokerStore } from './storage/store.js';
 export { DataDirectoryLockedError } from './storage/lock.js';
@@ -105,8 +105,13 @@ export interface EmbeddedBroker {
   readonly events: BrokerEvents;
   /** The memory the broker holds against its limit, measured now. */
   memory(): MemoryUse;
-  /** Changes the memory limit (bytes) and checks at once, like rabbitmqctl set_vm_memory_high_watermark. */
-  setMemoryLimit(bytes: number): MemoryUse;
+  /**
+   * Changes the memory limit and checks at once, like rabbitmqctl
+   * set_vm_memory_high_watermark: bytes, or text such as '64MiB' or '0.4' (a
+   * fraction of this machine's memory). A bad limit throws MemoryLimitError
+   * naming what is allowed, and leaves the limit as it was.
+   */
+  setMemoryLimit(limit: number | string): MemoryUse;
   /**
    * How many frames it has read from clients and acted on: applied, answered,
    * or refused with an error. Bytes after a frame that ended its connection
@@ -216,7 +221,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Embedded
     },
     deleteVhost: (name) => broker.deleteVhost(name),
     memory: () => broker.memory.check(),
-    setMemoryLimit: (bytes) => broker.memory.setLimit(bytes),
+    setMemoryLimit: (limit) => broker.memory.setLimit(typeof limit === 'string' ? parseMemoryLimit(limit) : limit),
     framesHandled: () => broker.framesHandled,
     bytesReadFrom: (port) => [...broker.connections].find((connection) => connection.clientPort === port)?.bytesRead,
     snapshot: (vhost = '/') => {

@@ -17,7 +17,7 @@
  * That figure rises and falls exactly with what the broker keeps, so the
  * alarm clears as soon as a consumer drains the queue.
  */
-import { formatBytes } from './memory-limit.js';
+import { MemoryLimitError, formatBytes } from './memory-limit.js';
 
 /** How full the broker is, as rabbitmqctl status would say it. */
 export interface MemoryUse {
@@ -95,7 +95,8 @@ export class MemoryAlarm {
 }
 
 function assertLimit(bytes: number): void {
-  if (!Number.isSafeInteger(bytes) || bytes < 0) throw new RangeError(`a memory limit is a whole number of bytes, 0 or more; got ${bytes}`);
+  if (!Number.isSafeInteger(bytes) || bytes < 0)
+    throw new MemoryLimitError(`a memory limit in bytes is a whole number, 0 or more, such as 67108864; got ${bytes}`);
 }
 
 /** The alarm in words for a log, like RabbitMQ's "vm_memory_high_watermark set. Memory used: ... allowed: ...". */

@@ -61,3 +61,32 @@ export function formatBytes(bytes: number): string {
   const shown = unit === 0 || Number.isInteger(value) ? String(value) : value.toFixed(value < 10 ? 1 : 0);
   return `${shown} ${units[unit]}`;
 }
+
+/** How rabbitmqctl set_vm_memory_high_watermark is given a limit, for error messages. */
+export const WATERMARK_FORMS =
+  "<fraction> (of this machine's memory, from 0 to 1, such as 0.4) or absolute <size> (such as absolute 64MiB)";
+
+/**
+ * The limit in bytes from the arguments of rabbitmqctl
+ * set_vm_memory_high_watermark: `0.4` (a fraction of this machine's memory)
+ * or `absolute 64MiB`. Throws MemoryLimitError naming what was wrong and
+ * the forms allowed.
+ */
+export function parseWatermarkArguments(args: readonly string[], machineMemory: number = totalmem()): number {
+  const [first, second, ...rest] = args;
+  if (first === undefined) throw new MemoryLimitError(`set_vm_memory_high_watermark needs a limit: ${WATERMARK_FORMS}`);
+  if (first === 'absolute') {
+    if (second === undefined) throw new MemoryLimitError(`absolute needs a size after it, such as absolute 64MiB or absolute 67108864`);
+    if (rest.length > 0) throw new MemoryLimitError(`too many arguments after absolute ${second}: give one size, such as absolute 64MiB`);
+    if (!/^\d+\s*[a-z]*$/i.test(second))
+      throw new MemoryLimitError(
+        `'${second}' is not an absolute size: use a whole number of bytes with a unit or none, such as 64MiB or 67108864`,
+      );
+    return parseMemoryLimit(second, machineMemory);
+  }
+  if (second !== undefined) throw new MemoryLimitError(`too many arguments: give ${WATERMARK_FORMS}`);
+  const fraction = Number(first);
+  if (!/^\d+(\.\d+)?$/.test(first) || fraction > 1)
+    throw new MemoryLimitError(`'${first}' is not a fraction from 0 to 1: give ${WATERMARK_FORMS}`);
+  return Math.floor(fraction * machineMemory);
+}

@@ -30,6 +30,22 @@ export interface BrokerSettings {
    * blocked (connection.blocked).
    */
   memoryLimitBytes?: number;
+  /**
+   * RabbitMQ's `vm_memory_high_watermark` set this many bytes above the
+   * memory the broker uses as the run starts (on RabbitMQ the Erlang VM's
+   * resident memory, which no cell can know in advance; on the run's own
+   * embedded broker, which holds nothing yet, the limit is this). Give it or
+   * memoryLimitBytes, not both.
+   */
+  memoryLimitAboveUseBytes?: number;
+  /**
+   * RabbitMQ's `memory_monitor_interval`, in milliseconds: how often the
+   * broker measures its memory against the limit, so the alarm goes off up
+   * to this much after the limit is passed. RabbitMQ's default is 2,500.
+   * The embedded broker measures every 100 ms and every 64 KiB received,
+   * whatever this says.
+   */
+  memoryCheckIntervalMs?: number;
 }
 
 /** The name of one broker setting. */

@@ -38,15 +38,28 @@ function rabbitEnvironment(key: string): NodeSetting {
   };
 }
 
-const NODE_SETTINGS: Record<BrokerSettingName, NodeSetting> = {
-  consumerTimeoutMs: rabbitEnvironment('consumer_timeout'),
-  consumerTimeoutCheckMs: rabbitEnvironment('channel_tick_interval'),
-  memoryLimitBytes: {
+/** The memory high watermark, made from `limit`: an Erlang expression of the bytes wanted. */
+function memoryWatermark(limit: (value: number) => string): NodeSetting {
+  return {
     read: 'vm_memory_monitor:get_vm_memory_high_watermark()',
     // A fraction (0.4) or {absolute, Bytes}, as rabbitmq.conf or set_vm_memory_high_watermark left it.
     readable: /^(\d+(\.\d+)?(e[+-]?\d+)?|\{absolute,(\d+|"[0-9A-Za-z.]+")\})$/,
-    set: (value) => `ok = vm_memory_monitor:set_vm_memory_high_watermark({absolute, ${String(value)}})`,
+    set: (value) => `ok = vm_memory_monitor:set_vm_memory_high_watermark({absolute, ${limit(value)}})`,
     restore: (previous) => `ok = vm_memory_monitor:set_vm_memory_high_watermark(${previous})`,
+  };
+}
+
+const NODE_SETTINGS: Record<BrokerSettingName, NodeSetting> = {
+  consumerTimeoutMs: rabbitEnvironment('consumer_timeout'),
+  consumerTimeoutCheckMs: rabbitEnvironment('channel_tick_interval'),
+  memoryLimitBytes: memoryWatermark((value) => String(value)),
+  // The node's resident memory measured now, not the figure it last checked.
+  memoryLimitAboveUseBytes: memoryWatermark((value) => `vm_memory_monitor:get_process_memory(current) + ${String(value)}`),
+  memoryCheckIntervalMs: {
+    read: 'vm_memory_monitor:get_check_interval()',
+    readable: /^\d+$/,
+    set: (value) => `ok = vm_memory_monitor:set_check_interval(${String(value)})`,
+    restore: (previous) => `ok = vm_memory_monitor:set_check_interval(${previous})`,
   },
 };
 

@@ -113,7 +113,8 @@ export function createRunBroker(target: BrokerTarget, options: RunBrokerOptions)
         const own = await startBroker({
           host: '127.0.0.1',
           port: 0,
-          memoryLimit: settings.memoryLimitBytes ?? embedded.memory().limit,
+          // A broker of the run's own holds nothing yet: a limit above what it uses now is the limit itself.
+          memoryLimit: settings.memoryLimitBytes ?? settings.memoryLimitAboveUseBytes ?? embedded.memory().limit,
           consumerTimeoutMs: settings.consumerTimeoutMs,
           consumerTimeoutCheckMs: settings.consumerTimeoutCheckMs,
         });

@@ -42,6 +42,21 @@ const RULES: Record<BrokerSettingName, SettingRule> = {
     allowed: 'a whole number of bytes, 0 or more (0 blocks every publisher)',
     shown: (bytes) => `${formatBytes(bytes)} (absolute)`,
   },
+  memoryLimitAboveUseBytes: {
+    rabbitName: 'vm_memory_high_watermark',
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    allowed: 'a whole number of bytes, 0 or more',
+    shown: (bytes) => `${formatBytes(bytes)} above what the broker used as the run started`,
+  },
+  memoryCheckIntervalMs: {
+    rabbitName: 'memory_monitor_interval',
+    // Each check reads the process's memory from the system: below 100 ms the node would do little else.
+    min: 100,
+    max: ERLANG_TIMER_MAX_MS,
+    allowed: `a whole number of milliseconds from 100 to ${ERLANG_TIMER_MAX_MS.toLocaleString('en')}`,
+    shown: duration,
+  },
 };
 
 /** The settings `settings` names, in a fixed order, with their values. */
@@ -65,6 +80,9 @@ export function brokerSettingsProblems(settings: BrokerSettings): string[] {
     if (!Number.isInteger(value) || value < rule.min || value > rule.max) {
       problems.push(`${name} (${rule.rabbitName}) is ${String(value)}; it must be ${rule.allowed}`);
     }
+  }
+  if (settings.memoryLimitBytes !== undefined && settings.memoryLimitAboveUseBytes !== undefined) {
+    problems.push('memoryLimitBytes and memoryLimitAboveUseBytes both set vm_memory_high_watermark: give one of them');
   }
   return problems;
 }

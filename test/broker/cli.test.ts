@@ -1,7 +1,7 @@
 // `npm run broker`: the standalone broker prints where it listens, serves any
 // client there, reads RabbitMQ's configuration files, and names a bad flag or
 // a bad file (with its line) with what is allowed.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -103,6 +103,34 @@ describe('the standalone broker command', () => {
       expect(result.stderr).toMatch(new RegExp(`data directory ${directory} is in use by process \\d+; stop that broker`));
     } finally {
       await running.stop();
+    }
+  });
+
+  test('reads set_vm_memory_high_watermark and status on its standard input while it runs', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0', '--in-memory'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.setEncoding('utf8');
+    const printed = (pattern: RegExp): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the broker did not print ${String(pattern)}; it printed:\n${output}`)), 15_000);
+        const look = (chunk: string): void => {
+          output += chunk;
+          if (!pattern.test(output)) return;
+          clearTimeout(timer);
+          child.stdout.off('data', look);
+          resolve();
+        };
+        child.stdout.on('data', look);
+      });
+    try {
+      await printed(/listening on amqp:/);
+      expect(output).toContain('Commands: set_vm_memory_high_watermark <fraction>');
+      child.stdin.write('set_vm_memory_high_watermark absolute 1MiB\n');
+      await printed(/Memory limit set to 1 MiB \(1048576 bytes\)\.\nMemory: .* held, limit 1 MiB \(1048576 bytes\)\nAlarms: \(none\)\n/);
+      child.stdin.write('set_vm_memory_high_watermark absolute 1.5MiB\n');
+      await printed(/Error: '1\.5MiB' is not an absolute size/);
+    } finally {
+      child.kill('SIGTERM');
     }
   });
 

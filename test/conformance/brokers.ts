@@ -54,11 +54,13 @@ export interface BrokerUnderTest {
   /** Marks an exchange declared some other way for deletion after the case. */
   forgetExchangeAfter(name: string): void;
   /**
-   * Sets off the broker's memory alarm (the memory limit set to 0) and
-   * returns what clears it (the limit put back), which also runs after the
-   * case. On RabbitMQ this blocks every publisher on the node, other tests'
-   * too, so a case clears it as soon as it can. Null, with a notice, where
-   * RabbitMQ cannot be reached with rabbitmqctl (outside CI).
+   * Sets off the broker's memory alarm (the embedded broker's limit set to
+   * 0; RabbitMQ's watermark set to half of what it uses, with rabbitmqctl
+   * set_vm_memory_high_watermark absolute) and returns what clears it (the
+   * limit put back), which also runs after the case. On RabbitMQ this blocks
+   * every publisher on the node, other tests' too, so only cases in
+   * test/restart/ use it. Null, with a notice, where RabbitMQ cannot be
+   * reached with rabbitmqctl (outside CI).
    */
   raiseMemoryAlarm(): Promise<(() => Promise<void>) | null>;
   /** Makes a vhost of the case's own (guest may do everything in it), deleted after the case; returns its name. */

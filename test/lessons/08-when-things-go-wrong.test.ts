@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { cellsOf, describeOnBrokers, framesOf, linesOf, type CellRun } from './harness.js';
+import { expectMemoryAlarmRun } from './memory-alarm-run.js';
 import { present } from '../support/present.js';
 import { CELL, expectConsumerTimeoutPoint } from './consumer-timeout-point.js';
 
@@ -43,6 +44,7 @@ it('lesson 8 has the cells its tests cover', async () => {
     'unroutable-mandatory',
     'consumer-timeout',
     'connection-per-message',
+    'memory-alarm',
   ]);
 });
 
@@ -195,6 +197,15 @@ describeOnBrokers(
       expect(frames(each) - messages).toBeGreaterThanOrEqual(10 * messages);
       expect(frames(one) - messages).toBeLessThan(20);
       expect(run.summary.published).toBe(2 * messages);
+    });
+
+    it('memory-alarm: the publisher is blocked with "low on memory", the consumer drains the queue, the publisher is unblocked and finishes', async ({
+      skip,
+    }) => {
+      // On RabbitMQ the run changes the node's memory limit, for every client of it: test/restart/ runs that leg.
+      if (broker() === 'rabbitmq') return skip();
+      const run = await runCell(LESSON, 'memory-alarm');
+      expectMemoryAlarmRun(run, { messages: 60, messageKiB: 256, memoryLimitMiB: 8 });
     });
   },
   undefined,

@@ -28,6 +28,10 @@ describe('broker settings in words', () => {
       'vm_memory_high_watermark set to 64 MiB (absolute) for this run',
     ]);
     expect(describeBrokerSettings({ consumerTimeoutMs: 1_800_000 })).toEqual(['consumer_timeout set to 30 min for this run']);
+    expect(describeBrokerSettings({ memoryLimitAboveUseBytes: 8 * 1024 * 1024, memoryCheckIntervalMs: 100 })).toEqual([
+      'vm_memory_high_watermark set to 8 MiB above what the broker used as the run started for this run',
+      'memory_monitor_interval set to 100 ms for this run',
+    ]);
     expect(describeBrokerSettings({})).toEqual([]);
   });
 
@@ -39,9 +43,15 @@ describe('broker settings in words', () => {
       'consumerTimeoutCheckMs (channel_tick_interval) is 1.5; it must be a whole number of milliseconds from 100 to 4,294,967,295',
     ]);
     expect(brokerSettingsProblems({ heartbeat: 5 } as never)).toEqual([
-      "'heartbeat' is not a broker setting; the settings are consumerTimeoutMs, consumerTimeoutCheckMs, memoryLimitBytes",
+      "'heartbeat' is not a broker setting; the settings are consumerTimeoutMs, consumerTimeoutCheckMs, memoryLimitBytes, memoryLimitAboveUseBytes, memoryCheckIntervalMs",
     ]);
     expect(brokerSettingsProblems({ consumerTimeoutMs: 5000, memoryLimitBytes: 0 })).toEqual([]);
+    expect(brokerSettingsProblems({ memoryLimitBytes: 1000, memoryLimitAboveUseBytes: 1000 })).toEqual([
+      'memoryLimitBytes and memoryLimitAboveUseBytes both set vm_memory_high_watermark: give one of them',
+    ]);
+    expect(brokerSettingsProblems({ memoryCheckIntervalMs: 10 })).toEqual([
+      'memoryCheckIntervalMs (memory_monitor_interval) is 10; it must be a whole number of milliseconds from 100 to 4,294,967,295',
+    ]);
   });
 });
 
