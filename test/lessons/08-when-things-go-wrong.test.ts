@@ -50,7 +50,7 @@ it('lesson 8 has the cells its tests cover', async () => {
 
 describeOnBrokers(
   'lesson 8: When things go wrong',
-  (runCell, broker, language) => {
+  (runCell, _broker, language) => {
     it('nothing-listening: every attempt is refused with the client’s own error, and the producer gives up with code 1', async () => {
       const run = await runCell(LESSON, 'nothing-listening');
       expectPlannedEnd(run);
@@ -158,21 +158,6 @@ describeOnBrokers(
       expect(framesOf(run, 'basic.return')[0]?.fields).toMatchObject({ replyCode: 312, replyText: 'NO_ROUTE', exchange: 'topic_logs' });
     });
 
-    // On RabbitMQ the cell changes the node's consumer_timeout for its run: that leg is in test/restart/.
-    for (const [mistake, consumerTimeoutSeconds] of [
-      ['forgotten-ack', 2],
-      ['long-job', 2],
-    ] as const) {
-      it.skipIf(broker() === 'rabbitmq')(
-        `consumer-timeout, ${mistake}: the broker closes worker 1's channel with 406 after consumer_timeout, and worker 2 gets the task redelivered`,
-        async () => {
-          const params = { mistake, consumerTimeoutSeconds, longJobSeconds: 5 };
-          expectConsumerTimeoutPoint(await runCell(LESSON, CELL, params), params, language);
-        },
-        60_000,
-      );
-    }
-
     it('connection-per-message: one handshake per message against one for all, each publisher reporting its time', async () => {
       const messages = 10;
       const run = await runCell(LESSON, 'connection-per-message', { messages });
@@ -198,16 +183,32 @@ describeOnBrokers(
       expect(frames(one) - messages).toBeLessThan(20);
       expect(run.summary.published).toBe(2 * messages);
     });
+  },
+  undefined,
+  ['javascript', 'python'],
+);
 
-    it('memory-alarm: the publisher is blocked with "low on memory", the consumer drains the queue, the publisher is unblocked and finishes', async ({
-      skip,
-    }) => {
-      // On RabbitMQ the run changes the node's memory limit, for every client of it: test/restart/ runs that leg.
-      if (broker() === 'rabbitmq') return skip();
+// These cells change the broker's own settings for their run (consumer_timeout, the memory limit): on RabbitMQ that
+// changes them for every client of the node, so test/restart/ runs those legs, alone.
+describeOnBrokers(
+  'lesson 8: the cells that set the broker for their run',
+  (runCell, _broker, language) => {
+    for (const [mistake, consumerTimeoutSeconds] of [
+      ['forgotten-ack', 2],
+      ['long-job', 2],
+    ] as const) {
+      it(`consumer-timeout, ${mistake}: the broker closes worker 1's channel with 406 after consumer_timeout, and worker 2 gets the task redelivered`, async () => {
+        const params = { mistake, consumerTimeoutSeconds, longJobSeconds: 5 };
+        expectConsumerTimeoutPoint(await runCell(LESSON, CELL, params), params, language);
+      }, 60_000);
+    }
+
+    it('memory-alarm: the publisher is blocked with "low on memory", the consumer drains the queue, the publisher is unblocked and finishes', async () => {
       const run = await runCell(LESSON, 'memory-alarm');
       expectMemoryAlarmRun(run, { messages: 60, messageKiB: 256, memoryLimitMiB: 8 });
     });
   },
   undefined,
   ['javascript', 'python'],
+  ['embedded'],
 );

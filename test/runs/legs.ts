@@ -40,9 +40,17 @@ export interface Leg {
   vhostExists(vhost: string): Promise<boolean>;
 }
 
-/** Declares the same tests once per broker: `name [embedded]` and `name [rabbitmq]`; the fixture lessons unless told otherwise. */
-export function describeBothBrokers(name: string, body: (leg: Leg) => void, lessonsDir = FIXTURE_LESSONS): void {
-  for (const kind of ['embedded', 'rabbitmq'] as const) {
+/**
+ * Declares the same tests once per broker: `name [embedded]` and `name [rabbitmq]`; the fixture lessons unless told
+ * otherwise. `kinds` leaves a leg out where another file runs it.
+ */
+export function describeBothBrokers(
+  name: string,
+  body: (leg: Leg) => void,
+  lessonsDir = FIXTURE_LESSONS,
+  kinds: readonly Leg['kind'][] = ['embedded', 'rabbitmq'],
+): void {
+  for (const kind of kinds) {
     describe.skipIf(kind === 'rabbitmq' && rabbitProblem !== null && !underCi)(`${name} [${kind}]`, () => {
       let target: BrokerTarget | undefined;
       let lessons: LessonCatalog | undefined;
