@@ -2,6 +2,7 @@
 // loopback. A client on another host (a network namespace of this test's own)
 // is refused with RabbitMQ's words, while another user gets in, and so does
 // guest once loopback_users is emptied.
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { settingsFromConf } from '../../server/broker/config/conf-settings.js';
@@ -15,6 +16,16 @@ const unavailable = remoteHostUnavailable();
 if (unavailable !== undefined) {
   if (process.env.CI === 'true') throw new Error(`the remote-guest test must run under CI, but ${unavailable}`);
   console.warn(`skipping the remote-guest test: ${unavailable}`);
+}
+
+/** Runs `node --input-type=module -e <script>` here; resolves with its stdout. */
+function runHere(script: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--input-type=module', '-e', script], { cwd: repository }, (error, stdout) => {
+      if (error === null) resolve(stdout);
+      else reject(new Error(error.message));
+    });
+  });
 }
 
 /** A script for the remote host: try to log in (and declare a queue, if named), print what happened as JSON. */
@@ -74,6 +85,32 @@ describe.skipIf(unavailable !== undefined)('guest from a non-loopback address', 
     broker.users.setPermissions({ user: 'remote-worker', vhost: '/', configure: '^remote-', write: '', read: '' });
     const url = `amqp://remote-worker:pw@${broker.host}:${broker.port}`;
     expect(JSON.parse(await remoteHost.runNode(loginScript(url, 'remote-jobs'), repository))).toEqual({ connected: true });
+  });
+});
+
+describe.skipIf(unavailable !== undefined)('guest reaching a loopback listener from a non-loopback address', () => {
+  let remoteHost: RemoteHost;
+  let broker: EmbeddedBroker;
+
+  beforeAll(async () => {
+    remoteHost = createRemoteHost();
+    broker = await startBroker({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await (broker as typeof broker | undefined)?.close();
+    (remoteHost as typeof remoteHost | undefined)?.remove();
+  });
+
+  // RabbitMQ judges by the address the connection arrived at (rabbit_net:is_loopback on the socket's own name),
+  // not by where it came from: a broker that listens on 127.0.0.1 only never refuses guest for this.
+  test('guest logs in: the broker judges by the address it was reached at', async () => {
+    const url = `amqp://guest:guest@${broker.host}:${broker.port}`;
+    const script = `
+      import amqp from 'amqplib';
+      const connection = await amqp.connect(${JSON.stringify(url)}, { localAddress: ${JSON.stringify(remoteHost.hostAddress)} });
+      await connection.close();
+      console.log('connected');`;
+    expect(await runHere(script)).toBe('connected\n');
   });
 });
 
