@@ -541,6 +541,7 @@ export class Connection implements ChannelHost {
           address: this.socket.remoteAddress ?? '',
           user: credentials.username,
           reason: `${mechanism} login refused: ${refusal}`,
+          connection: this.name,
         });
       }
       if (!this.authenticationFailureClose) {

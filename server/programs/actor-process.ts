@@ -51,6 +51,8 @@ export interface ActorProcessOptions {
   environment?: Record<string, string>;
   /** Called with every line the program prints, in order. */
   onLine: (line: ActorLine) => void;
+  /** Runs the program elsewhere: the command line that runs `file args` there (another machine's namespace). */
+  runsOn?: (file: string, args: readonly string[]) => { file: string; args: string[] };
 }
 
 /** A running actor. */
@@ -72,7 +74,8 @@ export interface ActorProcess {
 /** Starts the program; resolves once it is running. */
 export async function startActorProcess(options: ActorProcessOptions): Promise<ActorProcess> {
   const command = await commandFor(options.language);
-  const child = spawn(command.file, command.args, {
+  const where = options.runsOn?.(command.file, command.args) ?? command;
+  const child = spawn(where.file, where.args, {
     cwd: options.folder,
     env: {
       ...process.env,

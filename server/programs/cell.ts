@@ -9,6 +9,7 @@
  */
 import type { Static, TObject } from '@sinclair/typebox';
 import type { RunState } from '../model/state.js';
+import type { AnotherMachineSettings } from '../runs/another-machine-broker.js';
 import type { NamedMoment } from '../protocol/trace.js';
 import type { ProgramLanguage } from './actor-process.js';
 
@@ -121,6 +122,8 @@ export interface ProgramCell<Schema extends TObject = TObject> {
   quietMs?(params: Static<Schema>): number;
   /** Bounds of one run: seconds of run time and messages published (defaults 60 s, 10,000). */
   limits?: { seconds?: number; messages?: number };
+  /** Runs the programs on another machine, against a broker of the run's own with these settings (see Scenario.anotherMachine). */
+  anotherMachine?: (params: Static<Schema>) => AnotherMachineSettings;
 }
 
 /** Declares a cell run from programs; the identity function that gives the file its types. */

@@ -25,6 +25,7 @@ export function programScenario<Schema extends TObject>(cell: ProgramCell<Schema
     params: cell.params,
     languages: cell.languages ?? ['javascript', 'python'],
     ...(cell.limits === undefined ? {} : { limits: cell.limits }),
+    ...(cell.anotherMachine === undefined ? {} : { anotherMachine: cell.anotherMachine }),
     actors: (params) => cell.programs(params, 'javascript').map((program) => program.actor),
     programs: (params, language) => cell.programs(params, language),
     code: (params, language = 'javascript') =>

@@ -8,7 +8,13 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { RunState } from '../model/state.js';
-import { startActorProcess, type ActorExit, type ActorProcess, type ProgramLanguage } from '../programs/actor-process.js';
+import {
+  startActorProcess,
+  type ActorExit,
+  type ActorProcess,
+  type ActorProcessOptions,
+  type ProgramLanguage,
+} from '../programs/actor-process.js';
 import type { ActorAction, ExpectedTrouble } from '../programs/cell.js';
 import { createRunClock, type RunClock } from '../programs/clock/run-clock.js';
 import type { ActorProcessNote, LostDelivery } from '../protocol/trace.js';
@@ -89,6 +95,8 @@ export interface RunActorsOptions {
   state: () => RunState;
   /** The URL an actor's program connects to (its own port of the tap's, the run's vhost). */
   urlFor: (actor: string) => Promise<string>;
+  /** Where the programs run when not on this host (ActorProcessOptions.runsOn). */
+  runsOn?: ActorProcessOptions['runsOn'];
 }
 
 interface Entry {
@@ -178,6 +186,7 @@ export function createRunActors(options: RunActorsOptions): RunActors {
         clockFile: clock.file,
         folder: PROJECT_FOLDER,
         environment: { AMQP_URL: url },
+        ...(options.runsOn === undefined ? {} : { runsOn: options.runsOn }),
         onLine: ({ stream, text }) => {
           if (stream === 'stdout' && start.finished?.test(text) === true) entry.finishedCount += 1;
           if (stream === 'stderr') {

@@ -19,6 +19,7 @@ import type { RunModel } from '../model/run-model.js';
 import type { BrokerReadCount } from '../tap/catch-up.js';
 import { programsUrlOf } from '../programs/programs-url.js';
 import { brokerRestarterFor, type RestartBroker } from './broker-restart.js';
+import type { AnotherMachine } from '../programs/another-machine.js';
 
 /** The broker side of every run of one runner. */
 export interface RunBroker {
@@ -51,6 +52,8 @@ export interface RunBroker {
   close(): Promise<void>;
   /** Restarts the broker (see brokerRestarterFor); rejects with RestartRefusedError saying why it cannot. */
   restart: RestartBroker;
+  /** Where the run's programs run when not on this host (see another-machine-broker.ts); known once the space is open. */
+  readonly anotherMachine?: AnotherMachine | undefined;
 }
 
 /** How the broker side finds RabbitMQ's management API and where it says what it found. */

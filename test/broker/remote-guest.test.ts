@@ -9,10 +9,10 @@ import { settingsFromConf } from '../../server/broker/config/conf-settings.js';
 import { brokerOptionsFrom } from '../../server/broker/config/settings.js';
 import { parseConf } from '../../server/broker/config/sysctl-format.js';
 import { startBroker, type EmbeddedBroker } from '../../server/broker/index.js';
-import { createRemoteHost, remoteHostUnavailable, type RemoteHost } from './remote-host.js';
+import { anotherMachineUnavailable, createAnotherMachine, type AnotherMachine } from '../../server/programs/another-machine.js';
 
 const repository = fileURLToPath(new URL('../..', import.meta.url));
-const unavailable = remoteHostUnavailable();
+const unavailable = anotherMachineUnavailable();
 if (unavailable !== undefined) {
   if (process.env.CI === 'true') throw new Error(`the remote-guest test must run under CI, but ${unavailable}`);
   console.warn(`skipping the remote-guest test: ${unavailable}`);
@@ -44,11 +44,11 @@ function loginScript(url: string, queue?: string): string {
 }
 
 describe.skipIf(unavailable !== undefined)('guest from a non-loopback address', () => {
-  let remoteHost: RemoteHost;
+  let remoteHost: AnotherMachine;
   let broker: EmbeddedBroker;
 
   beforeAll(async () => {
-    remoteHost = createRemoteHost();
+    remoteHost = createAnotherMachine();
     broker = await startBroker({
       host: remoteHost.hostAddress,
       port: 0,
@@ -89,11 +89,11 @@ describe.skipIf(unavailable !== undefined)('guest from a non-loopback address', 
 });
 
 describe.skipIf(unavailable !== undefined)('guest reaching a loopback listener from a non-loopback address', () => {
-  let remoteHost: RemoteHost;
+  let remoteHost: AnotherMachine;
   let broker: EmbeddedBroker;
 
   beforeAll(async () => {
-    remoteHost = createRemoteHost();
+    remoteHost = createAnotherMachine();
     broker = await startBroker({ host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => {
@@ -115,11 +115,11 @@ describe.skipIf(unavailable !== undefined)('guest reaching a loopback listener f
 });
 
 describe.skipIf(unavailable !== undefined)('guest from a non-loopback address with loopback_users = none', () => {
-  let remoteHost: RemoteHost;
+  let remoteHost: AnotherMachine;
   let broker: EmbeddedBroker;
 
   beforeAll(async () => {
-    remoteHost = createRemoteHost();
+    remoteHost = createAnotherMachine();
     const fromConf = brokerOptionsFrom(settingsFromConf(parseConf('loopback_users = none\n'), 'rabbitmq.conf'));
     broker = await startBroker({ ...fromConf, host: remoteHost.hostAddress, port: 0 });
   });
