@@ -15,6 +15,9 @@ import type { ProgramLanguage } from './actor-process.js';
 
 export type { ProgramLanguage } from './actor-process.js';
 
+/** The configuration files the broker actor can be started with: RabbitMQ's two formats. */
+export type ConfigFileName = 'rabbitmq.conf' | 'rabbitmq.config';
+
 /** What a person can do to a running program. */
 export type ActorAction = 'kill' | 'stop';
 
@@ -24,6 +27,11 @@ export interface ActorProgram {
   actor: string;
   /** The whole program, in the cell's language. */
   code: string;
+  /**
+   * Set when the actor is the embedded broker itself, started by the learner's command
+   * (`npm run broker -- --config <configFile>`): `code` is then that configuration file, data and not a program.
+   */
+  configFile?: ConfigFileName;
   /**
    * When the next actor may start: once this one printed a line matching
    * `ready` (a consumer's " [*] Waiting for messages"), or once it has ended (a

@@ -181,6 +181,7 @@ async function runProgramCell<Schema extends TObject>(cell: ProgramCell<Schema>,
       by,
       ...(program.finished === undefined ? {} : { finished: program.finished }),
       ...(program.expects === undefined ? {} : { expects: program.expects }),
+      ...(program.configFile === undefined ? {} : { configFile: program.configFile }),
     });
   }
 

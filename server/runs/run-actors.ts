@@ -15,7 +15,7 @@ import {
   type ActorProcessOptions,
   type ProgramLanguage,
 } from '../programs/actor-process.js';
-import type { ActorAction, ExpectedTrouble } from '../programs/cell.js';
+import type { ActorAction, ConfigFileName, ExpectedTrouble } from '../programs/cell.js';
 import { createRunClock, type RunClock } from '../programs/clock/run-clock.js';
 import type { ActorProcessNote, LostDelivery } from '../protocol/trace.js';
 import type { TraceRecorder } from '../trace/recorder.js';
@@ -45,6 +45,8 @@ export interface ActorStart {
   expects?: ExpectedTrouble;
   /** Who started it: the lesson's plan, or you during the run (then the trace says so). */
   by: 'you' | 'plan';
+  /** The actor is the embedded broker started with `code` as this configuration file (see ActorProgram.configFile). */
+  configFile?: ConfigFileName;
 }
 
 /** The programs of one run. */
@@ -186,6 +188,7 @@ export function createRunActors(options: RunActorsOptions): RunActors {
         clockFile: clock.file,
         folder: PROJECT_FOLDER,
         environment: { AMQP_URL: url },
+        ...(start.configFile === undefined ? {} : { configFile: start.configFile }),
         ...(options.runsOn === undefined ? {} : { runsOn: options.runsOn }),
         onLine: ({ stream, text }) => {
           if (stream === 'stdout' && start.finished?.test(text) === true) entry.finishedCount += 1;

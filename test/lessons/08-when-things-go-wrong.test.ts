@@ -50,6 +50,9 @@ it('lesson 8 has the cells its tests cover', async () => {
     'guest-remote',
     'guest-remote-own-user',
     'guest-remote-loopback-none',
+    'config-trailing-comma',
+    'config-conf-mistake',
+    'config-corrected',
     'redeclare',
     'missing-exchange',
     'unroutable',
@@ -240,3 +243,35 @@ describeOnBrokers(
   undefined,
   ['javascript', 'python'],
 );
+
+describeOnBrokers('lesson 8: a configuration file that stops the broker', (runCell) => {
+  it('config-trailing-comma: the broker refuses to start, naming the file, the line and the comma, with exit code 2', async () => {
+    const run = await runCell(LESSON, 'config-trailing-comma');
+    expectPlannedEnd(run);
+    expect(printedOn(run, 'broker', 'stderr')).toEqual([
+      'warren broker: Failed to load advanced configuration file "rabbitmq.config": rabbitmq.config:9: syntax error before: \']\'',
+      "  a comma needs another element after it: remove the comma before ']'",
+    ]);
+    expect(printedOn(run, 'broker', 'stdout')).toEqual([]);
+    expect(endOf(run, 'broker')).toBe('(exited with code 2)');
+  });
+
+  it("config-conf-mistake: a line without = stops it with cuttlefish's words", async () => {
+    const run = await runCell(LESSON, 'config-conf-mistake');
+    expectPlannedEnd(run);
+    expect(printedOn(run, 'broker', 'stderr')[0]).toBe(
+      'warren broker: Syntax error in rabbitmq.conf after line 4 column 1, parsing incomplete',
+    );
+    expect(endOf(run, 'broker')).toBe('(exited with code 2)');
+  });
+
+  for (const file of ['rabbitmq.config', 'rabbitmq.conf']) {
+    it(`config-corrected (${file}): the broker starts and listens until it is stopped`, async () => {
+      const run = await runCell(LESSON, 'config-corrected', { file });
+      expectPlannedEnd(run);
+      expect(printedOn(run, 'broker', 'stderr')).toEqual([]);
+      expect(printedOn(run, 'broker', 'stdout').at(-1)).toMatch(/^Warren embedded broker listening on amqp:\/\/127\.0\.0\.1:\d+ /);
+      expect(endOf(run, 'broker')).toBe('(exited with code 0)');
+    });
+  }
+});
