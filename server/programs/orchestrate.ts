@@ -29,9 +29,15 @@ export function programScenario<Schema extends TObject>(cell: ProgramCell<Schema
     actors: (params) => cell.programs(params, 'javascript').map((program) => program.actor),
     programs: (params, language) => cell.programs(params, language),
     code: (params, language = 'javascript') =>
-      cell.programs(params, language).map(({ actor, code }) => {
+      cell.programs(params, language).map(({ actor, code, configFile }) => {
         const another = cell.another?.(params, language, actor, [actor]);
-        return { actor, code, ...(another === undefined ? {} : { another: another.label }) };
+        return {
+          actor,
+          code,
+          ...(another === undefined ? {} : { another: another.label }),
+          // A configuration file is saved under its own name.
+          ...(configFile === undefined ? {} : { file: configFile }),
+        };
       }),
     moments: (params) => (cell.moments?.(params) ?? []).map(({ id, title }) => ({ id, title })),
     plan: (params) => cell.plan?.(params) ?? [],

@@ -4,6 +4,9 @@ import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { baseStyles, buttonStyles, srOnlyStyles } from '../styles/controls.js';
 import { codeStyles } from '../styles/code.js';
 import { highlight } from './highlight.js';
+
+/** A broker's configuration file (rabbitmq.conf, rabbitmq.config): data, shown as it is, uncoloured. */
+const CONFIG_FILE = /\.(conf|config)$/;
 import { icon } from './icons.js';
 import { PROGRAM_LANGUAGES, type ActorCode, type NamedMoment } from '../../../server/protocol/index.js';
 import './language-switch.js';
@@ -201,7 +204,7 @@ export class CodeCell extends LitElement {
         role="tabpanel"
         aria-labelledby="tab-${this._selected}"
         tabindex="0"
-      ><code class="hljs">${unsafeHTML(highlight(selected.code, this.language))}</code></pre>
+      ><code class="hljs">${unsafeHTML(highlight(selected.code, CONFIG_FILE.test(selected.file ?? '') ? 'plaintext' : this.language))}</code></pre>
     </div>`;
   }
 
