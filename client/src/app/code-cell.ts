@@ -4,15 +4,15 @@ import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import { baseStyles, buttonStyles, srOnlyStyles } from '../styles/controls.js';
 import { codeStyles } from '../styles/code.js';
 import { highlight } from './highlight.js';
-
-/** A broker's configuration file (rabbitmq.conf, rabbitmq.config): data, shown as it is, uncoloured. */
-const CONFIG_FILE = /\.(conf|config)$/;
 import { icon } from './icons.js';
 import { PROGRAM_LANGUAGES, type ActorCode, type NamedMoment } from '../../../server/protocol/index.js';
 import './language-switch.js';
 import { fetchCellCode } from './lessons-api.js';
 import { LANGUAGE_LIBRARIES, languageOfCell } from './languages.js';
 import { programLanguage, type ProgramLanguage } from './program-language.js';
+
+/** A broker's configuration file (rabbitmq.conf, rabbitmq.config): data, shown as it is, uncoloured. */
+const CONFIG_FILE = /\.(conf|config)$/;
 
 /** Parameters settle this long before the code is asked for again, so a slider drag asks once. */
 const SETTLE_MS = 250;
