@@ -2,7 +2,7 @@
  * Users and the two SASL mechanisms RabbitMQ offers by default: PLAIN
  * ("\0user\0password") and AMQPLAIN (a field table with LOGIN and PASSWORD).
  * As in RabbitMQ, users listed as loopback users (guest by default) may only
- * log in from a loopback address.
+ * log in through a loopback address of the broker's.
  */
 import { decodeTable, type FieldTable } from '../amqp/index.js';
 import type { UserStore } from './access/user-store.js';
@@ -44,7 +44,7 @@ function text(value: FieldTable[string]): string {
   return Buffer.isBuffer(plain) ? plain.toString('utf8') : String(plain);
 }
 
-/** Whether a socket's remote address is a loopback address (IPv4 127/8, IPv6 ::1, or IPv4-mapped loopback). */
+/** Whether an address is a loopback address (IPv4 127/8, IPv6 ::1, or IPv4-mapped loopback). */
 export function isLoopbackAddress(address: string | undefined): boolean {
   if (address === undefined) return false;
   const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
@@ -65,10 +65,14 @@ export class LoginCheck {
   /**
    * Checks a login; returns undefined when it succeeds, or the reason it was
    * refused (as RabbitMQ logs it; the client only hears that login was refused).
+   * `arrivedAt` is the broker's own address the connection came in on: like
+   * RabbitMQ (rabbit_net:is_loopback looks at the socket's local name), a
+   * connection counts as local when it reached the broker on a loopback
+   * address, wherever it came from.
    */
-  check(username: string, password: string, remoteAddress: string | undefined): string | undefined {
+  check(username: string, password: string, arrivedAt: string | undefined): string | undefined {
     if (!this.users.passwordMatches(username, password)) return `user '${username}' - invalid credentials`;
-    if (this.loopbackOnly.has(username) && !isLoopbackAddress(remoteAddress)) {
+    if (this.loopbackOnly.has(username) && !isLoopbackAddress(arrivedAt)) {
       return `user '${username}' can only connect via localhost`;
     }
     return undefined;

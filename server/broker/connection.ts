@@ -546,7 +546,7 @@ export class Connection implements ChannelHost {
       this.failHandshake(credentials.problem);
       return;
     }
-    const refusal = this.broker.logins.check(credentials.username, credentials.password, this.socket.remoteAddress);
+    const refusal = this.broker.logins.check(credentials.username, credentials.password, this.socket.localAddress);
     if (refusal !== undefined) {
       const events = this.events;
       if (events.wants('login-refused')) {
@@ -554,6 +554,7 @@ export class Connection implements ChannelHost {
           address: this.socket.remoteAddress ?? '',
           user: credentials.username,
           reason: `${mechanism} login refused: ${refusal}`,
+          connection: this.name,
         });
       }
       if (!this.authenticationFailureClose) {

@@ -68,7 +68,7 @@ export interface BrokerEventMap {
   /** The memory alarm was set (publishing connections are blocked) or cleared. */
   'memory-alarm': [{ alarmed: boolean; used: number; limit: number }];
   /** A client failed to log in (the real reason, which the client itself is not told). */
-  'login-refused': [{ address: string; user: string; reason: string }];
+  'login-refused': [{ address: string; user: string; reason: string; /** "client:port -> broker:port" */ connection: string }];
 }
 
 /** Typed emitter for broker events. */

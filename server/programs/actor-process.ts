@@ -12,7 +12,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ConfigFileName } from './cell.js';
 import { STOPPED_TIME_VARIABLE } from './clock/run-clock.js';
 import { nodeClockModule } from './clock/node-clock-module.js';
 import type { ProgramLanguage } from '../protocol/lesson.js';
@@ -51,6 +55,13 @@ export interface ActorProcessOptions {
   environment?: Record<string, string>;
   /** Called with every line the program prints, in order. */
   onLine: (line: ActorLine) => void;
+  /**
+   * The actor is the embedded broker, started as a learner would (`npm run broker -- --config <configFile>`) with
+   * `program` as that file, in a folder of its own; listening on a free port of 127.0.0.1, keeping nothing.
+   */
+  configFile?: ConfigFileName;
+  /** Runs the program elsewhere: the command line that runs `file args` there (another machine's namespace). */
+  runsOn?: (file: string, args: readonly string[]) => { file: string; args: string[] };
 }
 
 /** A running actor. */
@@ -71,9 +82,11 @@ export interface ActorProcess {
 
 /** Starts the program; resolves once it is running. */
 export async function startActorProcess(options: ActorProcessOptions): Promise<ActorProcess> {
-  const command = await commandFor(options.language);
-  const child = spawn(command.file, command.args, {
-    cwd: options.folder,
+  const folder = options.configFile === undefined ? undefined : await writeConfigFile(options.configFile, options.program);
+  const command = options.configFile === undefined ? await commandFor(options.language) : brokerCommand(options.configFile);
+  const where = options.runsOn?.(command.file, command.args) ?? command;
+  const child = spawn(where.file, where.args, {
+    cwd: folder ?? options.folder,
     env: {
       ...process.env,
       ...command.environment,
@@ -83,12 +96,13 @@ export async function startActorProcess(options: ActorProcessOptions): Promise<A
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   await Promise.race([once(child, 'spawn'), once(child, 'error').then(([error]) => Promise.reject(cannotStart(options, error)))]);
-  child.stdin.end(options.program);
+  child.stdin.end(folder === undefined ? options.program : '');
 
   const streams = [readLines(child, 'stdout', options.onLine), readLines(child, 'stderr', options.onLine)];
   const exited = new Promise<ActorExit>((resolve) => {
     child.once('close', (code, signal) => {
-      void Promise.all(streams).then(() => resolve({ code, signal }));
+      const removed = folder === undefined ? Promise.resolve() : rm(folder, { recursive: true, force: true });
+      void Promise.all([...streams, removed]).then(() => resolve({ code, signal }));
     });
   });
   const signal = (name: NodeJS.Signals) => () => {
@@ -103,6 +117,29 @@ export async function startActorProcess(options: ActorProcessOptions): Promise<A
     freeze: signal('SIGSTOP'),
     thaw: signal('SIGCONT'),
   };
+}
+
+/** The broker's command line, as `npm run broker` runs it (tsx server/broker/cli.ts). */
+const BROKER_CLI = fileURLToPath(new URL('../broker/cli.ts', import.meta.url));
+
+/**
+ * The embedded broker with the configuration file `name` (in the folder it runs in, so its messages name the file
+ * as the learner does). Fixed flags only: the file is data, and a free port of 127.0.0.1 and memory are all it gets.
+ */
+function brokerCommand(name: ConfigFileName): Command {
+  const tsx = fileURLToPath(import.meta.resolve('tsx'));
+  return {
+    file: process.execPath,
+    args: ['--import', pathToFileURL(tsx).href, BROKER_CLI, '--config', name, '--in-memory', '--host', '127.0.0.1', '--port', '0'],
+    environment: {},
+  };
+}
+
+/** A folder of the run's own holding the configuration file; removed when the broker ends. */
+async function writeConfigFile(name: ConfigFileName, text: string): Promise<string> {
+  const folder = await mkdtemp(join(tmpdir(), 'warren-config-'));
+  await writeFile(join(folder, name), text);
+  return folder;
 }
 
 interface Command {

@@ -10,10 +10,14 @@
 import type { Static, TObject } from '@sinclair/typebox';
 import type { RunState } from '../model/state.js';
 import type { BrokerSettings } from '../protocol/broker-settings.js';
+import type { AnotherMachineSettings } from '../runs/another-machine-broker.js';
 import type { NamedMoment } from '../protocol/trace.js';
 import type { ProgramLanguage } from './actor-process.js';
 
 export type { ProgramLanguage } from './actor-process.js';
+
+/** The configuration files the broker actor can be started with: RabbitMQ's two formats. */
+export type ConfigFileName = 'rabbitmq.conf' | 'rabbitmq.config';
 
 /** What a person can do to a running program. */
 export type ActorAction = 'kill' | 'stop';
@@ -24,6 +28,11 @@ export interface ActorProgram {
   actor: string;
   /** The whole program, in the cell's language. */
   code: string;
+  /**
+   * Set when the actor is the embedded broker itself, started by the learner's command
+   * (`npm run broker -- --config <configFile>`): `code` is then that configuration file, data and not a program.
+   */
+  configFile?: ConfigFileName;
   /**
    * When the next actor may start: once this one printed a line matching
    * `ready` (a consumer's " [*] Waiting for messages"), or once it has ended (a
@@ -127,6 +136,8 @@ export interface ProgramCell<Schema extends TObject = TObject> {
   brokerSettings?(params: Static<Schema>): BrokerSettings;
   /** Bounds of one run: seconds of run time and messages published (defaults 60 s, 10,000). */
   limits?: { seconds?: number; messages?: number };
+  /** Runs the programs on another machine, against a broker of the run's own with these settings (see Scenario.anotherMachine). */
+  anotherMachine?: (params: Static<Schema>) => AnotherMachineSettings;
 }
 
 /** Declares a cell run from programs; the identity function that gives the file its types. */

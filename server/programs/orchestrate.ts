@@ -25,12 +25,19 @@ export function programScenario<Schema extends TObject>(cell: ProgramCell<Schema
     params: cell.params,
     languages: cell.languages ?? ['javascript', 'python'],
     ...(cell.limits === undefined ? {} : { limits: cell.limits }),
+    ...(cell.anotherMachine === undefined ? {} : { anotherMachine: cell.anotherMachine }),
     actors: (params) => cell.programs(params, 'javascript').map((program) => program.actor),
     programs: (params, language) => cell.programs(params, language),
     code: (params, language = 'javascript') =>
-      cell.programs(params, language).map(({ actor, code }) => {
+      cell.programs(params, language).map(({ actor, code, configFile }) => {
         const another = cell.another?.(params, language, actor, [actor]);
-        return { actor, code, ...(another === undefined ? {} : { another: another.label }) };
+        return {
+          actor,
+          code,
+          ...(another === undefined ? {} : { another: another.label }),
+          // A configuration file is saved under its own name.
+          ...(configFile === undefined ? {} : { file: configFile }),
+        };
       }),
     moments: (params) => (cell.moments?.(params) ?? []).map(({ id, title }) => ({ id, title })),
     plan: (params) => cell.plan?.(params) ?? [],
@@ -181,6 +188,7 @@ async function runProgramCell<Schema extends TObject>(cell: ProgramCell<Schema>,
       by,
       ...(program.finished === undefined ? {} : { finished: program.finished }),
       ...(program.expects === undefined ? {} : { expects: program.expects }),
+      ...(program.configFile === undefined ? {} : { configFile: program.configFile }),
     });
   }
 

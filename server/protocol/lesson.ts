@@ -75,7 +75,7 @@ export interface ActorCode {
   code: string;
   /** What a person can start more of during a run, as its button says it ("start another", "send one more"). */
   another?: string;
-  /** The file name to save it as and run it from: "worker-1.mjs", "worker_1.py". */
+  /** The file name to save it as and run it from: "worker-1.mjs", "worker_1.py" ("rabbitmq.config" for a broker's configuration file). */
   file?: string;
 }
 

@@ -8,8 +8,14 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { RunState } from '../model/state.js';
-import { startActorProcess, type ActorExit, type ActorProcess, type ProgramLanguage } from '../programs/actor-process.js';
-import type { ActorAction, ExpectedTrouble } from '../programs/cell.js';
+import {
+  startActorProcess,
+  type ActorExit,
+  type ActorProcess,
+  type ActorProcessOptions,
+  type ProgramLanguage,
+} from '../programs/actor-process.js';
+import type { ActorAction, ConfigFileName, ExpectedTrouble } from '../programs/cell.js';
 import { createRunClock, type RunClock } from '../programs/clock/run-clock.js';
 import type { ActorProcessNote, LostDelivery } from '../protocol/trace.js';
 import type { TraceRecorder } from '../trace/recorder.js';
@@ -39,6 +45,8 @@ export interface ActorStart {
   expects?: ExpectedTrouble;
   /** Who started it: the lesson's plan, or you during the run (then the trace says so). */
   by: 'you' | 'plan';
+  /** The actor is the embedded broker started with `code` as this configuration file (see ActorProgram.configFile). */
+  configFile?: ConfigFileName;
 }
 
 /** The programs of one run. */
@@ -89,6 +97,8 @@ export interface RunActorsOptions {
   state: () => RunState;
   /** The URL an actor's program connects to (its own port of the tap's, the run's vhost). */
   urlFor: (actor: string) => Promise<string>;
+  /** Where the programs run when not on this host (ActorProcessOptions.runsOn). */
+  runsOn?: ActorProcessOptions['runsOn'];
 }
 
 interface Entry {
@@ -178,6 +188,8 @@ export function createRunActors(options: RunActorsOptions): RunActors {
         clockFile: clock.file,
         folder: PROJECT_FOLDER,
         environment: { AMQP_URL: url },
+        ...(start.configFile === undefined ? {} : { configFile: start.configFile }),
+        ...(options.runsOn === undefined ? {} : { runsOn: options.runsOn }),
         onLine: ({ stream, text }) => {
           if (stream === 'stdout' && start.finished?.test(text) === true) entry.finishedCount += 1;
           if (stream === 'stderr') {

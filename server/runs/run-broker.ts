@@ -24,6 +24,7 @@ import { changesBrokerSettings, type BrokerSettings } from '../protocol/broker-s
 import { describeBrokerSettings } from '../scenario/broker-settings.js';
 import { startBroker } from '../broker/index.js';
 import { makeRabbitSettings } from './rabbitmq-settings.js';
+import type { AnotherMachine } from '../programs/another-machine.js';
 
 /** The broker side of every run of one runner. */
 export interface RunBroker {
@@ -63,6 +64,8 @@ export interface RunBroker {
    * Rejects with BrokerSettingsRefusedError saying why it cannot, or RunStoppedError once `signal` fires.
    */
   withSettings(settings: BrokerSettings, signal?: AbortSignal): Promise<BrokerForRun>;
+  /** Where the run's programs run when not on this host (see another-machine-broker.ts); known once the space is open. */
+  readonly anotherMachine?: AnotherMachine | undefined;
 }
 
 /** The broker a run uses once its settings are made. */

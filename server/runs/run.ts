@@ -195,6 +195,7 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
       recorder,
       state: () => model.state,
       urlFor: async (actor) => broker.actorUrl({ host: openTap.host, port: await openTap.portFor(actor) }, vhost),
+      ...(broker.anotherMachine === undefined ? {} : { runsOn: broker.anotherMachine.command }),
     });
     return actors;
   }
@@ -334,6 +335,8 @@ export function startRun(setup: RunSetup, listener: RunListener): RunHandle {
         upstreamPort: broker.address.port,
         recorder,
         ...(broker.observeRouting ? { routing: model } : {}),
+        // Programs on another machine reach the tap on this host's end of the link.
+        ...(broker.anotherMachine === undefined ? {} : { host: broker.anotherMachine.hostAddress }),
       });
       stopFollowing = broker.followDecisions(space.vhost, recorder);
       if (holding) tap.hold();

@@ -9,6 +9,8 @@ import { mergeParams, validateParams, type LessonCatalog } from '../lessons/inde
 import type { ProgramLanguage } from '../programs/actor-process.js';
 import { pythonProblem } from '../programs/python-check.js';
 import { RunRequestError } from './errors.js';
+import { anotherMachineUnavailable } from '../programs/another-machine.js';
+import { createAnotherMachineBroker } from './another-machine-broker.js';
 import { createRunBroker } from './run-broker.js';
 import { startRun, type RunHandle, type RunListener } from './run.js';
 import type { SweepResult } from './run-vhosts.js';
@@ -52,7 +54,8 @@ export interface RunnerOptions {
 export function createRunner(options: RunnerOptions): Runner {
   const log = options.log ?? ((line: string) => console.warn(line));
   const broker = createRunBroker(options.broker, { log, managementUrl: options.managementUrl });
-  const running = new Set<RunHandle>();
+  // Each run, with its end: once it is cleaned up and its own broker, if it had one, is gone.
+  const running = new Map<RunHandle, Promise<unknown>>();
   let closed = false;
   return {
     start(request, listener) {
@@ -79,6 +82,17 @@ export function createRunner(options: RunnerOptions): Runner {
       if (!checked.ok) {
         throw new RunRequestError(checked.errors.map((error) => error.message).join('; '), checked.errors);
       }
+      const settings = found.scenario.anotherMachine?.(checked.params);
+      if (settings !== undefined) {
+        const unavailable = anotherMachineUnavailable();
+        if (unavailable !== undefined && process.env.CI !== 'true') {
+          throw new RunRequestError(
+            `This cell runs its program on another machine, made on this one as a network namespace, and that cannot be done here: ${unavailable}. ` +
+              'Run the workbook as root on Linux (with iproute2) to see it; the text below shows what it prints.',
+          );
+        }
+      }
+      const runBroker = settings === undefined ? broker : createAnotherMachineBroker(settings, broker.programsUrl);
       const handle = startRun(
         {
           id: randomBytes(6).toString('hex'),
@@ -86,18 +100,20 @@ export function createRunner(options: RunnerOptions): Runner {
           params: checked.params,
           mode: request.mode ?? 'continuous',
           language,
-          broker,
+          broker: runBroker,
         },
         listener,
       );
-      running.add(handle);
-      void handle.done.finally(() => running.delete(handle));
+      // A broker of the run's own (and its machine) goes with the run.
+      const done = (runBroker === broker ? handle.done : handle.done.finally(() => runBroker.close())).catch(() => {});
+      running.set(handle, done);
+      void done.finally(() => running.delete(handle));
       return handle;
     },
     sweepLeftovers: () => broker.sweepLeftovers(),
     async close() {
       closed = true;
-      await Promise.all([...running].map((handle) => handle.stop()));
+      await Promise.all([...running].map(([handle, done]) => handle.stop().then(() => done)));
       await broker.close();
     },
   };

@@ -4,6 +4,7 @@
  * given what the runner offers a run (ScenarioContext). A lesson's scenario
  * file makes one with programScenario(defineProgramCell({...})).
  */
+import type { AnotherMachineSettings } from '../runs/another-machine-broker.js';
 import type { Static, TObject } from '@sinclair/typebox';
 import type { RunState } from '../model/state.js';
 import type { ProgramLanguage } from '../programs/actor-process.js';
@@ -93,4 +94,9 @@ export interface Scenario<Schema extends TObject = TObject> {
   brokerSettings?(params: Static<Schema>): BrokerSettings;
   /** Bounds of one run: wall-clock seconds and messages published (defaults 60 s, 10,000). */
   limits?: { seconds?: number; messages?: number };
+  /**
+   * Runs the programs on another machine (a network namespace of this host), against a broker of the run's own
+   * configured so; a cell about what a broker does to clients that are not local.
+   */
+  anotherMachine?(params: Static<Schema>): AnotherMachineSettings;
 }

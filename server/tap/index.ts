@@ -24,7 +24,7 @@ export type { PublishRouting } from './tapped-connection.js';
 
 /** A running tap. */
 export interface Tap {
-  /** Where clients connect instead of the broker (always loopback). */
+  /** Where clients connect instead of the broker (loopback, unless TapOptions.host says otherwise). */
   readonly host: string;
   readonly port: number;
   /** Stops passing frames on (pause / step mode); heartbeats and each connection's opening handshake always pass. */
@@ -69,12 +69,17 @@ export interface TapOptions {
    * run model, for brokers that do not report their own decisions).
    */
   routing?: PublishRouting;
+  /**
+   * The address the tap listens on; default 127.0.0.1. A run whose programs run on another machine gives this
+   * host's end of the link to it, so they reach the tap the way they would reach a broker on the network.
+   */
+  host?: string;
 }
 
 /** How often the tap beats for clients that stand still: within the shortest heartbeat interval a client may ask for (1 s). */
 const CLIENT_BEAT_MS = 500;
 
-/** Starts a tap listening on 127.0.0.1 at a free port. */
+/** Starts a tap listening at a free port of its host (127.0.0.1 by default). */
 export async function startTap(options: TapOptions): Promise<Tap> {
   const gate = createGate();
   const context = {
@@ -87,7 +92,7 @@ export async function startTap(options: TapOptions): Promise<Tap> {
   const connections = new Set<TappedConnection>();
   let nextId = 1;
 
-  /** A listener on 127.0.0.1 at a free port; its connections are named after `portOwner` when given. */
+  /** A listener on the tap's host at a free port; its connections are named after `portOwner` when given. */
   async function listen(portOwner?: string): Promise<Server> {
     // Paused until the broker is reached, so the client's bytes wait in its socket, not in the tap.
     const server = createServer({ pauseOnConnect: true }, (client: Socket) => {
@@ -97,7 +102,7 @@ export async function startTap(options: TapOptions): Promise<Tap> {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
+      server.listen(0, options.host ?? '127.0.0.1', () => {
         server.off('error', reject);
         resolve();
       });

@@ -53,7 +53,7 @@ export function cellCode(lessons: LessonCatalog, lessonName: string, cellId: str
     return {
       status: 200,
       body: {
-        actors: actors.map((program) => ({ ...program, file: fileOf(program.actor, language) })),
+        actors: actors.map((program) => ({ ...program, file: program.file ?? fileOf(program.actor, language) })),
         moments: scenario.moments?.(checked.params) ?? [],
       },
     };

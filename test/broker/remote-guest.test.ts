@@ -2,19 +2,30 @@
 // loopback. A client on another host (a network namespace of this test's own)
 // is refused with RabbitMQ's words, while another user gets in, and so does
 // guest once loopback_users is emptied.
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { settingsFromConf } from '../../server/broker/config/conf-settings.js';
 import { brokerOptionsFrom } from '../../server/broker/config/settings.js';
 import { parseConf } from '../../server/broker/config/sysctl-format.js';
 import { startBroker, type EmbeddedBroker } from '../../server/broker/index.js';
-import { createRemoteHost, remoteHostUnavailable, type RemoteHost } from './remote-host.js';
+import { anotherMachineUnavailable, createAnotherMachine, type AnotherMachine } from '../../server/programs/another-machine.js';
 
 const repository = fileURLToPath(new URL('../..', import.meta.url));
-const unavailable = remoteHostUnavailable();
+const unavailable = anotherMachineUnavailable();
 if (unavailable !== undefined) {
   if (process.env.CI === 'true') throw new Error(`the remote-guest test must run under CI, but ${unavailable}`);
   console.warn(`skipping the remote-guest test: ${unavailable}`);
+}
+
+/** Runs `node --input-type=module -e <script>` here; resolves with its stdout. */
+function runHere(script: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--input-type=module', '-e', script], { cwd: repository }, (error, stdout) => {
+      if (error === null) resolve(stdout);
+      else reject(new Error(error.message));
+    });
+  });
 }
 
 /** A script for the remote host: try to log in (and declare a queue, if named), print what happened as JSON. */
@@ -33,11 +44,11 @@ function loginScript(url: string, queue?: string): string {
 }
 
 describe.skipIf(unavailable !== undefined)('guest from a non-loopback address', () => {
-  let remoteHost: RemoteHost;
+  let remoteHost: AnotherMachine;
   let broker: EmbeddedBroker;
 
   beforeAll(async () => {
-    remoteHost = createRemoteHost();
+    remoteHost = createAnotherMachine();
     broker = await startBroker({
       host: remoteHost.hostAddress,
       port: 0,
@@ -77,12 +88,38 @@ describe.skipIf(unavailable !== undefined)('guest from a non-loopback address', 
   });
 });
 
-describe.skipIf(unavailable !== undefined)('guest from a non-loopback address with loopback_users = none', () => {
-  let remoteHost: RemoteHost;
+describe.skipIf(unavailable !== undefined)('guest reaching a loopback listener from a non-loopback address', () => {
+  let remoteHost: AnotherMachine;
   let broker: EmbeddedBroker;
 
   beforeAll(async () => {
-    remoteHost = createRemoteHost();
+    remoteHost = createAnotherMachine();
+    broker = await startBroker({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await (broker as typeof broker | undefined)?.close();
+    (remoteHost as typeof remoteHost | undefined)?.remove();
+  });
+
+  // RabbitMQ judges by the address the connection arrived at (rabbit_net:is_loopback on the socket's own name),
+  // not by where it came from: a broker that listens on 127.0.0.1 only never refuses guest for this.
+  test('guest logs in: the broker judges by the address it was reached at', async () => {
+    const url = `amqp://guest:guest@${broker.host}:${broker.port}`;
+    const script = `
+      import amqp from 'amqplib';
+      const connection = await amqp.connect(${JSON.stringify(url)}, { localAddress: ${JSON.stringify(remoteHost.hostAddress)} });
+      await connection.close();
+      console.log('connected');`;
+    expect(await runHere(script)).toBe('connected\n');
+  });
+});
+
+describe.skipIf(unavailable !== undefined)('guest from a non-loopback address with loopback_users = none', () => {
+  let remoteHost: AnotherMachine;
+  let broker: EmbeddedBroker;
+
+  beforeAll(async () => {
+    remoteHost = createAnotherMachine();
     const fromConf = brokerOptionsFrom(settingsFromConf(parseConf('loopback_users = none\n'), 'rabbitmq.conf'));
     broker = await startBroker({ ...fromConf, host: remoteHost.hostAddress, port: 0 });
   });

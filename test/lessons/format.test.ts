@@ -54,6 +54,8 @@ describe('the lessons', () => {
         expect(cell.actors.length, `${id}/${cell.id}`).toBeGreaterThan(0);
         expect(new Set(cell.actors).size, `${id}/${cell.id}`).toBe(cell.actors.length);
         const params = cell.params.properties as Record<string, { properties?: Record<string, unknown> }>;
+        // A cell whose only actor is the broker itself publishes nothing.
+        if (cell.actors.join() === 'broker') continue;
         expect(Object.keys(params.properties?.properties ?? {}), `${id}/${cell.id}`).toContain('deliveryMode');
       }
     }

@@ -79,8 +79,9 @@ function actorsLeftOpen(events: TraceEvent[]): string[] {
   const opened = new Set<string>();
   const closed = new Set<string>();
   events.forEach((event, index) => {
-    if (event.kind !== 'frame' || event.direction !== 'to-broker') return;
+    if (event.kind !== 'frame') return;
     if (event.method === 'connection.start-ok') opened.add(event.actor);
+    // Closed by the client, or by the broker (a refused login, say).
     if (event.method === 'connection.close' && index < lastState) closed.add(event.actor);
   });
   return [...opened].filter((actor) => !closed.has(actor));

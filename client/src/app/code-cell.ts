@@ -11,6 +11,9 @@ import { fetchCellCode } from './lessons-api.js';
 import { LANGUAGE_LIBRARIES, languageOfCell } from './languages.js';
 import { programLanguage, type ProgramLanguage } from './program-language.js';
 
+/** A broker's configuration file (rabbitmq.conf, rabbitmq.config): data, shown as it is, uncoloured. */
+const CONFIG_FILE = /\.(conf|config)$/;
+
 /** Parameters settle this long before the code is asked for again, so a slider drag asks once. */
 const SETTLE_MS = 250;
 
@@ -201,7 +204,7 @@ export class CodeCell extends LitElement {
         role="tabpanel"
         aria-labelledby="tab-${this._selected}"
         tabindex="0"
-      ><code class="hljs">${unsafeHTML(highlight(selected.code, this.language))}</code></pre>
+      ><code class="hljs">${unsafeHTML(highlight(selected.code, CONFIG_FILE.test(selected.file ?? '') ? 'plaintext' : this.language))}</code></pre>
     </div>`;
   }
 
