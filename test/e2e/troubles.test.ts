@@ -61,7 +61,7 @@ describe('lesson 8 in the browser: guest from afar and a broker that will not st
     await runButton(cell, 'Run').click();
     await waitForStatus(cell, 'finished');
     // Both lines are marked as the broker's standard error.
-    expect(await terminalLines(cell, 'broker')).toEqual([
+    expect(await terminalLines(cell, 'broker process')).toEqual([
       'stderr warren broker: Failed to load advanced configuration file "rabbitmq.config": rabbitmq.config:9: syntax error before: \']\'',
       "stderr   a comma needs another element after it: remove the comma before ']'",
       '— exited with code 2 —',

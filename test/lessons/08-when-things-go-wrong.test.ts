@@ -278,30 +278,30 @@ describeOnBrokers('lesson 8: a configuration file that stops the broker', (runCe
   it('config-trailing-comma: the broker refuses to start, naming the file, the line and the comma, with exit code 2', async () => {
     const run = await runCell(LESSON, 'config-trailing-comma');
     expectPlannedEnd(run);
-    expect(printedOn(run, 'broker', 'stderr')).toEqual([
+    expect(printedOn(run, 'broker process', 'stderr')).toEqual([
       'warren broker: Failed to load advanced configuration file "rabbitmq.config": rabbitmq.config:9: syntax error before: \']\'',
       "  a comma needs another element after it: remove the comma before ']'",
     ]);
-    expect(printedOn(run, 'broker', 'stdout')).toEqual([]);
-    expect(endOf(run, 'broker')).toBe('(exited with code 2)');
+    expect(printedOn(run, 'broker process', 'stdout')).toEqual([]);
+    expect(endOf(run, 'broker process')).toBe('(exited with code 2)');
   });
 
   it("config-conf-mistake: a line without = stops it with cuttlefish's words", async () => {
     const run = await runCell(LESSON, 'config-conf-mistake');
     expectPlannedEnd(run);
-    expect(printedOn(run, 'broker', 'stderr')[0]).toBe(
+    expect(printedOn(run, 'broker process', 'stderr')[0]).toBe(
       'warren broker: Syntax error in rabbitmq.conf after line 4 column 1, parsing incomplete',
     );
-    expect(endOf(run, 'broker')).toBe('(exited with code 2)');
+    expect(endOf(run, 'broker process')).toBe('(exited with code 2)');
   });
 
   for (const file of ['rabbitmq.config', 'rabbitmq.conf']) {
     it(`config-corrected (${file}): the broker starts and listens until it is stopped`, async () => {
       const run = await runCell(LESSON, 'config-corrected', { file });
       expectPlannedEnd(run);
-      expect(printedOn(run, 'broker', 'stderr')).toEqual([]);
-      expect(printedOn(run, 'broker', 'stdout').at(-1)).toMatch(/^Warren embedded broker listening on amqp:\/\/127\.0\.0\.1:\d+ /);
-      expect(endOf(run, 'broker')).toBe('(exited with code 0)');
+      expect(printedOn(run, 'broker process', 'stderr')).toEqual([]);
+      expect(printedOn(run, 'broker process', 'stdout').at(-1)).toMatch(/^Warren embedded broker listening on amqp:\/\/127\.0\.0\.1:\d+ /);
+      expect(endOf(run, 'broker process')).toBe('(exited with code 0)');
     });
   }
 });

@@ -68,7 +68,7 @@ export default programScenario(
     languages: ['javascript'],
     programs: (params) => [
       {
-        actor: 'broker',
+        actor: 'broker process',
         code: configText(params),
         configFile: params.file,
         next: { ready: /listening on/ },
