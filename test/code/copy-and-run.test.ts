@@ -33,15 +33,18 @@ const languages: ProgramLanguage[] = pythonMissing === undefined || underCi ? ['
 const catalog = await loadLessons(fileURLToPath(new URL('../../lessons/', import.meta.url)));
 
 /**
- * Every run cell of the course whose programs run as processes, but those that need broker settings of their own (a
- * short consumer_timeout): copied, they do what the lesson says only on a broker set so, and the lesson's tests run
- * them on both brokers with those settings.
+ * Every run cell of the course whose programs run as processes, but those that need a broker of their own: broker
+ * settings (a short consumer_timeout), or another machine to run on (guest refused from afar). Copied, they do what
+ * the lesson says only there, and the lesson's tests run them so. A cell whose actor is the broker started with a
+ * configuration file shows that file, not a program; the lesson's tests start the broker with it.
  */
 const cells: { name: string; found: CatalogCell }[] = catalog.list().flatMap((lesson) =>
   (catalog.get(lesson.id)?.cells ?? []).flatMap((cell) => {
     if (cell.kind !== 'run' || changesBrokerSettings(cell.brokerSettings)) return [];
     const found = catalog.cell(lesson.id, cell.id);
-    return found?.scenario.programs === undefined ? [] : [{ name: `${lesson.id}/${cell.id}`, found }];
+    if (found?.scenario.programs === undefined || found.scenario.anotherMachine !== undefined) return [];
+    if (found.scenario.programs(defaultsOf(found), 'javascript').some((program) => program.configFile !== undefined)) return [];
+    return [{ name: `${lesson.id}/${cell.id}`, found }];
   }),
 );
 
