@@ -9,8 +9,13 @@ export interface WorkbookConfig {
   port: number;
   /** A RabbitMQ to use instead of the embedded broker (AMQP_URL), or undefined. */
   amqpUrl: string | undefined;
-  /** Port of the embedded broker (BROKER_PORT); 5673 so it never collides with a local RabbitMQ. */
+  /**
+   * Where programs of your own connect (BROKER_PORT): the lab's port, in front of the embedded broker or, with
+   * AMQP_URL, forwarding to that RabbitMQ; 5673 so it never collides with a local RabbitMQ.
+   */
   brokerPort: number;
+  /** The address that port listens on (BROKER_HOST); loopback unless told otherwise. */
+  brokerHost: string;
   /** Memory limit of the embedded broker in bytes (BROKER_MEMORY_LIMIT); publishers are blocked above it. */
   brokerMemoryLimit: number;
   /** Where the embedded broker keeps what survives a restart (BROKER_DATA_DIR); the XDG data directory by default. */
@@ -73,6 +78,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): WorkbookConfig
     port: readPort(env, 'PORT', 8080),
     amqpUrl: readAmqpUrl(env),
     brokerPort: readPort(env, 'BROKER_PORT', 5673),
+    brokerHost: env.BROKER_HOST && env.BROKER_HOST !== '' ? env.BROKER_HOST : '127.0.0.1',
     brokerMemoryLimit: readMemoryLimit(env),
     brokerDataDir: readDataDir(env),
   };

@@ -10,6 +10,7 @@ import { formatBytes } from './broker/memory-limit.js';
 import { loadLessons, type LessonCatalog } from './lessons/index.js';
 import { createRunner, describeSweep, keepServingThroughFaults, type Runner } from './runs/index.js';
 import { createWorkbookServer } from './web/server.js';
+import { startLab, type Lab } from './lab/lab.js';
 
 const LESSONS_DIR = fileURLToPath(new URL('../lessons/', import.meta.url));
 
@@ -22,19 +23,26 @@ async function main(): Promise<void> {
   const config = readConfig();
   const lessons = await loadCatalog();
   const broker = await openBroker(config);
-  const runner = createRunner({ broker, lessons });
-  const server = await createWorkbookServer({ config, broker, lessons, runner }).catch(async (error: unknown) => {
+  const lab = await openLab(config, broker).catch(async (error: unknown) => {
+    await broker.close();
+    throw error;
+  });
+  const runner = createRunner({ broker, lessons, programsUrl: lab.url });
+  const server = await createWorkbookServer({ config, broker, lessons, runner, lab }).catch(async (error: unknown) => {
     await runner.close();
+    await lab.close();
     await broker.close();
     throw listenError(error, config);
   });
 
-  const brokerName = broker.kind === 'embedded' ? 'the embedded broker' : 'RabbitMQ (AMQP_URL)';
-  const memoryLimit = broker.kind === 'embedded' ? ` (memory limit ${formatBytes(config.brokerMemoryLimit)}, BROKER_MEMORY_LIMIT)` : '';
-  console.log(`Broker: ${brokerName} at ${redactUrl(broker.url)}${memoryLimit}`);
+  const memoryLimit = ` (memory limit ${formatBytes(config.brokerMemoryLimit)}, BROKER_MEMORY_LIMIT)`;
+  console.log(
+    broker.kind === 'embedded' ? `Broker: the embedded broker${memoryLimit}` : `Broker: RabbitMQ at ${redactUrl(broker.url)} (AMQP_URL)`,
+  );
   if (broker.kind === 'embedded')
     console.log(`Broker data: ${config.brokerDataDir} (BROKER_DATA_DIR); what is durable there survives a restart`);
   console.log(`Lessons: ${lessons.list().length} loaded from ${LESSONS_DIR}`);
+  console.log(`Programs of your own connect to ${lab.url} (BROKER_PORT); the Lab page shows them: ${server.url}lab`);
   console.log(`Warren is running: open ${server.url}`);
   console.log('Press Ctrl-C to stop.');
   sweepLeftovers(runner, broker.kind === 'rabbitmq' ? 'RabbitMQ' : 'Embedded broker');
@@ -50,6 +58,7 @@ async function main(): Promise<void> {
     void (async () => {
       await server.close();
       await runner.close();
+      await lab.close();
       await broker.close();
       process.exit(0);
     })();
@@ -82,20 +91,40 @@ async function loadCatalog(): Promise<LessonCatalog> {
   return lessons;
 }
 
+/** The embedded broker listens on a free loopback port of its own: programs of your own reach it through the lab's. */
 async function openBroker(config: WorkbookConfig): Promise<BrokerTarget> {
   try {
-    return await openBrokerTarget(config);
+    return await openBrokerTarget({ ...config, brokerPort: 0 });
   } catch (error) {
     if (error instanceof DataDirectoryLockedError || error instanceof DataDirError) {
       throw new StartupError(
         `The embedded broker cannot use its data directory: BROKER_DATA_DIR ${error.message.replace(/^data directory /, '')}`,
       );
     }
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    throw error;
+  }
+}
+
+/** The port for programs of your own (BROKER_PORT on BROKER_HOST), in front of the broker. */
+async function openLab(config: WorkbookConfig, broker: BrokerTarget): Promise<Lab> {
+  try {
+    return await startLab({ broker, host: config.brokerHost, port: config.brokerPort });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
       throw new StartupError(
-        `The embedded broker cannot listen on port ${config.brokerPort}: it is already in use (is Warren already running?).\n` +
-          `Choose another with BROKER_PORT, e.g. BROKER_PORT=${config.brokerPort + 1} npm start, ` +
-          'or use a RabbitMQ with AMQP_URL=amqp://guest:guest@127.0.0.1:5672 npm start',
+        `Port ${config.brokerPort} for programs of your own is already in use (BROKER_PORT=${config.brokerPort}; is Warren already running?).\n` +
+          `Choose another, e.g. BROKER_PORT=${config.brokerPort + 1} npm start, or BROKER_PORT=0 npm start for any free port.`,
+      );
+    }
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+      throw new StartupError(
+        `BROKER_HOST=${config.brokerHost} is not an address of this machine: use 127.0.0.1 (the default) or 0.0.0.0 for every interface.`,
+      );
+    }
+    if (code === 'EACCES') {
+      throw new StartupError(
+        `Not allowed to listen on port ${config.brokerPort} (BROKER_PORT): use a port above 1023, e.g. BROKER_PORT=5673.`,
       );
     }
     throw error;

@@ -59,8 +59,20 @@ export const RestartBrokerMessage = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * Browser → server: show me the lab (every connection to the port for programs of your own), under this runId:
+ * what it has seen so far, then everything new, until unwatch-lab.
+ */
+export const WatchLabMessage = Type.Object(
+  {
+    type: Type.Union([Type.Literal('watch-lab'), Type.Literal('unwatch-lab')]),
+    runId: RunId,
+  },
+  { additionalProperties: false },
+);
+
 /** Every message the browser may send. */
-export const ClientMessage = Type.Union([RunMessage, ControlMessage, ResetMessage, ActMessage, RestartBrokerMessage]);
+export const ClientMessage = Type.Union([RunMessage, ControlMessage, ResetMessage, ActMessage, RestartBrokerMessage, WatchLabMessage]);
 export type ClientMessage = Static<typeof ClientMessage>;
 
 /**
@@ -84,6 +96,12 @@ export type ServerMessage =
    * programs (no python3 with pika), why and what to install.
    */
   | { type: 'hello'; broker: { kind: 'embedded' | 'rabbitmq'; url: string }; pythonProblem?: string }
+  /**
+   * Server → browser, answering watch-lab: where programs of your own connect and which vhost the lab shows; its
+   * trace follows as 'trace' messages under the same runId. `available: false` says why there is no lab.
+   */
+  | { type: 'lab'; runId: string; available: true; url: string; vhost: string; broker: 'embedded' | 'rabbitmq' }
+  | { type: 'lab'; runId: string; available: false; reason: string }
   /** Server → browser: a run changed status. */
   | { type: 'status'; runId: string; status: RunStatus; failure?: RunFailure }
   /** Server → browser: trace events of a run, batched. */

@@ -22,7 +22,8 @@ export function openEmbeddedSpace(broker: EmbeddedBroker, vhost: string): RunSpa
   };
 }
 
-function embeddedState(broker: EmbeddedBroker, vhost: string): BrokerState {
+/** What `vhost` of the embedded broker holds now. */
+export function embeddedState(broker: EmbeddedBroker, vhost: string): BrokerState {
   const snapshot = broker.snapshot(vhost);
   return {
     queues: snapshot.queues.map(({ name, messagesReady, messagesUnacknowledged, consumers, durable, exclusive, autoDelete }) => ({

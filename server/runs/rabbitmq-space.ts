@@ -15,7 +15,7 @@ import amqp from 'amqplib';
 import type { Channel, ChannelModel } from 'amqplib';
 import { connect as openSocket } from 'node:net';
 import type { QueueState } from '../protocol/index.js';
-import type { ManagementApi } from './management-api.js';
+import type { ManagedBinding, ManagedExchange, ManagementApi } from './management-api.js';
 import type { BrokerState, RunSpace } from './run-space.js';
 import type { RunVhosts } from './run-vhosts.js';
 import { listBindings, listExchanges, listQueues, type QueueRow } from '../model/rabbitmqctl.js';
@@ -89,26 +89,33 @@ export async function openManagedSpace(
       for (const queue of listed) known.set(queue.name, { ...queue, exclusive: queue.exclusive === true });
       return {
         queues: await countQueues([...known.values()], direct, model),
-        exchanges: exchanges.map((exchange) => ({
-          name: exchange.name,
-          type: exchange.type,
-          durable: exchange.durable,
-          autoDelete: exchange.auto_delete,
-          internal: exchange.internal,
-        })),
-        bindings: bindings.map((binding) => ({
-          source: binding.source,
-          destination: binding.destination,
-          destinationType: binding.destination_type,
-          routingKey: binding.routing_key,
-          arguments: binding.arguments as BrokerState['bindings'][number]['arguments'],
-        })),
+        ...managedTopology(exchanges, bindings),
       };
     },
     async release() {
       await direct.close();
       await vhosts.release(vhost);
     },
+  };
+}
+
+/** Exchanges and bindings as the management API lists them, as a 'state' event has them. */
+export function managedTopology(exchanges: ManagedExchange[], bindings: ManagedBinding[]): Pick<BrokerState, 'exchanges' | 'bindings'> {
+  return {
+    exchanges: exchanges.map((exchange) => ({
+      name: exchange.name,
+      type: exchange.type,
+      durable: exchange.durable,
+      autoDelete: exchange.auto_delete,
+      internal: exchange.internal,
+    })),
+    bindings: bindings.map((binding) => ({
+      source: binding.source,
+      destination: binding.destination,
+      destinationType: binding.destination_type,
+      routingKey: binding.routing_key,
+      arguments: binding.arguments as BrokerState['bindings'][number]['arguments'],
+    })),
   };
 }
 

@@ -84,6 +84,8 @@ export interface RunBrokerOptions {
   log: (line: string) => void;
   /** Where the management API answers, e.g. http://127.0.0.1:15672; beside the AMQP port when left out. */
   managementUrl?: string;
+  /** The broker's URL as copied programs reach it (the lab's address); the broker's own when left out. */
+  programsUrl?: string;
 }
 
 /** The broker side for `target`. */
@@ -102,7 +104,7 @@ export function createRunBroker(target: BrokerTarget, options: RunBrokerOptions)
       openSpace: async (runId) => openEmbeddedSpace(embedded, `${RUN_VHOST_PREFIX}${runId}`),
       followDecisions: (vhost, recorder) => followBrokerDecisions(embedded.events, vhost, recorder),
       actorUrl,
-      programsUrl: programsUrlOf(target.url),
+      programsUrl: programsUrlOf(options.programsUrl ?? target.url),
       // Its data directory keeps vhosts across restarts: those of runs a workbook killed mid-run are swept at start.
       sweepLeftovers: async () => {
         const deleted = embedded.listVhosts().filter((vhost) => vhost.startsWith(RUN_VHOST_PREFIX));
@@ -185,7 +187,7 @@ export function createRunBroker(target: BrokerTarget, options: RunBrokerOptions)
     },
     followDecisions: () => () => {},
     actorUrl,
-    programsUrl: programsUrlOf(target.url),
+    programsUrl: programsUrlOf(options.programsUrl ?? target.url),
     async sweepLeftovers() {
       await checkReachable(address.host, address.port);
       return (await managed())?.vhosts.sweep();

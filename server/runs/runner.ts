@@ -48,12 +48,14 @@ export interface RunnerOptions {
   log?: (line: string) => void;
   /** Where RabbitMQ's management API answers, e.g. http://127.0.0.1:15672; beside the AMQP port when left out. */
   managementUrl?: string;
+  /** The broker's URL as the programs a code cell shows connect to it (the lab's address); the broker's own by default. */
+  programsUrl?: string;
 }
 
 /** Creates the runner for one broker and one catalog. */
 export function createRunner(options: RunnerOptions): Runner {
   const log = options.log ?? ((line: string) => console.warn(line));
-  const broker = createRunBroker(options.broker, { log, managementUrl: options.managementUrl });
+  const broker = createRunBroker(options.broker, { log, managementUrl: options.managementUrl, programsUrl: options.programsUrl });
   // Each run, with its end: once it is cleaned up and its own broker, if it had one, is gone.
   const running = new Map<RunHandle, Promise<unknown>>();
   let closed = false;

@@ -18,9 +18,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { TraceRecorder } from '../trace/recorder.js';
 import { catchUp, catchUpWithStillClients, type BrokerReadCount } from './catch-up.js';
 import { createGate } from './gate.js';
-import { TappedConnection, type PublishRouting } from './tapped-connection.js';
+import { TappedConnection, type ConnectionNaming, type PublishRouting } from './tapped-connection.js';
 
-export type { PublishRouting } from './tapped-connection.js';
+export type { ClientIdentity, ConnectionNaming, PublishRouting } from './tapped-connection.js';
 
 /** A running tap. */
 export interface Tap {
@@ -74,6 +74,13 @@ export interface TapOptions {
    * host's end of the link to it, so they reach the tap the way they would reach a broker on the network.
    */
   host?: string;
+  /** The port the tap listens on; any free one when left out. */
+  port?: number;
+  /**
+   * Names the connections of clients that are not a run's programs (the lab's): by default a connection is its
+   * client's connection_name.
+   */
+  naming?: ConnectionNaming;
 }
 
 /** How often the tap beats for clients that stand still: within the shortest heartbeat interval a client may ask for (1 s). */
@@ -88,12 +95,13 @@ export async function startTap(options: TapOptions): Promise<Tap> {
     gate,
     recorder: options.recorder,
     routing: options.routing,
+    naming: options.naming,
   };
   const connections = new Set<TappedConnection>();
   let nextId = 1;
 
   /** A listener on the tap's host at a free port; its connections are named after `portOwner` when given. */
-  async function listen(portOwner?: string): Promise<Server> {
+  async function listen(portOwner?: string, port = 0): Promise<Server> {
     // Paused until the broker is reached, so the client's bytes wait in its socket, not in the tap.
     const server = createServer({ pauseOnConnect: true }, (client: Socket) => {
       const connection = new TappedConnection(nextId++, client, context, portOwner);
@@ -102,7 +110,7 @@ export async function startTap(options: TapOptions): Promise<Tap> {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, options.host ?? '127.0.0.1', () => {
+      server.listen(port, options.host ?? '127.0.0.1', () => {
         server.off('error', reject);
         resolve();
       });
@@ -112,7 +120,7 @@ export async function startTap(options: TapOptions): Promise<Tap> {
     return server;
   }
 
-  const server = await listen();
+  const server = await listen(undefined, options.port);
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('the tap has no TCP address');
   const actorPorts = new Map<string, Promise<Server>>();

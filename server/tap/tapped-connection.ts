@@ -29,6 +29,27 @@ export interface TapContext {
   readonly gate: Gate;
   readonly recorder: TraceRecorder;
   readonly routing: PublishRouting | undefined;
+  /** Names connections that did not come to an actor's own port; by connection_name alone when left out. */
+  readonly naming: ConnectionNaming | undefined;
+}
+
+/** Who a client says it is in connection.start-ok, and where it connects from. */
+export interface ClientIdentity {
+  /** The connection_name client property, when the client set one. */
+  connectionName: string | undefined;
+  /** The client library's product and version properties, e.g. "pika" and "1.2.0". */
+  product: string | undefined;
+  version: string | undefined;
+  /** The client's address and port as the tap sees them, e.g. "127.0.0.1:50122". */
+  address: string;
+}
+
+/** How a tap whose clients are not a run's programs names their connections (see server/lab/client-names.ts). */
+export interface ConnectionNaming {
+  /** The actor a connection is shown as, once its client has said who it is. */
+  name(client: ClientIdentity): string;
+  /** The connection shown as `actor` has closed: its name is free again. */
+  release(actor: string): void;
 }
 
 /** Where a publish goes, worked out from what the tap has seen (the run model); undefined when that cannot tell. */
@@ -78,6 +99,13 @@ export class TappedConnection {
   private lastError: NodeJS.ErrnoException | undefined;
   private socketsOpen = 2;
   private resolveClosed!: () => void;
+  /** The name the tap's naming gave this connection, to give back when it closes. */
+  private named: string | undefined;
+  /**
+   * With a naming, the frames before connection.start-ok (the protocol header, connection.start) wait here
+   * until the client has said who it is, so that every frame of a connection is reported under one name.
+   */
+  private unnamed: NewTraceEvent[] | undefined;
 
   constructor(
     readonly id: number,
@@ -86,7 +114,8 @@ export class TappedConnection {
     /** The actor whose own port the client connected to: its name, whatever connection_name the client gives. */
     private readonly portOwner?: string,
   ) {
-    this.actor = portOwner ?? `connection ${id}`;
+    this.actor = portOwner ?? (context.naming === undefined ? `connection ${id}` : this.clientAddress);
+    if (portOwner === undefined && context.naming !== undefined) this.unnamed = [];
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;
     });
@@ -107,6 +136,13 @@ export class TappedConnection {
       });
       direction.source.once('close', () => this.handleSourceClosed(direction));
     }
+  }
+
+  /** Where the client connects from, as "host:port". */
+  get clientAddress(): string {
+    // An IPv4 client of a dual-stack listener shows as ::ffff:a.b.c.d; a person knows it as a.b.c.d.
+    const host = (this.client.remoteAddress ?? 'unknown address').replace(/^::ffff:/, '');
+    return `${host.includes(':') ? `[${host}]` : host}:${this.client.remotePort ?? 0}`;
   }
 
   /** The port of the client's own socket: how the client's end names this connection. */
@@ -212,8 +248,19 @@ export class TappedConnection {
     const { recorder, routing } = this.context;
     const method = unit.decoded;
     if (method?.name === 'connection.start-ok') {
-      const name = connectionName(method.fields.clientProperties.connection_name);
-      if (name !== undefined && this.portOwner === undefined) this.actor = name;
+      const properties = method.fields.clientProperties;
+      const name = connectionName(properties.connection_name);
+      const { naming } = this.context;
+      if (this.portOwner === undefined && naming !== undefined) {
+        this.named = naming.name({
+          connectionName: name,
+          product: connectionName(properties.product),
+          version: connectionName(properties.version),
+          address: this.clientAddress,
+        });
+        this.actor = this.named;
+        this.reportUnnamed();
+      } else if (name !== undefined && this.portOwner === undefined) this.actor = name;
     } else if (method?.name === 'connection.close-ok') {
       this.closedCleanly = true;
     }
@@ -229,6 +276,10 @@ export class TappedConnection {
       fields: unit.fields,
       ...(unit.message ? { message: unit.message } : {}),
     } as NewTraceEvent;
+    if (this.unnamed !== undefined) {
+      this.unnamed.push(event);
+      return;
+    }
     recorder.add(event);
     if (routing && direction === 'to-broker' && method?.name === 'basic.publish') {
       try {
@@ -266,7 +317,15 @@ export class TappedConnection {
     if (this.socketsOpen === 0) this.finish();
   }
 
+  /** Reports the frames that waited for the connection's name, under the name it has now. */
+  private reportUnnamed(): void {
+    const waiting = this.unnamed;
+    this.unnamed = undefined;
+    for (const event of waiting ?? []) this.context.recorder.add({ ...event, actor: this.actor } as NewTraceEvent);
+  }
+
   private reportUnreachable(): void {
+    this.reportUnnamed();
     const { upstreamHost: host, upstreamPort: port, recorder } = this.context;
     const code = this.lastError?.code;
     const fields = {
@@ -289,6 +348,7 @@ export class TappedConnection {
 
   /** A connection that ends without the close handshake is worth a line in the trace: the broker sees it vanish. */
   private reportLoss(direction: Direction): void {
+    this.reportUnnamed();
     if (this.closedCleanly || this.lossReported) return;
     this.lossReported = true;
     const fields = {
@@ -308,6 +368,7 @@ export class TappedConnection {
 
   private finish(): void {
     this.context.gate.forget(this);
+    if (this.named !== undefined) this.context.naming?.release(this.named);
     this.resolveClosed();
   }
 }

@@ -17,6 +17,7 @@
 import type { WebSocket } from 'ws';
 import type { ServerMessage } from '../protocol/messages.js';
 import type { TraceEvent, TraceGapEvent } from '../protocol/trace.js';
+import { foldIntoGap, gapEventOf, newGapTally, type GapTally } from './gap-tally.js';
 
 /** Tuning for createTraceHub; the defaults suit a browser on loopback or a LAN. */
 export interface TraceHubOptions {
@@ -60,15 +61,6 @@ export interface TraceHub {
   endRun(runId: string): void;
   /** Stops every timer and forgets every run; sockets are left open. */
   close(): void;
-}
-
-/** Events folded away while a watcher lagged. */
-interface GapTally {
-  dropped: number;
-  counts: Map<string, number>;
-  /** seq and time of the newest folded event: the gap event takes its place in the order. */
-  lastSeq: number;
-  lastTime: number;
 }
 
 /** One socket watching one run. */
@@ -118,23 +110,9 @@ export function createTraceHub(options: TraceHubOptions = {}): TraceHub {
     const excess = watcher.queue.length - keep;
     if (excess <= 0) return;
     const folded = watcher.queue.splice(0, excess);
-    const gap = (watcher.gap ??= { dropped: 0, counts: new Map<string, number>(), lastSeq: 0, lastTime: 0 });
+    const gap = (watcher.gap ??= newGapTally());
     let droppedNow = 0;
-    for (const event of folded) {
-      if (event.kind === 'gap') {
-        // A gap from further upstream: its losses are carried over, not counted as one event.
-        for (const [what, n] of Object.entries(event.counts)) gap.counts.set(what, (gap.counts.get(what) ?? 0) + n);
-        gap.dropped += event.dropped;
-        droppedNow += event.dropped;
-      } else {
-        const what = event.kind === 'frame' ? event.method : event.kind === 'broker' ? event.decision : event.kind;
-        gap.counts.set(what, (gap.counts.get(what) ?? 0) + 1);
-        gap.dropped += 1;
-        droppedNow += 1;
-      }
-      gap.lastSeq = event.seq;
-      gap.lastTime = event.time;
-    }
+    for (const event of folded) droppedNow += foldIntoGap(gap, event);
     const stats = runs.get(watcher.runId)?.stats;
     if (stats) stats.dropped += droppedNow;
   }
@@ -143,7 +121,7 @@ export function createTraceHub(options: TraceHubOptions = {}): TraceHub {
     const gap = watcher.gap;
     if (gap === undefined) return undefined;
     watcher.gap = undefined;
-    return { kind: 'gap', seq: gap.lastSeq, time: gap.lastTime, dropped: gap.dropped, counts: Object.fromEntries(gap.counts) };
+    return gapEventOf(gap);
   }
 
   /** Sends queued events in batches while the socket has room (or regardless, when forced). */

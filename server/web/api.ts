@@ -11,6 +11,7 @@ import type { LessonCatalog } from '../lessons/index.js';
 import { redactUrl, type BrokerTarget } from '../broker-connection.js';
 import { programsUrlOf } from '../programs/programs-url.js';
 import { cellCode } from './cell-code.js';
+import type { Lab } from '../lab/lab.js';
 import { checkSameServer, type ServerAddress } from './request-guard.js';
 
 /** Request bodies are never large: the API takes at most this much JSON. */
@@ -24,8 +25,15 @@ export function sortedLessons(lessons: LessonCatalog): LessonSummary[] {
 }
 
 /** The /api router. */
-export function createApiRouter(options: { broker: BrokerTarget; lessons: LessonCatalog; address: ServerAddress }): Router {
-  const { broker, lessons } = options;
+export function createApiRouter(options: {
+  broker: BrokerTarget;
+  lessons: LessonCatalog;
+  address: ServerAddress;
+  lab?: Lab | undefined;
+}): Router {
+  const { broker, lessons, lab } = options;
+  // Programs copied from a page connect where a learner's own programs do: the lab's port, when there is one.
+  const programsUrl = programsUrlOf(lab?.url ?? broker.url);
   const api = express.Router();
   api.use(sameServerOnly(options.address));
   api.use(jsonBodiesOnly);
@@ -50,12 +58,12 @@ export function createApiRouter(options: { broker: BrokerTarget; lessons: Lesson
 
   // Every actor's amqplib program for a cell, with the parameters in the body ({ params }) over the cell's defaults.
   api.post('/lessons/:lesson/cells/:cell/code', (request, response) => {
-    const answer = cellCode(lessons, request.params.lesson, request.params.cell, request.body, programsUrlOf(broker.url));
+    const answer = cellCode(lessons, request.params.lesson, request.params.cell, request.body, programsUrl);
     response.status(answer.status).json(answer.body);
   });
 
   api.get('/broker', (_request, response) => {
-    response.json({ kind: broker.kind, url: redactUrl(broker.url) });
+    response.json({ kind: broker.kind, url: lab?.url ?? redactUrl(broker.url) });
   });
 
   api.use((request, response) => {

@@ -2,6 +2,7 @@
 import express, { type Express } from 'express';
 import type { BrokerTarget } from '../broker-connection.js';
 import type { LessonCatalog } from '../lessons/index.js';
+import type { Lab } from '../lab/lab.js';
 import { createApiRouter } from './api.js';
 import { createClientRouter } from './client-files.js';
 import type { ServerAddress } from './request-guard.js';
@@ -14,6 +15,8 @@ export function createWebApp(options: {
   clientDir: string;
   /** Where the server listens: the API answers only requests addressed to it. */
   address: ServerAddress;
+  /** The lab, whose address copied programs connect to. */
+  lab?: Lab | undefined;
 }): Express {
   const app = express();
   app.disable('x-powered-by');

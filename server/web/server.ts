@@ -14,6 +14,7 @@ import { createWebApp } from './app.js';
 import { DEFAULT_CLIENT_DIR } from './client-files.js';
 import { createSocketSession, type SocketSession } from './socket-session.js';
 import { checkUpgrade, hostHeader } from './request-guard.js';
+import type { Lab } from '../lab/lab.js';
 
 /** The largest WebSocket message accepted; a run message with all its parameters is a few KiB. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -39,6 +40,8 @@ export interface WorkbookServerOptions {
   runner: Runner;
   /** Where the built client is; dist/client by default. */
   clientDir?: string;
+  /** The port for programs of your own, whose connections the Lab page shows; no Lab page without it. */
+  lab?: Lab;
 }
 
 /** Starts listening; rejects with the listen error (EADDRINUSE, EACCES ...) when the port cannot be had. */
@@ -48,7 +51,8 @@ export async function createWorkbookServer(options: WorkbookServerOptions): Prom
   const server = createServer();
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const sessions = new Set<SocketSession>();
-  const hello = { kind: broker.kind, url: redactUrl(broker.url) };
+  // The address a learner's own programs use: the lab's, when there is one.
+  const hello = { kind: broker.kind, url: options.lab?.url ?? redactUrl(broker.url) };
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -59,7 +63,7 @@ export async function createWorkbookServer(options: WorkbookServerOptions): Prom
   });
   const { port } = server.address() as AddressInfo;
   const address = { host: config.host, port };
-  server.on('request', createWebApp({ broker, lessons, clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR, address }));
+  server.on('request', createWebApp({ broker, lessons, clientDir: options.clientDir ?? DEFAULT_CLIENT_DIR, address, lab: options.lab }));
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
@@ -69,7 +73,7 @@ export async function createWorkbookServer(options: WorkbookServerOptions): Prom
       return;
     }
     sockets.handleUpgrade(request, socket, head, (webSocket) => {
-      const session = createSocketSession({ socket: webSocket, runner, broker: hello, pythonProblem: pythonProblem() });
+      const session = createSocketSession({ socket: webSocket, runner, broker: hello, pythonProblem: pythonProblem(), lab: options.lab });
       sessions.add(session);
       webSocket.on('close', () => sessions.delete(session));
       keepAlive(webSocket);

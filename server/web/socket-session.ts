@@ -8,6 +8,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { ClientMessage, RunStatus, ServerMessage } from '../protocol/messages.js';
 import { RunRequestError, type RunHandle, type Runner } from '../runs/index.js';
 import { createTraceHub } from '../trace/hub.js';
+import type { Lab } from '../lab/lab.js';
 import { parseClientMessage } from './client-message.js';
 import { messageText } from './message-text.js';
 import { createRateLimit } from './rate-limit.js';
@@ -60,6 +61,8 @@ export function createSocketSession(options: {
   broker: { kind: 'embedded' | 'rabbitmq'; url: string };
   /** Why Python programs cannot run on this machine; undefined when they can. */
   pythonProblem?: string | undefined;
+  /** The lab this socket may watch; none without it. */
+  lab?: Lab | undefined;
 }): SocketSession {
   const { socket, runner } = options;
   const runs = new Map<string, SocketRun>();
@@ -109,6 +112,11 @@ export function createSocketSession(options: {
   function handleClientMessage(message: ClientMessage): void {
     if (message.type === 'run') {
       startRun(message);
+      return;
+    }
+    if (message.type === 'watch-lab' || message.type === 'unwatch-lab') {
+      if (message.type === 'watch-lab') watchLab(message.runId);
+      else unwatchLab(message.runId);
       return;
     }
     const run = runs.get(message.runId);
@@ -203,6 +211,43 @@ export function createSocketSession(options: {
     }
   }
 
+  /** The lab's trace, streamed to this socket under the runId it chose; a socket watches it under one runId at most. */
+  let labWatch: { runId: string; stop: () => void } | undefined;
+
+  function watchLab(runId: string): void {
+    const { lab } = options;
+    if (lab === undefined) {
+      send({ type: 'lab', runId, available: false, reason: 'this workbook was started without a port for programs of your own' });
+      return;
+    }
+    if (runs.has(runId)) {
+      refuse(`'${runId}' names a run on this connection: watch the lab under another runId`, runId);
+      return;
+    }
+    unwatchLab(labWatch?.runId);
+    const watch = { runId, stop: () => {} };
+    labWatch = watch;
+    traces.attach(runId, socket);
+    traces.send(runId, { type: 'lab', runId, available: true, url: lab.url, vhost: lab.vhost, broker: lab.brokerKind });
+    lab
+      .watch((event) => traces.publish(runId, event))
+      .then(
+        (stop) => {
+          // Unwatched (or the socket closed) while the broker's state was being read.
+          if (labWatch === watch) watch.stop = stop;
+          else stop();
+        },
+        (error: unknown) => refuse(`could not watch the lab: ${error instanceof Error ? error.message : String(error)}`, runId),
+      );
+  }
+
+  function unwatchLab(runId: string | undefined): void {
+    if (labWatch === undefined || runId !== labWatch.runId) return;
+    labWatch.stop();
+    traces.endRun(labWatch.runId);
+    labWatch = undefined;
+  }
+
   function forget(runId: string, run: SocketRun): void {
     runs.delete(runId);
     run.progress.forgotten = true;
@@ -226,6 +271,7 @@ export function createSocketSession(options: {
       return isOver(run.progress) ? [] : [stopQuietly(run.handle)];
     });
     runs.clear();
+    unwatchLab(labWatch?.runId);
     traces.close();
     await Promise.all(stopping);
   }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import amqp from 'amqplib';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../server/protocol/index.js';
 import { openSocket } from './socket-client.js';
@@ -81,8 +82,17 @@ describe('npm start', () => {
   it('prints the URL and the broker, serves the API, and stops cleanly on SIGTERM', async () => {
     const workbook = startWorkbookProcess({ PORT: '0', HOST: '127.0.0.1', BROKER_PORT: '0' });
     const [, url] = await workbook.waitFor(/Warren is running: open (http:\/\/127\.0\.0\.1:\d+\/)/);
-    expect(workbook.output()).toMatch(/Broker: the embedded broker at amqp:\/\/guest:\*\*\*\*@127\.0\.0\.1:\d+/);
+    expect(workbook.output()).toContain('Broker: the embedded broker (memory limit');
     expect(workbook.output()).toContain(`Broker data: ${join(dataHome, 'warren', 'broker')} (BROKER_DATA_DIR)`);
+    // The address for programs of your own works as printed, and the Lab page it names is served.
+    const [, address = '', labPage = ''] =
+      /Programs of your own connect to (amqp:\/\/guest:guest@127\.0\.0\.1:\d+) \(BROKER_PORT\); the Lab page shows them: (\S+)/.exec(
+        workbook.output(),
+      ) ?? [];
+    const connection = await amqp.connect(address);
+    await connection.close();
+    expect(labPage).toBe(`${url}lab`);
+    expect((await fetch(labPage)).status).toBe(200);
     const lessons = (await (await fetch(`${url}api/lessons`)).json()) as { id: string }[];
     expect(lessons[0]?.id).toBe('01-hello-world');
     workbook.child.kill('SIGTERM');
@@ -122,6 +132,17 @@ describe('npm start', () => {
     expect(await workbook.exited).toBe(0);
   });
 
+  it('says when the port for programs of your own is taken, and how to pick another, and exits 1', async () => {
+    const taken = createServer();
+    blocker = taken;
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = taken.address() as AddressInfo;
+    const workbook = startWorkbookProcess({ PORT: '0', HOST: '127.0.0.1', BROKER_PORT: String(port) });
+    expect(await workbook.exited).toBe(1);
+    expect(workbook.output()).toContain(`Port ${port} for programs of your own is already in use (BROKER_PORT=${port}`);
+    expect(workbook.output()).toContain('BROKER_PORT=0 npm start');
+  });
+
   it('says which port is taken and how to pick another, and exits 1', async () => {
     const taken = createServer();
     blocker = taken;
@@ -136,7 +157,7 @@ describe('npm start', () => {
   it("tells the embedded broker's memory limit, set with BROKER_MEMORY_LIMIT", async () => {
     const workbook = startWorkbookProcess({ PORT: '0', HOST: '127.0.0.1', BROKER_PORT: '0', BROKER_MEMORY_LIMIT: '256MiB' });
     await workbook.waitFor(/Warren is running/);
-    expect(workbook.output()).toMatch(/Broker: the embedded broker at amqp:\S+ \(memory limit 256 MiB, BROKER_MEMORY_LIMIT\)/);
+    expect(workbook.output()).toContain('Broker: the embedded broker (memory limit 256 MiB, BROKER_MEMORY_LIMIT)');
     workbook.child.kill('SIGTERM');
     expect(await workbook.exited).toBe(0);
   });

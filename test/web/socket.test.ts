@@ -191,7 +191,11 @@ describe('the workbook WebSocket', () => {
       ['not JSON', '{"type": run', /not JSON/],
       ['not an object', '[1, 2]', /must be a JSON object.*got an array/],
       ['no type', { runId: 'x' }, /'type' is missing: it must be one of run, pause, resume, step, stop, reset, act, restart-broker/],
-      ['an unknown type', { type: 'go' }, /'type' must be one of run, pause, resume, step, stop, reset, act, restart-broker; got 'go'/],
+      [
+        'an unknown type',
+        { type: 'go' },
+        /'type' must be one of run, pause, resume, step, stop, reset, act, restart-broker, watch-lab, unwatch-lab; got 'go'/,
+      ],
       ['a missing field', { type: 'run', runId: 'x', lesson: '01-echo', params: {} }, /'cell' is missing/],
       ['a wrong field type', { type: 'pause', runId: 7 }, /'runId' must be a string of 1 to 64 characters \(got 7\)/],
       ['an unknown field', { type: 'stop', runId: 'x', force: true }, /'force' is not a field/],

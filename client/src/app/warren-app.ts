@@ -12,6 +12,7 @@ import { workbookSocket, type BrokerInfo } from './workbook-socket.js';
 import './connection-banner.js';
 import './lesson-list.js';
 import './lesson-page.js';
+import '../lab/lab-page.js';
 import './settings-bar.js';
 import './shortcut-help.js';
 
@@ -156,6 +157,10 @@ export class WarrenApp extends LitElement {
           <span class="name">Warren</span>
         </a>
         <span class="tagline">RabbitMQ workbook</span>
+        <nav class="pages" aria-label="Pages">
+          <a href="/" aria-current=${this._route.page === 'lessons' ? 'page' : nothing}>Lessons</a>
+          <a href="/lab" aria-current=${this._route.page === 'lab' ? 'page' : nothing}>Lab</a>
+        </nav>
         <span class="spacer"></span>
         ${
           this._broker === undefined
@@ -181,6 +186,7 @@ export class WarrenApp extends LitElement {
     const route = this._route;
     return html`
       ${route.page === 'lessons' ? html`<lesson-list .broker=${this._broker}></lesson-list>` : nothing}
+      ${route.page === 'lab' ? html`<lab-page></lab-page>` : nothing}
       ${
         route.page === 'lesson'
           ? html`<lesson-page
@@ -248,6 +254,26 @@ export class WarrenApp extends LitElement {
         font-size: var(--text-sm);
         padding-left: var(--space-3);
         border-left: 1px solid var(--border);
+      }
+      .pages {
+        display: flex;
+        gap: var(--space-1);
+      }
+      .pages a {
+        padding: var(--space-1) var(--space-2);
+        border-radius: var(--radius-sm);
+        color: var(--text);
+        font-size: var(--text-sm);
+        font-weight: 600;
+        text-decoration: none;
+      }
+      .pages a:hover {
+        background: var(--surface-sunken);
+      }
+      .pages a[aria-current='page'] {
+        color: var(--accent-strong);
+        text-decoration: underline;
+        text-underline-offset: 0.3em;
       }
       .spacer {
         flex: 1;
