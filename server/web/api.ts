@@ -12,11 +12,13 @@ import { redactUrl, type BrokerTarget } from '../broker-connection.js';
 import { programsUrlOf } from '../programs/programs-url.js';
 import { cellCode } from './cell-code.js';
 import { checkSameServer, type ServerAddress } from './request-guard.js';
+import { createLabDefinitionsRouter } from '../lab/definitions/index.js';
 
 /** Request bodies are never large: the API takes at most this much JSON. */
 const JSON_BODY_LIMIT = '16kb';
 
 const ENDPOINTS = ['GET /api/lessons', 'GET /api/lessons/:id', 'POST /api/lessons/:id/cells/:cell/code', 'GET /api/broker'];
+const LAB_ENDPOINTS = ['GET /api/lab/definitions', 'POST /api/lab/definitions'];
 
 /** Lessons in course order; folders with the same number fall back to their names. */
 export function sortedLessons(lessons: LessonCatalog): LessonSummary[] {
@@ -24,11 +26,19 @@ export function sortedLessons(lessons: LessonCatalog): LessonSummary[] {
 }
 
 /** The /api router. */
-export function createApiRouter(options: { broker: BrokerTarget; lessons: LessonCatalog; address: ServerAddress }): Router {
+export function createApiRouter(options: {
+  broker: BrokerTarget;
+  lessons: LessonCatalog;
+  address: ServerAddress;
+  /** The lab's broker and vhost: with them, GET and POST /api/lab/definitions save and load its topology. */
+  lab?: { broker: BrokerTarget; vhost: string };
+}): Router {
   const { broker, lessons } = options;
   const api = express.Router();
   api.use(sameServerOnly(options.address));
   api.use(jsonBodiesOnly);
+  // Before the API's own body limit: a definitions file is larger than any other body, and has a limit of its own.
+  if (options.lab !== undefined) api.use('/lab/definitions', createLabDefinitionsRouter(options.lab));
   api.use(express.json({ limit: JSON_BODY_LIMIT }));
 
   api.get('/lessons', (_request, response) => {
@@ -59,7 +69,8 @@ export function createApiRouter(options: { broker: BrokerTarget; lessons: Lesson
   });
 
   api.use((request, response) => {
-    response.status(404).json({ error: `no API at ${request.method} ${request.originalUrl}`, endpoints: ENDPOINTS });
+    const endpoints = options.lab === undefined ? ENDPOINTS : [...ENDPOINTS, ...LAB_ENDPOINTS];
+    response.status(404).json({ error: `no API at ${request.method} ${request.originalUrl}`, endpoints });
   });
 
   api.use(apiErrors);
