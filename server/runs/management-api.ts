@@ -1,8 +1,8 @@
 /**
  * The few calls of RabbitMQ's management HTTP API a run needs: make, mark,
- * list and delete vhosts, grant its user access, and list queues, exchanges
- * and bindings. It usually answers at the AMQP host on port 15672 (15671 for
- * amqps), and always takes the AMQP URL's credentials.
+ * list and delete vhosts, grant its user access, list queues, exchanges
+ * and bindings, and export a vhost's definitions. It usually answers at the
+ * AMQP host on port 15672 (15671 for amqps), and always takes the AMQP URL's credentials.
  *
  * RabbitMQ makes vhosts one at a time, and a PUT it has accepted completes
  * even when the caller has given up waiting, so vhost calls wait much longer
@@ -50,6 +50,14 @@ export interface ManagedBinding {
   arguments: Record<string, unknown>;
 }
 
+/** A per-vhost definitions export as GET /api/definitions/<vhost> gives it (only the fields used; exclusive queues are left out). */
+export interface ManagedDefinitions {
+  rabbit_version?: string;
+  queues?: { name: string; durable: boolean; auto_delete: boolean; arguments: Record<string, unknown> }[];
+  exchanges?: (ManagedExchange & { arguments: Record<string, unknown> })[];
+  bindings?: ManagedBinding[];
+}
+
 /** A vhost as GET /api/vhosts lists it: its name and the description and tags it was made with. */
 export interface ManagedVhost {
   name: string;
@@ -70,6 +78,8 @@ export interface ManagementApi {
   queues(vhost: string): Promise<ManagedQueue[]>;
   exchanges(vhost: string): Promise<ManagedExchange[]>;
   bindings(vhost: string): Promise<ManagedBinding[]>;
+  /** What GET /api/definitions/<vhost> gives: the vhost's definitions as a per-vhost export file. */
+  definitions(vhost: string): Promise<ManagedDefinitions>;
 }
 
 /** How long a listing or a grant may take. */
@@ -138,6 +148,7 @@ export function managementApiFor(amqpUrl: string, managementUrl?: string): Manag
     queues: async (vhost) => (await call('GET', `/queues/${vhostPath(vhost)}`)) as ManagedQueue[],
     exchanges: async (vhost) => (await call('GET', `/exchanges/${vhostPath(vhost)}`)) as ManagedExchange[],
     bindings: async (vhost) => (await call('GET', `/bindings/${vhostPath(vhost)}`)) as ManagedBinding[],
+    definitions: async (vhost) => (await call('GET', `/definitions/${vhostPath(vhost)}`)) as ManagedDefinitions,
   };
 }
 

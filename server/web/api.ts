@@ -13,11 +13,13 @@ import { programsUrlOf } from '../programs/programs-url.js';
 import { cellCode } from './cell-code.js';
 import type { Lab } from '../lab/lab.js';
 import { checkSameServer, type ServerAddress } from './request-guard.js';
+import { createLabDefinitionsRouter } from '../lab/definitions/index.js';
 
 /** Request bodies are never large: the API takes at most this much JSON. */
 const JSON_BODY_LIMIT = '16kb';
 
 const ENDPOINTS = ['GET /api/lessons', 'GET /api/lessons/:id', 'POST /api/lessons/:id/cells/:cell/code', 'GET /api/broker'];
+const LAB_ENDPOINTS = ['GET /api/lab/definitions', 'POST /api/lab/definitions'];
 
 /** Lessons in course order; folders with the same number fall back to their names. */
 export function sortedLessons(lessons: LessonCatalog): LessonSummary[] {
@@ -29,7 +31,8 @@ export function createApiRouter(options: {
   broker: BrokerTarget;
   lessons: LessonCatalog;
   address: ServerAddress;
-  lab?: Lab | undefined;
+  /** The lab: where copied programs connect, and the vhost whose topology /api/lab/definitions saves and loads. */
+  lab?: Pick<Lab, 'url' | 'vhost'> | undefined;
 }): Router {
   const { broker, lessons, lab } = options;
   // Programs copied from a page connect where a learner's own programs do: the lab's port, when there is one.
@@ -37,6 +40,9 @@ export function createApiRouter(options: {
   const api = express.Router();
   api.use(sameServerOnly(options.address));
   api.use(jsonBodiesOnly);
+  // The lab's topology, saved and loaded as RabbitMQ definitions; before the API's own body limit: a definitions
+  // file is larger than any other body, and has a limit of its own.
+  if (lab !== undefined) api.use('/lab/definitions', createLabDefinitionsRouter({ broker, vhost: lab.vhost }));
   api.use(express.json({ limit: JSON_BODY_LIMIT }));
 
   api.get('/lessons', (_request, response) => {
@@ -67,7 +73,8 @@ export function createApiRouter(options: {
   });
 
   api.use((request, response) => {
-    response.status(404).json({ error: `no API at ${request.method} ${request.originalUrl}`, endpoints: ENDPOINTS });
+    const endpoints = options.lab === undefined ? ENDPOINTS : [...ENDPOINTS, ...LAB_ENDPOINTS];
+    response.status(404).json({ error: `no API at ${request.method} ${request.originalUrl}`, endpoints });
   });
 
   api.use(apiErrors);
