@@ -13,6 +13,8 @@ export type ParamOverrides = Record<string, Record<string, unknown>>;
 /** A page of the workbook. */
 export type Route =
   | { page: 'lessons' }
+  /** Opening a saved trace file. */
+  | { page: 'trace' }
   | { page: 'lesson'; lesson: string; cell: string | undefined; params: ParamOverrides; language?: ProgramLanguage | undefined }
   | { page: 'not-found'; path: string };
 
@@ -21,6 +23,7 @@ const LESSON_PATH = /^\/lessons\/([^/]+)\/?$/;
 /** Reads a route from a path and query string, as location has them. */
 export function readRoute(pathname: string, search: string): Route {
   if (pathname === '/' || pathname === '' || pathname === '/lessons' || pathname === '/lessons/') return { page: 'lessons' };
+  if (pathname === '/trace' || pathname === '/trace/') return { page: 'trace' };
   const match = LESSON_PATH.exec(pathname);
   if (match === null) return { page: 'not-found', path: pathname };
   const query = new URLSearchParams(search);
@@ -44,6 +47,7 @@ export function readRoute(pathname: string, search: string): Route {
 /** The address of a route: path and query, cell first, then the language, then parameters in a stable order. */
 export function routeUrl(route: Route): string {
   if (route.page === 'lessons') return '/';
+  if (route.page === 'trace') return '/trace';
   if (route.page === 'not-found') return route.path;
   const parts: string[] = [];
   if (route.cell !== undefined) parts.push(`cell=${encodeQueryPart(route.cell)}`);

@@ -14,6 +14,7 @@ import './lesson-list.js';
 import './lesson-page.js';
 import './settings-bar.js';
 import './shortcut-help.js';
+import './trace-page.js';
 
 /** Edits of one parameter closer together than this share one history entry: typing "100" is one step back, not three. */
 const EDIT_BURST_MS = 1000;
@@ -26,7 +27,7 @@ declare global {
 
 /**
  * The workbook: header, connection banner, and the page the address names
- * (the lesson list at `/`, a lesson at `/lessons/<id>`). The address holds
+ * (the lesson list at `/`, a lesson at `/lessons/<id>`, a saved trace at `/trace`). The address holds
  * the active cell, the programs' language and changed parameters; links
  * inside the app, back and forward move between pages without reloading. A
  * lesson's address always names the language: one it names is chosen for the
@@ -181,6 +182,7 @@ export class WarrenApp extends LitElement {
     const route = this._route;
     return html`
       ${route.page === 'lessons' ? html`<lesson-list .broker=${this._broker}></lesson-list>` : nothing}
+      ${route.page === 'trace' ? html`<trace-page></trace-page>` : nothing}
       ${
         route.page === 'lesson'
           ? html`<lesson-page
