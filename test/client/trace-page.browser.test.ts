@@ -64,6 +64,20 @@ describe('opening a saved trace', () => {
     expect(longest).toBeLessThan(1500);
   }, 60_000);
 
+  it("says so when the file does not hold the run's first events, and shows the gap that stands for them", async () => {
+    const whole = longTrace(3000);
+    const counts = { 'basic.publish': 1200, 'basic.deliver': 800 };
+    const events: TraceEvent[] = [{ kind: 'gap', seq: 2000, time: 0, dropped: 2000, counts }, ...whole.events.slice(2000)];
+    const file = { ...whole, letGo: { events: 2000, counts }, events };
+    const page = await mount<TracePage>(html`<trace-page></trace-page>`);
+    await page.open(new File([JSON.stringify(file)], 'long.json'));
+    await settled(page);
+    expect(textOf(inShadow(page, '.let-go'))).toContain("This file does not hold the run's first 2,000 events");
+    const timeline = inShadow(page, 'run-timeline');
+    await settled(timeline);
+    expect(textOf(inShadow(timeline, '.where'))).toMatch(/^Event 1,001 of 1,001: /);
+  });
+
   it('says what is wrong with a file it refuses, and shows no run', async () => {
     const page = await mount<TracePage>(html`<trace-page></trace-page>`);
     await page.open(new File(['{"format":"warren-trace","version":7}'], 'future.json'));
