@@ -65,6 +65,8 @@ function actionWords(action: 'kill' | 'stop' | 'another' | 'restart'): string {
  * over the page's WebSocket, the run's status (a word and an icon, announced
  * to screen readers), a failure's explanation with the raw error beneath,
  * each program's output in `<actor-terminals>` and `<run-output>` showing the run.
+ * Save trace downloads the run as a trace file (server/protocol/trace-file.ts),
+ * which the /trace page opens again.
  *
  * Attribute `data-status` mirrors the status (idle, starting, running, paused,
  * finished, stopped, failed, interrupted).

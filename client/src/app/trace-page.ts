@@ -13,7 +13,7 @@ import { readTraceFile } from '../trace/read-trace-file.js';
 import { baseStyles, buttonStyles } from '../styles/controls.js';
 import { icon } from './icons.js';
 import { LANGUAGE_NAMES } from './languages.js';
-import { statusLook } from './run-status.js';
+import { ACTIVE_STATUSES, statusLook } from './run-status.js';
 import { settings } from './settings.js';
 
 declare global {
@@ -116,8 +116,9 @@ export class TracePage extends LitElement {
       if (read !== this._reads) return;
     }
     if (file.summary !== undefined) model.apply({ type: 'summary', runId: '', summary: file.summary });
-    // A run the page lost touch with ended for the views as a stopped one; its own status is shown above them.
-    const status = file.status === 'interrupted' ? 'stopped' : file.status;
+    // Nothing more comes: a run saved while going, or one the page lost touch with, has ended for the views as a
+    // stopped one (no rates, no replay to wait for); the status it was saved with is shown above them.
+    const status = file.status === 'finished' || file.status === 'ended-with-error' || file.status === 'failed' ? file.status : 'stopped';
     model.apply({ type: 'status', runId: '', status, ...(file.failure === undefined ? {} : { failure: file.failure }) });
     const pacer = new CursorPacer(model);
     pacer.speed = this._speed;
@@ -213,7 +214,7 @@ export class TracePage extends LitElement {
         </div>
         <div>
           <dt>Run</dt>
-          <dd class="tone-${look.tone}">${look.label}</dd>
+          <dd class="tone-${look.tone}">${ACTIVE_STATUSES.has(file.status) ? `Saved while ${look.label.toLowerCase()}` : look.label}</dd>
         </div>
         <div>
           <dt>File</dt>
