@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TracePage } from '../../client/src/app/trace-page.js';
 import '../../client/src/app/trace-page.js';
 import type { TraceEvent, TraceFile } from '../../server/protocol/index.js';
-import { inShadow, mount, settled, textOf, unmountAll } from './mount.js';
+import { allInShadow, inShadow, mount, settled, textOf, unmountAll } from './mount.js';
+import { present } from '../support/present.js';
 import { recording } from './recorded-runs.js';
 
 /** The seven-tasks run's events again and again, numbered on, up to `count` events, as one saved file. */
@@ -76,6 +77,23 @@ describe('opening a saved trace', () => {
     const timeline = inShadow(page, 'run-timeline');
     await settled(timeline);
     expect(textOf(inShadow(timeline, '.where'))).toMatch(/^Event 1,001 of 1,001: /);
+  });
+
+  it('opens a file dropped on it, and its named moments move every view there', async () => {
+    const page = await mount<TracePage>(html`<trace-page></trace-page>`);
+    const dropped = new DataTransfer();
+    dropped.items.add(new File([JSON.stringify(longTrace(recording('seven-tasks').events.length))], 'seven.json'));
+    inShadow(page, '.drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dropped, bubbles: true, cancelable: true }));
+    await expect.poll(() => page.shadowRoot?.querySelector('run-timeline') ?? null).not.toBeNull();
+    await settled(page);
+    const timeline = inShadow(page, 'run-timeline');
+    const moments = allInShadow(page, '.moments button');
+    expect(moments.length).toBeGreaterThan(0);
+    const first = present(moments[0], 'a moment button');
+    first.click();
+    await settled(timeline);
+    expect(textOf(inShadow(timeline, '.where'))).not.toMatch(/^Event ([\d,]+) of \1: /);
+    expect(inShadow(timeline, '.live').getAttribute('aria-pressed')).toBe('false');
   });
 
   it('says what is wrong with a file it refuses, and shows no run', async () => {

@@ -25,6 +25,7 @@ import {
 } from './pages.js';
 import { closeBrowserPage, openBrowserPage } from './browser-page.js';
 import type { BrowserWorkbook } from './workbook.js';
+import { present } from '../support/present.js';
 
 /** Saves a 1280x720 screenshot of the page as it is, beside the other end-to-end screenshots. */
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -118,6 +119,15 @@ describe('a run saved as a trace file and opened again', () => {
       expect((await terminalLines(view, 'consumer')).join('\n')).not.toContain('Received');
       await pressOnTimeline(view, 'End');
       expect(await figures(view)).toEqual(live);
+
+      // A named moment of the lesson moves every view there: the producer has just ended, the consumer still runs.
+      await view.getByRole('button', { name: 'right after the producer left', exact: true }).click();
+      const [at, of] = (/^Event ([\d,]+) of ([\d,]+)/.exec(await timelineSays(view)) ?? [])
+        .slice(1)
+        .map((n) => Number(n.replace(/,/g, '')));
+      expect(at).toBeLessThan(present(of));
+      expect((await terminalLines(view, 'producer')).at(-1)).toMatch(/exited with code 0/);
+      expect((await terminalLines(view, 'consumer')).join('\n')).not.toMatch(/stopped with Ctrl-C/);
     } finally {
       await workbook.startServer();
     }

@@ -114,7 +114,7 @@ export class RunCellElement extends LitElement {
   /** A restart of the broker was asked for and has not been answered yet. */
   @state() private _restarting = false;
   /** The parameters and language the current run started with, as its saved trace says. */
-  private _runSetup: { params: Record<string, unknown>; language: ProgramLanguage } | undefined;
+  private _runSetup: { params: Record<string, unknown>; language: ProgramLanguage; broker: 'embedded' | 'rabbitmq' } | undefined;
   /** What the last "Save trace" did. */
   @state() private _saved = '';
   /** The actions a run offers besides kill and stop, as they were when it started. */
@@ -209,7 +209,7 @@ export class RunCellElement extends LitElement {
     this._saved = '';
     this._acted = undefined;
     this._restarting = false;
-    this._runSetup = { params: this.params, language };
+    this._runSetup = { params: this.params, language, broker: this.socket.broker?.kind ?? 'embedded' };
     this._heldHandshakes = [];
     this._runAnother = this.another;
     this._programActions = { another: this._runAnother, isRunning: (actor) => this.output.isRunning(actor) };
@@ -295,7 +295,7 @@ export class RunCellElement extends LitElement {
       cell: this.cell,
       title: this.runTitle,
       language: setup.language,
-      broker: { kind: this.socket.broker?.kind ?? 'embedded' },
+      broker: { kind: setup.broker },
       params: setup.params,
       status: this._status,
       failure: this._failure,

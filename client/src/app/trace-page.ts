@@ -150,7 +150,8 @@ export class TracePage extends LitElement {
 
   protected override render() {
     const opened = this._opened;
-    return html`<div class="page">
+    // The whole page takes a dropped file: one dropped beside the zone would otherwise make the browser leave the page for it.
+    return html`<div class="page" @dragover=${this.handleDragOver} @dragleave=${() => (this._dragging = false)} @drop=${this.handleDrop}>
       <header>
         <h1>Open a saved trace</h1>
         <p class="lead">
@@ -158,12 +159,7 @@ export class TracePage extends LitElement {
           timeline and every view, without a broker.
         </p>
       </header>
-      <div
-        class="drop ${this._dragging ? 'over' : ''}"
-        @dragover=${this.handleDragOver}
-        @dragleave=${() => (this._dragging = false)}
-        @drop=${this.handleDrop}
-      >
+      <div class="drop ${this._dragging ? 'over' : ''}">
         ${icon('folder')}
         <label for="trace-file">Trace file (.json)</label>
         <input id="trace-file" type="file" accept=".json,application/json" @change=${this.handleChosen} />
@@ -259,10 +255,25 @@ export class TracePage extends LitElement {
               </dl>`
         }
       </details>
+      ${this.renderMoments(pacer)}
       <run-timeline .model=${model} .pacer=${pacer}></run-timeline>
       <actor-terminals .output=${output} .cursor=${model?.cursor}></actor-terminals>
       <run-output .model=${model} .speed=${this._speed} ?presenter=${this._presenter}></run-output>
     </section>`;
+  }
+
+  /** The lesson's named moments the run reached, each a button that moves every view there. */
+  private renderMoments(pacer: CursorPacer) {
+    const moments = this.model?.moments() ?? [];
+    if (moments.length === 0) return nothing;
+    return html`<div class="moments">
+      <span id="moments-title">The run reached these moments:</span>
+      <ul aria-labelledby="moments-title">
+        ${moments.map(
+          (moment) => html`<li><button type="button" class="link" @click=${() => pacer.hold(moment.seq)}>${moment.title}</button></li>`,
+        )}
+      </ul>
+    </div>`;
   }
 
   static override styles = [
@@ -335,6 +346,35 @@ export class TracePage extends LitElement {
         flex: none;
         width: 1.2rem;
         height: 1.2rem;
+      }
+      .moments {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: baseline;
+        gap: var(--space-1) var(--space-3);
+        font-size: var(--text-sm);
+        color: var(--text-muted);
+      }
+      .moments ul {
+        display: flex;
+        flex-wrap: wrap;
+        gap: var(--space-1) var(--space-3);
+        margin: 0;
+        padding: 0;
+        list-style: none;
+      }
+      .moments li::before {
+        content: '◆ ';
+        color: var(--accent);
+      }
+      .moments .link {
+        padding: 0;
+        border: none;
+        border-bottom: 2px dotted currentColor;
+        background: none;
+        color: var(--link);
+        font: inherit;
+        cursor: pointer;
       }
       .reading {
         margin: 0;
