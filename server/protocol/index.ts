@@ -3,3 +3,4 @@ export * from './lesson.js';
 export * from './messages.js';
 export * from './moment-link.js';
 export * from './broker-settings.js';
+export * from './trace-file.js';

@@ -42,3 +42,11 @@ describe('the address of a workbook page', () => {
     expect(changedParams({ a: { x: 1 } }, {})).toEqual(['a.x']);
   });
 });
+
+describe('the page that opens a saved trace', () => {
+  it('is at /trace, and its address reads back', () => {
+    expect(readRoute('/trace', '')).toEqual({ page: 'trace' });
+    expect(readRoute('/trace/', '')).toEqual({ page: 'trace' });
+    expect(routeUrl({ page: 'trace' })).toBe('/trace');
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * Accessibility, checked by axe-core in Chromium against the real workbook:
- * the lesson list, and every lesson page after its first run cell has run,
- * and a run paused with its programs' action buttons showing, each in the
+ * the lesson list, every lesson page after its first run cell has run, a
+ * saved trace opened on its page, and a run paused with its programs' action buttons showing, each in the
  * light theme, the dark theme and presenter mode, with no
  * serious or critical violation. Presenter mode must also
  * reach WCAG's enhanced contrast: a projector washes colours out.
@@ -9,6 +9,7 @@
  * One browser page serves every check; each lesson's first cell runs once
  * and the page is then checked in each mode.
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -110,6 +111,32 @@ describe('accessibility, checked by axe-core', () => {
     await waitForStatus(cell, 'stopped');
     // The lessons after this one run in the page's usual language.
     await cell.locator('run-cell').getByRole('button', { name: 'JavaScript', exact: true }).click();
+  });
+
+  it('a saved trace, opened on /trace', async () => {
+    // The topics run recorded in test/fixtures/traces, as a saved trace file.
+    const lines = readFileSync(new URL('../fixtures/traces/05-topics.embedded.jsonl', import.meta.url), 'utf8').split('\n');
+    const records = lines.filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const file = {
+      format: 'warren-trace',
+      version: 1,
+      savedAt: '2026-12-07T18:00:00.000Z',
+      lesson: '05-topics',
+      cell: 'animals',
+      title: 'Topics: animals',
+      language: 'javascript',
+      broker: { kind: 'embedded' },
+      params: {},
+      status: 'finished',
+      summary: records.find((record) => 'summary' in record)?.summary,
+      events: records.filter((record) => !('summary' in record)),
+    };
+    await page.goto(new URL('/trace', workbook.url).toString());
+    await page
+      .getByLabel('Trace file (.json)')
+      .setInputFiles({ name: 'topics.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+    await page.locator('trace-page run-output').waitFor();
+    await expectAccessibleInEveryMode('a saved trace');
   });
 
   for (const lesson of lessons) {

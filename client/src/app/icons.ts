@@ -27,6 +27,8 @@ const shapes = {
   system: svg`<rect x="3" y="4" width="18" height="12" rx="2"/><path d="M8 20h8M12 16v4"/>`,
   presenter: svg`<rect x="3" y="4" width="18" height="12" rx="1.5"/><path d="M12 16v4M8 21l4-1 4 1"/><path d="M7 12l3-3 2 2 4-4"/>`,
   keyboard: svg`<rect x="2.5" y="6" width="19" height="12" rx="2"/><path d="M6 10h.01M10 10h.01M14 10h.01M18 10h.01M7 14h10"/>`,
+  download: svg`<path d="M12 4v11M7 10l5 5 5-5M5 20h14"/>`,
+  folder: svg`<path d="M3 6.5A1.5 1.5 0 0 1 4.5 5H10l2 2.5h7.5A1.5 1.5 0 0 1 21 9v9.5a1.5 1.5 0 0 1-1.5 1.5h-15A1.5 1.5 0 0 1 3 18.5z"/>`,
   copy: svg`<rect x="8.5" y="8.5" width="12" height="12" rx="2"/><path d="M15.5 8.5V5.5a2 2 0 0 0-2-2h-8a2 2 0 0 0-2 2v8a2 2 0 0 0 2 2h3"/>`,
   back: svg`<path d="M15 5l-7 7 7 7"/>`,
   forward: svg`<path d="M9 5l7 7-7 7"/>`,

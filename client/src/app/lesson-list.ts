@@ -117,6 +117,7 @@ export class LessonList extends LitElement {
                       ${icon('play')}${started ? 'Continue' : 'Start'} with ${next.title}</a
                     >`
               }
+              <a class="button open-trace" href="/trace">${icon('folder')}Open a saved trace</a>
               <p class="facts">
                 ${lessons === undefined ? nothing : html`<span>${lessons.length} lessons, about ${Math.round(minutes / 5) * 5} minutes</span>`}
                 ${this.broker === undefined ? nothing : html`<span>${icon('plug')}Scenarios run on ${this.broker.kind === 'embedded' ? 'the embedded broker' : html`RabbitMQ at <code>${this.broker.url}</code>`}</span>`}
@@ -236,6 +237,10 @@ export class LessonList extends LitElement {
         min-height: 2.75rem;
         padding: 0 var(--space-5);
         font-size: var(--text-md);
+      }
+      .open-trace {
+        text-decoration: none;
+        min-height: 2.75rem;
       }
       .facts {
         display: flex;

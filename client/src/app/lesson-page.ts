@@ -344,6 +344,7 @@ export class LessonPage extends LitElement {
         <run-cell
           .lesson=${lesson.id}
           .cell=${cell.id}
+          .runTitle=${`${lesson.title}: ${cell.title}`}
           .params=${values}
           .languages=${cell.languages}
           .another=${known?.another ?? {}}

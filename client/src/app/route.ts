@@ -14,6 +14,8 @@ export type ParamOverrides = Record<string, Record<string, unknown>>;
 export type Route =
   | { page: 'lessons' }
   | { page: 'lab' }
+  /** Opening a saved trace file. */
+  | { page: 'trace' }
   | { page: 'lesson'; lesson: string; cell: string | undefined; params: ParamOverrides; language?: ProgramLanguage | undefined }
   | { page: 'not-found'; path: string };
 
@@ -23,6 +25,7 @@ const LESSON_PATH = /^\/lessons\/([^/]+)\/?$/;
 export function readRoute(pathname: string, search: string): Route {
   if (pathname === '/' || pathname === '' || pathname === '/lessons' || pathname === '/lessons/') return { page: 'lessons' };
   if (pathname === '/lab' || pathname === '/lab/') return { page: 'lab' };
+  if (pathname === '/trace' || pathname === '/trace/') return { page: 'trace' };
   const match = LESSON_PATH.exec(pathname);
   if (match === null) return { page: 'not-found', path: pathname };
   const query = new URLSearchParams(search);
@@ -47,6 +50,7 @@ export function readRoute(pathname: string, search: string): Route {
 export function routeUrl(route: Route): string {
   if (route.page === 'lessons') return '/';
   if (route.page === 'lab') return '/lab';
+  if (route.page === 'trace') return '/trace';
   if (route.page === 'not-found') return route.path;
   const parts: string[] = [];
   if (route.cell !== undefined) parts.push(`cell=${encodeQueryPart(route.cell)}`);

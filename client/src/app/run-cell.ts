@@ -21,6 +21,7 @@ import { programLanguage, type ProgramLanguage } from './program-language.js';
 import { ANIMATION_SPEEDS, settings } from './settings.js';
 import { STEP_GROUPS_HANDSHAKES, handshakeNote, handshakesEnded } from './step-handshakes.js';
 import { ConnectionStateEvent, workbookSocket, type WorkbookSocket } from './workbook-socket.js';
+import { downloadTraceFile } from '../trace/download-trace-file.js';
 
 /** What a run cell reports when its status changes. */
 export interface RunStatusChange {
@@ -64,6 +65,8 @@ function actionWords(action: 'kill' | 'stop' | 'another' | 'restart'): string {
  * over the page's WebSocket, the run's status (a word and an icon, announced
  * to screen readers), a failure's explanation with the raw error beneath,
  * each program's output in `<actor-terminals>` and `<run-output>` showing the run.
+ * Save trace downloads the run as a trace file (server/protocol/trace-file.ts),
+ * which the /trace page opens again.
  *
  * Attribute `data-status` mirrors the status (idle, starting, running, paused,
  * finished, stopped, failed, interrupted).
@@ -74,6 +77,8 @@ function actionWords(action: 'kill' | 'stop' | 'another' | 'restart'): string {
 export class RunCellElement extends LitElement {
   /** The lesson's id. */
   @property() lesson = '';
+  /** The lesson's and the cell's titles, as a saved trace names the run. */
+  @property() runTitle = '';
   /** The run cell's id. */
   @property() cell = '';
   /** The parameters a run starts with. */
@@ -108,6 +113,10 @@ export class RunCellElement extends LitElement {
   @state() private _acted: { ok: boolean; text: string } | undefined;
   /** A restart of the broker was asked for and has not been answered yet. */
   @state() private _restarting = false;
+  /** The parameters and language the current run started with, as its saved trace says. */
+  private _runSetup: { params: Record<string, unknown>; language: ProgramLanguage; broker: 'embedded' | 'rabbitmq' } | undefined;
+  /** What the last "Save trace" did. */
+  @state() private _saved = '';
   /** The actions a run offers besides kill and stop, as they were when it started. */
   private _runAnother: Readonly<Record<string, string>> = {};
   /** The same, with whether each program runs: what the picture's actors offer. */
@@ -197,8 +206,10 @@ export class RunCellElement extends LitElement {
     }
     this._failure = undefined;
     this._notice = '';
+    this._saved = '';
     this._acted = undefined;
     this._restarting = false;
+    this._runSetup = { params: this.params, language, broker: this.socket.broker?.kind ?? 'embedded' };
     this._heldHandshakes = [];
     this._runAnother = this.another;
     this._programActions = { another: this._runAnother, isRunning: (actor) => this.output.isRunning(actor) };
@@ -272,6 +283,30 @@ export class RunCellElement extends LitElement {
     );
   }
 
+  /**
+   * Downloads the run as a trace file (warren-<lesson>-<cell>-<date>.json), with every event the cell holds;
+   * says so when the cell had let the oldest go.
+   */
+  saveTrace(): void {
+    const setup = this._runSetup;
+    if (setup === undefined || this._status === 'idle' || this.model.eventCount === 0) return;
+    const saved = downloadTraceFile(this.model, {
+      lesson: this.lesson,
+      cell: this.cell,
+      title: this.runTitle,
+      language: setup.language,
+      broker: { kind: setup.broker },
+      params: setup.params,
+      status: this._status,
+      failure: this._failure,
+    });
+    const letGo =
+      saved.letGo === undefined
+        ? ''
+        : ` The page had let go of the run's oldest ${saved.letGo.toLocaleString('en')} events to keep its memory bounded: the file says so, and keeps their counts.`;
+    this._saved = `Saved ${saved.name} (${saved.events.toLocaleString('en')} events).${letGo}`;
+  }
+
   /** Pauses a running run, resumes a paused one. */
   togglePause(): void {
     if (this._status === 'running') this.control('pause');
@@ -293,8 +328,10 @@ export class RunCellElement extends LitElement {
     this.pacer.restart();
     this._failure = undefined;
     this._notice = '';
+    this._saved = '';
     this._acted = undefined;
     this._heldHandshakes = [];
+    this._runSetup = undefined;
     this.setStatus('idle');
   }
 
@@ -456,6 +493,15 @@ export class RunCellElement extends LitElement {
         >
           ${icon('reset')}Reset
         </button>
+        <button
+          type="button"
+          class="button ghost"
+          title="Save trace: download this run as a file to open again later, without a broker"
+          ?disabled=${status === 'idle' || this.model.eventCount === 0}
+          @click=${() => this.saveTrace()}
+        >
+          ${icon('download')}Save trace
+        </button>
         <div class="status tone-${look.tone}" role="status" aria-live="polite">
           ${icon(look.icon, status === 'starting' ? 'icon spin' : 'icon')}<span>${look.label}</span>
         </div>
@@ -486,6 +532,7 @@ export class RunCellElement extends LitElement {
             </p>`
           : nothing
       }
+      ${this._saved ? html`<p class="saved" role="status">${icon('download')}<span>${this._saved}</span></p>` : nothing}
       ${this._notice ? html`<p class="notice" role="alert">${icon('warning')}<span>${this._notice}</span></p>` : nothing}
       ${this._failure !== undefined && (status === 'failed' || status === 'ended-with-error' || status === 'interrupted') ? this.renderFailure(this._failure) : nothing}
       ${
@@ -750,6 +797,14 @@ export class RunCellElement extends LitElement {
       .broker-actions {
         display: flex;
         gap: var(--space-2);
+      }
+      .saved {
+        display: flex;
+        gap: var(--space-2);
+        align-items: center;
+        margin: 0;
+        font-size: var(--text-sm);
+        color: var(--text-muted);
       }
       .notice {
         display: flex;

@@ -15,6 +15,7 @@ import './lesson-page.js';
 import '../lab/lab-page.js';
 import './settings-bar.js';
 import './shortcut-help.js';
+import './trace-page.js';
 
 /** Edits of one parameter closer together than this share one history entry: typing "100" is one step back, not three. */
 const EDIT_BURST_MS = 1000;
@@ -27,7 +28,7 @@ declare global {
 
 /**
  * The workbook: header, connection banner, and the page the address names
- * (the lesson list at `/`, a lesson at `/lessons/<id>`). The address holds
+ * (the lesson list at `/`, a lesson at `/lessons/<id>`, a saved trace at `/trace`). The address holds
  * the active cell, the programs' language and changed parameters; links
  * inside the app, back and forward move between pages without reloading. A
  * lesson's address always names the language: one it names is chosen for the
@@ -160,6 +161,7 @@ export class WarrenApp extends LitElement {
         <nav class="pages" aria-label="Pages">
           <a href="/" aria-current=${this._route.page === 'lessons' ? 'page' : nothing}>Lessons</a>
           <a href="/lab" aria-current=${this._route.page === 'lab' ? 'page' : nothing}>Lab</a>
+          <a href="/trace" aria-current=${this._route.page === 'trace' ? 'page' : nothing}>Saved traces</a>
         </nav>
         <span class="spacer"></span>
         ${
@@ -186,7 +188,7 @@ export class WarrenApp extends LitElement {
     const route = this._route;
     return html`
       ${route.page === 'lessons' ? html`<lesson-list .broker=${this._broker}></lesson-list>` : nothing}
-      ${route.page === 'lab' ? html`<lab-page></lab-page>` : nothing}
+      ${route.page === 'lab' ? html`<lab-page></lab-page>` : nothing} ${route.page === 'trace' ? html`<trace-page></trace-page>` : nothing}
       ${
         route.page === 'lesson'
           ? html`<lesson-page

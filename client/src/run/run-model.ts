@@ -95,6 +95,8 @@ export class RunModel {
    */
   private readonly publishedFirst = new Set<string>();
   private readonly receivedFirst = new Set<string>();
+  /** Every event taken, by method, decision or kind (a gap's by what it summarised), kept or let go since. */
+  private readonly takenCounts = new Map<string, number>();
   /** "connection 3" -> the name that connection gave itself once it said it. */
   private readonly aliases = new Map<string, string>();
   private readonly listeners = new Set<() => void>();
@@ -157,6 +159,7 @@ export class RunModel {
     this.publishedFirst.clear();
     this.receivedFirst.clear();
     this.aliases.clear();
+    this.takenCounts.clear();
     this.generation += 1;
     this.changed();
   }
@@ -240,6 +243,15 @@ export class RunModel {
 
   get forgottenEvents(): number {
     return this.timeline.forgotten;
+  }
+
+  /**
+   * How many events the run brought, by method (frames), decision (broker
+   * decisions) or kind, with a gap's counts added in: over the whole run,
+   * the events the timeline let go included.
+   */
+  eventCounts(): ReadonlyMap<string, number> {
+    return this.takenCounts;
   }
 
   /** The timeline's event at an index (0 the oldest kept). */
@@ -350,6 +362,7 @@ export class RunModel {
     this.lastSeq = Math.max(this.lastSeq, event.seq);
     this.lastTime = Math.max(this.lastTime, event.time);
     this.timeline.add(event);
+    countEvent(this.takenCounts, event);
     if (event.kind === 'broker') this.noteDecidedBody(event.seq);
     if (this.cursorSeq === undefined) this.followMoves(before);
     switch (event.kind) {
@@ -422,6 +435,16 @@ export class RunModel {
       for (const listener of [...this.listeners]) listener();
     });
   }
+}
+
+/** Adds an event to counts by method, decision or kind, as a gap counts what it summarised; a gap adds its own counts. */
+export function countEvent(counts: Map<string, number>, event: TraceEvent): void {
+  if (event.kind === 'gap') {
+    for (const [what, n] of Object.entries(event.counts)) counts.set(what, (counts.get(what) ?? 0) + n);
+    return;
+  }
+  const what = event.kind === 'frame' ? event.method : event.kind === 'broker' ? event.decision : event.kind;
+  counts.set(what, (counts.get(what) ?? 0) + 1);
 }
 
 /** requestAnimationFrame in a page; a zero timeout where there is none (Node). */
