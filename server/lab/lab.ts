@@ -25,6 +25,11 @@ import { labStateReader } from './lab-state.js';
 export interface Lab {
   /** The address programs connect to, as the workbook prints it: amqp://guest:guest@127.0.0.1:5673/. */
   readonly url: string;
+  /**
+   * The same address with the credentials the workbook itself logs in with (AMQP_URL's, which the printed address
+   * leaves out unless they are guest's): for connections the workbook makes through the lab, seen like any other.
+   */
+  readonly workbookUrl: string;
   /** The vhost the lab shows ('/' on the embedded broker; AMQP_URL's own on a RabbitMQ). */
   readonly vhost: string;
   /** Which broker is behind the lab's port. */
@@ -86,6 +91,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
 
   return {
     url: labUrl(amqpUrlFor(address, vhost, { host: shownHost, port: tap.port })),
+    workbookUrl: amqpUrlFor(address, vhost, { host: tap.host, port: tap.port }),
     vhost,
     brokerKind: broker.kind,
     async watch(listener) {
