@@ -22,8 +22,12 @@ const VIEWPORT = { width: 1280, height: 720 };
  * Starts the workbook (serving the client the global set-up built) and Chromium, and opens a 1280x720 page
  * whose errors are pushed onto `pageErrors`. Whatever started is closed again if a later step fails.
  */
-export async function openBrowserPage(pageErrors: string[], options: BrowserContextOptions = {}): Promise<BrowserPage> {
-  const workbook = await startBrowserWorkbook({ clientDir: inject('clientDir') });
+export async function openBrowserPage(
+  pageErrors: string[],
+  options: BrowserContextOptions = {},
+  workbookOptions: { amqpUrl?: string } = {},
+): Promise<BrowserPage> {
+  const workbook = await startBrowserWorkbook({ clientDir: inject('clientDir'), ...workbookOptions });
   let browser: Browser | undefined;
   try {
     browser = await launchChromium();

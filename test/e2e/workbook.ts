@@ -9,6 +9,7 @@ import { openBrokerTarget, type BrokerTarget } from '../../server/broker-connect
 import { loadLessons, type LessonCatalog } from '../../server/lessons/index.js';
 import { createRunner, type Runner } from '../../server/runs/index.js';
 import { createWorkbookServer, type WorkbookServer } from '../../server/web/server.js';
+import { startLab, type Lab } from '../../server/lab/lab.js';
 
 /** The course's own lessons. */
 const COURSE_LESSONS = fileURLToPath(new URL('../../lessons/', import.meta.url));
@@ -19,6 +20,8 @@ export interface BrowserWorkbook {
   readonly url: string;
   readonly port: number;
   readonly broker: BrokerTarget;
+  /** The port for programs of your own, whose connections the Lab page shows. */
+  readonly lab: Lab;
   readonly lessons: LessonCatalog;
   /** Closes the web server only (its sockets drop); the broker and runner stay. */
   stopServer(): Promise<void>;
@@ -36,19 +39,23 @@ export interface BrowserWorkbookOptions {
   port?: number;
   /** Lessons folder; the course's by default. */
   lessonsDir?: string;
+  /** A RabbitMQ to use instead of the embedded broker, as AMQP_URL names one. */
+  amqpUrl?: string;
 }
 
 /** Starts the broker on a free port, the runner, and the web server. */
 export async function startBrowserWorkbook(options: BrowserWorkbookOptions): Promise<BrowserWorkbook> {
   const lessons = await loadLessons(options.lessonsDir ?? COURSE_LESSONS);
-  const broker = await openBrokerTarget({ amqpUrl: undefined, brokerPort: 0, brokerDataDir: { temporary: true } });
-  const runner: Runner = createRunner({ broker, lessons });
+  const broker = await openBrokerTarget({ amqpUrl: options.amqpUrl, brokerPort: 0, brokerDataDir: { temporary: true } });
+  const lab = await startLab({ broker, host: '127.0.0.1', port: 0 });
+  const runner: Runner = createRunner({ broker, lessons, programsUrl: lab.url });
   const listen = (port: number): Promise<WorkbookServer> =>
     createWorkbookServer({
       config: { host: '127.0.0.1', port },
       broker,
       lessons,
       runner,
+      lab,
       clientDir: options.clientDir,
     });
   let server: WorkbookServer | undefined = await listen(options.port ?? 0);
@@ -57,6 +64,7 @@ export async function startBrowserWorkbook(options: BrowserWorkbookOptions): Pro
     url: `http://127.0.0.1:${port}/`,
     port,
     broker,
+    lab,
     lessons,
     async stopServer() {
       await server?.close();
@@ -69,6 +77,7 @@ export async function startBrowserWorkbook(options: BrowserWorkbookOptions): Pro
       await server?.close();
       server = undefined;
       await runner.close();
+      await lab.close();
       await broker.close();
     },
   };
