@@ -25,19 +25,17 @@
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { Browser, CDPSession, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { buildClient } from '../e2e/client-build.js';
 import { chromiumAvailable, launchChromium } from '../e2e/chromium.js';
 import { cellSection, counter, runButton, screenshotRun, statusOf } from '../e2e/pages.js';
 import { startBrowserWorkbook } from '../e2e/workbook.js';
-import { present } from '../support/present.js';
 import { loadScript, scrubScript, scrubTraceParts } from './scrub-trace.js';
+import { domNodes, heapUsed, mib, ms, percentile, startFrameRecorder, stopFrameRecorder } from './page-figures.js';
 
 const LOAD_LESSONS = fileURLToPath(new URL('../e2e/load-lessons/', import.meta.url));
 const LESSON = '02-work-queue-load';
 const CELL = 'steady';
-/** Frames kept for the figures: more than ten minutes at 60 frames a second. */
-const MOST_FRAMES = 60 * 60 * 10;
 /** How often progress is printed. */
 const REPORT_EVERY_MS = 10_000;
 
@@ -92,63 +90,6 @@ function readOptions(): Options {
     scrubMoves: whole('scrub-moves', 1, 10_000),
   };
 }
-
-/** The page's JS heap in use, in bytes, after a full garbage collection when `collect` is set. */
-async function heapUsed(cdp: CDPSession, collect: boolean): Promise<number> {
-  if (collect) await cdp.send('HeapProfiler.collectGarbage');
-  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-  return usedSize;
-}
-
-/** DOM nodes alive in the page (shadow roots included). */
-async function domNodes(cdp: CDPSession): Promise<number> {
-  const { nodes } = await cdp.send('Memory.getDOMCounters');
-  return nodes;
-}
-
-/**
- * Starts recording in the page: every frame's time since the previous one,
- * into a buffer allocated now (so it does not grow the heap during the run),
- * and every long task (over 50 ms) the page had.
- */
-async function startFrameRecorder(page: Page): Promise<void> {
-  await page.evaluate(`(() => {
-    const bench = { frames: new Float64Array(${MOST_FRAMES}), count: 0, longTasks: 0, longTaskMs: 0, recording: true, last: 0 };
-    globalThis.__bench = bench;
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) { bench.longTasks += 1; bench.longTaskMs += entry.duration; }
-    }).observe({ type: 'longtask' });
-    const frame = (now) => {
-      if (!bench.recording) return;
-      if (bench.last !== 0 && bench.count < bench.frames.length) bench.frames[bench.count++] = now - bench.last;
-      bench.last = now;
-      requestAnimationFrame(frame);
-    };
-    requestAnimationFrame(frame);
-  })()`);
-}
-
-interface FrameFigures {
-  frames: number[];
-  longTasks: number;
-  longTaskMs: number;
-}
-
-async function stopFrameRecorder(page: Page): Promise<FrameFigures> {
-  return page.evaluate<FrameFigures>(`(() => {
-    const bench = globalThis.__bench;
-    bench.recording = false;
-    return { frames: Array.from(bench.frames.subarray(0, bench.count)), longTasks: bench.longTasks, longTaskMs: bench.longTaskMs };
-  })()`);
-}
-
-function percentile(sorted: number[], share: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return present(sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))]);
-}
-
-const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-const ms = (value: number): string => `${value.toFixed(1)} ms`;
 
 /** The rates the counters show, as written ("2,400 in · 2,380 out"). */
 async function rateShown(cell: Locator): Promise<string> {
