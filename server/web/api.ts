@@ -8,9 +8,10 @@
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import type { LessonSummary } from '../protocol/lesson.js';
 import type { LessonCatalog } from '../lessons/index.js';
-import { redactUrl, type BrokerTarget } from '../broker-connection.js';
+import type { BrokerTarget } from '../broker-connection.js';
 import { programsUrlOf } from '../programs/programs-url.js';
 import { cellCode } from './cell-code.js';
+import { brokerAddress } from './broker-address.js';
 import type { Lab } from '../lab/lab.js';
 import { checkSameServer, type ServerAddress } from './request-guard.js';
 import { createLabDefinitionsRouter } from '../lab/definitions/index.js';
@@ -69,7 +70,7 @@ export function createApiRouter(options: {
   });
 
   api.get('/broker', (_request, response) => {
-    response.json({ kind: broker.kind, url: lab?.url ?? redactUrl(broker.url) });
+    response.json({ kind: broker.kind, url: brokerAddress(broker, lab) });
   });
 
   api.use((request, response) => {

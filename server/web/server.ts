@@ -6,7 +6,7 @@ import { createServer, STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { redactUrl, type BrokerTarget } from '../broker-connection.js';
+import type { BrokerTarget } from '../broker-connection.js';
 import type { LessonCatalog } from '../lessons/index.js';
 import { pythonProblem } from '../programs/python-check.js';
 import type { Runner } from '../runs/index.js';
@@ -15,6 +15,7 @@ import { DEFAULT_CLIENT_DIR } from './client-files.js';
 import { createSocketSession, type SocketSession } from './socket-session.js';
 import { checkUpgrade, hostHeader } from './request-guard.js';
 import type { Lab } from '../lab/lab.js';
+import { brokerAddress } from './broker-address.js';
 
 /** The largest WebSocket message accepted; a run message with all its parameters is a few KiB. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -51,8 +52,7 @@ export async function createWorkbookServer(options: WorkbookServerOptions): Prom
   const server = createServer();
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   const sessions = new Set<SocketSession>();
-  // The address a learner's own programs use: the lab's, when there is one.
-  const hello = { kind: broker.kind, url: options.lab?.url ?? redactUrl(broker.url) };
+  const hello = { kind: broker.kind, url: brokerAddress(broker, options.lab) };
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
