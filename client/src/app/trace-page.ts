@@ -204,10 +204,14 @@ export class TracePage extends LitElement {
           <dt>Broker</dt>
           <dd>${file.broker.kind === 'embedded' ? 'the embedded broker' : 'RabbitMQ'}</dd>
         </div>
-        <div>
-          <dt>Language</dt>
-          <dd>${LANGUAGE_NAMES[file.language]}</dd>
-        </div>
+        ${
+          file.language === undefined
+            ? nothing
+            : html`<div>
+                <dt>Language</dt>
+                <dd>${LANGUAGE_NAMES[file.language]}</dd>
+              </div>`
+        }
         <div>
           <dt>Run</dt>
           <dd class="tone-${look.tone}">${ACTIVE_STATUSES.has(file.status) ? `Saved while ${look.label.toLowerCase()}` : look.label}</dd>
