@@ -8,12 +8,14 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Result } from 'axe-core';
 import type { Browser, Download, Page } from 'playwright-core';
 import { openBrokerTarget, type BrokerTarget } from '../../server/broker-connection.js';
 import { startLab, type Lab } from '../../server/lab/lab.js';
 import { loadLessons } from '../../server/lessons/index.js';
 import { createRunner, type Runner } from '../../server/runs/index.js';
 import { createWorkbookServer, type WorkbookServer } from '../../server/web/server.js';
+import { describeViolations, seriousViolations } from './axe.js';
 import { launchChromium } from './chromium.js';
 import { brokerList, brokerQueue, showBrokerList } from './pages.js';
 
@@ -69,6 +71,15 @@ async function startLabWorkbook(): Promise<{ url: string; close: () => Promise<v
   return { url: `http://127.0.0.1:${server.port}/`, close };
 }
 
+/** axe's serious and critical findings on elements inside the first `tag` element (through shadow roots). */
+async function violationsIn(page: Page, tag: string): Promise<Result[]> {
+  const inside = (node: Result['nodes'][number]): boolean =>
+    node.target.some((selector) => (Array.isArray(selector) ? selector : [selector]).some((part) => part.startsWith(tag)));
+  return (await seriousViolations(page))
+    .map((violation) => ({ ...violation, nodes: violation.nodes.filter(inside) }))
+    .filter((violation) => violation.nodes.length > 0);
+}
+
 /** What a downloaded file holds, as JSON. */
 async function downloaded(download: Download): Promise<unknown> {
   return JSON.parse(readFileSync(await download.path(), 'utf8'));
@@ -86,7 +97,7 @@ describe('the Lab page saves and loads its topology and trace', () => {
     workbook = await startLabWorkbook();
     url = workbook.url;
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true, bypassCSP: true });
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -126,6 +137,7 @@ describe('the Lab page saves and loads its topology and trace', () => {
     ]);
     await files.scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SCREENSHOTS}/labfiles-import-report.png` });
+    expect(describeViolations(await violationsIn(page, 'lab-files')), 'serious or critical accessibility violations').toBe('');
     await lab.locator('run-output').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SCREENSHOTS}/labfiles-broker-panel.png` });
 
@@ -150,8 +162,9 @@ describe('the Lab page saves and loads its topology and trace', () => {
     const facts = await run.locator('.facts').innerText();
     expect(facts).toContain('the embedded broker');
     expect(facts).not.toContain('Language');
-    expect(await brokerQueue(view, 'orders.eu')).toEqual({ ready: 0, unacked: 0, consumers: 0 });
     await page.screenshot({ path: `${SCREENSHOTS}/labfiles-trace-opened.png` });
+    expect(await brokerQueue(view, 'orders.eu')).toEqual({ ready: 0, unacked: 0, consumers: 0 });
+    await page.screenshot({ path: `${SCREENSHOTS}/labfiles-trace-opened-panel.png` });
     expect(pageErrors).toEqual([]);
   });
 
@@ -168,6 +181,45 @@ describe('the Lab page saves and loads its topology and trace', () => {
     expect(text).toContain('queues[0].durable must be true or false, got "yes"');
     expect(text).toContain('bindings[0].destination is missing');
     await page.screenshot({ path: `${SCREENSHOTS}/labfiles-malformed.png` });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('asks which vhost to import from a whole-broker file with several, and imports the one chosen', async () => {
+    await page.goto(new URL('/lab', url).toString());
+    const files = page.locator('lab-page lab-files');
+    const whole = {
+      vhosts: [{ name: 'shop' }, { name: 'billing' }],
+      exchanges: [
+        { name: 'invoices', vhost: 'billing', type: 'direct', durable: true, auto_delete: false, internal: false, arguments: {} },
+      ],
+      queues: [
+        { name: 'carts', vhost: 'shop', durable: true, auto_delete: false, arguments: {} },
+        { name: 'invoices.due', vhost: 'billing', durable: true, auto_delete: false, arguments: {} },
+      ],
+      bindings: [
+        { source: 'invoices', vhost: 'billing', destination: 'invoices.due', destination_type: 'queue', routing_key: 'due', arguments: {} },
+      ],
+    };
+    await files
+      .getByLabel('Load a topology: definitions file (.json)')
+      .setInputFiles({ name: 'broker.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(whole)) });
+    const choice = files.getByRole('group', { name: 'broker.json holds the topology of several vhosts: choose the one to import.' });
+    await choice.waitFor();
+    expect(await choice.getByRole('button').allInnerTexts()).toEqual(['Import vhost billing', 'Import vhost shop']);
+    await choice.getByRole('button', { name: 'Import vhost billing' }).click();
+    const report = files.getByTestId('import-report');
+    await expect
+      .poll(() => report.innerText())
+      .toContain('broker.json: Imported 1 exchange, 1 queue, 1 binding into vhost "/" from the file\'s vhost "billing".');
+    const text = await report.innerText();
+    expect(text).toContain('Left out, from other vhosts of the file:');
+    expect(text).toContain('queue carts (vhost shop)');
+    expect(text).toMatch(/vhosts \(2\): the lab imports into the one vhost it watches/);
+    await expect
+      .poll(() => brokerQueue(page.locator('lab-page'), 'invoices.due'), { timeout: 5000 })
+      .toEqual({ ready: 0, unacked: 0, consumers: 0 });
+    await files.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENSHOTS}/labfiles-vhost-chosen.png` });
     expect(pageErrors).toEqual([]);
   });
 });
