@@ -39,6 +39,8 @@ export interface Lab {
    * with the broker's state now), then every new event; resolves to the function that stops it.
    */
   watch(listener: (event: TraceEvent) => void): Promise<() => void>;
+  /** Adds the broker's state now to the trace, for a change made beside the lab's port (a definitions import). */
+  refreshState(): Promise<void>;
   /** Closes the port and every connection through it. */
   close(): Promise<void>;
 }
@@ -99,6 +101,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
       for (const event of history.list()) listener(event);
       return recorder.subscribe(listener);
     },
+    refreshState: recordState,
     async close() {
       stopFollowing();
       await tap.close();

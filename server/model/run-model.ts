@@ -52,11 +52,13 @@ import { brokerRestarted } from './restart.js';
 import { RECENT_LOST, cloneState, emptyState } from './state.js';
 import type { ChannelState, ConnectionState, HeldDelivery, RunState } from './state.js';
 import {
+  bindingFound,
   bound,
   connectionGone,
   consumerGone,
   exchangeDeclared,
   exchangeDeleted,
+  exchangeFound,
   newQueue,
   queueDeclared,
   queueDeleted,
@@ -768,9 +770,11 @@ function decision(fold: Fold, event: BrokerDecisionEvent): void {
  * The broker's own snapshot is the truth at its moment: a queue it no longer
  * has is gone (deleted in a way the trace did not show), and its ready
  * counts stand where the trace could not follow (an expiry RabbitMQ does
- * not announce, messages left from before the run).
+ * not announce, messages left from before the run). Exchanges and bindings
+ * it lists that the trace never showed being made are there too.
  */
 function reconcile(fold: Fold, snapshot: BrokerStateEvent): void {
+  for (const seen of snapshot.exchanges) exchangeFound(fold.state, seen);
   const listed = new Map(snapshot.queues.map((queue) => [queue.name, queue]));
   for (const seen of snapshot.queues) {
     if (fold.state.queues.get(seen.name)?.exists === true) continue;
@@ -798,6 +802,8 @@ function reconcile(fold: Fold, snapshot: BrokerStateEvent): void {
       queue.nextOrder += 1;
     }
   }
+  // After the queues, so a binding's queue is there.
+  for (const seen of snapshot.bindings) bindingFound(fold.state, seen);
 }
 
 /** The message that leaves a queue for a reason of its own: the newest for a refused publish, else the oldest. */

@@ -6,7 +6,7 @@
  * its connection, an auto-delete queue with its last consumer, an
  * auto-delete exchange with its last binding. Used by the fold.
  */
-import type { FrameFields, JsonTable } from '../protocol/trace.js';
+import type { BindingState, ExchangeState, FrameFields, JsonTable } from '../protocol/trace.js';
 import type { Fold } from './messages.js';
 import { step } from './messages.js';
 import { ReadyMessages } from './ready-messages.js';
@@ -68,6 +68,24 @@ export function exchangeDeclared(state: RunState, fields: FrameFields['exchange.
       arguments: fields.arguments,
     }),
   );
+}
+
+/**
+ * An exchange a broker snapshot lists that the trace never showed being made: there before the run, or made outside it
+ * (a definitions file loaded into the lab). Its arguments are not in a snapshot.
+ */
+export function exchangeFound(state: RunState, seen: ExchangeState): void {
+  if (state.exchanges.get(seen.name)?.exists === true) return;
+  const { durable, autoDelete, internal } = seen;
+  state.exchanges.set(seen.name, newExchange(seen.name, seen.type, { durable, autoDelete, internal, arguments: {} }));
+}
+
+/** A binding a broker snapshot lists that the trace never showed being made; the default exchange's are implicit. */
+export function bindingFound(state: RunState, seen: BindingState): void {
+  const key = bindingKey(seen.source, seen.destination, seen.destinationType, seen.routingKey, seen.arguments);
+  const existing = state.bindings.get(key);
+  if (existing?.exists === true) return;
+  state.bindings.set(key, { ...seen, implicit: seen.source === '', exists: true, matched: existing?.matched ?? 0 });
 }
 
 function newExchange(

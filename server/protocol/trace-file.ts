@@ -38,6 +38,11 @@
  * - `status` is where the run was when it was saved; a run saved while it
  *   was still going says so.
  *
+ * - The Lab page saves what it has seen the same way, as `"lesson": "lab"`,
+ *   `"cell": "lab"`, titled `"Lab: <vhost> on <broker>"`, with no
+ *   `language` (its programs are anyone's), the lab's vhost and address
+ *   as `params`, and `"status": "running"` (the lab never ends).
+ *
  * A reader refuses a file whose `version` is newer than the one it knows.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
@@ -76,7 +81,8 @@ export const TraceFileHeader = Type.Object({
   cell: Type.String({ minLength: 1, maxLength: 100 }),
   /** The lesson's and the cell's titles, as the page showed them. */
   title: Type.String({ maxLength: 1000 }),
-  language: Type.Union([Type.Literal('javascript'), Type.Literal('python')]),
+  /** The language of the cell's programs; absent for the lab, whose programs are a learner's own, in any language. */
+  language: Type.Optional(Type.Union([Type.Literal('javascript'), Type.Literal('python')])),
   broker: Type.Object({ kind: Type.Union([Type.Literal('embedded'), Type.Literal('rabbitmq')]) }),
   /** The parameters the run started with. */
   params: JsonObject,

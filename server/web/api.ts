@@ -32,8 +32,11 @@ export function createApiRouter(options: {
   broker: BrokerTarget;
   lessons: LessonCatalog;
   address: ServerAddress;
-  /** The lab: where copied programs connect, and the vhost whose topology /api/lab/definitions saves and loads. */
-  lab?: Pick<Lab, 'url' | 'vhost'> | undefined;
+  /**
+   * The lab: where copied programs connect, and the vhost whose topology /api/lab/definitions saves and loads
+   * (refreshing the lab's views after an import when it can).
+   */
+  lab?: (Pick<Lab, 'url' | 'vhost'> & Partial<Pick<Lab, 'refreshState'>>) | undefined;
 }): Router {
   const { broker, lessons, lab } = options;
   // Programs copied from a page connect where a learner's own programs do: the lab's port, when there is one.
@@ -43,7 +46,13 @@ export function createApiRouter(options: {
   api.use(jsonBodiesOnly);
   // The lab's topology, saved and loaded as RabbitMQ definitions; before the API's own body limit: a definitions
   // file is larger than any other body, and has a limit of its own.
-  if (lab !== undefined) api.use('/lab/definitions', createLabDefinitionsRouter({ broker, vhost: lab.vhost }));
+  if (lab !== undefined) {
+    const refresh = lab.refreshState?.bind(lab);
+    api.use(
+      '/lab/definitions',
+      createLabDefinitionsRouter({ broker, vhost: lab.vhost, ...(refresh === undefined ? {} : { imported: refresh }) }),
+    );
+  }
   api.use(express.json({ limit: JSON_BODY_LIMIT }));
 
   api.get('/lessons', (_request, response) => {

@@ -155,8 +155,8 @@ export class TracePage extends LitElement {
       <header>
         <h1>Open a saved trace</h1>
         <p class="lead">
-          A run cell's <strong>Save trace</strong> button downloads its run as a file. Open one here to see that run again, with its
-          timeline and every view, without a broker.
+          A run cell's <strong>Save trace</strong> button downloads its run as a file; the Lab page's downloads what your programs did
+          there. Open one here to see it again, with its timeline and every view, without a broker.
         </p>
       </header>
       <div class="drop ${this._dragging ? 'over' : ''}">
@@ -204,10 +204,14 @@ export class TracePage extends LitElement {
           <dt>Broker</dt>
           <dd>${file.broker.kind === 'embedded' ? 'the embedded broker' : 'RabbitMQ'}</dd>
         </div>
-        <div>
-          <dt>Language</dt>
-          <dd>${LANGUAGE_NAMES[file.language]}</dd>
-        </div>
+        ${
+          file.language === undefined
+            ? nothing
+            : html`<div>
+                <dt>Language</dt>
+                <dd>${LANGUAGE_NAMES[file.language]}</dd>
+              </div>`
+        }
         <div>
           <dt>Run</dt>
           <dd class="tone-${look.tone}">${ACTIVE_STATUSES.has(file.status) ? `Saved while ${look.label.toLowerCase()}` : look.label}</dd>

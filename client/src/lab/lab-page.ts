@@ -13,6 +13,7 @@ import '../run/run-output.js';
 import '../run/run-timeline.js';
 import { baseStyles, buttonStyles, srOnlyStyles } from '../styles/controls.js';
 import { codeStyles } from '../styles/code.js';
+import './lab-files.js';
 import { labSnippets } from './lab-snippets.js';
 
 declare global {
@@ -179,6 +180,7 @@ export class LabPageElement extends LitElement {
           shows the client library and the address it connects from.
         </p>
       </section>
+      <lab-files .lab=${lab} .model=${this.model}></lab-files>
       <section class="snippets" aria-labelledby="snippets-title">
         <h2 id="snippets-title">A program to start with</h2>
         <div class="tabs" role="tablist" aria-label="Client">

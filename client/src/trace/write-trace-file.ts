@@ -12,7 +12,8 @@ export interface SavedRunInfo {
   lesson: string;
   cell: string;
   title: string;
-  language: TraceFile['language'];
+  /** Absent for the lab, whose programs may be in any language. */
+  language?: TraceFile['language'];
   broker: TraceFile['broker'];
   params: Record<string, unknown>;
   status: TraceFile['status'];
@@ -39,7 +40,7 @@ export function traceFileOf(model: RunModel, info: SavedRunInfo, savedAt: Date):
     lesson: info.lesson,
     cell: info.cell,
     title: info.title,
-    language: info.language,
+    ...(info.language === undefined ? {} : { language: info.language }),
     broker: { kind: info.broker.kind },
     params: info.params,
     status: info.status,

@@ -20,7 +20,12 @@ export const DEFINITIONS_BODY_LIMIT = '2mb';
 export const DEFINITIONS_FILE_NAME = 'warren-lab-definitions.json';
 
 /** The router for /lab/definitions. */
-export function createLabDefinitionsRouter(options: { broker: BrokerTarget; vhost: string }): Router {
+export function createLabDefinitionsRouter(options: {
+  broker: BrokerTarget;
+  vhost: string;
+  /** Called once an import has declared its items, before the report is sent: the lab shows the vhost as it is now. */
+  imported?: () => Promise<void>;
+}): Router {
   const { broker, vhost } = options;
   const router = express.Router();
   router.use(express.json({ limit: DEFINITIONS_BODY_LIMIT }));
@@ -50,7 +55,9 @@ export function createLabDefinitionsRouter(options: { broker: BrokerTarget; vhos
       return;
     }
     try {
-      response.json(await importDefinitions(broker, vhost, read.definitions, { sourceVhost: chosen }));
+      const report = await importDefinitions(broker, vhost, read.definitions, { sourceVhost: chosen });
+      await options.imported?.();
+      response.json(report);
     } catch (error) {
       if (!(error instanceof SourceVhostError)) throw error;
       response.status(400).json({ error: error.message, errors: [error.message], vhosts: error.vhosts });

@@ -9,35 +9,13 @@
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import type { BrokerTarget } from '../../broker-connection.js';
 import { describeRefusal } from './broker-refusal.js';
-import { NOT_IMPORTED_GROUPS, type Definitions, type NotImportedGroup } from './definitions-format.js';
+import type { ImportedItem, ImportReport, ItemKind } from '../../protocol/lab-definitions.js';
+import { NOT_IMPORTED_GROUPS, type Definitions } from './definitions-format.js';
 import { NOT_IMPORTED_REASONS } from './not-imported.js';
 import { chooseSourceVhost } from './source-vhost.js';
 import { bindingLabel, isBuiltInExchange, vhostUrl } from './topology-names.js';
 
-/** What kind of item a line of the report is about. */
-export type ItemKind = 'exchange' | 'queue' | 'binding';
-
-/** One item of the file: its kind and a name a person recognises ('logs', 'logs → q1 (key "info")'). */
-export interface ImportedItem {
-  kind: ItemKind;
-  name: string;
-}
-
-/** What importing a definitions file did. */
-export interface ImportReport {
-  /** The vhost the items went into. */
-  vhost: string;
-  /** The file's vhost whose items were taken (a whole-broker file); undefined for a per-vhost file. */
-  sourceVhost: string | undefined;
-  /** Declared, in the order they were. */
-  imported: ImportedItem[];
-  /** Refused, each with why in words and the broker's reply text. */
-  failed: (ImportedItem & { error: string })[];
-  /** Items of other vhosts of a whole-broker file, left alone. */
-  skipped: (ImportedItem & { vhost: string })[];
-  /** Groups of the file the lab does not import, once each, with how many entries and why. */
-  notImported: { group: NotImportedGroup; count: number; reason: string }[];
-}
+export type { ImportedItem, ImportReport, ItemKind } from '../../protocol/lab-definitions.js';
 
 /** What an import may be told. */
 export interface ImportOptions {
