@@ -18,6 +18,7 @@ import { amqpUrlFor, rabbitAddress } from '../runs/rabbitmq-space.js';
 import { startTap, type Tap } from '../tap/index.js';
 import { createTraceRecorder } from '../trace/recorder.js';
 import { createClientNames } from './client-names.js';
+import { labGuard } from './lab-guard.js';
 import { LabHistory } from './lab-history.js';
 import { labStateReader } from './lab-state.js';
 
@@ -49,7 +50,15 @@ export interface LabOptions {
   managementUrl?: string;
   /** Events kept for a page that opens the lab later (see LabHistory). */
   historyEvents?: number;
+  /** Where the lab logs a refused login or vhost (see lab-guard.ts); default console.warn. */
+  log?: (line: string) => void;
 }
+
+/**
+ * The largest client frame the lab gathers in whole: well above any frame_max a broker offers by default
+ * (128 KiB); a client's bigger frame passes on unread, and the broker refuses it.
+ */
+const MAX_CLIENT_FRAME = 4 * 1024 * 1024;
 
 /** Opens the lab's port; rejects with the listen error (EADDRINUSE, ...) when it cannot be had. */
 export async function startLab(options: LabOptions): Promise<Lab> {
@@ -72,6 +81,8 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     host: options.host,
     port: options.port,
     naming: createClientNames(),
+    guard: labGuard({ ownVhost: vhost, ...(options.log === undefined ? {} : { log: options.log }) }),
+    maxClientFrame: MAX_CLIENT_FRAME,
     ...(broker.embedded === undefined ? { routing: model } : {}),
   });
   const stopFollowing = broker.embedded === undefined ? () => {} : followBrokerDecisions(broker.embedded.events, vhost, recorder);
