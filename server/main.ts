@@ -11,7 +11,8 @@ import { loadLessons, type LessonCatalog } from './lessons/index.js';
 import { createRunner, describeSweep, keepServingThroughFaults, type Runner } from './runs/index.js';
 import { createWorkbookServer } from './web/server.js';
 import { startLab, type Lab } from './lab/lab.js';
-import { addRemoteUser, remoteAccessNotes } from './lab/remote-access.js';
+import { addRemoteUser, remoteAccessNotes, remoteUserHint } from './lab/remote-access.js';
+import { rabbitAddress } from './runs/rabbitmq-space.js';
 
 const LESSONS_DIR = fileURLToPath(new URL('../lessons/', import.meta.url));
 
@@ -112,7 +113,12 @@ async function openBroker(config: WorkbookConfig): Promise<BrokerTarget> {
 /** The port for programs of your own (BROKER_PORT on BROKER_HOST), in front of the broker. */
 async function openLab(config: WorkbookConfig, broker: BrokerTarget): Promise<Lab> {
   try {
-    return await startLab({ broker, host: config.brokerHost, port: config.brokerPort });
+    const remoteLoginHint = remoteUserHint({
+      brokerKind: broker.kind,
+      vhost: rabbitAddress(broker.url).vhost,
+      remoteUser: config.brokerUser,
+    });
+    return await startLab({ broker, host: config.brokerHost, port: config.brokerPort, remoteLoginHint });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {

@@ -24,6 +24,8 @@ export interface LabGuardOptions {
   loopbackUsers?: readonly string[];
   /** Where refusals are logged; default console.warn. */
   log?: (line: string) => void;
+  /** How a program elsewhere gets a user of its own: logged after the first login refused from afar. */
+  remoteLoginHint?: string;
 }
 
 /** Why a run's vhost is refused, for the workbook's log. */
@@ -33,11 +35,17 @@ export const RUN_VHOST_REFUSED = "lesson runs' vhosts are not open to programs o
 export function labGuard(options: LabGuardOptions): TapGuard {
   const loopbackOnly = new Set(options.loopbackUsers ?? DEFAULT_LOOPBACK_USERS);
   const log = options.log ?? ((line: string) => console.warn(line));
+  let hinted = false;
   return (arrival) => {
     let username = '';
     return (method) => {
       const refusal = checkMethod(method);
-      if (refusal !== undefined) log(`[lab] ${refusal.reason} (from ${arrival.client}${arrivedAtText(arrival)})`);
+      if (refusal === undefined) return undefined;
+      log(`[lab] ${refusal.reason} (from ${arrival.client}${arrivedAtText(arrival)})`);
+      if (method.name === 'connection.start-ok' && options.remoteLoginHint !== undefined && !hinted) {
+        hinted = true;
+        log(`[lab] ${options.remoteLoginHint}`);
+      }
       return refusal;
     };
 

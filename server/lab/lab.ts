@@ -52,6 +52,8 @@ export interface LabOptions {
   historyEvents?: number;
   /** Where the lab logs a refused login or vhost (see lab-guard.ts); default console.warn. */
   log?: (line: string) => void;
+  /** How a program on another machine gets a user of its own, logged when guest is first refused from afar. */
+  remoteLoginHint?: string;
 }
 
 /**
@@ -81,7 +83,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     host: options.host,
     port: options.port,
     naming: createClientNames(),
-    guard: labGuard({ ownVhost: vhost, ...(options.log === undefined ? {} : { log: options.log }) }),
+    guard: labGuard({ ownVhost: vhost, log: options.log, remoteLoginHint: options.remoteLoginHint }),
     maxClientFrame: MAX_CLIENT_FRAME,
     ...(broker.embedded === undefined ? { routing: model } : {}),
   });

@@ -42,19 +42,25 @@ export function remoteAccessNotes(options: {
   remoteUser: RemoteUser | undefined;
 }): string[] {
   if (onlyThisMachine(options.brokerHost)) return [];
-  const notes = [
+  return [
     `BROKER_HOST=${options.brokerHost}: programs on other machines can reach the lab's port, but guest can only connect from this machine (as on RabbitMQ).`,
+    remoteUserHint(options),
   ];
+}
+
+/** How programs on other machines get a user of their own, or which one they have. */
+export function remoteUserHint(options: {
+  brokerKind: 'embedded' | 'rabbitmq';
+  vhost: string;
+  remoteUser: RemoteUser | undefined;
+}): string {
   if (options.brokerKind === 'rabbitmq') {
-    notes.push(
-      `For programs elsewhere, add a user on RabbitMQ: rabbitmqctl add_user NAME PASSWORD, then rabbitmqctl set_permissions -p ${shellWord(options.vhost)} NAME '.*' '.*' '.*'`,
-    );
-  } else if (options.remoteUser === undefined) {
-    notes.push("For programs elsewhere, start with a user of their own: BROKER_USER=name:password npm start (it may use vhost '/').");
-  } else {
-    notes.push(`Programs elsewhere log in as ${options.remoteUser.username} (BROKER_USER), with every permission in vhost '/'.`);
+    return `For programs elsewhere, add a user on RabbitMQ: rabbitmqctl add_user NAME PASSWORD, then rabbitmqctl set_permissions -p ${shellWord(options.vhost)} NAME '.*' '.*' '.*'`;
   }
-  return notes;
+  if (options.remoteUser === undefined) {
+    return "For programs elsewhere, start with a user of their own: BROKER_USER=name:password npm start (it may use vhost '/').";
+  }
+  return `Programs elsewhere log in as ${options.remoteUser.username} (BROKER_USER), with every permission in vhost '/'.`;
 }
 
 /** A vhost name as one shell word. */
