@@ -1,4 +1,5 @@
 import { checkDataDir, DataDirError, defaultDataDir } from './broker/data-dir.js';
+import { DEFAULT_LOOPBACK_USERS } from './broker/auth.js';
 import { DEFAULT_MEMORY_LIMIT, MemoryLimitError, parseMemoryLimit } from './broker/memory-limit.js';
 
 /** Settings the workbook server reads from its environment, checked once at start-up. */
@@ -20,6 +21,11 @@ export interface WorkbookConfig {
   brokerMemoryLimit: number;
   /** Where the embedded broker keeps what survives a restart (BROKER_DATA_DIR); the XDG data directory by default. */
   brokerDataDir: string;
+  /**
+   * A user of the embedded broker's for programs on other machines (BROKER_USER=name:password), who may use
+   * vhost '/'; guest may only connect from this machine.
+   */
+  brokerUser: { username: string; password: string } | undefined;
 }
 
 /** Thrown when an environment variable holds something the server cannot use. */
@@ -71,15 +77,37 @@ function readDataDir(env: NodeJS.ProcessEnv): string {
   }
 }
 
+function readBrokerUser(env: NodeJS.ProcessEnv, amqpUrl: string | undefined): WorkbookConfig['brokerUser'] {
+  const raw = env.BROKER_USER;
+  if (raw === undefined || raw === '') return undefined;
+  if (amqpUrl !== undefined) {
+    throw new ConfigError(
+      "BROKER_USER is for the embedded broker; on RabbitMQ (AMQP_URL) add the user there: rabbitmqctl add_user NAME PASSWORD, then rabbitmqctl set_permissions -p VHOST NAME '.*' '.*' '.*'",
+    );
+  }
+  const colon = raw.indexOf(':');
+  const username = colon < 0 ? raw : raw.slice(0, colon);
+  const password = colon < 0 ? '' : raw.slice(colon + 1);
+  if (username === '' || password === '') {
+    throw new ConfigError('BROKER_USER must be name:password, both non-empty, e.g. BROKER_USER=alice:s3cret');
+  }
+  if (DEFAULT_LOOPBACK_USERS.includes(username)) {
+    throw new ConfigError(`BROKER_USER cannot be ${username}: ${username} may only connect from this machine; choose another name`);
+  }
+  return { username, password };
+}
+
 /** Reads PORT, HOST, AMQP_URL and the BROKER_ variables, naming the variable at fault when one is wrong. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): WorkbookConfig {
+  const amqpUrl = readAmqpUrl(env);
   return {
     host: env.HOST && env.HOST !== '' ? env.HOST : '127.0.0.1',
     port: readPort(env, 'PORT', 8080),
-    amqpUrl: readAmqpUrl(env),
+    amqpUrl,
     brokerPort: readPort(env, 'BROKER_PORT', 5673),
     brokerHost: env.BROKER_HOST && env.BROKER_HOST !== '' ? env.BROKER_HOST : '127.0.0.1',
     brokerMemoryLimit: readMemoryLimit(env),
     brokerDataDir: readDataDir(env),
+    brokerUser: readBrokerUser(env, amqpUrl),
   };
 }

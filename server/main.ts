@@ -11,6 +11,8 @@ import { loadLessons, type LessonCatalog } from './lessons/index.js';
 import { createRunner, describeSweep, keepServingThroughFaults, type Runner } from './runs/index.js';
 import { createWorkbookServer } from './web/server.js';
 import { startLab, type Lab } from './lab/lab.js';
+import { addRemoteUser, remoteAccessNotes, remoteUserHint } from './lab/remote-access.js';
+import { rabbitAddress } from './runs/rabbitmq-space.js';
 
 const LESSONS_DIR = fileURLToPath(new URL('../lessons/', import.meta.url));
 
@@ -23,6 +25,7 @@ async function main(): Promise<void> {
   const config = readConfig();
   const lessons = await loadCatalog();
   const broker = await openBroker(config);
+  if (config.brokerUser !== undefined && broker.embedded !== undefined) addRemoteUser(broker.embedded, config.brokerUser);
   const lab = await openLab(config, broker).catch(async (error: unknown) => {
     await broker.close();
     throw error;
@@ -43,6 +46,8 @@ async function main(): Promise<void> {
     console.log(`Broker data: ${config.brokerDataDir} (BROKER_DATA_DIR); what is durable there survives a restart`);
   console.log(`Lessons: ${lessons.list().length} loaded from ${LESSONS_DIR}`);
   console.log(`Programs of your own connect to ${lab.url} (BROKER_PORT); the Lab page shows them: ${server.url}lab`);
+  const remote = { brokerHost: config.brokerHost, brokerKind: broker.kind, vhost: lab.vhost, remoteUser: config.brokerUser };
+  for (const note of remoteAccessNotes(remote)) console.log(note);
   console.log(`Warren is running: open ${server.url}`);
   console.log('Press Ctrl-C to stop.');
   sweepLeftovers(runner, broker.kind === 'rabbitmq' ? 'RabbitMQ' : 'Embedded broker');
@@ -108,7 +113,12 @@ async function openBroker(config: WorkbookConfig): Promise<BrokerTarget> {
 /** The port for programs of your own (BROKER_PORT on BROKER_HOST), in front of the broker. */
 async function openLab(config: WorkbookConfig, broker: BrokerTarget): Promise<Lab> {
   try {
-    return await startLab({ broker, host: config.brokerHost, port: config.brokerPort });
+    const remoteLoginHint = remoteUserHint({
+      brokerKind: broker.kind,
+      vhost: rabbitAddress(broker.url).vhost,
+      remoteUser: config.brokerUser,
+    });
+    return await startLab({ broker, host: config.brokerHost, port: config.brokerPort, remoteLoginHint });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {

@@ -44,6 +44,17 @@ function text(value: FieldTable[string]): string {
   return Buffer.isBuffer(plain) ? plain.toString('utf8') : String(plain);
 }
 
+/** Who may only log in through a loopback address unless told otherwise: guest, as in RabbitMQ's loopback_users. */
+export const DEFAULT_LOOPBACK_USERS: readonly string[] = ['guest'];
+
+/**
+ * What a client hears when its login is refused, whatever the reason (RabbitMQ's words; the reason itself goes to
+ * the log): sent in connection.close 403 to clients that announce authentication_failure_close.
+ */
+export function loginRefusedText(mechanism: string): string {
+  return `ACCESS_REFUSED - Login was refused using authentication mechanism ${mechanism}. For details see the broker logfile.`;
+}
+
 /** Whether an address is a loopback address (IPv4 127/8, IPv6 ::1, or IPv4-mapped loopback). */
 export function isLoopbackAddress(address: string | undefined): boolean {
   if (address === undefined) return false;

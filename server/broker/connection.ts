@@ -38,7 +38,7 @@ import {
   type MethodName,
 } from '../amqp/index.js';
 import { resourceAccess, vhostAccessRefused, type ResourceAccess } from './access/resource-access.js';
-import { AUTH_MECHANISMS, readCredentials } from './auth.js';
+import { AUTH_MECHANISMS, loginRefusedText, readCredentials } from './auth.js';
 import type { Broker, ConsumerTimeout } from './broker.js';
 import { Channel } from './channel.js';
 import type { ChannelHost } from './channel-host.js';
@@ -566,7 +566,7 @@ export class Connection implements ChannelHost {
       this.state = 'closing';
       this.send(0, 'connection.close', {
         replyCode: ReplyCode.ACCESS_REFUSED,
-        replyText: `ACCESS_REFUSED - Login was refused using authentication mechanism ${mechanism}. For details see the broker logfile.`,
+        replyText: loginRefusedText(mechanism),
         classId: 0,
         methodId: 0,
       });

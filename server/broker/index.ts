@@ -9,6 +9,7 @@
 import { buildAccessRecords, type PermissionOption, type UserOption } from './access/initial-records.js';
 import type { AccessRecords } from './access/records.js';
 import type { UserStore } from './access/user-store.js';
+import { DEFAULT_LOOPBACK_USERS } from './auth.js';
 import { Broker, DEFAULT_CONSUMER_TIMEOUT } from './broker.js';
 import { BrokerEvents } from './events.js';
 import { plainTable } from './field-values.js';
@@ -160,7 +161,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Embedded
   const events = new BrokerEvents();
   const memoryLimit = options.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
   const tuning = { heartbeat: options.heartbeat ?? 60, frameMax: options.frameMax ?? 131072, channelMax: options.channelMax ?? 2047 };
-  const loopbackUsers = options.loopbackUsers ?? ['guest'];
+  const loopbackUsers = options.loopbackUsers ?? DEFAULT_LOOPBACK_USERS;
   const consumerTimeout = {
     timeoutMs: options.consumerTimeoutMs ?? DEFAULT_CONSUMER_TIMEOUT.timeoutMs,
     checkEveryMs: options.consumerTimeoutCheckMs ?? DEFAULT_CONSUMER_TIMEOUT.checkEveryMs,

@@ -18,6 +18,7 @@ import { amqpUrlFor, rabbitAddress } from '../runs/rabbitmq-space.js';
 import { startTap, type Tap } from '../tap/index.js';
 import { createTraceRecorder } from '../trace/recorder.js';
 import { createClientNames } from './client-names.js';
+import { labGuard } from './lab-guard.js';
 import { LabHistory } from './lab-history.js';
 import { labStateReader } from './lab-state.js';
 
@@ -56,7 +57,17 @@ export interface LabOptions {
   managementUrl?: string;
   /** Events kept for a page that opens the lab later (see LabHistory). */
   historyEvents?: number;
+  /** Where the lab logs a refused login or vhost (see lab-guard.ts); default console.warn. */
+  log?: (line: string) => void;
+  /** How a program on another machine gets a user of its own, logged when guest is first refused from afar. */
+  remoteLoginHint?: string;
 }
+
+/**
+ * The largest client frame the lab gathers in whole: well above any frame_max a broker offers by default
+ * (128 KiB); a client's bigger frame passes on unread, and the broker refuses it.
+ */
+const MAX_CLIENT_FRAME = 4 * 1024 * 1024;
 
 /** Opens the lab's port; rejects with the listen error (EADDRINUSE, ...) when it cannot be had. */
 export async function startLab(options: LabOptions): Promise<Lab> {
@@ -79,6 +90,8 @@ export async function startLab(options: LabOptions): Promise<Lab> {
     host: options.host,
     port: options.port,
     naming: createClientNames(),
+    guard: labGuard({ ownVhost: vhost, log: options.log, remoteLoginHint: options.remoteLoginHint }),
+    maxClientFrame: MAX_CLIENT_FRAME,
     ...(broker.embedded === undefined ? { routing: model } : {}),
   });
   const stopFollowing = broker.embedded === undefined ? () => {} : followBrokerDecisions(broker.embedded.events, vhost, recorder);

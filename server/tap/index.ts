@@ -18,9 +18,11 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { TraceRecorder } from '../trace/recorder.js';
 import { catchUp, catchUpWithStillClients, type BrokerReadCount } from './catch-up.js';
 import { createGate } from './gate.js';
+import type { TapGuard } from './guard.js';
 import { TappedConnection, type ConnectionNaming, type PublishRouting } from './tapped-connection.js';
 
 export type { ClientIdentity, ConnectionNaming, PublishRouting } from './tapped-connection.js';
+export type { Arrival, HandshakeCheck, Refusal, TapGuard } from './guard.js';
 
 /** A running tap. */
 export interface Tap {
@@ -81,6 +83,16 @@ export interface TapOptions {
    * client's connection_name.
    */
   naming?: ConnectionNaming;
+  /**
+   * Checks every client's opening handshake, for a port open to programs of any kind (the lab's): what it
+   * refuses never reaches the broker (see guard.ts). Every handshake passes when left out.
+   */
+  guard?: TapGuard;
+  /**
+   * The largest frame, overhead included, the tap gathers in whole from a client before passing it on; past it
+   * the client's stream is passed on unread for the broker to refuse. No limit when left out (a run's own programs).
+   */
+  maxClientFrame?: number;
 }
 
 /** How often the tap beats for clients that stand still: within the shortest heartbeat interval a client may ask for (1 s). */
@@ -96,6 +108,8 @@ export async function startTap(options: TapOptions): Promise<Tap> {
     recorder: options.recorder,
     routing: options.routing,
     naming: options.naming,
+    guard: options.guard,
+    maxClientFrame: options.maxClientFrame ?? 0,
   };
   const connections = new Set<TappedConnection>();
   let nextId = 1;

@@ -15,12 +15,16 @@
 import { connect, type Socket } from 'node:net';
 import type { FrameDirection, JsonTable, JsonValue } from '../protocol/trace.js';
 import type { NewTraceEvent, TraceRecorder } from '../trace/recorder.js';
+import { encodeMethod, NOT_ALLOWED } from '../amqp/index.js';
 import type { Gate } from './gate.js';
+import type { HandshakeCheck, Refusal, TapGuard } from './guard.js';
 import { WireBytes } from './byte-queue.js';
 import { WireReader, type WireUnit } from './wire-reader.js';
 
 /** Held bytes per direction beyond which the tap stops reading from that side. */
 const MAX_HELD_BYTES = 4 * 1024 * 1024;
+/** How long a refused client's socket stays open, unless the client closes it first (RabbitMQ's silent close delay). */
+const REFUSED_CLOSE_DELAY_MS = 3_000;
 
 /** What every connection of a tap shares. */
 export interface TapContext {
@@ -31,6 +35,13 @@ export interface TapContext {
   readonly routing: PublishRouting | undefined;
   /** Names connections that did not come to an actor's own port; by connection_name alone when left out. */
   readonly naming: ConnectionNaming | undefined;
+  /** Checks each client's handshake (the lab's); every handshake passes when left out. */
+  readonly guard: TapGuard | undefined;
+  /**
+   * The largest frame the tap waits for in whole from a client, overhead included (0: no limit). Past it the
+   * stream is passed on unread, for the broker to refuse, instead of being gathered in the tap's memory.
+   */
+  readonly maxClientFrame: number;
 }
 
 /** Who a client says it is in connection.start-ok, and where it connects from. */
@@ -101,6 +112,11 @@ export class TappedConnection {
   private resolveClosed!: () => void;
   /** The name the tap's naming gave this connection, to give back when it closes. */
   private named: string | undefined;
+  /** This connection's handshake check, when the tap has a guard. */
+  private readonly check: HandshakeCheck | undefined;
+  /** The tap refused the handshake: nothing more goes to the broker, and the client's socket closes soon. */
+  private refused = false;
+  private refusedTimer: NodeJS.Timeout | undefined;
   /**
    * With a naming, the frames before connection.start-ok (the protocol header, connection.start) wait here
    * until the client has said who it is, so that every frame of a connection is reported under one name.
@@ -120,8 +136,9 @@ export class TappedConnection {
       this.resolveClosed = resolve;
     });
     this.upstream = connect({ host: context.upstreamHost, port: context.upstreamPort });
-    this.toBroker = newDirection('to-broker', client, this.upstream);
-    this.toClient = newDirection('to-client', this.upstream, client);
+    this.toBroker = newDirection('to-broker', client, this.upstream, context.maxClientFrame);
+    this.toClient = newDirection('to-client', this.upstream, client, 0);
+    this.check = context.guard?.({ client: this.clientAddress, arrivedAt: client.localAddress });
     client.setNoDelay(true);
     this.upstream.setNoDelay(true);
 
@@ -201,12 +218,21 @@ export class TappedConnection {
       this.destroy(`the tap failed to read the stream: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
+    if (this.refused) {
+      this.readAfterRefusal(direction, units);
+      return;
+    }
     // Frames that pass at once are collected and written together: usually the received chunk itself, in one write.
     direction.outgoing = new WireBytes();
     for (const unit of units) {
       if (unit.kind === 'heartbeat') {
         direction.outgoing.appendAll(unit.raw);
         continue;
+      }
+      const refusal = direction === this.toBroker ? this.checkHandshake(unit) : undefined;
+      if (refusal !== undefined) {
+        this.refuse(unit, refusal);
+        break;
       }
       direction.heldBytes += unit.size;
       if (this.handshaking) this.forward(direction, unit);
@@ -217,6 +243,47 @@ export class TappedConnection {
     direction.outgoing = undefined;
     this.write(direction, outgoing);
     this.updateFlow(direction);
+  }
+
+  /** What the guard says of a client's method during the handshake; undefined when it may pass. */
+  private checkHandshake(unit: WireUnit): Refusal | undefined {
+    if (this.check === undefined || !this.handshaking || unit.decoded === undefined) return undefined;
+    try {
+      return this.check(unit.decoded);
+    } catch (error) {
+      // A flaw in the check must not let the method through unchecked, nor take the workbook down.
+      console.error('the tap could not check a handshake:', error);
+      return { reason: 'the handshake could not be checked', close: internalRefusal() };
+    }
+  }
+
+  /**
+   * Refuses the client's method in the broker's place: it never reaches the broker, the client hears the
+   * refusal (connection.close, when the broker would send one), and the connection ends once the client closes
+   * it or after a pause, as RabbitMQ ends a refused handshake.
+   */
+  private refuse(unit: WireUnit, refusal: Refusal): void {
+    this.refused = true;
+    this.report('to-broker', unit);
+    this.upstream.destroy();
+    if (refusal.close !== undefined) {
+      const frame = encodeMethod(0, 'connection.close', refusal.close);
+      if (!this.client.destroyed && !this.client.writableEnded) this.client.write(frame);
+      for (const shown of new WireReader().push(frame)) this.report('to-client', shown);
+    }
+    this.refusedTimer = setTimeout(() => this.client.destroy(), REFUSED_CLOSE_DELAY_MS);
+    this.refusedTimer.unref();
+  }
+
+  /** After a refusal the client's bytes go nowhere; its close-ok (to the tap's connection.close) ends the connection. */
+  private readAfterRefusal(direction: Direction, units: WireUnit[]): void {
+    if (direction !== this.toBroker) return;
+    for (const unit of units) {
+      if (unit.decoded?.name !== 'connection.close-ok') continue;
+      this.report('to-broker', unit);
+      this.client.end();
+      return;
+    }
   }
 
   /** Passes a unit on and reports it; runs when the gate lets it through. */
@@ -306,7 +373,10 @@ export class TappedConnection {
 
   private handleSourceClosed(direction: Direction): void {
     direction.sourceClosed = true;
-    if (direction === this.toClient && !this.connected) {
+    if (this.refused) {
+      // The tap ended the broker's side itself; the client's side closes by the refusal's own rules.
+      this.reportUnnamed();
+    } else if (direction === this.toClient && !this.connected) {
       this.reportUnreachable();
       this.client.resetAndDestroy();
     } else {
@@ -367,24 +437,30 @@ export class TappedConnection {
   }
 
   private finish(): void {
+    clearTimeout(this.refusedTimer);
     this.context.gate.forget(this);
     if (this.named !== undefined) this.context.naming?.release(this.named);
     this.resolveClosed();
   }
 }
 
-function newDirection(direction: FrameDirection, source: Socket, target: Socket): Direction {
+function newDirection(direction: FrameDirection, source: Socket, target: Socket, maxFrameSize: number): Direction {
   return {
     direction,
     source,
     target,
-    reader: new WireReader(),
+    reader: new WireReader(maxFrameSize),
     heldBytes: 0,
     waitingForDrain: false,
     paused: false,
     sourceClosed: false,
     outgoing: undefined,
   };
+}
+
+/** connection.close for a handshake the tap could not check: refused, as a broker refuses what it cannot handle. */
+function internalRefusal(): NonNullable<Refusal['close']> {
+  return { replyCode: NOT_ALLOWED, replyText: 'NOT_ALLOWED - the connection could not be checked', classId: 0, methodId: 0 };
 }
 
 /** The connection_name client property, when the client set one. */

@@ -71,7 +71,7 @@ interface PartialMessage {
 
 /** Cuts one direction's byte stream into WireUnits. */
 export class WireReader {
-  private readonly frames = new FrameReader({ maxFrameSize: 0 });
+  private readonly frames: FrameReader;
   private readonly bytes = new ByteQueue();
   /** Messages being assembled, by channel. */
   private readonly partial = new Map<number, PartialMessage>();
@@ -79,6 +79,11 @@ export class WireReader {
   private atStart = true;
   /** Set once the stream cannot be cut into frames any more. */
   private broken = false;
+
+  /** maxFrameSize: the largest frame (overhead included) read in whole; past it the stream is passed on unread. 0: no limit. */
+  constructor(maxFrameSize = 0) {
+    this.frames = new FrameReader({ maxFrameSize });
+  }
 
   /** Takes a received chunk and returns the units it completed, in order. */
   push(chunk: Buffer): WireUnit[] {
