@@ -14,12 +14,13 @@ import { cellCode } from './cell-code.js';
 import type { Lab } from '../lab/lab.js';
 import { checkSameServer, type ServerAddress } from './request-guard.js';
 import { createLabDefinitionsRouter } from '../lab/definitions/index.js';
+import { labBuildRouterFor } from '../lab/build/index.js';
 
 /** Request bodies are never large: the API takes at most this much JSON. */
 const JSON_BODY_LIMIT = '16kb';
 
 const ENDPOINTS = ['GET /api/lessons', 'GET /api/lessons/:id', 'POST /api/lessons/:id/cells/:cell/code', 'GET /api/broker'];
-const LAB_ENDPOINTS = ['GET /api/lab/definitions', 'POST /api/lab/definitions'];
+const LAB_ENDPOINTS = ['GET /api/lab/definitions', 'POST /api/lab/definitions', 'POST /api/lab/build'];
 
 /** Lessons in course order; folders with the same number fall back to their names. */
 export function sortedLessons(lessons: LessonCatalog): LessonSummary[] {
@@ -31,8 +32,11 @@ export function createApiRouter(options: {
   broker: BrokerTarget;
   lessons: LessonCatalog;
   address: ServerAddress;
-  /** The lab: where copied programs connect, and the vhost whose topology /api/lab/definitions saves and loads. */
-  lab?: Pick<Lab, 'url' | 'vhost'> | undefined;
+  /**
+   * The lab: where copied programs connect, the vhost whose topology /api/lab/definitions saves and loads, and the
+   * address the Lab page's forms build through (/api/lab/build).
+   */
+  lab?: Pick<Lab, 'url' | 'vhost' | 'workbookUrl'> | undefined;
 }): Router {
   const { broker, lessons, lab } = options;
   // Programs copied from a page connect where a learner's own programs do: the lab's port, when there is one.
@@ -44,6 +48,7 @@ export function createApiRouter(options: {
   // file is larger than any other body, and has a limit of its own.
   if (lab !== undefined) api.use('/lab/definitions', createLabDefinitionsRouter({ broker, vhost: lab.vhost }));
   api.use(express.json({ limit: JSON_BODY_LIMIT }));
+  if (lab !== undefined) api.use('/lab/build', labBuildRouterFor(lab));
 
   api.get('/lessons', (_request, response) => {
     response.json(sortedLessons(lessons));
