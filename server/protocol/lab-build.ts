@@ -141,10 +141,10 @@ export function checkLabBuild(request: LabBuildRequest): LabBuildProblem[] {
 
 function checkQueue(request: DeclareQueue, add: (field: string, message: string | undefined) => void): void {
   if (request.name !== '') add('name', declaredName(request.name, 'queue'));
-  add('messageTtl', wholeNumber(request.messageTtl, 'the message TTL', 0, MAX_TTL_MS, ' milliseconds'));
-  add('maxLength', wholeNumber(request.maxLength, 'the max length', 0, Number.MAX_SAFE_INTEGER, ' messages'));
-  add('maxPriority', wholeNumber(request.maxPriority, 'the max priority', 1, MAX_PRIORITY, ''));
-  add('deliveryLimit', wholeNumber(request.deliveryLimit, 'the delivery limit', 0, Number.MAX_SAFE_INTEGER, ' deliveries'));
+  for (const field of QUEUE_NUMBER_FIELDS) {
+    const value = request[field];
+    if (value !== undefined) add(field, numberProblem(field, value));
+  }
   if (request.overflow !== undefined && request.maxLength === undefined) {
     add('overflow', 'overflow says what happens when the queue is full: give a max length too, or leave overflow out');
   }
@@ -212,12 +212,24 @@ function shortString(text: string, what: string): string | undefined {
   return bytes > MAX_NAME_BYTES ? `${what} may be at most ${MAX_NAME_BYTES} bytes of UTF-8, got ${bytes}` : undefined;
 }
 
-function wholeNumber(value: number | undefined, what: string, minimum: number, maximum: number, unit: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < minimum || value > maximum) {
-    return `${what} must be a whole number from ${String(minimum)} to ${maximum.toLocaleString('en')}${unit}, got ${String(value)}`;
-  }
-  return undefined;
+/** A queue's number fields, in the order a form shows them. */
+export const QUEUE_NUMBER_FIELDS = ['messageTtl', 'maxLength', 'deliveryLimit', 'maxPriority'] as const;
+export type QueueNumberField = (typeof QUEUE_NUMBER_FIELDS)[number];
+
+/** What each number field is called, and the whole numbers it allows. */
+export const QUEUE_NUMBER_LIMITS: Record<QueueNumberField, { what: string; minimum: number; maximum: number; unit: string }> = {
+  messageTtl: { what: 'the message TTL', minimum: 0, maximum: MAX_TTL_MS, unit: ' milliseconds' },
+  maxLength: { what: 'the max length', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, unit: ' messages' },
+  deliveryLimit: { what: 'the delivery limit', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, unit: ' deliveries' },
+  maxPriority: { what: 'the max priority', minimum: 1, maximum: MAX_PRIORITY, unit: '' },
+};
+
+/** What is wrong with a number field's value (a number, or the text a form could not read as one); undefined when nothing. */
+export function numberProblem(field: QueueNumberField, value: number | string): string | undefined {
+  const { what, minimum, maximum, unit } = QUEUE_NUMBER_LIMITS[field];
+  if (typeof value === 'number' && Number.isInteger(value) && value >= minimum && value <= maximum) return undefined;
+  const got = typeof value === 'number' ? String(value) : JSON.stringify(value);
+  return `${what} must be a whole number from ${String(minimum)} to ${maximum.toLocaleString('en')}${unit}, got ${got}`;
 }
 
 export function utf8Length(text: string): number {
