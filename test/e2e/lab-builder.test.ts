@@ -16,6 +16,7 @@ import { loadLessons } from '../../server/lessons/index.js';
 import { createRunner, type Runner } from '../../server/runs/index.js';
 import { createWorkbookServer, type WorkbookServer } from '../../server/web/server.js';
 import { launchChromium } from './chromium.js';
+import { describeViolations, seriousViolations } from './axe.js';
 import { bindingLabels, brokerList, pictureBox, showBrokerList } from './pages.js';
 
 const FIXTURE_LESSONS = fileURLToPath(new URL('../fixtures/lessons/', import.meta.url));
@@ -41,7 +42,7 @@ describe('building in the lab from the Lab page', () => {
       lab,
     });
     const browser = (started.browser = await launchChromium());
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true })).newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
   });
 
@@ -81,6 +82,8 @@ describe('building in the lab from the Lab page', () => {
     ]);
     expect(await answer().innerText()).toBe('One thing to fix before this goes to the broker.');
     await page.screenshot({ path: '/tmp/labbuild-form-error.png', fullPage: false });
+    const violations = await seriousViolations(page);
+    expect(violations, describeViolations(violations)).toEqual([]);
 
     await fill('Max length', '3');
     await builder().getByLabel('When full', { exact: true }).selectOption('reject-publish');

@@ -53,6 +53,31 @@ const legs: Leg[] = [
     : []),
 ];
 
+/** Closes the "Lab page" connections to `vhost` on the local RabbitMQ, as an operator would in its management UI. */
+async function closeLabPageConnections(vhost: string): Promise<void> {
+  const auth = { authorization: `Basic ${Buffer.from('guest:guest').toString('base64')}` };
+  const base = 'http://127.0.0.1:15672/api';
+  // The management API lists a connection once its statistics are first collected (every 5 s by default).
+  let ours: { name: string }[] = [];
+  await expect
+    .poll(
+      async () => {
+        const listed = await fetch(`${base}/vhosts/${encodeURIComponent(vhost)}/connections`, { headers: auth });
+        const connections = (await listed.json()) as { name: string; client_properties?: { connection_name?: string } }[];
+        ours = connections.filter((connection) => connection.client_properties?.connection_name === 'Lab page');
+        return ours.length;
+      },
+      { timeout: 15_000, interval: 500 },
+    )
+    .toBe(1);
+  for (const connection of ours) {
+    await fetch(`${base}/connections/${encodeURIComponent(connection.name)}`, {
+      method: 'DELETE',
+      headers: { ...auth, 'x-reason': 'closed by a test' },
+    });
+  }
+}
+
 describe.each(legs)('building in the lab on the $name broker', (leg) => {
   let target: BrokerTarget;
   let vhost: string;
@@ -261,10 +286,30 @@ describe.each(legs)('building in the lab on the $name broker', (leg) => {
     expect(now.exchanges.map((item) => item.name)).not.toContain('matching');
   });
 
+  it('opens its connection again after the broker closed it, and goes on', async () => {
+    const before = seen.filter((event) => event.kind === 'frame' && event.method === 'connection.open').length;
+    if (target.embedded !== undefined) await target.embedded.restart();
+    else await closeLabPageConnections(vhost);
+    await expect
+      .poll(() =>
+        seen.some(
+          (event) => event.kind === 'frame' && event.actor === 'Lab page' && ['connection-lost', 'connection.close'].includes(event.method),
+        ),
+      )
+      .toBe(true);
+    expect((await build({ ...exchange, name: 'after-restart' })).answer).toEqual({
+      ok: true,
+      done: "Declared the direct exchange 'after-restart'.",
+    });
+    expect((await definitions()).exchanges.map((item) => item.name)).toContain('after-restart');
+    expect(seen.filter((event) => event.kind === 'frame' && event.method === 'connection.open')).toHaveLength(before + 1);
+  });
+
   it('does it all on one connection named "Lab page", seen in the lab\'s trace with the broker\'s replies', async () => {
     const frames = seen.filter((event): event is FrameEvent => event.kind === 'frame');
     expect(new Set(frames.filter((frame) => frame.method === 'queue.declare').map((frame) => frame.actor))).toEqual(new Set(['Lab page']));
-    expect(frames.filter((frame) => frame.method === 'connection.open')).toHaveLength(1);
+    // Two: the first, and the one opened again after the broker closed it.
+    expect(frames.filter((frame) => frame.method === 'connection.open')).toHaveLength(2);
     expect(frames.some((frame) => frame.method === 'channel.close' && frame.actor === 'Lab page' && frame.direction === 'to-client')).toBe(
       true,
     );
