@@ -192,14 +192,16 @@ function declaredName(name: string, kind: 'queue' | 'exchange'): string | undefi
 }
 
 function reserved(name: string, kind: 'queue' | 'exchange'): string | undefined {
-  return name.startsWith('amq.') ? `names starting with "amq." are the broker's own: choose a ${kind} name without it` : undefined;
+  return name.startsWith('amq.')
+    ? `names starting with "amq." are the broker's own: choose ${kind === 'queue' ? 'a queue' : 'an exchange'} name without it`
+    : undefined;
 }
 
 /** An exchange named in a binding: any name but the default exchange's ''. */
 function existingExchange(name: string, what: string): string | undefined {
   if (name === '')
     return `${what} must name an exchange: the default exchange ("") binds every queue by its name already, and nothing else`;
-  return shortString(name, `${what} exchange name`);
+  return shortString(name, what === 'the exchange' ? 'the exchange name' : `${what} exchange name`);
 }
 
 function existingQueue(name: string): string | undefined {
