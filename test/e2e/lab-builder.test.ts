@@ -92,6 +92,15 @@ describe('building in the lab from the Lab page', () => {
     expect(await builder().getByTestId('field-error').count()).toBe(0);
 
     await tab('Bind');
+    // The name fields suggest what the lab has: the exchange just declared, for one.
+    expect(await builder().getByLabel('From exchange', { exact: true }).getAttribute('list')).toBe('lab-exchanges');
+    await expect
+      .poll(() =>
+        builder()
+          .locator('datalist#lab-exchanges option')
+          .evaluateAll((options) => options.map((option) => option.getAttribute('value'))),
+      )
+      .toContain('orders');
     await fill('From exchange', 'orders');
     await fill('Queue or exchange', 'bounded');
     await fill('Routing key', 'new');

@@ -1,7 +1,9 @@
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
-import { customElement, state } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import type { LabBuildAnswer, LabBuildProblem } from '../../../server/protocol/lab-build.js';
 import { EXCHANGE_TYPES, OVERFLOW_MODES } from '../../../server/protocol/lab-build.js';
+import { ModelWatcher } from '../run/model-watcher.js';
+import type { RunModel } from '../run/run-model.js';
 import { baseStyles, buttonStyles, inputStyles } from '../styles/controls.js';
 import { postLabBuild } from './lab-build-api.js';
 import { fieldOf, INITIAL_VALUES, readForm, type BuildForm, type FormValues } from './lab-build-request.js';
@@ -23,6 +25,9 @@ const FORMS: { id: BuildForm; label: string }[] = [
 /** A choice of a select: its value and what it says. */
 type Choice = [value: string, label: string];
 
+/** Which names a text field suggests: the lab's exchanges, its queues, or either. */
+type Suggest = 'exchanges' | 'queues' | 'both';
+
 /**
  * Forms that build in the lab's vhost from the page: declare an exchange or
  * a queue, bind and unbind, delete. Each form checks what was typed and
@@ -34,11 +39,19 @@ type Choice = [value: string, label: string];
  */
 @customElement('lab-builder')
 export class LabBuilderElement extends LitElement {
+  /** What the lab has seen, whose exchanges and queues the name fields suggest. */
+  @property({ attribute: false }) model: RunModel | undefined;
+
   @state() private _form: BuildForm = 'exchange';
   @state() private _values: Record<BuildForm, FormValues> = structuredClone(INITIAL_VALUES);
   @state() private _problems: LabBuildProblem[] = [];
   @state() private _answer: LabBuildAnswer | undefined;
   @state() private _busy = false;
+
+  constructor() {
+    super();
+    new ModelWatcher(this);
+  }
 
   private set(field: string, value: string | boolean): void {
     this._values = { ...this._values, [this._form]: { ...this._values[this._form], [field]: value } };
@@ -106,6 +119,7 @@ export class LabBuilderElement extends LitElement {
         >
           ${this.renderForm()} ${this.renderAnswer()}
         </form>
+        ${this.renderSuggestions()}
       </section>
     `;
   }
@@ -121,7 +135,7 @@ export class LabBuilderElement extends LitElement {
               'Type',
               EXCHANGE_TYPES.map((type) => [type, type]),
             )}
-            ${this.text('alternateExchange', 'Alternate exchange', 'Where messages no binding takes go; empty: nowhere.')}
+            ${this.text('alternateExchange', 'Alternate exchange', 'Where messages no binding takes go; empty: nowhere.', false, 'exchanges')}
           </div>
           <div class="ticks">
             ${this.tick('durable', 'Durable', 'survives a broker restart')}
@@ -135,12 +149,12 @@ export class LabBuilderElement extends LitElement {
       case 'bind':
         return html`
           <div class="fields">
-            ${this.text('source', 'From exchange', 'The exchange messages come from.')}
+            ${this.text('source', 'From exchange', 'The exchange messages come from.', false, 'exchanges')}
             ${this.select('destinationType', 'To a', [
               ['queue', 'queue'],
               ['exchange', 'exchange'],
             ])}
-            ${this.text('destination', 'Queue or exchange', 'What the binding delivers to.')}
+            ${this.text('destination', 'Queue or exchange', 'What the binding delivers to.', false, 'both')}
             ${this.text('routingKey', 'Routing key', 'Direct: the exact key; topic: words with * and #; fanout and headers ignore it.')}
             ${this.select('match', 'Headers must match', [
               ['all', 'all (x-match all)'],
@@ -162,7 +176,7 @@ export class LabBuilderElement extends LitElement {
               ['queue', 'queue (and its messages)'],
               ['exchange', 'exchange (and its bindings)'],
             ])}
-            ${this.text('name', 'Name', 'The queue or exchange to delete.')}
+            ${this.text('name', 'Name', 'The queue or exchange to delete.', false, 'both')}
           </div>
           <div class="actions">${this.button('Delete')}</div>
         `;
@@ -181,7 +195,7 @@ export class LabBuilderElement extends LitElement {
         ${this.text('messageTtl', 'Message TTL (ms)', 'A message older than this is dropped or dead-lettered. 0 to 4,294,967,295.', true)}
         ${this.text('maxLength', 'Max length', 'Messages it holds at most. 0 or more.', true)}
         ${this.select('overflow', 'When full', overflow)}
-        ${this.text('deadLetterExchange', 'Dead-letter exchange', 'Where dropped, expired and rejected messages go.')}
+        ${this.text('deadLetterExchange', 'Dead-letter exchange', 'Where dropped, expired and rejected messages go.', false, 'exchanges')}
         ${this.text('deadLetterRoutingKey', 'Dead-letter routing key', 'Empty: the message keeps its own.')}
         ${this.text('deliveryLimit', 'Delivery limit (quorum)', 'Deliveries before a message is dropped or dead-lettered.', true)}
         ${this.text('maxPriority', 'Max priority (classic)', 'Makes a priority queue: 1 to 255 (10 or less is wise).', true)}
@@ -196,6 +210,17 @@ export class LabBuilderElement extends LitElement {
       </p>
       <div class="actions">${this.button('Declare queue')}</div>
     `;
+  }
+
+  /** The lab's exchanges (but the default one) and queues now, for the name fields to suggest. */
+  private renderSuggestions() {
+    const state = this.model?.state;
+    const exchanges = [...(state?.exchanges.keys() ?? [])].filter((name) => name !== '').sort();
+    const queues = [...(state?.queues.keys() ?? [])].sort();
+    const options = (names: string[]) => names.map((name) => html`<option value=${name}></option>`);
+    return html`<datalist id="lab-exchanges">${options(exchanges)}</datalist>
+      <datalist id="lab-queues">${options(queues)}</datalist>
+      <datalist id="lab-both">${options([...exchanges, ...queues])}</datalist>`;
   }
 
   private renderAnswer() {
@@ -228,7 +253,7 @@ export class LabBuilderElement extends LitElement {
     </div>`;
   }
 
-  private text(field: string, label: string, hint: string, numeric = false) {
+  private text(field: string, label: string, hint: string, numeric = false, suggest?: Suggest) {
     const value = this._values[this._form][field];
     return this.field(
       field,
@@ -240,6 +265,7 @@ export class LabBuilderElement extends LitElement {
           id=${`${this._form}-${field}`}
           class=${numeric ? 'mono' : ''}
           inputmode=${numeric ? 'numeric' : nothing}
+          list=${suggest === undefined ? nothing : `lab-${suggest}`}
           autocomplete="off"
           .value=${typeof value === 'string' ? value : ''}
           aria-describedby=${described}

@@ -213,7 +213,7 @@ export class LabPageElement extends LitElement {
         }
         <span class="visually-hidden" aria-live="polite">${this._copied === undefined ? '' : `${this._copied} copied`}</span>
       </section>
-      <lab-builder></lab-builder>
+      <lab-builder .model=${this.model}></lab-builder>
       <section class="live" aria-labelledby="live-title">
         <h2 id="live-title">What your programs do</h2>
         <p class="connected" role="status" data-testid="lab-connected">
