@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBrokerTarget, type BrokerTarget } from '../../server/broker-connection.js';
+import { createLabBuildRouter, LabPageConnection } from '../../server/lab/build/index.js';
 import { exportDefinitions } from '../../server/lab/definitions/index.js';
 import { startLab, type Lab } from '../../server/lab/lab.js';
 import { loadLessons } from '../../server/lessons/index.js';
@@ -314,5 +315,31 @@ describe.each(legs)('building in the lab on the $name broker', (leg) => {
       true,
     );
     expect(frames.some((frame) => frame.method === 'queue.declare-ok')).toBe(true);
+  });
+});
+
+describe('building in the lab when the broker cannot be reached', () => {
+  it('answers 502 saying so, and a later request tries again', async () => {
+    const connection = new LabPageConnection('amqp://guest:guest@127.0.0.1:1/');
+    const app = express();
+    app.use(express.json());
+    app.use('/build', createLabBuildRouter({ connection }));
+    const server = createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}/build`;
+    try {
+      const body = JSON.stringify({ action: 'delete-queue', name: 'q' });
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        expect(response.status).toBe(502);
+        expect(await response.json()).toEqual({
+          ok: false,
+          error: expect.stringMatching(/^the broker could not be reached through the lab: .*ECONNREFUSED/) as unknown,
+        });
+      }
+    } finally {
+      await connection.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
