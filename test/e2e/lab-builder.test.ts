@@ -107,6 +107,9 @@ describe('building in the lab from the Lab page', () => {
     await press('Bind');
     await expect.poll(() => answer().innerText()).toBe("Bound queue 'bounded' to the exchange 'orders' with routing key \"new\".");
 
+    await builder().getByRole('tab', { name: 'Bind' }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: '/tmp/labbuild-bind.png' });
+
     const views = page.locator('lab-page');
     await showBrokerList(views, 'list_queues');
     await expect
