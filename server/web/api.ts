@@ -15,12 +15,13 @@ import { brokerAddress } from './broker-address.js';
 import type { Lab } from '../lab/lab.js';
 import { checkSameServer, type ServerAddress } from './request-guard.js';
 import { createLabDefinitionsRouter } from '../lab/definitions/index.js';
+import { labBuildRouterFor } from '../lab/build/index.js';
 
 /** Request bodies are never large: the API takes at most this much JSON. */
 const JSON_BODY_LIMIT = '16kb';
 
 const ENDPOINTS = ['GET /api/lessons', 'GET /api/lessons/:id', 'POST /api/lessons/:id/cells/:cell/code', 'GET /api/broker'];
-const LAB_ENDPOINTS = ['GET /api/lab/definitions', 'POST /api/lab/definitions'];
+const LAB_ENDPOINTS = ['GET /api/lab/definitions', 'POST /api/lab/definitions', 'POST /api/lab/build'];
 
 /** Lessons in course order; folders with the same number fall back to their names. */
 export function sortedLessons(lessons: LessonCatalog): LessonSummary[] {
@@ -33,10 +34,11 @@ export function createApiRouter(options: {
   lessons: LessonCatalog;
   address: ServerAddress;
   /**
-   * The lab: where copied programs connect, and the vhost whose topology /api/lab/definitions saves and loads
-   * (refreshing the lab's views after an import when it can).
+   * The lab: where copied programs connect, the vhost whose topology /api/lab/definitions saves and loads
+   * (refreshing the lab's views after an import when it can), and the address the Lab page's forms build through
+   * (/api/lab/build).
    */
-  lab?: (Pick<Lab, 'url' | 'vhost'> & Partial<Pick<Lab, 'refreshState'>>) | undefined;
+  lab?: (Pick<Lab, 'url' | 'vhost' | 'workbookUrl'> & Partial<Pick<Lab, 'refreshState'>>) | undefined;
 }): Router {
   const { broker, lessons, lab } = options;
   // Programs copied from a page connect where a learner's own programs do: the lab's port, when there is one.
@@ -54,6 +56,7 @@ export function createApiRouter(options: {
     );
   }
   api.use(express.json({ limit: JSON_BODY_LIMIT }));
+  if (lab !== undefined) api.use('/lab/build', labBuildRouterFor(lab));
 
   api.get('/lessons', (_request, response) => {
     response.json(sortedLessons(lessons));

@@ -24,7 +24,7 @@ describe('the lab definitions routes', () => {
     const lessons = await loadLessons(FIXTURE_LESSONS);
     const address: ServerAddress = { host: '127.0.0.1', port: 0 };
     const app = express();
-    app.use('/api', createApiRouter({ broker, lessons, address, lab: { url: broker.url, vhost: '/' } }));
+    app.use('/api', createApiRouter({ broker, lessons, address, lab: { url: broker.url, vhost: '/', workbookUrl: broker.url } }));
     server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     address.port = (server.address() as AddressInfo).port;

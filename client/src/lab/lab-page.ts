@@ -15,6 +15,7 @@ import { baseStyles, buttonStyles, srOnlyStyles } from '../styles/controls.js';
 import { codeStyles } from '../styles/code.js';
 import './lab-files.js';
 import { labSnippets } from './lab-snippets.js';
+import './lab-builder.js';
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -214,6 +215,7 @@ export class LabPageElement extends LitElement {
         }
         <span class="visually-hidden" aria-live="polite">${this._copied === undefined ? '' : `${this._copied} copied`}</span>
       </section>
+      <lab-builder .model=${this.model}></lab-builder>
       <section class="live" aria-labelledby="live-title">
         <h2 id="live-title">What your programs do</h2>
         <p class="connected" role="status" data-testid="lab-connected">
