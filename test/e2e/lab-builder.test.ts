@@ -5,42 +5,29 @@
  * looks (the broker panel's list_queues and list_bindings, the picture); a
  * bad value explained beside its field before anything is sent, and the
  * broker's own refusal shown under the form. Screenshots go to
- * /tmp/labbuild-*.png.
+ * test-results/screenshots/labbuild-*.png.
  */
+import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { fileURLToPath } from 'node:url';
-import { openBrokerTarget, type BrokerTarget } from '../../server/broker-connection.js';
-import { startLab, type Lab } from '../../server/lab/lab.js';
-import { loadLessons } from '../../server/lessons/index.js';
-import { createRunner, type Runner } from '../../server/runs/index.js';
-import { createWorkbookServer, type WorkbookServer } from '../../server/web/server.js';
 import { launchChromium } from './chromium.js';
 import { describeViolations, seriousViolations } from './axe.js';
 import { bindingLabels, brokerList, pictureBox, showBrokerList } from './pages.js';
+import { startBrowserWorkbook, type BrowserWorkbook } from './workbook.js';
 
 const FIXTURE_LESSONS = fileURLToPath(new URL('../fixtures/lessons/', import.meta.url));
 
 describe('building in the lab from the Lab page', () => {
   /** What beforeAll started, closed by afterAll however far it got. */
-  const started: { broker?: BrokerTarget; lab?: Lab; runner?: Runner; server?: WorkbookServer; browser?: Browser } = {};
-  let server: WorkbookServer;
+  const started: { workbook?: BrowserWorkbook; browser?: Browser } = {};
+  let workbook: BrowserWorkbook;
   let page: Page;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    const broker = (started.broker = await openBrokerTarget({ amqpUrl: undefined, brokerPort: 0 }));
-    const lab = (started.lab = await startLab({ broker, host: '127.0.0.1', port: 0 }));
-    const lessons = await loadLessons(FIXTURE_LESSONS);
-    const runner = (started.runner = createRunner({ broker, lessons }));
-    server = started.server = await createWorkbookServer({
-      config: { host: '127.0.0.1', port: 0 },
-      broker,
-      lessons,
-      runner,
-      clientDir: inject('clientDir'),
-      lab,
-    });
+    mkdirSync('test-results/screenshots', { recursive: true });
+    workbook = started.workbook = await startBrowserWorkbook({ clientDir: inject('clientDir'), lessonsDir: FIXTURE_LESSONS });
     const browser = (started.browser = await launchChromium());
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true })).newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -48,10 +35,7 @@ describe('building in the lab from the Lab page', () => {
 
   afterAll(async () => {
     await started.browser?.close();
-    await started.server?.close();
-    await started.runner?.close();
-    await started.lab?.close();
-    await started.broker?.close();
+    await started.workbook?.close();
   });
 
   const builder = (): Locator => page.locator('lab-builder');
@@ -61,7 +45,7 @@ describe('building in the lab from the Lab page', () => {
   const answer = (): Locator => builder().getByTestId('lab-build-answer');
 
   it('declares an exchange, a queue with a max length and a binding, and the lab shows them', async () => {
-    await page.goto(`http://127.0.0.1:${String(server.port)}/lab`);
+    await page.goto(`${workbook.url}lab`);
     await builder().getByRole('heading', { name: 'Build in the lab' }).waitFor();
 
     await tab('Exchange');
@@ -81,7 +65,7 @@ describe('building in the lab from the Lab page', () => {
       'the max length must be a whole number from 0 to 9,007,199,254,740,991 messages, got "lots"',
     ]);
     expect(await answer().innerText()).toBe('One thing to fix before this goes to the broker.');
-    await page.screenshot({ path: '/tmp/labbuild-form-error.png', fullPage: false });
+    await page.screenshot({ path: 'test-results/screenshots/labbuild-form-error.png', fullPage: false });
     const violations = await seriousViolations(page);
     expect(violations, describeViolations(violations)).toEqual([]);
 
@@ -108,7 +92,7 @@ describe('building in the lab from the Lab page', () => {
     await expect.poll(() => answer().innerText()).toBe("Bound queue 'bounded' to the exchange 'orders' with routing key \"new\".");
 
     await builder().getByRole('tab', { name: 'Bind' }).scrollIntoViewIfNeeded();
-    await page.screenshot({ path: '/tmp/labbuild-bind.png' });
+    await page.screenshot({ path: 'test-results/screenshots/labbuild-bind.png' });
 
     const views = page.locator('lab-page');
     await showBrokerList(views, 'list_queues');
@@ -128,7 +112,7 @@ describe('building in the lab from the Lab page', () => {
       picture.scrollIntoView({ block: 'start' });
       picture.ownerDocument.defaultView?.scrollBy(0, -80);
     });
-    await page.screenshot({ path: '/tmp/labbuild-picture.png' });
+    await page.screenshot({ path: 'test-results/screenshots/labbuild-picture.png' });
   });
 
   it("shows the broker's refusal under the form: the same queue declared with another max length", async () => {
@@ -143,7 +127,7 @@ describe('building in the lab from the Lab page', () => {
         "the broker refused (406): PRECONDITION_FAILED - inequivalent arg 'x-max-length' for queue 'bounded' in vhost '/': received '5' but current is '3' — it exists already with other settings, or an argument has a value the broker does not accept",
       );
     await builder().scrollIntoViewIfNeeded();
-    await page.screenshot({ path: '/tmp/labbuild-refusal.png' });
+    await page.screenshot({ path: 'test-results/screenshots/labbuild-refusal.png' });
     expect(pageErrors).toEqual([]);
   });
 });

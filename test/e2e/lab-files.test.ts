@@ -6,21 +6,16 @@
  * Save trace downloads what the lab saw, which /trace opens with its queue.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Result } from 'axe-core';
 import type { Browser, Download, Page } from 'playwright-core';
-import { openBrokerTarget, type BrokerTarget } from '../../server/broker-connection.js';
-import { startLab, type Lab } from '../../server/lab/lab.js';
-import { loadLessons } from '../../server/lessons/index.js';
-import { createRunner, type Runner } from '../../server/runs/index.js';
-import { createWorkbookServer, type WorkbookServer } from '../../server/web/server.js';
 import { describeViolations, seriousViolations } from './axe.js';
 import { launchChromium } from './chromium.js';
 import { brokerList, brokerQueue, showBrokerList } from './pages.js';
+import { startBrowserWorkbook, type BrowserWorkbook } from './workbook.js';
 
 /** Where this file's screenshots go. */
-const SCREENSHOTS = '/tmp';
+const SCREENSHOTS = 'test-results/screenshots';
 
 /** A per-vhost definitions file as rabbitmqctl export_definitions writes one, with a binding the broker refuses. */
 const DEFINITIONS = {
@@ -41,36 +36,6 @@ const DEFINITIONS = {
   ],
 };
 
-/** A workbook as `npm start` runs it with its lab: the embedded broker, the lab's port, the runner and the web server. */
-async function startLabWorkbook(): Promise<{ url: string; close: () => Promise<void> }> {
-  const lessons = await loadLessons(fileURLToPath(new URL('../../lessons/', import.meta.url)));
-  const broker: BrokerTarget = await openBrokerTarget({ amqpUrl: undefined, brokerPort: 0, brokerDataDir: { temporary: true } });
-  const runner: Runner = createRunner({ broker, lessons });
-  let lab: Lab | undefined;
-  let server: WorkbookServer | undefined;
-  const close = async (): Promise<void> => {
-    await server?.close();
-    await lab?.close();
-    await runner.close();
-    await broker.close();
-  };
-  try {
-    lab = await startLab({ broker, host: '127.0.0.1', port: 0 });
-    server = await createWorkbookServer({
-      config: { host: '127.0.0.1', port: 0 },
-      broker,
-      lessons,
-      runner,
-      clientDir: inject('clientDir'),
-      lab,
-    });
-  } catch (error) {
-    await close();
-    throw error;
-  }
-  return { url: `http://127.0.0.1:${server.port}/`, close };
-}
-
 /** axe's serious and critical findings on elements inside the first `tag` element (through shadow roots). */
 async function violationsIn(page: Page, tag: string): Promise<Result[]> {
   const inside = (node: Result['nodes'][number]): boolean =>
@@ -87,14 +52,14 @@ async function downloaded(download: Download): Promise<unknown> {
 
 describe('the Lab page saves and loads its topology and trace', () => {
   // Unset when beforeAll failed before starting them.
-  let workbook: Awaited<ReturnType<typeof startLabWorkbook>> | undefined;
+  let workbook: BrowserWorkbook | undefined;
   let browser: Browser | undefined;
   let url: string;
   let page: Page;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    workbook = await startLabWorkbook();
+    workbook = await startBrowserWorkbook({ clientDir: inject('clientDir') });
     url = workbook.url;
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true, bypassCSP: true });
@@ -165,6 +130,38 @@ describe('the Lab page saves and loads its topology and trace', () => {
     await page.screenshot({ path: `${SCREENSHOTS}/labfiles-trace-opened.png` });
     expect(await brokerQueue(view, 'orders.eu')).toEqual({ ready: 0, unacked: 0, consumers: 0 });
     await page.screenshot({ path: `${SCREENSHOTS}/labfiles-trace-opened-panel.png` });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shares the lab as a link that builds the same topology on another workbook, once asked', async () => {
+    await page.goto(new URL('/lab', url).toString());
+    const files = page.locator('lab-page lab-files');
+    await files.getByRole('button', { name: 'Share as a link' }).click();
+    const link = await files.getByRole('textbox', { name: 'Link to this lab' }).inputValue();
+    expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/lab\?topology=[A-Za-z0-9_-]+$/);
+
+    const other = await startBrowserWorkbook({ clientDir: inject('clientDir') });
+    try {
+      await page.goto(new URL(new URL(link).pathname + new URL(link).search, other.url).toString());
+      const there = page.locator('lab-page');
+      const offer = there.locator('lab-files').getByRole('group', { name: /This link carries a lab/ });
+      expect(await offer.innerText()).toContain('This link carries a lab: 2 exchanges, 2 queues, 2 bindings.');
+      // Nothing is built until the person asks.
+      await expect(brokerQueue(there, 'orders.eu')).rejects.toThrow('lists no queue orders.eu');
+      await offer.getByRole('button', { name: 'Build it on the broker' }).click();
+      await expect
+        .poll(() => there.locator('lab-files').getByTestId('import-report').innerText())
+        .toContain('The link: Imported 2 exchanges, 2 queues, 2 bindings into vhost "/".');
+      await expect.poll(() => brokerQueue(there, 'orders.eu'), { timeout: 5000 }).toEqual({ ready: 0, unacked: 0, consumers: 0 });
+
+      // A link cut short says so instead of building anything.
+      await page.goto(new URL(`/lab?topology=${new URL(link).searchParams.get('topology')?.slice(0, 12) ?? ''}`, other.url).toString());
+      await expect
+        .poll(() => page.locator('lab-page lab-files').getByRole('alert').innerText())
+        .toMatch(/^This link's lab cannot be read: .*cut or changed/);
+    } finally {
+      await other.close();
+    }
     expect(pageErrors).toEqual([]);
   });
 

@@ -13,7 +13,8 @@ export type ParamOverrides = Record<string, Record<string, unknown>>;
 /** A page of the workbook. */
 export type Route =
   | { page: 'lessons' }
-  | { page: 'lab' }
+  /** The Lab page; `topology` is a small lab a link carries (see client/src/lab/lab-address.ts). */
+  | { page: 'lab'; topology?: string | undefined }
   /** Opening a saved trace file. */
   | { page: 'trace' }
   | { page: 'lesson'; lesson: string; cell: string | undefined; params: ParamOverrides; language?: ProgramLanguage | undefined }
@@ -24,7 +25,10 @@ const LESSON_PATH = /^\/lessons\/([^/]+)\/?$/;
 /** Reads a route from a path and query string, as location has them. */
 export function readRoute(pathname: string, search: string): Route {
   if (pathname === '/' || pathname === '' || pathname === '/lessons' || pathname === '/lessons/') return { page: 'lessons' };
-  if (pathname === '/lab' || pathname === '/lab/') return { page: 'lab' };
+  if (pathname === '/lab' || pathname === '/lab/') {
+    const topology = new URLSearchParams(search).get('topology');
+    return topology === null ? { page: 'lab' } : { page: 'lab', topology };
+  }
   if (pathname === '/trace' || pathname === '/trace/') return { page: 'trace' };
   const match = LESSON_PATH.exec(pathname);
   if (match === null) return { page: 'not-found', path: pathname };
@@ -49,7 +53,7 @@ export function readRoute(pathname: string, search: string): Route {
 /** The address of a route: path and query, cell first, then the language, then parameters in a stable order. */
 export function routeUrl(route: Route): string {
   if (route.page === 'lessons') return '/';
-  if (route.page === 'lab') return '/lab';
+  if (route.page === 'lab') return route.topology === undefined ? '/lab' : `/lab?topology=${route.topology}`;
   if (route.page === 'trace') return '/trace';
   if (route.page === 'not-found') return route.path;
   const parts: string[] = [];

@@ -188,7 +188,8 @@ export class WarrenApp extends LitElement {
     const route = this._route;
     return html`
       ${route.page === 'lessons' ? html`<lesson-list .broker=${this._broker}></lesson-list>` : nothing}
-      ${route.page === 'lab' ? html`<lab-page></lab-page>` : nothing} ${route.page === 'trace' ? html`<trace-page></trace-page>` : nothing}
+      ${route.page === 'lab' ? html`<lab-page .topology=${route.topology}></lab-page>` : nothing}
+      ${route.page === 'trace' ? html`<trace-page></trace-page>` : nothing}
       ${
         route.page === 'lesson'
           ? html`<lesson-page

@@ -7,6 +7,7 @@ import type { RunModel } from '../run/run-model.js';
 import { baseStyles, buttonStyles } from '../styles/controls.js';
 import { downloadJsonFile, downloadTraceFile } from '../trace/download-trace-file.js';
 import { countOf, importHeadline, itemName, type ImportReport } from './import-report-text.js';
+import { MOST_LINK_CHARACTERS, decodeTopology, encodeTopology, type LinkedTopology } from './lab-address.js';
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -41,6 +42,13 @@ export class LabFilesElement extends LitElement {
   @property({ attribute: false }) lab: LabInfo | undefined;
   /** What the lab page has seen, saved by "Save trace". */
   @property({ attribute: false }) model: RunModel | undefined;
+  /** A small lab the page's link carries (the `topology` of /lab?topology=…), offered to be built. */
+  @property({ attribute: false }) topology: string | undefined;
+
+  /** What the link carries, once read. */
+  @state() private _linked: { ok: true; topology: LinkedTopology } | { ok: false; error: string } | undefined;
+  /** The link "Share as a link" made, or why it could not. */
+  @state() private _shared: { ok: true; url: string; copied: boolean } | { ok: false; error: string } | undefined;
 
   @state() private _loading: Loading = { kind: 'none' };
   @state() private _saved = '';
@@ -49,6 +57,42 @@ export class LabFilesElement extends LitElement {
   constructor() {
     super();
     new ModelWatcher(this);
+  }
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (!changed.has('topology')) return;
+    this._linked = undefined;
+    const text = this.topology;
+    if (text !== undefined) void decodeTopology(text).then((read) => (this._linked = this.topology === text ? read : this._linked));
+  }
+
+  /** Makes a link that carries the lab's topology, copies it, and shows it; a lab too large for a link is told so. */
+  async shareLink(): Promise<void> {
+    this._shared = undefined;
+    try {
+      const response = await fetch(DEFINITIONS_API, { headers: { accept: 'application/json' } });
+      const text = await response.text();
+      if (!response.ok) {
+        this._shared = { ok: false, error: `the topology could not be read: ${errorOf(text, response)}` };
+        return;
+      }
+      const encoded = await encodeTopology(JSON.parse(text) as LinkedTopology);
+      if (encoded.length > MOST_LINK_CHARACTERS) {
+        this._shared = {
+          ok: false,
+          error: `this lab is too large for a link (${encoded.length.toLocaleString('en')} characters; at most ${MOST_LINK_CHARACTERS.toLocaleString('en')}): save the topology as a file instead`,
+        };
+        return;
+      }
+      const url = `${location.origin}/lab?topology=${encoded}`;
+      const copied = await navigator.clipboard.writeText(url).then(
+        () => true,
+        () => false,
+      );
+      this._shared = { ok: true, url, copied };
+    } catch (error) {
+      this._shared = { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
   }
 
   /** Downloads the lab vhost's exchanges, queues and bindings; says what the file holds, or why it could not be had. */
@@ -155,6 +199,7 @@ export class LabFilesElement extends LitElement {
       </p>
       <div class="actions">
         <button type="button" class="button" @click=${() => void this.saveTopology()}>${icon('download')}Save the topology</button>
+        <button type="button" class="button" @click=${() => void this.shareLink()}>${icon('copy')}Share as a link</button>
         <button
           type="button"
           class="button"
@@ -166,6 +211,7 @@ export class LabFilesElement extends LitElement {
         </button>
       </div>
       <p class="saved" role="status">${this._saved}</p>
+      ${this.renderShared()} ${this.renderLinked()}
       <div
         class="drop ${this._dragging ? 'over' : ''}"
         @dragover=${this.handleDragOver}
@@ -179,6 +225,46 @@ export class LabFilesElement extends LitElement {
       </div>
       ${this.renderLoading()}
     </section>`;
+  }
+
+  private renderShared() {
+    const shared = this._shared;
+    if (shared === undefined) return nothing;
+    if (!shared.ok) return html`<p class="report refused" role="alert">${icon('warning')}<span>No link: ${shared.error}.</span></p>`;
+    return html`<div class="report" role="status">
+      <p>
+        ${shared.copied ? 'Copied a link' : 'A link'} that builds this lab's exchanges, queues and bindings on the workbook that opens it
+        (the messages stay here):
+      </p>
+      <input
+        class="link"
+        type="text"
+        readonly
+        aria-label="Link to this lab"
+        .value=${shared.url}
+        @focus=${(event: Event) => (event.target as HTMLInputElement).select()}
+      />
+    </div>`;
+  }
+
+  /** What the page's link carries, offered to be built: building changes the broker, so it waits for a click. */
+  private renderLinked() {
+    const linked = this._linked;
+    if (linked === undefined) return nothing;
+    if (!linked.ok)
+      return html`<p class="report refused" role="alert">
+        ${icon('warning')}<span>This link's lab cannot be read: ${linked.error}.</span>
+      </p>`;
+    const { exchanges, queues, bindings } = linked.topology;
+    return html`<div class="report linked" role="group" aria-labelledby="linked-title">
+      <p id="linked-title">
+        This link carries a lab:
+        ${[countOf(exchanges.length, 'exchange'), countOf(queues.length, 'queue'), countOf(bindings.length, 'binding')].join(', ')}.
+      </p>
+      <button type="button" class="button primary" @click=${() => void this.load('The link', JSON.stringify(linked.topology))}>
+        Build it on the broker
+      </button>
+    </div>`;
   }
 
   private renderLoading() {
@@ -272,6 +358,17 @@ export class LabFilesElement extends LitElement {
       .saved {
         min-height: 1.5em;
         color: var(--text-muted);
+      }
+      .link {
+        width: 100%;
+        font: inherit;
+        font-family: var(--font-mono, monospace);
+        font-size: var(--text-sm);
+        padding: var(--space-2);
+        border: 1px solid var(--border);
+        border-radius: var(--radius-sm);
+        background: var(--surface-sunken);
+        color: var(--text);
       }
       .drop {
         display: flex;

@@ -41,6 +41,8 @@ type LabInfo = Extract<ServerMessage, { type: 'lab' }>;
 export class LabPageElement extends LitElement {
   /** The socket the lab is watched over; the page's own unless a test gives another. */
   @property({ attribute: false }) socket: WorkbookSocket = workbookSocket();
+  /** A small lab the page's link carries, to build on the broker when the person asks. */
+  @property({ attribute: false }) topology: string | undefined;
 
   @state() private _lab: LabInfo | undefined;
   @state() private _tab = 0;
@@ -181,7 +183,7 @@ export class LabPageElement extends LitElement {
           shows the client library and the address it connects from.
         </p>
       </section>
-      <lab-files .lab=${lab} .model=${this.model}></lab-files>
+      <lab-files .lab=${lab} .model=${this.model} .topology=${this.topology}></lab-files>
       <section class="snippets" aria-labelledby="snippets-title">
         <h2 id="snippets-title">A program to start with</h2>
         <div class="tabs" role="tablist" aria-label="Client">
