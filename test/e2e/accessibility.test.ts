@@ -84,6 +84,13 @@ describe('accessibility, checked by axe-core', () => {
     await expectAccessibleInEveryMode('the lesson list');
   });
 
+  it('the Lab page, before any program has connected', async () => {
+    await page.goto(`${workbook.url}lab`);
+    await page.locator('lab-page lab-builder').getByRole('heading', { name: 'Build in the lab' }).waitFor();
+    await page.locator('lab-page run-output').waitFor();
+    await expectAccessibleInEveryMode('the Lab page');
+  });
+
   it('the first Tab reaches a skip link, which moves the focus past the header to the content', async () => {
     await page.goto(workbook.url);
     await page.locator('lesson-list .lessons a').first().waitFor();

@@ -252,7 +252,7 @@ export class SequenceViewElement extends LitElement {
           <div
             class="scroller"
             tabindex="0"
-            role="listbox"
+            role=${this.shown > 0 ? 'listbox' : 'group'}
             aria-label="Protocol events, newest last"
             aria-activedescendant=${selectedRow === undefined ? nothing : `row-${selectedRow.event.seq}`}
             @scroll=${this.handleScroll}
