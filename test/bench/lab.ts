@@ -103,6 +103,14 @@ try {
   }
   const elapsedS = (Date.now() - started) / 1000;
   const figures = await stopFrameRecorder(page);
+  // The page shows what the dots have reached, a moment behind the trace: give it time to catch up before comparing.
+  const caughtUp = Date.now();
+  while ((await counter(lab, 'published')) < last.published && Date.now() - caughtUp < 15_000) await page.waitForTimeout(250);
+  const shown = { published: await counter(lab, 'published'), delivered: await counter(lab, 'delivered') };
+  console.log(
+    `\nPage, ${((Date.now() - caughtUp) / 1000).toFixed(1)} s after the load ended: ${shown.published.toLocaleString('en')} published, ${shown.delivered.toLocaleString('en')} delivered` +
+      ` (the load counted ${last.published.toLocaleString('en')} and ${last.delivered.toLocaleString('en')})`,
+  );
   const heapAfter = await heapUsed(cdp, true);
   const sorted = [...figures.frames].sort((a, b) => a - b);
   mkdirSync('test-results/screenshots', { recursive: true });
