@@ -1,58 +1,23 @@
 // POST /api/lab/build on both brokers: what the Lab page's forms send is declared, bound, unbound and deleted
 // through the lab's port on a connection named "Lab page" (seen in the lab's trace), the result read back as the
 // broker reports it; a bad request is refused before the broker sees it, and the broker's refusals come back in words.
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrokerTarget, type BrokerTarget } from '../../server/broker-connection.js';
+import type { BrokerTarget } from '../../server/broker-connection.js';
 import { createLabBuildRouter, LabPageConnection } from '../../server/lab/build/index.js';
 import { exportDefinitions } from '../../server/lab/definitions/index.js';
 import { startLab, type Lab } from '../../server/lab/lab.js';
 import { loadLessons } from '../../server/lessons/index.js';
 import type { LabBuildAnswer } from '../../server/protocol/lab-build.js';
 import type { FrameEvent, TraceEvent } from '../../server/protocol/trace.js';
-import { managementApiFor } from '../../server/runs/management-api.js';
 import { createApiRouter } from '../../server/web/api.js';
 import type { ServerAddress } from '../../server/web/request-guard.js';
-import { rabbitUnavailable } from '../code/code-brokers.js';
+import { labLegs } from './lab-legs.js';
 import { FIXTURE_LESSONS } from '../web/workbook.js';
 
-const RABBIT_URL = 'amqp://guest:guest@127.0.0.1:5672';
-const underCi = process.env.CI === 'true';
-const missingRabbit = await rabbitUnavailable();
-if (missingRabbit !== null && !underCi) console.warn(`SKIPPED the lab build tests' RabbitMQ leg: ${missingRabbit}`);
-
-interface Leg {
-  name: 'embedded' | 'rabbitmq';
-  open(): Promise<{ target: BrokerTarget; vhost: string; close(): Promise<void> }>;
-}
-
-const legs: Leg[] = [
-  {
-    name: 'embedded',
-    async open() {
-      const target = await openBrokerTarget({ amqpUrl: undefined, brokerPort: 0 });
-      return { target, vhost: '/', close: () => target.close() };
-    },
-  },
-  ...(missingRabbit === null || underCi
-    ? [
-        {
-          name: 'rabbitmq' as const,
-          async open() {
-            const api = managementApiFor(RABBIT_URL);
-            const vhost = `warren-test-labbuild-${randomBytes(4).toString('hex')}`;
-            await api.createVhost(vhost, { description: 'a lab build test; deleted when it ends', tags: ['warren-test'] });
-            await api.grantAll(vhost, 'guest');
-            const target: BrokerTarget = { kind: 'rabbitmq', url: `${RABBIT_URL}/${vhost}`, embedded: undefined, close: async () => {} };
-            return { target, vhost, close: () => api.deleteVhost(vhost) };
-          },
-        },
-      ]
-    : []),
-];
+const legs = await labLegs('the lab build tests');
 
 /** Closes the "Lab page" connections to `vhost` on the local RabbitMQ, as an operator would in its management UI. */
 async function closeLabPageConnections(vhost: string): Promise<void> {

@@ -2,54 +2,18 @@
 // separate processes against the lab's port, appear in its trace under their
 // client library and address, with the message's way from one to the other;
 // a page that opens later gets what happened before, ending with the broker's state.
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openBrokerTarget, type BrokerTarget } from '../../server/broker-connection.js';
 import { startLab, type Lab } from '../../server/lab/lab.js';
-import { managementApiFor } from '../../server/runs/management-api.js';
 import { pythonProblem } from '../../server/programs/python-check.js';
 import type { FrameEvent, TraceEvent } from '../../server/protocol/trace.js';
-import { rabbitUnavailable } from '../code/code-brokers.js';
+import { labLegs } from './lab-legs.js';
 import { seedPrograms } from './seed-programs.js';
 
-const RABBIT_URL = 'amqp://guest:guest@127.0.0.1:5672';
 const underCi = process.env.CI === 'true';
 const missingPython = pythonProblem();
-const missingRabbit = await rabbitUnavailable();
 if (missingPython !== undefined && !underCi) console.warn(`SKIPPED the lab's seed-program tests: ${missingPython}`);
-if (missingRabbit !== null && !underCi) console.warn(`SKIPPED the lab's RabbitMQ leg: ${missingRabbit}`);
 
-interface Leg {
-  name: 'embedded' | 'rabbitmq';
-  /** The workbook's broker, and the vhost the lab shows. */
-  open(): Promise<{ target: BrokerTarget; vhost: string; close(): Promise<void> }>;
-}
-
-const legs: Leg[] = [
-  {
-    name: 'embedded',
-    async open() {
-      const target = await openBrokerTarget({ amqpUrl: undefined, brokerPort: 0 });
-      return { target, vhost: '/', close: () => target.close() };
-    },
-  },
-  ...(missingRabbit === null || underCi
-    ? [
-        {
-          name: 'rabbitmq' as const,
-          // The shared RabbitMQ's '/' holds other programs' queues (a durable "hello", maybe): the lab gets a vhost of its own.
-          async open() {
-            const api = managementApiFor(RABBIT_URL);
-            const vhost = `warren-lab-${randomBytes(4).toString('hex')}`;
-            await api.createVhost(vhost);
-            await api.grantAll(vhost, 'guest');
-            const target: BrokerTarget = { kind: 'rabbitmq', url: `${RABBIT_URL}/${vhost}`, embedded: undefined, close: async () => {} };
-            return { target, vhost, close: () => api.deleteVhost(vhost) };
-          },
-        },
-      ]
-    : []),
-];
+const legs = await labLegs('the lab tests');
 
 const frames = (events: TraceEvent[]): FrameEvent[] => events.filter((event): event is FrameEvent => event.kind === 'frame');
 

@@ -11,6 +11,7 @@ import '../run/run-output.js';
 import '../run/run-timeline.js';
 import { readTraceFile } from '../trace/read-trace-file.js';
 import { baseStyles, buttonStyles } from '../styles/controls.js';
+import { FileDrop } from './file-drop.js';
 import { icon } from './icons.js';
 import { LANGUAGE_NAMES } from './languages.js';
 import { ACTIVE_STATUSES, statusLook } from './run-status.js';
@@ -50,7 +51,8 @@ export class TracePage extends LitElement {
 
   @state() private _opened: Opened = { kind: 'none' };
   @state() private _error = '';
-  @state() private _dragging = false;
+  /** The trace file chosen or dropped anywhere on the page. */
+  private readonly files = new FileDrop(this, (file) => void this.open(file));
   @state() private _speed = settings().value.speed;
   @state() private _presenter = settings().value.presenter;
   /** Counts the files asked for, so a slower earlier read never overwrites a later one. */
@@ -128,30 +130,10 @@ export class TracePage extends LitElement {
     document.title = `${file.title || `${file.lesson}: ${file.cell}`} (saved trace): Warren`;
   }
 
-  private handleChosen(event: Event): void {
-    const input = event.target as HTMLInputElement;
-    const file = input.files?.[0];
-    if (file !== undefined) void this.open(file);
-    input.value = '';
-  }
-
-  private handleDragOver(event: DragEvent): void {
-    event.preventDefault();
-    if (event.dataTransfer !== null) event.dataTransfer.dropEffect = 'copy';
-    this._dragging = true;
-  }
-
-  private handleDrop(event: DragEvent): void {
-    event.preventDefault();
-    this._dragging = false;
-    const file = event.dataTransfer?.files[0];
-    if (file !== undefined) void this.open(file);
-  }
-
   protected override render() {
     const opened = this._opened;
     // The whole page takes a dropped file: one dropped beside the zone would otherwise make the browser leave the page for it.
-    return html`<div class="page" @dragover=${this.handleDragOver} @dragleave=${() => (this._dragging = false)} @drop=${this.handleDrop}>
+    return html`<div class="page" @dragover=${this.files.dragOver} @dragleave=${this.files.dragLeave} @drop=${this.files.drop}>
       <header>
         <h1>Open a saved trace</h1>
         <p class="lead">
@@ -159,10 +141,10 @@ export class TracePage extends LitElement {
           there. Open one here to see it again, with its timeline and every view, without a broker.
         </p>
       </header>
-      <div class="drop ${this._dragging ? 'over' : ''}">
+      <div class="drop ${this.files.dragging ? 'over' : ''}">
         ${icon('folder')}
         <label for="trace-file">Trace file (.json)</label>
-        <input id="trace-file" type="file" accept=".json,application/json" @change=${this.handleChosen} />
+        <input id="trace-file" type="file" accept=".json,application/json" @change=${this.files.chosen} />
         <span class="hint">or drop it here</span>
       </div>
       ${this._error === '' ? nothing : html`<p class="error" role="alert">${icon('warning')}<span>${this._error}</span></p>`}

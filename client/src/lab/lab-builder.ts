@@ -4,7 +4,7 @@ import type { LabBuildAnswer, LabBuildProblem } from '../../../server/protocol/l
 import { EXCHANGE_TYPES, OVERFLOW_MODES } from '../../../server/protocol/lab-build.js';
 import { ModelWatcher } from '../run/model-watcher.js';
 import type { RunModel } from '../run/run-model.js';
-import { baseStyles, buttonStyles, inputStyles } from '../styles/controls.js';
+import { baseStyles, buttonStyles, inputStyles, tabStyles } from '../styles/controls.js';
 import { postLabBuild } from './lab-build-api.js';
 import { fieldOf, INITIAL_VALUES, readForm, type BuildForm, type FormValues } from './lab-build-request.js';
 
@@ -346,6 +346,7 @@ export class LabBuilderElement extends LitElement {
     baseStyles,
     buttonStyles,
     inputStyles,
+    tabStyles,
     css`
       :host {
         display: block;
@@ -359,28 +360,6 @@ export class LabBuilderElement extends LitElement {
       .hint {
         color: var(--text-muted);
         max-width: 60rem;
-      }
-      .tabs {
-        display: flex;
-        flex-wrap: wrap;
-        gap: var(--space-1);
-        border-bottom: 1px solid var(--border);
-      }
-      .tab {
-        font: inherit;
-        font-size: var(--text-sm);
-        padding: var(--space-2) var(--space-3);
-        border: 1px solid transparent;
-        border-bottom: none;
-        border-radius: var(--radius-sm) var(--radius-sm) 0 0;
-        background: transparent;
-        color: var(--text);
-        cursor: pointer;
-      }
-      .tab[aria-selected='true'] {
-        border-color: var(--border);
-        background: var(--surface-raised);
-        font-weight: 700;
       }
       form {
         display: flex;

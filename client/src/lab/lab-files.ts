@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { ServerMessage } from '../../../server/protocol/messages.js';
+import { FileDrop } from '../app/file-drop.js';
 import { icon } from '../app/icons.js';
 import { ModelWatcher } from '../run/model-watcher.js';
 import type { RunModel } from '../run/run-model.js';
@@ -52,7 +53,8 @@ export class LabFilesElement extends LitElement {
 
   @state() private _loading: Loading = { kind: 'none' };
   @state() private _saved = '';
-  @state() private _dragging = false;
+  /** The definitions file chosen or dropped on the drop zone. */
+  private readonly files = new FileDrop(this, (file) => void this.loadFile(file));
 
   constructor() {
     super();
@@ -169,26 +171,6 @@ export class LabFilesElement extends LitElement {
     await this.load(file.name, await file.text());
   }
 
-  private handleChosen(event: Event): void {
-    const input = event.target as HTMLInputElement;
-    const file = input.files?.[0];
-    if (file !== undefined) void this.loadFile(file);
-    input.value = '';
-  }
-
-  private handleDragOver(event: DragEvent): void {
-    event.preventDefault();
-    if (event.dataTransfer !== null) event.dataTransfer.dropEffect = 'copy';
-    this._dragging = true;
-  }
-
-  private handleDrop(event: DragEvent): void {
-    event.preventDefault();
-    this._dragging = false;
-    const file = event.dataTransfer?.files[0];
-    if (file !== undefined) void this.loadFile(file);
-  }
-
   protected override render() {
     const empty = (this.model?.eventCount ?? 0) === 0;
     return html`<section aria-labelledby="files-title">
@@ -213,14 +195,14 @@ export class LabFilesElement extends LitElement {
       <p class="saved" role="status">${this._saved}</p>
       ${this.renderShared()} ${this.renderLinked()}
       <div
-        class="drop ${this._dragging ? 'over' : ''}"
-        @dragover=${this.handleDragOver}
-        @dragleave=${() => (this._dragging = false)}
-        @drop=${this.handleDrop}
+        class="drop ${this.files.dragging ? 'over' : ''}"
+        @dragover=${this.files.dragOver}
+        @dragleave=${this.files.dragLeave}
+        @drop=${this.files.drop}
       >
         ${icon('folder')}
         <label for="definitions-file">Load a topology: definitions file (.json)</label>
-        <input id="definitions-file" type="file" accept=".json,application/json" @change=${this.handleChosen} />
+        <input id="definitions-file" type="file" accept=".json,application/json" @change=${this.files.chosen} />
         <span class="hint">or drop it here</span>
       </div>
       ${this.renderLoading()}

@@ -11,7 +11,7 @@ import { ModelWatcher } from '../run/model-watcher.js';
 import { RunModel } from '../run/run-model.js';
 import '../run/run-output.js';
 import '../run/run-timeline.js';
-import { baseStyles, buttonStyles, srOnlyStyles } from '../styles/controls.js';
+import { baseStyles, buttonStyles, srOnlyStyles, tabStyles } from '../styles/controls.js';
 import { codeStyles } from '../styles/code.js';
 import './lab-files.js';
 import { labSnippets } from './lab-snippets.js';
@@ -239,6 +239,7 @@ export class LabPageElement extends LitElement {
     baseStyles,
     buttonStyles,
     srOnlyStyles,
+    tabStyles,
     codeStyles,
     css`
       :host {
@@ -280,28 +281,6 @@ export class LabPageElement extends LitElement {
       .connected {
         color: var(--text-muted);
         max-width: 60rem;
-      }
-      .tabs {
-        display: flex;
-        flex-wrap: wrap;
-        gap: var(--space-1);
-        border-bottom: 1px solid var(--border);
-      }
-      .tab {
-        font: inherit;
-        font-size: var(--text-sm);
-        padding: var(--space-2) var(--space-3);
-        border: 1px solid transparent;
-        border-bottom: none;
-        border-radius: var(--radius-sm) var(--radius-sm) 0 0;
-        background: transparent;
-        color: var(--text);
-        cursor: pointer;
-      }
-      .tab[aria-selected='true'] {
-        border-color: var(--border);
-        background: var(--surface-raised);
-        font-weight: 700;
       }
       .code-box {
         position: relative;

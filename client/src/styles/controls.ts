@@ -176,3 +176,29 @@ export const srOnlyStyles = css`
     border: 0;
   }
 `;
+
+/** Tabs over a panel: `.tabs` holds `button.tab[role=tab]`, the chosen one `aria-selected="true"`. */
+export const tabStyles = css`
+  .tabs {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--space-1);
+    border-bottom: 1px solid var(--border);
+  }
+  .tab {
+    font: inherit;
+    font-size: var(--text-sm);
+    padding: var(--space-2) var(--space-3);
+    border: 1px solid transparent;
+    border-bottom: none;
+    border-radius: var(--radius-sm) var(--radius-sm) 0 0;
+    background: transparent;
+    color: var(--text);
+    cursor: pointer;
+  }
+  .tab[aria-selected='true'] {
+    border-color: var(--border);
+    background: var(--surface-raised);
+    font-weight: 700;
+  }
+`;
