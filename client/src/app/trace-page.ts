@@ -10,7 +10,7 @@ import { RunModel } from '../run/run-model.js';
 import '../run/run-output.js';
 import '../run/run-timeline.js';
 import { readTraceFile } from '../trace/read-trace-file.js';
-import { baseStyles, buttonStyles } from '../styles/controls.js';
+import { baseStyles, buttonStyles, dropZoneStyles } from '../styles/controls.js';
 import { FileDrop } from './file-drop.js';
 import { icon } from './icons.js';
 import { LANGUAGE_NAMES } from './languages.js';
@@ -265,6 +265,7 @@ export class TracePage extends LitElement {
   static override styles = [
     baseStyles,
     buttonStyles,
+    dropZoneStyles,
     css`
       :host {
         display: block;
@@ -284,32 +285,6 @@ export class TracePage extends LitElement {
         margin: 0;
         color: var(--text-muted);
         max-width: 70ch;
-      }
-      .drop {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: var(--space-3);
-        padding: var(--space-5);
-        border: 2px dashed var(--border-strong);
-        border-radius: var(--radius);
-        color: var(--text-muted);
-      }
-      .drop.over {
-        border-color: var(--accent);
-        background: var(--surface-sunken);
-      }
-      .drop svg {
-        width: 1.5rem;
-        height: 1.5rem;
-      }
-      .drop label {
-        font-weight: 700;
-        color: var(--text);
-      }
-      .drop input {
-        font: inherit;
-        color: var(--text);
       }
       .error,
       .let-go {

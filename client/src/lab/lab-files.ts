@@ -5,7 +5,7 @@ import { FileDrop } from '../app/file-drop.js';
 import { icon } from '../app/icons.js';
 import { ModelWatcher } from '../run/model-watcher.js';
 import type { RunModel } from '../run/run-model.js';
-import { baseStyles, buttonStyles } from '../styles/controls.js';
+import { baseStyles, buttonStyles, dropZoneStyles } from '../styles/controls.js';
 import { downloadJsonFile, downloadTraceFile } from '../trace/download-trace-file.js';
 import { countOf, importHeadline, itemName, type ImportReport } from './import-report-text.js';
 import { MOST_LINK_CHARACTERS, decodeTopology, encodeTopology, type LinkedTopology } from './lab-address.js';
@@ -319,6 +319,7 @@ export class LabFilesElement extends LitElement {
   static override styles = [
     baseStyles,
     buttonStyles,
+    dropZoneStyles,
     css`
       :host {
         display: block;
@@ -351,23 +352,6 @@ export class LabFilesElement extends LitElement {
         border-radius: var(--radius-sm);
         background: var(--surface-sunken);
         color: var(--text);
-      }
-      .drop {
-        display: flex;
-        flex-wrap: wrap;
-        align-items: center;
-        gap: var(--space-3);
-        padding: var(--space-4);
-        border: 2px dashed var(--border-strong);
-        border-radius: var(--radius);
-        color: var(--text-muted);
-      }
-      .drop.over {
-        border-color: var(--accent);
-      }
-      .drop label {
-        color: var(--text);
-        font-weight: 600;
       }
       .report {
         margin-top: var(--space-3);

@@ -202,3 +202,33 @@ export const tabStyles = css`
     font-weight: 700;
   }
 `;
+
+/** A drop zone for a file (see FileDrop): `.drop` with an icon, the file input's label and input; `.drop.over` while a file is dragged over it. */
+export const dropZoneStyles = css`
+  .drop {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: var(--space-3);
+    padding: var(--space-5);
+    border: 2px dashed var(--border-strong);
+    border-radius: var(--radius);
+    color: var(--text-muted);
+  }
+  .drop.over {
+    border-color: var(--accent);
+    background: var(--surface-sunken);
+  }
+  .drop svg {
+    width: 1.5rem;
+    height: 1.5rem;
+  }
+  .drop label {
+    font-weight: 700;
+    color: var(--text);
+  }
+  .drop input {
+    font: inherit;
+    color: var(--text);
+  }
+`;
