@@ -70,14 +70,14 @@ describe.runIf(missingPython === undefined || underCi).each(legs)('the Lab page 
       expect(rows.find((row) => row.method === 'basic.publish')?.text).toContain('Hello World!');
       expect(rows.find((row) => row.method === 'basic.deliver')?.text).toContain('Hello World!');
       // While receive.py waits for more: the queue, empty, with its one consumer.
-      expect(await brokerQueue(lab, 'hello')).toEqual({ ready: 0, unacked: 0, consumers: 1 });
+      await expect.poll(() => brokerQueue(lab, 'hello')).toEqual({ ready: 0, unacked: 0, consumers: 1 });
       expect((await pictureBox(lab, 'queue', 'hello')).join(' ')).toContain('received 1');
       mkdirSync('test-results/screenshots', { recursive: true });
       await lab.screenshot({ path: `test-results/screenshots/lab-${leg}.png` });
 
       await receiver.interrupt();
       await expect.poll(() => lab.getByTestId('lab-connected').innerText()).toBe('No program is connected now; what they did is below.');
-      expect(await brokerQueue(lab, 'hello')).toEqual({ ready: 0, unacked: 0, consumers: 0 });
+      await expect.poll(() => brokerQueue(lab, 'hello')).toEqual({ ready: 0, unacked: 0, consumers: 0 });
     } finally {
       await programs.remove();
     }

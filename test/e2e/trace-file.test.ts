@@ -21,6 +21,7 @@ import {
   timelineSays,
   typeParam,
   screenshotRun,
+  waitForReplayEnd,
   waitForStatus,
 } from './pages.js';
 import { closeBrowserPage, openBrowserPage } from './browser-page.js';
@@ -60,6 +61,8 @@ describe('a run saved as a trace file and opened again', () => {
     await typeParam(cell, 'count', '3');
     await runButton(cell, 'Run').click();
     await waitForStatus(cell, 'finished');
+    // The views show the run as the dots replay it: read them once they have reached its end.
+    await waitForReplayEnd(cell);
     live = await figures(cell);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
